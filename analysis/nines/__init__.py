@@ -1,0 +1,68 @@
+"""nines: read, check and present the run files of the nines Monte Carlo engine.
+
+    import nines
+    with nines.open("seed-app.h5") as run:
+        print(run.summary.reliability_empirical, run.summary.verdict)
+        run.components                  # pandas DataFrame, one row per component
+        run.outcomes.value_counts()     # dense runs: chunk by chunk, bounded memory
+"""
+from __future__ import annotations
+
+import os
+
+import h5py
+
+from . import analytic
+from .errors import FormatError, NinesError, RecordError
+from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outcomes, Run, \
+    RunSummary, text
+
+__version__ = "0.1.0"
+
+__all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "analytic",
+           "NinesError", "FormatError", "RecordError", "READERS"]
+
+# The file kinds this package reads: format attribute -> (major format_version, reader).
+# Sweep files (format "nines-sweep") get their own reader here once the engine writes them.
+READERS = {
+    RUN_FORMAT: (RUN_FORMAT_VERSION, Run),
+}
+
+
+def open(path: str | os.PathLike):  # noqa: A001 - nines.open mirrors h5py.File / builtins.open
+    """Open a nines file and return its reader (a Run for format "nines-run").
+
+    Checks the root `format` attribute and the major `format_version` and fails with a plain
+    message otherwise. Reads only attributes and /components; per-request data stays lazy.
+    """
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise FileNotFoundError(f"{name}: no such file")
+    try:
+        file = h5py.File(name, "r")
+    except OSError as error:
+        raise FormatError(f"{name} is not a nines run file (not an HDF5 file: {error})") from None
+    try:
+        if "format" not in file.attrs:
+            raise FormatError(f"{name} is not a nines run file (format attribute missing)")
+        kind = text(file.attrs["format"])
+        if kind not in READERS:
+            known = ", ".join(sorted(READERS))
+            raise FormatError(f"{name} is not a nines run file (format is {kind!r}; this nines "
+                              f"package reads {known})")
+        major, reader = READERS[kind]
+        if "format_version" not in file.attrs:
+            raise FormatError(f"{name} is a {kind} file without a format_version attribute")
+        version = file.attrs["format_version"]
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            raise FormatError(f"{name} has format_version {text(version)!r}; this nines package "
+                              f"reads version {major}") from None
+        if version != major:
+            raise FormatError(f"{name} has format_version {version}; this nines package reads "
+                              f"version {major}")
+        return reader(name, file)
+    except BaseException:
+        file.close()
+        raise

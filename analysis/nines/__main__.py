@@ -1,0 +1,44 @@
+"""Command line: python3 -m nines report RUN.h5 [-o REPORT.html] | summary RUN.h5"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # the command line never opens windows
+
+from . import open as open_run  # noqa: E402
+from .errors import NinesError  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m nines",
+                                     description="Read and present nines run files.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report = commands.add_parser("report", help="write a self-contained HTML report")
+    report.add_argument("run", help="run file written by `nines run`")
+    report.add_argument("-o", "--output", help="HTML file to write (default: RUN with .html)")
+    summary = commands.add_parser("summary", help="print a short text summary")
+    summary.add_argument("run", help="run file written by `nines run`")
+    args = parser.parse_args(argv)
+
+    try:
+        with open_run(args.run) as run:
+            if args.command == "summary":
+                from .report import text_summary
+                print(text_summary(run))
+            else:
+                from .report import write_report
+                output = args.output or os.path.splitext(args.run)[0] + ".html"
+                write_report(run, output)
+                print(f"wrote {output}")
+    except (NinesError, OSError) as error:
+        print(f"nines: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""How numbers are shown to people: one place, used by the report and the text summary."""
+from __future__ import annotations
+
+import math
+
+
+def reliability_percent(r: float, unreliability: float | None = None) -> str:
+    """A reliability as a percentage with enough decimals to show about four significant digits
+    of its unreliability: 0.92274 -> '92.274%', 0.999999 -> '99.9999000%'. For computed
+    values; configured ones read better through `percent`."""
+    if math.isnan(r):
+        return "n/a"
+    u = (1 - r) if unreliability is None else unreliability
+    if u <= 0:
+        return "100%"
+    decimals = min(12, max(2, 3 - math.floor(math.log10(u * 100))))
+    return f"{100 * r:.{decimals}f}%"
+
+
+def number(x: float, digits: int = 4) -> str:
+    """A general number: 0.2071 -> '0.2071', 1.2e-17 -> '1.2e-17', inf -> '∞'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    if 1e-3 <= abs(x) < 1e6:
+        return f"{x:.{digits}g}"
+    return f"{x:.{max(1, digits - 2)}e}"
+
+
+def p_value(p: float) -> str:
+    if p is None or math.isnan(p):
+        return "n/a"
+    if p < 1e-300:
+        return "< 1e-300"
+    return number(p, 2) if p < 1e-3 else f"{p:.3g}"
+
+
+def count(n: int) -> str:
+    return f"{int(n):,}"
+
+
+def expected_count(x: float) -> str:
+    return f"{x:,.1f}" if x < 1e6 else f"{x:,.0f}"
+
+
+def percent(r: float) -> str:
+    """A configured probability as written: 0.995 -> '99.5%', 0.9999966 -> '99.99966%'."""
+    return f"{100 * r:.10g}%"

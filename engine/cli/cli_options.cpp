@@ -1,0 +1,196 @@
+#include "cli_options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+#include "nines/count_parser.hpp"
+#include "nines/error.hpp"
+
+namespace nines::cli {
+
+const char* const kMainUsage = R"(nines - Monte Carlo failure simulation of service component chains
+
+Usage:
+  nines run FILE [options]     simulate a scenario, write HDF5, compare with the analytic model
+  nines validate FILE          check a scenario file without running it
+  nines --version              print the version
+  nines COMMAND --help         help on a command
+
+Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input or usage, 130 interrupted.
+)";
+
+const char* const kRunUsage = R"(Usage: nines run FILE [options]
+
+Samples requests through the scenario's component chain on every core, records which
+component failed each request, writes an HDF5 file and prints a summary comparing the
+simulated reliability with the exact analytic product.
+
+Options:
+  -n, --requests N   requests to simulate: 10000000, 1e7, 10M, 2.5G (default: the scenario's
+                     run.requests, else 1M)
+  -s, --seed S       random seed, 0..2^64-1 (default: the scenario's run.seed, else 1)
+  -t, --threads T    worker threads (default: all cores); results do not depend on it
+  -o, --output FILE  HDF5 output (default: <scenario name>.h5 in the current directory)
+      --record MODE  dense (one outcome per request, default), failures (only failed
+                     requests), none (summaries only)
+  -f, --force        overwrite an existing output file
+      --json         print the summary as one JSON object on stdout instead of the table
+  -q, --quiet        print nothing but errors (no progress bar, no table)
+  -h, --help         this help
+)";
+
+const char* const kValidateUsage = R"(Usage: nines validate FILE
+
+Parses and checks a scenario file; prints a one-line description and exits 0 when it is
+valid, or the problem with file, line and column and exits 2.
+)";
+
+namespace {
+
+[[noreturn]] void usage_error(const std::string& message) {
+  throw InputError(message + " (see 'nines run --help')");
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = 3;  // suggest only near misses
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+// Splits "--key=value" and fetches a flag's value from the next argument otherwise.
+class ArgReader {
+ public:
+  explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
+  bool done() const { return i_ >= args_.size(); }
+  std::string next() {
+    std::string a = args_[i_++];
+    inline_value_.reset();
+    if (a.rfind("--", 0) == 0) {
+      if (const auto eq = a.find('='); eq != std::string::npos) {
+        inline_value_ = a.substr(eq + 1);
+        a.resize(eq);
+      }
+    }
+    return a;
+  }
+  std::string value(const std::string& flag) {
+    if (inline_value_) return *std::exchange(inline_value_, std::nullopt);
+    if (i_ >= args_.size()) usage_error("option " + flag + " needs a value");
+    return args_[i_++];
+  }
+  void no_value(const std::string& flag) {
+    if (inline_value_) usage_error("option " + flag + " takes no value");
+  }
+
+ private:
+  const std::vector<std::string>& args_;
+  std::size_t i_ = 0;
+  std::optional<std::string> inline_value_;
+};
+
+[[noreturn]] void unknown_option(const std::string& flag, const std::vector<std::string>& known) {
+  const std::string suggestion = closest(flag, known);
+  usage_error("unknown option '" + flag + "'" +
+              (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+}
+
+}  // namespace
+
+RunOptions parse_run_options(const std::vector<std::string>& args) {
+  static const std::vector<std::string> known = {
+      "-n", "--requests", "-s", "--seed", "-t", "--threads", "-o", "--output", "--record",
+      "-f", "--force", "--json", "-q", "--quiet", "-h", "--help"};
+  RunOptions o;
+  ArgReader in(args);
+  while (!in.done()) {
+    const std::string a = in.next();
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a == "-n" || a == "--requests") {
+      const std::string v = in.value(a);
+      std::string why;
+      o.requests = parse_request_count(v, &why);
+      if (!o.requests) usage_error("invalid request count '" + v + "' for " + a + ": " + why);
+    } else if (a == "-s" || a == "--seed") {
+      const std::string v = in.value(a);
+      std::string why;
+      o.seed = parse_seed(v, &why);
+      if (!o.seed) usage_error("invalid seed '" + v + "' for " + a + ": " + why);
+    } else if (a == "-t" || a == "--threads") {
+      const std::string v = in.value(a);
+      int t = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+      if (ec != std::errc() || end != v.data() + v.size() || t < 1 || t > 4096)
+        usage_error("invalid thread count '" + v + "' for " + a + ": expected a whole number from 1 to 4096");
+      o.threads = t;
+    } else if (a == "-o" || a == "--output") {
+      o.output = in.value(a);
+      if (o.output->empty()) usage_error("option " + a + " needs a non-empty file name");
+    } else if (a == "--record") {
+      const std::string v = in.value(a);
+      const auto mode = parse_record_mode(v);
+      if (!mode) usage_error("invalid --record mode '" + v + "': expected dense, failures or none");
+      o.record = *mode;
+    } else if (a == "-f" || a == "--force") {
+      in.no_value(a);
+      o.force = true;
+    } else if (a == "--json") {
+      in.no_value(a);
+      o.json = true;
+    } else if (a == "-q" || a == "--quiet") {
+      in.no_value(a);
+      o.quiet = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      unknown_option(a, known);
+    } else if (o.scenario_path.empty()) {
+      o.scenario_path = a;
+    } else {
+      usage_error("unexpected argument '" + a + "': nines run takes one scenario file");
+    }
+  }
+  if (!o.help && o.scenario_path.empty()) usage_error("nines run needs a scenario file");
+  return o;
+}
+
+ValidateOptions parse_validate_options(const std::vector<std::string>& args) {
+  ValidateOptions o;
+  for (const auto& a : args) {
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      throw InputError("unknown option '" + a + "' (see 'nines validate --help')");
+    } else if (o.scenario_path.empty()) {
+      o.scenario_path = a;
+    } else {
+      throw InputError("unexpected argument '" + a + "': nines validate takes one scenario file");
+    }
+  }
+  if (!o.help && o.scenario_path.empty())
+    throw InputError("nines validate needs a scenario file (see 'nines validate --help')");
+  return o;
+}
+
+}  // namespace nines::cli

@@ -1,0 +1,37 @@
+#pragma once
+// Command-line parsing for the nines CLI. Usage mistakes throw nines::InputError (exit 2).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "nines/record_mode.hpp"
+
+namespace nines::cli {
+
+struct RunOptions {
+  std::string scenario_path;
+  std::optional<std::uint64_t> requests;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;  // unset: every core
+  std::optional<std::string> output;
+  RecordMode record = RecordMode::dense;
+  bool json = false;
+  bool quiet = false;
+  bool force = false;
+  bool help = false;
+};
+
+struct ValidateOptions {
+  std::string scenario_path;
+  bool help = false;
+};
+
+RunOptions parse_run_options(const std::vector<std::string>& args);
+ValidateOptions parse_validate_options(const std::vector<std::string>& args);
+
+extern const char* const kMainUsage;
+extern const char* const kRunUsage;
+extern const char* const kValidateUsage;
+
+}  // namespace nines::cli

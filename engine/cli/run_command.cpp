@@ -1,0 +1,97 @@
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "format_units.hpp"
+#include "interrupt.hpp"
+#include "nines/chain_model.hpp"
+#include "nines/report.hpp"
+#include "nines/run_writer.hpp"
+#include "nines/scenario_parser.hpp"
+#include "nines/simulation.hpp"
+#include "nines/summary.hpp"
+#include "progress_bar.hpp"
+
+namespace nines::cli {
+
+namespace {
+constexpr std::uint64_t kFallbackRequests = 1'000'000;
+constexpr std::uint64_t kFallbackSeed = 1;
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  const RunOptions options = parse_run_options(args);
+  if (options.help) {
+    std::fputs(kRunUsage, stdout);
+    return 0;
+  }
+  const Scenario scenario = load_scenario(options.scenario_path);
+  const ChainModel model(scenario.reliabilities());
+
+  RunInfo info;
+  info.requests = options.requests.value_or(scenario.defaults.requests.value_or(kFallbackRequests));
+  info.seed = options.seed.value_or(scenario.defaults.seed.value_or(kFallbackSeed));
+  info.record = options.record;
+  info.chunk_requests = kDefaultChunkRequests;
+  info.created = utc_timestamp_now();
+  const std::string output = options.output.value_or(scenario.name + ".h5");
+
+  // The thread count is set once, here; nothing below depends on it but the speed.
+  std::optional<tbb::global_control> thread_limit;
+  if (options.threads)
+    thread_limit.emplace(tbb::global_control::max_allowed_parallelism,
+                         static_cast<std::size_t>(*options.threads));
+  const int threads = static_cast<int>(
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+
+  // Opened before the simulation so that an existing or unwritable output fails in a moment,
+  // not after an hour of sampling.
+  auto writer = std::make_unique<RunFileWriter>(output, options.force, scenario, info);
+
+  SimulationOptions sim;
+  sim.requests = info.requests;
+  sim.seed = info.seed;
+  sim.record = info.record;
+  sim.chunk_requests = info.chunk_requests;
+
+  const std::atomic<bool>& stop = install_interrupt_handlers();
+  std::atomic<std::uint64_t> progress{0};
+  const auto start = std::chrono::steady_clock::now();
+  SimulationResult result;
+  {
+    ProgressBar bar(progress, info.requests, !options.quiet && isatty(STDERR_FILENO) != 0);
+    result = simulate(model, sim, writer.get(), {&stop, &progress});
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (result.interrupted) {
+    writer.reset();  // deletes the temporary file: no partial output is left behind
+    std::fprintf(stderr, "nines: interrupted after %s of %s requests; no output written\n",
+                 format_count(result.requests_done).c_str(), format_count(info.requests).c_str());
+    return 130;
+  }
+
+  const Summary summary = summarize(model, info.requests, result.component_failures);
+  writer->finish(model, summary);
+
+  const ReportContext context{scenario, info, output, threads, elapsed};
+  if (options.json) {
+    std::fputs(format_summary_json(context, model, summary).c_str(), stdout);
+    std::fputc('\n', stdout);
+  } else if (!options.quiet) {
+    const bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::fputs(format_summary_text(context, model, summary, color).c_str(), stdout);
+  }
+  return 0;
+}
+
+}  // namespace nines::cli

@@ -1,0 +1,24 @@
+#include <cstdio>
+
+#include "cli_options.hpp"
+#include "commands.hpp"
+#include "nines/chain_model.hpp"
+#include "nines/scenario_parser.hpp"
+
+namespace nines::cli {
+
+int validate_command(const std::vector<std::string>& args) {
+  const ValidateOptions options = parse_validate_options(args);
+  if (options.help) {
+    std::fputs(kValidateUsage, stdout);
+    return 0;
+  }
+  const Scenario scenario = load_scenario(options.scenario_path);
+  const ChainModel model(scenario.reliabilities());
+  std::printf("%s: valid scenario '%s' (format %d): %zu components, analytic reliability %.10g\n",
+              options.scenario_path.c_str(), scenario.name.c_str(), scenario.format_version,
+              scenario.components.size(), model.reliability());
+  return 0;
+}
+
+}  // namespace nines::cli

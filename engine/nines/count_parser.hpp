@@ -1,0 +1,19 @@
+#pragma once
+// Request counts and seeds as people write them: "10000000", "1e7", "10M", "2.5G", "1_000_000".
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nines {
+
+// A positive whole number of requests. Accepts plain integers, decimal exponents (1e8, 2.5e9)
+// and the suffixes k/K (1e3), M (1e6), G or B (1e9), T (1e12); underscores and commas are
+// ignored as digit separators. Returns nullopt with `why` filled when the text is not a
+// positive whole number below 2^63.
+std::optional<std::uint64_t> parse_request_count(std::string_view text, std::string* why = nullptr);
+
+// A seed: any whole number in [0, 2^64), decimal or 0x-prefixed hexadecimal.
+std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* why = nullptr);
+
+}  // namespace nines

@@ -1,0 +1,375 @@
+#include "nines/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "nines/json_writer.hpp"
+#include "nines/record_mode.hpp"
+#include "nines/sha256.hpp"
+#include "nines/version.hpp"
+
+namespace nines {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Number formatting for people.
+
+[[gnu::format(printf, 1, 2)]] std::string printf_string(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out;
+  if (n > 0) {
+    out.resize(static_cast<std::size_t>(n) + 1);
+    std::vsnprintf(out.data(), out.size(), format, again);
+    out.resize(static_cast<std::size_t>(n));
+  }
+  va_end(again);
+  return out;
+}
+
+// "∞", "-∞" and "n/a" where printf would print inf and nan.
+bool non_finite(double x, std::string& out) {
+  if (std::isnan(x)) {
+    out = "n/a";
+    return true;
+  }
+  if (std::isinf(x)) {
+    out = x > 0 ? "∞" : "-∞";
+    return true;
+  }
+  return false;
+}
+
+// Inserts thousands separators into the integer part of a plain decimal number.
+std::string group_thousands(std::string digits) {
+  const std::size_t start = (!digits.empty() && digits[0] == '-') ? 1 : 0;
+  std::size_t end = digits.find('.');
+  if (end == std::string::npos) end = digits.size();
+  for (std::size_t i = end; i > start + 3; i -= 3) digits.insert(i - 3, ",");
+  return digits;
+}
+
+std::string integer(std::uint64_t n) {
+  return group_thousands(std::to_string(n));
+}
+
+std::string fixed(double x, int decimals, bool grouped = false) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  out = printf_string("%.*f", decimals, x);
+  return grouped ? group_thousands(out) : out;
+}
+
+// Decimals needed, in percent, to show the first two significant digits of a small quantity
+// (1 - R or a CI width), clamped to [min_decimals, 14]: beyond 14 decimals a percent near 100
+// is below double resolution anyway.
+int decimals_for(double unreliability, int min_decimals) {
+  if (!(unreliability > 0) || !std::isfinite(unreliability)) return min_decimals;
+  // The exponent of the percent after rounding to two significant digits, so that
+  // 1 - 0.9995 = 4.9999999999999996e-4 counts as 0.050% and 1 - (1 - 1e-12), which is
+  // 9.9999e-13 after rounding r, as 1.0e-10%.
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1e", 100 * unreliability);
+  const char* e = std::strchr(buffer, 'e');
+  const int first_digit = e ? std::atoi(e + 1) : 0;
+  return std::clamp(1 - first_digit, min_decimals, 14);
+}
+
+// R as a percent, computed from u = 1 - R in long double so that "99.99999999990%" shows the
+// digits of u rather than the rounding of R.
+std::string percent_from_unreliability(double unreliability, int decimals) {
+  std::string out;
+  if (non_finite(unreliability, out)) return out;
+  const long double percent = 100.0L - 100.0L * static_cast<long double>(unreliability);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*Lf%%", decimals, percent);
+  return buffer;
+}
+
+// "0.63", "0.60", "6.3e-13", "< 1e-300" (below that erfc and gamma_q have underflowed).
+std::string p_value(double p) {
+  if (std::isnan(p)) return "n/a";
+  if (p < 1e-300) return "< 1e-300";
+  return "= " + printf_string("%#.2g", p);
+}
+
+// Three significant digits with an SI prefix: "312 M/s", "1.25 G/s", "950 /s".
+std::string rate(double per_second) {
+  if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
+  static constexpr struct {
+    double scale;
+    const char* prefix;
+  } kUnits[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
+  for (const auto& unit : kUnits) {
+    if (per_second >= unit.scale || unit.scale == 1) {
+      const double v = per_second / unit.scale;
+      const int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+      return printf_string("%.*f %s/s", decimals, v, unit.prefix);
+    }
+  }
+  return "n/a";
+}
+
+std::string duration(double seconds) {
+  if (!(seconds > 0) || !std::isfinite(seconds)) return "n/a";
+  if (seconds < 1e-3) return printf_string("%.3g µs", seconds * 1e6);
+  if (seconds < 1) return printf_string("%.3g ms", seconds * 1e3);
+  if (seconds < 60) return printf_string("%.2f s", seconds);
+  const double minutes = std::floor(seconds / 60);
+  return printf_string("%.0f min %.0f s", minutes, seconds - 60 * minutes);
+}
+
+// Defects per million: grouped with one decimal from 100 up, three significant digits below.
+std::string dpmo(double x) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  if (x == 0) return "0";
+  if (x >= 100) return fixed(x, 1, true);
+  return printf_string("%#.3g", x);
+}
+
+std::string expected_count(double x) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  if (x == 0 || x >= 0.05) return fixed(x, 1, true);
+  return printf_string("%.2g", x);
+}
+
+// Confidence level as people say it: 0.95 -> "95%", 0.999 -> "99.9%".
+std::string level_percent(double level) {
+  return printf_string("%.10g%%", 100 * level);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout. Every padded cell is ASCII (component names are [A-Za-z0-9_.-]+), so byte counts are
+// display widths; the non-ASCII marker sits at the end of its row.
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+std::string pad_right(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+constexpr std::string_view kBoldRed = "\x1b[1;31m";
+constexpr std::string_view kGreen = "\x1b[32m";
+constexpr std::string_view kBold = "\x1b[1m";
+constexpr std::string_view kReset = "\x1b[0m";
+
+std::string paint(std::string_view style, const std::string& text, bool color) {
+  if (!color) return text;
+  return std::string(style) + text + std::string(kReset);
+}
+
+// The component with the most failures; ties go to the earliest in the chain. None (size())
+// when nothing failed.
+std::size_t worst_offender(const Summary& summary) {
+  std::size_t worst = summary.component_failures.size();
+  std::uint64_t most = 0;
+  for (std::size_t k = 0; k < summary.component_failures.size(); ++k) {
+    if (summary.component_failures[k] > most) {
+      most = summary.component_failures[k];
+      worst = k;
+    }
+  }
+  return worst;
+}
+
+double share_of(std::uint64_t component_failures, std::uint64_t failures) {
+  if (failures == 0) return std::nan("");
+  return static_cast<double>(component_failures) / static_cast<double>(failures);
+}
+
+std::string share_text(std::uint64_t component_failures, std::uint64_t failures) {
+  if (failures == 0) return "-";
+  const double percent = 100 * share_of(component_failures, failures);
+  if (component_failures > 0 && percent < 0.05) return "<0.1%";
+  return fixed(percent, 1) + "%";
+}
+
+}  // namespace
+
+std::string format_summary_text(const ReportContext& context, const ChainModel& model,
+                                const Summary& summary, bool color) {
+  const Scenario& scenario = context.scenario;
+  std::string out;
+
+  // Header: what ran, how big, how fast.
+  const double per_second = context.elapsed_seconds > 0
+                                ? static_cast<double>(summary.requests) / context.elapsed_seconds
+                                : std::nan("");
+  out += paint(kBold, scenario.name, color) + ": " + integer(summary.requests) +
+         " requests, seed " + std::to_string(context.info.seed) + ", " +
+         std::to_string(context.threads) + (context.threads == 1 ? " thread, " : " threads, ") +
+         duration(context.elapsed_seconds) + " (" + rate(per_second) + ")\n\n";
+
+  // Per-component table, in chain order.
+  const std::vector<double>& r = model.reliabilities();
+  int reliability_decimals = 2;
+  for (double rk : r)
+    reliability_decimals = std::max(reliability_decimals, decimals_for(1 - rk, 2));
+
+  struct Row {
+    std::string index, name, reliability, failures, expected, share;
+  };
+  std::vector<Row> rows;
+  rows.push_back({"#", "component", "reliability", "failures", "expected", "share"});
+  for (std::size_t k = 0; k < model.size(); ++k) {
+    const std::uint64_t f =
+        k < summary.component_failures.size() ? summary.component_failures[k] : 0;
+    const double e = k < summary.expected_failures.size() ? summary.expected_failures[k] : 0;
+    const std::string name = k < scenario.components.size() ? scenario.components[k].name
+                                                            : "component " + std::to_string(k);
+    rows.push_back({std::to_string(k), name,
+                    percent_from_unreliability(1 - r[k], reliability_decimals), integer(f),
+                    expected_count(e), share_text(f, summary.failures)});
+  }
+  std::size_t w[6] = {0, 0, 0, 0, 0, 0};
+  for (const Row& row : rows) {
+    const std::string* cells[6] = {&row.index,    &row.name,     &row.reliability,
+                                   &row.failures, &row.expected, &row.share};
+    for (int c = 0; c < 6; ++c) w[c] = std::max(w[c], cells[c]->size());
+  }
+  const std::size_t worst = worst_offender(summary);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
+    std::string line = "  " + pad_left(row.index, w[0]) + "  " + pad_right(row.name, w[1]) + "  " +
+                       pad_left(row.reliability, w[2]) + "  " + pad_left(row.failures, w[3]) +
+                       "  " + pad_left(row.expected, w[4]) + "  " + pad_left(row.share, w[5]);
+    const bool is_worst = i > 0 && i - 1 == worst;
+    if (is_worst) line = paint(kBoldRed, line + "  ◀ worst", color);
+    out += line + "\n";
+  }
+
+  // The service as a whole.
+  const double u_low = 1 - summary.reliability_ci.high;
+  const double u_high = 1 - summary.reliability_ci.low;
+  int d = decimals_for(summary.unreliability_empirical, 4);
+  d = std::max(d, decimals_for(summary.unreliability_analytic, 4));
+  d = std::max(d, decimals_for(u_high - u_low, 4));
+  const auto label = [](const char* name) { return "  " + pad_right(name, 13); };
+
+  out += "\nservice\n";
+  out += label("reliability") + percent_from_unreliability(summary.unreliability_empirical, d) +
+         " [" + percent_from_unreliability(u_high, d) + ", " +
+         percent_from_unreliability(u_low, d) + "] " + level_percent(summary.ci_level) + " CI, " +
+         integer(summary.failures) + " failures\n";
+  out += label("analytic") + percent_from_unreliability(summary.unreliability_analytic, d) + ", " +
+         expected_count(summary.unreliability_analytic * static_cast<double>(summary.requests)) +
+         " failures expected\n";
+  out += label("z-score") + fixed(summary.z_score, 2) + " (p " + p_value(summary.z_p_value) + ")\n";
+
+  std::string attribution;
+  if (summary.failures == 0) {
+    attribution = "n/a (no failures)";
+  } else if (summary.attribution.dof == 0) {
+    attribution = "n/a (one cell left after pooling expected counts below 5)";
+  } else {
+    std::string chi2 = fixed(summary.attribution.statistic, 2);
+    attribution = "χ² = " + chi2 + ", dof " + std::to_string(summary.attribution.dof) + ", p " +
+                  p_value(summary.attribution.p_value);
+  }
+  out += label("attribution") + attribution + "\n";
+  out +=
+      label("verdict") + paint(summary.agrees ? kGreen : kBoldRed, summary.verdict, color) + "\n";
+  out += label("nines") + fixed(summary.nines_empirical, 2) + " (analytic " +
+         fixed(summary.nines_analytic, 2) + ")\n";
+  out += label("DPMO") + dpmo(summary.dpmo_empirical) + " (analytic " +
+         dpmo(summary.dpmo_analytic) + ")\n";
+  out += label("sigma level") + fixed(summary.sigma_empirical, 2) + " (analytic " +
+         fixed(summary.sigma_analytic, 2) + "; short-term, with the conventional 1.5σ shift)\n";
+  out += label("output") +
+         (context.output_path.empty() ? std::string("none") : context.output_path) + "\n";
+  return out;
+}
+
+std::string format_summary_json(const ReportContext& context, const ChainModel& model,
+                                const Summary& summary) {
+  const Scenario& scenario = context.scenario;
+  const RunInfo& info = context.info;
+  JsonWriter json;
+  json.begin_object();
+  json.field("nines_version", kVersion);
+
+  json.key("scenario").begin_object();
+  json.field("name", scenario.name);
+  json.field("path", scenario.source_path);
+  if (!scenario.source_text.empty()) json.field("sha256", sha256_hex(scenario.source_text));
+  json.key("components").begin_array();
+  for (std::size_t k = 0; k < model.size(); ++k) {
+    const std::uint64_t f =
+        k < summary.component_failures.size() ? summary.component_failures[k] : 0;
+    json.begin_object();
+    json.field("name", k < scenario.components.size() ? scenario.components[k].name
+                                                      : "component " + std::to_string(k));
+    json.field("reliability", model.reliabilities()[k]);
+    json.field("failures", f);
+    json.field("expected_failures",
+               k < summary.expected_failures.size() ? summary.expected_failures[k] : 0.0);
+    json.field("share", share_of(f, summary.failures));
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+
+  json.key("run").begin_object();
+  json.field("seed", info.seed);
+  json.field("requests", info.requests);
+  json.field("record", to_string(info.record));
+  json.field("threads", context.threads);
+  json.field("elapsed_seconds",
+             context.elapsed_seconds > 0 ? context.elapsed_seconds : std::nan(""));
+  json.field("requests_per_second",
+             context.elapsed_seconds > 0
+                 ? static_cast<double>(summary.requests) / context.elapsed_seconds
+                 : std::nan(""));
+  json.key("output");
+  if (context.output_path.empty()) {
+    json.null();
+  } else {
+    json.value(context.output_path);
+  }
+  json.end_object();
+
+  json.key("summary").begin_object();
+  json.field("requests", summary.requests);
+  json.field("failures", summary.failures);
+  json.field("reliability_empirical", summary.reliability_empirical);
+  json.field("reliability_analytic", summary.reliability_analytic);
+  json.field("unreliability_empirical", summary.unreliability_empirical);
+  json.field("unreliability_analytic", summary.unreliability_analytic);
+  json.field("reliability_ci_low", summary.reliability_ci.low);
+  json.field("reliability_ci_high", summary.reliability_ci.high);
+  json.field("ci_level", summary.ci_level);
+  json.field("z_score", summary.z_score);
+  json.field("z_p_value", summary.z_p_value);
+  json.field("attribution_chi2", summary.attribution.statistic);
+  json.field("attribution_dof", summary.attribution.dof);
+  json.field("attribution_p_value", summary.attribution.p_value);
+  json.field("agrees", summary.agrees);
+  json.field("verdict", summary.verdict);
+  json.field("nines_empirical", summary.nines_empirical);
+  json.field("nines_analytic", summary.nines_analytic);
+  json.field("dpmo_empirical", summary.dpmo_empirical);
+  json.field("dpmo_analytic", summary.dpmo_analytic);
+  json.field("sigma_empirical", summary.sigma_empirical);
+  json.field("sigma_analytic", summary.sigma_analytic);
+  json.end_object();
+
+  json.end_object();
+  return json.str();
+}
+
+}  // namespace nines

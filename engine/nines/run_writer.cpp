@@ -1,0 +1,388 @@
+#include "nines/run_writer.hpp"
+
+#include <fcntl.h>  // AT_FDCWD for renameat2
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include "nines/error.hpp"
+#include "nines/hdf5.hpp"
+#include "nines/sha256.hpp"
+#include "nines/version.hpp"
+
+namespace nines {
+
+// Direct chunk writes bypass HDF5's type conversion, so the bytes we deflate must already be
+// the file's little-endian layout.
+static_assert(std::endian::native == std::endian::little,
+              "dense chunks are written as raw little-endian bytes");
+
+namespace {
+
+// Elements per HDF5 chunk of the /failures datasets: 512 KiB of uint64 request indices.
+constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
+
+// HDF5 limits a chunk to < 4 GiB and (with the default v1 B-tree chunk index) records each
+// stored chunk's size in 32 bits. zlib's worst-case expansion is a few bytes per 16 KiB
+// block, so keeping the uncompressed chunk at or below 2 GiB guarantees the deflate stream of
+// even incompressible data fits.
+constexpr std::uint64_t kMaxDenseChunkBytes = std::uint64_t{1} << 31;
+
+hdf5::ElementType element_type(OutcomeType type) {
+  switch (type) {
+    case OutcomeType::int8:
+      return hdf5::ElementType::int8;
+    case OutcomeType::int16:
+      return hdf5::ElementType::int16;
+    case OutcomeType::int32:
+      return hdf5::ElementType::int32;
+  }
+  return hdf5::ElementType::int32;
+}
+
+std::string already_exists_message(const std::string& path) {
+  return "output file '" + path +
+         "' already exists; use --force to overwrite it or -o to choose "
+         "another name";
+}
+
+// Moves `from` to `to`. Without overwrite, refuses atomically (renameat2 RENAME_NOREPLACE) if
+// `to` appeared since the writer checked; file systems without that flag fall back to rename.
+void move_into_place(const std::string& from, const std::string& to, bool overwrite) {
+  if (!overwrite) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+    const int error = errno;
+    if (error == EEXIST) throw InputError(already_exists_message(to));
+    if (error != EINVAL && error != ENOSYS)
+      throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
+  }
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    const int error = errno;
+    throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
+  }
+}
+
+}  // namespace
+
+std::string utc_timestamp_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32] = {};
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+struct RunFileWriter::Impl {
+  std::string final_path;
+  std::string temp_path;
+  bool overwrite = false;
+  RunInfo info;
+  std::size_t component_count = 0;
+  std::vector<std::string> component_names;
+  std::vector<double> component_reliabilities;
+  OutcomeType outcome = OutcomeType::int8;
+  bool temp_created = false;
+  bool finished = false;
+
+  // Dense.
+  std::uint64_t chunk_length = 0;
+  std::uint64_t chunk_count = 0;
+  std::uint64_t chunks_written = 0;
+  std::vector<bool> chunk_written;
+
+  // Failures: whole HDF5 chunks go to disk as soon as they fill; the rest waits here.
+  std::vector<std::uint64_t> pending_requests;
+  std::vector<std::int32_t> pending_components;
+  std::uint64_t failures_seen = 0;
+  std::optional<std::uint64_t> last_request;
+
+  // Declared file first so that it is destroyed last (it refuses to close with open objects).
+  std::optional<hdf5::File> file;
+  std::optional<hdf5::Dataset> dense;
+  std::optional<hdf5::Dataset> failure_requests;
+  std::optional<hdf5::Dataset> failure_components;
+
+  ~Impl() {
+    if (finished || !temp_created) return;
+    // Unfinished (destroyed early or an exception on the way): close quietly, leave nothing.
+    failure_components.reset();
+    failure_requests.reset();
+    dense.reset();
+    file.reset();
+    std::error_code ignored;
+    std::filesystem::remove(temp_path, ignored);
+  }
+
+  void write_failure_prefix(std::size_t count) {
+    if (count == 0) return;
+    failure_requests->append(std::span<const std::uint64_t>(pending_requests.data(), count));
+    failure_components->append(std::span<const std::int32_t>(pending_components.data(), count));
+    pending_requests.erase(pending_requests.begin(),
+                           pending_requests.begin() + static_cast<std::ptrdiff_t>(count));
+    pending_components.erase(pending_components.begin(),
+                             pending_components.begin() + static_cast<std::ptrdiff_t>(count));
+  }
+};
+
+RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
+                             const RunInfo& info)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.final_path = std::move(final_path);
+  w.temp_path = w.final_path + ".partial-" + std::to_string(::getpid());
+  w.overwrite = overwrite;
+  w.info = info;
+  w.component_count = scenario.components.size();
+  w.outcome = outcome_type_for(w.component_count);
+  for (const Component& component : scenario.components) {
+    w.component_names.push_back(component.name);
+    w.component_reliabilities.push_back(component.reliability);
+  }
+
+  if (info.deflate_level < 0 || info.deflate_level > 9)
+    throw InputError("deflate level " + std::to_string(info.deflate_level) +
+                     " is not valid; use 0 (none) to 9 (smallest)");
+  if (info.record == RecordMode::dense) {
+    if (info.chunk_requests == 0) throw InputError("chunk_requests must be at least 1");
+    w.chunk_length = std::min(info.chunk_requests, info.requests);
+    const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(w.outcome);
+    if (w.chunk_length > max_length)
+      throw InputError("chunks of " + std::to_string(w.chunk_length) +
+                       " requests are too large for --record dense: an HDF5 chunk holds at most " +
+                       std::to_string(max_length) + " outcomes of " +
+                       std::to_string(outcome_bytes(w.outcome)) + " bytes");
+    w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
+    w.chunk_written.assign(w.chunk_count, false);
+  }
+
+  std::error_code error;
+  const auto status = std::filesystem::status(w.final_path, error);
+  if (std::filesystem::is_directory(status))
+    throw InputError("output path '" + w.final_path + "' is a directory; choose a file name");
+  if (std::filesystem::exists(std::filesystem::symlink_status(w.final_path, error)) && !overwrite)
+    throw InputError(already_exists_message(w.final_path));
+  // Exclusive create never clobbers; a leftover from a killed run with the same pid (common
+  // in containers, where pids repeat) gets a message saying what it is.
+  if (std::filesystem::exists(std::filesystem::symlink_status(w.temp_path, error)))
+    throw IOError("cannot create temporary file '" + w.temp_path +
+                  "': it already exists, probably left by an interrupted run; delete it");
+
+  w.file.emplace(hdf5::File::create_exclusive(w.temp_path));
+  w.temp_created = true;
+
+  hdf5::File& file = *w.file;
+  file.write_attribute("format", kRunFormat);
+  file.write_attribute("format_version", std::int64_t{kRunFormatVersion});
+  file.write_attribute("nines_version", kVersion);
+  file.write_attribute("scenario_name", scenario.name);
+  file.write_attribute("scenario_yaml", scenario.source_text);
+  file.write_attribute("scenario_sha256", sha256_hex(scenario.source_text));
+  file.write_attribute("seed", std::uint64_t{info.seed});
+  file.write_attribute("requests", std::uint64_t{info.requests});
+  file.write_attribute("record", to_string(info.record));
+  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
+  file.write_attribute("created", info.created);
+
+  const hdf5::ElementType outcome = element_type(w.outcome);
+  if (info.record == RecordMode::dense) {
+    // Fixed size, chunk = min(chunk_requests, requests): HDF5 rejects chunks longer than a
+    // fixed dimension, and a fixed shape tells readers the dataset is complete. Elements of
+    // chunks never written read as the fill value -1 ("no failure").
+    hdf5::Group requests = file.create_group("requests");
+    hdf5::DatasetLayout layout = hdf5::DatasetLayout::fixed(info.requests).filled(-1);
+    if (w.chunk_length > 0) layout = layout.chunked(w.chunk_length).deflate(info.deflate_level);
+    w.dense.emplace(requests.create_dataset("failed_component", outcome, layout));
+    requests.close();
+  } else if (info.record == RecordMode::failures) {
+    hdf5::Group failures = file.create_group("failures");
+    // Shuffle groups the bytes of each position together: the high bytes of increasing
+    // request indices and small component indices are nearly constant and deflate well.
+    const auto layout =
+        hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
+    w.failure_requests.emplace(
+        failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled()));
+    w.failure_components.emplace(failures.create_dataset(
+        "component", outcome, layout.shuffled(outcome_bytes(w.outcome) > 1)));
+    failures.close();
+  }
+}
+
+RunFileWriter::~RunFileWriter() = default;
+
+OutcomeType RunFileWriter::outcome_type() const noexcept {
+  return impl_->outcome;
+}
+
+std::uint64_t RunFileWriter::dense_chunk_length() const noexcept {
+  return impl_->chunk_length;
+}
+
+const std::string& RunFileWriter::final_path() const noexcept {
+  return impl_->final_path;
+}
+
+const std::string& RunFileWriter::temporary_path() const noexcept {
+  return impl_->temp_path;
+}
+
+CompressedChunk RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count) const {
+  // Reads only values fixed at construction: safe to call from many threads at once.
+  const Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense)
+    throw std::logic_error("compress_dense_chunk: the run does not record dense outcomes");
+  if (count > w.chunk_length)
+    throw std::invalid_argument("compress_dense_chunk: " + std::to_string(count) +
+                                " outcomes exceed the chunk length " +
+                                std::to_string(w.chunk_length));
+  const std::size_t element = outcome_bytes(w.outcome);
+  const std::size_t chunk_bytes = w.chunk_length * element;
+  const std::size_t data_bytes = count * element;
+
+  // HDF5 stores every chunk at full length, including the last one of the dataset; pad with
+  // the fill value -1, whose bytes are all ones at every width.
+  const auto* source = static_cast<const unsigned char*>(outcomes);
+  std::vector<unsigned char> padded;
+  if (data_bytes < chunk_bytes) {
+    padded.assign(chunk_bytes, 0xff);
+    if (data_bytes > 0) std::memcpy(padded.data(), source, data_bytes);
+    source = padded.data();
+  }
+
+  // compress2 writes a zlib stream (RFC 1950), exactly what HDF5's deflate filter stores, so
+  // stock readers decode these chunks. Even if it does not shrink the data it is still stored
+  // as the deflate stream: filter mask 0 then holds for every chunk.
+  CompressedChunk out;
+  uLongf size = compressBound(static_cast<uLong>(chunk_bytes));
+  out.bytes.resize(size);
+  const int status = compress2(out.bytes.data(), &size, source, static_cast<uLong>(chunk_bytes),
+                               w.info.deflate_level);
+  if (status != Z_OK)
+    throw IOError("cannot compress a dense chunk: zlib error " + std::to_string(status) +
+                  (status == Z_MEM_ERROR ? " (out of memory)" : ""));
+  out.bytes.resize(size);
+  return out;
+}
+
+void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense || w.finished)
+    throw std::logic_error("write_dense_chunk: the file is not open for dense outcomes");
+  if (chunk_index >= w.chunk_count)
+    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
+                                " is past the last chunk " + std::to_string(w.chunk_count - 1));
+  if (w.chunk_written[chunk_index])
+    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
+                                " was already written");
+  if (chunk.bytes.empty() || chunk.bytes.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("write_dense_chunk: not a compressed chunk");
+  w.dense->write_chunk(chunk_index * w.chunk_length, chunk.bytes, 0);
+  w.chunk_written[chunk_index] = true;
+  ++w.chunks_written;
+}
+
+void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indices,
+                                    std::span<const std::int32_t> components) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::failures || w.finished)
+    throw std::logic_error("append_failures: the file is not open for failures");
+  if (request_indices.size() != components.size())
+    throw std::invalid_argument("append_failures: " + std::to_string(request_indices.size()) +
+                                " requests but " + std::to_string(components.size()) +
+                                " components");
+  const auto components_count = static_cast<std::int64_t>(w.component_count);
+  for (std::size_t i = 0; i < request_indices.size(); ++i) {
+    const std::uint64_t request = request_indices[i];
+    if ((w.last_request && request <= *w.last_request) || request >= w.info.requests)
+      throw std::invalid_argument("append_failures: request " + std::to_string(request) +
+                                  " is out of order or out of range");
+    if (components[i] < 0 || components[i] >= components_count)
+      throw std::invalid_argument("append_failures: component " + std::to_string(components[i]) +
+                                  " out of range");
+    w.last_request = request;
+  }
+  w.pending_requests.insert(w.pending_requests.end(), request_indices.begin(),
+                            request_indices.end());
+  w.pending_components.insert(w.pending_components.end(), components.begin(), components.end());
+  w.failures_seen += request_indices.size();
+  // The datasets always end on a chunk boundary until finish(), so each of these chunks is
+  // written once, whole, and never re-read and re-compressed.
+  w.write_failure_prefix(w.pending_requests.size() / kFailureChunk * kFailureChunk);
+}
+
+void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
+  Impl& w = *impl_;
+  if (w.finished) throw std::logic_error("RunFileWriter::finish called twice");
+  const std::size_t k = w.component_count;
+  if (model.size() != k || summary.component_failures.size() != k ||
+      summary.expected_failures.size() != k || model.first_failure_probability().size() != k)
+    throw std::invalid_argument("RunFileWriter::finish: the model and summary must have " +
+                                std::to_string(k) + " components like the scenario");
+  if (summary.requests != w.info.requests)
+    throw std::invalid_argument("RunFileWriter::finish: the summary covers " +
+                                std::to_string(summary.requests) + " requests, the file " +
+                                std::to_string(w.info.requests));
+  if (w.info.record == RecordMode::dense && w.chunks_written != w.chunk_count)
+    throw std::logic_error("RunFileWriter::finish: only " + std::to_string(w.chunks_written) +
+                           " of " + std::to_string(w.chunk_count) + " dense chunks were written");
+  if (w.info.record == RecordMode::failures && w.failures_seen != summary.failures)
+    throw std::logic_error("RunFileWriter::finish: " + std::to_string(w.failures_seen) +
+                           " failures were recorded but the summary counts " +
+                           std::to_string(summary.failures));
+
+  hdf5::File& file = *w.file;
+  if (w.info.record == RecordMode::failures) {
+    w.write_failure_prefix(w.pending_requests.size());
+    w.failure_components->close();
+    w.failure_requests->close();
+  }
+  if (w.dense) w.dense->close();
+
+  hdf5::Group components = file.create_group("components");
+  components.write_string_dataset("name", w.component_names).close();
+  components.write_dataset<double>("reliability", w.component_reliabilities).close();
+  components.write_dataset<std::uint64_t>("failures", summary.component_failures).close();
+  components.write_dataset<double>("expected_failures", summary.expected_failures).close();
+  components.write_dataset<double>("first_failure_probability", model.first_failure_probability())
+      .close();
+  components.close();
+
+  file.write_attribute("failures", std::uint64_t{summary.failures});
+  file.write_attribute("reliability_empirical", summary.reliability_empirical);
+  file.write_attribute("reliability_analytic", summary.reliability_analytic);
+  file.write_attribute("reliability_ci_low", summary.reliability_ci.low);
+  file.write_attribute("reliability_ci_high", summary.reliability_ci.high);
+  file.write_attribute("ci_level", summary.ci_level);
+  file.write_attribute("z_score", summary.z_score);
+  file.write_attribute("z_p_value", summary.z_p_value);
+  file.write_attribute("attribution_chi2", summary.attribution.statistic);
+  file.write_attribute("attribution_dof", std::int64_t{summary.attribution.dof});
+  file.write_attribute("attribution_p_value", summary.attribution.p_value);
+  file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
+  file.write_attribute("verdict", summary.verdict);
+  file.write_attribute("unreliability_analytic", summary.unreliability_analytic);
+  file.write_attribute("unreliability_empirical", summary.unreliability_empirical);
+
+  // Closing checks that everything reached the disk; only then does the name become final.
+  w.failure_components.reset();
+  w.failure_requests.reset();
+  w.dense.reset();
+  file.close();
+  w.file.reset();
+  move_into_place(w.temp_path, w.final_path, w.overwrite);
+  w.finished = true;
+}
+
+}  // namespace nines

@@ -1,0 +1,78 @@
+#pragma once
+// HDF5 run file, layout v1 (documented in README.md, "HDF5 layout"). The only code that knows
+// the layout; it talks to HDF5 only through nines/hdf5.hpp.
+//
+// The file is written under a temporary name beside the final path and renamed by finish(),
+// so an interrupted or failed run never leaves a file that looks complete.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nines/chain_model.hpp"
+#include "nines/record_mode.hpp"
+#include "nines/scenario.hpp"
+#include "nines/summary.hpp"
+
+namespace nines {
+
+inline constexpr const char* kRunFormat = "nines-run";
+inline constexpr int kRunFormatVersion = 1;
+
+struct RunInfo {
+  std::uint64_t seed = 0;
+  std::uint64_t requests = 0;
+  RecordMode record = RecordMode::dense;
+  std::uint64_t chunk_requests = 0;  // requests per simulation chunk = dense HDF5 chunk length
+  std::string created;               // ISO 8601 UTC, e.g. 2026-11-28T08:00:00Z
+  int deflate_level = 1;             // gzip level for every compressed dataset
+};
+
+// A dense chunk after compression, ready for a direct chunk write.
+struct CompressedChunk {
+  std::vector<unsigned char> bytes;
+};
+
+// The current time as ISO 8601 UTC to the second, e.g. "2026-11-28T08:00:00Z" (RunInfo::created).
+std::string utc_timestamp_now();
+
+class RunFileWriter {
+ public:
+  // Refuses (InputError) an existing final_path unless overwrite; IOError when the temporary
+  // file cannot be created. Creates the datasets the record mode needs.
+  RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
+                const RunInfo& info);
+  ~RunFileWriter();  // unfinished: closes and deletes the temporary file
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+
+  OutcomeType outcome_type() const noexcept;
+  // Elements per /requests/failed_component chunk: min(chunk_requests, requests), because
+  // HDF5 forbids chunks longer than a fixed-size dataset. 0 unless dense with requests > 0.
+  // Simulation chunk i covers requests [i * chunk_requests, ...) either way.
+  std::uint64_t dense_chunk_length() const noexcept;
+
+  // Thread-safe: deflates `count` outcomes (count <= chunk_requests; elements of
+  // outcome_type()) padded to a full chunk, ready for write_dense_chunk. Dense mode only.
+  CompressedChunk compress_dense_chunk(const void* outcomes, std::size_t count) const;
+  // Not thread-safe; chunks may arrive in any order but each exactly once. Dense mode only.
+  void write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk);
+
+  // Not thread-safe; calls must come in increasing request order. Failures mode only.
+  void append_failures(std::span<const std::uint64_t> request_indices,
+                       std::span<const std::int32_t> components);
+
+  // Writes /components and the summary attributes, closes, renames to the final path.
+  void finish(const ChainModel& model, const Summary& summary);
+
+  const std::string& final_path() const noexcept;
+  // "<final_path>.partial-<pid>", where the file lives until finish() renames it.
+  const std::string& temporary_path() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nines

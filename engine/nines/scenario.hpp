@@ -1,0 +1,37 @@
+#pragma once
+// The scenario model: what a YAML file describes, parsed and validated once at the edge.
+// Everything downstream (analytics, sampling, output) reads this immutable value.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nines {
+
+inline constexpr int kScenarioFormatVersion = 1;
+
+struct Component {
+  std::string name;         // unique within the scenario, [A-Za-z0-9_.-]+
+  double reliability = 1;   // probability that it handles a request correctly, in [0, 1]
+  std::string description;  // optional, free text
+};
+
+// Optional run settings in the file; CLI flags override them.
+struct RunDefaults {
+  std::optional<std::uint64_t> requests;
+  std::optional<std::uint64_t> seed;
+};
+
+struct Scenario {
+  int format_version = kScenarioFormatVersion;
+  std::string name;  // [A-Za-z0-9_.-]+; also the default output file stem
+  std::string description;
+  std::vector<Component> components;  // in the order a request meets them
+  RunDefaults defaults;
+  std::string source_path;  // as the user named it ("<string>" when parsed from memory)
+  std::string source_text;  // the exact bytes of the file, stored in the HDF5 output
+
+  std::vector<double> reliabilities() const;
+};
+
+}  // namespace nines

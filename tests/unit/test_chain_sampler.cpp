@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <numeric>
+
+#include "nines/chain_sampler.hpp"
+
+using nines::ChainModel;
+using nines::ChainSampler;
+
+namespace {
+// The obviously correct classification: walk the thresholds in order.
+std::int32_t classify_linear(const ChainModel& m, std::uint64_t u) {
+  for (std::size_t k = 0; k < m.size(); ++k)
+    if (u < m.thresholds()[k]) return static_cast<std::int32_t>(k);
+  return -1;
+}
+}  // namespace
+
+TEST_CASE("binary-search classification equals the linear walk", "[sampler]") {
+  for (std::size_t K : {1u, 2u, 3u, 7u, 8u, 9u, 50u}) {
+    std::vector<double> r(K);
+    for (std::size_t k = 0; k < K; ++k)
+      r[k] = 0.5 + 0.5 * static_cast<double>(k) / (static_cast<double>(K) + 1.0);
+    const ChainModel m(r);
+    const ChainSampler s(m);
+    for (std::uint64_t i = 0; i < 20000; ++i) {
+      const std::uint64_t u = nines::request_uniform(99, i);
+      REQUIRE(s.classify(u) == classify_linear(m, u));
+    }
+    // Exactly at, just below and just above every threshold, and the extremes.
+    for (const std::uint64_t t : m.thresholds())
+      for (const std::uint64_t u : {t - 1, t, t + 1})
+        REQUIRE(s.classify(u) == classify_linear(m, u));
+    REQUIRE(s.classify(0) == classify_linear(m, 0));
+    REQUIRE(s.classify(~std::uint64_t{0}) == classify_linear(m, ~std::uint64_t{0}));
+  }
+}
+
+TEST_CASE("bulk sampling equals the per-request reference for any alignment", "[sampler]") {
+  const ChainModel m({0.9, 0.8, 0.95, 0.99});
+  const ChainSampler s(m);
+  const std::uint64_t seed = 12345;
+  for (std::uint64_t first : {0u, 1u, 2u, 1001u}) {
+    for (std::uint64_t n : {1u, 2u, 3u, 999u}) {
+      std::vector<std::int8_t> out(n);
+      std::vector<std::uint64_t> counts(m.size() + 1, 0), counts2(m.size() + 1, 0);
+      s.record_dense(seed, first, n, out.data(), counts.data());
+      s.count(seed, first, n, counts2.data());
+      std::vector<std::uint64_t> fr;
+      std::vector<std::int32_t> fc;
+      std::vector<std::uint64_t> counts3(m.size() + 1, 0);
+      s.record_failures(seed, first, n, fr, fc, counts3.data());
+      std::size_t f = 0;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const std::int32_t k = s.outcome(seed, first + i);
+        REQUIRE(out[i] == k);
+        if (k >= 0) {
+          REQUIRE(f < fr.size());
+          REQUIRE(fr[f] == first + i);
+          REQUIRE(fc[f] == k);
+          ++f;
+        }
+      }
+      REQUIRE(f == fr.size());
+      REQUIRE(counts == counts2);
+      REQUIRE(counts == counts3);
+      REQUIRE(std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}) == n);
+    }
+  }
+}
+
+TEST_CASE("a perfect chain never fails and a dead component always fails", "[sampler]") {
+  const ChainSampler perfect(ChainModel({1.0, 1.0, 1.0}));
+  const ChainSampler dead(ChainModel({1.0, 0.0, 0.5}));
+  for (std::uint64_t i = 0; i < 10000; ++i) {
+    REQUIRE(perfect.outcome(3, i) == -1);
+    REQUIRE(dead.outcome(3, i) == 1);
+  }
+}
