@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
                 output = args.output or os.path.splitext(args.run)[0] + ".html"
                 write_report(run, output)
                 print(f"wrote {output}")
+    except BrokenPipeError:  # e.g. piped into head: not an error worth a message
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (NinesError, OSError) as error:
         print(f"nines: {error}", file=sys.stderr)
         return 2

@@ -4,16 +4,21 @@ from __future__ import annotations
 import math
 
 
-def reliability_percent(r: float, unreliability: float | None = None) -> str:
+def reliability_percent(r: float, unreliability: float | None = None,
+                        resolution: float | None = None) -> str:
     """A reliability as a percentage with enough decimals to show about four significant digits
     of its unreliability: 0.92274 -> '92.274%', 0.999999 -> '99.9999000%'. For computed
-    values; configured ones read better through `percent`."""
+    values; configured ones read better through `percent`. `resolution` (e.g. the width of a
+    confidence interval) adds decimals until differences of that size show."""
     if math.isnan(r):
         return "n/a"
     u = (1 - r) if unreliability is None else unreliability
     if u <= 0:
         return "100%"
-    decimals = min(12, max(2, 3 - math.floor(math.log10(u * 100))))
+    decimals = max(2, 3 - math.floor(math.log10(u * 100)))
+    if resolution is not None and resolution > 0:
+        decimals = max(decimals, 1 - math.floor(math.log10(resolution * 100)))
+    decimals = min(12, decimals)
     return f"{100 * r:.{decimals}f}%"
 
 

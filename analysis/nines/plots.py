@@ -151,10 +151,10 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
     ax.set_xlim(1, n[-1])
     ax.set_xlabel("requests simulated")
     ax.set_ylabel("service reliability")
-    # Frame the part of the picture where the estimate has settled (the second half of the
-    # log range, at least 100 requests), widened to include the analytic value; the first
-    # handful of requests would otherwise stretch the axis from 0 to 1.
-    settled = n >= min(max(100, n[-1] ** 0.5), n[-1])
+    # Frame the part of the picture where the estimate has settled (the last 40% of the log
+    # range, at least 100 requests), widened to include the analytic value; the first handful
+    # of requests would otherwise stretch the axis from 0 to 1.
+    settled = n >= min(max(100, n[-1] ** 0.6), n[-1])
     lo = min(low[settled].min(), analytic_r)
     hi = max(high[settled].max(), analytic_r)
     pad = max((hi - lo) * 0.08, 1e-12)

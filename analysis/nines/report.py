@@ -78,6 +78,16 @@ footer { margin-top: 30px; color: var(--muted); font-size: 12px; border-top:1px 
 """
 
 
+def _estimate_and_interval(s) -> tuple[str, str, str, str]:
+    """Empirical reliability, its interval bounds and the analytic value, with decimals enough
+    to tell them apart."""
+    width = s.reliability_ci_high - s.reliability_ci_low
+    return (fmt.reliability_percent(s.reliability_empirical, s.unreliability_empirical, width),
+            fmt.reliability_percent(s.reliability_ci_low, resolution=width),
+            fmt.reliability_percent(s.reliability_ci_high, resolution=width),
+            fmt.reliability_percent(s.reliability_analytic, s.unreliability_analytic, width))
+
+
 def _row(*cells, cls: str = "") -> str:
     attr = f' class="{cls}"' if cls else ""
     return "<tr>" + "".join(f"<td{attr if i == 0 else ''}>{c}</td>"
@@ -99,9 +109,9 @@ def _component_table(run) -> str:
             fmt.percent(row["reliability"]),
             fmt.count(row["failures"]),
             fmt.expected_count(row["expected_failures"]),
-            fmt.number(ratio, 3),
+            "n/a" if ratio != ratio else f"{ratio:.3f}",
             bar + (f"{100 * share:.1f}%" if s.failures else "–"),
-            fmt.number(row["first_failure_probability"], 4),
+            f'{row["first_failure_probability"]:.3e}',
             cls="name"))
     head = ("<tr><th>component</th><th>reliability r<sub>k</sub></th><th>failures</th>"
             "<th>expected</th><th>observed / expected</th><th>share of failures</th>"
@@ -112,15 +122,13 @@ def _component_table(run) -> str:
 def _stats_table(run) -> str:
     s = run.summary
     level = f"{s.ci_level:.0%}"
+    estimate, low, high, analytic_r = _estimate_and_interval(s)
     rows = [
         _row("Requests simulated", fmt.count(s.requests)),
         _row("Failed requests", fmt.count(s.failures)),
-        _row("Service reliability, simulated", fmt.reliability_percent(
-            s.reliability_empirical, s.unreliability_empirical)),
-        _row(f"{level} Wilson interval", fmt.reliability_percent(s.reliability_ci_low) + " – " +
-             fmt.reliability_percent(s.reliability_ci_high)),
-        _row("Service reliability, analytic ∏ r<sub>k</sub>", fmt.reliability_percent(
-            s.reliability_analytic, s.unreliability_analytic)),
+        _row("Service reliability, simulated", estimate),
+        _row(f"{level} Wilson interval", f"{low} – {high}"),
+        _row("Service reliability, analytic ∏ r<sub>k</sub>", analytic_r),
         _row("z (simulated vs analytic)", fmt.number(s.z_score, 4)),
         _row("z two-sided p-value", fmt.p_value(s.z_p_value)),
         _row("Attribution χ² / dof", (fmt.number(s.attribution_chi2, 4) + " / " +
@@ -132,11 +140,10 @@ def _stats_table(run) -> str:
 
 def _units_table(run) -> str:
     s = run.summary
+    estimate, _, _, analytic_r = _estimate_and_interval(s)
     head = "<tr><th></th><th>simulated</th><th>analytic</th></tr>"
     rows = [
-        _row("Reliability", fmt.reliability_percent(s.reliability_empirical,
-                                                    s.unreliability_empirical),
-             fmt.reliability_percent(s.reliability_analytic, s.unreliability_analytic)),
+        _row("Reliability", estimate, analytic_r),
         _row("Nines (−log<sub>10</sub>(1 − R))", fmt.number(s.nines_empirical, 4),
              fmt.number(s.nines_analytic, 4)),
         _row("DPMO (failures per million)", fmt.number(s.dpmo_empirical, 6),
@@ -162,13 +169,11 @@ def render_report(run, *, dpi: int = 144) -> str:
     verdict_cls = "ok" if s.agrees else "bad"
     badge = "AGREES" if s.agrees else "DISAGREES"
 
+    estimate, low, high, analytic_r = _estimate_and_interval(s)
     tiles = "".join([
-        _tile("Service reliability (simulated)",
-              fmt.reliability_percent(s.reliability_empirical, s.unreliability_empirical),
-              f"{level} CI {fmt.reliability_percent(s.reliability_ci_low)} – "
-              f"{fmt.reliability_percent(s.reliability_ci_high)}", wide=True),
-        _tile("Analytic ∏ r<sub>k</sub>",
-              fmt.reliability_percent(s.reliability_analytic, s.unreliability_analytic),
+        _tile("Service reliability (simulated)", estimate, f"{level} CI {low} – {high}",
+              wide=True),
+        _tile("Analytic ∏ r<sub>k</sub>", analytic_r,
               f"{len(run.components)} components in series"),
         _tile("Failed requests", fmt.count(s.failures), f"of {fmt.count(s.requests)}"),
         _tile("Nines", fmt.number(s.nines_empirical, 3), f"analytic {fmt.number(s.nines_analytic, 3)}"),
@@ -265,13 +270,12 @@ def text_summary(run) -> str:
     m, s = run.metadata, run.summary
     level = f"{s.ci_level:.0%}"
     width = max(len(str(n)) for n in run.components["name"]) if len(run.components) else 4
+    estimate, low, high, analytic_r = _estimate_and_interval(s)
     lines = [
         f"{m.scenario_name}: {fmt.count(m.requests)} requests, seed {m.seed}, record {m.record} "
         f"(engine {m.nines_version}, {m.created})",
-        f"  reliability  {fmt.reliability_percent(s.reliability_empirical, s.unreliability_empirical)}"
-        f"  {level} CI [{fmt.reliability_percent(s.reliability_ci_low)}, "
-        f"{fmt.reliability_percent(s.reliability_ci_high)}]",
-        f"  analytic     {fmt.reliability_percent(s.reliability_analytic, s.unreliability_analytic)}"
+        f"  reliability  {estimate}  {level} CI [{low}, {high}]",
+        f"  analytic     {analytic_r}"
         f"  ({len(run.components)} components in series)",
         f"  failures     {fmt.count(s.failures)}   z = {fmt.number(s.z_score, 4)} "
         f"(p {fmt.p_value(s.z_p_value)})   attribution chi2 = "

@@ -28,7 +28,7 @@ def kernel_name(tmp_path, monkeypatch, nines_binary):
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("NINES_BINARY", os.path.abspath(nines_binary))
     monkeypatch.setenv("PYTHONPATH", str(ANALYSIS) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel must use its inline backend
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the notebook's files land here
     return name

@@ -6,6 +6,7 @@
 
 #include "nines/count_parser.hpp"
 #include "nines/error.hpp"
+#include "nines/spelling.hpp"
 
 namespace nines::cli {
 
@@ -52,34 +53,6 @@ namespace {
   throw InputError(message + " (see 'nines run --help')");
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::string closest(const std::string& word, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_distance = 3;  // suggest only near misses
-  for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(word, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
 // Splits "--key=value" and fetches a flag's value from the next argument otherwise.
 class ArgReader {
  public:
@@ -112,7 +85,8 @@ class ArgReader {
 };
 
 [[noreturn]] void unknown_option(const std::string& flag, const std::vector<std::string>& known) {
-  const std::string suggestion = closest(flag, known);
+  const std::vector<std::string_view> candidates(known.begin(), known.end());
+  const std::string suggestion(closest_spelling(flag, candidates));
   usage_error("unknown option '" + flag + "'" +
               (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
 }
@@ -133,12 +107,12 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       const std::string v = in.value(a);
       std::string why;
       o.requests = parse_request_count(v, &why);
-      if (!o.requests) usage_error("invalid request count '" + v + "' for " + a + ": " + why);
+      if (!o.requests) usage_error(a + ": \"" + v + "\" " + why + "; write a positive whole number such as 1e8 or 100M");
     } else if (a == "-s" || a == "--seed") {
       const std::string v = in.value(a);
       std::string why;
       o.seed = parse_seed(v, &why);
-      if (!o.seed) usage_error("invalid seed '" + v + "' for " + a + ": " + why);
+      if (!o.seed) usage_error(a + ": \"" + v + "\" " + why + "; write a whole number from 0 to 2^64-1");
     } else if (a == "-t" || a == "--threads") {
       const std::string v = in.value(a);
       int t = 0;

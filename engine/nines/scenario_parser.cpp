@@ -1,4 +1,5 @@
 #include "nines/scenario_parser.hpp"
+#include "nines/spelling.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -96,43 +97,10 @@ std::string join_keys(const std::vector<Key>& keys) {
   return out;
 }
 
-// Classic dynamic-programming edit distance (insert, delete, substitute), case-insensitive.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({above + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The known key a typo most likely meant: close in edit distance (scaled to the typo's
-// length, so "foo" does not become "run"), or a known key it abbreviates ("desc").
 std::string_view closest_key(std::string_view unknown, const std::vector<Key>& keys) {
-  const std::size_t limit = std::min<std::size_t>(3, std::max<std::size_t>(1, unknown.size() / 2));
-  std::string_view best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& k : keys) {
-    const std::size_t d = edit_distance(unknown, k.name);
-    if (d < best_distance) {
-      best = k.name;
-      best_distance = d;
-    }
-  }
-  if (best.empty() && unknown.size() >= 3) {
-    for (const auto& k : keys) {
-      if (k.name.starts_with(unknown)) return k.name;
-    }
-  }
-  return best;
+  std::vector<std::string_view> names;
+  for (const auto& k : keys) names.push_back(k.name);
+  return closest_spelling(unknown, names);
 }
 
 class Parser {
@@ -340,9 +308,8 @@ class Parser {
     if (percent && (number.empty() || number.front() == 'e')) number.clear();
 
     double value = 0;
-    const char* first = number.data();
     const char* last = number.data() + number.size();
-    const auto [ptr, ec] = std::from_chars(first, last, value);
+    const auto [ptr, ec] = std::from_chars(number.data(), last, value);
     std::string word = text;
     std::erase_if(word, [](char c) { return c == '.' || c == '+' || c == '-'; });
     std::transform(word.begin(), word.end(), word.begin(),
@@ -357,11 +324,15 @@ class Parser {
     }
     // from_chars itself reads "nan(...)" and "infinity"; the checks above caught the usual
     // spellings with the clearer message, these catch the rest.
-    if (std::isnan(value))
+    if (std::isnan(value)) {
       fail(mark, path, quoted(text) + " is not a number (NaN)", kReliabilityHint);
+    }
     if (std::isinf(value)) fail(mark, path, quoted(text) + " is infinite", kReliabilityHint);
+    if (ec == std::errc::result_out_of_range) {
+      fail(mark, path, quoted(text) + " is too small or too large to represent", kReliabilityHint);
+    }
     const std::string_view range = percent ? "[0%, 100%]" : "[0, 1]";
-    if (ec == std::errc::result_out_of_range || !(value >= 0.0 && value <= 1.0)) {
+    if (!(value >= 0.0 && value <= 1.0)) {
       fail(mark, path, quoted(text) + " is outside " + std::string(range), kReliabilityHint);
     }
     return value == 0.0 ? 0.0 : value;  // "-0" becomes +0, so output never shows "-0"
@@ -403,8 +374,10 @@ Scenario load_scenario(const std::string& path) {
                    "': " + std::generic_category().message(err));
   };
   // C stdio rather than iostreams: it reports errno, which names the real cause.
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
+  struct Close {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+  };
+  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
   if (!file) throw cannot_read(errno);
   std::string bytes;
   char buffer[1 << 16];

@@ -96,7 +96,7 @@ TEST_CASE("seeds cover the whole 64-bit range in decimal or hex", "[count]") {
   CHECK(parse_seed("0x00000000000000001") == 1u);
 }
 
-TEST_CASE("seeds outside [0, 2^64) or not whole numbers are explained", "[count]") {
+TEST_CASE("seeds outside 0 to 2^64-1 or not whole numbers are explained", "[count]") {
   CHECK(seed_error("18446744073709551616") == "is too large (seeds are below 2^64)");
   CHECK(seed_error("0x10000000000000000") == "is too large (seeds are below 2^64)");
   CHECK(seed_error("-1") == "is negative");

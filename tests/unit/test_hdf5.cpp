@@ -169,7 +169,7 @@ TEST_CASE("hdf5 direct chunk writes of deflated data read back through the filte
   for (std::size_t i = 0; i < 50; ++i) CHECK(values[200 + i] == last[i]);
 }
 
-TEST_CASE("hdf5 failures throw IOError naming the operation, object and cause", "[hdf5]") {
+TEST_CASE("hdf5 failures throw IOError naming the operation and object and cause", "[hdf5]") {
   TempDir dir;
   const std::string path = dir.file("errors.h5");
   File file = File::create_exclusive(path);

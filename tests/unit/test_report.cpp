@@ -178,7 +178,7 @@ TEST_CASE("json_quote escapes what RFC 8259 requires", "[report]") {
   CHECK(nines::json_quote("a\xE2\x97") == "\"a\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
-TEST_CASE("JsonWriter nests, separates and nulls non-finite numbers", "[report]") {
+TEST_CASE("JsonWriter nests and separates and nulls non-finite numbers", "[report]") {
   nines::JsonWriter json;
   json.begin_object();
   json.field("a", 1);

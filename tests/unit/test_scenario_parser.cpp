@@ -77,7 +77,7 @@ TEST_CASE("run and descriptions are optional", "[scenario]") {
   CHECK(t.components.at(0).reliability == 0.0);
 }
 
-TEST_CASE("reliabilities are read from the text, exactly", "[scenario]") {
+TEST_CASE("reliabilities are read exactly from the text", "[scenario]") {
   CHECK(reliability_of("1") == 1.0);
   CHECK(reliability_of("0") == 0.0);
   CHECK(reliability_of("1.0") == 1.0);
@@ -95,7 +95,33 @@ TEST_CASE("reliabilities are read from the text, exactly", "[scenario]") {
   CHECK(99.07 / 100 != 0.9907);
 }
 
-TEST_CASE("errors carry file, line, column and the offending value", "[scenario]") {
+TEST_CASE("reliabilities that are not probabilities", "[scenario]") {
+  const auto message = [](const std::string& text) {
+    try {
+      reliability_of(text);
+    } catch (const nines::InputError& e) {
+      return e.message();
+    }
+    return std::string("<parsed>");
+  };
+  const std::string hint = "; write a probability such as 0.999 or a percentage such as \"99.9%\"";
+  const std::string path = "components[0].reliability: ";
+  CHECK(message("nan") == path + "\"nan\" is not a number (NaN)" + hint);
+  CHECK(message(".NaN") == path + "\".NaN\" is not a number (NaN)" + hint);
+  CHECK(message("-.inf") == path + "\"-.inf\" is infinite" + hint);
+  CHECK(message("infinity") == path + "\"infinity\" is infinite" + hint);
+  CHECK(message("1e-400") == path + "\"1e-400\" is too small or too large to represent" + hint);
+  CHECK(message("1.0000001") == path + "\"1.0000001\" is outside [0, 1]" + hint);
+  CHECK(message("\"100.1%\"") == path + "\"100.1%\" is outside [0%, 100%]" + hint);
+  CHECK(message("\"%\"") == path + "\"%\" is not a number" + hint);
+  CHECK(message("\"1e-3%\"") == path + "\"1e-3%\" is not a number" + hint);
+  CHECK(message("+0.5") == path + "\"+0.5\" is not a number" + hint);
+  CHECK(message("0x1") == path + "\"0x1\" is not a number" + hint);
+  CHECK(message("\" 0.5\"") == path + "\" 0.5\" is not a number" + hint);
+  CHECK(message("{a: 1}") == path + "found a mapping" + hint);
+}
+
+TEST_CASE("errors carry file and line and column and the offending value", "[scenario]") {
   try {
     parse_scenario(with_components("  - name: a\n    reliability: 1.5\n"), "t.yaml");
     FAIL("no error");

@@ -120,7 +120,7 @@ TEST_CASE("chi-square pooling of small expected counts", "[statistics]") {
   CHECK_THROWS(chi_square_goodness_of_fit({1, 2}, {0.5, -0.5}));
 }
 
-TEST_CASE("presentation units: nines, DPMO, sigma level", "[statistics]") {
+TEST_CASE("presentation units: nines and DPMO and sigma level", "[statistics]") {
   CHECK(nines::nines_of(1e-3) == Approx(3.0).epsilon(1e-15));
   CHECK(nines::nines_of(1e-9) == Approx(9.0).epsilon(1e-15));
   CHECK(std::isinf(nines::nines_of(0)));

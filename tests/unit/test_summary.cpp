@@ -49,7 +49,7 @@ TEST_CASE("summarize: too many failures disagree on reliability", "[summary]") {
   CHECK(starts_with(s.verdict, "DISAGREES with the analytic model: reliability z = -11.76 (p = "));
 }
 
-TEST_CASE("summarize: right total, wrong component disagrees on attribution", "[summary]") {
+TEST_CASE("summarize: right total but wrong component disagrees on attribution", "[summary]") {
   const nines::ChainModel model({0.99, 0.98});
   const nines::Summary s = nines::summarize(model, 10'000, {198, 100});
   CHECK(s.z_score == Approx(0).margin(1e-9));
