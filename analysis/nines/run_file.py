@@ -6,7 +6,6 @@ requests. Per-request outcomes stay in the file and are read chunk by chunk when
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from typing import Iterator
 

@@ -1,7 +1,6 @@
 """nines.analytic: known answers (the same ones the engine's unit tests pin) and identities."""
 import math
 
-import numpy as np
 import pytest
 
 from nines import analytic as a

@@ -1,6 +1,5 @@
 """Each plot returns a Figure with the artists it promises."""
 import matplotlib.collections as mcoll
-import matplotlib.lines as mlines
 import matplotlib.patches as mpatches
 import numpy as np
 import pandas as pd

@@ -3,7 +3,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 
 import nines
 from nines.report import render_report, text_summary

@@ -1,42 +1,68 @@
 #include "nines/chain_sampler.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 
 namespace nines {
 
+namespace {
+// Above this failure rate the early-exit branch mispredicts often enough to lose to the
+// branch-free search.
+constexpr double kMostlySucceedsBelow = 0.05;
+}  // namespace
+
+// The bulk kernels are compiled once per instruction set and picked at load time, so a
+// portable build still runs the Philox rounds on AVX2 or AVX-512 where the CPU has them.
+// Only integer arithmetic is involved: every clone computes bit-identical outcomes.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(NINES_NO_CLONES)
+#define NINES_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define NINES_KERNEL
+#endif
+
 ChainSampler::ChainSampler(const ChainModel& model)
     : components_(model.size()),
       last_threshold_(model.thresholds().empty() ? 0 : model.thresholds().back()),
+      mostly_succeeds_(model.unreliability() < kMostlySucceedsBelow),
       padded_(model.thresholds()) {
   padded_.resize(std::bit_ceil(std::max<std::size_t>(padded_.size(), 1)),
                  std::numeric_limits<std::uint64_t>::max());
 }
 
-void ChainSampler::count(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
+NINES_KERNEL void ChainSampler::count(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
                          std::uint64_t* counts) const noexcept {
-  const std::size_t success_slot = components_;
-  for_each_draw(seed, first, n, [&](std::uint64_t, std::uint64_t u) {
-    const std::int32_t k = classify(u);
-    ++counts[k < 0 ? success_slot : static_cast<std::size_t>(k)];
-  });
+  for_each_slot(seed, first, n, [&](std::uint64_t, std::size_t slot) { ++counts[slot]; });
 }
 
-void ChainSampler::record_failures(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
+NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
                                    std::vector<std::uint64_t>& requests,
                                    std::vector<std::int32_t>& components,
                                    std::uint64_t* counts) const {
-  const std::size_t success_slot = components_;
-  for_each_draw(seed, first, n, [&](std::uint64_t i, std::uint64_t u) {
-    const std::int32_t k = classify(u);
-    if (k < 0) {
-      ++counts[success_slot];
-      return;
-    }
-    ++counts[static_cast<std::size_t>(k)];
+  for_each_slot(seed, first, n, [&](std::uint64_t i, std::size_t slot) {
+    ++counts[slot];
+    if (slot == components_) return;
     requests.push_back(i);
-    components.push_back(k);
+    components.push_back(static_cast<std::int32_t>(slot));
   });
+}
+
+NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
+                                          std::uint64_t n, std::int8_t* out,
+                                          std::uint64_t* counts) const noexcept {
+  record_dense_impl(seed, first, n, out, counts);
+}
+
+NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
+                                          std::uint64_t n, std::int16_t* out,
+                                          std::uint64_t* counts) const noexcept {
+  record_dense_impl(seed, first, n, out, counts);
+}
+
+NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
+                                          std::uint64_t n, std::int32_t* out,
+                                          std::uint64_t* counts) const noexcept {
+  record_dense_impl(seed, first, n, out, counts);
 }
 
 }  // namespace nines

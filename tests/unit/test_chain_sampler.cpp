@@ -37,34 +37,38 @@ TEST_CASE("binary-search classification equals the linear walk", "[sampler]") {
 }
 
 TEST_CASE("bulk sampling equals the per-request reference for any alignment", "[sampler]") {
-  const ChainModel m({0.9, 0.8, 0.95, 0.99});
-  const ChainSampler s(m);
-  const std::uint64_t seed = 12345;
-  for (std::uint64_t first : {0u, 1u, 2u, 1001u}) {
-    for (std::uint64_t n : {1u, 2u, 3u, 999u}) {
-      std::vector<std::int8_t> out(n);
-      std::vector<std::uint64_t> counts(m.size() + 1, 0), counts2(m.size() + 1, 0);
-      s.record_dense(seed, first, n, out.data(), counts.data());
-      s.count(seed, first, n, counts2.data());
-      std::vector<std::uint64_t> fr;
-      std::vector<std::int32_t> fc;
-      std::vector<std::uint64_t> counts3(m.size() + 1, 0);
-      s.record_failures(seed, first, n, fr, fc, counts3.data());
-      std::size_t f = 0;
-      for (std::uint64_t i = 0; i < n; ++i) {
-        const std::int32_t k = s.outcome(seed, first + i);
-        REQUIRE(out[i] == k);
-        if (k >= 0) {
-          REQUIRE(f < fr.size());
-          REQUIRE(fr[f] == first + i);
-          REQUIRE(fc[f] == k);
-          ++f;
+  // One chain that mostly fails (branch-free kernel) and one that mostly succeeds (early exit).
+  for (const auto& r : {std::vector<double>{0.9, 0.8, 0.95, 0.99},
+                        std::vector<double>{0.999, 0.9999, 0.995}}) {
+    const ChainModel m(r);
+    const ChainSampler s(m);
+    const std::uint64_t seed = 12345;
+    for (std::uint64_t first : {0u, 1u, 2u, 1001u}) {
+      for (std::uint64_t n : {1u, 2u, 3u, 31u, 32u, 33u, 64u, 4099u}) {
+        std::vector<std::int8_t> out(n);
+        std::vector<std::uint64_t> counts(m.size() + 1, 0), counts2(m.size() + 1, 0);
+        s.record_dense(seed, first, n, out.data(), counts.data());
+        s.count(seed, first, n, counts2.data());
+        std::vector<std::uint64_t> fr;
+        std::vector<std::int32_t> fc;
+        std::vector<std::uint64_t> counts3(m.size() + 1, 0);
+        s.record_failures(seed, first, n, fr, fc, counts3.data());
+        std::size_t f = 0;
+        for (std::uint64_t i = 0; i < n; ++i) {
+          const std::int32_t k = s.outcome(seed, first + i);
+          REQUIRE(out[i] == k);
+          if (k >= 0) {
+            REQUIRE(f < fr.size());
+            REQUIRE(fr[f] == first + i);
+            REQUIRE(fc[f] == k);
+            ++f;
+          }
         }
+        REQUIRE(f == fr.size());
+        REQUIRE(counts == counts2);
+        REQUIRE(counts == counts3);
+        REQUIRE(std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}) == n);
       }
-      REQUIRE(f == fr.size());
-      REQUIRE(counts == counts2);
-      REQUIRE(counts == counts3);
-      REQUIRE(std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}) == n);
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "nines/philox.hpp"
+#include "nines/philox_bulk.hpp"
 #include "nines/random_streams.hpp"
 
 using nines::philox4x32_10;
@@ -63,4 +64,21 @@ TEST_CASE("request_uniform packs two 64-bit draws per block", "[philox]") {
   const auto x = philox4x32_10({5, 0, 0, 0}, {0x89abcdef, 0x01234567});
   CHECK(nines::request_uniform(seed, 10) == (std::uint64_t{x[1]} << 32 | x[0]));
   CHECK(nines::request_uniform(seed, 11) == (std::uint64_t{x[3]} << 32 | x[2]));
+}
+
+TEST_CASE("bulk Philox equals the scalar block function", "[philox]") {
+  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{12345},
+                                    std::uint64_t{0xfffffffffffffff0ULL}, std::uint64_t{0xfffffff8}}) {
+    const nines::PhiloxKey key{0xdeadbeef, 0x01234567};
+    std::uint64_t out[2 * nines::kPhiloxBulkBlocks];
+    nines::philox_bulk_uniforms(key, 7, first, out);
+    for (std::size_t j = 0; j < nines::kPhiloxBulkBlocks; ++j) {
+      const std::uint64_t block = first + j;
+      const auto x = philox4x32_10({static_cast<std::uint32_t>(block),
+                                    static_cast<std::uint32_t>(block >> 32), 7, 0},
+                                   key);
+      REQUIRE(out[2 * j] == (std::uint64_t{x[1]} << 32 | x[0]));
+      REQUIRE(out[2 * j + 1] == (std::uint64_t{x[3]} << 32 | x[2]));
+    }
+  }
 }
