@@ -35,6 +35,10 @@ Options:
   -o, --output FILE  HDF5 output (default: <scenario name>.h5 in the current directory)
       --record MODE  dense (one outcome per request, default), failures (only failed
                      requests), none (summaries only)
+      --sampler S    auto (default), per-request or skip: how requests are drawn. Both are
+                     exact; per-request gives every record mode the same outcomes, skip draws
+                     only the gaps between failures (failures/none only). auto skips when the
+                     chain fails under 1/32 of requests and nothing is recorded per request
   -f, --force        overwrite an existing output file
       --json         print the summary as one JSON object on stdout instead of the table
   -q, --quiet        print nothing but errors (no progress bar, no table)
@@ -96,7 +100,7 @@ class ArgReader {
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
       "-n", "--requests", "-s", "--seed", "-t", "--threads", "-o", "--output", "--record",
-      "-f", "--force", "--json", "-q", "--quiet", "-h", "--help"};
+      "--sampler", "-f", "--force", "--json", "-q", "--quiet", "-h", "--help"};
   RunOptions o;
   ArgReader in(args);
   while (!in.done()) {
@@ -128,6 +132,11 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       const auto mode = parse_record_mode(v);
       if (!mode) usage_error("invalid --record mode '" + v + "': expected dense, failures or none");
       o.record = *mode;
+    } else if (a == "--sampler") {
+      const std::string v = in.value(a);
+      const auto choice = parse_sampler_choice(v);
+      if (!choice) usage_error("invalid --sampler '" + v + "': expected auto, per-request or skip");
+      o.sampler = *choice;
     } else if (a == "-f" || a == "--force") {
       in.no_value(a);
       o.force = true;

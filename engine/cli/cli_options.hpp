@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nines/record_mode.hpp"
+#include "nines/sampler_kind.hpp"
 
 namespace nines::cli {
 
@@ -16,6 +17,7 @@ struct RunOptions {
   std::optional<int> threads;  // unset: every core
   std::optional<std::string> output;
   RecordMode record = RecordMode::dense;
+  SamplerChoice sampler = SamplerChoice::automatic;
   bool json = false;
   bool quiet = false;
   bool force = false;

@@ -40,6 +40,7 @@ int run_command(const std::vector<std::string>& args) {
   info.requests = options.requests.value_or(scenario.defaults.requests.value_or(kFallbackRequests));
   info.seed = options.seed.value_or(scenario.defaults.seed.value_or(kFallbackSeed));
   info.record = options.record;
+  info.sampler = choose_sampler(options.sampler, options.record, model);
   info.chunk_requests = kDefaultChunkRequests;
   info.created = utc_timestamp_now();
   const std::string output = options.output.value_or(scenario.name + ".h5");
@@ -60,6 +61,7 @@ int run_command(const std::vector<std::string>& args) {
   sim.requests = info.requests;
   sim.seed = info.seed;
   sim.record = info.record;
+  sim.sampler = info.sampler;
   sim.chunk_requests = info.chunk_requests;
 
   const std::atomic<bool>& stop = install_interrupt_handlers();

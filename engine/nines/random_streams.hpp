@@ -14,6 +14,9 @@ enum class RandomStream : std::uint32_t {
   // One 64-bit uniform per request: request i uses block i/2, words (0,1) if i is even and
   // (2,3) if odd, as low and high halves.
   request_outcome = 0,
+  // The geometric-skip sampler: draw j of chunk c uses counter {j, c low, stream, c high}
+  // (see geometric_skip_sampler.hpp).
+  failure_skip = 1,
 };
 
 constexpr PhiloxKey philox_key(std::uint64_t seed) noexcept {

@@ -328,6 +328,7 @@ std::string format_summary_json(const ReportContext& context, const ChainModel& 
   json.field("seed", info.seed);
   json.field("requests", info.requests);
   json.field("record", to_string(info.record));
+  json.field("sampler", to_string(info.sampler));
   json.field("threads", context.threads);
   json.field("elapsed_seconds",
              context.elapsed_seconds > 0 ? context.elapsed_seconds : std::nan(""));

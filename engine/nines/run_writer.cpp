@@ -193,6 +193,7 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
   file.write_attribute("seed", std::uint64_t{info.seed});
   file.write_attribute("requests", std::uint64_t{info.requests});
   file.write_attribute("record", to_string(info.record));
+  file.write_attribute("sampler", to_string(info.sampler));
   file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
   file.write_attribute("created", info.created);
 

@@ -12,6 +12,7 @@
 
 #include "nines/chain_model.hpp"
 #include "nines/record_mode.hpp"
+#include "nines/sampler_kind.hpp"
 #include "nines/scenario.hpp"
 #include "nines/summary.hpp"
 
@@ -24,6 +25,7 @@ struct RunInfo {
   std::uint64_t seed = 0;
   std::uint64_t requests = 0;
   RecordMode record = RecordMode::dense;
+  SamplerKind sampler = SamplerKind::per_request;
   std::uint64_t chunk_requests = 0;  // requests per simulation chunk = dense HDF5 chunk length
   std::string created;               // ISO 8601 UTC, e.g. 2026-11-28T08:00:00Z
   int deflate_level = 1;             // gzip level for every compressed dataset

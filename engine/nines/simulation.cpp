@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "nines/chain_sampler.hpp"
+#include "nines/geometric_skip_sampler.hpp"
 #include "nines/run_writer.hpp"
 
 namespace nines {
@@ -31,7 +32,39 @@ std::uint64_t chunk_count(const SimulationOptions& options) {
 
 // Summaries only: no ordering needed, so a plain parallel loop over chunks with one counter
 // array per thread. Integer sums make the totals independent of the schedule.
-SimulationResult simulate_counts(const ChainSampler& sampler, const SimulationOptions& options,
+// Both exact samplers behind one call per chunk; the choice is made once per run.
+class ChunkSampler {
+ public:
+  ChunkSampler(const ChainModel& model, SamplerKind kind)
+      : kind_(kind), per_request_(model), skip_(model) {}
+
+  std::size_t components() const noexcept { return per_request_.components(); }
+  const ChainSampler& per_request() const noexcept { return per_request_; }
+
+  void count(std::uint64_t seed, std::uint64_t chunk, std::uint64_t first, std::uint64_t n,
+             std::uint64_t* counts) const noexcept {
+    if (kind_ == SamplerKind::geometric_skip)
+      skip_.count(seed, chunk, first, n, counts);
+    else
+      per_request_.count(seed, first, n, counts);
+  }
+
+  void record_failures(std::uint64_t seed, std::uint64_t chunk, std::uint64_t first,
+                       std::uint64_t n, std::vector<std::uint64_t>& requests,
+                       std::vector<std::int32_t>& components, std::uint64_t* counts) const {
+    if (kind_ == SamplerKind::geometric_skip)
+      skip_.record_failures(seed, chunk, first, n, requests, components, counts);
+    else
+      per_request_.record_failures(seed, first, n, requests, components, counts);
+  }
+
+ private:
+  SamplerKind kind_;
+  ChainSampler per_request_;
+  GeometricSkipSampler skip_;
+};
+
+SimulationResult simulate_counts(const ChunkSampler& sampler, const SimulationOptions& options,
                                  const SimulationControl& control) {
   const std::size_t slots = sampler.components() + 1;
   tbb::enumerable_thread_specific<std::vector<std::uint64_t>> local_counts(
@@ -45,7 +78,7 @@ SimulationResult simulate_counts(const ChainSampler& sampler, const SimulationOp
           if (stop_requested(control)) return;
           const std::uint64_t first = c * options.chunk_requests;
           const std::uint64_t n = std::min(options.chunk_requests, options.requests - first);
-          sampler.count(options.seed, first, n, counts.data());
+          sampler.count(options.seed, c, first, n, counts.data());
           done.fetch_add(n, std::memory_order_relaxed);
           report_progress(control, n);
         }
@@ -98,7 +131,7 @@ void sample_dense(const ChainSampler& sampler, std::uint64_t seed, OutcomeType t
 }
 
 // Records to disk: sample and compress chunks in parallel, write them in request order.
-SimulationResult simulate_recorded(const ChainSampler& sampler, const SimulationOptions& options,
+SimulationResult simulate_recorded(const ChunkSampler& sampler, const SimulationOptions& options,
                                    RunFileWriter& writer, const SimulationControl& control) {
   const std::size_t slots = sampler.components() + 1;
   const bool dense = options.record == RecordMode::dense;
@@ -141,12 +174,12 @@ SimulationResult simulate_recorded(const ChainSampler& sampler, const Simulation
               [&](ChunkWork* work) {
                 std::fill(work->counts.begin(), work->counts.end(), 0);
                 if (dense) {
-                  sample_dense(sampler, options.seed, type, *work);
+                  sample_dense(sampler.per_request(), options.seed, type, *work);
                   work->compressed = writer.compress_dense_chunk(work->outcomes.data(), work->n);
                 } else {
                   work->failed_requests.clear();
                   work->failed_components.clear();
-                  sampler.record_failures(options.seed, work->first, work->n,
+                  sampler.record_failures(options.seed, work->index, work->first, work->n,
                                           work->failed_requests, work->failed_components,
                                           work->counts.data());
                 }
@@ -180,7 +213,9 @@ SimulationResult simulate(const ChainModel& model, const SimulationOptions& opti
   if (options.requests == 0) throw std::invalid_argument("simulate: requests must be positive");
   if (options.chunk_requests == 0 || options.chunk_requests % 2 != 0)
     throw std::invalid_argument("simulate: chunk_requests must be positive and even");
-  const ChainSampler sampler(model);
+  if (options.sampler == SamplerKind::geometric_skip && options.record == RecordMode::dense)
+    throw std::invalid_argument("simulate: the geometric-skip sampler cannot record dense");
+  const ChunkSampler sampler(model, options.sampler);
   if (options.record == RecordMode::none) {
     // The file still gets its summaries, written by the caller through finish().
     return simulate_counts(sampler, options, control);

@@ -12,6 +12,7 @@
 
 #include "nines/chain_model.hpp"
 #include "nines/record_mode.hpp"
+#include "nines/sampler_kind.hpp"
 
 namespace nines {
 
@@ -27,6 +28,7 @@ struct SimulationOptions {
   std::uint64_t seed = 0;
   RecordMode record = RecordMode::none;
   std::uint64_t chunk_requests = kDefaultChunkRequests;
+  SamplerKind sampler = SamplerKind::per_request;  // geometric_skip: not with RecordMode::dense
 };
 
 struct SimulationResult {

@@ -9,7 +9,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def nines_binary() -> str:
-    return os.environ.get("NINES_BINARY", str(ROOT / "build" / "nines"))
+    return os.path.abspath(os.environ.get("NINES_BINARY", str(ROOT / "build" / "nines")))
 
 
 @pytest.fixture(scope="session")

@@ -78,10 +78,11 @@ def test_failures_and_none_modes_agree_with_dense(nines, root, tmp_path, dense_r
         outcomes = f["requests/failed_component"][...]
         dense_failures = f["components/failures"][...]
     fail_path, none_path = tmp_path / "f.h5", tmp_path / "n.h5"
+    # The per-request sampler draws the same number for each request in every record mode.
     nines("run", root / SEED_APP, "-n", "1e6", "--seed", "7", "-o", fail_path, "--record",
-          "failures", "--quiet")
+          "failures", "--sampler", "per-request", "--quiet")
     nines("run", root / SEED_APP, "-n", "1e6", "--seed", "7", "-o", none_path, "--record", "none",
-          "--quiet")
+          "--sampler", "per-request", "--quiet")
     with h5py.File(fail_path, "r") as f:
         assert "requests" not in f
         req = f["failures/request"][...]
@@ -119,3 +120,29 @@ def test_default_output_name_and_scenario_defaults(nines, root, tmp_path):
     import re
     m = re.search(r"^\s*seed:\s*(\d+)", (root / SEED_APP).read_text(), re.M)
     assert m and int(a["seed"]) == int(m.group(1))
+
+
+def test_skip_sampler_is_chosen_for_rare_failures_and_agrees(nines, root, tmp_path):
+    fail_path, none_path = tmp_path / "f.h5", tmp_path / "n.h5"
+    nines("run", root / SEED_APP, "-n", "2e7", "--seed", "5", "-o", fail_path, "--record",
+          "failures", "--quiet")
+    nines("run", root / SEED_APP, "-n", "2e7", "--seed", "5", "-o", none_path, "--record", "none",
+          "--threads", "1", "--quiet")
+    with h5py.File(fail_path, "r") as f, h5py.File(none_path, "r") as g:
+        assert read_attrs(fail_path)["sampler"] == "geometric-skip"
+        assert read_attrs(none_path)["sampler"] == "geometric-skip"
+        # Same seed, same skip draws: the summary-only run counts exactly the recorded failures.
+        assert np.array_equal(f["components/failures"][...], g["components/failures"][...])
+        comp = f["failures/component"][...]
+        assert np.array_equal(np.bincount(comp, minlength=8), f["components/failures"][...])
+        req = f["failures/request"][...]
+        assert np.all(np.diff(req.astype(np.int64)) > 0) and req[-1] < 20_000_000
+        assert abs(f.attrs["z_score"]) < 5
+        assert f.attrs["attribution_p_value"] > 1e-6
+
+
+def test_skip_cannot_record_dense(nines, root, tmp_path):
+    proc = nines("run", root / SEED_APP, "-n", "1000", "--sampler", "skip", "-o",
+                 tmp_path / "x.h5", check=False)
+    assert proc.returncode == 2
+    assert "--sampler skip" in proc.stderr
