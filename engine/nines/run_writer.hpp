@@ -56,8 +56,14 @@ class RunFileWriter {
   std::uint64_t dense_chunk_length() const noexcept;
 
   // Thread-safe: deflates `count` outcomes (count <= chunk_requests; elements of
-  // outcome_type()) padded to a full chunk, ready for write_dense_chunk. Dense mode only.
-  CompressedChunk compress_dense_chunk(const void* outcomes, std::size_t count) const;
+  // outcome_type()) padded to a full chunk into `out`, reusing its capacity, ready for
+  // write_dense_chunk. Dense mode only.
+  void compress_dense_chunk(const void* outcomes, std::size_t count, CompressedChunk& out) const;
+  CompressedChunk compress_dense_chunk(const void* outcomes, std::size_t count) const {
+    CompressedChunk out;
+    compress_dense_chunk(outcomes, count, out);
+    return out;
+  }
   // Not thread-safe; chunks may arrive in any order but each exactly once. Dense mode only.
   void write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk);
 

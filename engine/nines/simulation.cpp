@@ -175,7 +175,7 @@ SimulationResult simulate_recorded(const ChunkSampler& sampler, const Simulation
                 std::fill(work->counts.begin(), work->counts.end(), 0);
                 if (dense) {
                   sample_dense(sampler.per_request(), options.seed, type, *work);
-                  work->compressed = writer.compress_dense_chunk(work->outcomes.data(), work->n);
+                  writer.compress_dense_chunk(work->outcomes.data(), work->n, work->compressed);
                 } else {
                   work->failed_requests.clear();
                   work->failed_components.clear();
