@@ -105,9 +105,9 @@ class ChainSampler {
       ++i;
     }
     alignas(64) std::uint64_t u[kBatch];
+    const PhiloxBulkFunction bulk = philox_bulk_function();
     for (; end - i >= kBatch; i += kBatch) {
-      philox_bulk_uniforms(key, static_cast<std::uint32_t>(RandomStream::request_outcome), i / 2,
-                           u);
+      bulk(key, static_cast<std::uint32_t>(RandomStream::request_outcome), i / 2, u);
       for (std::size_t j = 0; j < kBatch; ++j) visit(i + j, u[j]);
     }
     for (; i < end; ++i) visit(i, request_uniform(seed, i));
@@ -116,15 +116,26 @@ class ChainSampler {
   // The shape of the hot loop is chosen from the model, never from the data, so it cannot
   // change results: when most requests succeed, one well-predicted comparison settles them and
   // only failures pay for the search; when failures are common, the search runs branch-free.
+  // The search itself is picked once per call, so the per-request loop inlines it.
   template <class Visit>
   void for_each_slot(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
                      Visit&& visit) const noexcept {
-    if (mostly_succeeds_) {
-      for_each_draw(seed, first, n, [&](std::uint64_t i, std::uint64_t u) {
-        visit(i, u >= last_threshold_ ? components_ : slot_of(u));
-      });
-    } else {
-      for_each_draw(seed, first, n, [&](std::uint64_t i, std::uint64_t u) { visit(i, slot_of(u)); });
+    const auto run = [&](auto slot) {
+      if (mostly_succeeds_) {
+        for_each_draw(seed, first, n, [&](std::uint64_t i, std::uint64_t u) {
+          visit(i, u >= last_threshold_ ? components_ : slot(u));
+        });
+      } else {
+        for_each_draw(seed, first, n, [&](std::uint64_t i, std::uint64_t u) { visit(i, slot(u)); });
+      }
+    };
+    switch (padded_.size()) {
+      case 1: return run([this](std::uint64_t u) { return slot_linear<1>(u); });
+      case 2: return run([this](std::uint64_t u) { return slot_linear<2>(u); });
+      case 4: return run([this](std::uint64_t u) { return slot_linear<4>(u); });
+      case 8: return run([this](std::uint64_t u) { return slot_linear<8>(u); });
+      case 16: return run([this](std::uint64_t u) { return slot_linear<16>(u); });
+      default: return run([this](std::uint64_t u) { return slot_binary(u); });
     }
   }
 

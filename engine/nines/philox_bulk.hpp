@@ -1,8 +1,8 @@
 #pragma once
 // Philox4x32-10 for many consecutive counters at once. The scalar block function in
-// philox.hpp is the definition; this computes the same values, laid out structure-of-arrays so
-// the compiler turns each round into vector multiplies (SSE2 pmuludq by default, AVX2 with
-// -DNINES_NATIVE=ON). tests/unit/test_philox.cpp holds it to the scalar function bit for bit.
+// philox.hpp is the definition; this computes the same values with SIMD, picked once for the
+// CPU at hand (AVX-512, AVX2, or the SSE2 every x86-64 has; the scalar function elsewhere).
+// tests/unit/test_philox.cpp holds every variant the machine can run to the scalar function.
 #include <cstddef>
 #include <cstdint>
 
@@ -10,44 +10,29 @@
 
 namespace nines {
 
-// Blocks generated per call: enough independent lanes to fill the vector units and hide the
-// multiply latency, few enough that the state stays in registers and L1.
+// Blocks per call: enough independent lanes to fill the vector units and hide the multiply
+// latency, few enough that the state stays in registers.
 inline constexpr std::size_t kPhiloxBulkBlocks = 16;
 
 // out[2j] and out[2j+1] get the low and high 64-bit halves of
 // philox4x32_10({lo(first_block + j), hi(first_block + j), stream, 0}, key), j < kPhiloxBulkBlocks.
+using PhiloxBulkFunction = void (*)(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
+                                    std::uint64_t* out) noexcept;
+
+// The fastest variant this CPU supports (decided once, on first use). Hot loops fetch it once
+// and call through the pointer.
+PhiloxBulkFunction philox_bulk_function() noexcept;
+
 inline void philox_bulk_uniforms(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
-                                 std::uint64_t* __restrict out) noexcept {
-  constexpr std::size_t B = kPhiloxBulkBlocks;
-  alignas(64) std::uint32_t c0[B], c1[B], c2[B], c3[B];
-  for (std::size_t j = 0; j < B; ++j) {
-    const std::uint64_t block = first_block + j;
-    c0[j] = static_cast<std::uint32_t>(block);
-    c1[j] = static_cast<std::uint32_t>(block >> 32);
-    c2[j] = stream;
-    c3[j] = 0;
-  }
-  std::uint32_t k0 = key[0], k1 = key[1];
-  for (int r = 0; r < 10; ++r) {
-    if (r > 0) {
-      k0 += philox_detail::kWeyl0;
-      k1 += philox_detail::kWeyl1;
-    }
-    for (std::size_t j = 0; j < B; ++j) {
-      const std::uint64_t p0 = std::uint64_t{philox_detail::kMul0} * c0[j];
-      const std::uint64_t p1 = std::uint64_t{philox_detail::kMul1} * c2[j];
-      const auto n0 = static_cast<std::uint32_t>(p1 >> 32) ^ c1[j] ^ k0;
-      const auto n2 = static_cast<std::uint32_t>(p0 >> 32) ^ c3[j] ^ k1;
-      c1[j] = static_cast<std::uint32_t>(p1);
-      c3[j] = static_cast<std::uint32_t>(p0);
-      c0[j] = n0;
-      c2[j] = n2;
-    }
-  }
-  for (std::size_t j = 0; j < B; ++j) {
-    out[2 * j] = std::uint64_t{c1[j]} << 32 | c0[j];
-    out[2 * j + 1] = std::uint64_t{c3[j]} << 32 | c2[j];
-  }
+                                 std::uint64_t* out) noexcept {
+  philox_bulk_function()(key, stream, first_block, out);
 }
+
+// Every variant, for tests and benchmarks: name and function, or null where the CPU lacks it.
+struct PhiloxBulkVariant {
+  const char* name;
+  PhiloxBulkFunction function;
+};
+std::size_t philox_bulk_variants(PhiloxBulkVariant* out, std::size_t capacity) noexcept;
 
 }  // namespace nines

@@ -66,19 +66,29 @@ TEST_CASE("request_uniform packs two 64-bit draws per block", "[philox]") {
   CHECK(nines::request_uniform(seed, 11) == (std::uint64_t{x[3]} << 32 | x[2]));
 }
 
-TEST_CASE("bulk Philox equals the scalar block function", "[philox]") {
-  for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{12345},
-                                    std::uint64_t{0xfffffffffffffff0ULL}, std::uint64_t{0xfffffff8}}) {
-    const nines::PhiloxKey key{0xdeadbeef, 0x01234567};
-    std::uint64_t out[2 * nines::kPhiloxBulkBlocks];
-    nines::philox_bulk_uniforms(key, 7, first, out);
-    for (std::size_t j = 0; j < nines::kPhiloxBulkBlocks; ++j) {
-      const std::uint64_t block = first + j;
-      const auto x = philox4x32_10({static_cast<std::uint32_t>(block),
-                                    static_cast<std::uint32_t>(block >> 32), 7, 0},
-                                   key);
-      REQUIRE(out[2 * j] == (std::uint64_t{x[1]} << 32 | x[0]));
-      REQUIRE(out[2 * j + 1] == (std::uint64_t{x[3]} << 32 | x[2]));
+TEST_CASE("every bulk Philox variant equals the scalar block function", "[philox]") {
+  nines::PhiloxBulkVariant variants[8];
+  const std::size_t count = nines::philox_bulk_variants(variants, 8);
+  REQUIRE(count >= 1);
+  for (std::size_t v = 0; v < count; ++v) {
+    INFO("variant " << variants[v].name);
+    for (const std::uint64_t first :
+         {std::uint64_t{0}, std::uint64_t{12345}, std::uint64_t{0xfffffffffffffff0ULL},
+          std::uint64_t{0xfffffff8}}) {
+      for (const nines::PhiloxKey key : {nines::PhiloxKey{0xdeadbeef, 0x01234567},
+                                         nines::PhiloxKey{0xffffffff, 0xffffffff}}) {
+        std::uint64_t out[2 * nines::kPhiloxBulkBlocks];
+        variants[v].function(key, 7, first, out);
+        for (std::size_t j = 0; j < nines::kPhiloxBulkBlocks; ++j) {
+          const std::uint64_t block = first + j;
+          const auto x = philox4x32_10({static_cast<std::uint32_t>(block),
+                                        static_cast<std::uint32_t>(block >> 32), 7, 0},
+                                       key);
+          REQUIRE(out[2 * j] == (std::uint64_t{x[1]} << 32 | x[0]));
+          REQUIRE(out[2 * j + 1] == (std::uint64_t{x[3]} << 32 | x[2]));
+        }
+      }
     }
   }
+  CHECK(nines::philox_bulk_function() == variants[count - 1].function);
 }
