@@ -15,6 +15,7 @@ const char* const kMainUsage = R"(nines - Monte Carlo failure simulation of serv
 Usage:
   nines run FILE [options]     simulate a scenario, write HDF5, compare with the analytic model
   nines validate FILE          check a scenario file without running it
+  nines sweep FILE [options]   run every point of a parameter sweep into one HDF5 file
   nines --version              print the version
   nines COMMAND --help         help on a command
 
@@ -49,6 +50,32 @@ const char* const kValidateUsage = R"(Usage: nines validate FILE
 
 Parses and checks a scenario file; prints a one-line description and exits 0 when it is
 valid, or the problem with file, line and column and exits 2.
+)";
+
+const char* const kSweepUsage = R"(Usage: nines sweep FILE [options]
+
+Runs every point of a sweep file (a base chain and the parameters to vary; see README,
+Sweeps) on every core, and under mpirun on every rank, into one HDF5 file, then prints
+the simulated reliability of each point next to the analytic one. Each point's counts
+equal `nines run` of that point at its seed. Finished points are journaled in
+OUTPUT.journal as they complete: rerun the same command after an interruption (even
+SIGKILL) and it continues where it stopped.
+
+Options:
+  -o, --output FILE  HDF5 output (default: <sweep name>.h5 in the current directory)
+  -t, --threads T    worker threads (default: all cores); results do not depend on it
+      --resume       continue an interrupted sweep; fail if there is nothing to continue
+                     (without it, an interrupted sweep is continued anyway)
+      --restart      discard the journal of an earlier or changed sweep and start over
+  -f, --force        overwrite an existing output file that has no journal
+      --record-requests  also store each point's failed requests (index and component),
+                     sampled again once every point is done
+      --sampler MODE auto (default), per-request or skip: each point's method, chosen as
+                     `nines run --record none --sampler MODE` chooses it, so each point's
+                     counts equal that run's
+      --full         print every row of the table, not a readable subset
+  -q, --quiet        print nothing but errors (no progress, no table)
+  -h, --help         this help
 )";
 
 namespace {
@@ -155,6 +182,59 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     }
   }
   if (!o.help && o.scenario_path.empty()) usage_error("nines run needs a scenario file");
+  return o;
+}
+
+SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
+  static const std::vector<std::string> known = {
+      "-o", "--output", "-t", "--threads", "--resume", "--restart", "-f", "--force",
+      "--record-requests", "--sampler", "--full", "-q", "--quiet", "-h", "--help"};
+  const auto fail = [](const std::string& message) -> void {
+    throw InputError(message + " (see 'nines sweep --help')");
+  };
+  SweepOptions o;
+  ArgReader in(args);
+  while (!in.done()) {
+    const std::string a = in.next();
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a == "-t" || a == "--threads") {
+      const std::string v = in.value(a);
+      int t = 0;
+      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+      if (ec != std::errc() || end != v.data() + v.size() || t < 1 || t > 4096)
+        fail("invalid thread count '" + v + "' for " + a + ": expected a whole number from 1 to 4096");
+      o.threads = t;
+    } else if (a == "-o" || a == "--output") {
+      o.output = in.value(a);
+      if (o.output->empty()) fail("option " + a + " needs a non-empty file name");
+    } else if (a == "--sampler") {
+      const std::string v = in.value(a);
+      const auto choice = parse_sampler_choice(v);
+      if (!choice) fail("invalid --sampler '" + v + "': expected auto, per-request or skip");
+      o.sampler = *choice;
+    } else if (a == "-f" || a == "--force" || a == "--resume" || a == "--restart" ||
+               a == "--record-requests" || a == "--full" || a == "-q" || a == "--quiet") {
+      in.no_value(a);
+      if (a == "-f" || a == "--force") o.force = true;
+      if (a == "--resume") o.resume = true;
+      if (a == "--restart") o.restart = true;
+      if (a == "--record-requests") o.record_requests = true;
+      if (a == "--full") o.full = true;
+      if (a == "-q" || a == "--quiet") o.quiet = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      const std::vector<std::string_view> candidates(known.begin(), known.end());
+      const std::string suggestion(closest_spelling(a, candidates));
+      fail("unknown option '" + a + "'" +
+           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+    } else if (o.sweep_path.empty()) {
+      o.sweep_path = a;
+    } else {
+      fail("unexpected argument '" + a + "': nines sweep takes one sweep file");
+    }
+  }
+  if (o.resume && o.restart) fail("--resume and --restart contradict each other; give one");
+  if (!o.help && o.sweep_path.empty()) fail("nines sweep needs a sweep file");
   return o;
 }
 

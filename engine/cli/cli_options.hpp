@@ -29,11 +29,27 @@ struct ValidateOptions {
   bool help = false;
 };
 
+struct SweepOptions {
+  std::string sweep_path;
+  std::optional<int> threads;  // unset: every core
+  std::optional<std::string> output;
+  bool force = false;
+  bool resume = false;
+  bool restart = false;
+  bool quiet = false;
+  bool full = false;
+  bool record_requests = false;
+  SamplerChoice sampler = SamplerChoice::automatic;
+  bool help = false;
+};
+
 RunOptions parse_run_options(const std::vector<std::string>& args);
+SweepOptions parse_sweep_options(const std::vector<std::string>& args);
 ValidateOptions parse_validate_options(const std::vector<std::string>& args);
 
 extern const char* const kMainUsage;
 extern const char* const kRunUsage;
 extern const char* const kValidateUsage;
+extern const char* const kSweepUsage;
 
 }  // namespace nines::cli

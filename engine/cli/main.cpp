@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return nines::cli::run_command(rest);
     if (command == "validate") return nines::cli::validate_command(rest);
+    if (command == "sweep") return nines::cli::sweep_command(rest);
     throw nines::InputError("unknown command '" + command +
-                            "'; expected run or validate (see 'nines --help')");
+                            "'; expected run, validate or sweep (see 'nines --help')");
   } catch (const nines::InputError& e) {
     std::fprintf(stderr, "nines: error: %s\n", e.what());
     return 2;

@@ -13,12 +13,15 @@
 #include "format_units.hpp"
 #include "interrupt.hpp"
 #include "nines/chain_model.hpp"
+#include "nines/error.hpp"
+#include "nines/mpi_world.hpp"
 #include "nines/report.hpp"
 #include "nines/run_writer.hpp"
 #include "nines/scenario_parser.hpp"
 #include "nines/simulation.hpp"
 #include "nines/summary.hpp"
 #include "progress_bar.hpp"
+#include "run_structure.hpp"
 
 namespace nines::cli {
 
@@ -33,6 +36,9 @@ int run_command(const std::vector<std::string>& args) {
     std::fputs(kRunUsage, stdout);
     return 0;
   }
+  // Structure scenarios (format 2) have their own model, sampler and file layout.
+  if (peek_format_version(read_scenario_file(options.scenario_path), options.scenario_path) == 2)
+    return run_structure_command(options);
   const Scenario scenario = load_scenario(options.scenario_path);
   const ChainModel model(scenario.reliabilities());
 
@@ -52,6 +58,25 @@ int run_command(const std::vector<std::string>& args) {
                          static_cast<std::size_t>(*options.threads));
   const int threads = static_cast<int>(
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+
+  // Launched by mpirun or srun with several ranks: the chunks are split across them
+  // (nines/mpi_world.hpp); only rank 0 writes and prints.
+  if (Communicator& world = mpi_world(); world.size() > 1) {
+    bool started = false;
+    try {
+      return run_distributed({&scenario, &info, output, options.force, options.json,
+                              options.quiet, threads, &install_interrupt_handlers(), &started},
+                             world);
+    } catch (const std::exception& e) {
+      if (!started) {
+        if (world.rank() != 0) return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+        throw;
+      }
+      std::fprintf(stderr, "nines: error (rank %d): %s\n", world.rank(), e.what());
+      std::fflush(stderr);
+      world.abort(dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1);
+    }
+  }
 
   // Opened before the simulation so that an existing or unwritable output fails in a moment,
   // not after an hour of sampling.

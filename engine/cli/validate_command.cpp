@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "nines/chain_model.hpp"
 #include "nines/scenario_parser.hpp"
+#include "run_structure.hpp"
 
 namespace nines::cli {
 
@@ -13,6 +14,8 @@ int validate_command(const std::vector<std::string>& args) {
     std::fputs(kValidateUsage, stdout);
     return 0;
   }
+  if (peek_format_version(read_scenario_file(options.scenario_path), options.scenario_path) == 2)
+    return validate_structure_command(options.scenario_path);
   const Scenario scenario = load_scenario(options.scenario_path);
   const ChainModel model(scenario.reliabilities());
   std::printf("%s: valid scenario '%s' (format %d): %zu components, analytic reliability %.10g\n",

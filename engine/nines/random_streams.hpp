@@ -17,6 +17,16 @@ enum class RandomStream : std::uint32_t {
   // The geometric-skip sampler: draw j of chunk c uses counter {j, c low, stream, c high}
   // (see geometric_skip_sampler.hpp).
   failure_skip = 1,
+  // Structure runs (format 2; the layout is documented in structure_sampler.hpp): one 64-bit
+  // uniform per request that picks its kind and decides "first attempt all clear", laid out
+  // exactly like request_outcome ...
+  structure_request = 16,
+  // ... and the draws that resolve an attempt that is not all clear, per (request, attempt):
+  // counter = {request low, request high, 17, attempt << 20 | block}.
+  structure_attempt = 17,
+  // ... and one uniform per request, laid out like request_outcome, that draws the retries a
+  // successful request did not need, for the "component always fails" counterfactual.
+  structure_counterfactual = 18,
 };
 
 constexpr PhiloxKey philox_key(std::uint64_t seed) noexcept {

@@ -130,6 +130,23 @@ class Parser {
     return s;
   }
 
+  // The declared version, checked like parse_version but accepting 1 and 2. A file without one
+  // is left to the chain parser, which reports it after any earlier problem, as it always has.
+  int peek_version(const YAML::Node& root) const {
+    if (!root.IsMap()) {
+      fail(root.Mark(), "", "the top level is " + describe(root),
+           "a scenario is a mapping with format_version, name and components keys");
+    }
+    for (const auto& pair : root) {
+      if (pair.first.IsScalar() && pair.first.Scalar() == "format_version") {
+        const Entry entry{pair.first, pair.second};
+        if (entry.second.IsScalar() && entry.second.Scalar() == "2") return 2;
+        return parse_version(entry);
+      }
+    }
+    return kScenarioFormatVersion;  // the chain parser reports the missing key in its turn
+  }
+
  private:
   using Entry = std::pair<YAML::Node, YAML::Node>;  // key node, value node
 
@@ -202,8 +219,13 @@ class Parser {
   }
 
   int parse_version(const Entry& entry) const {
-    constexpr std::string_view hint = "write format_version: 1 (the only version this nines reads)";
+    constexpr std::string_view hint =
+        "write format_version: 1 (a chain of components) or 2 (request kinds over structures)";
     const std::string& text = scalar(entry, "format_version", hint);
+    if (text == "2") {
+      fail(entry.second.Mark(), "format_version", "\"2\" is a structure scenario, not a chain",
+           "read it with load_structure_model (nines run and nines validate read both)");
+    }
     if (text != std::to_string(kScenarioFormatVersion)) {
       fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", hint);
     }
@@ -343,7 +365,9 @@ class Parser {
 
 }  // namespace
 
-Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
+namespace {
+// The one YAML document of a scenario text, or the InputError every loader reports.
+YAML::Node single_document(std::string_view yaml_text, const std::string& source_path) {
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml_text));
@@ -362,13 +386,26 @@ Scenario parse_scenario(std::string_view yaml_text, const std::string& source_pa
     throw InputError(at(source_path, documents[1].Mark()),
                      "a second YAML document starts here; put one scenario in each file");
   }
-  Scenario s = Parser(source_path).parse(documents.front());
+  return documents.front();
+}
+}  // namespace
+
+int peek_format_version(std::string_view yaml_text, const std::string& source_path) {
+  return Parser(source_path).peek_version(single_document(yaml_text, source_path));
+}
+
+Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
+  Scenario s = Parser(source_path).parse(single_document(yaml_text, source_path));
   s.source_path = source_path;
   s.source_text = std::string(yaml_text);
   return s;
 }
 
 Scenario load_scenario(const std::string& path) {
+  return parse_scenario(read_scenario_file(path), path);
+}
+
+std::string read_scenario_file(const std::string& path) {
   const auto cannot_read = [&](int err) {
     return IOError("cannot read scenario file '" + path +
                    "': " + std::generic_category().message(err));
@@ -384,7 +421,7 @@ Scenario load_scenario(const std::string& path) {
   std::size_t n = 0;
   while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
   if (std::ferror(file.get())) throw cannot_read(errno);
-  return parse_scenario(bytes, path);
+  return bytes;
 }
 
 }  // namespace nines

@@ -1,0 +1,26 @@
+#pragma once
+// The table printed at the end of a sweep: simulated reliability next to the analytic one.
+// A sweep over exactly two single-parameter grid axes (like the essay's spreadsheet: component
+// counts x reliabilities) prints as a two-way table, rows from the first axis; anything else
+// prints one row per point. Pure functions returning strings, so tests can pin the output.
+#include <string>
+
+#include "nines/sweep_plan.hpp"
+#include "nines/sweep_results.hpp"
+
+namespace nines {
+
+// With `full`, every row; otherwise a readable subset of rows (for whole-number row values the
+// 1-2-5 series 1, 2, 5, 10, 20, 50, 100, ... and the last one; else about a dozen).
+std::string format_sweep_table(const SweepPlan& plan, const SweepResults& results, bool full);
+
+// The largest |z| among finished points and where it is, for the closing line.
+struct SweepAgreement {
+  std::size_t done = 0;
+  double max_abs_z = 0;
+  std::size_t worst_point = 0;
+  std::size_t beyond_5 = 0;  // points with |z| >= 5
+};
+SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results);
+
+}  // namespace nines

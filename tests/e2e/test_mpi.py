@@ -1,0 +1,64 @@
+"""MPI: `mpirun -np 2 nines sweep|run` writes exactly what one process writes.
+
+Runs only when nines was built with MPI (it links libmpi) and mpirun is installed. As root,
+OpenMPI needs OMPI_ALLOW_RUN_AS_ROOT(_CONFIRM); --oversubscribe lets two ranks share fewer
+cores."""
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import nines_binary
+from test_sweep import assert_same, points_table
+
+SWEEPS = "tests/sweeps"
+
+
+def built_with_mpi():
+    try:
+        libs = subprocess.run(["ldd", nines_binary()], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "libmpi" in libs
+
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("mpirun") is None or not built_with_mpi(),
+    reason="nines was built without MPI or mpirun is not installed")
+
+
+def mpirun(*args, ranks=2):
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    proc = subprocess.run(["mpirun", "--oversubscribe", "-np", str(ranks), nines_binary(),
+                           *map(str, args)], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def test_mpi_sweep_equals_single_process(nines, root, tmp_path):
+    single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    nines("sweep", root / SWEEPS / "mpi.sweep.yaml", "-o", single, "--quiet")
+    proc = mpirun("sweep", root / SWEEPS / "mpi.sweep.yaml", "-o", distributed)
+    assert_same(single, distributed)
+    assert (points_table(distributed)["done"] == 1).all()
+    # Only rank 0 prints.
+    assert proc.stdout.count("points simulated") == 1
+
+
+@pytest.mark.parametrize("record", ["dense", "failures", "none"])
+def test_mpi_run_equals_single_process(nines, root, tmp_path, record):
+    single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    args = ["run", root / "scenarios/seed-app.yaml", "-n", "5000001", "--seed", "9", "--record",
+            record]
+    nines(*args, "-o", single, "--quiet")
+    mpirun(*args, "-o", distributed, "--quiet")
+    assert_same(single, distributed)
+
+
+def test_mpi_build_runs_without_mpirun(nines, root, tmp_path):
+    proc = nines("run", root / "scenarios/seed-app.yaml", "-n", "1000", "-o", tmp_path / "a.h5",
+                 "--quiet")
+    assert proc.returncode == 0

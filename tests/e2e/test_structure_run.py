@@ -1,0 +1,182 @@
+"""Structure scenarios (format 2): nines run writes HDF5 layout 2; read it back with h5py and check
+every promise: agreement with the exact values, attribution records, importance, thread
+independence, record modes, and exit code 2 with a line for invalid structures."""
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+SCENARIOS = ["scenarios/essay-app-redundant.yaml", "scenarios/ecommerce-mix.yaml",
+             "scenarios/zone-outage.yaml"]
+
+
+def names(ds):
+    return [n.decode() if isinstance(n, bytes) else n for n in ds[...]]
+
+
+@pytest.fixture(scope="module", params=SCENARIOS)
+def dense_run(request, nines, root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("structure") / "run.h5"
+    proc = nines("run", root / request.param, "-n", "2e6", "--seed", "5", "-o", out, "--json")
+    return out, json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_kind_and_the_mix_agree_at_ten_million(nines, root, tmp_path, scenario):
+    proc = nines("run", root / scenario, "-n", "1e7", "--record", "none", "-o",
+                 tmp_path / "a.h5", "--json")
+    report = json.loads(proc.stdout)
+    for kind in report["kinds"] + [report["mix"]]:
+        assert abs(kind["z_score"]) < 5, kind
+        assert kind["reliability_ci_low"] <= kind["reliability_empirical"] <= kind[
+            "reliability_ci_high"]
+    assert report["summary"]["agrees"], report["summary"]["verdict"]
+
+
+def test_root_and_kind_tables(dense_run, root):
+    path, report = dense_run
+    with h5py.File(path, "r") as f:
+        a = f.attrs
+        assert a["format"] in ("nines-run", b"nines-run")
+        assert int(a["format_version"]) == 2
+        assert int(a["requests"]) == 2_000_000
+        kinds = f["kinds"]
+        n = kinds["requests"][...]
+        fails = kinds["failures"][...]
+        assert n.sum() == 2_000_000
+        assert fails.sum() == a["failures"]
+        w = kinds["weight"][...]
+        mix = (w * kinds["unreliability_analytic"][...]).sum() / w.sum()
+        assert a["unreliability_analytic"] == pytest.approx(mix, rel=1e-12)
+        # The kind shares follow the weights.
+        share = w / w.sum()
+        assert np.all(np.abs(n / n.sum() - share) < 5 * np.sqrt(share * (1 - share) / n.sum()) + 1e-12)
+        assert np.all(np.abs(kinds["z_score"][...]) < 5)
+        assert kinds["attempts"][...].sum() >= n.sum()
+        rows, cols = kinds["culprit_failures"].attrs["rows"], kinds["culprit_failures"].attrs["columns"]
+        culprit = kinds["culprit_failures"][...].reshape(rows, cols)
+        assert np.array_equal(culprit.sum(axis=1), fails)
+        assert np.array_equal(culprit.sum(axis=0), f["components/culprit_failures"][...])
+        p = kinds["culprit_probability"][...].reshape(rows, cols)
+        np.testing.assert_allclose(p.sum(axis=1), kinds["unreliability_analytic"][...], rtol=1e-9)
+
+
+def test_per_request_records_match_the_tables(dense_run):
+    path, _ = dense_run
+    with h5py.File(path, "r") as f:
+        kind = f["requests/kind"][...]
+        attempts = f["requests/attempts"][...]
+        culprit = f["requests/culprit"][...]
+        cause = f["requests/common_cause"][...]
+        ncomp = len(names(f["components/name"]))
+        assert kind.shape == attempts.shape == culprit.shape == cause.shape == (2_000_000,)
+        assert np.array_equal(np.bincount(kind, minlength=len(f["kinds/name"])), f["kinds/requests"][...])
+        failed = culprit >= 0
+        assert failed.sum() == f.attrs["failures"]
+        assert np.array_equal(np.bincount(culprit[failed], minlength=ncomp),
+                              f["components/culprit_failures"][...])
+        assert np.array_equal(np.bincount(kind, weights=attempts).astype(np.uint64),
+                              f["kinds/attempts"][...])
+        # Only failed requests carry a common cause; retries never exceed the kind's budget.
+        assert np.all(cause[~failed] == -1)
+        retries = f["kinds/retries"][...]
+        assert np.all(attempts >= 1) and np.all(attempts <= retries[kind] + 1)
+        assert np.all(attempts[failed] == retries[kind[failed]] + 1)
+        # The failures table is the failed rows of the dense one, with the failed sets.
+        req = f["failures/request"][...]
+        assert np.array_equal(req, np.flatnonzero(failed))
+        assert np.array_equal(f["failures/culprit"][...], culprit[failed])
+        assert np.array_equal(f["failures/kind"][...], kind[failed])
+        sizes = f["failures/failed_set_size"][...]
+        sets = np.split(f["failures/failed_set"][...], np.cumsum(sizes)[:-1]) if len(sizes) else []
+        assert sizes.sum() == len(f["failures/failed_set"])
+        for c, s in zip(f["failures/culprit"][...][:2000], sets[:2000]):
+            assert c in s  # the primary culprit is one of the failed components
+
+
+def test_importance_is_stored_and_consistent(dense_run):
+    path, report = dense_run
+    with h5py.File(path, "r") as f:
+        imp = f["importance/components"]
+        u = f.attrs["unreliability_analytic"]
+        perfect = imp["unreliability_if_perfect"][...]
+        failed = imp["unreliability_if_failed"][...]
+        np.testing.assert_allclose(imp["improvement_potential"][...], np.maximum(0, u - perfect),
+                                   atol=1e-15)
+        np.testing.assert_allclose(imp["birnbaum"][...], np.maximum(0, failed - perfect), atol=1e-15)
+        assert np.all(perfect <= u + 1e-15) and np.all(failed >= u - 1e-15)
+        # Simulated counterfactuals: nested request by request, and near the exact values.
+        fp, ff = imp["fail_if_perfect"][...], imp["fail_if_failed"][...]
+        assert np.all(fp <= f.attrs["failures"]) and np.all(ff >= f.attrs["failures"])
+        n = f.attrs["requests"]
+        for name in ["unreliability_if_perfect", "unreliability_if_failed"]:
+            est, exact = imp[name + "_simulated"][...], imp[name][...]
+            sd = np.sqrt(np.maximum(exact * (1 - exact), 1e-300) / n)
+            assert np.all(np.abs(est - exact) <= 6 * sd + 1e-12), name
+        assert "common_cause" in f["importance"]
+    ranking = report["ranking"]
+    ip = {c["name"]: c["importance"]["improvement_potential"] for c in report["components"]}
+    assert [ip[n] for n in ranking] == sorted(ip.values(), reverse=True)
+
+
+def test_threads_do_not_change_a_single_bit(nines, root, tmp_path):
+    outputs = []
+    for threads in (1, 2):
+        out = tmp_path / f"t{threads}.h5"
+        nines("run", root / "scenarios/ecommerce-mix.yaml", "-n", "2500001", "--seed", "3",
+              "--threads", threads, "-o", out, "--quiet")
+        with h5py.File(out, "r") as f:
+            data = {}
+            f.visititems(lambda name, obj: data.__setitem__(name, obj[...])
+                         if isinstance(obj, h5py.Dataset) else None)
+            outputs.append(data)
+    assert outputs[0].keys() == outputs[1].keys()
+    for key in outputs[0]:
+        a, b = outputs[0][key], outputs[1][key]
+        if a.dtype.kind == "f":
+            assert np.array_equal(a, b, equal_nan=True), key
+        else:
+            assert np.array_equal(a, b), key
+
+
+def test_record_modes_agree(nines, root, tmp_path):
+    scenario = root / "scenarios/zone-outage.yaml"
+    tables = {}
+    for mode in ("dense", "failures", "none"):
+        out = tmp_path / f"{mode}.h5"
+        nines("run", scenario, "-n", "1e6", "--seed", "9", "--record", mode, "-o", out, "--quiet")
+        with h5py.File(out, "r") as f:
+            tables[mode] = (f["kinds/failures"][...], f["components/culprit_failures"][...],
+                            f["importance/components/fail_if_failed"][...],
+                            f["failures/request"][...] if "failures" in f else None)
+            assert ("requests" in f) == (mode == "dense")
+    for mode in ("failures", "none"):
+        for a, b in zip(tables["dense"][:3], tables[mode][:3]):
+            assert np.array_equal(a, b)
+    assert np.array_equal(tables["dense"][3], tables["failures"][3])
+
+
+@pytest.mark.parametrize("name,line", [("unknown-component", 11), ("k-larger-than-n", 11),
+                                       ("empty-series", 8), ("block-cycle", 10),
+                                       ("weights-sum-zero", 6)])
+def test_invalid_structures_exit_2_naming_the_line(nines, root, tmp_path, name, line):
+    path = root / "tests/invalid_v2" / f"{name}.yaml"
+    for command in ("run", "validate"):
+        args = [command, path] + (["-o", tmp_path / "x.h5"] if command == "run" else [])
+        proc = nines(*args, check=False)
+        assert proc.returncode == 2
+        assert f"{path}:{line}:" in proc.stderr
+        assert not (tmp_path / "x.h5").exists()
+
+
+def test_validate_describes_a_structure(nines, root):
+    proc = nines("validate", root / "scenarios/zone-outage.yaml")
+    assert "format 2" in proc.stdout and "common-cause" in proc.stdout
+
+
+def test_chain_scenarios_still_write_version_1(nines, root, tmp_path):
+    out = tmp_path / "seed.h5"
+    nines("run", root / "scenarios/seed-app.yaml", "-n", "1e5", "-o", out, "--quiet")
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["format_version"]) == 1
