@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "nines/json_writer.hpp"
+#include "nines/number_format.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sha256.hpp"
 #include "nines/version.hpp"
@@ -19,90 +16,16 @@ namespace nines {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// Number formatting for people.
+// Number formatting for people: the shared part is number_format.hpp, these are the chain
+// report's own.
 
-[[gnu::format(printf, 1, 2)]] std::string printf_string(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  va_list again;
-  va_copy(again, args);
-  const int n = std::vsnprintf(nullptr, 0, format, args);
-  va_end(args);
-  std::string out;
-  if (n > 0) {
-    out.resize(static_cast<std::size_t>(n) + 1);
-    std::vsnprintf(out.data(), out.size(), format, again);
-    out.resize(static_cast<std::size_t>(n));
-  }
-  va_end(again);
-  return out;
-}
-
-// "∞", "-∞" and "n/a" where printf would print inf and nan.
-bool non_finite(double x, std::string& out) {
-  if (std::isnan(x)) {
-    out = "n/a";
-    return true;
-  }
-  if (std::isinf(x)) {
-    out = x > 0 ? "∞" : "-∞";
-    return true;
-  }
-  return false;
-}
-
-// Inserts thousands separators into the integer part of a plain decimal number.
-std::string group_thousands(std::string digits) {
-  const std::size_t start = (!digits.empty() && digits[0] == '-') ? 1 : 0;
-  std::size_t end = digits.find('.');
-  if (end == std::string::npos) end = digits.size();
-  for (std::size_t i = end; i > start + 3; i -= 3) digits.insert(i - 3, ",");
-  return digits;
-}
-
-std::string integer(std::uint64_t n) {
-  return group_thousands(std::to_string(n));
-}
-
-std::string fixed(double x, int decimals, bool grouped = false) {
-  std::string out;
-  if (non_finite(x, out)) return out;
-  out = printf_string("%.*f", decimals, x);
-  return grouped ? group_thousands(out) : out;
-}
-
-// Decimals needed, in percent, to show the first two significant digits of a small quantity
-// (1 - R or a CI width), clamped to [min_decimals, 14]: beyond 14 decimals a percent near 100
-// is below double resolution anyway.
-int decimals_for(double unreliability, int min_decimals) {
-  if (!(unreliability > 0) || !std::isfinite(unreliability)) return min_decimals;
-  // The exponent of the percent after rounding to two significant digits, so that
-  // 1 - 0.9995 = 4.9999999999999996e-4 counts as 0.050% and 1 - (1 - 1e-12), which is
-  // 9.9999e-13 after rounding r, as 1.0e-10%.
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1e", 100 * unreliability);
-  const char* e = std::strchr(buffer, 'e');
-  const int first_digit = e ? std::atoi(e + 1) : 0;
-  return std::clamp(1 - first_digit, min_decimals, 14);
-}
-
-// R as a percent, computed from u = 1 - R in long double so that "99.99999999990%" shows the
-// digits of u rather than the rounding of R.
-std::string percent_from_unreliability(double unreliability, int decimals) {
-  std::string out;
-  if (non_finite(unreliability, out)) return out;
-  const long double percent = 100.0L - 100.0L * static_cast<long double>(unreliability);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*Lf%%", decimals, percent);
-  return buffer;
-}
-
-// "0.63", "0.60", "6.3e-13", "< 1e-300" (below that erfc and gamma_q have underflowed).
-std::string p_value(double p) {
-  if (std::isnan(p)) return "n/a";
-  if (p < 1e-300) return "< 1e-300";
-  return "= " + printf_string("%#.2g", p);
-}
+using number_format::decimals_for;
+using number_format::fixed;
+using number_format::integer;
+using number_format::non_finite;
+using number_format::p_value;
+using number_format::percent_from_unreliability;
+using number_format::printf_string;
 
 // Three significant digits with an SI prefix: "312 M/s", "1.25 G/s", "950 /s".
 std::string rate(double per_second) {

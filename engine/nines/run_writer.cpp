@@ -1,22 +1,17 @@
 #include "nines/run_writer.hpp"
 
-#include <fcntl.h>  // AT_FDCWD for renameat2
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <limits>
 #include <optional>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
+#include "nines/atomic_output.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
 #include "nines/sha256.hpp"
@@ -52,29 +47,31 @@ hdf5::ElementType element_type(OutcomeType type) {
   return hdf5::ElementType::int32;
 }
 
-std::string already_exists_message(const std::string& path) {
-  return "output file '" + path +
-         "' already exists; use --force to overwrite it or -o to choose "
-         "another name";
-}
-
-// Moves `from` to `to`. Without overwrite, refuses atomically (renameat2 RENAME_NOREPLACE) if
-// `to` appeared since the writer checked; file systems without that flag fall back to rename.
-void move_into_place(const std::string& from, const std::string& to, bool overwrite) {
-  if (!overwrite) {
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
-    const int error = errno;
-    if (error == EEXIST) throw InputError(already_exists_message(to));
-    if (error != EINVAL && error != ENOSYS)
-      throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
-  }
-  if (std::rename(from.c_str(), to.c_str()) != 0) {
-    const int error = errno;
-    throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
-  }
-}
-
 }  // namespace
+
+void check_run_info(const RunInfo& info) {
+  if (info.deflate_level < 0 || info.deflate_level > 9)
+    throw InputError("deflate level " + std::to_string(info.deflate_level) +
+                     " is not valid; use 0 (none) to 9 (smallest)");
+  if (info.record == RecordMode::dense && info.chunk_requests == 0)
+    throw InputError("chunk_requests must be at least 1");
+}
+
+void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
+                        const std::string& scenario_yaml, const RunInfo& info) {
+  file.write_attribute("format", kRunFormat);
+  file.write_attribute("format_version", std::int64_t{format_version});
+  file.write_attribute("nines_version", kVersion);
+  file.write_attribute("scenario_name", scenario_name);
+  file.write_attribute("scenario_yaml", scenario_yaml);
+  file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
+  file.write_attribute("seed", std::uint64_t{info.seed});
+  file.write_attribute("requests", std::uint64_t{info.requests});
+  file.write_attribute("record", to_string(info.record));
+  if (format_version == kRunFormatVersion) file.write_attribute("sampler", to_string(info.sampler));
+  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
+  file.write_attribute("created", info.created);
+}
 
 std::string utc_timestamp_now() {
   const std::time_t now = std::time(nullptr);
@@ -86,16 +83,14 @@ std::string utc_timestamp_now() {
 }
 
 struct RunFileWriter::Impl {
-  std::string final_path;
-  std::string temp_path;
-  bool overwrite = false;
+  // Engaged once the output path has been checked. Declared before the HDF5 handles so that
+  // it is destroyed after them: an unfinished file is closed before it is deleted.
+  std::optional<AtomicOutput> output;
   RunInfo info;
   std::size_t component_count = 0;
   std::vector<std::string> component_names;
   std::vector<double> component_reliabilities;
   OutcomeType outcome = OutcomeType::int8;
-  bool temp_created = false;
-  bool finished = false;
 
   // Dense.
   std::uint64_t chunk_length = 0;
@@ -115,16 +110,7 @@ struct RunFileWriter::Impl {
   std::optional<hdf5::Dataset> failure_requests;
   std::optional<hdf5::Dataset> failure_components;
 
-  ~Impl() {
-    if (finished || !temp_created) return;
-    // Unfinished (destroyed early or an exception on the way): close quietly, leave nothing.
-    failure_components.reset();
-    failure_requests.reset();
-    dense.reset();
-    file.reset();
-    std::error_code ignored;
-    std::filesystem::remove(temp_path, ignored);
-  }
+  bool finished() const noexcept { return output && output->committed(); }
 
   void write_failure_prefix(std::size_t count) {
     if (count == 0) return;
@@ -141,9 +127,6 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
                              const RunInfo& info)
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
-  w.final_path = std::move(final_path);
-  w.temp_path = w.final_path + ".partial-" + std::to_string(::getpid());
-  w.overwrite = overwrite;
   w.info = info;
   w.component_count = scenario.components.size();
   w.outcome = outcome_type_for(w.component_count);
@@ -152,11 +135,8 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
     w.component_reliabilities.push_back(component.reliability);
   }
 
-  if (info.deflate_level < 0 || info.deflate_level > 9)
-    throw InputError("deflate level " + std::to_string(info.deflate_level) +
-                     " is not valid; use 0 (none) to 9 (smallest)");
+  check_run_info(info);
   if (info.record == RecordMode::dense) {
-    if (info.chunk_requests == 0) throw InputError("chunk_requests must be at least 1");
     w.chunk_length = std::min(info.chunk_requests, info.requests);
     const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(w.outcome);
     if (w.chunk_length > max_length)
@@ -168,34 +148,12 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
     w.chunk_written.assign(w.chunk_count, false);
   }
 
-  std::error_code error;
-  const auto status = std::filesystem::status(w.final_path, error);
-  if (std::filesystem::is_directory(status))
-    throw InputError("output path '" + w.final_path + "' is a directory; choose a file name");
-  if (std::filesystem::exists(std::filesystem::symlink_status(w.final_path, error)) && !overwrite)
-    throw InputError(already_exists_message(w.final_path));
-  // Exclusive create never clobbers; a leftover from a killed run with the same pid (common
-  // in containers, where pids repeat) gets a message saying what it is.
-  if (std::filesystem::exists(std::filesystem::symlink_status(w.temp_path, error)))
-    throw IOError("cannot create temporary file '" + w.temp_path +
-                  "': it already exists, probably left by an interrupted run; delete it");
-
-  w.file.emplace(hdf5::File::create_exclusive(w.temp_path));
-  w.temp_created = true;
+  w.output.emplace(std::move(final_path), overwrite);
+  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
+  w.output->created();
 
   hdf5::File& file = *w.file;
-  file.write_attribute("format", kRunFormat);
-  file.write_attribute("format_version", std::int64_t{kRunFormatVersion});
-  file.write_attribute("nines_version", kVersion);
-  file.write_attribute("scenario_name", scenario.name);
-  file.write_attribute("scenario_yaml", scenario.source_text);
-  file.write_attribute("scenario_sha256", sha256_hex(scenario.source_text));
-  file.write_attribute("seed", std::uint64_t{info.seed});
-  file.write_attribute("requests", std::uint64_t{info.requests});
-  file.write_attribute("record", to_string(info.record));
-  file.write_attribute("sampler", to_string(info.sampler));
-  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
-  file.write_attribute("created", info.created);
+  write_run_identity(file, kRunFormatVersion, scenario.name, scenario.source_text, info);
 
   const hdf5::ElementType outcome = element_type(w.outcome);
   if (info.record == RecordMode::dense) {
@@ -232,11 +190,11 @@ std::uint64_t RunFileWriter::dense_chunk_length() const noexcept {
 }
 
 const std::string& RunFileWriter::final_path() const noexcept {
-  return impl_->final_path;
+  return impl_->output->final_path();
 }
 
 const std::string& RunFileWriter::temporary_path() const noexcept {
-  return impl_->temp_path;
+  return impl_->output->temporary_path();
 }
 
 void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count,
@@ -286,7 +244,7 @@ void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count
 
 void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {
   Impl& w = *impl_;
-  if (w.info.record != RecordMode::dense || w.finished)
+  if (w.info.record != RecordMode::dense || w.finished())
     throw std::logic_error("write_dense_chunk: the file is not open for dense outcomes");
   if (chunk_index >= w.chunk_count)
     throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
@@ -304,7 +262,7 @@ void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const Compresse
 void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indices,
                                     std::span<const std::int32_t> components) {
   Impl& w = *impl_;
-  if (w.info.record != RecordMode::failures || w.finished)
+  if (w.info.record != RecordMode::failures || w.finished())
     throw std::logic_error("append_failures: the file is not open for failures");
   if (request_indices.size() != components.size())
     throw std::invalid_argument("append_failures: " + std::to_string(request_indices.size()) +
@@ -332,7 +290,7 @@ void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indic
 
 void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
   Impl& w = *impl_;
-  if (w.finished) throw std::logic_error("RunFileWriter::finish called twice");
+  if (w.finished()) throw std::logic_error("RunFileWriter::finish called twice");
   const std::size_t k = w.component_count;
   if (model.size() != k || summary.component_failures.size() != k ||
       summary.expected_failures.size() != k || model.first_failure_probability().size() != k)
@@ -389,8 +347,7 @@ void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
   w.dense.reset();
   file.close();
   w.file.reset();
-  move_into_place(w.temp_path, w.final_path, w.overwrite);
-  w.finished = true;
+  w.output->commit();
 }
 
 }  // namespace nines

@@ -18,6 +18,10 @@
 
 namespace nines {
 
+namespace hdf5 {
+class File;
+}
+
 inline constexpr const char* kRunFormat = "nines-run";
 inline constexpr int kRunFormatVersion = 1;
 
@@ -30,6 +34,16 @@ struct RunInfo {
   std::string created;               // ISO 8601 UTC, e.g. 2026-11-28T08:00:00Z
   int deflate_level = 1;             // gzip level for every compressed dataset
 };
+
+// InputError unless deflate_level is 0 to 9 and a dense run has chunk_requests >= 1: the
+// checks both run file writers make before touching the disk.
+void check_run_info(const RunInfo& info);
+
+// The root attributes every run file opens with, in this order: format, format_version,
+// nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests, record,
+// sampler (format 1 only; structure runs have one sampler), chunk_requests, created.
+void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
+                        const std::string& scenario_yaml, const RunInfo& info);
 
 // A dense chunk after compression, ready for a direct chunk write.
 struct CompressedChunk {

@@ -12,133 +12,51 @@
 #include <utility>
 #include <vector>
 
-#include "nines/count_parser.hpp"
 #include "nines/error.hpp"
 #include "nines/scenario_parser.hpp"
 #include "nines/spelling.hpp"
+#include "nines/yaml_fields.hpp"
 
-// The message shape is scenario_parser.cpp's, so users meet one style whatever the version:
+// Messages have the shape yaml_fields.hpp describes, as in scenario_parser.cpp, so users meet
+// one style whatever the version:
 //   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
-// The location is the value node for bad values and the key node for bad keys.
-//
-// The small field readers below (walk, scalar, names, probabilities, run) follow
-// scenario_parser.cpp's line for line; they are repeated rather than shared because the v1
-// parser keeps them private to its translation unit.
 
 namespace nines {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 100;
-
-constexpr std::string_view kReliabilityHint =
-    "write a probability such as 0.999 or a percentage such as \"99.9%\"";
 constexpr std::string_view kProbabilityHint =
     "write a probability such as 0.0001 or a percentage such as \"0.01%\"";
 constexpr std::string_view kWeightHint =
     "write a non-negative number such as 70 or 0.25 (weights are relative shares)";
-constexpr std::string_view kRequestsHint =
-    "write a positive whole number such as 10000000, 1e7 or 10M";
-constexpr std::string_view kSeedHint =
-    "write a whole number from 0 to 18446744073709551615, in decimal or as 0x hexadecimal";
-constexpr std::string_view kNameHint =
-    "use only letters, digits, '_', '.' and '-', at most 100 characters";
-constexpr std::string_view kTextHint = "write plain text, quoted if it contains ': ' or ' #'";
 constexpr std::string_view kBlockHint =
     "write a component or block name, a list (a series), or a mapping with one key: series, "
     "parallel or k_of_n";
 
-struct Key {
-  std::string_view name;
-  bool required;
-};
-
-const std::vector<Key> kTopKeys = {
+const std::vector<YamlKey> kTopKeys = {
     {"format_version", true}, {"name", true},    {"description", false},   {"run", false},
     {"components", true},     {"blocks", false}, {"request_kinds", false}, {"common_cause", false}};
-const std::vector<Key> kRunKeys = {{"requests", false}, {"seed", false}};
-const std::vector<Key> kComponentKeys = {{"name", true},      {"reliability", true},
-                                         {"replicas", false}, {"required", false},
-                                         {"retries", false},  {"description", false}};
-const std::vector<Key> kKindKeys = {
+const std::vector<YamlKey> kComponentKeys = {{"name", true},      {"reliability", true},
+                                             {"replicas", false}, {"required", false},
+                                             {"retries", false},  {"description", false}};
+const std::vector<YamlKey> kKindKeys = {
     {"name", true}, {"path", false}, {"weight", false}, {"retries", false}, {"description", false}};
-const std::vector<Key> kCommonCauseKeys = {
+const std::vector<YamlKey> kCommonCauseKeys = {
     {"name", true}, {"probability", true}, {"takes_down", true}, {"description", false}};
-const std::vector<Key> kBlockKeys = {{"series", false}, {"parallel", false}, {"k_of_n", false}};
-const std::vector<Key> kKOfNKeys = {{"k", true}, {"of", true}};
+const std::vector<YamlKey> kBlockKeys = {{"series", false}, {"parallel", false}, {"k_of_n", false}};
+const std::vector<YamlKey> kKOfNKeys = {{"k", true}, {"of", true}};
 
-SourceLocation at(const std::string& file, const YAML::Mark& mark) {
-  return SourceLocation{file, mark.line >= 0 ? mark.line + 1 : 0,
-                        mark.column >= 0 ? mark.column + 1 : 0};
-}
-
-std::string quoted(std::string_view text) {
-  constexpr std::size_t kMaxShown = 60;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const char c = text[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out + "\"";
-}
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Scalar:
-      return "the text " + quoted(node.Scalar());
-    default:
-      return "no value";
-  }
-}
-
-std::string join_keys(const std::vector<Key>& keys) {
-  std::string out;
-  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + std::string(k.name);
-  return out;
-}
-
-bool valid_name(std::string_view text) {
-  if (text.empty() || text.size() > kMaxNameLength) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '.' || c == '-';
-  });
-}
-
-class Parser {
+class Parser : private FieldReader {
  public:
-  explicit Parser(std::string file) : file_(std::move(file)) {}
+  using FieldReader::FieldReader;
 
   StructureModel parse(const YAML::Node& root) {
     StructureModel m;
     model_ = &m;
-    if (!root.IsMap()) {
-      fail(root.Mark(), "", "the top level is " + describe(root),
-           "a scenario is a mapping with format_version, name and components keys");
-    }
-    for (const auto& pair : root) {
-      if (pair.first.IsScalar() && pair.first.Scalar() == "format_version") {
-        parse_version(Entry{pair.first, pair.second});
-        break;
-      }
-    }
+    if (const auto version = top_level_version(root)) parse_version(*version);
     // Keys are checked in file order; the sections that refer to components are read once
     // the components are known, whatever order the file lists them in.
-    std::optional<Entry> blocks, kinds, causes;
-    walk(root, "", kTopKeys, [&](const std::string& key, const Entry& entry) {
+    std::optional<YamlEntry> blocks, kinds, causes;
+    walk(root, "", kTopKeys, [&](const std::string& key, const YamlEntry& entry) {
       if (key == "name") m.name = parse_name(entry, "name");
       if (key == "description") m.description = parse_text(entry, "description");
       if (key == "run") m.defaults = parse_run(entry);
@@ -153,9 +71,7 @@ class Parser {
     } else {
       RequestKind kind;
       kind.name = "request";
-      std::vector<Block> all;
-      for (std::size_t d = 0; d < m.declarations.size(); ++d) all.push_back(declaration_block(d));
-      kind.path = all.size() == 1 ? std::move(all.front()) : Block::series(std::move(all));
+      kind.path = every_declaration();
       m.kinds.push_back(std::move(kind));
     }
     // Blocks no kind uses are still checked, so a typo in one does not wait to be used.
@@ -165,209 +81,21 @@ class Parser {
   }
 
  private:
-  using Entry = std::pair<YAML::Node, YAML::Node>;  // key node, value node
-
-  [[noreturn]] void fail(const YAML::Mark& mark, std::string_view path, std::string_view problem,
-                         std::string_view hint) const {
-    std::string message = path.empty() ? "" : std::string(path) + ": ";
-    message += std::string(problem) + "; " + std::string(hint);
-    throw InputError(at(file_, mark), std::move(message));
-  }
-
-  [[noreturn]] void missing(const YAML::Node& map, std::string_view path, std::string_view key,
-                            const std::vector<Key>& keys) const {
-    std::string required;
-    for (const auto& k : keys) {
-      if (k.required) required += (required.empty() ? "" : ", ") + std::string(k.name);
-    }
-    fail(map.Mark(), path, "missing required key \"" + std::string(key) + "\"",
-         "required keys here are " + required);
-  }
-
-  template <typename Handle>
-  void walk(const YAML::Node& map, std::string_view path, const std::vector<Key>& keys,
-            Handle&& handle) const {
-    std::map<std::string, int> first_line;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        fail(key.Mark(), path, "a key is " + describe(key),
-             "keys are plain names: " + join_keys(keys));
-      }
-      const std::string& name = key.Scalar();
-      const auto known =
-          std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == name; });
-      if (known == keys.end()) {
-        std::vector<std::string_view> names;
-        for (const auto& k : keys) names.push_back(k.name);
-        const std::string_view guess = closest_spelling(name, names);
-        const std::string problem = "unknown key " + quoted(name);
-        if (!guess.empty()) {
-          fail(
-              key.Mark(), path, problem,
-              "did you mean \"" + std::string(guess) + "\"? (valid keys: " + join_keys(keys) + ")");
-        }
-        fail(key.Mark(), path, problem, "valid keys are " + join_keys(keys));
-      }
-      const auto [it, inserted] = first_line.try_emplace(name, at(file_, key.Mark()).line);
-      if (!inserted) {
-        fail(key.Mark(), path,
-             "key " + quoted(name) + " appears twice (first at line " + std::to_string(it->second) +
-                 ")",
-             "keep only one of them");
-      }
-      handle(name, Entry{pair.first, pair.second});
-    }
-    for (const auto& k : keys) {
-      if (k.required && !first_line.contains(std::string(k.name))) missing(map, path, k.name, keys);
-    }
-  }
-
-  const std::string& scalar(const Entry& entry, const std::string& path,
-                            std::string_view hint) const {
-    const YAML::Node& value = entry.second;
-    if (value.IsNull()) fail(entry.first.Mark(), path, "no value given", hint);
-    if (!value.IsScalar()) fail(value.Mark(), path, "found " + describe(value), hint);
-    return value.Scalar();
-  }
-
-  void parse_version(const Entry& entry) const {
-    constexpr std::string_view hint =
-        "write format_version: 1 (a chain of components) or 2 (request kinds over structures)";
-    const std::string& text = scalar(entry, "format_version", hint);
+  void parse_version(const YamlEntry& entry) const {
+    const std::string& text = scalar(entry, "format_version", kVersionHint);
     if (text == "1") {
       fail(entry.second.Mark(), "format_version",
            "\"1\" is a chain scenario, not a structure (format 2)",
            "read it with load_scenario (nines run and nines validate read both)");
     }
     if (text != std::to_string(kStructureFormatVersion)) {
-      fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", hint);
-    }
-  }
-
-  std::string parse_name(const Entry& entry, const std::string& path) const {
-    const std::string& text = scalar(entry, path, kNameHint);
-    const YAML::Mark mark = entry.second.Mark();
-    if (text.empty()) fail(mark, path, "\"\" is empty", kNameHint);
-    if (text.size() > kMaxNameLength) {
-      fail(mark, path, quoted(text) + " is " + std::to_string(text.size()) + " characters long",
-           kNameHint);
-    }
-    for (const char c : text) {
-      if (!valid_name(std::string_view(&c, 1))) {
-        fail(mark, path, quoted(text) + " contains " + quoted(std::string(1, c)), kNameHint);
-      }
-    }
-    return text;
-  }
-
-  std::string parse_text(const Entry& entry, const std::string& path) const {
-    if (entry.second.IsNull()) return "";
-    std::string text = scalar(entry, path, kTextHint);
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-  }
-
-  RunDefaults parse_run(const Entry& entry) const {
-    RunDefaults run;
-    const YAML::Node& map = entry.second;
-    if (map.IsNull()) return run;
-    if (!map.IsMap()) {
-      fail(map.Mark(), "run", "found " + describe(map),
-           "write a mapping with requests and/or seed, or leave run out");
-    }
-    walk(map, "run", kRunKeys, [&](const std::string& key, const Entry& field) {
-      const std::string path = "run." + key;
-      const bool is_seed = key == "seed";
-      const std::string_view hint = is_seed ? kSeedHint : kRequestsHint;
-      const std::string& text = scalar(field, path, hint);
-      std::string why;
-      const auto value = is_seed ? parse_seed(text, &why) : parse_request_count(text, &why);
-      if (!value) fail(field.second.Mark(), path, quoted(text) + " " + why, hint);
-      (is_seed ? run.seed : run.requests) = value;
-    });
-    return run;
-  }
-
-  // A number as people write probabilities and weights: digits with an optional "%", read by
-  // from_chars so that "99.95%" rounds once (the digits get "e-2" appended) and NaN,
-  // infinities and trailing garbage are refused. `upper` bounds it (1 for probabilities).
-  double parse_number(const Entry& entry, const std::string& path, std::string_view hint,
-                      std::optional<double> upper) const {
-    const std::string& text = scalar(entry, path, hint);
-    const YAML::Mark mark = entry.second.Mark();
-    const bool percent = !text.empty() && text.back() == '%';
-    std::string number = percent ? text.substr(0, text.size() - 1) + "e-2" : text;
-    if (percent && (number.empty() || number.front() == 'e')) number.clear();
-    double value = 0;
-    const char* last = number.data() + number.size();
-    const auto [ptr, ec] = std::from_chars(number.data(), last, value);
-    std::string word = text;
-    std::erase_if(word, [](char c) { return c == '.' || c == '+' || c == '-'; });
-    std::transform(word.begin(), word.end(), word.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-    if (word == "nan") fail(mark, path, quoted(text) + " is not a number (NaN)", hint);
-    if (word == "inf" || word == "infinity") fail(mark, path, quoted(text) + " is infinite", hint);
-    if (text.empty()) fail(mark, path, "\"\" is empty", hint);
-    if (ec == std::errc::invalid_argument || ptr != last || number.empty()) {
-      fail(mark, path, quoted(text) + " is not a number", hint);
-    }
-    if (std::isnan(value)) fail(mark, path, quoted(text) + " is not a number (NaN)", hint);
-    if (std::isinf(value)) fail(mark, path, quoted(text) + " is infinite", hint);
-    if (ec == std::errc::result_out_of_range) {
-      fail(mark, path, quoted(text) + " is too small or too large to represent", hint);
-    }
-    if (upper) {
-      const std::string_view range = percent ? "[0%, 100%]" : "[0, 1]";
-      if (!(value >= 0.0 && value <= *upper)) {
-        fail(mark, path, quoted(text) + " is outside " + std::string(range), hint);
-      }
-    } else if (!(value >= 0.0)) {
-      fail(mark, path, quoted(text) + " is negative", hint);
-    }
-    return value == 0.0 ? 0.0 : value;
-  }
-
-  std::uint32_t parse_whole(const Entry& entry, const std::string& path, std::uint32_t low,
-                            std::uint32_t high) const {
-    const std::string hint =
-        "write a whole number from " + std::to_string(low) + " to " + std::to_string(high);
-    const std::string& text = scalar(entry, path, hint);
-    std::uint64_t value = 0;
-    const char* last = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), last, value);
-    if (text.empty() || ec == std::errc::invalid_argument || ptr != last) {
-      fail(entry.second.Mark(), path, quoted(text) + " is not a whole number", hint);
-    }
-    if (ec == std::errc::result_out_of_range || value < low || value > high) {
-      fail(entry.second.Mark(), path, quoted(text) + " is out of range", hint);
-    }
-    return static_cast<std::uint32_t>(value);
-  }
-
-  // A list value, or an error. Empty lists are refused with `hint`.
-  const YAML::Node& nonempty_list(const Entry& entry, const std::string& path,
-                                  std::string_view hint) const {
-    const YAML::Node& list = entry.second;
-    if (list.IsNull()) fail(entry.first.Mark(), path, "the list is empty", hint);
-    if (!list.IsSequence()) fail(list.Mark(), path, "found " + describe(list), hint);
-    if (list.size() == 0) fail(list.Mark(), path, "the list is empty", hint);
-    return list;
-  }
-
-  void claim_name(const std::string& name, const YAML::Mark& mark, const std::string& path,
-                  std::map<std::string, int>& seen, std::string_view what) const {
-    const auto [it, inserted] = seen.try_emplace(name, at(file_, mark).line);
-    if (!inserted) {
-      fail(mark, path,
-           quoted(name) + " is used twice (first at line " + std::to_string(it->second) + ")",
-           std::string(what) + " names must be unique");
+      fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", kVersionHint);
     }
   }
 
   // --- components --------------------------------------------------------------------------
 
-  void parse_components(const Entry& entry, StructureModel& m) {
+  void parse_components(const YamlEntry& entry, StructureModel& m) {
     constexpr std::string_view hint =
         "list at least one component, each an item such as \"- name: api\" with a reliability";
     const YAML::Node& list = nonempty_list(entry, "components", hint);
@@ -382,13 +110,13 @@ class Parser {
       ComponentDeclaration d;
       YAML::Mark name_mark, required_mark;
       std::optional<std::uint32_t> required;
-      walk(item, path, kComponentKeys, [&](const std::string& key, const Entry& field) {
+      walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
         const std::string sub = path + "." + key;
         if (key == "name") {
           c.name = parse_name(field, sub);
           name_mark = field.second.Mark();
         }
-        if (key == "reliability") c.reliability = parse_number(field, sub, kReliabilityHint, 1.0);
+        if (key == "reliability") c.reliability = parse_reliability(field, sub);
         if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
         if (key == "required") {
           required = parse_whole(field, sub, 1, kMaxReplicas);
@@ -448,6 +176,14 @@ class Parser {
     return Block::k_of_n(decl.required, std::move(replicas));
   }
 
+  // The path of a kind that names none: every declared component, in series.
+  Block every_declaration() const {
+    std::vector<Block> all;
+    for (std::size_t d = 0; d < model_->declarations.size(); ++d)
+      all.push_back(declaration_block(d));
+    return all.size() == 1 ? std::move(all.front()) : Block::series(std::move(all));
+  }
+
   // "api[2]" -> the component index of replica 2 of api, when api has that replica.
   std::optional<std::uint32_t> replica_index(const std::string& text, const YAML::Mark& mark,
                                              const std::string& path) const {
@@ -491,7 +227,7 @@ class Parser {
 
   // --- blocks ------------------------------------------------------------------------------
 
-  void read_block_names(const Entry& entry) {
+  void read_block_names(const YamlEntry& entry) {
     const YAML::Node& map = entry.second;
     if (map.IsNull()) return;
     if (!map.IsMap()) {
@@ -509,13 +245,9 @@ class Parser {
         fail(key.Mark(), path, quoted(name) + " is already a component name",
              "give the block a name of its own");
       }
-      const auto [it, inserted] = block_nodes_.try_emplace(name, Entry{pair.first, pair.second});
-      if (!inserted) {
-        fail(key.Mark(), "blocks",
-             "key " + quoted(name) + " appears twice (first at line " +
-                 std::to_string(at(file_, it->second.first.Mark()).line) + ")",
-             "keep only one of them");
-      }
+      const auto [it, inserted] =
+          block_nodes_.try_emplace(name, YamlEntry{pair.first, pair.second});
+      if (!inserted) duplicate_key(key, "blocks", line(it->second.first.Mark()));
     }
   }
 
@@ -531,14 +263,14 @@ class Parser {
            quoted(name) + " refers back to itself (" + cycle + name + ")",
            "a block cannot contain itself; break the cycle");
     }
-    const Entry& entry = block_nodes_.at(name);
+    const YamlEntry& entry = block_nodes_.at(name);
     stack_.push_back(name);
     Block block = parse_block(entry, "blocks." + name);
     stack_.pop_back();
     return resolved_.emplace(name, std::move(block)).first->second;
   }
 
-  Block parse_block(const Entry& entry, const std::string& path) {
+  Block parse_block(const YamlEntry& entry, const std::string& path) {
     const YAML::Node& node = entry.second;
     if (node.IsNull()) fail(entry.first.Mark(), path, "no block given", kBlockHint);
     if (node.IsScalar()) {
@@ -557,7 +289,7 @@ class Parser {
            "give it exactly one of series, parallel or k_of_n");
     }
     Block out;
-    walk(node, path, kBlockKeys, [&](const std::string& key, const Entry& field) {
+    walk(node, path, kBlockKeys, [&](const std::string& key, const YamlEntry& field) {
       const std::string sub = path + "." + key;
       if (key == "series") out = Block::series(parse_children(field, sub));
       if (key == "parallel") out = Block::parallel(parse_children(field, sub));
@@ -566,26 +298,26 @@ class Parser {
     return out;
   }
 
-  std::vector<Block> parse_children(const Entry& entry, const std::string& path) {
+  std::vector<Block> parse_children(const YamlEntry& entry, const std::string& path) {
     const YAML::Node& list =
         nonempty_list(entry, path, "list at least one block (a component or block name)");
     std::vector<Block> children;
     std::size_t i = 0;
     for (const YAML::Node& item : list) {
-      children.push_back(parse_block(Entry{item, item}, path + "[" + std::to_string(i) + "]"));
+      children.push_back(parse_block(YamlEntry{item, item}, path + "[" + std::to_string(i) + "]"));
       ++i;
     }
     return children;
   }
 
-  Block parse_k_of_n(const Entry& entry, const std::string& path) {
+  Block parse_k_of_n(const YamlEntry& entry, const std::string& path) {
     const YAML::Node& map = entry.second;
     constexpr std::string_view hint = "write k_of_n: {k: 2, of: [db-a, db-b, db-c]}";
     if (map.IsNull()) fail(entry.first.Mark(), path, "no value given", hint);
     if (!map.IsMap()) fail(map.Mark(), path, "found " + describe(map), hint);
-    std::optional<Entry> k_entry;
+    std::optional<YamlEntry> k_entry;
     std::vector<Block> children;
-    walk(map, path, kKOfNKeys, [&](const std::string& key, const Entry& field) {
+    walk(map, path, kKOfNKeys, [&](const std::string& key, const YamlEntry& field) {
       if (key == "k") k_entry = field;
       if (key == "of") children = parse_children(field, path + ".of");
     });
@@ -613,7 +345,7 @@ class Parser {
 
   // --- request kinds -----------------------------------------------------------------------
 
-  void parse_kinds(const Entry& entry, StructureModel& m) {
+  void parse_kinds(const YamlEntry& entry, StructureModel& m) {
     constexpr std::string_view hint =
         "list at least one request kind, each an item such as \"- name: browse\" with a path";
     const YAML::Node& list = nonempty_list(entry, "request_kinds", hint);
@@ -631,7 +363,7 @@ class Parser {
       }
       RequestKind kind;
       bool has_path = false;
-      walk(item, path, kKindKeys, [&](const std::string& key, const Entry& field) {
+      walk(item, path, kKindKeys, [&](const std::string& key, const YamlEntry& field) {
         const std::string sub = path + "." + key;
         if (key == "name") {
           kind.name = parse_name(field, sub);
@@ -641,15 +373,12 @@ class Parser {
           kind.path = parse_block(field, sub);
           has_path = true;
         }
-        if (key == "weight") kind.weight = parse_number(field, sub, kWeightHint, std::nullopt);
+        if (key == "weight")
+          kind.weight = parse_number(field, sub, kWeightHint, NumberRange::non_negative);
         if (key == "retries") kind.retries = parse_whole(field, sub, 0, kMaxRetries);
         if (key == "description") kind.description = parse_text(field, sub);
       });
-      if (!has_path) {
-        std::vector<Block> all;
-        for (std::size_t d = 0; d < m.declarations.size(); ++d) all.push_back(declaration_block(d));
-        kind.path = all.size() == 1 ? std::move(all.front()) : Block::series(std::move(all));
-      }
+      if (!has_path) kind.path = every_declaration();
       m.kinds.push_back(std::move(kind));
       ++i;
     }
@@ -664,7 +393,7 @@ class Parser {
 
   // --- common-cause events -----------------------------------------------------------------
 
-  void parse_common_causes(const Entry& entry, StructureModel& m) {
+  void parse_common_causes(const YamlEntry& entry, StructureModel& m) {
     if (entry.second.IsNull()) return;
     constexpr std::string_view hint =
         "list events such as \"- name: zone-a\" with probability and takes_down";
@@ -682,14 +411,14 @@ class Parser {
              "write each event as a mapping with name, probability and takes_down keys");
       }
       CommonCauseEvent event;
-      walk(item, path, kCommonCauseKeys, [&](const std::string& key, const Entry& field) {
+      walk(item, path, kCommonCauseKeys, [&](const std::string& key, const YamlEntry& field) {
         const std::string sub = path + "." + key;
         if (key == "name") {
           event.name = parse_name(field, sub);
           claim_name(event.name, field.second.Mark(), sub, names, "common-cause event");
         }
         if (key == "probability")
-          event.probability = parse_number(field, sub, kProbabilityHint, 1.0);
+          event.probability = parse_number(field, sub, kProbabilityHint, NumberRange::probability);
         if (key == "takes_down") event.takes_down = parse_targets(field, sub);
         if (key == "description") event.description = parse_text(field, sub);
       });
@@ -698,7 +427,7 @@ class Parser {
     }
   }
 
-  std::vector<std::uint32_t> parse_targets(const Entry& entry, const std::string& path) const {
+  std::vector<std::uint32_t> parse_targets(const YamlEntry& entry, const std::string& path) const {
     const YAML::Node& list = nonempty_list(
         entry, path, "list the components it takes down, e.g. [api[1], db[1]] or [cache]");
     std::set<std::uint32_t> targets;
@@ -724,11 +453,10 @@ class Parser {
     return {targets.begin(), targets.end()};
   }
 
-  std::string file_;
   const StructureModel* model_ = nullptr;
   std::map<std::string, int> names_;  // component declaration name -> line
   std::map<std::string, std::size_t> declaration_index_;
-  std::map<std::string, Entry> block_nodes_;
+  std::map<std::string, YamlEntry> block_nodes_;
   std::map<std::string, Block> resolved_;
   std::vector<std::string> stack_;
 };
@@ -736,25 +464,7 @@ class Parser {
 }  // namespace
 
 StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(at(source_path, e.mark),
-                     "YAML syntax error: " + e.msg +
-                         "; check the indentation, colons and quotes on this line and the one "
-                         "before it");
-  }
-  if (documents.empty()) {
-    throw InputError(SourceLocation{source_path, 0, 0},
-                     "the file has no YAML content; a scenario needs format_version, name and "
-                     "components");
-  }
-  if (documents.size() > 1) {
-    throw InputError(at(source_path, documents[1].Mark()),
-                     "a second YAML document starts here; put one scenario in each file");
-  }
-  StructureModel m = Parser(source_path).parse(documents.front());
+  StructureModel m = Parser(source_path).parse(single_document(yaml_text, source_path));
   m.source_path = source_path;
   m.source_text = std::string(yaml_text);
   return m;

@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdarg>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <numeric>
 #include <vector>
 
 #include "nines/json_writer.hpp"
+#include "nines/number_format.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sha256.hpp"
 #include "nines/version.hpp"
@@ -17,81 +14,29 @@
 namespace nines {
 namespace {
 
-[[gnu::format(printf, 1, 2)]] std::string format(const char* pattern, ...) {
-  va_list args;
-  va_start(args, pattern);
-  char buffer[512];
-  std::vsnprintf(buffer, sizeof buffer, pattern, args);
-  va_end(args);
-  return buffer;
-}
-
-std::string group_thousands(std::string digits) {
-  const std::size_t start = (!digits.empty() && digits[0] == '-') ? 1 : 0;
-  std::size_t end = digits.find('.');
-  if (end == std::string::npos) end = digits.size();
-  for (std::size_t i = end; i > start + 3; i -= 3) digits.insert(i - 3, ",");
-  return digits;
-}
-
-std::string integer(std::uint64_t n) {
-  return group_thousands(std::to_string(n));
-}
-
-bool non_finite(double x, std::string& out) {
-  if (std::isnan(x)) {
-    out = "n/a";
-    return true;
-  }
-  if (std::isinf(x)) {
-    out = x > 0 ? "∞" : "-∞";
-    return true;
-  }
-  return false;
-}
-
-// Decimals in percent that show two significant digits of a small unreliability.
-int decimals_for(double u, int min_decimals) {
-  if (!(u > 0) || !std::isfinite(u)) return min_decimals;
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1e", 100 * u);
-  const char* e = std::strchr(buffer, 'e');
-  const int exponent = e ? std::atoi(e + 1) : 0;
-  return std::clamp(1 - exponent, min_decimals, 14);
-}
-
-// R as a percent from u = 1 - R, in long double so the digits of u show.
-std::string percent(double u, int decimals) {
-  std::string out;
-  if (non_finite(u, out)) return out;
-  return format("%.*Lf%%", decimals, 100.0L - 100.0L * static_cast<long double>(u));
-}
-
-std::string fixed(double x, int decimals) {
-  std::string out;
-  if (non_finite(x, out)) return out;
-  return format("%.*f", decimals, x);
-}
+// The shared number formatting (number_format.hpp); sig, rate and the UTF-8-aware padding
+// below are this report's own.
+using number_format::decimals_for;
+using number_format::fixed;
+using number_format::integer;
+using number_format::non_finite;
+using number_format::p_value;
+using number_format::percent_from_unreliability;
+using number_format::printf_string;
 
 std::string sig(double x) {
   std::string out;
   if (non_finite(x, out)) return out;
   if (x == 0) return "0";
-  return format("%#.3g", x);
-}
-
-std::string p_value(double p) {
-  if (std::isnan(p)) return "n/a";
-  if (p < 1e-300) return "< 1e-300";
-  return "= " + format("%#.2g", p);
+  return printf_string("%#.3g", x);
 }
 
 std::string rate(double per_second) {
   if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
-  if (per_second >= 1e9) return format("%.2f G/s", per_second / 1e9);
-  if (per_second >= 1e6) return format("%.1f M/s", per_second / 1e6);
-  if (per_second >= 1e3) return format("%.1f k/s", per_second / 1e3);
-  return format("%.0f /s", per_second);
+  if (per_second >= 1e9) return printf_string("%.2f G/s", per_second / 1e9);
+  if (per_second >= 1e6) return printf_string("%.1f M/s", per_second / 1e6);
+  if (per_second >= 1e3) return printf_string("%.1f k/s", per_second / 1e3);
+  return printf_string("%.0f /s", per_second);
 }
 
 std::string pad(const std::string& s, std::size_t width) {
@@ -190,15 +135,16 @@ std::string format_structure_text(const StructureReportContext& context,
   const auto row = [&](const KindSummary& k, const std::string& share, const std::string& retries) {
     std::string line = "  " + pad(k.name, 14) + pad_left(share, 7) + pad_left(retries, 8) +
                        pad_left(integer(k.requests), 14) + pad_left(integer(k.failures), 12) +
-                       "  " + pad(percent(k.unreliability_empirical, d), d + 6) + "  " +
-                       pad("[" + percent(1 - k.reliability_ci.low, d) + ", " +
-                               percent(1 - k.reliability_ci.high, d) + "]",
+                       "  " + pad(percent_from_unreliability(k.unreliability_empirical, d), d + 6) +
+                       "  " +
+                       pad("[" + percent_from_unreliability(1 - k.reliability_ci.low, d) + ", " +
+                               percent_from_unreliability(1 - k.reliability_ci.high, d) + "]",
                            2 * d + 14) +
-                       "  " + pad(percent(k.unreliability_analytic, d), d + 6) +
+                       "  " + pad(percent_from_unreliability(k.unreliability_analytic, d), d + 6) +
                        pad_left(fixed(k.z_score, 2), 7);
     const double mean =
         k.requests > 0 ? static_cast<double>(k.attempts) / static_cast<double>(k.requests) : NAN;
-    line += pad_left(format("%.4f", mean), 10) + "\n";
+    line += pad_left(printf_string("%.4f", mean), 10) + "\n";
     return line;
   };
   for (std::size_t i = 0; i < summary.kinds.size(); ++i) {
@@ -231,7 +177,7 @@ std::string format_structure_text(const StructureReportContext& context,
     out += "  " + pad(comp.name, 18) + pad_left(fixed(100 * comp.reliability, 4) + "%", 12) +
            pad_left(integer(summary.mix.culprit_counts[c]), 10) +
            pad_left(fixed(n * analytics.culprit_probability()[c], 1), 11) + "  " +
-           pad(percent(m.unreliability_if_perfect, d), d + 6) +
+           pad(percent_from_unreliability(m.unreliability_if_perfect, d), d + 6) +
            pad_left(sig(m.improvement_potential), 10) + pad_left(sig(m.birnbaum), 11) +
            pad_left(sig(m.criticality), 11) + pad_left(sig(m.fussell_vesely), 11) +
            pad_left(sig(m.raw), 11) + pad_left(sig(m.rrw), 11) + "\n";
@@ -250,7 +196,7 @@ std::string format_structure_text(const StructureReportContext& context,
       out += "  " + pad(model.common_causes[e].name, 18) +
              pad_left(sig(model.common_causes[e].probability), 12) +
              pad_left(integer(summary.common_cause_failures[e]), 10) + "  " +
-             pad(percent(m.unreliability_if_perfect, d), d + 6) +
+             pad(percent_from_unreliability(m.unreliability_if_perfect, d), d + 6) +
              pad_left(sig(m.improvement_potential), 10) + pad_left(sig(m.raw), 11) +
              pad_left(sig(m.rrw), 11) + "\n";
     }

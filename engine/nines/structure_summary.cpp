@@ -2,28 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <stdexcept>
+
+#include "nines/number_format.hpp"
 
 namespace nines {
 namespace {
 
-std::string fixed2(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.2f", x);
-  return buffer;
-}
-
-std::string p_clause(double p) {
-  if (std::isnan(p)) return "p n/a";
-  if (p < 1e-300) return "p < 1e-300";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "p = %#.2g", p);
-  return buffer;
-}
+// ASCII only: the verdict is also stored as an HDF5 string attribute.
+using number_format::fixed_ascii;
+using number_format::p_clause;
 
 // The v0.1 comparison of one group of requests against its exact values.
 void compare(KindSummary& s, double unreliability, double reliability,
@@ -139,9 +128,10 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   std::vector<Test> tests;
   const auto add = [&](const KindSummary& k, const std::string& label) {
     if (k.requests == 0) return;
-    tests.push_back({label + " reliability z = " + fixed2(k.z_score), k.z_p_value});
+    tests.push_back({label + " reliability z = " + fixed_ascii(k.z_score, 2), k.z_p_value});
     if (k.attribution.dof > 0)
-      tests.push_back({label + " attribution chi-square = " + fixed2(k.attribution.statistic) +
+      tests.push_back({label +
+                           " attribution chi-square = " + fixed_ascii(k.attribution.statistic, 2) +
                            ", dof " + std::to_string(k.attribution.dof),
                        k.attribution.p_value});
   };
@@ -164,10 +154,10 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
     }
   }
   if (s.agrees) {
-    s.verdict = "agrees with the analytic model (mix z = " + fixed2(s.mix.z_score) + ", " +
+    s.verdict = "agrees with the analytic model (mix z = " + fixed_ascii(s.mix.z_score, 2) + ", " +
                 std::to_string(s.kinds.size()) + (s.kinds.size() == 1 ? " kind" : " kinds") +
-                ", largest kind |z| = " + fixed2(std::fabs(worst)) + " (" + worst_name + "), " +
-                std::to_string(s.tests) + " tests)";
+                ", largest kind |z| = " + fixed_ascii(std::fabs(worst), 2) + " (" + worst_name +
+                "), " + std::to_string(s.tests) + " tests)";
   } else {
     s.verdict = "DISAGREES with the analytic model: " + failures;
   }

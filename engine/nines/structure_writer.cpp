@@ -1,24 +1,17 @@
 #include "nines/structure_writer.hpp"
 
-#include <fcntl.h>  // AT_FDCWD for renameat2
-#include <unistd.h>
 #include <zlib.h>
 
 #include <bit>
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <optional>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
+#include "nines/atomic_output.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
-#include "nines/sha256.hpp"
-#include "nines/version.hpp"
 
 namespace nines {
 
@@ -29,27 +22,6 @@ namespace {
 
 // Elements per HDF5 chunk of the /failures datasets.
 constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
-
-std::string already_exists_message(const std::string& path) {
-  return "output file '" + path +
-         "' already exists; use --force to overwrite it or -o to choose another name";
-}
-
-// As in run_writer.cpp: refuse atomically (RENAME_NOREPLACE) to clobber a file that appeared
-// since the check; file systems without that flag fall back to rename.
-void move_into_place(const std::string& from, const std::string& to, bool overwrite) {
-  if (!overwrite) {
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
-    const int error = errno;
-    if (error == EEXIST) throw InputError(already_exists_message(to));
-    if (error != EINVAL && error != ENOSYS)
-      throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
-  }
-  if (std::rename(from.c_str(), to.c_str()) != 0) {
-    const int error = errno;
-    throw IOError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(error));
-  }
-}
 
 // Deflates `count` elements of `element` bytes padded to `length` with `fill` bytes: a zlib
 // stream (RFC 1950), exactly what HDF5's deflate filter stores for the chunk. Chunks of up to
@@ -108,10 +80,10 @@ std::span<const T> view(const std::vector<T>& v) {
 }  // namespace
 
 struct StructureRunWriter::Impl {
-  std::string final_path, temp_path;
-  bool overwrite = false;
+  // Engaged once the output path has been checked; destroyed after the HDF5 handles below, so
+  // an unfinished file is closed before it is deleted.
+  std::optional<AtomicOutput> output;
   RunInfo info;
-  bool temp_created = false, finished = false;
   std::uint64_t chunk_length = 0, chunk_count = 0, chunks_written = 0;
   std::vector<bool> chunk_written;
   std::uint64_t failures_seen = 0;
@@ -127,56 +99,26 @@ struct StructureRunWriter::Impl {
       d->reset();
   }
 
-  ~Impl() {
-    if (finished || !temp_created) return;
-    close_datasets();
-    file.reset();
-    std::error_code ignored;
-    std::filesystem::remove(temp_path, ignored);
-  }
+  bool finished() const noexcept { return output && output->committed(); }
 };
 
 StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
                                        const StructureModel& model, const RunInfo& info)
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
-  w.final_path = std::move(final_path);
-  w.temp_path = w.final_path + ".partial-" + std::to_string(::getpid());
-  w.overwrite = overwrite;
   w.info = info;
-  if (info.deflate_level < 0 || info.deflate_level > 9)
-    throw InputError("deflate level " + std::to_string(info.deflate_level) +
-                     " is not valid; use 0 (none) to 9 (smallest)");
+  check_run_info(info);
   if (info.record == RecordMode::dense) {
-    if (info.chunk_requests == 0) throw InputError("chunk_requests must be at least 1");
     w.chunk_length = std::min(info.chunk_requests, info.requests);
     w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
     w.chunk_written.assign(w.chunk_count, false);
   }
 
-  std::error_code error;
-  if (std::filesystem::is_directory(std::filesystem::status(w.final_path, error)))
-    throw InputError("output path '" + w.final_path + "' is a directory; choose a file name");
-  if (std::filesystem::exists(std::filesystem::symlink_status(w.final_path, error)) && !overwrite)
-    throw InputError(already_exists_message(w.final_path));
-  if (std::filesystem::exists(std::filesystem::symlink_status(w.temp_path, error)))
-    throw IOError("cannot create temporary file '" + w.temp_path +
-                  "': it already exists, probably left by an interrupted run; delete it");
-
-  w.file.emplace(hdf5::File::create_exclusive(w.temp_path));
-  w.temp_created = true;
+  w.output.emplace(std::move(final_path), overwrite);
+  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
+  w.output->created();
   hdf5::File& file = *w.file;
-  file.write_attribute("format", kRunFormat);
-  file.write_attribute("format_version", std::int64_t{kStructureRunFormatVersion});
-  file.write_attribute("nines_version", kVersion);
-  file.write_attribute("scenario_name", model.name);
-  file.write_attribute("scenario_yaml", model.source_text);
-  file.write_attribute("scenario_sha256", sha256_hex(model.source_text));
-  file.write_attribute("seed", std::uint64_t{info.seed});
-  file.write_attribute("requests", std::uint64_t{info.requests});
-  file.write_attribute("record", to_string(info.record));
-  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
-  file.write_attribute("created", info.created);
+  write_run_identity(file, kStructureRunFormatVersion, model.name, model.source_text, info);
 
   if (info.record == RecordMode::dense) {
     hdf5::Group requests = file.create_group("requests");
@@ -213,7 +155,7 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
 StructureRunWriter::~StructureRunWriter() = default;
 
 const std::string& StructureRunWriter::final_path() const noexcept {
-  return impl_->final_path;
+  return impl_->output->final_path();
 }
 
 void StructureRunWriter::compress_dense(std::uint64_t n, const StructureChunk& chunk,
@@ -232,7 +174,7 @@ void StructureRunWriter::compress_dense(std::uint64_t n, const StructureChunk& c
 
 void StructureRunWriter::write_dense(std::uint64_t chunk_index, const DenseColumns& columns) {
   Impl& w = *impl_;
-  if (w.info.record != RecordMode::dense || w.finished)
+  if (w.info.record != RecordMode::dense || w.finished())
     throw std::logic_error("write_dense: the file is not open for dense outcomes");
   if (chunk_index >= w.chunk_count || w.chunk_written[chunk_index])
     throw std::invalid_argument("write_dense: chunk " + std::to_string(chunk_index) +
@@ -252,7 +194,7 @@ void StructureRunWriter::write_dense(std::uint64_t chunk_index, const DenseColum
 void StructureRunWriter::append_failures(const StructureChunk& chunk) {
   Impl& w = *impl_;
   if (w.info.record == RecordMode::none) return;
-  if (w.finished) throw std::logic_error("append_failures: the file is finished");
+  if (w.finished()) throw std::logic_error("append_failures: the file is finished");
   if (chunk.failed_request.empty()) return;
   w.f_request->append(view(chunk.failed_request));
   w.f_kind->append(view(chunk.failed_kind));
@@ -267,7 +209,7 @@ void StructureRunWriter::append_failures(const StructureChunk& chunk) {
 void StructureRunWriter::finish(const StructureAnalytics& analytics,
                                 const StructureSummary& summary) {
   Impl& w = *impl_;
-  if (w.finished) throw std::logic_error("StructureRunWriter::finish called twice");
+  if (w.finished()) throw std::logic_error("StructureRunWriter::finish called twice");
   if (summary.mix.requests != w.info.requests)
     throw std::invalid_argument("StructureRunWriter::finish: the summary covers " +
                                 std::to_string(summary.mix.requests) + " requests, the file " +
@@ -476,8 +418,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
 
   file.close();
   w.file.reset();
-  move_into_place(w.temp_path, w.final_path, w.overwrite);
-  w.finished = true;
+  w.output->commit();
 }
 
 }  // namespace nines

@@ -1,51 +1,38 @@
 #include "nines/summary.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
+
+#include "nines/number_format.hpp"
 
 namespace nines {
 
 namespace {
 
 // ASCII only: the verdict is also stored as an HDF5 string attribute.
-std::string format_fixed2(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.2f", x);
-  return buffer;
-}
-
-// "p = 0.63", "p = 0.60", "p = 6.3e-13", "p < 1e-300" (erfc and gamma_q underflow there), "p n/a".
-std::string p_clause(double p) {
-  if (std::isnan(p)) return "p n/a";
-  if (p < 1e-300) return "p < 1e-300";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "p = %#.2g", p);
-  return buffer;
-}
+using number_format::fixed_ascii;
+using number_format::p_clause;
 
 std::string make_verdict(const Summary& s) {
   const bool z_ok = s.z_p_value >= kVerdictAlpha;
   const bool attribution_tested = s.attribution.dof > 0;
   const bool attribution_ok = !attribution_tested || s.attribution.p_value >= kVerdictAlpha;
   if (z_ok && attribution_ok) {
-    std::string text = "agrees with the analytic model (z = " + format_fixed2(s.z_score) + ", ";
+    std::string text = "agrees with the analytic model (z = " + fixed_ascii(s.z_score, 2) + ", ";
     text += attribution_tested ? "attribution " + p_clause(s.attribution.p_value)
                                : std::string("attribution n/a");
     return text + ")";
   }
   std::string text = "DISAGREES with the analytic model: ";
   if (!z_ok) {
-    text += "reliability z = " + format_fixed2(s.z_score) + " (" + p_clause(s.z_p_value) + ")";
+    text += "reliability z = " + fixed_ascii(s.z_score, 2) + " (" + p_clause(s.z_p_value) + ")";
   }
   if (!attribution_ok) {
     if (!z_ok) text += "; ";
-    text += "attribution chi-square = " + format_fixed2(s.attribution.statistic) + ", dof " +
+    text += "attribution chi-square = " + fixed_ascii(s.attribution.statistic, 2) + ", dof " +
             std::to_string(s.attribution.dof) + " (" + p_clause(s.attribution.p_value) + ")";
   }
   return text;

@@ -1,0 +1,44 @@
+#pragma once
+// Numbers formatted for people: the run reports (report.cpp, structure_report.cpp) and the
+// verdict sentences (summary.cpp, structure_summary.cpp) share these, so a number reads the
+// same whichever kind of scenario produced it.
+#include <cstdint>
+#include <string>
+
+namespace nines::number_format {
+
+// vsnprintf into a string of whatever length it needs.
+[[gnu::format(printf, 1, 2)]] std::string printf_string(const char* format, ...);
+
+// Sets `out` to "n/a" for NaN or "∞"/"-∞" for infinities (where printf would print nan and
+// inf) and returns true; false for a finite x.
+bool non_finite(double x, std::string& out);
+
+// Inserts thousands separators into the integer part of a plain decimal number.
+std::string group_thousands(std::string digits);
+
+// 1234567 -> "1,234,567".
+std::string integer(std::uint64_t n);
+
+// "%.*f", optionally with thousands separators; non_finite's words for NaN and infinities.
+std::string fixed(double x, int decimals, bool grouped = false);
+
+// ASCII only ("nan", "inf", "-inf"), for text also stored as an HDF5 string attribute.
+std::string fixed_ascii(double x, int decimals);
+
+// Decimals needed, in percent, to show the first two significant digits of a small quantity
+// (1 - R or a CI width), clamped to [min_decimals, 14]: beyond 14 decimals a percent near 100
+// is below double resolution anyway.
+int decimals_for(double unreliability, int min_decimals);
+
+// R as a percent, computed from u = 1 - R in long double so that "99.99999999990%" shows the
+// digits of u rather than the rounding of R.
+std::string percent_from_unreliability(double unreliability, int decimals);
+
+// "= 0.63", "= 0.60", "= 6.3e-13", "< 1e-300" (below that erfc and gamma_q have underflowed),
+// "n/a": what follows "p " in a report.
+std::string p_value(double p);
+// "p = 0.63", "p < 1e-300", "p n/a": p_value with its "p ", ASCII only.
+std::string p_clause(double p);
+
+}  // namespace nines::number_format
