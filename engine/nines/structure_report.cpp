@@ -159,8 +159,8 @@ std::string format_structure_text(const StructureReportContext& context,
   out +=
       "  verdict      " + paint(summary.agrees ? "\x1b[32m" : "\x1b[1;31m", summary.verdict) + "\n";
   out += "  nines        " + fixed(summary.nines_empirical, 2) + " (analytic " +
-         fixed(summary.nines_analytic, 2) + ")   DPMO " + sig(summary.dpmo_empirical) +
-         " (analytic " + sig(summary.dpmo_analytic) + ")\n\n";
+         fixed(summary.nines_analytic, 2) + ")   DPMO " + fixed(summary.dpmo_empirical, 1, true) +
+         " (analytic " + fixed(summary.dpmo_analytic, 1, true) + ")\n\n";
 
   // Components ranked by what fixing them buys.
   out +=
