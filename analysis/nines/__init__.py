@@ -16,24 +16,36 @@ from . import analytic
 from .errors import FormatError, NinesError, RecordError
 from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outcomes, Run, \
     RunSummary, text
+from .structure import STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, StructureRun, \
+    StructureSummary
 
 __version__ = "0.1.0"
 
-__all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "analytic",
-           "NinesError", "FormatError", "RecordError", "READERS"]
+__all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "StructureRun",
+           "StructureSummary", "Requests", "StructureFailures", "analytic", "NinesError",
+           "FormatError", "RecordError", "READERS"]
 
-# The file kinds this package reads: format attribute -> (major format_version, reader).
-# Sweep files (format "nines-sweep") get their own reader here once the engine writes them.
+# The file kinds this package reads: (format attribute, major format_version) -> reader.
+# Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2. Sweep files
+# (format "nines-sweep") get their own reader here once the engine writes them.
 READERS = {
-    RUN_FORMAT: (RUN_FORMAT_VERSION, Run),
+    (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
+    (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
 }
+
+
+def _versions(kind: str) -> str:
+    majors = sorted(major for (format_, major) in READERS if format_ == kind)
+    if len(majors) == 1:
+        return f"version {majors[0]}"
+    return "versions " + ", ".join(map(str, majors[:-1])) + f" and {majors[-1]}"
 
 
 def open(path: str | os.PathLike):  # noqa: A001 - nines.open mirrors h5py.File / builtins.open
     """Open a nines file and return its reader (a Run for format "nines-run").
 
     Checks the root `format` attribute and the major `format_version` and fails with a plain
-    message otherwise. Reads only attributes and /components; per-request data stays lazy.
+    message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun. Reads only attributes and /components; per-request data stays lazy.
     """
     name = os.fspath(path)
     if not os.path.exists(name):
@@ -46,11 +58,11 @@ def open(path: str | os.PathLike):  # noqa: A001 - nines.open mirrors h5py.File 
         if "format" not in file.attrs:
             raise FormatError(f"{name} is not a nines run file (format attribute missing)")
         kind = text(file.attrs["format"])
-        if kind not in READERS:
-            known = ", ".join(sorted(READERS))
+        formats = {format_ for format_, _ in READERS}
+        if kind not in formats:
+            known = ", ".join(sorted(formats))
             raise FormatError(f"{name} is not a nines run file (format is {kind!r}; this nines "
                               f"package reads {known})")
-        major, reader = READERS[kind]
         if "format_version" not in file.attrs:
             raise FormatError(f"{name} is a {kind} file without a format_version attribute")
         version = file.attrs["format_version"]
@@ -58,10 +70,11 @@ def open(path: str | os.PathLike):  # noqa: A001 - nines.open mirrors h5py.File 
             version = int(version)
         except (TypeError, ValueError):
             raise FormatError(f"{name} has format_version {text(version)!r}; this nines package "
-                              f"reads version {major}") from None
-        if version != major:
+                              f"reads {_versions(kind)}") from None
+        reader = READERS.get((kind, version))
+        if reader is None:
             raise FormatError(f"{name} has format_version {version}; this nines package reads "
-                              f"version {major}")
+                              f"{_versions(kind)}")
         return reader(name, file)
     except BaseException:
         file.close()

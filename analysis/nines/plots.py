@@ -2,8 +2,13 @@
 (no pyplot state, no show()), so they work under any backend, headless included.
 
     pareto(run)       failures per component, worst first, against the model's expectation
+                      (structure runs: primary culprits, for the mix or one request kind)
     convergence(run)  the running reliability estimate closing in on the analytic value
     essay_curves()    the essay's picture: effective reliability against component count
+    importance(run)   structure runs: components (and common causes) ranked by improvement
+                      potential, with simulated intervals, Birnbaum, RAW and RRW
+    kind_reliability(run)  structure runs: each request kind and the mix, simulated with its
+                      interval against the exact analytic value
 """
 from __future__ import annotations
 
@@ -15,8 +20,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from . import analytic
+from . import formatting as fmt
 
-__all__ = ["pareto", "convergence", "essay_curves", "ESSAY_RELIABILITIES", "PALETTE"]
+__all__ = ["pareto", "convergence", "essay_curves", "importance", "kind_reliability",
+           "ESSAY_RELIABILITIES", "PALETTE"]
 
 # Per-component reliabilities of the essay's spreadsheet, plus the Six Sigma part quality
 # (3.4 defects per million: 99.99966%).
@@ -29,6 +36,8 @@ PALETTE = {
     "analytic": "#c0392b",
     "cumulative": "#4a4a4a",
     "grid": "#e3e6ea",
+    "common_cause": "#8e44ad",
+    "mix": "#1b2f45",
 }
 _CURVES = ("#b03a2e", "#d4762c", "#c9a227", "#3f8f5a", "#2f6f9f", "#6a4c93")
 
@@ -46,36 +55,69 @@ def _percent_label(r: float) -> str:
     return text + "%"
 
 
-def _components_of(run_or_frame) -> tuple[pd.DataFrame, int, float, str]:
+def _is_structure(run) -> bool:
+    return hasattr(run, "culprits") and hasattr(run, "kinds")
+
+
+def _components_of(run_or_frame, kind=None) -> tuple[pd.DataFrame, int, float, str, bool]:
+    """(frame with name / failures / expected_failures, requests, level, title, structure)."""
     if isinstance(run_or_frame, pd.DataFrame):
         frame = run_or_frame
+        structure = "culprit_failures" in frame.columns
+        if structure:
+            frame = frame.rename(columns={"culprit_failures": "failures",
+                                          "expected_culprit_failures": "expected_failures"})
         requests = int(frame.attrs.get("requests", 0)) or None
-        return frame, requests, float(frame.attrs.get("ci_level", 0.95)), ""
+        return frame, requests, float(frame.attrs.get("ci_level", 0.95)), "", structure
     run = run_or_frame
+    if _is_structure(run):
+        frame = run.culprits(kind).rename(columns={
+            "culprit_failures": "failures", "expected_culprit_failures": "expected_failures"})
+        title = run.metadata.scenario_name + (f", {kind} requests" if kind is not None else "")
+        return frame, int(frame.attrs["requests"]), run.summary.ci_level, title, True
+    if kind is not None:
+        raise ValueError("kind= needs a structure run (format_version 2)")
     return (run.components, run.metadata.requests, run.summary.ci_level,
-            run.metadata.scenario_name)
+            run.metadata.scenario_name, False)
 
 
-def pareto(run, *, ci_level: float | None = None, figsize=(9, 4.8)) -> Figure:
+def pareto(run, *, kind=None, ci_level: float | None = None, min_expected: float | None = None,
+           max_bars: int = 24, figsize=(9, 4.8)) -> Figure:
     """Failures attributed to each component (the first one to fail on the request's path),
     sorted worst first, with the model's expected counts as markers, Wilson intervals as error
     bars and the cumulative share of all failures as a line on the right axis.
 
-    `run` is a Run, or a components DataFrame with frame.attrs["requests"] set.
+    `run` is a Run, a StructureRun, or a components DataFrame with frame.attrs["requests"]
+    set. For a structure run the counts are primary culprits (the first component in path
+    order whose failure breaks the structure), for the mix or for one request `kind` (name or
+    index). Components that never failed and were expected to fail fewer than `min_expected`
+    times are left out (default: 0.05 for structure runs, where idle replicas are many; none
+    for chains), and at most `max_bars` bars are drawn; a note says what was left out.
     """
-    frame, requests, level, title = _components_of(run)
+    frame, requests, level, title, structure = _components_of(run, kind)
     level = level if ci_level is None else ci_level
     order = frame.sort_values(["failures", "expected_failures"], ascending=False,
                               kind="mergesort")
+    if min_expected is None:
+        min_expected = 0.05 if structure else None
+    hidden = 0
+    if min_expected is not None:
+        keep = (order["failures"] > 0) | (order["expected_failures"] >= min_expected)
+        hidden = int((~keep).sum())
+        order = order[keep]
+    if len(order) > max_bars:
+        hidden += len(order) - max_bars
+        order = order.iloc[:max_bars]
     observed = order["failures"].to_numpy(dtype=np.int64)
     expected = order["expected_failures"].to_numpy(dtype=np.float64)
     x = np.arange(len(order))
+    many = len(order) > 5
 
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     _style(ax)
     ax.bar(x, observed, color=PALETTE["observed"], width=0.7, label="observed failures",
-                  zorder=2)
+           zorder=2)
     if requests:
         # Wilson interval of each component's share of all requests, scaled to counts: with
         # counts this small relative to the requests it is the Poisson interval in effect.
@@ -90,10 +132,15 @@ def pareto(run, *, ci_level: float | None = None, figsize=(9, 4.8)) -> Figure:
     ax.plot(x, expected, linestyle="none", marker="D", markersize=7,
             markerfacecolor=PALETTE["expected"], markeredgecolor="white", zorder=4,
             label="expected (model)")
-    ax.set_xticks(x, order["name"].tolist(), rotation=30 if len(order) > 5 else 0,
-                  ha="right" if len(order) > 5 else "center")
-    ax.set_ylabel("failed requests (first failing component)")
+    ax.set_xticks(x, order["name"].tolist(), rotation=30 if many else 0,
+                  ha="right" if many else "center")
+    ax.set_ylabel("failed requests (primary culprit)" if structure
+                  else "failed requests (first failing component)")
     ax.set_ylim(bottom=0)
+    if len(order) == 0 or max(observed.max(initial=0), expected.max(initial=0)) == 0:
+        ax.set_ylim(0, 1)
+        ax.text(0.5, 0.5, "no failed requests", transform=ax.transAxes, ha="center",
+                va="center", color=PALETTE["cumulative"])
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
     share = ax.twinx()
@@ -108,9 +155,14 @@ def pareto(run, *, ci_level: float | None = None, figsize=(9, 4.8)) -> Figure:
 
     handles = ax.get_legend_handles_labels()[0] + share.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.25 if
-              len(order) > 5 else -0.12), ncol=4, frameon=False, fontsize=9)
-    ax.set_title("Where requests fail" + (f" — {title}" if title else ""), loc="left",
-                 fontweight="bold")
+              many else -0.12), ncol=4, frameon=False, fontsize=9)
+    ax.set_title(("Primary culprits" if structure else "Where requests fail") +
+                 (f" — {title}" if title else ""), loc="left", fontweight="bold")
+    if hidden:
+        ax.text(1.0, 1.01, f"{hidden} component{'s' if hidden != 1 else ''} with no failures "
+                f"and < {min_expected:g} expected not shown" if min_expected is not None
+                else f"{hidden} more not shown", transform=ax.transAxes, ha="right",
+                va="bottom", fontsize=8, color=PALETTE["cumulative"])
     return fig
 
 
@@ -145,8 +197,9 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
                     label=f"{level:.0%} Wilson band")
     ax.plot(n, estimate, color=PALETTE["observed"], linewidth=1.6,
             label="simulated reliability so far")
+    exact = "exact (BDD)" if _is_structure(run) else "∏ rₖ"
     ax.axhline(analytic_r, color=PALETTE["analytic"], linestyle="--", linewidth=1.4,
-               label=f"analytic ∏ rₖ = {analytic_r:.6g}")
+               label=f"analytic {exact} = {analytic_r:.6g}")
     ax.set_xscale("log")
     ax.set_xlim(1, n[-1])
     ax.set_xlabel("requests simulated")
@@ -249,4 +302,229 @@ def essay_curves(simulated: pd.DataFrame | None = None, *,
         right.set_xlabel("components a request depends on")
         right.set_ylabel("failed requests per million (DPMO, log)")
         right.set_title("The same, in failures per million", loc="left", fontweight="bold")
+    return fig
+
+
+# --- structure runs ----------------------------------------------------------------------------
+
+def _log_floor(values, default: float = 1e-3) -> float:
+    """A power of ten a little below the smallest positive value: where log-axis bars start."""
+    values = np.asarray(values, dtype=np.float64)
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not positive.size:
+        return default
+    return 10.0 ** (np.floor(np.log10(positive.min())) - 0.3)
+
+
+def importance_ranking(run, *, common_cause: bool = True) -> pd.DataFrame:
+    """Components (and, with common_cause=True, common-cause events) in one table ranked by
+    analytic improvement potential: columns element ("component" or "common cause"), name,
+    the analytic measures and, for components, the simulated ones with their intervals."""
+    parts = [run.importance.assign(element="component")]
+    if common_cause and len(run.common_cause_importance):
+        parts.append(run.common_cause_importance.assign(element="common cause"))
+    table = pd.concat([p.drop(columns=["rank", "declaration"], errors="ignore")
+                       for p in parts], ignore_index=True)
+    table = table.sort_values("improvement_potential", ascending=False, kind="mergesort")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table.reset_index(drop=True)
+
+
+def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None) -> Figure:
+    """What to fix first: components (and common-cause events) ranked by improvement potential,
+    the reliability gained if the element never failed, in failed requests per million (DPMO)
+    removed. Bars are the exact values, dots with whiskers the simulated estimates and their
+    intervals (components only; the engine estimates them from counterfactual counts). The
+    middle panel shows the Birnbaum importance (how often the element is critical), the right
+    one RAW (how much worse the service gets if the element always fails) and RRW (how much
+    better if it never does), both as factors on a log scale.
+
+    Structure runs only. `top` limits the rows to the highest-ranked ones.
+    """
+    if not _is_structure(run):
+        raise TypeError("importance() needs a structure run (format_version 2)")
+    table = importance_ranking(run, common_cause=common_cause).head(top)
+    n = len(table)
+    figsize = figsize or (12, 1.6 + 0.34 * max(n, 3))
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax, birnbaum, worth = fig.subplots(1, 3, sharey=True,
+                                       gridspec_kw={"width_ratios": [2.3, 1, 1.3]})
+    for a in (ax, birnbaum, worth):
+        _style(a)
+    y = np.arange(n)
+    is_event = (table["element"] == "common cause").to_numpy()
+    colours = np.where(is_event, PALETTE["common_cause"], PALETTE["observed"])
+    ip = 1e6 * table["improvement_potential"].to_numpy(dtype=np.float64)
+    sim_cols = ("improvement_potential_simulated", "improvement_potential_simulated_low",
+                "improvement_potential_simulated_high")
+    has_sim = all(c in table for c in sim_cols)
+    if has_sim:
+        sim, sim_low, sim_high = (1e6 * table[c].to_numpy(dtype=np.float64) for c in sim_cols)
+    else:
+        sim = sim_low = sim_high = np.full(n, np.nan)
+    every = np.concatenate([ip, sim[np.isfinite(sim)], sim_high[np.isfinite(sim_high)]])
+    positive = every[every > 0]
+    log = positive.size > 0 and positive.max() / positive.min() > 1e3
+    if log:
+        floor = _log_floor(every)
+        ax.set_xscale("log")
+        widths = np.where(ip > floor, ip - floor, 0.0)
+        ax.barh(y, widths, left=floor, color=colours, height=0.62, zorder=2)
+    else:
+        floor = 0.0
+        ax.barh(y, ip, color=colours, height=0.62, zorder=2)
+    if has_sim:
+        rows = np.flatnonzero(np.isfinite(sim_high))
+        if rows.size:
+            lows = np.maximum(sim_low[rows], floor if log else 0.0)
+            ax.hlines(y[rows], lows, sim_high[rows], color="#3d4752", linewidth=1.1, zorder=3,
+                      label="simulated, interval")
+            ax.plot(sim_high[rows], y[rows], linestyle="none", marker="|", markersize=9,
+                    color="#3d4752", zorder=3)
+            shown = rows[sim[rows] > (floor if log else -1)]
+            ax.plot(sim[shown], y[shown], linestyle="none", marker="o", markersize=5,
+                    markerfacecolor=PALETTE["expected"], markeredgecolor="#111111", zorder=4,
+                    label="simulated estimate")
+    if log:
+        ax.set_xlim(left=floor)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_yticks(y, table["name"].tolist())
+    for label, event in zip(ax.get_yticklabels(), is_event):
+        if event:
+            label.set_color(PALETTE["common_cause"])
+            label.set_fontstyle("italic")
+    ax.invert_yaxis()
+    ax.set_xlabel("improvement potential: failed requests per million removed if perfect"
+                  + (" (log)" if log else ""))
+    handles, labels = ax.get_legend_handles_labels()
+    from matplotlib.patches import Patch
+    handles = [Patch(color=PALETTE["observed"], label="component (exact)")] + \
+        ([Patch(color=PALETTE["common_cause"], label="common cause (exact)")]
+         if is_event.any() else []) + handles
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.09 - 0.5 / max(n, 3)),
+              ncol=2, fontsize=8, frameon=False)
+    ax.set_title("What to fix first" + (f" — {run.metadata.scenario_name}"
+                                         if run.metadata.scenario_name else ""),
+                 loc="left", fontweight="bold")
+
+    b = table["birnbaum"].to_numpy(dtype=np.float64)
+    birnbaum.barh(y, b, color=colours, height=0.62, alpha=0.75, zorder=2)
+    birnbaum.set_xlim(0, 1.02)
+    birnbaum.xaxis.set_major_formatter(PercentFormatter(1.0))
+    birnbaum.set_xlabel("Birnbaum: P(critical)")
+    birnbaum.set_title("Birnbaum", loc="left", fontsize=10, fontweight="bold")
+    birnbaum.tick_params(axis="y", left=False)
+
+    raw = table["raw"].to_numpy(dtype=np.float64)
+    rrw = table["rrw"].to_numpy(dtype=np.float64)
+    finite = np.concatenate([raw[np.isfinite(raw)], rrw[np.isfinite(rrw)]])
+    top_value = max(finite.max(initial=1.0), 10.0) * 3
+    worth.set_xscale("log")
+    worth.set_xlim(0.9, top_value)
+    worth.hlines(y, 1, np.where(np.isfinite(raw), raw, top_value), color="#c7ced6",
+                 linewidth=1, zorder=1)
+    worth.plot(np.where(np.isfinite(raw), raw, top_value), y, linestyle="none", marker=">",
+               markersize=7, color=PALETTE["analytic"], label="RAW = U(failed) / U", zorder=3)
+    worth.plot(np.where(np.isfinite(rrw), rrw, top_value), y, linestyle="none", marker="o",
+               markersize=6, color=PALETTE["band"], markeredgecolor=PALETTE["observed"],
+               label="RRW = U / U(perfect)", zorder=4)
+    for i in np.flatnonzero(~np.isfinite(rrw) & ~np.isnan(rrw)):
+        worth.annotate("RRW ∞", (top_value, y[i]), xytext=(-4, 0), textcoords="offset points",
+                       ha="right", va="center", fontsize=7, color=PALETTE["observed"])
+    worth.axvline(1, color="#777777", linewidth=0.8)
+    worth.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    worth.set_xlabel("worth factor (log)")
+    worth.set_title("RAW / RRW", loc="left", fontsize=10, fontweight="bold")
+    worth.legend(loc="upper left", bbox_to_anchor=(0.0, -0.09 - 0.5 / max(n, 3)), ncol=1,
+                 fontsize=8, frameon=False)
+    worth.tick_params(axis="y", left=False)
+    return fig
+
+
+def kind_reliability(run, *, figsize=None) -> Figure:
+    """Each request kind and the mix: the simulated unreliability (failed requests per
+    million, log scale) with its Wilson interval against the exact analytic value. A kind with
+    no failures shows only the interval's upper end (the simulation bounds it from above).
+    The right margin repeats each reliability as a percentage.
+
+    Structure runs only.
+    """
+    if not _is_structure(run):
+        raise TypeError("kind_reliability() needs a structure run (format_version 2)")
+    kinds = run.kinds
+    s = run.summary
+    names = [f"{n} ({share:.0%})" for n, share in zip(kinds["name"], kinds["traffic_share"])]
+    names.append("mix (all requests)")
+    requests = np.append(kinds["requests"].to_numpy(np.int64), s.requests)
+    failures = np.append(kinds["failures"].to_numpy(np.int64), s.failures)
+    u_emp = np.append(kinds["unreliability_empirical"].to_numpy(np.float64),
+                      s.unreliability_empirical) * 1e6
+    u_low = (1 - np.append(kinds["reliability_ci_high"].to_numpy(np.float64),
+                           s.reliability_ci_high)) * 1e6
+    u_high = (1 - np.append(kinds["reliability_ci_low"].to_numpy(np.float64),
+                            s.reliability_ci_low)) * 1e6
+    u_ana = np.append(kinds["unreliability_analytic"].to_numpy(np.float64),
+                      s.unreliability_analytic) * 1e6
+    r_emp = np.append(kinds["reliability_empirical"].to_numpy(np.float64),
+                      s.reliability_empirical)
+    r_ana = np.append(kinds["reliability_analytic"].to_numpy(np.float64),
+                      s.reliability_analytic)
+    n = len(names)
+    y = np.arange(n)
+    figsize = figsize or (11, 1.5 + 0.55 * max(n, 2))
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot()
+    _style(ax)
+    ax.set_xscale("log")
+    floor = _log_floor(np.concatenate([u_emp, u_low, u_high, u_ana]))
+    ceiling = 10 ** np.ceil(np.log10(max(np.nanmax(np.concatenate([u_high, u_ana, [1.0]])),
+                                         floor * 10)) + 0.2)
+    ax.set_xlim(floor, min(ceiling, 2e6))
+    colours = [PALETTE["observed"]] * (n - 1) + [PALETTE["mix"]]
+    first, first_dot = True, True
+    for i in range(n):
+        if requests[i] == 0:
+            ax.text(floor * 1.3, y[i], "no requests", va="center", fontsize=8,
+                    color=PALETTE["cumulative"])
+            continue
+        low = max(u_low[i], floor)
+        ax.hlines(y[i], low, u_high[i], color=colours[i], linewidth=2.2, zorder=2,
+                  label=f"simulated, {s.ci_level:.0%} Wilson interval" if first else None)
+        if failures[i] > 0:
+            ax.plot([u_emp[i]], [y[i]], marker="o", markersize=6, color=colours[i],
+                    markeredgecolor="white", zorder=5, linestyle="none",
+                    label="simulated" if first_dot else None)
+            first_dot = False
+        else:
+            ax.plot([u_high[i]], [y[i]], marker="<", markersize=8, color=colours[i], zorder=3,
+                    linestyle="none")
+            ax.annotate("0 failed", (u_high[i], y[i]), xytext=(6, 6),
+                        textcoords="offset points", fontsize=8, color=colours[i])
+        first = False
+    shown = u_ana > 0
+    ax.plot(u_ana[shown], y[shown], marker="D", markersize=11, linestyle="none",
+            markerfacecolor="none", markeredgecolor=PALETTE["expected"], markeredgewidth=2,
+            zorder=4, label="analytic (exact)")
+    ax.set_yticks(y, names)
+    ax.get_yticklabels()[-1].set_fontweight("bold")
+    ax.axhline(n - 1.5, color="#b0b8c1", linewidth=0.8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.set_xlabel("failed requests per million (DPMO, log)")
+    right = ax.secondary_yaxis("right")
+    def describe(i: int) -> str:
+        if not requests[i]:
+            return "no requests"
+        width = (u_high[i] - u_low[i]) / 1e6
+        return (f"simulated {fmt.reliability_percent(r_emp[i], u_emp[i] / 1e6, width)}\n"
+                f"exact {fmt.reliability_percent(r_ana[i], u_ana[i] / 1e6)}")
+    right.set_yticks(y, [describe(i) for i in range(n)])
+    right.tick_params(axis="y", length=0, labelsize=8, labelcolor=PALETTE["cumulative"])
+    for side in ("right",):
+        right.spines[side].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if n > 2 else -0.3), ncol=3,
+              frameon=False, fontsize=9)
+    ax.set_title("Reliability per request kind" + (f" — {run.metadata.scenario_name}"
+                                                    if run.metadata.scenario_name else ""),
+                 loc="left", fontweight="bold")
     return fig

@@ -72,6 +72,17 @@ pre { background: #0f1720; color: #e6edf3; padding: 14px 16px; border-radius: 6p
       font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; border-top:1px solid var(--line);
          padding-top: 10px; }
+.kind-path { display:block; font: 11px/1.35 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+             color: var(--muted); font-weight: 400; white-space: normal; max-width: 460px; }
+.pill { display:inline-block; padding: 1px 7px; border-radius: 10px; font-size: 11px; font-weight: 700;
+        letter-spacing: .04em; }
+.pill.ok { background: var(--ok-bg); color: var(--ok); }
+.pill.bad { background: var(--bad-bg); color: var(--bad); }
+.pill.cc { background: #f2e8f7; color: #6c2f8a; }
+td.set { text-align: left; }
+.muted { color: var(--muted); }
+p.explain { color: var(--muted); font-size: 13px; }
+.scroll { overflow-x: auto; }
 .bar { display:inline-block; height:8px; background: var(--accent); border-radius:2px;
        vertical-align: middle; margin-right:6px; }
 @media print { body { background:#fff; } main { box-shadow:none; } }
@@ -119,7 +130,7 @@ def _component_table(run) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _stats_table(run) -> str:
+def _stats_table(run, analytic_label: str = "analytic ∏ r<sub>k</sub>") -> str:
     s = run.summary
     level = f"{s.ci_level:.0%}"
     estimate, low, high, analytic_r = _estimate_and_interval(s)
@@ -128,7 +139,7 @@ def _stats_table(run) -> str:
         _row("Failed requests", fmt.count(s.failures)),
         _row("Service reliability, simulated", estimate),
         _row(f"{level} Wilson interval", f"{low} – {high}"),
-        _row("Service reliability, analytic ∏ r<sub>k</sub>", analytic_r),
+        _row(f"Service reliability, {analytic_label}", analytic_r),
         _row("z (simulated vs analytic)", fmt.number(s.z_score, 4)),
         _row("z two-sided p-value", fmt.p_value(s.z_p_value)),
         _row("Attribution χ² / dof", (fmt.number(s.attribution_chi2, 4) + " / " +
@@ -161,8 +172,15 @@ def _tile(label: str, value: str, sub: str = "", wide: bool = False) -> str:
             f'<div class="sub">{sub}</div></div>')
 
 
+def _is_structure(run) -> bool:
+    return getattr(run.metadata, "format_version", 1) >= 2 and hasattr(run, "kinds")
+
+
 def render_report(run, *, dpi: int = 144) -> str:
-    """The report page for an open Run, as a string."""
+    """The report page for an open Run or StructureRun, as a string."""
+    if _is_structure(run):
+        from .structure_report import render_structure_report
+        return render_structure_report(run, dpi=dpi)
     m, s = run.metadata, run.summary
     title = html.escape(m.scenario_name)
     level = f"{s.ci_level:.0%}"
@@ -267,6 +285,9 @@ def write_report(run, path: str | os.PathLike, **kwargs) -> str:
 
 def text_summary(run) -> str:
     """A few lines for a terminal."""
+    if _is_structure(run):
+        from .structure_report import structure_text_summary
+        return structure_text_summary(run)
     m, s = run.metadata, run.summary
     level = f"{s.ci_level:.0%}"
     width = max(len(str(n)) for n in run.components["name"]) if len(run.components) else 4

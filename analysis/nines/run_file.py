@@ -47,6 +47,7 @@ class Metadata:
     record: str
     chunk_requests: int
     created: str
+    sampler: str | None = None  # "per-request" or "geometric-skip", when the engine says
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,9 +196,14 @@ class Run:
             raise
 
     def _load(self) -> None:
+        self.metadata = self._read_metadata()
+        self.summary = self._read_summary()
+        self._read_layout()
+
+    def _read_metadata(self) -> Metadata:
         a = self._file.attrs
         p = self.path
-        self.metadata = Metadata(
+        return Metadata(
             path=p,
             format=text(_require(a, "format", p)),
             format_version=int(_require(a, "format_version", p)),
@@ -210,9 +216,15 @@ class Run:
             record=text(_require(a, "record", p)),
             chunk_requests=int(_require(a, "chunk_requests", p)),
             created=text(_require(a, "created", p)),
+            sampler=text(a["sampler"]) if "sampler" in a else None,
         )
+
+    def _summary_fields(self) -> dict:
+        """The root attributes shared by every run-file version (for structure runs: the mix)."""
+        a = self._file.attrs
+        p = self.path
         f = lambda key: float(_require(a, key, p))  # noqa: E731
-        self.summary = RunSummary(
+        return dict(
             requests=self.metadata.requests,
             failures=int(_require(a, "failures", p)),
             reliability_empirical=f("reliability_empirical"),
@@ -230,6 +242,13 @@ class Run:
             agrees=bool(_require(a, "agrees", p)),
             verdict=text(_require(a, "verdict", p)),
         )
+
+    def _read_summary(self) -> RunSummary:
+        return RunSummary(**self._summary_fields())
+
+    def _read_layout(self) -> None:
+        """Layout v1: /components and the per-request record."""
+        p = self.path
         if "components" not in self._file:
             raise FormatError(f"{p} is a nines run file but has no /components group")
         g = self._file["components"]

@@ -71,11 +71,33 @@ def synthetic_none(tmp_path_factory) -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def engine_runs(nines_binary, tmp_path_factory) -> dict[str, pathlib.Path]:
-    """The same scenario, seed and request count in all three record modes."""
+    """The same scenario, seed and request count in all three record modes. --sampler
+    per-request makes the three hold the same outcomes (the default, auto, may draw only the
+    gaps between failures when nothing is recorded per request: exact, but another stream)."""
     out = tmp_path_factory.mktemp("engine")
     runs = {}
     for record in ("dense", "failures", "none"):
         runs[record] = engine.run_scenario(DATA / "five-tier.yaml", out / f"{record}.h5",
                                            requests=3_000_001, seed=20240601, record=record,
+                                           extra=["--sampler", "per-request"],
                                            binary=nines_binary)
+    return runs
+
+
+# The shipped structure (format 2) scenarios the v2 tests run.
+STRUCTURE_SCENARIOS = ("essay-app-redundant", "ecommerce-mix", "zone-outage")
+SCENARIOS = ANALYSIS.parent / "scenarios"
+
+
+@pytest.fixture(scope="session")
+def structure_runs(nines_binary, tmp_path_factory) -> dict[tuple[str, str], pathlib.Path]:
+    """Each shipped v2 scenario, 1e6 requests, seed 3, in all three record modes:
+    {(scenario, record): path}."""
+    out = tmp_path_factory.mktemp("structure")
+    runs = {}
+    for name in STRUCTURE_SCENARIOS:
+        for record in ("dense", "failures", "none"):
+            runs[name, record] = engine.run_scenario(
+                SCENARIOS / f"{name}.yaml", out / f"{name}-{record}.h5", requests=1_000_000,
+                seed=3, record=record, binary=nines_binary)
     return runs

@@ -37,8 +37,14 @@ def test_sweep_files_are_not_read_yet(tmp_path):
 
 
 def test_newer_major_version(tmp_path):
-    path = small(tmp_path, format_version=2)
-    assert message_of(path) == f"{path} has format_version 2; this nines package reads version 1"
+    path = small(tmp_path, format_version=3)
+    assert message_of(path) == (f"{path} has format_version 3; this nines package reads "
+                                "versions 1 and 2")
+
+
+def test_readers_table_maps_format_and_major_version():
+    assert nines.READERS[("nines-run", 1)] is nines.Run
+    assert nines.READERS[("nines-run", 2)] is nines.StructureRun
 
 
 def test_version_missing(tmp_path):

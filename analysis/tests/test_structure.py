@@ -1,0 +1,308 @@
+"""Structure runs (format_version 2) from the real engine: the shipped scenarios
+essay-app-redundant, ecommerce-mix and zone-outage in all three record modes."""
+import collections
+import dataclasses
+import math
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import nines
+from nines import plots
+from nines.report import render_report, text_summary
+from nines.structure import IMPORTANCE_MEASURES
+
+from conftest import STRUCTURE_SCENARIOS
+from test_report import assert_self_contained, run_cli
+
+ALL = [(name, record) for name in STRUCTURE_SCENARIOS for record in ("dense", "failures", "none")]
+RECORDED = [(name, record) for name, record in ALL if record != "none"]
+
+
+def close(a, b, rel=1e-12):
+    if isinstance(a, float) and math.isnan(a):
+        return isinstance(b, float) and math.isnan(b)
+    return a == b or a == pytest.approx(b, rel=rel, abs=1e-300)
+
+
+@pytest.mark.parametrize("name,record", ALL)
+def test_open_and_tables_match_the_datasets(structure_runs, name, record):
+    path = structure_runs[name, record]
+    with nines.open(path) as run, h5py.File(path) as f:
+        assert isinstance(run, nines.StructureRun)
+        m, s = run.metadata, run.summary
+        assert (m.format, m.format_version, m.scenario_name, m.record, m.requests, m.seed) == \
+            ("nines-run", 2, name, record, 1_000_000, 3)
+        assert isinstance(s, nines.StructureSummary) and s.failures == f.attrs["failures"]
+        assert s.analytic_method == "bdd" and s.bdd_nodes > 0
+        assert s.verdict_tests >= 2 and s.verdict_test_alpha == pytest.approx(1e-3 /
+                                                                              s.verdict_tests)
+        k, c = run.kinds, run.components
+        # Kinds: requests and failures add up to the root; weights give the traffic shares.
+        assert k["requests"].sum() == m.requests
+        assert k["failures"].sum() == s.failures
+        assert k["traffic_share"].sum() == pytest.approx(1.0)
+        assert list(k["name"]) == [x.decode() if isinstance(x, bytes) else x
+                                   for x in f["kinds/name"][...]]
+        assert (k["attempts"] >= k["requests"]).all()
+        # Components: one row per replica; culprit counts add up to the failures.
+        assert len(c) == f["components/name"].shape[0]
+        assert c["culprit_failures"].sum() == s.failures
+        assert np.array_equal(c["culprit_failures"], f["components/culprit_failures"][...])
+        assert c["expected_culprit_failures"].sum() == \
+            pytest.approx(m.requests * s.unreliability_analytic, rel=1e-9)
+        # Culprit matrix: kinds x components; rows sum to kind failures, columns to components.
+        matrix = run.culprit_failures
+        assert matrix.shape == (len(k), len(c))
+        assert list(matrix.index) == list(k["name"]) and list(matrix.columns) == list(c["name"])
+        assert np.array_equal(matrix.sum(axis=1).to_numpy(), k["failures"].to_numpy())
+        assert np.array_equal(matrix.sum(axis=0).to_numpy(), c["culprit_failures"].to_numpy())
+        # Each kind's culprit probabilities add up to its unreliability.
+        assert np.allclose(run.culprit_probability.sum(axis=1).to_numpy(),
+                           k["unreliability_analytic"].to_numpy(), rtol=1e-9, atol=1e-15)
+        # Common causes.
+        cc = run.common_cause
+        assert len(cc) == f["common_cause/name"].shape[0]
+        assert cc["failures"].sum() <= s.failures
+        assert all(len(t) == n for t, n in zip(cc["takes_down"], cc["takes_down_count"]))
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_importance_is_ranked_and_complete(structure_runs, name):
+    with nines.open(structure_runs[name, "none"]) as run:
+        imp = run.importance
+        assert len(imp) == len(run.components)
+        assert set(imp.index) == set(run.components.index)
+        ip = imp["improvement_potential"].to_numpy()
+        assert np.all(np.diff(ip) <= 0), "ranked by improvement potential, largest first"
+        assert list(imp["rank"]) == list(range(1, len(imp) + 1))
+        for m in IMPORTANCE_MEASURES:
+            assert m in imp and f"{m}_simulated" in imp
+            assert f"{m}_simulated_low" in imp and f"{m}_simulated_high" in imp
+        low, value, high = (imp[f"improvement_potential_simulated{x}"]
+                            for x in ("_low", "", "_high"))
+        assert ((low <= value + 1e-15) & (value <= high + 1e-15)).all()
+        # IP = U - U(perfect), RRW = U / U(perfect), by definition.
+        u = run.summary.unreliability_analytic
+        assert np.allclose(imp["improvement_potential"], u - imp["unreliability_if_perfect"],
+                           rtol=1e-6, atol=1e-15)
+        cci = run.common_cause_importance
+        assert len(cci) == len(run.common_cause)
+        assert np.all(np.diff(cci["improvement_potential"].to_numpy()) <= 0)
+        ranking = plots.importance_ranking(run)
+        assert len(ranking) == len(imp) + len(cci)
+        assert np.all(np.diff(ranking["improvement_potential"].to_numpy()) <= 0)
+
+
+def test_zone_outage_is_limited_by_the_config_push(structure_runs):
+    """The scenario's own claim: the config push, not any server, limits the service."""
+    with nines.open(structure_runs["zone-outage", "none"]) as run:
+        ranking = plots.importance_ranking(run)
+        assert ranking.iloc[0]["name"] == "config-push"
+        assert ranking.iloc[0]["element"] == "common cause"
+
+
+@pytest.mark.parametrize("name,record", RECORDED)
+def test_failures_and_failed_sets(structure_runs, name, record):
+    with nines.open(structure_runs[name, record]) as run:
+        fails = run.failures
+        n = run.summary.failures
+        assert len(fails) == n
+        culprits = fails.culprit[:]
+        # Primary culprits in the record agree with the counts in /components and /kinds.
+        assert np.array_equal(np.bincount(culprits, minlength=len(run.components)),
+                              run.components["culprit_failures"].to_numpy())
+        kinds = fails.kind[:]
+        for k, row in run.kinds.iterrows():
+            assert np.array_equal(
+                np.bincount(culprits[kinds == k], minlength=len(run.components)),
+                run.culprit_failures.iloc[k].to_numpy())
+        events = fails.common_cause[:]
+        assert np.array_equal(np.bincount(events[events >= 0],
+                                          minlength=len(run.common_cause)),
+                              run.common_cause["failures"].to_numpy())
+        assert np.all(np.diff(fails.request[:].astype(np.int64)) > 0)
+        # Failed sets: one per failure, of the recorded size, containing the primary culprit.
+        sets = list(run.failed_sets())
+        assert len(sets) == n
+        sizes = fails.failed_set_size[:]
+        names = run.components["name"].tolist()
+        assert [len(x) for x in sets] == sizes.tolist()
+        assert all(names[c] in x for c, x in zip(culprits, sets))
+        if n:
+            assert fails.failed_set(0) == sets[0] and fails.failed_set(-1) == sets[-1]
+            block = fails[:7]
+            assert list(block.columns) == [*fails.COLUMNS, "failed_set"]
+            assert block["failed_set"].tolist() == sets[:7]
+        # failed_together: counts add up to the failures, as a frame and a Counter.
+        together = run.failed_together()
+        assert together["failures"].sum() == n
+        assert together["failures"].is_monotonic_decreasing
+        if n:
+            assert together["share"].sum() == pytest.approx(1.0)
+        counter = run.failed_together(frame=False)
+        assert isinstance(counter, collections.Counter) and sum(counter.values()) == n
+        by_index = collections.Counter(tuple(sorted(x)) for x in
+                                       run.failures.failed_sets(names=False))
+        assert run.failed_together(frame=False, names=False) == by_index
+        # The tuple-at-a-time path (models wider than 63 components) counts the same.
+        fails._mask_limit = 0
+        assert run.failed_together(frame=False, names=False) == by_index
+        # Per kind, the counts add up to each kind's failures.
+        for k, row in run.kinds.iterrows():
+            assert run.failed_together(kind=row["name"])["failures"].sum() == row["failures"]
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_dense_requests_agree_with_the_failures_record(structure_runs, name):
+    with nines.open(structure_runs[name, "dense"]) as run:
+        req = run.requests
+        assert len(req) == run.metadata.requests
+        kinds = req.value_counts("kind")
+        assert np.array_equal(kinds.to_numpy(), run.kinds["requests"].to_numpy())
+        attempts = req.value_counts("attempts")
+        assert (attempts.index * attempts).sum() == run.kinds["attempts"].sum()
+        culprits = req.value_counts("culprit")
+        assert culprits.loc[-1] == run.summary.successes
+        requests, components = map(np.concatenate, zip(*req.iter_failures()))
+        assert np.array_equal(requests, run.failures.request[:])
+        assert np.array_equal(components, run.failures.culprit[:])
+        head = req[:5]
+        assert list(head.columns) == list(req.COLUMNS) and len(head) == 5
+        with pytest.raises(nines.RecordError, match="structure run"):
+            run.outcomes
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_record_modes_hold_the_same_summary(structure_runs, name):
+    runs = [nines.open(structure_runs[name, r]) for r in ("dense", "failures", "none")]
+    try:
+        summaries = [dataclasses.asdict(r.summary) for r in runs]
+        for key in summaries[0]:
+            assert all(close(summaries[0][key], other[key], rel=0) for other in summaries[1:]), key
+        points = np.array([0, 1, 1000, 1 << 20, 1_000_000]).clip(max=1_000_000)
+        points = np.unique(points)
+        assert np.array_equal(runs[0].running_failures(points), runs[1].running_failures(points))
+        with pytest.raises(nines.RecordError):
+            runs[2].failures
+        with pytest.raises(nines.RecordError):
+            runs[2].requests
+        with pytest.raises(nines.RecordError):
+            runs[1].requests
+    finally:
+        for r in runs:
+            r.close()
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_recomputed_summary_agrees_with_the_engine(structure_runs, name):
+    with nines.open(structure_runs[name, "none"]) as run:
+        again = run.recompute_summary()
+        for field in dataclasses.fields(again):
+            a, b = getattr(run.summary, field.name), getattr(again, field.name)
+            assert close(a, b), (field.name, a, b)
+        kinds = run.recompute_kinds()
+        assert list(kinds.index) == [*run.kinds["name"], "mix"]
+        for column in ("reliability_ci_low", "reliability_ci_high", "z_score", "z_p_value",
+                       "attribution_chi2", "attribution_dof", "attribution_p_value"):
+            for k, row in run.kinds.iterrows():
+                assert close(float(row[column]), float(kinds.loc[row["name"], column])), column
+
+
+def test_culprits_for_a_kind(structure_runs):
+    with nines.open(structure_runs["ecommerce-mix", "none"]) as run:
+        report = run.culprits("report")
+        assert report["culprit_failures"].sum() == \
+            run.kinds.set_index("name").loc["report", "failures"]
+        assert report.attrs["requests"] == run.kinds.set_index("name").loc["report", "requests"]
+        assert run.culprits(2).equals(report)
+        mix = run.culprits()
+        assert mix["culprit_failures"].sum() == run.summary.failures
+        with pytest.raises(KeyError, match="no request kind named 'refund'"):
+            run.culprits("refund")
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_plots_return_figures(structure_runs, name):
+    with nines.open(structure_runs[name, "failures"]) as run:
+        for fig in (plots.importance(run), plots.kind_reliability(run), plots.pareto(run),
+                    plots.convergence(run, points=60)):
+            assert isinstance(fig, Figure)
+        fig = plots.importance(run)
+        bars = fig.axes[0].patches
+        widths = [b.get_width() + b.get_x() for b in bars]
+        assert len(bars) == min(16, len(run.importance) + len(run.common_cause))
+        assert widths == sorted(widths, reverse=True)  # ranked
+        pareto = plots.pareto(run)
+        heights = [p.get_height() for p in pareto.axes[0].patches]
+        assert sum(heights) == run.summary.failures  # every culprit counted once
+        assert heights == sorted(heights, reverse=True)
+        for kind in run.kinds["name"]:
+            assert isinstance(plots.pareto(run, kind=kind), Figure)
+        kinds = plots.kind_reliability(run)
+        labels = [t.get_text() for t in kinds.axes[0].get_yticklabels()]
+        assert labels[-1] == "mix (all requests)" and len(labels) == len(run.kinds) + 1
+
+
+def test_v2_only_plots_refuse_chain_runs(synthetic_none):
+    with nines.open(synthetic_none) as run:
+        with pytest.raises(TypeError, match="structure run"):
+            plots.importance(run)
+        with pytest.raises(TypeError, match="structure run"):
+            plots.kind_reliability(run)
+
+
+@pytest.mark.parametrize("name,record", [(n, "failures") for n in STRUCTURE_SCENARIOS]
+                         + [("zone-outage", "none")])
+def test_report_renders_self_contained(structure_runs, name, record):
+    with nines.open(structure_runs[name, record]) as run:
+        page = render_report(run, dpi=40)
+        text = text_summary(run)
+        first_kind = run.kinds["name"].iloc[0]
+    assert page.startswith("<!DOCTYPE html>")
+    assert_self_contained(page)
+    images = page.count('src="data:image/png;base64,')
+    assert images == (4 if record != "none" else 3)  # kinds, importance, pareto, convergence
+    for snippet in ("Request kinds", "What to fix first", "Primary culprits",
+                    "Which components failed together", "format_version: 2", "exact (BDD)",
+                    first_kind, "Birnbaum", "RAW"):
+        assert snippet in page, snippet
+    if name == "zone-outage":
+        assert "Common causes" in page and "config-push" in page
+    if record == "none":
+        assert "--record none</code>, which keeps no per-request" in page
+    assert text.startswith(f"{name}: 1,000,000 requests")
+    assert "what to fix first" in text and "verdict" in text and first_kind in text
+
+
+def test_cli_on_a_structure_run(structure_runs, tmp_path):
+    out = tmp_path / "zone.html"
+    done = run_cli("report", structure_runs["zone-outage", "dense"], "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert_self_contained(out.read_text())
+    summary = run_cli("summary", structure_runs["ecommerce-mix", "failures"])
+    assert summary.returncode == 0, summary.stderr
+    assert "checkout" in summary.stdout and "warehouse" in summary.stdout
+
+
+def test_a_v2_file_missing_a_group_is_named(structure_runs, tmp_path):
+    import shutil
+    path = tmp_path / "broken.h5"
+    shutil.copy(structure_runs["essay-app-redundant", "none"], path)
+    with h5py.File(path, "a") as f:
+        del f["kinds"]
+    with pytest.raises(nines.FormatError, match="has no /kinds group"):
+        nines.open(path)
+
+
+def test_frames_are_pandas(structure_runs):
+    with nines.open(structure_runs["zone-outage", "dense"]) as run:
+        for frame in (run.kinds, run.components, run.common_cause, run.importance,
+                      run.common_cause_importance, run.culprit_failures,
+                      run.culprit_probability, run.expected_culprit_failures,
+                      run.failed_together(), run.failures[:3], run.requests[:3]):
+            assert isinstance(frame, pd.DataFrame)
+        assert "StructureRun 'zone-outage'" in repr(run)
