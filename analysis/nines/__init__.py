@@ -18,19 +18,23 @@ from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outcom
     RunSummary, text
 from .structure import STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, StructureRun, \
     StructureSummary
+from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep, SweepAgreement, SweepMetadata, \
+    SweepPoint
 
 __version__ = "0.1.0"
 
 __all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "StructureRun",
-           "StructureSummary", "Requests", "StructureFailures", "analytic", "NinesError",
+           "StructureSummary", "Requests", "StructureFailures", "Sweep", "SweepMetadata",
+           "SweepPoint", "SweepAgreement", "analytic", "NinesError",
            "FormatError", "RecordError", "READERS"]
 
 # The file kinds this package reads: (format attribute, major format_version) -> reader.
-# Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2. Sweep files
-# (format "nines-sweep") get their own reader here once the engine writes them.
+# Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, and the files of
+# `nines sweep` nines-sweep v1.
 READERS = {
     (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
     (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
+    (SWEEP_FORMAT, SWEEP_FORMAT_VERSION): Sweep,
 }
 
 
@@ -45,7 +49,9 @@ def open(path: str | os.PathLike):  # noqa: A001 - nines.open mirrors h5py.File 
     """Open a nines file and return its reader (a Run for format "nines-run").
 
     Checks the root `format` attribute and the major `format_version` and fails with a plain
-    message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun. Reads only attributes and /components; per-request data stays lazy.
+    message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, and
+    nines-sweep v1 (the files of `nines sweep`) a Sweep. Reads only attributes and small
+    tables; per-request data and per-point groups stay lazy.
     """
     name = os.fspath(path)
     if not os.path.exists(name):

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .errors import NinesError
 
-__all__ = ["find_binary", "run_scenario", "EngineError"]
+__all__ = ["find_binary", "run_scenario", "run_sweep", "EngineError"]
 
 _REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -63,6 +63,24 @@ def run_scenario(scenario: str | os.PathLike, output: str | os.PathLike, *,
         command += ["--seed", str(seed)]
     if record is not None:
         command += ["--record", record]
+    command += list(extra)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise EngineError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.strip()}")
+    return pathlib.Path(output)
+
+
+def run_sweep(sweep: str | os.PathLike, output: str | os.PathLike, *,
+              record_requests: bool = False, threads: int | None = None,
+              extra: Sequence[str] = (), binary: str | None = None) -> pathlib.Path:
+    """`nines sweep SWEEP -o OUTPUT --force --restart --quiet [...]`; returns the output path.
+    --restart discards the journal of an earlier, interrupted sweep into the same file."""
+    command = [binary or find_binary(), "sweep", os.fspath(sweep), "-o", os.fspath(output),
+               "--force", "--restart", "--quiet"]
+    if record_requests:
+        command.append("--record-requests")
+    if threads is not None:
+        command += ["--threads", str(threads)]
     command += list(extra)
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:

@@ -4,7 +4,10 @@
     pareto(run)       failures per component, worst first, against the model's expectation
                       (structure runs: primary culprits, for the mix or one request kind)
     convergence(run)  the running reliability estimate closing in on the analytic value
-    essay_curves()    the essay's picture: effective reliability against component count
+    essay_curves()    the essay's picture: effective reliability against component count,
+                      with simulated points from a DataFrame or a sweep
+    sweep_z(sweep)    every point's z inside the ±5 band, and their histogram against N(0, 1)
+    sweep_points(sweep)  any sweep point by point: simulated DPMO with interval vs analytic
     importance(run)   structure runs: components (and common causes) ranked by improvement
                       potential, with simulated intervals, Birnbaum, RAW and RRW
     kind_reliability(run)  structure runs: each request kind and the mix, simulated with its
@@ -22,7 +25,8 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from . import analytic
 from . import formatting as fmt
 
-__all__ = ["pareto", "convergence", "essay_curves", "importance", "kind_reliability",
+__all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
+           "kind_reliability",
            "ESSAY_RELIABILITIES", "PALETTE"]
 
 # Per-component reliabilities of the essay's spreadsheet, plus the Six Sigma part quality
@@ -220,19 +224,54 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
     return fig
 
 
-def essay_curves(simulated: pd.DataFrame | None = None, *,
-                 reliabilities: Sequence[float] = ESSAY_RELIABILITIES,
-                 max_components: int = 100, highlight: tuple[int, float, str] | None = None,
-                 log_panel: bool = True, figsize=(12, 5)) -> Figure:
+def _simulated_frame(simulated) -> pd.DataFrame | None:
+    """essay_curves' simulated points from a DataFrame or a Sweep (its finished points)."""
+    if simulated is None or isinstance(simulated, pd.DataFrame):
+        return simulated
+    if hasattr(simulated, "identical_parts"):
+        frame = simulated.identical_parts()
+        if frame is None:
+            raise ValueError(
+                f"the sweep {simulated.metadata.sweep_name!r} does not vary chains of identical "
+                "parts (chain.count / chain.reliability, or components[*].reliability): "
+                "essay_curves has no curve to put its points on")
+        return frame[frame["done"]]
+    raise TypeError("simulated must be a DataFrame or a nines.Sweep")
+
+
+def essay_curves(simulated=None, *, reliabilities: Sequence[float] = ESSAY_RELIABILITIES,
+                 max_components: int | None = None,
+                 highlight: tuple[int, float, str] | None = None, log_panel: bool = True,
+                 figsize=(12, 5)) -> Figure:
     """Effective reliability r^n of a chain of n components that each work with probability r,
     for n = 1..max_components and each r: the essay's point that more parts mean more failure.
 
-    `simulated` (optional) overlays simulated services: a DataFrame with columns n_components,
-    component_reliability, reliability_empirical, ci_low, ci_high. `highlight` marks one
-    service, e.g. (8, 0.9227, "seed-app"). `log_panel` adds a second panel with the
-    unreliability in failures per million on a log scale, where the curves of highly reliable
-    parts, all near 100% on the first panel, separate.
+    `simulated` (optional) overlays simulated services: a nines.Sweep of identical parts (the
+    essay's spreadsheet, scenarios/seed-spreadsheet.sweep.yaml, or any sweep of chain.count,
+    chain.reliability or components[*].reliability), or a DataFrame with columns n_components,
+    component_reliability, reliability_empirical, ci_low, ci_high. Simulated reliabilities
+    missing from `reliabilities` get curves of their own; max_components (default 100) grows to
+    the largest simulated chain. `highlight` marks one service, e.g. (8, 0.9227, "seed-app").
+    `log_panel` adds a second panel with the unreliability in failures per million on a log
+    scale, where the curves of highly reliable parts, all near 100% on the first panel,
+    separate; simulated points without failures are drawn there as open triangles at the upper
+    end of their interval.
     """
+    simulated = _simulated_frame(simulated)
+    if simulated is not None and len(simulated):
+        required = {"n_components", "component_reliability", "reliability_empirical", "ci_low",
+                    "ci_high"}
+        missing = required - set(simulated.columns)
+        if missing:
+            raise ValueError(f"simulated lacks the columns {sorted(missing)}")
+        known = {float(r) for r in reliabilities}
+        extra = sorted({float(r) for r in simulated["component_reliability"]} - known)
+        reliabilities = sorted(known | set(extra))
+        largest = int(simulated["n_components"].max())
+    else:
+        largest = 0
+    if max_components is None:
+        max_components = max(100, largest)
     counts = np.arange(1, max_components + 1)
     fig = Figure(figsize=figsize, layout="constrained")
     if log_panel:
@@ -253,25 +292,33 @@ def essay_curves(simulated: pd.DataFrame | None = None, *,
             right.plot(counts, [analytic.dpmo_of(analytic.chain_unreliability([r] * int(k)))
                                 for k in counts], color=colour, linewidth=2, label=label)
     if simulated is not None and len(simulated):
-        required = {"n_components", "component_reliability", "reliability_empirical", "ci_low",
-                    "ci_high"}
-        missing = required - set(simulated.columns)
-        if missing:
-            raise ValueError(f"simulated lacks the columns {sorted(missing)}")
-        first = True
+        many = len(simulated) > 60  # a whole spreadsheet: smaller markers
+        size, cap = (3.5, 1.5) if many else (6, 3)
+        first, first_zero = True, True
         for r, group in simulated.groupby("component_reliability"):
             colour = colours.get(float(r), "#333333")
             k = group["n_components"].to_numpy()
-            y = group["reliability_empirical"].to_numpy()
-            lo, hi = group["ci_low"].to_numpy(), group["ci_high"].to_numpy()
+            y = group["reliability_empirical"].to_numpy(dtype=np.float64)
+            lo = group["ci_low"].to_numpy(dtype=np.float64)
+            hi = group["ci_high"].to_numpy(dtype=np.float64)
             label = "simulated (CI)" if first else None
-            ax.errorbar(k, y, yerr=[y - lo, hi - y], fmt="o", color=colour,
-                        markeredgecolor="white", markersize=6, capsize=3, zorder=5, label=label)
+            ax.errorbar(k, y, yerr=[np.maximum(y - lo, 0), np.maximum(hi - y, 0)], fmt="o",
+                        color=colour, markeredgecolor="white", markeredgewidth=0.5,
+                        markersize=size, capsize=cap, zorder=5, label=label)
             if right is not None:
                 d = 1e6 * (1 - y)
-                right.errorbar(k, d, yerr=[d - 1e6 * (1 - hi), 1e6 * (1 - lo) - d], fmt="o",
-                               color=colour, markeredgecolor="white", markersize=6, capsize=3,
-                               zorder=5)
+                d_low, d_high = 1e6 * (1 - hi), 1e6 * (1 - lo)
+                seen = d > 0
+                right.errorbar(k[seen], d[seen], yerr=[(d - d_low)[seen].clip(0),
+                                                       (d_high - d)[seen].clip(0)],
+                               fmt="o", color=colour, markeredgecolor="white",
+                               markeredgewidth=0.5, markersize=size, capsize=cap, zorder=5)
+                if (~seen).any():  # no failures: only an upper bound on the failure rate
+                    right.plot(k[~seen], d_high[~seen], linestyle="none", marker="v",
+                               markersize=size + 1, markerfacecolor="white",
+                               markeredgecolor=colour, zorder=5,
+                               label="no failures: upper bound" if first_zero else None)
+                    first_zero = False
             first = False
     if highlight is not None:
         k, value, label = highlight
@@ -302,7 +349,128 @@ def essay_curves(simulated: pd.DataFrame | None = None, *,
         right.set_xlabel("components a request depends on")
         right.set_ylabel("failed requests per million (DPMO, log)")
         right.set_title("The same, in failures per million", loc="left", fontweight="bold")
+        if right.get_legend_handles_labels()[1]:
+            right.legend(loc="lower right", frameon=True, framealpha=0.92, fontsize=8)
     return fig
+
+
+# --- sweeps ------------------------------------------------------------------------------------
+
+def sweep_z(sweep, *, limit: float | None = None, figsize=(12, 4.6)) -> Figure:
+    """The sanity check of a sweep: every finished point's z (simulated against analytic
+    reliability), in point order, inside the ±5 band the engine checks the whole sweep against
+    (the dotted lines are the per-point verdict's |z| = 3.29, p = 0.001), and next to it the
+    histogram of the z-scores over the standard normal density they should follow when the
+    points are independent (seeds: per-point). Points beyond the band are drawn in red and
+    named."""
+    from .sweep import SWEEP_Z_LIMIT
+    limit = SWEEP_Z_LIMIT if limit is None else float(limit)
+    done = sweep.done_points
+    z = done["z_score"].to_numpy(dtype=np.float64)
+    x = done["point"].to_numpy()
+    finite = np.isfinite(z)
+    per_point = analytic.two_sided_normal_quantile(1 - analytic.VERDICT_ALPHA)
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax, hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.6, 1]}, sharey=True)
+    for a in (ax, hist):
+        _style(a)
+    ax.axhspan(-limit, limit, color=PALETTE["band"], alpha=0.25, linewidth=0,
+               label=f"|z| < {limit:g} (the sweep's check)")
+    for sign in (-1, 1):
+        ax.axhline(sign * per_point, color=PALETTE["cumulative"], linestyle=":", linewidth=1,
+                   label=f"|z| = {per_point:.2f} (a point's verdict, p = "
+                         f"{analytic.VERDICT_ALPHA:g})" if sign > 0 else None)
+    ax.axhline(0, color=PALETTE["analytic"], linewidth=1)
+    outside = finite & (np.abs(z) >= limit)
+    inside = finite & ~outside
+    many = len(z) > 200
+    ax.plot(x[inside], z[inside], linestyle="none", marker="o", markersize=2.5 if many else 4.5,
+            color=PALETTE["observed"], alpha=0.8, label=f"{int(inside.sum())} points")
+    if outside.any():
+        ax.plot(x[outside], z[outside], linestyle="none", marker="o", markersize=6,
+                color=PALETTE["analytic"], label=f"{int(outside.sum())} beyond ±{limit:g}")
+        for xi, zi in list(zip(x[outside], z[outside]))[:10]:
+            ax.annotate(f"point {xi}", (xi, zi), xytext=(4, 4), textcoords="offset points",
+                        fontsize=8, color=PALETTE["analytic"])
+    top = max(limit + 1, float(np.abs(z[finite]).max()) * 1.1 if finite.any() else 0)
+    ax.set_ylim(-top, top)
+    ax.set_xlim(-0.5, max(len(sweep) - 0.5, 0.5))
+    ax.set_xlabel("point")
+    ax.set_ylabel("z (simulated vs analytic)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, frameon=False,
+              fontsize=9)
+    m = sweep.metadata
+    state = "" if m.complete else f" (incomplete: {m.points_done} of {m.points} points)"
+    ax.set_title(f"Every point against its analytic value — {m.sweep_name}{state}", loc="left",
+                 fontweight="bold")
+
+    if finite.any():
+        edges = np.linspace(-top, top, int(np.clip(np.sqrt(finite.sum()) * 2, 10, 60)) + 1)
+        hist.hist(z[finite], bins=edges, orientation="horizontal", color=PALETTE["observed"],
+                  alpha=0.7, label="z of the points")
+        grid = np.linspace(-top, top, 400)
+        width = edges[1] - edges[0]
+        density = finite.sum() * width * np.exp(-grid ** 2 / 2) / np.sqrt(2 * np.pi)
+        hist.plot(density, grid, color=PALETTE["analytic"], linewidth=1.5,
+                  label="standard normal")
+        hist.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9)
+    hist.axhspan(-limit, limit, color=PALETTE["band"], alpha=0.25, linewidth=0)
+    hist.set_xlabel("points")
+    hist.set_title("Distribution of z", loc="left", fontweight="bold")
+    return fig
+
+
+def sweep_points(sweep, *, figsize=(12, 4.6)) -> Figure:
+    """Any sweep, point by point: the simulated failures per million with their interval
+    against the analytic value (diamonds), log scale. For sweeps that are not chains of
+    identical parts, where essay_curves has no curve to draw."""
+    p = sweep.points
+    done = p[p["done"]]
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.add_subplot()
+    _style(ax)
+    d = 1e6 * (1 - done["reliability_empirical"].to_numpy(dtype=np.float64))
+    d_low = 1e6 * (1 - done["ci_high"].to_numpy(dtype=np.float64))
+    d_high = 1e6 * (1 - done["ci_low"].to_numpy(dtype=np.float64))
+    x = done["point"].to_numpy()
+    seen = d > 0
+    ax.errorbar(x[seen], d[seen], yerr=[(d - d_low)[seen].clip(0), (d_high - d)[seen].clip(0)],
+                fmt="o", color=PALETTE["observed"], markersize=5, capsize=3, zorder=3,
+                label=f"simulated ({sweep.metadata.ci_level:.0%} Wilson interval)")
+    if (~seen).any():
+        ax.plot(x[~seen], d_high[~seen], linestyle="none", marker="v", markerfacecolor="white",
+                markeredgecolor=PALETTE["observed"], label="no failures: upper bound")
+    analytic_d = 1e6 * (1 - p["reliability_analytic"].to_numpy(dtype=np.float64))
+    shown = analytic_d > 0
+    ax.plot(p["point"].to_numpy()[shown], analytic_d[shown], linestyle="none", marker="_",
+            markersize=22, markeredgewidth=2.2, color=PALETTE["expected"], zorder=2,
+            label="analytic")
+    values = np.concatenate([analytic_d[shown], d_low[seen], d_high[seen]])
+    values = values[values > 0]
+    if values.size and values.max() / values.min() > 20:
+        ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1
+                                               else f"{v:g}"))
+    ax.set_xlabel("point")
+    ax.set_ylabel("failed requests per million (DPMO)")
+    if len(p) <= 40:
+        labels = [", ".join(_short_value(row[q]) for q in sweep.parameters) +
+                  (f" #{row['replication']}" if sweep.metadata.replications > 1 else "")
+                  for _, row in p.iterrows()]
+        ax.set_xticks(p["point"].to_numpy(), labels, rotation=35, ha="right", fontsize=8)
+    ax.legend(loc="best", fontsize=9, frameon=True, framealpha=0.9)
+    ax.set_title(f"Simulated against analytic, point by point — {sweep.metadata.sweep_name}",
+                 loc="left", fontweight="bold")
+    return fig
+
+
+def _short_value(v) -> str:
+    if isinstance(v, (float, np.floating)) and 0 < v < 1:
+        return _percent_label(float(v))
+    if isinstance(v, (int, np.integer)) and v >= 10 ** 6:
+        return f"{v:.3g}"
+    return str(v)
 
 
 # --- structure runs ----------------------------------------------------------------------------

@@ -176,8 +176,15 @@ def _is_structure(run) -> bool:
     return getattr(run.metadata, "format_version", 1) >= 2 and hasattr(run, "kinds")
 
 
+def _is_sweep(run) -> bool:
+    return getattr(run.metadata, "format", None) == "nines-sweep"
+
+
 def render_report(run, *, dpi: int = 144) -> str:
-    """The report page for an open Run or StructureRun, as a string."""
+    """The report page for an open Run, StructureRun or Sweep, as a string."""
+    if _is_sweep(run):
+        from .sweep_report import render_sweep_report
+        return render_sweep_report(run, dpi=dpi)
     if _is_structure(run):
         from .structure_report import render_structure_report
         return render_structure_report(run, dpi=dpi)
@@ -283,8 +290,11 @@ def write_report(run, path: str | os.PathLike, **kwargs) -> str:
     return os.fspath(path)
 
 
-def text_summary(run) -> str:
-    """A few lines for a terminal."""
+def text_summary(run, full: bool = False) -> str:
+    """A few lines for a terminal (for a sweep, `full` prints every point)."""
+    if _is_sweep(run):
+        from .sweep_report import sweep_text_summary
+        return sweep_text_summary(run, full=full)
     if _is_structure(run):
         from .structure_report import structure_text_summary
         return structure_text_summary(run)

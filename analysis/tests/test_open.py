@@ -28,12 +28,14 @@ def test_format_attribute_missing(tmp_path):
 def test_wrong_format(tmp_path):
     path = small(tmp_path, format_value="openmc-statepoint")
     assert message_of(path) == (f"{path} is not a nines run file (format is "
-                                "'openmc-statepoint'; this nines package reads nines-run)")
+                                "'openmc-statepoint'; this nines package reads nines-run, "
+                                "nines-sweep)")
 
 
-def test_sweep_files_are_not_read_yet(tmp_path):
+def test_a_run_file_labelled_as_a_sweep_is_named(tmp_path):
     path = small(tmp_path, format_value="nines-sweep")
-    assert "format is 'nines-sweep'" in message_of(path)
+    assert message_of(path) == (f"{path} is a nines sweep file but lacks the root attribute "
+                                "'parameters'")
 
 
 def test_newer_major_version(tmp_path):
@@ -45,6 +47,7 @@ def test_newer_major_version(tmp_path):
 def test_readers_table_maps_format_and_major_version():
     assert nines.READERS[("nines-run", 1)] is nines.Run
     assert nines.READERS[("nines-run", 2)] is nines.StructureRun
+    assert nines.READERS[("nines-sweep", 1)] is nines.Sweep
 
 
 def test_version_missing(tmp_path):

@@ -1,0 +1,432 @@
+"""Reading a sweep file (HDF5, root attribute format = "nines-sweep", format_version 1).
+
+`nines sweep FILE.sweep.yaml -o out.h5` runs many variations of one chain and writes them all
+to one file: the points table (/points, one 1-D dataset per column), and for every finished
+point its per-component counts (/point/NNNNNN/components) and, with --record-requests, its
+failed requests (/point/NNNNNN/failures). Opening reads the root attributes only; the points
+table is read in one go the first time it is asked for, and a point's group only when that
+point is asked for.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from typing import Iterator
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from . import analytic
+from .errors import FormatError, RecordError
+from .run_file import Failures, text
+
+SWEEP_FORMAT = "nines-sweep"
+SWEEP_FORMAT_VERSION = 1
+
+# The engine's closing check over all points of a sweep: every |z| below this. A per-point
+# verdict uses p >= 1e-3 (|z| < 3.29); over hundreds of independent points a few beyond 3.29 are
+# expected by chance, none beyond 5.
+SWEEP_Z_LIMIT = 5.0
+
+__all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepAgreement", "SWEEP_FORMAT",
+           "SWEEP_FORMAT_VERSION", "SWEEP_Z_LIMIT"]
+
+# The points table's columns besides the swept parameters, in the engine's order.
+_FIXED_COLUMNS = ("point", "replication", "n_components", "requests", "seed", "sampler", "done",
+                  "failures", "reliability_empirical", "reliability_analytic", "ci_low",
+                  "ci_high", "z_score", "z_p_value", "attribution_chi2", "attribution_dof",
+                  "attribution_p_value", "agrees")
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepMetadata:
+    """What was swept, by which engine, when, and how far it got."""
+    path: str
+    format: str
+    format_version: int
+    nines_version: str
+    created: str
+    sweep_name: str
+    sweep_path: str
+    sweep_yaml: str
+    sweep_sha256: str
+    base_kind: str
+    base_scenario_yaml: str
+    base_scenario_sha256: str
+    parameters: tuple[str, ...]
+    replications: int
+    points: int
+    points_done: int
+    complete: bool
+    chunk_requests: int
+    ci_level: float
+    sampler: str
+    record_requests: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SweepAgreement:
+    """The engine's closing line: finished points, the largest |z| and where, and how many
+    points have |z| >= 5."""
+    done: int
+    max_abs_z: float
+    worst_point: int | None
+    beyond_limit: int
+    limit: float = SWEEP_Z_LIMIT
+
+    @property
+    def agrees(self) -> bool:
+        return self.done > 0 and self.beyond_limit == 0
+
+
+def _require(attrs, key: str, path: str):
+    if key not in attrs:
+        raise FormatError(f"{path} is a nines sweep file but lacks the root attribute '{key}'")
+    return attrs[key]
+
+
+class SweepPoint:
+    """One finished point of a sweep: its row of the points table, its stored attributes and,
+    read on first use, its per-component counts and (with --record-requests) failed requests."""
+
+    def __init__(self, sweep: "Sweep", index: int, group: h5py.Group, row: pd.Series):
+        self.sweep = sweep
+        self.index = int(index)
+        self.name = group.name
+        self._group = group
+        self.row = row
+        a = group.attrs
+        self.requests = int(a["requests"])
+        self.seed = int(a["seed"])
+        self.replication = int(a["replication"])
+        self.sampler = text(a["sampler"])
+        self.failures_count = int(a["failures"])
+        self.reliability_empirical = float(a["reliability_empirical"])
+        self.reliability_analytic = float(a["reliability_analytic"])
+        self.z_score = float(a["z_score"])
+        self.verdict = text(a["verdict"])
+        self._components = None
+
+    @property
+    def values(self) -> dict:
+        """The swept parameters' values at this point: {path: value}."""
+        return {p: self.row[p] for p in self.sweep.parameters}
+
+    @property
+    def components(self) -> pd.DataFrame:
+        """name, reliability, failures, expected_failures, first_failure_probability, share
+        (as Run.components), read on first use."""
+        if self._components is None:
+            if "components" not in self._group:
+                raise FormatError(f"{self.sweep.path}: {self.name} has no components group")
+            g = self._group["components"]
+            columns = {}
+            for key in ("name", "reliability", "failures", "expected_failures",
+                        "first_failure_probability"):
+                if key not in g:
+                    raise FormatError(f"{self.sweep.path} lacks {self.name}/components/{key}")
+                columns[key] = g[key][...]
+            frame = pd.DataFrame({
+                "name": [text(n) for n in columns["name"]],
+                "reliability": columns["reliability"].astype(np.float64),
+                "failures": columns["failures"].astype(np.int64),
+                "expected_failures": columns["expected_failures"].astype(np.float64),
+                "first_failure_probability":
+                    columns["first_failure_probability"].astype(np.float64),
+            })
+            total = self.failures_count
+            frame["share"] = frame["failures"] / total if total > 0 else np.nan
+            frame.index.name = "component"
+            frame.attrs["requests"] = self.requests
+            frame.attrs["ci_level"] = self.sweep.metadata.ci_level
+            self._components = frame
+        return self._components
+
+    @property
+    def has_request_records(self) -> bool:
+        return "failures" in self._group
+
+    @property
+    def failures(self) -> Failures:
+        """The point's failed requests (sweeps run with --record-requests), lazy: .request,
+        .component, [a:b] -> DataFrame, iter_chunks()."""
+        if not self.has_request_records:
+            raise RecordError(
+                f"{self.sweep.path}: point {self.index} has no failed-request record (run the "
+                "sweep with --record-requests to keep them)")
+        g = self._group["failures"]
+        return Failures(g["request"], g["component"])
+
+    def recompute_summary(self) -> analytic.Summary:
+        """The point's summary recomputed in Python from its components (see nines.analytic);
+        it agrees with the points table to 1e-12."""
+        c = self.components
+        return analytic.summarize(c["reliability"].to_numpy(), self.requests,
+                                  c["failures"].to_numpy(), self.sweep.metadata.ci_level)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return (f"<nines.SweepPoint {self.index} ({values}): {self.requests} requests, "
+                f"{self.failures_count} failures, R={self.reliability_empirical:.6g} "
+                f"(analytic {self.reliability_analytic:.6g})>")
+
+
+class Sweep:
+    """An opened sweep file. Use as a context manager or call close()."""
+
+    def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
+        self.path = os.fspath(path)
+        self._file = file if file is not None else h5py.File(self.path, "r")
+        try:
+            self.metadata = self._read_metadata()
+            if "points" not in self._file:
+                raise FormatError(f"{self.path} is a nines sweep file but has no /points table")
+        except Exception:
+            self._file.close()
+            raise
+        self._points = None
+
+    def _read_metadata(self) -> SweepMetadata:
+        a = self._file.attrs
+        p = self.path
+        parameters = text(_require(a, "parameters", p))
+        return SweepMetadata(
+            path=p,
+            format=text(_require(a, "format", p)),
+            format_version=int(_require(a, "format_version", p)),
+            nines_version=text(_require(a, "nines_version", p)),
+            created=text(_require(a, "created", p)),
+            sweep_name=text(_require(a, "sweep_name", p)),
+            sweep_path=text(a.get("sweep_path", "")),
+            sweep_yaml=text(_require(a, "sweep_yaml", p)),
+            sweep_sha256=text(_require(a, "sweep_sha256", p)),
+            base_kind=text(a.get("base_kind", "")),
+            base_scenario_yaml=text(a.get("base_scenario_yaml", "")),
+            base_scenario_sha256=text(a.get("base_scenario_sha256", "")),
+            parameters=tuple(s for s in parameters.split(",") if s),
+            replications=int(_require(a, "replications", p)),
+            points=int(_require(a, "points", p)),
+            points_done=int(_require(a, "points_done", p)),
+            complete=bool(int(_require(a, "complete", p))),
+            chunk_requests=int(a.get("chunk_requests", 0)),
+            ci_level=float(a.get("ci_level", 0.95)),
+            sampler=text(a.get("sampler", "auto")),
+            record_requests=bool(int(a.get("record_requests", 0))),
+        )
+
+    # -- the points table ---------------------------------------------------------------------
+
+    @property
+    def parameters(self) -> list[str]:
+        """The swept parameter paths, in the sweep file's order (e.g. chain.count)."""
+        return list(self.metadata.parameters)
+
+    @property
+    def complete(self) -> bool:
+        """False for a sweep that was interrupted: only points_done of its points have results
+        (rerun the same `nines sweep` command to finish it)."""
+        return self.metadata.complete
+
+    @property
+    def points_done(self) -> int:
+        return self.metadata.points_done
+
+    def __len__(self) -> int:
+        return self.metadata.points
+
+    @property
+    def points(self) -> pd.DataFrame:
+        """One row per point, indexed by point number, in the file's column order: point, the
+        swept parameters, replication, n_components, requests, seed, sampler, done (bool),
+        failures, reliability_empirical, reliability_analytic, ci_low, ci_high, z_score,
+        z_p_value, attribution_chi2, attribution_dof, attribution_p_value, agrees (bool).
+        Unfinished points (done False) have NaN statistics and failures 0. Read once."""
+        if self._points is None:
+            g = self._file["points"]
+            order = text(g.attrs["columns"]).split(",") if "columns" in g.attrs else list(g)
+            missing = [c for c in (*_FIXED_COLUMNS, *self.parameters) if c not in g]
+            if missing:
+                raise FormatError(f"{self.path}: the points table lacks {', '.join(missing)}")
+            columns = {}
+            for name in order:
+                values = g[name][...]
+                if values.shape != (self.metadata.points,):
+                    raise FormatError(f"{self.path}: /points/{name} has shape {values.shape}, "
+                                      f"expected ({self.metadata.points},)")
+                if values.dtype.kind in "OSU":
+                    values = np.array([text(v) for v in values], dtype=object)
+                elif name in ("done", "agrees"):
+                    values = values.astype(bool)
+                elif values.dtype == np.uint64 and (values.size == 0 or
+                                                    values.max() < 2 ** 63):
+                    values = values.astype(np.int64)  # plain ints; huge seeds stay uint64
+                columns[name] = values
+            frame = pd.DataFrame(columns)
+            frame.index = pd.Index(frame["point"].to_numpy(), name="point_index")
+            frame.attrs["ci_level"] = self.metadata.ci_level
+            frame.attrs["sweep"] = self.metadata.sweep_name
+            self._points = frame
+        return self._points
+
+    @property
+    def done_points(self) -> pd.DataFrame:
+        """The rows of the finished points."""
+        return self.points[self.points["done"]]
+
+    def pivot(self, value: str = "reliability_empirical", index: str | list[str] | None = None,
+              columns: str | list[str] | None = None, aggfunc="mean",
+              done_only: bool | None = None) -> pd.DataFrame:
+        """The points table as a grid: `value` by `index` (rows) and `columns`.
+
+        Defaults: the first swept parameter down, the second across (for the essay's
+        spreadsheet: chain.count down, chain.reliability across). Points that share a cell
+        (replications, or parameters in neither index nor columns) are combined with `aggfunc`
+        (default mean). Cells of unfinished points are NaN; the grid keeps every value of the
+        sweep. `done_only` (default: True unless value is a planned column such as
+        reliability_analytic, requests or seed) leaves unfinished points out.
+        """
+        frame = self.points
+        if value not in frame.columns:
+            raise KeyError(f"no column {value!r} in the points table")
+        parameters = self.parameters
+        if index is None:
+            index = parameters[0] if parameters else "point"
+        if columns is None and len(parameters) > 1 and index == parameters[0]:
+            columns = parameters[1]
+        rows = [index] if isinstance(index, str) else list(index)
+        cols = [] if columns is None else ([columns] if isinstance(columns, str)
+                                           else list(columns))
+        for key in rows + cols:
+            if key not in frame.columns:
+                raise KeyError(f"no column {key!r} in the points table")
+        if done_only is None:
+            done_only = value not in ("reliability_analytic", "requests", "seed",
+                                      "n_components", "replication", "point", "done", *parameters)
+        keys = rows + cols
+        used = frame[frame["done"]] if done_only else frame
+        grouped = used.groupby(keys, sort=True)[value].agg(aggfunc)
+        full = frame.groupby(keys, sort=True).size().index  # every cell of the sweep
+        grouped = grouped.reindex(full)
+        if cols:
+            table = grouped.unstack(cols)
+            table.columns.name = cols[0] if len(cols) == 1 else table.columns.name
+        else:
+            table = grouped.to_frame(value)
+        table.attrs["value"] = value
+        return table
+
+    def is_two_way(self) -> bool:
+        """Two swept parameters over their full product, each cell once (no replications): the
+        sweeps the engine prints as a grid, like the essay's spreadsheet."""
+        if len(self.parameters) != 2 or self.metadata.replications != 1:
+            return False
+        p = self.points
+        a, b = self.parameters
+        return (p[a].nunique() * p[b].nunique() == len(p)
+                and not p.duplicated([a, b]).any())
+
+    def identical_parts(self) -> pd.DataFrame | None:
+        """For sweeps whose every point is a chain of identical parts (chain: sweeps, or
+        components[*].reliability swept over a base): the points table with a
+        component_reliability column, the frame plots.essay_curves takes. None otherwise."""
+        p = self.points
+        if any(q.startswith("components[") and q != "components[*].reliability"
+               for q in self.parameters):
+            return None  # one part varies on its own: the parts differ
+        if "chain.reliability" in p.columns:
+            r = p["chain.reliability"].astype(np.float64)
+        elif "components[*].reliability" in p.columns:
+            r = p["components[*].reliability"].astype(np.float64)
+        elif self.metadata.base_kind == "chain":
+            # The chain's reliability is fixed for the whole sweep: read it from a finished
+            # point.
+            done = np.flatnonzero(p["done"].to_numpy())
+            if not len(done):
+                return None
+            r = float(self.point(int(done[0])).components["reliability"].iloc[0])
+        else:
+            return None
+        return p.assign(component_reliability=r)
+
+    # -- single points ------------------------------------------------------------------------
+
+    def _group_name(self, i: int) -> str:
+        width = 6
+        limit = 1_000_000
+        while self.metadata.points > limit and width < 20:
+            width += 1
+            limit *= 10
+        return f"point/{i:0{width}d}"
+
+    def point(self, i: int) -> SweepPoint:
+        """The finished point i (its number in the points table; negative counts from the
+        end). An unfinished point raises RecordError."""
+        n = self.metadata.points
+        i = int(i)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"point {i} out of range: the sweep has {n} points")
+        name = self._group_name(i)
+        if name not in self._file:
+            done = bool(self.points["done"].iloc[i])
+            if done:
+                raise FormatError(f"{self.path}: point {i} is done but /{name} is missing")
+            raise RecordError(f"{self.path}: point {i} has not been simulated yet (the sweep is "
+                              f"incomplete: {self.points_done} of {n} points done; rerun "
+                              "`nines sweep` to finish it)")
+        return SweepPoint(self, i, self._file[name], self.points.iloc[i])
+
+    def iter_points(self) -> Iterator[SweepPoint]:
+        """Every finished point, in order."""
+        for i in np.flatnonzero(self.points["done"].to_numpy()):
+            yield self.point(int(i))
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def agreement(self) -> SweepAgreement:
+        """The engine's closing check: the largest |z| over the finished points and how many
+        reach |z| >= 5."""
+        done = self.done_points
+        z = done["z_score"].abs().to_numpy()
+        if not len(z):
+            return SweepAgreement(0, math.nan, None, 0)
+        worst = int(np.argmax(z))
+        return SweepAgreement(len(z), float(z[worst]), int(done["point"].iloc[worst]),
+                              int(np.count_nonzero(z >= SWEEP_Z_LIMIT)))
+
+    def recompute_points(self) -> pd.DataFrame:
+        """Every finished point's summary recomputed in Python from its components: a frame
+        indexed like done_points with the points table's statistic columns."""
+        rows = {}
+        for point in self.iter_points():
+            s = point.recompute_summary()
+            rows[point.index] = dict(
+                failures=s.failures, reliability_empirical=s.reliability_empirical,
+                reliability_analytic=s.reliability_analytic, ci_low=s.reliability_ci_low,
+                ci_high=s.reliability_ci_high, z_score=s.z_score, z_p_value=s.z_p_value,
+                attribution_chi2=s.attribution_chi2, attribution_dof=float(s.attribution_dof),
+                attribution_p_value=s.attribution_p_value, agrees=s.agrees)
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "point_index"
+        return frame
+
+    # -- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> "Sweep":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        m = self.metadata
+        state = "complete" if m.complete else f"INCOMPLETE, {m.points_done} done"
+        return (f"<nines.Sweep {m.sweep_name!r}: {m.points} points ({state}) over "
+                f"{', '.join(m.parameters) or 'no parameters'}, {m.replications} "
+                f"replication{'s' if m.replications != 1 else ''}>")
