@@ -80,14 +80,12 @@ Options:
 
 namespace {
 
-[[noreturn]] void usage_error(const std::string& message) {
-  throw InputError(message + " (see 'nines run --help')");
-}
-
-// Splits "--key=value" and fetches a flag's value from the next argument otherwise.
+// Reads one command's arguments: splits "--key=value", fetches a flag's value from the next
+// argument otherwise, and reports usage errors pointing at that command's --help.
 class ArgReader {
  public:
-  explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
+  ArgReader(std::string_view command, const std::vector<std::string>& args)
+      : command_(command), args_(args) {}
   bool done() const { return i_ >= args_.size(); }
   std::string next() {
     std::string a = args_[i_++];
@@ -102,25 +100,55 @@ class ArgReader {
   }
   std::string value(const std::string& flag) {
     if (inline_value_) return *std::exchange(inline_value_, std::nullopt);
-    if (i_ >= args_.size()) usage_error("option " + flag + " needs a value");
+    if (i_ >= args_.size()) fail("option " + flag + " needs a value");
     return args_[i_++];
   }
   void no_value(const std::string& flag) {
-    if (inline_value_) usage_error("option " + flag + " takes no value");
+    if (inline_value_) fail("option " + flag + " takes no value");
+  }
+
+  // The value of -t/--threads: 1 to 4096.
+  int threads(const std::string& flag) {
+    const std::string v = value(flag);
+    int t = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
+    if (ec != std::errc() || end != v.data() + v.size() || t < 1 || t > 4096)
+      fail("invalid thread count '" + v + "' for " + flag +
+           ": expected a whole number from 1 to 4096");
+    return t;
+  }
+  // The value of -o/--output: any non-empty file name.
+  std::string output(const std::string& flag) {
+    std::string v = value(flag);
+    if (v.empty()) fail("option " + flag + " needs a non-empty file name");
+    return v;
+  }
+  // The value of --sampler.
+  SamplerChoice sampler(const std::string& flag) {
+    const std::string v = value(flag);
+    const auto choice = parse_sampler_choice(v);
+    if (!choice) fail("invalid --sampler '" + v + "': expected auto, per-request or skip");
+    return *choice;
+  }
+
+  [[noreturn]] void unknown_option(const std::string& flag,
+                                   const std::vector<std::string>& known) const {
+    const std::vector<std::string_view> candidates(known.begin(), known.end());
+    const std::string suggestion(closest_spelling(flag, candidates));
+    fail("unknown option '" + flag + "'" +
+         (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+  }
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw InputError(message + " (see 'nines " + std::string(command_) + " --help')");
   }
 
  private:
+  std::string_view command_;
   const std::vector<std::string>& args_;
   std::size_t i_ = 0;
   std::optional<std::string> inline_value_;
 };
-
-[[noreturn]] void unknown_option(const std::string& flag, const std::vector<std::string>& known) {
-  const std::vector<std::string_view> candidates(known.begin(), known.end());
-  const std::string suggestion(closest_spelling(flag, candidates));
-  usage_error("unknown option '" + flag + "'" +
-              (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
-}
 
 }  // namespace
 
@@ -129,7 +157,7 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       "-n", "--requests", "-s", "--seed", "-t", "--threads", "-o", "--output", "--record",
       "--sampler", "-f", "--force", "--json", "-q", "--quiet", "-h", "--help"};
   RunOptions o;
-  ArgReader in(args);
+  ArgReader in("run", args);
   while (!in.done()) {
     const std::string a = in.next();
     if (a == "-h" || a == "--help") {
@@ -138,32 +166,23 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       const std::string v = in.value(a);
       std::string why;
       o.requests = parse_request_count(v, &why);
-      if (!o.requests) usage_error(a + ": \"" + v + "\" " + why + "; write a positive whole number such as 1e8 or 100M");
+      if (!o.requests) in.fail(a + ": \"" + v + "\" " + why + "; write a positive whole number such as 1e8 or 100M");
     } else if (a == "-s" || a == "--seed") {
       const std::string v = in.value(a);
       std::string why;
       o.seed = parse_seed(v, &why);
-      if (!o.seed) usage_error(a + ": \"" + v + "\" " + why + "; write a whole number from 0 to 2^64-1");
+      if (!o.seed) in.fail(a + ": \"" + v + "\" " + why + "; write a whole number from 0 to 2^64-1");
     } else if (a == "-t" || a == "--threads") {
-      const std::string v = in.value(a);
-      int t = 0;
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
-      if (ec != std::errc() || end != v.data() + v.size() || t < 1 || t > 4096)
-        usage_error("invalid thread count '" + v + "' for " + a + ": expected a whole number from 1 to 4096");
-      o.threads = t;
+      o.threads = in.threads(a);
     } else if (a == "-o" || a == "--output") {
-      o.output = in.value(a);
-      if (o.output->empty()) usage_error("option " + a + " needs a non-empty file name");
+      o.output = in.output(a);
     } else if (a == "--record") {
       const std::string v = in.value(a);
       const auto mode = parse_record_mode(v);
-      if (!mode) usage_error("invalid --record mode '" + v + "': expected dense, failures or none");
+      if (!mode) in.fail("invalid --record mode '" + v + "': expected dense, failures or none");
       o.record = *mode;
     } else if (a == "--sampler") {
-      const std::string v = in.value(a);
-      const auto choice = parse_sampler_choice(v);
-      if (!choice) usage_error("invalid --sampler '" + v + "': expected auto, per-request or skip");
-      o.sampler = *choice;
+      o.sampler = in.sampler(a);
     } else if (a == "-f" || a == "--force") {
       in.no_value(a);
       o.force = true;
@@ -174,14 +193,14 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       in.no_value(a);
       o.quiet = true;
     } else if (a.size() > 1 && a[0] == '-') {
-      unknown_option(a, known);
+      in.unknown_option(a, known);
     } else if (o.scenario_path.empty()) {
       o.scenario_path = a;
     } else {
-      usage_error("unexpected argument '" + a + "': nines run takes one scenario file");
+      in.fail("unexpected argument '" + a + "': nines run takes one scenario file");
     }
   }
-  if (!o.help && o.scenario_path.empty()) usage_error("nines run needs a scenario file");
+  if (!o.help && o.scenario_path.empty()) in.fail("nines run needs a scenario file");
   return o;
 }
 
@@ -189,30 +208,18 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
       "-o", "--output", "-t", "--threads", "--resume", "--restart", "-f", "--force",
       "--record-requests", "--sampler", "--full", "-q", "--quiet", "-h", "--help"};
-  const auto fail = [](const std::string& message) -> void {
-    throw InputError(message + " (see 'nines sweep --help')");
-  };
   SweepOptions o;
-  ArgReader in(args);
+  ArgReader in("sweep", args);
   while (!in.done()) {
     const std::string a = in.next();
     if (a == "-h" || a == "--help") {
       o.help = true;
     } else if (a == "-t" || a == "--threads") {
-      const std::string v = in.value(a);
-      int t = 0;
-      const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), t);
-      if (ec != std::errc() || end != v.data() + v.size() || t < 1 || t > 4096)
-        fail("invalid thread count '" + v + "' for " + a + ": expected a whole number from 1 to 4096");
-      o.threads = t;
+      o.threads = in.threads(a);
     } else if (a == "-o" || a == "--output") {
-      o.output = in.value(a);
-      if (o.output->empty()) fail("option " + a + " needs a non-empty file name");
+      o.output = in.output(a);
     } else if (a == "--sampler") {
-      const std::string v = in.value(a);
-      const auto choice = parse_sampler_choice(v);
-      if (!choice) fail("invalid --sampler '" + v + "': expected auto, per-request or skip");
-      o.sampler = *choice;
+      o.sampler = in.sampler(a);
     } else if (a == "-f" || a == "--force" || a == "--resume" || a == "--restart" ||
                a == "--record-requests" || a == "--full" || a == "-q" || a == "--quiet") {
       in.no_value(a);
@@ -223,18 +230,15 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
       if (a == "--full") o.full = true;
       if (a == "-q" || a == "--quiet") o.quiet = true;
     } else if (a.size() > 1 && a[0] == '-') {
-      const std::vector<std::string_view> candidates(known.begin(), known.end());
-      const std::string suggestion(closest_spelling(a, candidates));
-      fail("unknown option '" + a + "'" +
-           (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"));
+      in.unknown_option(a, known);
     } else if (o.sweep_path.empty()) {
       o.sweep_path = a;
     } else {
-      fail("unexpected argument '" + a + "': nines sweep takes one sweep file");
+      in.fail("unexpected argument '" + a + "': nines sweep takes one sweep file");
     }
   }
-  if (o.resume && o.restart) fail("--resume and --restart contradict each other; give one");
-  if (!o.help && o.sweep_path.empty()) fail("nines sweep needs a sweep file");
+  if (o.resume && o.restart) in.fail("--resume and --restart contradict each other; give one");
+  if (!o.help && o.sweep_path.empty()) in.fail("nines sweep needs a sweep file");
   return o;
 }
 

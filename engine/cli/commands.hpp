@@ -1,6 +1,9 @@
 #pragma once
+#include <exception>
 #include <string>
 #include <vector>
+
+#include "nines/error.hpp"
 
 namespace nines::cli {
 
@@ -8,5 +11,11 @@ namespace nines::cli {
 int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
+
+// The exit code main() gives an error: 2 for a user's mistake (InputError), else 1. For MPI
+// ranks other than 0, which end with the code but leave the message to rank 0.
+inline int exit_code_of(const std::exception& e) noexcept {
+  return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+}
 
 }  // namespace nines::cli

@@ -36,10 +36,21 @@ int run_command(const std::vector<std::string>& args) {
     std::fputs(kRunUsage, stdout);
     return 0;
   }
-  // Structure scenarios (format 2) have their own model, sampler and file layout.
-  if (peek_format_version(read_scenario_file(options.scenario_path), options.scenario_path) == 2)
-    return run_structure_command(options);
-  const Scenario scenario = load_scenario(options.scenario_path);
+  // Under mpirun every rank reads the scenario, but only rank 0 reports its mistakes (as
+  // sweep_command does); the others end with the same exit code.
+  Communicator& world = mpi_world();
+  std::optional<Scenario> loaded;
+  try {
+    const std::string text = read_scenario_file(options.scenario_path);
+    // Structure scenarios (format 2) have their own model, sampler and file layout.
+    if (peek_format_version(text, options.scenario_path) != 2)
+      loaded.emplace(parse_scenario(text, options.scenario_path));
+  } catch (const std::exception& e) {
+    if (world.rank() != 0) return exit_code_of(e);
+    throw;
+  }
+  if (!loaded) return run_structure_command(options);
+  const Scenario& scenario = *loaded;
   const ChainModel model(scenario.reliabilities());
 
   RunInfo info;
@@ -61,7 +72,7 @@ int run_command(const std::vector<std::string>& args) {
 
   // Launched by mpirun or srun with several ranks: the chunks are split across them
   // (nines/mpi_world.hpp); only rank 0 writes and prints.
-  if (Communicator& world = mpi_world(); world.size() > 1) {
+  if (world.size() > 1) {
     bool started = false;
     try {
       return run_distributed({&scenario, &info, output, options.force, options.json,
@@ -69,12 +80,12 @@ int run_command(const std::vector<std::string>& args) {
                              world);
     } catch (const std::exception& e) {
       if (!started) {
-        if (world.rank() != 0) return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+        if (world.rank() != 0) return exit_code_of(e);
         throw;
       }
       std::fprintf(stderr, "nines: error (rank %d): %s\n", world.rank(), e.what());
       std::fflush(stderr);
-      world.abort(dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1);
+      world.abort(exit_code_of(e));
     }
   }
 

@@ -86,10 +86,6 @@ class SweepProgress {
   std::thread thread_;
 };
 
-int exit_code_of(const std::exception& e) {
-  return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
-}
-
 }  // namespace
 
 int sweep_command(const std::vector<std::string>& args) {

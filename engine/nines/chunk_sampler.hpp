@@ -1,8 +1,8 @@
 #pragma once
-// Both exact chain samplers behind one per-chunk call, chosen once per point exactly as
-// `nines run --record none|failures` chooses (choose_sampler), so a sweep point and the run of
-// that point use the same method and get the same counts. (simulation.cpp keeps a private twin
-// of this class; the two could share this header.)
+// Both exact chain samplers behind one per-chunk call. The kind is chosen once per run (or per
+// sweep point) by choose_sampler; `nines run` (simulation.cpp), MPI runs (mpi_run.cpp) and
+// sweeps (sweep_scheduler.cpp) all sample through this class, so a sweep point and the run of
+// that point use the same method and get the same counts.
 #include <cstdint>
 #include <vector>
 
@@ -13,9 +13,9 @@
 
 namespace nines {
 
-class SweepChunkSampler {
+class ChunkSampler {
  public:
-  SweepChunkSampler(const ChainModel& model, SamplerKind kind)
+  ChunkSampler(const ChainModel& model, SamplerKind kind)
       : kind_(kind), per_request_(model), skip_(model) {}
 
   SamplerKind kind() const noexcept { return kind_; }

@@ -10,7 +10,6 @@
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -18,11 +17,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <filesystem>
 #include <map>
 #include <memory>
 
-#include "nines/sweep_sampler.hpp"
+#include "nines/chunk_sampler.hpp"
 #include "nines/error.hpp"
 #include "nines/mpi_world.hpp"
 #include "nines/report.hpp"
@@ -78,26 +76,13 @@ void sample_dense(const ChainSampler& sampler, std::uint64_t seed, OutcomeType t
   }
 }
 
-// Rank 0's writer, or on other ranks a private one in the temporary directory that exists only
-// to deflate dense chunks exactly as rank 0 would (it is never finished, hence deleted).
-std::unique_ptr<RunFileWriter> open_writer(const DistributedRun& run, Communicator& world) {
-  const RunInfo& info = *run.info;
-  if (world.rank() == 0)
-    return std::make_unique<RunFileWriter>(run.output, run.force, *run.scenario, info);
-  if (info.record != RecordMode::dense) return nullptr;
-  const auto scratch = std::filesystem::temp_directory_path() /
-                       ("nines-rank" + std::to_string(world.rank()) + "-" +
-                        std::to_string(::getpid()) + ".h5");
-  return std::make_unique<RunFileWriter>(scratch.string(), true, *run.scenario, info);
-}
-
 }  // namespace
 
 int run_distributed(const DistributedRun& run, Communicator& world) {
   const Scenario& scenario = *run.scenario;
   const RunInfo& info = *run.info;
   const ChainModel model(scenario.reliabilities());
-  const SweepChunkSampler sampler(model, info.sampler);  // as simulate() samples this run
+  const ChunkSampler sampler(model, info.sampler);  // as simulate() samples this run
   const int rank = world.rank();
   const auto ranks = static_cast<std::uint64_t>(world.size());
   const bool root = rank == 0;
@@ -110,7 +95,9 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
   std::exception_ptr failure;
   std::vector<std::uint64_t> codes(ranks, 0);
   try {
-    writer = open_writer(run, world);
+    // Only rank 0 writes; the others deflate their dense chunks with the free
+    // compress_dense_chunk, exactly as rank 0's writer would.
+    if (root) writer = std::make_unique<RunFileWriter>(run.output, run.force, scenario, info);
   } catch (const InputError&) {
     failure = std::current_exception();
     codes[static_cast<std::size_t>(rank)] = 2;
@@ -150,6 +137,7 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
   } else {
     const bool dense = info.record == RecordMode::dense;
     const OutcomeType type = outcome_type_for(model.size());
+    const std::uint64_t dense_length = dense_chunk_length(info);
     // Chunks per rank per round: a few per thread, and rank 0's share of a round's bytes
     // below the 2 GiB a gather can carry. Rank 0 decides, so every rank agrees.
     std::vector<unsigned char> agreed(sizeof(std::uint64_t), 0);
@@ -186,7 +174,8 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
               std::fill(s.counts.begin(), s.counts.end(), 0);
               if (dense) {
                 sample_dense(sampler.per_request(), info.seed, type, first, n, s);
-                writer->compress_dense_chunk(s.outcomes.data(), n, s.compressed);
+                compress_dense_chunk(type, dense_length, info.deflate_level, s.outcomes.data(), n,
+                                     s.compressed);
               } else {
                 s.requests.clear();
                 s.components.clear();

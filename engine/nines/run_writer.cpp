@@ -1,10 +1,6 @@
 #include "nines/run_writer.hpp"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <ctime>
 #include <limits>
 #include <optional>
@@ -18,11 +14,6 @@
 #include "nines/version.hpp"
 
 namespace nines {
-
-// Direct chunk writes bypass HDF5's type conversion, so the bytes we deflate must already be
-// the file's little-endian layout.
-static_assert(std::endian::native == std::endian::little,
-              "dense chunks are written as raw little-endian bytes");
 
 namespace {
 
@@ -48,6 +39,10 @@ hdf5::ElementType element_type(OutcomeType type) {
 }
 
 }  // namespace
+
+std::uint64_t dense_chunk_length(const RunInfo& info) noexcept {
+  return std::min(info.chunk_requests, info.requests);
+}
 
 void check_run_info(const RunInfo& info) {
   if (info.deflate_level < 0 || info.deflate_level > 9)
@@ -137,7 +132,7 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
 
   check_run_info(info);
   if (info.record == RecordMode::dense) {
-    w.chunk_length = std::min(info.chunk_requests, info.requests);
+    w.chunk_length = nines::dense_chunk_length(info);
     const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(w.outcome);
     if (w.chunk_length > max_length)
       throw InputError("chunks of " + std::to_string(w.chunk_length) +
@@ -203,43 +198,8 @@ void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count
   const Impl& w = *impl_;
   if (w.info.record != RecordMode::dense)
     throw std::logic_error("compress_dense_chunk: the run does not record dense outcomes");
-  if (count > w.chunk_length)
-    throw std::invalid_argument("compress_dense_chunk: " + std::to_string(count) +
-                                " outcomes exceed the chunk length " +
-                                std::to_string(w.chunk_length));
-  const std::size_t element = outcome_bytes(w.outcome);
-  const std::size_t chunk_bytes = w.chunk_length * element;
-  const std::size_t data_bytes = count * element;
-
-  // HDF5 stores every chunk at full length, including the last one of the dataset; pad with
-  // the fill value -1, whose bytes are all ones at every width.
-  const auto* source = static_cast<const unsigned char*>(outcomes);
-  std::vector<unsigned char> padded;
-  if (data_bytes < chunk_bytes) {
-    padded.assign(chunk_bytes, 0xff);
-    if (data_bytes > 0) std::memcpy(padded.data(), source, data_bytes);
-    source = padded.data();
-  }
-
-  // A zlib stream (RFC 1950) is exactly what HDF5's deflate filter stores, so stock readers
-  // decode these chunks. Z_RLE limits matches to runs of the previous byte: outcome arrays are
-  // runs of -1 broken by component indices with no longer-range structure, so it compresses
-  // them better than the default strategy and several times faster. Even a chunk that does not
-  // shrink is stored as the deflate stream: filter mask 0 then holds for every chunk.
-  z_stream stream{};
-  if (deflateInit2(&stream, w.info.deflate_level, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
-    throw IOError("cannot compress a dense chunk: zlib could not initialise (out of memory?)");
-  out.bytes.resize(deflateBound(&stream, static_cast<uLong>(chunk_bytes)));
-  stream.next_in = const_cast<Bytef*>(source);
-  stream.avail_in = static_cast<uInt>(chunk_bytes);
-  stream.next_out = out.bytes.data();
-  stream.avail_out = static_cast<uInt>(out.bytes.size());
-  const int status = deflate(&stream, Z_FINISH);
-  const auto size = static_cast<std::size_t>(stream.total_out);
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END)
-    throw IOError("cannot compress a dense chunk: zlib error " + std::to_string(status));
-  out.bytes.resize(size);
+  nines::compress_dense_chunk(w.outcome, w.chunk_length, w.info.deflate_level, outcomes, count,
+                              out);
 }
 
 void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {

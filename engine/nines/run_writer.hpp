@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nines/chain_model.hpp"
+#include "nines/dense_chunk_codec.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sampler_kind.hpp"
 #include "nines/scenario.hpp"
@@ -39,16 +40,15 @@ struct RunInfo {
 // checks both run file writers make before touching the disk.
 void check_run_info(const RunInfo& info);
 
+// Elements per dense HDF5 chunk: min(chunk_requests, requests), because HDF5 forbids chunks
+// longer than a fixed-size dataset (RunFileWriter::dense_chunk_length of a dense run).
+std::uint64_t dense_chunk_length(const RunInfo& info) noexcept;
+
 // The root attributes every run file opens with, in this order: format, format_version,
 // nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests, record,
 // sampler (format 1 only; structure runs have one sampler), chunk_requests, created.
 void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
                         const std::string& scenario_yaml, const RunInfo& info);
-
-// A dense chunk after compression, ready for a direct chunk write.
-struct CompressedChunk {
-  std::vector<unsigned char> bytes;
-};
 
 // The current time as ISO 8601 UTC to the second, e.g. "2026-11-28T08:00:00Z" (RunInfo::created).
 std::string utc_timestamp_now();
@@ -71,7 +71,8 @@ class RunFileWriter {
 
   // Thread-safe: deflates `count` outcomes (count <= chunk_requests; elements of
   // outcome_type()) padded to a full chunk into `out`, reusing its capacity, ready for
-  // write_dense_chunk. Dense mode only.
+  // write_dense_chunk. Dense mode only. The free compress_dense_chunk (dense_chunk_codec.hpp)
+  // does the same without a file.
   void compress_dense_chunk(const void* outcomes, std::size_t count, CompressedChunk& out) const;
   CompressedChunk compress_dense_chunk(const void* outcomes, std::size_t count) const {
     CompressedChunk out;

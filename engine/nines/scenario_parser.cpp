@@ -2,11 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstdio>
 #include <map>
-#include <memory>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -115,22 +111,7 @@ Scenario load_scenario(const std::string& path) {
 }
 
 std::string read_scenario_file(const std::string& path) {
-  const auto cannot_read = [&](int err) {
-    return IOError("cannot read scenario file '" + path +
-                   "': " + std::generic_category().message(err));
-  };
-  // C stdio rather than iostreams: it reports errno, which names the real cause.
-  struct Close {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw cannot_read(errno);
-  std::string bytes;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
-  if (std::ferror(file.get())) throw cannot_read(errno);
-  return bytes;
+  return read_input_file(path, "scenario");
 }
 
 }  // namespace nines

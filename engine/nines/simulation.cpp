@@ -11,8 +11,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "nines/chain_sampler.hpp"
-#include "nines/geometric_skip_sampler.hpp"
+#include "nines/chunk_sampler.hpp"
 #include "nines/run_writer.hpp"
 
 namespace nines {
@@ -32,38 +31,6 @@ std::uint64_t chunk_count(const SimulationOptions& options) {
 
 // Summaries only: no ordering needed, so a plain parallel loop over chunks with one counter
 // array per thread. Integer sums make the totals independent of the schedule.
-// Both exact samplers behind one call per chunk; the choice is made once per run.
-class ChunkSampler {
- public:
-  ChunkSampler(const ChainModel& model, SamplerKind kind)
-      : kind_(kind), per_request_(model), skip_(model) {}
-
-  std::size_t components() const noexcept { return per_request_.components(); }
-  const ChainSampler& per_request() const noexcept { return per_request_; }
-
-  void count(std::uint64_t seed, std::uint64_t chunk, std::uint64_t first, std::uint64_t n,
-             std::uint64_t* counts) const noexcept {
-    if (kind_ == SamplerKind::geometric_skip)
-      skip_.count(seed, chunk, first, n, counts);
-    else
-      per_request_.count(seed, first, n, counts);
-  }
-
-  void record_failures(std::uint64_t seed, std::uint64_t chunk, std::uint64_t first,
-                       std::uint64_t n, std::vector<std::uint64_t>& requests,
-                       std::vector<std::int32_t>& components, std::uint64_t* counts) const {
-    if (kind_ == SamplerKind::geometric_skip)
-      skip_.record_failures(seed, chunk, first, n, requests, components, counts);
-    else
-      per_request_.record_failures(seed, first, n, requests, components, counts);
-  }
-
- private:
-  SamplerKind kind_;
-  ChainSampler per_request_;
-  GeometricSkipSampler skip_;
-};
-
 SimulationResult simulate_counts(const ChunkSampler& sampler, const SimulationOptions& options,
                                  const SimulationControl& control) {
   const std::size_t slots = sampler.components() + 1;

@@ -1,75 +1,26 @@
 #include "nines/structure_writer.hpp"
 
-#include <zlib.h>
-
-#include <bit>
 #include <cmath>
-#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include "nines/atomic_output.hpp"
+#include "nines/dense_chunk_codec.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
 
 namespace nines {
-
-static_assert(std::endian::native == std::endian::little,
-              "dense chunks are written as raw little-endian bytes");
 
 namespace {
 
 // Elements per HDF5 chunk of the /failures datasets.
 constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
 
-// Deflates `count` elements of `element` bytes padded to `length` with `fill` bytes: a zlib
-// stream (RFC 1950), exactly what HDF5's deflate filter stores for the chunk. Chunks of up to
-// 2^20 requests keep every size far inside zlib's 32-bit counters.
+// One column of a dense chunk, padded to `length` with `fill` (see deflate_padded).
 void deflate_chunk(const void* data, std::size_t count, std::size_t element, std::size_t length,
                    unsigned char fill, int level, DenseColumns::Column& out) {
-  const std::size_t bytes = length * element;
-  std::vector<unsigned char> padded;
-  const auto* source = static_cast<const unsigned char*>(data);
-  if (count < length) {
-    padded.assign(bytes, fill);
-    if (count > 0) std::memcpy(padded.data(), source, count * element);
-    source = padded.data();
-  }
-  // Z_RLE, as in run_writer.cpp: the columns are long runs (-1, kind 0, one attempt) broken by
-  // small values, which run-length matching compresses better and several times faster. Each
-  // thread keeps one deflate state and resets it: initialising one allocates and clears a few
-  // hundred KiB, which four columns per chunk would otherwise pay every time.
-  struct Deflater {
-    z_stream stream{};
-    int level = -2;
-    ~Deflater() {
-      if (level != -2) deflateEnd(&stream);
-    }
-  };
-  thread_local Deflater deflater;
-  z_stream& stream = deflater.stream;
-  if (deflater.level != level) {
-    if (deflater.level != -2) deflateEnd(&stream);
-    deflater.level = -2;
-    stream = z_stream{};
-    if (deflateInit2(&stream, level, Z_DEFLATED, 15, 8, Z_RLE) != Z_OK)
-      throw IOError("cannot compress a dense chunk: zlib could not initialise (out of memory?)");
-    deflater.level = level;
-  } else if (deflateReset(&stream) != Z_OK) {
-    throw IOError("cannot compress a dense chunk: zlib could not reset its state");
-  }
-  const auto bound = static_cast<std::size_t>(deflateBound(&stream, static_cast<uLong>(bytes)));
-  if (out.buffer.size() < bound) out.buffer.resize(bound);
-  stream.next_in = const_cast<Bytef*>(source);
-  stream.avail_in = static_cast<uInt>(bytes);
-  stream.next_out = out.buffer.data();
-  stream.avail_out = static_cast<uInt>(bound);
-  const int status = deflate(&stream, Z_FINISH);
-  const auto size = static_cast<std::size_t>(stream.total_out);
-  if (status != Z_STREAM_END)
-    throw IOError("cannot compress a dense chunk: zlib error " + std::to_string(status));
-  out.size = size;
+  out.size = deflate_padded(data, count, element, length, fill, level, out.buffer);
 }
 
 template <class T>

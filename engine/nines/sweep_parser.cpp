@@ -3,13 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <optional>
-#include <system_error>
 #include <utility>
 
 #include "nines/count_parser.hpp"
@@ -17,88 +13,31 @@
 #include "nines/scenario_parser.hpp"
 #include "nines/sha256.hpp"
 #include "nines/spelling.hpp"
+#include "nines/yaml_fields.hpp"
 
-// Messages follow the scenario parser's shape (scenario_parser.cpp):
+// Messages have the shape yaml_fields.hpp describes, shared with the scenario parsers:
 //   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
-// with the offending value in double quotes. Values are located at the value node, keys at
-// the key node.
+// They are pinned by tests/sweeps/invalid/.
 
 namespace nines {
 namespace {
 
-constexpr std::size_t kMaxNameLength = 100;
 constexpr std::uint64_t kMaxReplications = 1'000'000;
 
-constexpr std::string_view kNameHint =
-    "use only letters, digits, '_', '.' and '-', at most 100 characters";
-constexpr std::string_view kTextHint = "write plain text, quoted if it contains ': ' or ' #'";
-constexpr std::string_view kRequestsHint =
-    "write a positive whole number such as 10000000, 1e7 or 10M";
-constexpr std::string_view kSeedHint =
-    "write a whole number from 0 to 18446744073709551615, in decimal or as 0x hexadecimal";
 constexpr std::string_view kCountHint = "write a whole number of components from 1 to 100000";
-constexpr std::string_view kReliabilityHint =
-    "write a probability such as 0.999 or a percentage such as \"99.9%\"";
+constexpr std::string_view kTopLevelSweepHint =
+    "a sweep is a mapping with format_version, kind: sweep, name, a base and the parameters to "
+    "vary";
 constexpr std::string_view kPathForms =
     "components[NAME].reliability, components[INDEX].reliability, components[*].reliability, "
     "run.requests, run.seed, and with a chain generator chain.count and chain.reliability";
 
-struct Key {
-  std::string_view name;
-  bool required;
-};
-
-const std::vector<Key> kTopKeys = {
+const std::vector<YamlKey> kTopKeys = {
     {"format_version", true}, {"kind", true},  {"name", true},    {"description", false},
     {"base", false},          {"scenario", false}, {"chain", false}, {"run", false},
     {"grid", false},          {"zip", false},  {"replications", false}, {"seeds", false}};
-const std::vector<Key> kRunKeys = {{"requests", false}, {"seed", false}};
-const std::vector<Key> kChainKeys = {{"count", false}, {"reliability", false}};
-const std::vector<Key> kRangeKeys = {{"from", true}, {"to", true}, {"step", false}};
-
-SourceLocation at(const std::string& file, const YAML::Mark& mark) {
-  return SourceLocation{file, mark.line >= 0 ? mark.line + 1 : 0,
-                        mark.column >= 0 ? mark.column + 1 : 0};
-}
-
-std::string show(std::string_view text) {
-  constexpr std::size_t kMaxShown = 60;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const char c = text[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out + "\"";
-}
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Scalar:
-      return "the text " + show(node.Scalar());
-    default:
-      return "no value";
-  }
-}
-
-std::string join_keys(const std::vector<Key>& keys) {
-  std::string out;
-  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + std::string(k.name);
-  return out;
-}
+const std::vector<YamlKey> kChainKeys = {{"count", false}, {"reliability", false}};
+const std::vector<YamlKey> kRangeKeys = {{"from", true}, {"to", true}, {"step", false}};
 
 // The inline `scenario:` block as a text of its own, so that parse_scenario (the one reader
 // of scenario YAML) reads it and its error locations can be mapped back: line L of the block
@@ -147,27 +86,18 @@ std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark
   return block;
 }
 
-class Parser {
+class Parser : private FieldReader {
  public:
-  Parser(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {}
+  Parser(std::string file, std::string_view text) : FieldReader(std::move(file)), text_(text) {}
 
   SweepPlan parse(const YAML::Node& root) {
-    if (!root.IsMap()) {
-      fail(root.Mark(), "", "the top level is " + describe(root),
-           "a sweep is a mapping with format_version, kind: sweep, name, a base and the "
-           "parameters to vary");
-    }
+    const auto version = top_level_version(root, kTopLevelSweepHint);
     if (!root["kind"] && root["components"]) {
       fail(root.Mark(), "", "this is a scenario file, not a sweep",
            "run it with 'nines run', or write a sweep file with kind: sweep and base: <this "
            "file> (see README, Sweeps)");
     }
-    for (const auto& pair : root) {
-      if (pair.first.IsScalar() && pair.first.Scalar() == "format_version") {
-        parse_version(Entry{pair.first, pair.second});
-        break;
-      }
-    }
+    if (version) parse_version(*version);
 
     std::map<std::string, Entry> entries;
     walk(root, "", kTopKeys, [&](const std::string& key, const Entry& entry) {
@@ -185,7 +115,7 @@ class Parser {
       if (it == entries.end()) continue;
       if (base != nullptr) {
         fail(it->second.first.Mark(), kind,
-             "a second base (the sweep already has " + show(plan_.base_kind) + ")",
+             "a second base (the sweep already has " + nines::quoted(plan_.base_kind) + ")",
              "keep exactly one of base: FILE, scenario: {...} and chain: {count, reliability}");
       }
       base = &it->second;
@@ -211,102 +141,20 @@ class Parser {
   }
 
  private:
-  using Entry = std::pair<YAML::Node, YAML::Node>;
-
-  [[noreturn]] void fail(const YAML::Mark& mark, std::string_view path, std::string_view problem,
-                         std::string_view hint) const {
-    std::string message = path.empty() ? "" : std::string(path) + ": ";
-    message += std::string(problem) + "; " + std::string(hint);
-    throw InputError(at(file_, mark), std::move(message));
-  }
-
-  template <typename Handle>
-  void walk(const YAML::Node& map, std::string_view path, const std::vector<Key>& keys,
-            Handle&& handle) const {
-    std::map<std::string, int> first_line;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        fail(key.Mark(), path, "a key is " + describe(key),
-             "keys are plain names: " + join_keys(keys));
-      }
-      const std::string& name = key.Scalar();
-      const auto known =
-          std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == name; });
-      if (known == keys.end()) {
-        std::vector<std::string_view> names;
-        for (const auto& k : keys) names.push_back(k.name);
-        const std::string_view guess = closest_spelling(name, names);
-        const std::string problem = "unknown key " + show(name);
-        if (!guess.empty()) {
-          fail(key.Mark(), path, problem,
-               "did you mean \"" + std::string(guess) + "\"? (valid keys: " + join_keys(keys) +
-                   ")");
-        }
-        fail(key.Mark(), path, problem, "valid keys are " + join_keys(keys));
-      }
-      const auto [it, inserted] = first_line.try_emplace(name, at(file_, key.Mark()).line);
-      if (!inserted) {
-        fail(key.Mark(), path,
-             "key " + show(name) + " appears twice (first at line " +
-                 std::to_string(it->second) + ")",
-             "keep only one of them");
-      }
-      handle(name, Entry{pair.first, pair.second});
-    }
-    for (const auto& k : keys) {
-      if (k.required && !first_line.contains(std::string(k.name))) {
-        std::string required;
-        for (const auto& r : keys)
-          if (r.required) required += (required.empty() ? "" : ", ") + std::string(r.name);
-        fail(map.Mark(), path, "missing required key \"" + std::string(k.name) + "\"",
-             "required keys here are " + required);
-      }
-    }
-  }
-
-  const std::string& scalar(const YAML::Node& key, const YAML::Node& value,
-                            const std::string& path, std::string_view hint) const {
-    if (value.IsNull()) fail(key.Mark(), path, "no value given", hint);
-    if (!value.IsScalar()) fail(value.Mark(), path, "found " + describe(value), hint);
-    return value.Scalar();
-  }
+  using Entry = YamlEntry;
 
   void parse_version(const Entry& entry) const {
     constexpr std::string_view hint =
         "write format_version: 1 (the only sweep version this nines reads)";
-    const std::string& text = scalar(entry.first, entry.second, "format_version", hint);
+    const std::string& text = scalar(entry, "format_version", hint);
     if (text != std::to_string(kSweepFormatVersion))
-      fail(entry.second.Mark(), "format_version", show(text) + " is not supported", hint);
+      fail(entry.second.Mark(), "format_version", nines::quoted(text) + " is not supported", hint);
   }
 
   void parse_kind(const Entry& entry) const {
     constexpr std::string_view hint = "write kind: sweep";
-    const std::string& text = scalar(entry.first, entry.second, "kind", hint);
-    if (text != "sweep") fail(entry.second.Mark(), "kind", show(text) + " is not a sweep", hint);
-  }
-
-  std::string parse_name(const Entry& entry, const std::string& path) const {
-    const std::string& text = scalar(entry.first, entry.second, path, kNameHint);
-    const YAML::Mark mark = entry.second.Mark();
-    if (text.empty()) fail(mark, path, "\"\" is empty", kNameHint);
-    if (text.size() > kMaxNameLength) {
-      fail(mark, path, show(text) + " is " + std::to_string(text.size()) + " characters long",
-           kNameHint);
-    }
-    for (const char c : text) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-      if (!ok) fail(mark, path, show(text) + " contains " + show(std::string(1, c)), kNameHint);
-    }
-    return text;
-  }
-
-  std::string parse_text(const Entry& entry, const std::string& path) const {
-    if (entry.second.IsNull()) return "";
-    std::string text = scalar(entry.first, entry.second, path, kTextHint);
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
+    const std::string& text = scalar(entry, "kind", hint);
+    if (text != "sweep") fail(entry.second.Mark(), "kind", nines::quoted(text) + " is not a sweep", hint);
   }
 
   // --- the base chain ----------------------------------------------------------------------
@@ -320,15 +168,15 @@ class Parser {
 
   void load_base_file(const Entry& entry) {
     constexpr std::string_view hint = "write the path of a scenario file, relative to this sweep";
-    const std::string& text = scalar(entry.first, entry.second, "base", hint);
+    const std::string& text = scalar(entry, "base", hint);
     if (text.empty()) fail(entry.second.Mark(), "base", "\"\" is empty", hint);
     std::filesystem::path path(text);
-    if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+    if (path.is_relative()) path = std::filesystem::path(file()).parent_path() / path;
     plan_.base_path = path.lexically_normal().string();
     try {
       adopt(load_scenario(plan_.base_path));
     } catch (const IOError& e) {
-      fail(entry.second.Mark(), "base", show(text) + " cannot be read (" + e.what() + ")",
+      fail(entry.second.Mark(), "base", nines::quoted(text) + " cannot be read (" + e.what() + ")",
            hint);
     }
   }
@@ -360,17 +208,17 @@ class Parser {
       ++added;
     }
     try {
-      Scenario s = parse_scenario(prefix + block->text, file_);
+      Scenario s = parse_scenario(prefix + block->text, file());
       s.source_text = block->text;
       adopt(s);
     } catch (const InputError& e) {
-      SourceLocation where{file_, 0, 0};
+      SourceLocation where{file(), 0, 0};
       const int line = e.where().line - added;
       if (!flow_ && line >= 1) {
         where.line = block->first_line + line;
         where.column = e.where().column > 0 ? e.where().column + block->column : 0;
       } else {
-        where = at(file_, node.Mark());
+        where = yaml_location(file(), node.Mark());
       }
       throw InputError(where, "scenario." + e.message());
     }
@@ -383,82 +231,48 @@ class Parser {
            "write chain: {count: N, reliability: R} for N identical components c1..cN");
     }
     walk(map, "chain", kChainKeys, [&](const std::string& key, const Entry& field) {
-      if (key == "count") chain_count_ = parse_integer(SweepTarget::chain_count, field.first,
-                                                       field.second, "chain.count");
+      if (key == "count")
+        chain_count_ = parse_integer(SweepTarget::chain_count, field, "chain.count");
       if (key == "reliability")
-        chain_reliability_ = parse_reliability(field.first, field.second, "chain.reliability");
+        chain_reliability_ = parse_reliability(field, "chain.reliability");
     });
     chain_mark_ = entry.first.Mark();
   }
 
   void parse_run(const Entry& entry) {
-    const YAML::Node& map = entry.second;
-    if (map.IsNull()) return;
-    if (!map.IsMap()) {
-      fail(map.Mark(), "run", "found " + describe(map),
-           "write a mapping with requests and/or seed, or leave run out");
-    }
-    walk(map, "run", kRunKeys, [&](const std::string& key, const Entry& field) {
-      const bool is_seed = key == "seed";
-      const std::uint64_t value = parse_integer(is_seed ? SweepTarget::seed : SweepTarget::requests,
-                                                field.first, field.second, "run." + key);
-      (is_seed ? seed_ : requests_) = value;
-    });
+    const RunDefaults run = FieldReader::parse_run(entry);
+    if (run.requests) requests_ = *run.requests;
+    if (run.seed) seed_ = *run.seed;
   }
 
   // --- values --------------------------------------------------------------------------------
 
-  // Reliabilities mean exactly what they mean in a scenario file, so the scenario parser reads
-  // them: the value is put into a one-component scenario and its message, if any, is moved to
-  // this file's line and column.
-  double parse_reliability(const YAML::Node& key, const YAML::Node& value,
-                           const std::string& path) const {
-    const std::string& text = scalar(key, value, path, kReliabilityHint);
-    std::string escaped;
-    for (const char c : text) {
-      if (c == '"' || c == '\\') escaped += '\\';
-      if (c == '\n') {
-        escaped += "\\n";
-        continue;
-      }
-      escaped += c;
-    }
-    const std::string yaml =
-        "format_version: 1\nname: x\ncomponents:\n  - name: x\n    reliability: \"" + escaped +
-        "\"\n";
-    try {
-      return parse_scenario(yaml, file_).components.at(0).reliability;
-    } catch (const InputError& e) {
-      std::string message = e.message();
-      constexpr std::string_view kPrefix = "components[0].reliability: ";
-      if (message.starts_with(kPrefix)) message.erase(0, kPrefix.size());
-      throw InputError(at(file_, value.Mark()), path + ": " + message);
-    }
-  }
-
-  std::uint64_t parse_integer(SweepTarget target, const YAML::Node& key, const YAML::Node& value,
+  // Reliabilities are read by FieldReader::parse_reliability, so they mean exactly what they
+  // mean in a scenario file (parse_reliability_text); whole numbers are read here.
+  std::uint64_t parse_integer(SweepTarget target, const Entry& entry,
                               const std::string& path) const {
     const std::string_view hint = target == SweepTarget::seed          ? kSeedHint
                                   : target == SweepTarget::chain_count ? kCountHint
                                                                        : kRequestsHint;
-    const std::string& text = scalar(key, value, path, hint);
+    const std::string& text = scalar(entry, path, hint);
+    const YAML::Mark value = entry.second.Mark();
     std::string why;
     const auto parsed = target == SweepTarget::seed ? parse_seed(text, &why)
                                                     : parse_request_count(text, &why);
-    if (!parsed) fail(value.Mark(), path, show(text) + " " + why, hint);
+    if (!parsed) fail(value, path, nines::quoted(text) + " " + why, hint);
     if (target == SweepTarget::chain_count && *parsed > kMaxChainCount)
-      fail(value.Mark(), path, show(text) + " is more than 100000 components", hint);
+      fail(value, path, nines::quoted(text) + " is more than 100000 components", hint);
     return *parsed;
   }
 
-  SweepValue parse_value(const SweepParameter& p, const YAML::Node& key, const YAML::Node& value,
+  SweepValue parse_value(const SweepParameter& p, const Entry& entry,
                          const std::string& path) const {
     SweepValue v;
     if (p.is_integer()) {
-      v.integer = parse_integer(p.target, key, value, path);
+      v.integer = parse_integer(p.target, entry, path);
       v.real = static_cast<double>(v.integer);
     } else {
-      v.real = parse_reliability(key, value, path);
+      v.real = parse_reliability(entry, path);
     }
     return v;
   }
@@ -480,10 +294,10 @@ class Parser {
       std::uint64_t from = 0, to = 0, step = 1;
       walk(list, path, kRangeKeys, [&](const std::string& k, const Entry& field) {
         if (k == "step") {
-          step = parse_integer(SweepTarget::requests, field.first, field.second, path + ".step");
+          step = parse_integer(SweepTarget::requests, field, path + ".step");
         } else {
           (k == "from" ? from : to) =
-              parse_integer(p.target, field.first, field.second, path + "." + k);
+              parse_integer(p.target, field, path + "." + k);
         }
       });
       if (to < from) {
@@ -507,7 +321,7 @@ class Parser {
     for (const YAML::Node& item : list) {
       const std::string item_path = path + "[" + std::to_string(i++) + "]";
       if (item.IsNull()) fail(item.Mark(), item_path, "no value given", hint);
-      out.push_back(parse_value(p, item, item, item_path));
+      out.push_back(parse_value(p, Entry{item, item}, item_path));
     }
     return out;
   }
@@ -527,7 +341,7 @@ class Parser {
     }
     const std::vector<std::string_view> candidates(known.begin(), known.end());
     const std::string_view guess = closest_spelling(text, candidates);
-    const std::string problem = "unknown parameter " + show(text);
+    const std::string problem = "unknown parameter " + nines::quoted(text);
     if (!guess.empty()) {
       fail(key.Mark(), section, problem,
            "did you mean \"" + std::string(guess) + "\"? (parameters are " +
@@ -550,7 +364,7 @@ class Parser {
     }
     if (text == "chain.count" || text == "chain.reliability") {
       if (!is_chain()) {
-        fail(key.Mark(), section, show(text) + " needs a chain generator base",
+        fail(key.Mark(), section, nines::quoted(text) + " needs a chain generator base",
              "write chain: {count: N, reliability: R} instead of base or scenario, or vary "
              "components[*].reliability");
       }
@@ -565,13 +379,13 @@ class Parser {
     if (field != ".reliability") {
       if (field.size() > 1 && field[0] == '.' &&
           edit_distance(field.substr(1), "reliability") > 3) {
-        fail(key.Mark(), section, show(text) + " varies " + show(field.substr(1)),
+        fail(key.Mark(), section, nines::quoted(text) + " varies " + nines::quoted(field.substr(1)),
              "a component's reliability is the only component value a sweep can vary");
       }
       unknown_path(key, section, text);
     }
     if (is_chain()) {
-      fail(key.Mark(), section, show(text) + " names a component of a chain generator",
+      fail(key.Mark(), section, nines::quoted(text) + " names a component of a chain generator",
            "vary chain.reliability (every component) or chain.count");
     }
     if (selector == "*") {
@@ -586,7 +400,7 @@ class Parser {
                                                     : static_cast<std::size_t>(std::stoul(selector));
       if (index >= base_components_.size()) {
         fail(key.Mark(), section,
-             show(text) + ": there is no component " + selector + " (the base has " +
+             nines::quoted(text) + ": there is no component " + selector + " (the base has " +
                  std::to_string(base_components_.size()) + ")",
              "component indices count from 0 to " + std::to_string(base_components_.size() - 1));
       }
@@ -606,7 +420,7 @@ class Parser {
       all += (all.empty() ? "" : ", ") + c.name;
     }
     const std::string_view guess = closest_spelling(selector, names);
-    fail(key.Mark(), section, show(text) + ": the base has no component " + show(selector),
+    fail(key.Mark(), section, nines::quoted(text) + ": the base has no component " + nines::quoted(selector),
          guess.empty() ? "components are " + all
                        : "did you mean \"" + std::string(guess) + "\"? (components are " + all + ")");
   }
@@ -624,7 +438,7 @@ class Parser {
                             p.target == SweepTarget::component_reliability);
       if (same_target || overlap) {
         fail(key.Mark(), section,
-             show(p.path) + " sets the same value as " + show(q.path) + " (line " +
+             nines::quoted(p.path) + " sets the same value as " + nines::quoted(q.path) + " (line " +
                  std::to_string(line) + ")",
              "vary each value in one place only");
       }
@@ -646,7 +460,7 @@ class Parser {
       if (!key.IsScalar()) fail(key.Mark(), section, "a key is " + describe(key), hint);
       SweepParameter p = resolve_path(key, section);
       check_conflict(p, key, section);
-      seen_.emplace_back(p, at(file_, key.Mark()).line);
+      seen_.emplace_back(p, line(key.Mark()));
       std::vector<SweepValue> values = parse_values(p, key, pair.second, section + "." + p.path);
       const std::size_t index = plan_.parameters.size();
       plan_.parameters.push_back(std::move(p));
@@ -661,7 +475,7 @@ class Parser {
       } else if (values_.back().size() != zipped.length) {
         fail(pair.second.Mark(), section + "." + plan_.parameters.back().path,
              "has " + std::to_string(values_.back().size()) + " values but " +
-                 show(first_path) + " has " + std::to_string(zipped.length),
+                 nines::quoted(first_path) + " has " + std::to_string(zipped.length),
              "zipped lists must have the same length");
       }
       zipped.parameters.push_back(index);
@@ -673,20 +487,20 @@ class Parser {
     constexpr std::string_view hint =
         "write seeds: common (every point uses run.seed) or seeds: per-point (point i uses "
         "the i-th derived seed)";
-    const std::string& text = scalar(entry.first, entry.second, "seeds", hint);
+    const std::string& text = scalar(entry, "seeds", hint);
     if (text != "common" && text != "per-point")
-      fail(entry.second.Mark(), "seeds", show(text) + " is not a seed mode", hint);
+      fail(entry.second.Mark(), "seeds", nines::quoted(text) + " is not a seed mode", hint);
     return text == "per-point";
   }
 
   std::uint64_t parse_replications(const Entry& entry) const {
     constexpr std::string_view hint = "write a whole number of replications from 1 to 1000000";
-    const std::string& text = scalar(entry.first, entry.second, "replications", hint);
+    const std::string& text = scalar(entry, "replications", hint);
     std::string why;
     const auto value = parse_request_count(text, &why);
-    if (!value) fail(entry.second.Mark(), "replications", show(text) + " " + why, hint);
+    if (!value) fail(entry.second.Mark(), "replications", nines::quoted(text) + " " + why, hint);
     if (*value > kMaxReplications)
-      fail(entry.second.Mark(), "replications", show(text) + " is more than 1000000", hint);
+      fail(entry.second.Mark(), "replications", nines::quoted(text) + " is more than 1000000", hint);
     return *value;
   }
 
@@ -713,14 +527,14 @@ class Parser {
     std::uint64_t total = plan_.replications;
     for (const auto& axis : plan_.axes) {
       if (total > kMaxSweepPoints / axis.length) {
-        throw InputError(SourceLocation{file_, 0, 0},
+        throw InputError(SourceLocation{file(), 0, 0},
                          "the sweep has more than 10000000 points; split it into several sweeps "
                          "or use fewer values");
       }
       total *= axis.length;
     }
     if (total > kMaxSweepPoints) {
-      throw InputError(SourceLocation{file_, 0, 0},
+      throw InputError(SourceLocation{file(), 0, 0},
                        "the sweep has more than 10000000 points; split it into several sweeps or "
                        "use fewer values");
     }
@@ -778,7 +592,6 @@ class Parser {
     }
   }
 
-  std::string file_;
   std::string_view text_;
   SweepPlan plan_;
   std::vector<Component> base_components_;
@@ -814,46 +627,16 @@ std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) no
 }
 
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(at(source_path, e.mark),
-                     "YAML syntax error: " + e.msg +
-                         "; check the indentation, colons and quotes on this line and the one "
-                         "before it");
-  }
-  if (documents.empty()) {
-    throw InputError(SourceLocation{source_path, 0, 0},
-                     "the file has no YAML content; a sweep needs format_version, kind: sweep, "
-                     "name and a base");
-  }
-  if (documents.size() > 1) {
-    throw InputError(at(source_path, documents[1].Mark()),
-                     "a second YAML document starts here; put one sweep in each file");
-  }
-  SweepPlan plan = Parser(source_path, yaml_text).parse(documents.front());
+  const YAML::Node root =
+      single_document(yaml_text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  SweepPlan plan = Parser(source_path, yaml_text).parse(root);
   plan.source_path = source_path;
   plan.source_text = std::string(yaml_text);
   return plan;
 }
 
 SweepPlan load_sweep(const std::string& path) {
-  const auto cannot_read = [&](int err) {
-    return IOError("cannot read sweep file '" + path +
-                   "': " + std::generic_category().message(err));
-  };
-  struct Close {
-    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
-  };
-  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw cannot_read(errno);
-  std::string bytes;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
-  if (std::ferror(file.get())) throw cannot_read(errno);
-  return parse_sweep(bytes, path);
+  return parse_sweep(read_input_file(path, "sweep"), path);
 }
 
 }  // namespace nines

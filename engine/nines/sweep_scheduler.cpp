@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "nines/chain_model.hpp"
-#include "nines/sweep_sampler.hpp"
+#include "nines/chunk_sampler.hpp"
 
 namespace nines {
 
@@ -115,7 +115,7 @@ void SweepScheduler::run(const std::atomic<bool>* stop,
     const std::uint64_t first = (item - w.first_item[s]) * w.chunk;
     const std::uint64_t n = std::min(w.chunk, point.requests - first);
     const ChainModel model(point.reliabilities());
-    const SweepChunkSampler sampler(model, choose_sampler(w.choice, RecordMode::none, model));
+    const ChunkSampler sampler(model, choose_sampler(w.choice, RecordMode::none, model));
     std::vector<std::uint64_t>& counts = scratch.local();
     const std::size_t slots = point.components.size() + 1;
     std::fill(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(slots), 0);
@@ -141,7 +141,7 @@ bool sweep_point_failures(
     const std::function<void(std::span<const std::uint64_t>, std::span<const std::int32_t>)>&
         emit) {
   const ChainModel model(point.reliabilities());
-  const SweepChunkSampler sampler(model, choose_sampler(choice, RecordMode::failures, model));
+  const ChunkSampler sampler(model, choose_sampler(choice, RecordMode::failures, model));
   const std::uint64_t chunks = chunks_of(point, chunk_requests);
   // A batch of a few chunks per thread: parallel sampling, in-order emission, bounded memory.
   const auto batch = static_cast<std::uint64_t>(

@@ -1,8 +1,11 @@
 #include "nines/yaml_fields.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <memory>
 #include <system_error>
 
 #include "nines/count_parser.hpp"
@@ -11,10 +14,6 @@
 namespace nines {
 namespace {
 
-constexpr std::string_view kRequestsHint =
-    "write a positive whole number such as 10000000, 1e7 or 10M";
-constexpr std::string_view kSeedHint =
-    "write a whole number from 0 to 18446744073709551615, in decimal or as 0x hexadecimal";
 constexpr std::string_view kTextHint = "write plain text, quoted if it contains ': ' or ' #'";
 
 const std::vector<YamlKey> kRunKeys = {{"requests", false}, {"seed", false}};
@@ -74,7 +73,8 @@ bool valid_name(std::string_view text) {
   return std::all_of(text.begin(), text.end(), name_character);
 }
 
-YAML::Node single_document(std::string_view yaml_text, const std::string& source_path) {
+YAML::Node single_document(std::string_view yaml_text, const std::string& source_path,
+                           std::string_view what, std::string_view needs) {
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml_text));
@@ -86,14 +86,34 @@ YAML::Node single_document(std::string_view yaml_text, const std::string& source
   }
   if (documents.empty()) {
     throw InputError(SourceLocation{source_path, 0, 0},
-                     "the file has no YAML content; a scenario needs format_version, name and "
-                     "components");
+                     "the file has no YAML content; a " + std::string(what) + " needs " +
+                         std::string(needs));
   }
   if (documents.size() > 1) {
     throw InputError(yaml_location(source_path, documents[1].Mark()),
-                     "a second YAML document starts here; put one scenario in each file");
+                     "a second YAML document starts here; put one " + std::string(what) +
+                         " in each file");
   }
   return documents.front();
+}
+
+std::string read_input_file(const std::string& path, std::string_view what) {
+  const auto cannot_read = [&](int err) {
+    return IOError("cannot read " + std::string(what) + " file '" + path +
+                   "': " + std::generic_category().message(err));
+  };
+  // C stdio rather than iostreams: it reports errno, which names the real cause.
+  struct Close {
+    void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+  };
+  const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
+  if (!file) throw cannot_read(errno);
+  std::string bytes;
+  char buffer[1 << 16];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
+  if (std::ferror(file.get())) throw cannot_read(errno);
+  return bytes;
 }
 
 void FieldReader::fail(const YAML::Mark& mark, std::string_view path, std::string_view problem,
@@ -121,8 +141,9 @@ void FieldReader::missing(const YAML::Node& map, std::string_view path, std::str
        "required keys here are " + required);
 }
 
-std::optional<YamlEntry> FieldReader::top_level_version(const YAML::Node& root) const {
-  if (!root.IsMap()) fail(root.Mark(), "", "the top level is " + describe(root), kTopLevelHint);
+std::optional<YamlEntry> FieldReader::top_level_version(const YAML::Node& root,
+                                                       std::string_view hint) const {
+  if (!root.IsMap()) fail(root.Mark(), "", "the top level is " + describe(root), hint);
   for (const auto& pair : root) {
     if (pair.first.IsScalar() && pair.first.Scalar() == "format_version") {
       return YamlEntry{pair.first, pair.second};
@@ -230,43 +251,54 @@ RunDefaults FieldReader::parse_run(const YamlEntry& entry) const {
 // trailing garbage, and round "99.95%" once. Appending "e-2" to the digits divides by 100
 // inside from_chars, which rounds the exact decimal correctly; dividing a double by 100
 // afterwards would round twice and can miss by one ulp.
-double FieldReader::parse_number(const YamlEntry& entry, const std::string& path,
-                                 std::string_view hint, NumberRange range) const {
-  const std::string& text = scalar(entry, path, hint);
-  const YAML::Mark mark = entry.second.Mark();
+std::optional<double> parse_number_text(std::string_view text, NumberRange range,
+                                        std::string* problem) {
+  const auto refuse = [&](std::string why) -> std::optional<double> {
+    if (problem != nullptr) *problem = std::move(why);
+    return std::nullopt;
+  };
   const bool percent = !text.empty() && text.back() == '%';
-  std::string number = percent ? text.substr(0, text.size() - 1) + "e-2" : text;
+  std::string number = percent ? std::string(text.substr(0, text.size() - 1)) + "e-2"
+                               : std::string(text);
   if (percent && (number.empty() || number.front() == 'e')) number.clear();
 
   double value = 0;
   const char* last = number.data() + number.size();
   const auto [ptr, ec] = std::from_chars(number.data(), last, value);
-  std::string word = text;
+  std::string word(text);
   std::erase_if(word, [](char c) { return c == '.' || c == '+' || c == '-'; });
   std::transform(word.begin(), word.end(), word.begin(),
                  [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; });
-  if (word == "nan") fail(mark, path, quoted(text) + " is not a number (NaN)", hint);
-  if (word == "inf" || word == "infinity") fail(mark, path, quoted(text) + " is infinite", hint);
-  if (text.empty()) fail(mark, path, "\"\" is empty", hint);
+  if (word == "nan") return refuse(quoted(text) + " is not a number (NaN)");
+  if (word == "inf" || word == "infinity") return refuse(quoted(text) + " is infinite");
+  if (text.empty()) return refuse("\"\" is empty");
   if (ec == std::errc::invalid_argument || ptr != last || number.empty()) {
-    fail(mark, path, quoted(text) + " is not a number", hint);
+    return refuse(quoted(text) + " is not a number");
   }
   // from_chars itself reads "nan(...)" and "infinity"; the checks above caught the usual
   // spellings with the clearer message, these catch the rest.
-  if (std::isnan(value)) fail(mark, path, quoted(text) + " is not a number (NaN)", hint);
-  if (std::isinf(value)) fail(mark, path, quoted(text) + " is infinite", hint);
+  if (std::isnan(value)) return refuse(quoted(text) + " is not a number (NaN)");
+  if (std::isinf(value)) return refuse(quoted(text) + " is infinite");
   if (ec == std::errc::result_out_of_range) {
-    fail(mark, path, quoted(text) + " is too small or too large to represent", hint);
+    return refuse(quoted(text) + " is too small or too large to represent");
   }
   if (range == NumberRange::probability) {
     const std::string_view interval = percent ? "[0%, 100%]" : "[0, 1]";
     if (!(value >= 0.0 && value <= 1.0)) {
-      fail(mark, path, quoted(text) + " is outside " + std::string(interval), hint);
+      return refuse(quoted(text) + " is outside " + std::string(interval));
     }
   } else if (!(value >= 0.0)) {
-    fail(mark, path, quoted(text) + " is negative", hint);
+    return refuse(quoted(text) + " is negative");
   }
   return value == 0.0 ? 0.0 : value;  // "-0" becomes +0, so output never shows "-0"
+}
+
+double FieldReader::parse_number(const YamlEntry& entry, const std::string& path,
+                                 std::string_view hint, NumberRange range) const {
+  std::string problem;
+  const auto value = parse_number_text(scalar(entry, path, hint), range, &problem);
+  if (!value) fail(entry.second.Mark(), path, problem, hint);
+  return *value;
 }
 
 std::uint32_t FieldReader::parse_whole(const YamlEntry& entry, const std::string& path,

@@ -1,12 +1,12 @@
 #pragma once
-// The YAML field readers the scenario parsers share: scenario_parser.cpp (format 1) and
-// structure_parser.cpp (format 2). Internal to the parsers; nothing else reads scenario YAML.
+// The YAML field readers the input parsers share: scenario_parser.cpp (format 1),
+// structure_parser.cpp (format 2) and sweep_parser.cpp. Internal to the parsers.
 // Sharing them keeps one set of rules for keys, names, numbers and run defaults, and one
 // message shape, whatever the format version:
 //   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
 // where <what is wrong> starts with the offending value in double quotes when there is one.
 // The location is the value node for bad values and the key node for bad keys. The messages
-// are pinned by tests/invalid/ and tests/invalid_v2/.
+// are pinned by tests/invalid/, tests/invalid_v2/ and tests/sweeps/invalid/.
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
@@ -32,6 +32,10 @@ inline constexpr std::string_view kNameHint =
     "use only letters, digits, '_', '.' and '-', at most 100 characters";
 inline constexpr std::string_view kVersionHint =
     "write format_version: 1 (a chain of components) or 2 (request kinds over structures)";
+inline constexpr std::string_view kRequestsHint =
+    "write a positive whole number such as 10000000, 1e7 or 10M";
+inline constexpr std::string_view kSeedHint =
+    "write a whole number from 0 to 18446744073709551615, in decimal or as 0x hexadecimal";
 inline constexpr std::string_view kTopLevelHint =
     "a scenario is a mapping with format_version, name and components keys";
 
@@ -58,12 +62,29 @@ std::string join_keys(const std::vector<YamlKey>& keys);
 // 1 to 100 of [A-Za-z0-9_.-]: component, block, kind and event names.
 bool valid_name(std::string_view text);
 
-// The one YAML document of a scenario text: InputError for a syntax error, an empty file or a
-// second document.
-YAML::Node single_document(std::string_view yaml_text, const std::string& source_path);
+// The one YAML document of an input text: InputError for a syntax error, an empty file or a
+// second document. `what` names the kind of file ("scenario", "sweep") and `needs` lists what
+// it must hold, for the messages.
+YAML::Node single_document(std::string_view yaml_text, const std::string& source_path,
+                           std::string_view what = "scenario",
+                           std::string_view needs = "format_version, name and components");
+
+// A whole input file's bytes; IOError "cannot read <what> file '<path>': <reason>".
+std::string read_input_file(const std::string& path, std::string_view what);
 
 // Whether a number read by FieldReader::parse_number must lie in [0, 1] or only be >= 0.
 enum class NumberRange { probability, non_negative };
+
+// A number as people write probabilities and weights: digits with an optional "%", NaN,
+// infinities and trailing garbage refused, and `range` enforced. Returns nullopt with
+// `problem` set to what is wrong, starting with the quoted text (for example
+// "\"1.5\" is outside [0, 1]").
+std::optional<double> parse_number_text(std::string_view text, NumberRange range,
+                                        std::string* problem);
+// A reliability exactly as a scenario file reads one (hint: kReliabilityHint).
+inline std::optional<double> parse_reliability_text(std::string_view text, std::string* problem) {
+  return parse_number_text(text, NumberRange::probability, problem);
+}
 
 // Reads fields of one scenario file, throwing InputError in the shape above. The parsers
 // inherit from it privately, so their own readers call these as if they were their own.
@@ -82,10 +103,11 @@ class FieldReader {
   [[noreturn]] void duplicate_key(const YAML::Node& key, std::string_view path,
                                   int first_line) const;
 
-  // Fails unless the document root is a mapping; returns its format_version entry, if any. The
-  // version decides how everything else reads, so callers check it before walking the keys: a
-  // newer file's unfamiliar keys would only distract from the real problem.
-  std::optional<YamlEntry> top_level_version(const YAML::Node& root) const;
+  // Fails unless the document root is a mapping (saying `hint`); returns its format_version
+  // entry, if any. The version decides how everything else reads, so callers check it before
+  // walking the keys: a newer file's unfamiliar keys would only distract from the real problem.
+  std::optional<YamlEntry> top_level_version(const YAML::Node& root,
+                                             std::string_view hint = kTopLevelHint) const;
 
   // Visits a mapping's entries in file order, so the first problem reported is the first one a
   // reader meets; each key is checked for shape, spelling and repetition before its value is
@@ -111,8 +133,7 @@ class FieldReader {
   // The optional run: mapping (requests, seed); empty defaults when it is absent or empty.
   RunDefaults parse_run(const YamlEntry& entry) const;
 
-  // A number as people write probabilities and weights: digits with an optional "%", NaN,
-  // infinities and trailing garbage refused, and `range` enforced.
+  // parse_number_text of the scalar, failing at the value with `hint`.
   double parse_number(const YamlEntry& entry, const std::string& path, std::string_view hint,
                       NumberRange range) const;
   double parse_reliability(const YamlEntry& entry, const std::string& path) const {

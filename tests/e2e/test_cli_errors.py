@@ -48,6 +48,20 @@ def test_bad_flags_exit_2(nines, root, tmp_path, args, needle):
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr
     assert not (tmp_path / "x.h5").exists()
+    assert "(see 'nines run --help')" in proc.stderr
+
+
+@pytest.mark.parametrize("command,args", [
+    ("run", ["--output"]),
+    ("run", ["--threds", "2"]),
+    ("sweep", ["--output"]),
+    ("sweep", ["--force=yes"]),
+    ("sweep", ["--threds", "2"]),
+])
+def test_usage_errors_point_at_the_commands_help(nines, command, args):
+    proc = nines(command, "input.yaml", *args, check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.rstrip().endswith(f"(see 'nines {command} --help')"), proc.stderr
 
 
 def test_bad_scenario_names_the_line(nines, tmp_path):

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
     reason="nines was built without MPI or mpirun is not installed")
 
 
-def mpirun(*args, ranks=2):
+def mpirun(*args, ranks=2, expect=0):
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
     # OpenMPI itself leaks at MPI_Finalize (in its dlopen'ed plugins, which LeakSanitizer cannot
@@ -38,7 +38,7 @@ def mpirun(*args, ranks=2):
     proc = subprocess.run(["mpirun", "--oversubscribe", "-np", str(ranks), nines_binary(),
                            *map(str, args)], capture_output=True, text=True, env=env,
                           timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.returncode == expect, proc.stdout + proc.stderr
     return proc
 
 
@@ -60,6 +60,15 @@ def test_mpi_run_equals_single_process(nines, root, tmp_path, record):
     nines(*args, "-o", single, "--quiet")
     mpirun(*args, "-o", distributed, "--quiet")
     assert_same(single, distributed)
+
+
+def test_mpi_run_scenario_error_printed_once(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format_version: 1\nname: bad\ncomponents:\n  - name: a\n"
+                   "    reliability: 1.5\n")
+    proc = mpirun("run", bad, "-o", tmp_path / "x.h5", expect=2)
+    assert proc.stderr.count("is outside [0, 1]") == 1, proc.stderr
+    assert not (tmp_path / "x.h5").exists()
 
 
 def test_mpi_build_runs_without_mpirun(nines, root, tmp_path):
