@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::printf("{\"impl\": \"naive_loop\", \"n\": %llu, \"seed\": %llu, \"components\": %ld, "
-              "\"reliability\": %.17g, \"failures\": [",
-              static_cast<unsigned long long>(n), static_cast<unsigned long long>(seed), k, r);
+  std::printf(
+      "{\"impl\": \"naive_loop\", \"n\": %llu, \"seed\": %llu, \"components\": %ld, "
+      "\"reliability\": %.17g, \"failures\": [",
+      static_cast<unsigned long long>(n), static_cast<unsigned long long>(seed), k, r);
   for (std::size_t c = 0; c < failures.size(); ++c)
     std::printf("%s%llu", c ? ", " : "", static_cast<unsigned long long>(failures[c]));
   std::printf("], \"successes\": %llu, \"seconds\": %.9g, \"requests_per_second\": %.9g}\n",

@@ -154,8 +154,9 @@ class ArgReader {
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
-      "-n", "--requests", "-s", "--seed", "-t", "--threads", "-o", "--output", "--record",
-      "--sampler", "-f", "--force", "--json", "-q", "--quiet", "-h", "--help"};
+      "-n",     "--requests", "-s",       "--seed",    "-t",    "--threads",
+      "-o",     "--output",   "--record", "--sampler", "-f",    "--force",
+      "--json", "-q",         "--quiet",  "-h",        "--help"};
   RunOptions o;
   ArgReader in("run", args);
   while (!in.done()) {
@@ -166,12 +167,15 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       const std::string v = in.value(a);
       std::string why;
       o.requests = parse_request_count(v, &why);
-      if (!o.requests) in.fail(a + ": \"" + v + "\" " + why + "; write a positive whole number such as 1e8 or 100M");
+      if (!o.requests)
+        in.fail(a + ": \"" + v + "\" " + why +
+                "; write a positive whole number such as 1e8 or 100M");
     } else if (a == "-s" || a == "--seed") {
       const std::string v = in.value(a);
       std::string why;
       o.seed = parse_seed(v, &why);
-      if (!o.seed) in.fail(a + ": \"" + v + "\" " + why + "; write a whole number from 0 to 2^64-1");
+      if (!o.seed)
+        in.fail(a + ": \"" + v + "\" " + why + "; write a whole number from 0 to 2^64-1");
     } else if (a == "-t" || a == "--threads") {
       o.threads = in.threads(a);
     } else if (a == "-o" || a == "--output") {
@@ -206,8 +210,9 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
 
 SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
-      "-o", "--output", "-t", "--threads", "--resume", "--restart", "-f", "--force",
-      "--record-requests", "--sampler", "--full", "-q", "--quiet", "-h", "--help"};
+      "-o",      "--output",          "-t",        "--threads", "--resume", "--restart", "-f",
+      "--force", "--record-requests", "--sampler", "--full",    "-q",       "--quiet",   "-h",
+      "--help"};
   SweepOptions o;
   ArgReader in("sweep", args);
   while (!in.done()) {

@@ -17,7 +17,11 @@ std::string format_count(std::uint64_t n) {
   if (s == 0)
     std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
   else
-    std::snprintf(buf, sizeof buf, v < 10 ? "%.2f%s" : v < 100 ? "%.1f%s" : "%.0f%s", v, kSuffix[s]);
+    std::snprintf(buf, sizeof buf,
+                  v < 10    ? "%.2f%s"
+                  : v < 100 ? "%.1f%s"
+                            : "%.0f%s",
+                  v, kSuffix[s]);
   return buf;
 }
 

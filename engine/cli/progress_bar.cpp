@@ -13,8 +13,7 @@ constexpr double kQuietSeconds = 0.5;  // runs shorter than this never show a ba
 constexpr double kRedrawSeconds = 0.25;
 }  // namespace
 
-ProgressBar::ProgressBar(const std::atomic<std::uint64_t>& done, std::uint64_t total,
-                         bool enabled)
+ProgressBar::ProgressBar(const std::atomic<std::uint64_t>& done, std::uint64_t total, bool enabled)
     : done_(done), total_(total), start_(std::chrono::steady_clock::now()) {
   if (enabled) thread_ = std::thread([this] { loop(); });
 }

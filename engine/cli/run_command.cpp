@@ -75,8 +75,8 @@ int run_command(const std::vector<std::string>& args) {
   if (world.size() > 1) {
     bool started = false;
     try {
-      return run_distributed({&scenario, &info, output, options.force, options.json,
-                              options.quiet, threads, &install_interrupt_handlers(), &started},
+      return run_distributed({&scenario, &info, output, options.force, options.json, options.quiet,
+                              threads, &install_interrupt_handlers(), &started},
                              world);
     } catch (const std::exception& e) {
       if (!started) {

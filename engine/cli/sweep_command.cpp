@@ -31,10 +31,13 @@ namespace {
 class SweepProgress {
  public:
   SweepProgress(const std::atomic<std::uint64_t>& points, std::uint64_t total_points,
-                const std::atomic<std::uint64_t>& requests, std::uint64_t local_requests,
-                int ranks)
-      : points_(points), total_points_(total_points), requests_(requests),
-        local_requests_(local_requests), ranks_(ranks), start_(std::chrono::steady_clock::now()) {
+                const std::atomic<std::uint64_t>& requests, std::uint64_t local_requests, int ranks)
+      : points_(points),
+        total_points_(total_points),
+        requests_(requests),
+        local_requests_(local_requests),
+        ranks_(ranks),
+        start_(std::chrono::steady_clock::now()) {
     thread_ = std::thread([this] { loop(); });
   }
   ~SweepProgress() {
@@ -133,7 +136,8 @@ int sweep_command(const std::vector<std::string>& args) {
   control.on_start = [&](const SweepStart& s) {
     if (!root || options.quiet) return;
     if (s.dropped_bytes > 0)
-      std::fprintf(stderr, "nines: note: dropped a torn last record (%zu bytes) from '%s.journal'\n",
+      std::fprintf(stderr,
+                   "nines: note: dropped a torn last record (%zu bytes) from '%s.journal'\n",
                    s.dropped_bytes, run.output.c_str());
     if (s.resumed > 0)
       std::fprintf(stderr, "nines: continuing '%s': %zu of %zu points already done\n",

@@ -31,14 +31,15 @@ ChainSampler::ChainSampler(const ChainModel& model)
 }
 
 NINES_KERNEL void ChainSampler::count(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
-                         std::uint64_t* counts) const noexcept {
+                                      std::uint64_t* counts) const noexcept {
   for_each_slot(seed, first, n, [&](std::uint64_t, std::size_t slot) { ++counts[slot]; });
 }
 
-NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
-                                   std::vector<std::uint64_t>& requests,
-                                   std::vector<std::int32_t>& components,
-                                   std::uint64_t* counts) const {
+NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_t first,
+                                                std::uint64_t n,
+                                                std::vector<std::uint64_t>& requests,
+                                                std::vector<std::int32_t>& components,
+                                                std::uint64_t* counts) const {
   for_each_slot(seed, first, n, [&](std::uint64_t i, std::size_t slot) {
     ++counts[slot];
     if (slot == components_) return;
@@ -48,20 +49,20 @@ NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
-                                          std::uint64_t n, std::int8_t* out,
-                                          std::uint64_t* counts) const noexcept {
+                                             std::uint64_t n, std::int8_t* out,
+                                             std::uint64_t* counts) const noexcept {
   record_dense_impl(seed, first, n, out, counts);
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
-                                          std::uint64_t n, std::int16_t* out,
-                                          std::uint64_t* counts) const noexcept {
+                                             std::uint64_t n, std::int16_t* out,
+                                             std::uint64_t* counts) const noexcept {
   record_dense_impl(seed, first, n, out, counts);
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
-                                          std::uint64_t n, std::int32_t* out,
-                                          std::uint64_t* counts) const noexcept {
+                                             std::uint64_t n, std::int32_t* out,
+                                             std::uint64_t* counts) const noexcept {
   record_dense_impl(seed, first, n, out, counts);
 }
 

@@ -56,12 +56,18 @@ class ChainSampler {
   // The count slot of draw u: the number of thresholds <= u, capped at K (= success).
   std::size_t slot_of(std::uint64_t u) const noexcept {
     switch (padded_.size()) {
-      case 1: return slot_linear<1>(u);
-      case 2: return slot_linear<2>(u);
-      case 4: return slot_linear<4>(u);
-      case 8: return slot_linear<8>(u);
-      case 16: return slot_linear<16>(u);
-      default: return slot_binary(u);
+      case 1:
+        return slot_linear<1>(u);
+      case 2:
+        return slot_linear<2>(u);
+      case 4:
+        return slot_linear<4>(u);
+      case 8:
+        return slot_linear<8>(u);
+      case 16:
+        return slot_linear<16>(u);
+      default:
+        return slot_binary(u);
     }
   }
 
@@ -130,12 +136,18 @@ class ChainSampler {
       }
     };
     switch (padded_.size()) {
-      case 1: return run([this](std::uint64_t u) { return slot_linear<1>(u); });
-      case 2: return run([this](std::uint64_t u) { return slot_linear<2>(u); });
-      case 4: return run([this](std::uint64_t u) { return slot_linear<4>(u); });
-      case 8: return run([this](std::uint64_t u) { return slot_linear<8>(u); });
-      case 16: return run([this](std::uint64_t u) { return slot_linear<16>(u); });
-      default: return run([this](std::uint64_t u) { return slot_binary(u); });
+      case 1:
+        return run([this](std::uint64_t u) { return slot_linear<1>(u); });
+      case 2:
+        return run([this](std::uint64_t u) { return slot_linear<2>(u); });
+      case 4:
+        return run([this](std::uint64_t u) { return slot_linear<4>(u); });
+      case 8:
+        return run([this](std::uint64_t u) { return slot_linear<8>(u); });
+      case 16:
+        return run([this](std::uint64_t u) { return slot_linear<16>(u); });
+      default:
+        return run([this](std::uint64_t u) { return slot_binary(u); });
     }
   }
 

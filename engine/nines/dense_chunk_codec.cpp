@@ -71,9 +71,9 @@ void compress_dense_chunk(OutcomeType type, std::uint64_t chunk_length, int defl
                                 " outcomes exceed the chunk length " +
                                 std::to_string(chunk_length));
   // Fill -1: its bytes are all ones at every outcome width.
-  const std::size_t size = deflate_padded(outcomes, count, outcome_bytes(type),
-                                          static_cast<std::size_t>(chunk_length), 0xff,
-                                          deflate_level, out.bytes);
+  const std::size_t size =
+      deflate_padded(outcomes, count, outcome_bytes(type), static_cast<std::size_t>(chunk_length),
+                     0xff, deflate_level, out.bytes);
   out.bytes.resize(size);
 }
 

@@ -20,10 +20,11 @@ std::string with_location(const SourceLocation& where, const std::string& messag
 }
 }  // namespace
 
-InputError::InputError(std::string message)
-    : Error(message), message_(std::move(message)) {}
+InputError::InputError(std::string message) : Error(message), message_(std::move(message)) {}
 
 InputError::InputError(SourceLocation where, std::string message)
-    : Error(with_location(where, message)), where_(std::move(where)), message_(std::move(message)) {}
+    : Error(with_location(where, message)),
+      where_(std::move(where)),
+      message_(std::move(message)) {}
 
 }  // namespace nines

@@ -44,8 +44,8 @@ void GeometricSkipSampler::for_each_failure(std::uint64_t seed, std::uint64_t ch
     std::uint64_t gap = 0;
     if (!always_fails_) {
       // V in (0, 1] from the top 53 bits; never 0, so the logarithm is finite.
-      const double v = (static_cast<double>((std::uint64_t{x[1]} << 32 | x[0]) >> 11) + 1.0) *
-                       0x1.0p-53;
+      const double v =
+          (static_cast<double>((std::uint64_t{x[1]} << 32 | x[0]) >> 11) + 1.0) * 0x1.0p-53;
       const double g = std::floor(std::log(v) / log_survival_);
       if (!(g < static_cast<double>(end - next))) return;  // next failure is past this chunk
       gap = static_cast<std::uint64_t>(g);

@@ -52,9 +52,9 @@ struct Slot {
   std::uint64_t chunk = 0;
   bool sampled = false;
   std::vector<std::uint64_t> counts;
-  std::vector<unsigned char> outcomes;  // dense, raw
-  CompressedChunk compressed;           // dense
-  std::vector<std::uint64_t> requests;  // failures
+  std::vector<unsigned char> outcomes;   // dense, raw
+  CompressedChunk compressed;            // dense
+  std::vector<std::uint64_t> requests;   // failures
   std::vector<std::int32_t> components;  // failures
 };
 
@@ -145,8 +145,8 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
       const std::uint64_t per_chunk =
           dense ? chunk * outcome_bytes(type) + chunk / 1000 + 1024 : chunk * 12 + 16;
       const std::uint64_t budget = (std::uint64_t{1} << 30) / ranks / per_chunk;
-      const auto threads = static_cast<std::uint64_t>(
-          std::max(1, tbb::this_task_arena::max_concurrency()));
+      const auto threads =
+          static_cast<std::uint64_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
       const std::uint64_t w = std::max<std::uint64_t>(1, std::min(4 * threads, budget));
       std::memcpy(agreed.data(), &w, sizeof w);
     }

@@ -112,7 +112,9 @@ bool launched_by_mpi() {
 
 }  // namespace
 
-bool mpi_compiled() noexcept { return true; }
+bool mpi_compiled() noexcept {
+  return true;
+}
 
 Communicator& mpi_world() {
   static const std::unique_ptr<Communicator> world =

@@ -80,7 +80,9 @@ Communicator& mpi_world();
 
 int run_distributed(const DistributedRun& run, Communicator& world);
 #else
-inline bool mpi_compiled() noexcept { return false; }
+inline bool mpi_compiled() noexcept {
+  return false;
+}
 inline Communicator& mpi_world() {
   static LocalCommunicator world;
   return world;

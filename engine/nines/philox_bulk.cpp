@@ -32,35 +32,35 @@ void bulk_scalar(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
 //
 // One template body, instantiated per vector width through this small traits layer.
 #define NINES_PHILOX_SIMD_BODY(V, set1, add, mul, srli, xor_, and_, slli, or_, load, store, LANES) \
-  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                      \
-  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                         \
-    lo[j] = (first_block + j) & 0xffffffffu;                                                     \
-    hi[j] = (first_block + j) >> 32;                                                             \
-  }                                                                                              \
-  const V mask = set1(0xffffffffLL);                                                             \
-  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                     \
-  for (std::size_t v = 0; v < kPhiloxBulkBlocks / (LANES); ++v) {                               \
-    V c0 = load(lo + v * (LANES)), c1 = load(hi + v * (LANES));                                   \
-    V c2 = set1(static_cast<long long>(stream)), c3 = set1(0);                                   \
-    std::uint32_t k0 = key[0], k1 = key[1];                                                      \
-    for (int r = 0; r < 10; ++r) {                                                               \
-      if (r > 0) {                                                                               \
-        k0 += philox_detail::kWeyl0;                                                             \
-        k1 += philox_detail::kWeyl1;                                                             \
-      }                                                                                          \
-      const V p0 = mul(c0, m0), p1 = mul(c2, m1);                                                \
-      c0 = xor_(xor_(srli(p1, 32), c1), set1(k0));                                               \
-      c2 = xor_(xor_(srli(p0, 32), c3), set1(k1));                                               \
-      c1 = p1;                                                                                   \
-      c3 = p0;                                                                                   \
-    }                                                                                            \
-    alignas(64) std::uint64_t even[LANES], odd[LANES];                                           \
-    store(even, or_(slli(c1, 32), and_(c0, mask)));                                              \
-    store(odd, or_(slli(c3, 32), and_(c2, mask)));                                               \
-    for (std::size_t j = 0; j < (LANES); ++j) {                                                  \
-      out[2 * (v * (LANES) + j)] = even[j];                                                      \
-      out[2 * (v * (LANES) + j) + 1] = odd[j];                                                   \
-    }                                                                                            \
+  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                          \
+  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                            \
+    lo[j] = (first_block + j) & 0xffffffffu;                                                       \
+    hi[j] = (first_block + j) >> 32;                                                               \
+  }                                                                                                \
+  const V mask = set1(0xffffffffLL);                                                               \
+  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                        \
+  for (std::size_t v = 0; v < kPhiloxBulkBlocks / (LANES); ++v) {                                  \
+    V c0 = load(lo + v * (LANES)), c1 = load(hi + v * (LANES));                                    \
+    V c2 = set1(static_cast<long long>(stream)), c3 = set1(0);                                     \
+    std::uint32_t k0 = key[0], k1 = key[1];                                                        \
+    for (int r = 0; r < 10; ++r) {                                                                 \
+      if (r > 0) {                                                                                 \
+        k0 += philox_detail::kWeyl0;                                                               \
+        k1 += philox_detail::kWeyl1;                                                               \
+      }                                                                                            \
+      const V p0 = mul(c0, m0), p1 = mul(c2, m1);                                                  \
+      c0 = xor_(xor_(srli(p1, 32), c1), set1(k0));                                                 \
+      c2 = xor_(xor_(srli(p0, 32), c3), set1(k1));                                                 \
+      c1 = p1;                                                                                     \
+      c3 = p0;                                                                                     \
+    }                                                                                              \
+    alignas(64) std::uint64_t even[LANES], odd[LANES];                                             \
+    store(even, or_(slli(c1, 32), and_(c0, mask)));                                                \
+    store(odd, or_(slli(c3, 32), and_(c2, mask)));                                                 \
+    for (std::size_t j = 0; j < (LANES); ++j) {                                                    \
+      out[2 * (v * (LANES) + j)] = even[j];                                                        \
+      out[2 * (v * (LANES) + j) + 1] = odd[j];                                                     \
+    }                                                                                              \
   }
 
 #define NINES_LOAD128(p) _mm_load_si128(reinterpret_cast<const __m128i*>(p))
@@ -87,10 +87,9 @@ __attribute__((target("avx2"))) void bulk_avx2(PhiloxKey key, std::uint32_t stre
 __attribute__((target("avx512f"))) void bulk_avx512(PhiloxKey key, std::uint32_t stream,
                                                     std::uint64_t first_block,
                                                     std::uint64_t* out) noexcept {
-  NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_add_epi64, _mm512_mul_epu32,
-                         _mm512_srli_epi64, _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64,
-                         _mm512_or_si512, NINES_LOAD512, NINES_STORE512, 8)
-}
+    NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_add_epi64, _mm512_mul_epu32,
+                           _mm512_srli_epi64, _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64,
+                           _mm512_or_si512, NINES_LOAD512, NINES_STORE512, 8)}
 #endif
 
 PhiloxBulkFunction pick() noexcept {

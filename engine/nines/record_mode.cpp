@@ -4,9 +4,12 @@ namespace nines {
 
 std::string_view to_string(RecordMode mode) noexcept {
   switch (mode) {
-    case RecordMode::dense: return "dense";
-    case RecordMode::failures: return "failures";
-    case RecordMode::none: return "none";
+    case RecordMode::dense:
+      return "dense";
+    case RecordMode::failures:
+      return "failures";
+    case RecordMode::none:
+      return "none";
   }
   return "?";
 }
@@ -26,9 +29,12 @@ OutcomeType outcome_type_for(std::size_t component_count) noexcept {
 
 std::size_t outcome_bytes(OutcomeType type) noexcept {
   switch (type) {
-    case OutcomeType::int8: return 1;
-    case OutcomeType::int16: return 2;
-    case OutcomeType::int32: return 4;
+    case OutcomeType::int8:
+      return 1;
+    case OutcomeType::int16:
+      return 2;
+    case OutcomeType::int32:
+      return 4;
   }
   return 4;
 }

@@ -26,18 +26,6 @@ constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
 // even incompressible data fits.
 constexpr std::uint64_t kMaxDenseChunkBytes = std::uint64_t{1} << 31;
 
-hdf5::ElementType element_type(OutcomeType type) {
-  switch (type) {
-    case OutcomeType::int8:
-      return hdf5::ElementType::int8;
-    case OutcomeType::int16:
-      return hdf5::ElementType::int16;
-    case OutcomeType::int32:
-      return hdf5::ElementType::int32;
-  }
-  return hdf5::ElementType::int32;
-}
-
 }  // namespace
 
 std::uint64_t dense_chunk_length(const RunInfo& info) noexcept {
@@ -150,7 +138,7 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
   hdf5::File& file = *w.file;
   write_run_identity(file, kRunFormatVersion, scenario.name, scenario.source_text, info);
 
-  const hdf5::ElementType outcome = element_type(w.outcome);
+  const hdf5::ElementType outcome = outcome_element_type(w.outcome);
   if (info.record == RecordMode::dense) {
     // Fixed size, chunk = min(chunk_requests, requests): HDF5 rejects chunks longer than a
     // fixed dimension, and a fixed shape tells readers the dataset is complete. Elements of
@@ -308,6 +296,18 @@ void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
   file.close();
   w.file.reset();
   w.output->commit();
+}
+
+hdf5::ElementType outcome_element_type(OutcomeType type) noexcept {
+  switch (type) {
+    case OutcomeType::int8:
+      return hdf5::ElementType::int8;
+    case OutcomeType::int16:
+      return hdf5::ElementType::int16;
+    case OutcomeType::int32:
+      return hdf5::ElementType::int32;
+  }
+  return hdf5::ElementType::int32;
 }
 
 }  // namespace nines

@@ -12,6 +12,7 @@
 
 #include "nines/chain_model.hpp"
 #include "nines/dense_chunk_codec.hpp"
+#include "nines/hdf5.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sampler_kind.hpp"
 #include "nines/scenario.hpp"
@@ -52,6 +53,9 @@ void write_run_identity(hdf5::File& file, int format_version, const std::string&
 
 // The current time as ISO 8601 UTC to the second, e.g. "2026-11-28T08:00:00Z" (RunInfo::created).
 std::string utc_timestamp_now();
+
+// The HDF5 element type that stores outcomes of this width (shared by every writer).
+hdf5::ElementType outcome_element_type(OutcomeType type) noexcept;
 
 class RunFileWriter {
  public:

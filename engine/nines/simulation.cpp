@@ -70,10 +70,10 @@ struct ChunkWork {
   std::uint64_t first = 0;
   std::uint64_t n = 0;
   std::vector<std::uint64_t> counts;
-  std::vector<unsigned char> outcomes;  // dense: n outcomes of the writer's outcome type
-  CompressedChunk compressed;           // dense
-  std::vector<std::uint64_t> failed_requests;       // failures mode
-  std::vector<std::int32_t> failed_components;      // failures mode
+  std::vector<unsigned char> outcomes;          // dense: n outcomes of the writer's outcome type
+  CompressedChunk compressed;                   // dense
+  std::vector<std::uint64_t> failed_requests;   // failures mode
+  std::vector<std::int32_t> failed_components;  // failures mode
 };
 
 void sample_dense(const ChainSampler& sampler, std::uint64_t seed, OutcomeType type,
@@ -106,8 +106,8 @@ SimulationResult simulate_recorded(const ChunkSampler& sampler, const Simulation
   const std::uint64_t chunks = chunk_count(options);
 
   // A few chunks per thread in flight keeps every core busy while the writer works.
-  const auto tokens = static_cast<std::size_t>(
-      2 * std::max(1, tbb::this_task_arena::max_concurrency()) + 2);
+  const auto tokens =
+      static_cast<std::size_t>(2 * std::max(1, tbb::this_task_arena::max_concurrency()) + 2);
   std::vector<std::unique_ptr<ChunkWork>> storage;
   tbb::concurrent_bounded_queue<ChunkWork*> pool;
   for (std::size_t t = 0; t < tokens; ++t) {
@@ -122,20 +122,20 @@ SimulationResult simulate_recorded(const ChunkSampler& sampler, const Simulation
   std::uint64_t done = 0;
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, ChunkWork*>(
-          tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> ChunkWork* {
-            if (next_chunk == chunks || stop_requested(control)) {
-              fc.stop();
-              return nullptr;
-            }
-            ChunkWork* work = nullptr;
-            pool.pop(work);
-            work->index = next_chunk++;
-            work->first = work->index * options.chunk_requests;
-            work->n = std::min(options.chunk_requests, options.requests - work->first);
-            return work;
-          }) &
+      tbb::make_filter<void, ChunkWork*>(tbb::filter_mode::serial_in_order,
+                                         [&](tbb::flow_control& fc) -> ChunkWork* {
+                                           if (next_chunk == chunks || stop_requested(control)) {
+                                             fc.stop();
+                                             return nullptr;
+                                           }
+                                           ChunkWork* work = nullptr;
+                                           pool.pop(work);
+                                           work->index = next_chunk++;
+                                           work->first = work->index * options.chunk_requests;
+                                           work->n = std::min(options.chunk_requests,
+                                                              options.requests - work->first);
+                                           return work;
+                                         }) &
           tbb::make_filter<ChunkWork*, ChunkWork*>(
               tbb::filter_mode::parallel,
               [&](ChunkWork* work) {

@@ -43,8 +43,8 @@ ChiSquareResult chi_square_goodness_of_fit(const std::vector<std::uint64_t>& obs
 
 // Reliability in the units people quote. All take the unreliability u = 1 - R so that
 // values near 1 keep their precision.
-double nines_of(double unreliability);   // -log10(u); +inf when u == 0
-double dpmo_of(double unreliability);    // defects per million opportunities, 1e6 u
+double nines_of(double unreliability);  // -log10(u); +inf when u == 0
+double dpmo_of(double unreliability);   // defects per million opportunities, 1e6 u
 // Six Sigma process sigma level with the conventional 1.5-sigma long-term shift:
 // Phi^-1(1 - u) + 1.5. 3.4 DPMO -> 6.0. +inf when u == 0, -inf when u == 1.
 double sigma_level_of(double unreliability);

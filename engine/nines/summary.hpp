@@ -42,7 +42,6 @@ struct Summary {
 
 // requests > 0; component_failures.size() == model.size().
 Summary summarize(const ChainModel& model, std::uint64_t requests,
-                  std::vector<std::uint64_t> component_failures,
-                  double ci_level = kDefaultCiLevel);
+                  std::vector<std::uint64_t> component_failures, double ci_level = kDefaultCiLevel);
 
 }  // namespace nines

@@ -6,12 +6,12 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -33,7 +33,9 @@ std::string crc_hex(std::string_view text) {
   return buffer;
 }
 
-std::string with_crc(const std::string& text) { return text + " " + crc_hex(text); }
+std::string with_crc(const std::string& text) {
+  return text + " " + crc_hex(text);
+}
 
 // The text before " <crc>" when the line's CRC checks, else nullopt.
 std::optional<std::string_view> checked(std::string_view line) {
@@ -101,8 +103,7 @@ bool apply_record(std::string_view text, const SweepPlan& plan, SweepResults& re
   const auto point = number(fields[1]), requests = number(fields[2]), k = number(fields[3]);
   if (!point || !requests || !k || *point >= plan.points.size()) return false;
   const SweepPoint& p = plan.points[*point];
-  if (*requests != p.requests || *k != p.components.size() || fields.size() != 4 + *k)
-    return false;
+  if (*requests != p.requests || *k != p.components.size() || fields.size() != 4 + *k) return false;
   std::vector<std::uint64_t> failures(*k);
   std::uint64_t total = 0;
   for (std::size_t i = 0; i < *k; ++i) {
@@ -171,13 +172,13 @@ void SweepJournal::load(const SweepPlan& plan, SamplerChoice sampler, bool resta
   if (has_header && !restart) {
     const std::string_view found = std::string_view(bytes).substr(0, header_end);
     if (found != header) {
-      const std::size_t records = static_cast<std::size_t>(
-          std::count(bytes.begin(), bytes.end(), '\n')) - 1;
-      throw InputError("'" + path + "' was written for a different sweep (" +
-                       std::to_string(records) +
-                       " finished points): the sweep file, its base scenario or --sampler "
-                       "has changed since; use --restart to discard those results and start over, or -o "
-                       "to write elsewhere");
+      const std::size_t records =
+          static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n')) - 1;
+      throw InputError(
+          "'" + path + "' was written for a different sweep (" + std::to_string(records) +
+          " finished points): the sweep file, its base scenario or --sampler "
+          "has changed since; use --restart to discard those results and start over, or -o "
+          "to write elsewhere");
     }
     valid = header_end + 1;
     for (std::size_t start = valid; start < bytes.size();) {

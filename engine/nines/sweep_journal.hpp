@@ -28,8 +28,8 @@ class SweepJournal {
   // InputError unless `restart`, which starts it afresh (as does a journal with no valid
   // header). Throws InputError when another process holds the lock, IOError on I/O failure.
   // The sampler choice is part of what the records mean, so it is in the header too.
-  SweepJournal(const std::string& path, const SweepPlan& plan, SamplerChoice sampler,
-               bool restart, SweepResults& results);
+  SweepJournal(const std::string& path, const SweepPlan& plan, SamplerChoice sampler, bool restart,
+               SweepResults& results);
   ~SweepJournal();
   SweepJournal(const SweepJournal&) = delete;
   SweepJournal& operator=(const SweepJournal&) = delete;
@@ -40,7 +40,7 @@ class SweepJournal {
   void remove();
 
   const std::string& path() const noexcept { return path_; }
-  bool existed() const noexcept { return existed_; }                // a journal was there
+  bool existed() const noexcept { return existed_; }               // a journal was there
   std::size_t dropped_bytes() const noexcept { return dropped_; }  // torn tail cut off
 
  private:

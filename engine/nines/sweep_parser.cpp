@@ -33,9 +33,9 @@ constexpr std::string_view kPathForms =
     "run.requests, run.seed, and with a chain generator chain.count and chain.reliability";
 
 const std::vector<YamlKey> kTopKeys = {
-    {"format_version", true}, {"kind", true},  {"name", true},    {"description", false},
-    {"base", false},          {"scenario", false}, {"chain", false}, {"run", false},
-    {"grid", false},          {"zip", false},  {"replications", false}, {"seeds", false}};
+    {"format_version", true}, {"kind", true},      {"name", true},          {"description", false},
+    {"base", false},          {"scenario", false}, {"chain", false},        {"run", false},
+    {"grid", false},          {"zip", false},      {"replications", false}, {"seeds", false}};
 const std::vector<YamlKey> kChainKeys = {{"count", false}, {"reliability", false}};
 const std::vector<YamlKey> kRangeKeys = {{"from", true}, {"to", true}, {"step", false}};
 
@@ -154,7 +154,8 @@ class Parser : private FieldReader {
   void parse_kind(const Entry& entry) const {
     constexpr std::string_view hint = "write kind: sweep";
     const std::string& text = scalar(entry, "kind", hint);
-    if (text != "sweep") fail(entry.second.Mark(), "kind", nines::quoted(text) + " is not a sweep", hint);
+    if (text != "sweep")
+      fail(entry.second.Mark(), "kind", nines::quoted(text) + " is not a sweep", hint);
   }
 
   // --- the base chain ----------------------------------------------------------------------
@@ -184,8 +185,7 @@ class Parser : private FieldReader {
   void parse_inline_scenario(const Entry& entry) {
     const YAML::Node& node = entry.second;
     if (!node.IsMap()) {
-      fail(node.IsNull() ? entry.first.Mark() : node.Mark(), "scenario",
-           "found " + describe(node),
+      fail(node.IsNull() ? entry.first.Mark() : node.Mark(), "scenario", "found " + describe(node),
            "write an inline scenario: a mapping with components (and optionally name, run)");
     }
     std::optional<Block> block = extract_block(text_, node.Mark());
@@ -233,8 +233,7 @@ class Parser : private FieldReader {
     walk(map, "chain", kChainKeys, [&](const std::string& key, const Entry& field) {
       if (key == "count")
         chain_count_ = parse_integer(SweepTarget::chain_count, field, "chain.count");
-      if (key == "reliability")
-        chain_reliability_ = parse_reliability(field, "chain.reliability");
+      if (key == "reliability") chain_reliability_ = parse_reliability(field, "chain.reliability");
     });
     chain_mark_ = entry.first.Mark();
   }
@@ -257,8 +256,8 @@ class Parser : private FieldReader {
     const std::string& text = scalar(entry, path, hint);
     const YAML::Mark value = entry.second.Mark();
     std::string why;
-    const auto parsed = target == SweepTarget::seed ? parse_seed(text, &why)
-                                                    : parse_request_count(text, &why);
+    const auto parsed =
+        target == SweepTarget::seed ? parse_seed(text, &why) : parse_request_count(text, &why);
     if (!parsed) fail(value, path, nines::quoted(text) + " " + why, hint);
     if (target == SweepTarget::chain_count && *parsed > kMaxChainCount)
       fail(value, path, nines::quoted(text) + " is more than 100000 components", hint);
@@ -296,8 +295,7 @@ class Parser : private FieldReader {
         if (k == "step") {
           step = parse_integer(SweepTarget::requests, field, path + ".step");
         } else {
-          (k == "from" ? from : to) =
-              parse_integer(p.target, field, path + "." + k);
+          (k == "from" ? from : to) = parse_integer(p.target, field, path + "." + k);
         }
       });
       if (to < from) {
@@ -337,7 +335,8 @@ class Parser : private FieldReader {
       known.insert(known.end(), {"chain.count", "chain.reliability"});
     } else {
       known.push_back("components[*].reliability");
-      for (const auto& c : base_components_) known.push_back("components[" + c.name + "].reliability");
+      for (const auto& c : base_components_)
+        known.push_back("components[" + c.name + "].reliability");
     }
     const std::vector<std::string_view> candidates(known.begin(), known.end());
     const std::string_view guess = closest_spelling(text, candidates);
@@ -393,11 +392,13 @@ class Parser : private FieldReader {
       return p;
     }
     p.target = SweepTarget::component_reliability;
-    const bool numeric = !selector.empty() && std::all_of(selector.begin(), selector.end(),
-                                                          [](char c) { return c >= '0' && c <= '9'; });
+    const bool numeric =
+        !selector.empty() &&
+        std::all_of(selector.begin(), selector.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (numeric) {
-      const std::size_t index = selector.size() > 6 ? base_components_.size()
-                                                    : static_cast<std::size_t>(std::stoul(selector));
+      const std::size_t index = selector.size() > 6
+                                    ? base_components_.size()
+                                    : static_cast<std::size_t>(std::stoul(selector));
       if (index >= base_components_.size()) {
         fail(key.Mark(), section,
              nines::quoted(text) + ": there is no component " + selector + " (the base has " +
@@ -420,9 +421,11 @@ class Parser : private FieldReader {
       all += (all.empty() ? "" : ", ") + c.name;
     }
     const std::string_view guess = closest_spelling(selector, names);
-    fail(key.Mark(), section, nines::quoted(text) + ": the base has no component " + nines::quoted(selector),
-         guess.empty() ? "components are " + all
-                       : "did you mean \"" + std::string(guess) + "\"? (components are " + all + ")");
+    fail(key.Mark(), section,
+         nines::quoted(text) + ": the base has no component " + nines::quoted(selector),
+         guess.empty()
+             ? "components are " + all
+             : "did you mean \"" + std::string(guess) + "\"? (components are " + all + ")");
   }
 
   // Two parameters that set the same value would make the result depend on their order.
@@ -438,8 +441,8 @@ class Parser : private FieldReader {
                             p.target == SweepTarget::component_reliability);
       if (same_target || overlap) {
         fail(key.Mark(), section,
-             nines::quoted(p.path) + " sets the same value as " + nines::quoted(q.path) + " (line " +
-                 std::to_string(line) + ")",
+             nines::quoted(p.path) + " sets the same value as " + nines::quoted(q.path) +
+                 " (line " + std::to_string(line) + ")",
              "vary each value in one place only");
       }
     }
@@ -500,7 +503,8 @@ class Parser : private FieldReader {
     const auto value = parse_request_count(text, &why);
     if (!value) fail(entry.second.Mark(), "replications", nines::quoted(text) + " " + why, hint);
     if (*value > kMaxReplications)
-      fail(entry.second.Mark(), "replications", nines::quoted(text) + " is more than 1000000", hint);
+      fail(entry.second.Mark(), "replications", nines::quoted(text) + " is more than 1000000",
+           hint);
     return *value;
   }
 
@@ -627,8 +631,8 @@ std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) no
 }
 
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path) {
-  const YAML::Node root =
-      single_document(yaml_text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  const YAML::Node root = single_document(yaml_text, source_path, "sweep",
+                                          "format_version, kind: sweep, name and a base");
   SweepPlan plan = Parser(source_path, yaml_text).parse(root);
   plan.source_path = source_path;
   plan.source_text = std::string(yaml_text);

@@ -75,7 +75,8 @@ std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bo
   std::string line1 = pad_left("", row_width) + " |";
   std::string line2 = pad_left(row_head, row_width) + " |";
   for (std::size_t c = 0; c < cols; ++c) {
-    const std::string label = value_label(col_p, plan.points[c].values[col_axis.parameters.front()]);
+    const std::string label =
+        value_label(col_p, plan.points[c].values[col_axis.parameters.front()]);
     line1 += " " + pad_left(label, 2 * kCell + 1) + " |";
     line2 += " " + pad_left("simulated", kCell) + " " + pad_left("analytic", kCell) + " |";
   }
@@ -90,8 +91,9 @@ std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bo
       const SweepPoint& point = plan.points[i];
       const double analytic = ChainModel(point.reliabilities()).reliability();
       const std::string simulated =
-          results.done(i) ? percent(summarize_point(point, results.failures(i)).reliability_empirical)
-                          : "-";
+          results.done(i)
+              ? percent(summarize_point(point, results.failures(i)).reliability_empirical)
+              : "-";
       line += " " + pad_left(simulated, kCell) + " " + pad_left(percent(analytic), kCell) + " |";
     }
     out += line + "\n";
@@ -137,7 +139,8 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
   std::string out;
   const auto emit = [&](const std::vector<std::string>& row) {
     std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) line += (c ? "  " : "") + pad_left(row[c], width[c]);
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += (c ? "  " : "") + pad_left(row[c], width[c]);
     out += line + "\n";
   };
   emit(head);

@@ -99,7 +99,8 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
   }
   for (std::size_t s = 0; s < pending.size(); ++s) {
     // This rank's share: every R-th chunk of the flat list, about 1/R of each point.
-    out.start.local_requests += plan.points[pending[s]].requests / static_cast<std::uint64_t>(world.size());
+    out.start.local_requests +=
+        plan.points[pending[s]].requests / static_cast<std::uint64_t>(world.size());
   }
   if (control.points_done != nullptr) control.points_done->store(out.start.resumed);
   if (control.on_start) control.on_start(out.start);
@@ -139,8 +140,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
 
   for (;;) {
     const Clock::time_point round_start = Clock::now();
-    while (!pool_done.load(std::memory_order_acquire) &&
-           Clock::now() - round_start < round &&
+    while (!pool_done.load(std::memory_order_acquire) && Clock::now() - round_start < round &&
            !(control.stop != nullptr && control.stop->load()))
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
 
@@ -166,9 +166,10 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
         committed[s] = true;
         const std::size_t k = plan.points[pending[s]].components.size();
         if (root) {
-          out.results.set(pending[s], std::vector<std::uint64_t>(
-                                          counts.begin() + static_cast<std::ptrdiff_t>(offset),
-                                          counts.begin() + static_cast<std::ptrdiff_t>(offset + k)));
+          out.results.set(
+              pending[s],
+              std::vector<std::uint64_t>(counts.begin() + static_cast<std::ptrdiff_t>(offset),
+                                         counts.begin() + static_cast<std::ptrdiff_t>(offset + k)));
           points.push_back(pending[s]);
         }
         offset += k;

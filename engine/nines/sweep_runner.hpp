@@ -24,10 +24,10 @@
 namespace nines {
 
 struct SweepRunOptions {
-  std::string output;     // the HDF5 file; the journal is output + ".journal"
-  bool force = false;     // overwrite an existing output that has no journal
-  bool resume = false;    // insist on continuing: fail if there is no journal
-  bool restart = false;   // discard any journal and start over
+  std::string output;    // the HDF5 file; the journal is output + ".journal"
+  bool force = false;    // overwrite an existing output that has no journal
+  bool resume = false;   // insist on continuing: fail if there is no journal
+  bool restart = false;  // discard any journal and start over
   bool record_requests = false;
   SamplerChoice sampler = SamplerChoice::automatic;  // per point, as nines run --record none
   std::uint64_t chunk_requests = kDefaultChunkRequests;
@@ -37,16 +37,16 @@ struct SweepRunOptions {
 };
 
 struct SweepStart {
-  std::size_t points = 0;           // in the sweep
-  std::size_t resumed = 0;          // already done in the journal
-  std::size_t dropped_bytes = 0;    // torn journal tail discarded
-  std::uint64_t local_requests = 0; // requests this rank will sample
+  std::size_t points = 0;            // in the sweep
+  std::size_t resumed = 0;           // already done in the journal
+  std::size_t dropped_bytes = 0;     // torn journal tail discarded
+  std::uint64_t local_requests = 0;  // requests this rank will sample
   bool journal_existed = false;
 };
 
 struct SweepRunControl {
-  const std::atomic<bool>* stop = nullptr;            // polled; SIGINT/SIGTERM set it
-  std::atomic<std::uint64_t>* points_done = nullptr;  // rank 0: finished points (with resumed)
+  const std::atomic<bool>* stop = nullptr;              // polled; SIGINT/SIGTERM set it
+  std::atomic<std::uint64_t>* points_done = nullptr;    // rank 0: finished points (with resumed)
   std::atomic<std::uint64_t>* requests_done = nullptr;  // this rank's sampled requests
   std::function<void(const SweepStart&)> on_start;      // after the journal is read
   bool* collective_started = nullptr;  // set once every rank has passed the start-up checks

@@ -25,15 +25,19 @@ struct SweepScheduler::Impl {
   int rank = 0;
   int ranks = 1;
   SamplerChoice choice = SamplerChoice::automatic;
-  std::vector<std::uint64_t> first_item;     // global item index of each slot's chunk 0; + end
-  std::vector<std::size_t> count_offset;     // slot -> first of its K + 1 counters
+  std::vector<std::uint64_t> first_item;  // global item index of each slot's chunk 0; + end
+  std::vector<std::size_t> count_offset;  // slot -> first of its K + 1 counters
   std::unique_ptr<std::atomic<std::uint64_t>[]> counts;
   std::unique_ptr<std::atomic<std::uint64_t>[]> remaining;  // this rank's items left per slot
   std::uint64_t local_items = 0;
 
   Impl(const SweepPlan& sweep, std::vector<std::size_t> pts, int this_rank, int all_ranks,
        std::uint64_t c, SamplerChoice sampler)
-      : plan(sweep), points(std::move(pts)), chunk(c), rank(this_rank), ranks(all_ranks),
+      : plan(sweep),
+        points(std::move(pts)),
+        chunk(c),
+        rank(this_rank),
+        ranks(all_ranks),
         choice(sampler) {
     if (chunk == 0 || chunk % 2 != 0)
       throw std::invalid_argument("SweepScheduler: chunk_requests must be positive and even");
@@ -73,14 +77,18 @@ struct SweepScheduler::Impl {
 
 SweepScheduler::SweepScheduler(const SweepPlan& plan, std::vector<std::size_t> points, int rank,
                                int ranks, std::uint64_t chunk_requests, SamplerChoice sampler)
-    : impl_(std::make_unique<Impl>(plan, std::move(points), rank, ranks, chunk_requests,
-                                   sampler)) {}
+    : impl_(std::make_unique<Impl>(plan, std::move(points), rank, ranks, chunk_requests, sampler)) {
+}
 
 SweepScheduler::~SweepScheduler() = default;
 
-std::size_t SweepScheduler::size() const noexcept { return impl_->points.size(); }
+std::size_t SweepScheduler::size() const noexcept {
+  return impl_->points.size();
+}
 
-std::size_t SweepScheduler::point(std::size_t slot) const noexcept { return impl_->points[slot]; }
+std::size_t SweepScheduler::point(std::size_t slot) const noexcept {
+  return impl_->points[slot];
+}
 
 bool SweepScheduler::finished(std::size_t slot) const noexcept {
   return impl_->remaining[slot].load(std::memory_order_acquire) == 0;
@@ -95,8 +103,7 @@ std::vector<std::uint64_t> SweepScheduler::failures(std::size_t slot) const {
   return out;
 }
 
-void SweepScheduler::run(const std::atomic<bool>* stop,
-                         std::atomic<std::uint64_t>* requests_done) {
+void SweepScheduler::run(const std::atomic<bool>* stop, std::atomic<std::uint64_t>* requests_done) {
   Impl& w = *impl_;
   std::size_t widest = 1;
   for (std::size_t s = 0; s < w.points.size(); ++s)
@@ -135,17 +142,16 @@ void SweepScheduler::run(const std::atomic<bool>* stop,
       tbb::simple_partitioner());
 }
 
-bool sweep_point_failures(
-    const SweepPoint& point, std::uint64_t chunk_requests, SamplerChoice choice,
-    const std::atomic<bool>* stop,
-    const std::function<void(std::span<const std::uint64_t>, std::span<const std::int32_t>)>&
-        emit) {
+bool sweep_point_failures(const SweepPoint& point, std::uint64_t chunk_requests,
+                          SamplerChoice choice, const std::atomic<bool>* stop,
+                          const std::function<void(std::span<const std::uint64_t>,
+                                                   std::span<const std::int32_t>)>& emit) {
   const ChainModel model(point.reliabilities());
   const ChunkSampler sampler(model, choose_sampler(choice, RecordMode::failures, model));
   const std::uint64_t chunks = chunks_of(point, chunk_requests);
   // A batch of a few chunks per thread: parallel sampling, in-order emission, bounded memory.
-  const auto batch = static_cast<std::uint64_t>(
-      4 * std::max(1, tbb::this_task_arena::max_concurrency()));
+  const auto batch =
+      static_cast<std::uint64_t>(4 * std::max(1, tbb::this_task_arena::max_concurrency()));
   struct Out {
     std::vector<std::uint64_t> requests;
     std::vector<std::int32_t> components;

@@ -38,7 +38,7 @@ class SweepScheduler {
   // thread; the queries below may be called from other threads meanwhile.
   void run(const std::atomic<bool>* stop, std::atomic<std::uint64_t>* requests_done);
 
-  std::size_t size() const noexcept;                 // points handled
+  std::size_t size() const noexcept;                   // points handled
   std::size_t point(std::size_t slot) const noexcept;  // plan index of slot
   // True once this process's share of slot's items is done (possibly empty: then at once).
   bool finished(std::size_t slot) const noexcept;
@@ -57,8 +57,7 @@ class SweepScheduler {
 bool sweep_point_failures(
     const SweepPoint& point, std::uint64_t chunk_requests, SamplerChoice sampler,
     const std::atomic<bool>* stop,
-    const std::function<void(std::span<const std::uint64_t>, std::span<const std::int32_t>)>&
-        emit);
+    const std::function<void(std::span<const std::uint64_t>, std::span<const std::int32_t>)>& emit);
 
 // The method that samples `point` under `choice`: choose_sampler for summaries
 // (RecordMode::none), which picks the same as for --record failures.

@@ -16,6 +16,7 @@
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
 #include "nines/record_mode.hpp"
+#include "nines/run_writer.hpp"
 #include "nines/sha256.hpp"
 #include "nines/sweep_scheduler.hpp"
 #include "nines/version.hpp"
@@ -35,18 +36,6 @@ void sync_file(const std::string& path) {
     throw IOError("cannot sync '" + path + "': " + std::strerror(error));
   }
   ::close(fd);
-}
-
-hdf5::ElementType outcome_element(OutcomeType type) {
-  switch (type) {
-    case OutcomeType::int8:
-      return hdf5::ElementType::int8;
-    case OutcomeType::int16:
-      return hdf5::ElementType::int16;
-    case OutcomeType::int32:
-      return hdf5::ElementType::int32;
-  }
-  return hdf5::ElementType::int32;
 }
 
 // The points table: one 1-D dataset per column under /points, all of length N.
@@ -138,8 +127,7 @@ void write_point_group(hdf5::Group& parent, const std::string& name, const Sweep
   components.write_dataset<double>("reliability", model.reliabilities()).close();
   components.write_dataset<std::uint64_t>("failures", summary.component_failures).close();
   components.write_dataset<double>("expected_failures", summary.expected_failures).close();
-  components.write_dataset<double>("first_failure_probability",
-                                   model.first_failure_probability())
+  components.write_dataset<double>("first_failure_probability", model.first_failure_probability())
       .close();
   components.close();
   group.close();
@@ -157,15 +145,15 @@ bool write_point_failures(hdf5::File& file, const std::string& group_path, const
   const auto layout = hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(1);
   hdf5::Dataset requests =
       failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled());
-  hdf5::Dataset components = failures.create_dataset("component", outcome_element(type),
+  hdf5::Dataset components = failures.create_dataset("component", outcome_element_type(type),
                                                      layout.shuffled(outcome_bytes(type) > 1));
-  const bool finished = sweep_point_failures(
-      point, chunk_requests, sampler, stop,
-      [&](std::span<const std::uint64_t> r, std::span<const std::int32_t> c) {
-        if (r.empty()) return;
-        requests.append(r);
-        components.append(c);
-      });
+  const bool finished =
+      sweep_point_failures(point, chunk_requests, sampler, stop,
+                           [&](std::span<const std::uint64_t> r, std::span<const std::int32_t> c) {
+                             if (r.empty()) return;
+                             requests.append(r);
+                             components.append(c);
+                           });
   components.close();
   requests.close();
   failures.close();
@@ -248,8 +236,7 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     if (records) {
       for (std::size_t i = 0; i < plan.points.size() && finished; ++i) {
         finished = write_point_failures(file, "point/" + sweep_point_name(i, plan.points.size()),
-                                        plan.points[i], info.chunk_requests, info.sampler,
-                                        stop);
+                                        plan.points[i], info.chunk_requests, info.sampler, stop);
       }
     }
     file.close();

@@ -85,14 +85,14 @@ YAML::Node single_document(std::string_view yaml_text, const std::string& source
                          "before it");
   }
   if (documents.empty()) {
-    throw InputError(SourceLocation{source_path, 0, 0},
-                     "the file has no YAML content; a " + std::string(what) + " needs " +
-                         std::string(needs));
+    throw InputError(
+        SourceLocation{source_path, 0, 0},
+        "the file has no YAML content; a " + std::string(what) + " needs " + std::string(needs));
   }
   if (documents.size() > 1) {
-    throw InputError(yaml_location(source_path, documents[1].Mark()),
-                     "a second YAML document starts here; put one " + std::string(what) +
-                         " in each file");
+    throw InputError(
+        yaml_location(source_path, documents[1].Mark()),
+        "a second YAML document starts here; put one " + std::string(what) + " in each file");
   }
   return documents.front();
 }
@@ -142,7 +142,7 @@ void FieldReader::missing(const YAML::Node& map, std::string_view path, std::str
 }
 
 std::optional<YamlEntry> FieldReader::top_level_version(const YAML::Node& root,
-                                                       std::string_view hint) const {
+                                                        std::string_view hint) const {
   if (!root.IsMap()) fail(root.Mark(), "", "the top level is " + describe(root), hint);
   for (const auto& pair : root) {
     if (pair.first.IsScalar() && pair.first.Scalar() == "format_version") {
@@ -258,8 +258,8 @@ std::optional<double> parse_number_text(std::string_view text, NumberRange range
     return std::nullopt;
   };
   const bool percent = !text.empty() && text.back() == '%';
-  std::string number = percent ? std::string(text.substr(0, text.size() - 1)) + "e-2"
-                               : std::string(text);
+  std::string number =
+      percent ? std::string(text.substr(0, text.size() - 1)) + "e-2" : std::string(text);
   if (percent && (number.empty() || number.front() == 'e')) number.clear();
 
   double value = 0;

@@ -38,8 +38,8 @@ TEST_CASE("binary-search classification equals the linear walk", "[sampler]") {
 
 TEST_CASE("bulk sampling equals the per-request reference for any alignment", "[sampler]") {
   // One chain that mostly fails (branch-free kernel) and one that mostly succeeds (early exit).
-  for (const auto& r : {std::vector<double>{0.9, 0.8, 0.95, 0.99},
-                        std::vector<double>{0.999, 0.9999, 0.995}}) {
+  for (const auto& r :
+       {std::vector<double>{0.9, 0.8, 0.95, 0.99}, std::vector<double>{0.999, 0.9999, 0.995}}) {
     const ChainModel m(r);
     const ChainSampler s(m);
     const std::uint64_t seed = 12345;

@@ -36,8 +36,8 @@ TEST_CASE("skip sampling agrees with the analytic model (|z| < 5)", "[skip][stat
     const auto result = run_skip(m, n, 31, 2);
     CHECK(std::abs(binomial_z(result.failures, n, m.unreliability())) < 5);
     for (std::size_t k = 0; k < m.size(); ++k)
-      CHECK(std::abs(binomial_z(result.component_failures[k], n,
-                                m.first_failure_probability()[k])) < 5);
+      CHECK(std::abs(
+                binomial_z(result.component_failures[k], n, m.first_failure_probability()[k])) < 5);
   }
 }
 

@@ -75,15 +75,15 @@ TEST_CASE("every bulk Philox variant equals the scalar block function", "[philox
     for (const std::uint64_t first :
          {std::uint64_t{0}, std::uint64_t{12345}, std::uint64_t{0xfffffffffffffff0ULL},
           std::uint64_t{0xfffffff8}}) {
-      for (const nines::PhiloxKey key : {nines::PhiloxKey{0xdeadbeef, 0x01234567},
-                                         nines::PhiloxKey{0xffffffff, 0xffffffff}}) {
+      for (const nines::PhiloxKey key :
+           {nines::PhiloxKey{0xdeadbeef, 0x01234567}, nines::PhiloxKey{0xffffffff, 0xffffffff}}) {
         std::uint64_t out[2 * nines::kPhiloxBulkBlocks];
         variants[v].function(key, 7, first, out);
         for (std::size_t j = 0; j < nines::kPhiloxBulkBlocks; ++j) {
           const std::uint64_t block = first + j;
-          const auto x = philox4x32_10({static_cast<std::uint32_t>(block),
-                                        static_cast<std::uint32_t>(block >> 32), 7, 0},
-                                       key);
+          const auto x = philox4x32_10(
+              {static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), 7, 0},
+              key);
           REQUIRE(out[2 * j] == (std::uint64_t{x[1]} << 32 | x[0]));
           REQUIRE(out[2 * j + 1] == (std::uint64_t{x[3]} << 32 | x[2]));
         }

@@ -27,8 +27,8 @@ nines::SweepPlan plan_of(const std::string& text) {
 }
 
 std::string temp_path(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("nines-journal-test-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("nines-journal-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto path = dir / name;
   std::filesystem::remove(path);
@@ -123,9 +123,8 @@ TEST_CASE("a journal of another sweep is refused unless restarting", "[sweep]") 
           Catch::Contains("--restart"));
   // A different sampler is a different sweep too.
   nines::SweepResults same(plan);
-  CHECK_THROWS_AS(
-      nines::SweepJournal(path, plan, nines::SamplerChoice::per_request, false, same),
-      nines::InputError);
+  CHECK_THROWS_AS(nines::SweepJournal(path, plan, nines::SamplerChoice::per_request, false, same),
+                  nines::InputError);
   {
     nines::SweepJournal journal(path, changed, nines::SamplerChoice::automatic, true, results);
     CHECK(results.done_count() == 0);

@@ -135,9 +135,10 @@ TEST_CASE("overlapping parameters are refused", "[sweep]") {
   CHECK_THAT(message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\nzip:\n"
                         "  components[*].reliability: [0.5]\n  components[2].reliability: [0.7]\n"),
              Catch::Contains("sets the same value as"));
-  CHECK_THAT(message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\ngrid:\n"
-                        "  components[api].reliability: [0.5]\n  components[0].reliability: [0.7]\n"),
-             Catch::Contains("sets the same value as"));
+  CHECK_THAT(
+      message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\ngrid:\n"
+                 "  components[api].reliability: [0.5]\n  components[0].reliability: [0.7]\n"),
+      Catch::Contains("sets the same value as"));
 }
 
 TEST_CASE("every invalid sweep is rejected with its expected message", "[sweep]") {

@@ -83,8 +83,8 @@ TEST_CASE("a stopped scheduler leaves unfinished points unfinished", "[sweep]") 
 
 TEST_CASE("per-point failed requests match the counts", "[sweep]") {
   const auto plan = small_plan();
-  const auto counts = run_all(plan, 1, 2, nines::kDefaultChunkRequests,
-                              nines::SamplerChoice::automatic);
+  const auto counts =
+      run_all(plan, 1, 2, nines::kDefaultChunkRequests, nines::SamplerChoice::automatic);
   for (const std::size_t i : {0u, 4u, 8u}) {
     std::vector<std::uint64_t> seen(plan.points[i].components.size(), 0);
     std::uint64_t last = 0;

@@ -27,8 +27,8 @@ grid:
 }
 
 std::string temp_h5(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("nines-sweep-writer-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("nines-sweep-writer-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return (dir / name).string();
 }
