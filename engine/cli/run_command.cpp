@@ -20,7 +20,7 @@
 #include "nines/scenario_parser.hpp"
 #include "nines/simulation.hpp"
 #include "nines/summary.hpp"
-#include "progress_bar.hpp"
+#include "run_session.hpp"
 #include "run_structure.hpp"
 
 namespace nines::cli {
@@ -100,35 +100,24 @@ int run_command(const std::vector<std::string>& args) {
   sim.sampler = info.sampler;
   sim.chunk_requests = info.chunk_requests;
 
-  const std::atomic<bool>& stop = install_interrupt_handlers();
-  std::atomic<std::uint64_t> progress{0};
-  const auto start = std::chrono::steady_clock::now();
-  SimulationResult result;
-  {
-    ProgressBar bar(progress, info.requests, !options.quiet && isatty(STDERR_FILENO) != 0);
-    result = simulate(model, sim, writer.get(), {&stop, &progress});
-  }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
+  double elapsed = 0;
+  const SimulationResult result = simulate_with_progress(
+      info.requests, options.quiet, elapsed,
+      [&](const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
+        return simulate(model, sim, writer.get(), {&stop, &progress});
+      });
   if (result.interrupted) {
     writer.reset();  // deletes the temporary file: no partial output is left behind
-    std::fprintf(stderr, "nines: interrupted after %s of %s requests; no output written\n",
-                 format_count(result.requests_done).c_str(), format_count(info.requests).c_str());
-    return 130;
+    return report_interrupted(result.requests_done, info.requests);
   }
 
   const Summary summary = summarize(model, info.requests, result.component_failures);
   writer->finish(model, summary);
 
   const ReportContext context{scenario, info, output, threads, elapsed};
-  if (options.json) {
-    std::fputs(format_summary_json(context, model, summary).c_str(), stdout);
-    std::fputc('\n', stdout);
-  } else if (!options.quiet) {
-    const bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    std::fputs(format_summary_text(context, model, summary, color).c_str(), stdout);
-  }
+  print_run_summary(
+      options.json, options.quiet, [&] { return format_summary_json(context, model, summary); },
+      [&](bool color) { return format_summary_text(context, model, summary, color); });
   return 0;
 }
 

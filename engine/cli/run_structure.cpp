@@ -21,7 +21,7 @@
 #include "nines/structure_simulation.hpp"
 #include "nines/structure_summary.hpp"
 #include "nines/structure_writer.hpp"
-#include "progress_bar.hpp"
+#include "run_session.hpp"
 
 namespace nines::cli {
 
@@ -65,21 +65,15 @@ int run_structure_command(const RunOptions& options) {
   sim.record = info.record;
   sim.chunk_requests = info.chunk_requests;
 
-  const std::atomic<bool>& stop = install_interrupt_handlers();
-  std::atomic<std::uint64_t> progress{0};
-  const auto start = std::chrono::steady_clock::now();
-  StructureSimulationResult result;
-  {
-    ProgressBar bar(progress, info.requests, !options.quiet && isatty(STDERR_FILENO) != 0);
-    result = simulate_structure(sampler, sim, writer.get(), {&stop, &progress});
-  }
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double elapsed = 0;
+  const StructureSimulationResult result = simulate_with_progress(
+      info.requests, options.quiet, elapsed,
+      [&](const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
+        return simulate_structure(sampler, sim, writer.get(), {&stop, &progress});
+      });
   if (result.interrupted) {
-    writer.reset();
-    std::fprintf(stderr, "nines: interrupted after %s of %s requests; no output written\n",
-                 format_count(result.requests_done).c_str(), format_count(info.requests).c_str());
-    return 130;
+    writer.reset();  // deletes the temporary file: no partial output is left behind
+    return report_interrupted(result.requests_done, info.requests);
   }
 
   const StructureSummary summary =
@@ -87,13 +81,10 @@ int run_structure_command(const RunOptions& options) {
   writer->finish(analytics, summary);
 
   const StructureReportContext context{model, info, output, threads, elapsed};
-  if (options.json) {
-    std::fputs(format_structure_json(context, analytics, summary).c_str(), stdout);
-    std::fputc('\n', stdout);
-  } else if (!options.quiet) {
-    const bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    std::fputs(format_structure_text(context, analytics, summary, color).c_str(), stdout);
-  }
+  print_run_summary(
+      options.json, options.quiet,
+      [&] { return format_structure_json(context, analytics, summary); },
+      [&](bool color) { return format_structure_text(context, analytics, summary, color); });
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "nines/number_format.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sha256.hpp"
+#include "nines/summary_fields.hpp"
 #include "nines/version.hpp"
 
 namespace nines {
@@ -269,27 +270,12 @@ std::string format_summary_json(const ReportContext& context, const ChainModel& 
 
   json.key("summary").begin_object();
   json.field("requests", summary.requests);
-  json.field("failures", summary.failures);
-  json.field("reliability_empirical", summary.reliability_empirical);
-  json.field("reliability_analytic", summary.reliability_analytic);
-  json.field("unreliability_empirical", summary.unreliability_empirical);
-  json.field("unreliability_analytic", summary.unreliability_analytic);
-  json.field("reliability_ci_low", summary.reliability_ci.low);
-  json.field("reliability_ci_high", summary.reliability_ci.high);
+  const auto field = [&json](std::string_view name, auto value) { json.field(name, value); };
+  for_each_comparison_field(summary, field);
   json.field("ci_level", summary.ci_level);
-  json.field("z_score", summary.z_score);
-  json.field("z_p_value", summary.z_p_value);
-  json.field("attribution_chi2", summary.attribution.statistic);
-  json.field("attribution_dof", summary.attribution.dof);
-  json.field("attribution_p_value", summary.attribution.p_value);
   json.field("agrees", summary.agrees);
   json.field("verdict", summary.verdict);
-  json.field("nines_empirical", summary.nines_empirical);
-  json.field("nines_analytic", summary.nines_analytic);
-  json.field("dpmo_empirical", summary.dpmo_empirical);
-  json.field("dpmo_analytic", summary.dpmo_analytic);
-  json.field("sigma_empirical", summary.sigma_empirical);
-  json.field("sigma_analytic", summary.sigma_analytic);
+  for_each_unit_field(summary, field);
   json.end_object();
 
   json.end_object();

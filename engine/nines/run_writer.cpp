@@ -11,6 +11,7 @@
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
 #include "nines/sha256.hpp"
+#include "nines/summary_fields.hpp"
 #include "nines/version.hpp"
 
 namespace nines {
@@ -273,21 +274,11 @@ void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
       .close();
   components.close();
 
-  file.write_attribute("failures", std::uint64_t{summary.failures});
-  file.write_attribute("reliability_empirical", summary.reliability_empirical);
-  file.write_attribute("reliability_analytic", summary.reliability_analytic);
-  file.write_attribute("reliability_ci_low", summary.reliability_ci.low);
-  file.write_attribute("reliability_ci_high", summary.reliability_ci.high);
+  for_each_comparison_field(
+      summary, [&file](std::string_view name, auto value) { file.write_attribute(name, value); });
   file.write_attribute("ci_level", summary.ci_level);
-  file.write_attribute("z_score", summary.z_score);
-  file.write_attribute("z_p_value", summary.z_p_value);
-  file.write_attribute("attribution_chi2", summary.attribution.statistic);
-  file.write_attribute("attribution_dof", std::int64_t{summary.attribution.dof});
-  file.write_attribute("attribution_p_value", summary.attribution.p_value);
   file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
   file.write_attribute("verdict", summary.verdict);
-  file.write_attribute("unreliability_analytic", summary.unreliability_analytic);
-  file.write_attribute("unreliability_empirical", summary.unreliability_empirical);
 
   // Closing checks that everything reached the disk; only then does the name become final.
   w.failure_components.reset();

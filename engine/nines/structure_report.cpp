@@ -9,6 +9,7 @@
 #include "nines/number_format.hpp"
 #include "nines/record_mode.hpp"
 #include "nines/sha256.hpp"
+#include "nines/summary_fields.hpp"
 #include "nines/version.hpp"
 
 namespace nines {
@@ -84,21 +85,11 @@ void json_measures(JsonWriter& json, const ImportanceMeasures& m) {
 
 void json_kind(JsonWriter& json, const KindSummary& k) {
   json.field("requests", k.requests);
-  json.field("failures", k.failures);
   json.field("attempts", k.attempts);
   json.field("retried", k.retried);
   json.field("expected_attempts", k.expected_attempts);
-  json.field("reliability_empirical", k.reliability_empirical);
-  json.field("reliability_analytic", k.reliability_analytic);
-  json.field("unreliability_empirical", k.unreliability_empirical);
-  json.field("unreliability_analytic", k.unreliability_analytic);
-  json.field("reliability_ci_low", k.reliability_ci.low);
-  json.field("reliability_ci_high", k.reliability_ci.high);
-  json.field("z_score", k.z_score);
-  json.field("z_p_value", k.z_p_value);
-  json.field("attribution_chi2", k.attribution.statistic);
-  json.field("attribution_dof", k.attribution.dof);
-  json.field("attribution_p_value", k.attribution.p_value);
+  for_each_comparison_field(
+      k, [&json](std::string_view name, auto value) { json.field(name, value); });
 }
 
 }  // namespace
@@ -308,12 +299,8 @@ std::string format_structure_json(const StructureReportContext& context,
   json.field("tests", summary.tests);
   json.field("test_alpha", summary.test_alpha);
   json.field("ci_level", summary.ci_level);
-  json.field("nines_empirical", summary.nines_empirical);
-  json.field("nines_analytic", summary.nines_analytic);
-  json.field("dpmo_empirical", summary.dpmo_empirical);
-  json.field("dpmo_analytic", summary.dpmo_analytic);
-  json.field("sigma_empirical", summary.sigma_empirical);
-  json.field("sigma_analytic", summary.sigma_analytic);
+  for_each_unit_field(summary,
+                      [&json](std::string_view name, auto value) { json.field(name, value); });
   json.end_object();
   json.end_object();
   return json.str();

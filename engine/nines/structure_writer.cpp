@@ -9,6 +9,7 @@
 #include "nines/dense_chunk_codec.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
+#include "nines/summary_fields.hpp"
 
 namespace nines {
 
@@ -180,19 +181,9 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
 
   // Root: the mix, under v0.1's attribute names, so a v1 reader finds the service values.
   const KindSummary& mix = summary.mix;
-  file.write_attribute("failures", std::uint64_t{mix.failures});
-  file.write_attribute("reliability_empirical", mix.reliability_empirical);
-  file.write_attribute("reliability_analytic", mix.reliability_analytic);
-  file.write_attribute("unreliability_empirical", mix.unreliability_empirical);
-  file.write_attribute("unreliability_analytic", mix.unreliability_analytic);
-  file.write_attribute("reliability_ci_low", mix.reliability_ci.low);
-  file.write_attribute("reliability_ci_high", mix.reliability_ci.high);
+  for_each_comparison_field(
+      mix, [&file](std::string_view name, auto value) { file.write_attribute(name, value); });
   file.write_attribute("ci_level", summary.ci_level);
-  file.write_attribute("z_score", mix.z_score);
-  file.write_attribute("z_p_value", mix.z_p_value);
-  file.write_attribute("attribution_chi2", mix.attribution.statistic);
-  file.write_attribute("attribution_dof", std::int64_t{mix.attribution.dof});
-  file.write_attribute("attribution_p_value", mix.attribution.p_value);
   file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
   file.write_attribute("verdict", summary.verdict);
   file.write_attribute("verdict_tests", std::int64_t{summary.tests});

@@ -1,0 +1,56 @@
+#pragma once
+// What `nines run` does around the simulation, the same for chains and structures: Ctrl-C
+// becomes a stop request, a progress bar shows on a terminal, an interrupted run says so and
+// exits 130, and a finished one prints its summary as a table or as JSON.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "format_units.hpp"
+#include "interrupt.hpp"
+#include "progress_bar.hpp"
+
+namespace nines::cli {
+
+// Calls simulate(stop, progress) under the progress bar; sets elapsed_seconds.
+template <class Simulate>
+auto simulate_with_progress(std::uint64_t total, bool quiet, double& elapsed_seconds,
+                            Simulate&& simulate) {
+  const std::atomic<bool>& stop = install_interrupt_handlers();
+  std::atomic<std::uint64_t> progress{0};
+  const auto start = std::chrono::steady_clock::now();
+  decltype(simulate(stop, progress)) result;
+  {
+    ProgressBar bar(progress, total, !quiet && isatty(STDERR_FILENO) != 0);
+    result = simulate(stop, progress);
+  }
+  elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+// The notice for a run stopped by a signal (its partial output already deleted); returns 130.
+inline int report_interrupted(std::uint64_t done, std::uint64_t total) {
+  std::fprintf(stderr, "nines: interrupted after %s of %s requests; no output written\n",
+               format_count(done).c_str(), format_count(total).c_str());
+  return 130;
+}
+
+// Prints json() with --json, else text(color) unless --quiet; colour only on a terminal
+// without NO_COLOR.
+template <class Json, class Text>
+void print_run_summary(bool as_json, bool quiet, Json&& json, Text&& text) {
+  if (as_json) {
+    std::fputs(json().c_str(), stdout);
+    std::fputc('\n', stdout);
+  } else if (!quiet) {
+    const bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    std::fputs(text(color).c_str(), stdout);
+  }
+}
+
+}  // namespace nines::cli
