@@ -16,7 +16,8 @@ constexpr double kMostlySucceedsBelow = 0.05;
 // portable build still runs the Philox rounds on AVX2 or AVX-512 where the CPU has them.
 // Only integer arithmetic is involved: every clone computes bit-identical outcomes.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(NINES_NO_CLONES)
-#define NINES_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define NINES_KERNEL \
+  __attribute__((flatten, target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define NINES_KERNEL
 #endif
@@ -31,8 +32,11 @@ ChainSampler::ChainSampler(const ChainModel& model)
 }
 
 NINES_KERNEL void ChainSampler::count(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
-                                      std::uint64_t* counts) const noexcept {
-  for_each_slot(seed, first, n, [&](std::uint64_t, std::size_t slot) { ++counts[slot]; });
+                                      std::uint64_t* counts) const {
+  SlotTally tally(components_ + 1);
+  const SlotTally::Counter add = tally.counter();
+  for_each_slot(seed, first, n, [=](std::uint64_t i, std::size_t slot) { add(i, slot); });
+  tally.add_to(counts);
 }
 
 NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_t first,
@@ -40,29 +44,32 @@ NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_
                                                 std::vector<std::uint64_t>& requests,
                                                 std::vector<std::int32_t>& components,
                                                 std::uint64_t* counts) const {
+  SlotTally tally(components_ + 1);
+  const SlotTally::Counter add = tally.counter();
   for_each_slot(seed, first, n, [&](std::uint64_t i, std::size_t slot) {
-    ++counts[slot];
+    add(i, slot);
     if (slot == components_) return;
     requests.push_back(i);
     components.push_back(static_cast<std::int32_t>(slot));
   });
+  tally.add_to(counts);
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
                                              std::uint64_t n, std::int8_t* out,
-                                             std::uint64_t* counts) const noexcept {
+                                             std::uint64_t* counts) const {
   record_dense_impl(seed, first, n, out, counts);
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
                                              std::uint64_t n, std::int16_t* out,
-                                             std::uint64_t* counts) const noexcept {
+                                             std::uint64_t* counts) const {
   record_dense_impl(seed, first, n, out, counts);
 }
 
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
                                              std::uint64_t n, std::int32_t* out,
-                                             std::uint64_t* counts) const noexcept {
+                                             std::uint64_t* counts) const {
   record_dense_impl(seed, first, n, out, counts);
 }
 

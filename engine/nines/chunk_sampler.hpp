@@ -24,7 +24,7 @@ class ChunkSampler {
 
   // Chunk `chunk` covers requests [first, first + n); counts as in ChainSampler::count.
   void count(std::uint64_t seed, std::uint64_t chunk, std::uint64_t first, std::uint64_t n,
-             std::uint64_t* counts) const noexcept {
+             std::uint64_t* counts) const {
     if (kind_ == SamplerKind::geometric_skip)
       skip_.count(seed, chunk, first, n, counts);
     else

@@ -30,66 +30,96 @@ void bulk_scalar(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
 // lanes collect garbage from the XORs; it never reaches a multiply, which reads only the low
 // 32 bits, and is masked off when the words are packed into the output.
 //
+// A round is a chain of dependent multiplies and XORs, so one vector of blocks leaves the
+// multiplier idle most of the time. GROUP vectors go through each round side by side: their
+// chains are independent, and GROUP is as many as the register file holds (4 state vectors
+// each) so nothing spills.
+//
+// The low and high 64-bit halves of block j go to out[2j] and out[2j + 1]: store_pairs
+// interleaves a vector of low halves with a vector of high halves.
+//
 // One template body, instantiated per vector width through this small traits layer.
-#define NINES_PHILOX_SIMD_BODY(V, set1, add, mul, srli, xor_, and_, slli, or_, load, store, LANES) \
-  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                          \
-  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                            \
-    lo[j] = (first_block + j) & 0xffffffffu;                                                       \
-    hi[j] = (first_block + j) >> 32;                                                               \
-  }                                                                                                \
-  const V mask = set1(0xffffffffLL);                                                               \
-  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                        \
-  for (std::size_t v = 0; v < kPhiloxBulkBlocks / (LANES); ++v) {                                  \
-    V c0 = load(lo + v * (LANES)), c1 = load(hi + v * (LANES));                                    \
-    V c2 = set1(static_cast<long long>(stream)), c3 = set1(0);                                     \
-    std::uint32_t k0 = key[0], k1 = key[1];                                                        \
-    for (int r = 0; r < 10; ++r) {                                                                 \
-      if (r > 0) {                                                                                 \
-        k0 += philox_detail::kWeyl0;                                                               \
-        k1 += philox_detail::kWeyl1;                                                               \
-      }                                                                                            \
-      const V p0 = mul(c0, m0), p1 = mul(c2, m1);                                                  \
-      c0 = xor_(xor_(srli(p1, 32), c1), set1(k0));                                                 \
-      c2 = xor_(xor_(srli(p0, 32), c3), set1(k1));                                                 \
-      c1 = p1;                                                                                     \
-      c3 = p0;                                                                                     \
-    }                                                                                              \
-    alignas(64) std::uint64_t even[LANES], odd[LANES];                                             \
-    store(even, or_(slli(c1, 32), and_(c0, mask)));                                                \
-    store(odd, or_(slli(c3, 32), and_(c2, mask)));                                                 \
-    for (std::size_t j = 0; j < (LANES); ++j) {                                                    \
-      out[2 * (v * (LANES) + j)] = even[j];                                                        \
-      out[2 * (v * (LANES) + j) + 1] = odd[j];                                                     \
-    }                                                                                              \
+#define NINES_PHILOX_SIMD_BODY(V, set1, mul, srli, xor_, and_, slli, or_, load, store_pairs, \
+                               LANES, GROUP)                                                  \
+  static_assert(kPhiloxBulkBlocks % ((LANES) * (GROUP)) == 0);                                \
+  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                     \
+  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                       \
+    lo[j] = (first_block + j) & 0xffffffffu;                                                  \
+    hi[j] = (first_block + j) >> 32;                                                          \
+  }                                                                                           \
+  const V mask = set1(0xffffffffLL);                                                          \
+  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                   \
+  for (std::size_t g = 0; g < kPhiloxBulkBlocks; g += (LANES) * (GROUP)) {                    \
+    V c0[GROUP], c1[GROUP], c2[GROUP], c3[GROUP];                                             \
+    for (std::size_t v = 0; v < (GROUP); ++v) {                                               \
+      c0[v] = load(lo + g + v * (LANES));                                                     \
+      c1[v] = load(hi + g + v * (LANES));                                                     \
+      c2[v] = set1(static_cast<long long>(stream));                                           \
+      c3[v] = set1(0);                                                                        \
+    }                                                                                         \
+    std::uint32_t k0 = key[0], k1 = key[1];                                                   \
+    for (int r = 0; r < 10; ++r) {                                                            \
+      if (r > 0) {                                                                            \
+        k0 += philox_detail::kWeyl0;                                                          \
+        k1 += philox_detail::kWeyl1;                                                          \
+      }                                                                                       \
+      const V key0 = set1(k0), key1 = set1(k1);                                               \
+      for (std::size_t v = 0; v < (GROUP); ++v) {                                             \
+        const V p0 = mul(c0[v], m0), p1 = mul(c2[v], m1);                                     \
+        c0[v] = xor_(xor_(srli(p1, 32), c1[v]), key0);                                        \
+        c2[v] = xor_(xor_(srli(p0, 32), c3[v]), key1);                                        \
+        c1[v] = p1;                                                                           \
+        c3[v] = p0;                                                                           \
+      }                                                                                       \
+    }                                                                                         \
+    for (std::size_t v = 0; v < (GROUP); ++v)                                                 \
+      store_pairs(out + 2 * (g + v * (LANES)), or_(slli(c1[v], 32), and_(c0[v], mask)),       \
+                  or_(slli(c3[v], 32), and_(c2[v], mask)));                                   \
   }
 
 #define NINES_LOAD128(p) _mm_load_si128(reinterpret_cast<const __m128i*>(p))
-#define NINES_STORE128(p, x) _mm_store_si128(reinterpret_cast<__m128i*>(p), x)
+inline void store_pairs128(std::uint64_t* out, __m128i low, __m128i high) noexcept {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi64(low, high));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 2), _mm_unpackhi_epi64(low, high));
+}
 void bulk_sse2(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
                std::uint64_t* out) noexcept {
-  NINES_PHILOX_SIMD_BODY(__m128i, _mm_set1_epi64x, _mm_add_epi64, _mm_mul_epu32, _mm_srli_epi64,
-                         _mm_xor_si128, _mm_and_si128, _mm_slli_epi64, _mm_or_si128, NINES_LOAD128,
-                         NINES_STORE128, 2)
+  NINES_PHILOX_SIMD_BODY(__m128i, _mm_set1_epi64x, _mm_mul_epu32, _mm_srli_epi64, _mm_xor_si128,
+                         _mm_and_si128, _mm_slli_epi64, _mm_or_si128, NINES_LOAD128, store_pairs128,
+                         2, 2)
 }
 
 #define NINES_LOAD256(p) _mm256_load_si256(reinterpret_cast<const __m256i*>(p))
-#define NINES_STORE256(p, x) _mm256_store_si256(reinterpret_cast<__m256i*>(p), x)
+__attribute__((target("avx2"))) inline void store_pairs256(std::uint64_t* out, __m256i low,
+                                                           __m256i high) noexcept {
+  const __m256i a = _mm256_unpacklo_epi64(low, high);  // l0 h0 l2 h2
+  const __m256i b = _mm256_unpackhi_epi64(low, high);  // l1 h1 l3 h3
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(a, b, 0x20));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 4), _mm256_permute2x128_si256(a, b, 0x31));
+}
 __attribute__((target("avx2"))) void bulk_avx2(PhiloxKey key, std::uint32_t stream,
                                                std::uint64_t first_block,
                                                std::uint64_t* out) noexcept {
-  NINES_PHILOX_SIMD_BODY(__m256i, _mm256_set1_epi64x, _mm256_add_epi64, _mm256_mul_epu32,
-                         _mm256_srli_epi64, _mm256_xor_si256, _mm256_and_si256, _mm256_slli_epi64,
-                         _mm256_or_si256, NINES_LOAD256, NINES_STORE256, 4)
+  NINES_PHILOX_SIMD_BODY(__m256i, _mm256_set1_epi64x, _mm256_mul_epu32, _mm256_srli_epi64,
+                         _mm256_xor_si256, _mm256_and_si256, _mm256_slli_epi64, _mm256_or_si256,
+                         NINES_LOAD256, store_pairs256, 4, 2)
 }
 
 #define NINES_LOAD512(p) _mm512_load_si512(p)
-#define NINES_STORE512(p, x) _mm512_store_si512(p, x)
+__attribute__((target("avx512f"))) inline void store_pairs512(std::uint64_t* out, __m512i low,
+                                                              __m512i high) noexcept {
+  const __m512i first = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);  // l0 h0 l1 h1 ... l3 h3
+  const __m512i second = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+  _mm512_storeu_si512(out, _mm512_permutex2var_epi64(low, first, high));
+  _mm512_storeu_si512(out + 8, _mm512_permutex2var_epi64(low, second, high));
+}
 __attribute__((target("avx512f"))) void bulk_avx512(PhiloxKey key, std::uint32_t stream,
                                                     std::uint64_t first_block,
                                                     std::uint64_t* out) noexcept {
-    NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_add_epi64, _mm512_mul_epu32,
-                           _mm512_srli_epi64, _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64,
-                           _mm512_or_si512, NINES_LOAD512, NINES_STORE512, 8)}
+  NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_mul_epu32, _mm512_srli_epi64,
+                         _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64, _mm512_or_si512,
+                         NINES_LOAD512, store_pairs512, 8, 4)
+}
 #endif
 
 PhiloxBulkFunction pick() noexcept {
