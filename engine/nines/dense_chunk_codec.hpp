@@ -18,8 +18,9 @@ struct CompressedChunk {
 // Deflates `count` elements of `element` bytes, padded to `length` elements with `fill` bytes
 // (HDF5 stores every chunk at full length, the dataset's last one included), into `buffer`,
 // growing but never shrinking it. Returns the number of bytes used. The result is a zlib
-// stream (RFC 1950), exactly what HDF5's deflate filter stores, so stock readers decode it.
-// Thread-safe. IOError if zlib fails.
+// stream (RFC 1950), exactly what HDF5's deflate filter stores, so stock readers decode it;
+// the encoder is ColumnDeflater (column_deflate.hpp), and deflate_level 0 stores the bytes
+// uncompressed in that stream, any other level compresses. Thread-safe.
 std::size_t deflate_padded(const void* data, std::size_t count, std::size_t element,
                            std::size_t length, unsigned char fill, int deflate_level,
                            std::vector<unsigned char>& buffer);

@@ -22,9 +22,9 @@ namespace {
 constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
 
 // HDF5 limits a chunk to < 4 GiB and (with the default v1 B-tree chunk index) records each
-// stored chunk's size in 32 bits. zlib's worst-case expansion is a few bytes per 16 KiB
-// block, so keeping the uncompressed chunk at or below 2 GiB guarantees the deflate stream of
-// even incompressible data fits.
+// stored chunk's size in 32 bits. The dense encoder never writes more than the data plus 5
+// bytes per 64 KiB (it falls back to stored blocks), so keeping the uncompressed chunk at or
+// below 2 GiB guarantees the deflate stream of even incompressible data fits.
 constexpr std::uint64_t kMaxDenseChunkBytes = std::uint64_t{1} << 31;
 
 }  // namespace

@@ -16,8 +16,9 @@ std::int32_t classify_linear(const ChainModel& m, std::uint64_t u) {
 }
 }  // namespace
 
-TEST_CASE("binary-search classification equals the linear walk", "[sampler]") {
-  for (std::size_t K : {1u, 2u, 3u, 7u, 8u, 9u, 50u}) {
+TEST_CASE("every classification shape equals the linear walk", "[sampler]") {
+  // Every search shape: linear counts over 1 to 64 padded thresholds, binary search beyond.
+  for (std::size_t K : {1u, 2u, 3u, 7u, 8u, 9u, 16u, 17u, 32u, 33u, 50u, 63u, 64u, 65u, 200u}) {
     std::vector<double> r(K);
     for (std::size_t k = 0; k < K; ++k)
       r[k] = 0.5 + 0.5 * static_cast<double>(k) / (static_cast<double>(K) + 1.0);
@@ -70,6 +71,28 @@ TEST_CASE("bulk sampling equals the per-request reference for any alignment", "[
         REQUIRE(std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}) == n);
       }
     }
+  }
+}
+
+TEST_CASE("long chains sample in bulk like the reference and add to the caller's counts",
+          "[sampler]") {
+  // 50 components: the 64-wide linear count; 100 and 200: the binary search, with more count
+  // slots than the tally keeps on the stack; 200 needs int16 outcomes.
+  for (const std::size_t K : {50u, 100u, 200u}) {
+    const ChainModel m(std::vector<double>(K, 0.99));
+    const ChainSampler s(m);
+    const std::uint64_t seed = 77, first = 3, n = 10'001;
+    std::vector<std::int16_t> out(n);
+    std::vector<std::uint64_t> counts(K + 1, 5), counts2(K + 1, 5), expected(K + 1, 5);
+    s.record_dense(seed, first, n, out.data(), counts.data());
+    s.count(seed, first, n, counts2.data());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const std::int32_t k = s.outcome(seed, first + i);
+      REQUIRE(out[i] == k);
+      ++expected[k < 0 ? K : static_cast<std::size_t>(k)];
+    }
+    CHECK(counts == expected);
+    CHECK(counts2 == expected);
   }
 }
 
