@@ -31,13 +31,12 @@ __attribute__((target("avx2"))) inline std::uint64_t sum_lanes(__m256i v) {
 // The weighted in-piece sum is maddubs with the weights 32..1; the pieces-before term is the
 // running byte sum added into `prefix` once per piece. kMaxRun keeps every lane below 2^32.
 __attribute__((target("avx2"))) std::uint32_t adler32_avx2(const unsigned char* bytes,
-                                                           std::size_t size,
-                                                           std::uint32_t adler) {
+                                                           std::size_t size, std::uint32_t adler) {
   constexpr std::size_t kPiece = 32;
   std::uint64_t s1 = adler & 0xffff, s2 = adler >> 16;
   const __m256i weights =
-      _mm256_set_epi8(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
-                      22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32);
+      _mm256_set_epi8(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+                      23, 24, 25, 26, 27, 28, 29, 30, 31, 32);
   const __m256i ones = _mm256_set1_epi16(1);
   const __m256i zero = _mm256_setzero_si256();
   while (size >= kPiece) {
@@ -47,8 +46,8 @@ __attribute__((target("avx2"))) std::uint32_t adler32_avx2(const unsigned char* 
       const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + c * kPiece));
       prefix = _mm256_add_epi32(prefix, byte_sum);
       byte_sum = _mm256_add_epi32(byte_sum, _mm256_sad_epu8(v, zero));
-      weighted = _mm256_add_epi32(weighted,
-                                  _mm256_madd_epi16(_mm256_maddubs_epi16(v, weights), ones));
+      weighted =
+          _mm256_add_epi32(weighted, _mm256_madd_epi16(_mm256_maddubs_epi16(v, weights), ones));
     }
     const std::uint64_t length = pieces * kPiece;
     s2 += length * s1 + kPiece * sum_lanes(prefix) + sum_lanes(weighted);

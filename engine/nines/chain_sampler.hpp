@@ -75,8 +75,7 @@ class ChainSampler {
   // counts has components() + 1 slots: counts[k] += first failures at k, counts[K] += successes.
   // The functions below count into their own SlotTally and add it to `counts` once at the end,
   // so callers may keep one counts array per thread side by side without false sharing.
-  void count(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
-             std::uint64_t* counts) const;
+  void count(std::uint64_t seed, std::uint64_t first, std::uint64_t n, std::uint64_t* counts) const;
 
   // Writes one outcome per request to out[0..n) and accumulates counts as count() does.
   void record_dense(std::uint64_t seed, std::uint64_t first, std::uint64_t n, std::int8_t* out,
@@ -131,7 +130,8 @@ class ChainSampler {
       std::size_t base = 0;
       for (std::size_t n = size; n > 1;) {
         const std::size_t half = n / 2;
-        base += half & (std::size_t{0} - static_cast<std::size_t>(thresholds[base + half - 1] <= u));
+        base +=
+            half & (std::size_t{0} - static_cast<std::size_t>(thresholds[base + half - 1] <= u));
         n -= half;
       }
       const std::size_t index = base + (thresholds[base] <= u);
@@ -202,14 +202,13 @@ class ChainSampler {
     const std::size_t success = components_;
     with_search([&](const auto search) {
       if (mostly_succeeds_) {
-        for_each_draw(seed, first, n, [&visit, search, last, success](std::uint64_t i,
-                                                                      std::uint64_t u) {
-          visit(i, u >= last ? success : search(u));
-        });
+        for_each_draw(seed, first, n,
+                      [&visit, search, last, success](std::uint64_t i, std::uint64_t u) {
+                        visit(i, u >= last ? success : search(u));
+                      });
       } else {
-        for_each_draw(seed, first, n, [&visit, search](std::uint64_t i, std::uint64_t u) {
-          visit(i, search(u));
-        });
+        for_each_draw(seed, first, n,
+                      [&visit, search](std::uint64_t i, std::uint64_t u) { visit(i, search(u)); });
       }
     });
   }
@@ -222,8 +221,8 @@ class ChainSampler {
     const std::size_t success = components_;
     for_each_slot(seed, first, n, [=](std::uint64_t i, std::size_t slot) {
       // -1 for success without a branch: success is the one slot equal to K.
-      out[i - first] = static_cast<Outcome>(static_cast<Outcome>(slot) |
-                                            -static_cast<Outcome>(slot == success));
+      out[i - first] =
+          static_cast<Outcome>(static_cast<Outcome>(slot) | -static_cast<Outcome>(slot == success));
       add(i, slot);
     });
     tally.add_to(counts);

@@ -104,7 +104,8 @@ std::array<std::uint8_t, N> huffman_lengths(std::array<std::uint64_t, N> freq, s
     for (std::size_t i = 0; i < leaf_count; ++i) weight[i] = freq[leaves[i]];
     std::size_t next_leaf = 0, next_internal = leaf_count, nodes = leaf_count;
     const auto take = [&]() {
-      if (next_leaf < leaf_count && (next_internal == nodes || weight[next_leaf] <= weight[next_internal]))
+      if (next_leaf < leaf_count &&
+          (next_internal == nodes || weight[next_leaf] <= weight[next_internal]))
         return next_leaf++;
       return next_internal++;
     };
@@ -161,14 +162,16 @@ struct LengthSymbol {
   std::uint16_t extra = 0;
 };
 constexpr std::array<LengthSymbol, kMaxMatch + 1> make_length_symbols() {
-  constexpr std::uint16_t base[29] = {3,  4,  5,  6,  7,  8,  9,  10, 11,  13,  15,  17,  19,  23, 27,
-                                      31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+  constexpr std::uint16_t base[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+                                      15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+                                      67, 83, 99, 115, 131, 163, 195, 227, 258};
   constexpr std::uint8_t extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
   std::array<LengthSymbol, kMaxMatch + 1> table{};
   for (std::size_t s = 0; s < 29; ++s) {
     // Code 284 could express 258 as well; 3.2.5 gives 258 its own code 285.
-    const std::size_t last = s == 28 ? 258 : std::min<std::size_t>(257, base[s] + (1u << extra[s]) - 1);
+    const std::size_t last =
+        s == 28 ? 258 : std::min<std::size_t>(257, base[s] + (1u << extra[s]) - 1);
     for (std::size_t length = base[s]; length <= last; ++length)
       table[length] = LengthSymbol{static_cast<std::uint16_t>(257 + s), extra[s],
                                    static_cast<std::uint16_t>(length - base[s])};
@@ -257,7 +260,8 @@ unsigned char* put_adler32(unsigned char* out, const unsigned char* bytes, std::
 }
 
 std::size_t stored_stream_size(std::size_t size) {
-  const std::size_t blocks = std::max<std::size_t>(1, (size + kMaxStoredBlock - 1) / kMaxStoredBlock);
+  const std::size_t blocks =
+      std::max<std::size_t>(1, (size + kMaxStoredBlock - 1) / kMaxStoredBlock);
   return sizeof kZlibHeader + blocks * 5 + size + 4;
 }
 
@@ -334,9 +338,9 @@ void ColumnDeflater::find_runs(const unsigned char* bytes, std::size_t size, std
     while (starts != 0) {
       const auto start = static_cast<std::size_t>(std::countr_zero(starts));
       const std::uint64_t differs = ~equal >> start;
-      const std::size_t end =
-          differs != 0 ? i + start + static_cast<std::size_t>(std::countr_zero(differs))
-                       : run_end(bytes, size, element, i + 64);
+      const std::size_t end = differs != 0
+                                  ? i + start + static_cast<std::size_t>(std::countr_zero(differs))
+                                  : run_end(bytes, size, element, i + 64);
       runs_.push_back(Run{i + start, end - (i + start)});
       if (end - i >= kStarts) {
         next = end;

@@ -40,41 +40,41 @@ void bulk_scalar(PhiloxKey key, std::uint32_t stream, std::uint64_t first_block,
 //
 // One template body, instantiated per vector width through this small traits layer.
 #define NINES_PHILOX_SIMD_BODY(V, set1, mul, srli, xor_, and_, slli, or_, load, store_pairs, \
-                               LANES, GROUP)                                                  \
-  static_assert(kPhiloxBulkBlocks % ((LANES) * (GROUP)) == 0);                                \
-  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                     \
-  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                       \
-    lo[j] = (first_block + j) & 0xffffffffu;                                                  \
-    hi[j] = (first_block + j) >> 32;                                                          \
-  }                                                                                           \
-  const V mask = set1(0xffffffffLL);                                                          \
-  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                   \
-  for (std::size_t g = 0; g < kPhiloxBulkBlocks; g += (LANES) * (GROUP)) {                    \
-    V c0[GROUP], c1[GROUP], c2[GROUP], c3[GROUP];                                             \
-    for (std::size_t v = 0; v < (GROUP); ++v) {                                               \
-      c0[v] = load(lo + g + v * (LANES));                                                     \
-      c1[v] = load(hi + g + v * (LANES));                                                     \
-      c2[v] = set1(static_cast<long long>(stream));                                           \
-      c3[v] = set1(0);                                                                        \
-    }                                                                                         \
-    std::uint32_t k0 = key[0], k1 = key[1];                                                   \
-    for (int r = 0; r < 10; ++r) {                                                            \
-      if (r > 0) {                                                                            \
-        k0 += philox_detail::kWeyl0;                                                          \
-        k1 += philox_detail::kWeyl1;                                                          \
-      }                                                                                       \
-      const V key0 = set1(k0), key1 = set1(k1);                                               \
-      for (std::size_t v = 0; v < (GROUP); ++v) {                                             \
-        const V p0 = mul(c0[v], m0), p1 = mul(c2[v], m1);                                     \
-        c0[v] = xor_(xor_(srli(p1, 32), c1[v]), key0);                                        \
-        c2[v] = xor_(xor_(srli(p0, 32), c3[v]), key1);                                        \
-        c1[v] = p1;                                                                           \
-        c3[v] = p0;                                                                           \
-      }                                                                                       \
-    }                                                                                         \
-    for (std::size_t v = 0; v < (GROUP); ++v)                                                 \
-      store_pairs(out + 2 * (g + v * (LANES)), or_(slli(c1[v], 32), and_(c0[v], mask)),       \
-                  or_(slli(c3[v], 32), and_(c2[v], mask)));                                   \
+                               LANES, GROUP)                                                 \
+  static_assert(kPhiloxBulkBlocks % ((LANES) * (GROUP)) == 0);                               \
+  alignas(64) std::uint64_t lo[kPhiloxBulkBlocks], hi[kPhiloxBulkBlocks];                    \
+  for (std::size_t j = 0; j < kPhiloxBulkBlocks; ++j) {                                      \
+    lo[j] = (first_block + j) & 0xffffffffu;                                                 \
+    hi[j] = (first_block + j) >> 32;                                                         \
+  }                                                                                          \
+  const V mask = set1(0xffffffffLL);                                                         \
+  const V m0 = set1(philox_detail::kMul0), m1 = set1(philox_detail::kMul1);                  \
+  for (std::size_t g = 0; g < kPhiloxBulkBlocks; g += (LANES) * (GROUP)) {                   \
+    V c0[GROUP], c1[GROUP], c2[GROUP], c3[GROUP];                                            \
+    for (std::size_t v = 0; v < (GROUP); ++v) {                                              \
+      c0[v] = load(lo + g + v * (LANES));                                                    \
+      c1[v] = load(hi + g + v * (LANES));                                                    \
+      c2[v] = set1(static_cast<long long>(stream));                                          \
+      c3[v] = set1(0);                                                                       \
+    }                                                                                        \
+    std::uint32_t k0 = key[0], k1 = key[1];                                                  \
+    for (int r = 0; r < 10; ++r) {                                                           \
+      if (r > 0) {                                                                           \
+        k0 += philox_detail::kWeyl0;                                                         \
+        k1 += philox_detail::kWeyl1;                                                         \
+      }                                                                                      \
+      const V key0 = set1(k0), key1 = set1(k1);                                              \
+      for (std::size_t v = 0; v < (GROUP); ++v) {                                            \
+        const V p0 = mul(c0[v], m0), p1 = mul(c2[v], m1);                                    \
+        c0[v] = xor_(xor_(srli(p1, 32), c1[v]), key0);                                       \
+        c2[v] = xor_(xor_(srli(p0, 32), c3[v]), key1);                                       \
+        c1[v] = p1;                                                                          \
+        c3[v] = p0;                                                                          \
+      }                                                                                      \
+    }                                                                                        \
+    for (std::size_t v = 0; v < (GROUP); ++v)                                                \
+      store_pairs(out + 2 * (g + v * (LANES)), or_(slli(c1[v], 32), and_(c0[v], mask)),      \
+                  or_(slli(c3[v], 32), and_(c2[v], mask)));                                  \
   }
 
 #define NINES_LOAD128(p) _mm_load_si128(reinterpret_cast<const __m128i*>(p))
@@ -116,10 +116,9 @@ __attribute__((target("avx512f"))) inline void store_pairs512(std::uint64_t* out
 __attribute__((target("avx512f"))) void bulk_avx512(PhiloxKey key, std::uint32_t stream,
                                                     std::uint64_t first_block,
                                                     std::uint64_t* out) noexcept {
-  NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_mul_epu32, _mm512_srli_epi64,
-                         _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64, _mm512_or_si512,
-                         NINES_LOAD512, store_pairs512, 8, 4)
-}
+    NINES_PHILOX_SIMD_BODY(__m512i, _mm512_set1_epi64, _mm512_mul_epu32, _mm512_srli_epi64,
+                           _mm512_xor_si512, _mm512_and_si512, _mm512_slli_epi64, _mm512_or_si512,
+                           NINES_LOAD512, store_pairs512, 8, 4)}
 #endif
 
 PhiloxBulkFunction pick() noexcept {

@@ -12,8 +12,8 @@ TEST_CASE("adler32 equals zlib's on every length, offset and starting value", "[
   for (auto& b : random) b = static_cast<unsigned char>(rng());
   for (const auto* data : {&random, &ones}) {
     // Lengths around the 32-byte pieces and the 5552-byte reduction runs, at odd offsets.
-    for (const std::size_t size : {0u, 1u, 31u, 32u, 33u, 100u, 5551u, 5552u, 5553u, 5584u,
-                                   11104u, 65536u, 69'990u})
+    for (const std::size_t size :
+         {0u, 1u, 31u, 32u, 33u, 100u, 5551u, 5552u, 5553u, 5584u, 11104u, 65536u, 69'990u})
       for (const std::size_t offset : {0u, 1u, 7u}) {
         INFO("size " << size << " offset " << offset);
         const unsigned char* p = data->data() + offset;

@@ -38,8 +38,7 @@ std::size_t round_trip(const std::vector<unsigned char>& data, std::size_t eleme
                        bool store_only = false) {
   nines::ColumnDeflater deflater;
   std::vector<unsigned char> stream;
-  const std::size_t size = deflater.compress(data.data(), data.size(), element, stream,
-                                             store_only);
+  const std::size_t size = deflater.compress(data.data(), data.size(), element, stream, store_only);
   REQUIRE(size <= stream.size());
   CHECK(inflate_all(stream, size, data.size()) == data);
   return size;
