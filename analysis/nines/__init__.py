@@ -21,7 +21,7 @@ from .structure import STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, St
 from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep, SweepAgreement, SweepMetadata, \
     SweepPoint
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "StructureRun",
            "StructureSummary", "Requests", "StructureFailures", "Sweep", "SweepMetadata",

@@ -19,12 +19,14 @@ __all__ = [
     "VERDICT_ALPHA", "Interval", "ChiSquare", "Summary",
     "chain_reliability", "chain_unreliability", "first_failure_probability",
     "two_sided_normal_quantile", "wilson_interval", "binomial_z_score", "two_sided_p_value",
+    "binomial_two_sided_p_value",
     "chi_square_goodness_of_fit", "nines_of", "dpmo_of", "sigma_level_of", "summarize",
     "verdict_text",
 ]
 
-# The verdict's significance level: a run agrees with the model unless the reliability z-test
-# or the attribution chi-square test rejects at this level (engine: kVerdictAlpha).
+# The verdict's significance level: a run agrees with the model unless the exact binomial test
+# of the failure count or the attribution chi-square test rejects at this level (engine:
+# kVerdictAlpha).
 VERDICT_ALPHA = 1e-3
 
 
@@ -127,6 +129,27 @@ def two_sided_p_value(z: float) -> float:
     if math.isnan(z):
         return math.nan
     return math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def binomial_two_sided_p_value(successes: int, trials: int, p0: float) -> float:
+    """Exact two-sided binomial test (engine: binomial_two_sided_p_value): twice the smaller of
+    P(X <= successes) and P(X >= successes) for X ~ Binomial(trials, p0), capped at 1. It stays
+    right where the z-score's normal p-value does not, when few failures are expected. SciPy
+    evaluates the tails with the same Boost functions the engine uses."""
+    from scipy.stats import binom  # only here: reading files needs no SciPy
+
+    k, n = int(successes), int(trials)
+    if k > n or k < 0:
+        raise ValueError("binomial_two_sided_p_value: successes must be in [0, trials]")
+    if not 0 <= p0 <= 1:
+        raise ValueError("binomial_two_sided_p_value: p0 must be in [0, 1]")
+    if p0 == 0:
+        return 1.0 if k == 0 else 0.0
+    if p0 == 1:
+        return 1.0 if k == n else 0.0
+    lower = float(binom.cdf(k, n, p0))
+    upper = 1.0 if k == 0 else float(binom.sf(k - 1, n, p0))
+    return min(1.0, 2 * min(lower, upper))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,7 +268,8 @@ class Summary:
     reliability_ci_high: float
     ci_level: float
     z_score: float
-    z_p_value: float
+    z_p_value: float             # normal approximation of the z-score
+    reliability_p_value: float   # exact binomial test of the failures: what the verdict uses
     attribution_chi2: float
     attribution_dof: int
     attribution_p_value: float
@@ -293,9 +317,9 @@ def _p_clause(p: float) -> str:
     return "p = %.2g" % p
 
 
-def verdict_text(z_score: float, z_p_value: float, chi2: ChiSquare) -> str:
+def verdict_text(z_score: float, reliability_p_value: float, chi2: ChiSquare) -> str:
     """The engine's one-line verdict, word for word."""
-    z_ok = z_p_value >= VERDICT_ALPHA
+    z_ok = reliability_p_value >= VERDICT_ALPHA
     tested = chi2.dof > 0
     attribution_ok = not tested or chi2.p_value >= VERDICT_ALPHA
     if z_ok and attribution_ok:
@@ -303,7 +327,8 @@ def verdict_text(z_score: float, z_p_value: float, chi2: ChiSquare) -> str:
         return f"agrees with the analytic model (z = {_fixed2(z_score)}, {clause})"
     text = "DISAGREES with the analytic model: "
     if not z_ok:
-        text += f"reliability z = {_fixed2(z_score)} ({_p_clause(z_p_value)})"
+        text += (f"reliability z = {_fixed2(z_score)} "
+                 f"(exact binomial {_p_clause(reliability_p_value)})")
     if not attribution_ok:
         if not z_ok:
             text += "; "
@@ -329,11 +354,12 @@ def summarize(reliabilities: Sequence[float], requests: int,
     # On the failure side, where both proportions are small and keep their digits.
     z = 0.0 - binomial_z_score(failures, requests, u)
     z_p = two_sided_p_value(z)
+    exact_p = binomial_two_sided_p_value(failures, requests, u)
     if failures > 0:
         chi2 = chi_square_goodness_of_fit(counts, first_failure_probability(reliabilities))
     else:
         chi2 = ChiSquare(0.0, 0, math.nan, 0)
-    agrees = z_p >= VERDICT_ALPHA and (chi2.dof == 0 or chi2.p_value >= VERDICT_ALPHA)
+    agrees = exact_p >= VERDICT_ALPHA and (chi2.dof == 0 or chi2.p_value >= VERDICT_ALPHA)
     return Summary(
         requests=requests, failures=failures,
         reliability_empirical=(requests - failures) / requests,
@@ -341,7 +367,7 @@ def summarize(reliabilities: Sequence[float], requests: int,
         unreliability_empirical=failures / requests,
         unreliability_analytic=u,
         reliability_ci_low=interval.low, reliability_ci_high=interval.high, ci_level=ci_level,
-        z_score=z, z_p_value=z_p,
+        z_score=z, z_p_value=z_p, reliability_p_value=exact_p,
         attribution_chi2=chi2.statistic, attribution_dof=chi2.dof,
         attribution_p_value=chi2.p_value,
-        agrees=agrees, verdict=verdict_text(z, z_p, chi2))
+        agrees=agrees, verdict=verdict_text(z, exact_p, chi2))

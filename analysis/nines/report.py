@@ -141,7 +141,8 @@ def _stats_table(run, analytic_label: str = "analytic ∏ r<sub>k</sub>") -> str
         _row(f"{level} Wilson interval", f"{low} – {high}"),
         _row(f"Service reliability, {analytic_label}", analytic_r),
         _row("z (simulated vs analytic)", fmt.number(s.z_score, 4)),
-        _row("z two-sided p-value", fmt.p_value(s.z_p_value)),
+        _row("z two-sided p-value (normal)", fmt.p_value(s.z_p_value)),
+        _row("Exact binomial p-value (the verdict's)", fmt.p_value(s.reliability_p_value)),
         _row("Attribution χ² / dof", (fmt.number(s.attribution_chi2, 4) + " / " +
                                       str(s.attribution_dof)) if s.attribution_dof else "n/a"),
         _row("Attribution p-value", fmt.p_value(s.attribution_p_value)),
@@ -309,7 +310,8 @@ def text_summary(run, full: bool = False) -> str:
         f"  analytic     {analytic_r}"
         f"  ({len(run.components)} components in series)",
         f"  failures     {fmt.count(s.failures)}   z = {fmt.number(s.z_score, 4)} "
-        f"(p {fmt.p_value(s.z_p_value)})   attribution chi2 = "
+        f"(p {fmt.p_value(s.z_p_value)}; exact p {fmt.p_value(s.reliability_p_value)})   "
+        f"attribution chi2 = "
         + (f"{fmt.number(s.attribution_chi2, 4)}, dof {s.attribution_dof} "
            f"(p {fmt.p_value(s.attribution_p_value)})" if s.attribution_dof else "n/a"),
         f"  nines        {fmt.number(s.nines_empirical, 4)} (analytic "

@@ -236,6 +236,11 @@ class Run:
             ci_level=f("ci_level"),
             z_score=f("z_score"),
             z_p_value=f("z_p_value"),
+            # Files from before nines 0.2 lack it: the same test, computed here.
+            reliability_p_value=(f("reliability_p_value") if "reliability_p_value" in a else
+                                 analytic.binomial_two_sided_p_value(
+                                     int(_require(a, "failures", p)), self.metadata.requests,
+                                     f("unreliability_analytic"))),
             attribution_chi2=f("attribution_chi2"),
             attribution_dof=int(_require(a, "attribution_dof", p)),
             attribution_p_value=f("attribution_p_value"),

@@ -370,6 +370,12 @@ class StructureRun(Run):
                            ("attribution_chi2", np.float64), ("attribution_dof", np.int64),
                            ("attribution_p_value", np.float64), ("agrees", bool)):
             kinds[key] = _column(g, key, p).astype(dtype)
+        # Files from before nines 0.2 lack the exact test: computed here the engine's way.
+        kinds.insert(kinds.columns.get_loc("z_p_value") + 1, "reliability_p_value",
+                     _column(g, "reliability_p_value", p).astype(np.float64)
+                     if "reliability_p_value" in g else
+                     [self._exact_p(r, f, u) for r, f, u in
+                      zip(kinds["requests"], kinds["failures"], kinds["unreliability_analytic"])])
         weight_total = kinds["weight"].sum()
         kinds.insert(3, "traffic_share", kinds["weight"] / weight_total if weight_total > 0
                      else np.nan)
@@ -577,8 +583,8 @@ class StructureRun(Run):
             if row["requests"] == 0:
                 continue
             label = "mix" if name == "mix" else f"kind {name}"
-            tests.append((f"{label} reliability z = {_fixed2(row['z_score'])}",
-                          row["z_p_value"]))
+            tests.append((f"{label} reliability z = {_fixed2(row['z_score'])}, exact binomial",
+                          row["reliability_p_value"]))
             if row["attribution_dof"] > 0:
                 tests.append((f"{label} attribution chi-square = "
                               f"{_fixed2(row['attribution_chi2'])}, dof "
@@ -608,6 +614,7 @@ class StructureRun(Run):
             reliability_ci_low=mix["reliability_ci_low"],
             reliability_ci_high=mix["reliability_ci_high"], ci_level=level,
             z_score=mix["z_score"], z_p_value=mix["z_p_value"],
+            reliability_p_value=mix["reliability_p_value"],
             attribution_chi2=mix["attribution_chi2"],
             attribution_dof=int(mix["attribution_dof"]),
             attribution_p_value=mix["attribution_p_value"],
@@ -637,12 +644,19 @@ class StructureRun(Run):
         return pd.DataFrame(records).set_index("name")
 
     @staticmethod
+    def _exact_p(requests, failures, unreliability) -> float:
+        if requests == 0:
+            return math.nan
+        return analytic.binomial_two_sided_p_value(int(failures), int(requests), float(unreliability))
+
+    @staticmethod
     def _compare(name, requests, failures, unreliability, culprits, probability, level) -> dict:
         nan = math.nan
         result = dict(name=name, requests=requests, failures=failures,
                       reliability_empirical=nan, unreliability_empirical=nan,
                       reliability_ci_low=nan, reliability_ci_high=nan, z_score=nan,
-                      z_p_value=nan, attribution_chi2=0.0, attribution_dof=0,
+                      z_p_value=nan, reliability_p_value=nan, attribution_chi2=0.0,
+                      attribution_dof=0,
                       attribution_p_value=nan)
         if requests == 0:
             return result
@@ -651,7 +665,9 @@ class StructureRun(Run):
         result.update(reliability_empirical=(requests - failures) / requests,
                       unreliability_empirical=failures / requests,
                       reliability_ci_low=interval.low, reliability_ci_high=interval.high,
-                      z_score=z, z_p_value=analytic.two_sided_p_value(z))
+                      z_score=z, z_p_value=analytic.two_sided_p_value(z),
+                      reliability_p_value=analytic.binomial_two_sided_p_value(
+                          failures, requests, unreliability))
         if failures > 0:
             chi2 = analytic.chi_square_goodness_of_fit(culprits, probability)
             result.update(attribution_chi2=chi2.statistic, attribution_dof=chi2.dof,

@@ -351,7 +351,7 @@ def structure_text_summary(run, top: int = 5) -> str:
         + (f"BDD, {fmt.count(s.bdd_nodes)} nodes" if s.analytic_method == "bdd"
            else s.analytic_method or "exact") + ")",
         f"  failures     {fmt.count(s.failures)}   mix z = {fmt.number(s.z_score, 4)} "
-        f"(p {fmt.p_value(s.z_p_value)})",
+        f"(p {fmt.p_value(s.z_p_value)}; exact p {fmt.p_value(s.reliability_p_value)})",
         f"  nines        {fmt.number(s.nines_empirical, 4)} (exact "
         f"{fmt.number(s.nines_analytic, 4)})   DPMO {fmt.number(s.dpmo_empirical, 6)} (exact "
         f"{fmt.number(s.dpmo_analytic, 6)})   sigma {fmt.number(s.sigma_empirical, 4)} "

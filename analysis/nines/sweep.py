@@ -36,8 +36,11 @@ __all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepAgreement", "SWEEP_FORM
 # The points table's columns besides the swept parameters, in the engine's order.
 _FIXED_COLUMNS = ("point", "replication", "n_components", "requests", "seed", "sampler", "done",
                   "failures", "reliability_empirical", "reliability_analytic", "ci_low",
-                  "ci_high", "z_score", "z_p_value", "attribution_chi2", "attribution_dof",
-                  "attribution_p_value", "agrees")
+                  "ci_high", "z_score", "z_p_value", "reliability_p_value", "attribution_chi2",
+                  "attribution_dof", "attribution_p_value", "agrees")
+
+# Columns that files written by older engines may lack.
+_ADDED_COLUMNS = ("reliability_p_value",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -241,12 +244,14 @@ class Sweep:
         """One row per point, indexed by point number, in the file's column order: point, the
         swept parameters, replication, n_components, requests, seed, sampler, done (bool),
         failures, reliability_empirical, reliability_analytic, ci_low, ci_high, z_score,
-        z_p_value, attribution_chi2, attribution_dof, attribution_p_value, agrees (bool).
+        z_p_value, reliability_p_value (exact binomial test; absent from files of nines before
+        0.2), attribution_chi2, attribution_dof, attribution_p_value, agrees (bool).
         Unfinished points (done False) have NaN statistics and failures 0. Read once."""
         if self._points is None:
             g = self._file["points"]
             order = text(g.attrs["columns"]).split(",") if "columns" in g.attrs else list(g)
-            missing = [c for c in (*_FIXED_COLUMNS, *self.parameters) if c not in g]
+            missing = [c for c in (*_FIXED_COLUMNS, *self.parameters)
+                       if c not in g and c not in _ADDED_COLUMNS]
             if missing:
                 raise FormatError(f"{self.path}: the points table lacks {', '.join(missing)}")
             columns = {}
@@ -407,6 +412,7 @@ class Sweep:
                 failures=s.failures, reliability_empirical=s.reliability_empirical,
                 reliability_analytic=s.reliability_analytic, ci_low=s.reliability_ci_low,
                 ci_high=s.reliability_ci_high, z_score=s.z_score, z_p_value=s.z_p_value,
+                reliability_p_value=s.reliability_p_value,
                 attribution_chi2=s.attribution_chi2, attribution_dof=float(s.attribution_dof),
                 attribution_p_value=s.attribution_p_value, agrees=s.agrees)
         frame = pd.DataFrame.from_dict(rows, orient="index")

@@ -94,7 +94,7 @@ def write_run(path, *, names=("api", "db", "cache"), reliabilities=(0.99, 0.995,
         f.attrs["failures"] = np.uint64(s.failures)
         for key in ("reliability_empirical", "reliability_analytic", "unreliability_empirical",
                     "unreliability_analytic", "reliability_ci_low", "reliability_ci_high",
-                    "ci_level", "z_score", "z_p_value", "attribution_chi2",
+                    "ci_level", "z_score", "z_p_value", "reliability_p_value", "attribution_chi2",
                     "attribution_p_value"):
             f.attrs[key] = np.float64(getattr(s, key))
         f.attrs["attribution_dof"] = np.int64(s.attribution_dof)

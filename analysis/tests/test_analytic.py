@@ -121,6 +121,28 @@ def test_units():
     assert math.isfinite(a.sigma_level_of(1e-320))
 
 
+def test_exact_binomial_p_value():
+    p = a.binomial_two_sided_p_value
+    assert p(2, 10, 0.5) == pytest.approx(2 * 56 / 1024, rel=1e-12)  # P(X <= 2) = 56/1024
+    assert p(8, 10, 0.5) == pytest.approx(2 * 56 / 1024, rel=1e-12)
+    assert p(5, 10, 0.5) == 1  # both tails above 1/2: capped
+    n, q = 10 ** 9, 1e-11  # 0.01 failures expected
+    assert p(0, n, q) == 1
+    assert p(1, n, q) == pytest.approx(-2 * math.expm1(n * math.log1p(-q)), rel=1e-9)
+    assert p(0, 100, 0.0) == 1 and p(1, 100, 0.0) == 0
+    assert p(100, 100, 1.0) == 1 and p(99, 100, 1.0) == 0
+    with pytest.raises(ValueError):
+        p(101, 100, 0.5)
+
+
+def test_one_failure_where_a_hundredth_was_expected_agrees():
+    # z = -9.9 and its normal p-value would reject at any level; the exact test does not.
+    s = a.summarize([1 - 1e-11], 10 ** 9, [1])
+    assert s.z_score < -9 and s.z_p_value < 1e-20
+    assert s.reliability_p_value == pytest.approx(0.0199, rel=1e-3)
+    assert s.agrees and s.verdict.startswith("agrees with the analytic model (z = -9.90, ")
+
+
 def test_summarize_and_verdict():
     s = a.summarize([0.99] * 8, 1_000_000, [10000, 9900, 9800, 9700, 9600, 9500, 9400, 9300])
     assert s.failures == 77200 and s.reliability_empirical == 0.9228
@@ -129,6 +151,7 @@ def test_summarize_and_verdict():
     bad = a.summarize([0.99, 0.99], 10_000, [400, 0])
     assert not bad.agrees
     assert bad.verdict.startswith("DISAGREES with the analytic model: reliability z = ")
+    assert "(exact binomial p = " in bad.verdict
     assert "attribution chi-square" in bad.verdict
     clean = a.summarize([0.99], 100, [0])
     assert clean.attribution_dof == 0 and "attribution n/a" in clean.verdict

@@ -73,6 +73,16 @@ def test_missing_summary_attribute_is_named(tmp_path):
     assert message_of(path) == f"{path} is a nines run file but lacks the root attribute 'z_score'"
 
 
+def test_files_without_the_exact_test_get_it_computed(tmp_path):
+    # Engines before 0.2 wrote no reliability_p_value; the reader computes the same test.
+    path = small(tmp_path)
+    with h5py.File(path, "a") as f:
+        stored = float(f.attrs["reliability_p_value"])
+        del f.attrs["reliability_p_value"]
+    with nines.open(path) as run:
+        assert run.summary.reliability_p_value == pytest.approx(stored, rel=1e-12)
+
+
 def test_metadata_summary_and_components(tmp_path):
     path = small(tmp_path, seed=5)
     with nines.open(path) as run:

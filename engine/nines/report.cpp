@@ -193,7 +193,8 @@ std::string format_summary_text(const ReportContext& context, const ChainModel& 
   out += label("analytic") + percent_from_unreliability(summary.unreliability_analytic, d) + ", " +
          expected_count(summary.unreliability_analytic * static_cast<double>(summary.requests)) +
          " failures expected\n";
-  out += label("z-score") + fixed(summary.z_score, 2) + " (p " + p_value(summary.z_p_value) + ")\n";
+  out += label("z-score") + fixed(summary.z_score, 2) + " (normal p " + p_value(summary.z_p_value) +
+         "; exact binomial p " + p_value(summary.reliability_p_value) + ")\n";
 
   std::string attribution;
   if (summary.failures == 0) {

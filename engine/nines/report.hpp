@@ -34,7 +34,8 @@ std::string format_summary_text(const ReportContext& context, const ChainModel& 
 //   run {seed, requests, record, threads, elapsed_seconds, requests_per_second, output},
 //   summary {requests, failures, reliability_empirical, reliability_analytic,
 //            unreliability_empirical, unreliability_analytic, reliability_ci_low,
-//            reliability_ci_high, ci_level, z_score, z_p_value, attribution_chi2,
+//            reliability_ci_high, ci_level, z_score, z_p_value, reliability_p_value,
+//            attribution_chi2,
 //            attribution_dof, attribution_p_value, agrees, verdict, nines_empirical,
 //            nines_analytic, dpmo_empirical, dpmo_analytic, sigma_empirical, sigma_analytic}
 // (the summary names mirror the HDF5 attributes). Doubles are %.17g and round-trip (the C

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -66,6 +67,22 @@ double two_sided_normal_p_value(double z) {
   if (std::isnan(z)) return kNaN;
   // P(|Z| >= |z|) = erfc(|z| / sqrt 2); erfc keeps relative precision far into the tail.
   return boost::math::erfc(std::fabs(z) / std::sqrt(2.0));
+}
+
+double binomial_two_sided_p_value(std::uint64_t successes, std::uint64_t trials, double p0) {
+  if (successes > trials)
+    throw std::invalid_argument("binomial_two_sided_p_value: more successes than trials");
+  if (!(p0 >= 0 && p0 <= 1))
+    throw std::invalid_argument("binomial_two_sided_p_value: p0 must be in [0, 1]");
+  if (p0 == 0) return successes == 0 ? 1.0 : 0.0;
+  if (p0 == 1) return successes == trials ? 1.0 : 0.0;
+  // Boost evaluates both tails through the regularised incomplete beta function, which keeps
+  // its relative precision for billions of trials and tails far below 1e-300.
+  const boost::math::binomial_distribution<double> d(static_cast<double>(trials), p0);
+  const auto k = static_cast<double>(successes);
+  const double lower = boost::math::cdf(d, k);
+  const double upper = successes == 0 ? 1.0 : boost::math::cdf(boost::math::complement(d, k - 1));
+  return std::min(1.0, 2 * std::min(lower, upper));
 }
 
 ChiSquareResult chi_square_goodness_of_fit(const std::vector<std::uint64_t>& observed,

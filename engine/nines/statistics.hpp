@@ -26,6 +26,13 @@ double binomial_z_score(std::uint64_t successes, std::uint64_t trials, double p0
 // Two-sided p-value of a standard normal score: P(|Z| >= |z|).
 double two_sided_normal_p_value(double z);
 
+// Exact two-sided binomial test of `successes` in `trials` against probability p0: twice the
+// smaller tail, P(X <= successes) or P(X >= successes) for X ~ Binomial(trials, p0), capped
+// at 1. Unlike the normal p-value of the z-score it stays right when few successes are
+// expected: with 0.01 expected, one observed success has z = 9.9 (normal p 4e-23) but an exact
+// p of 0.02. When p0 is 0 or 1, p is 1 if the count is the only possible one, else 0.
+double binomial_two_sided_p_value(std::uint64_t successes, std::uint64_t trials, double p0);
+
 struct ChiSquareResult {
   double statistic = 0;  // Pearson's X^2 after pooling
   int dof = 0;           // cells after pooling minus one; 0 when the test is undefined

@@ -28,7 +28,8 @@ std::string format_structure_text(const StructureReportContext& context,
 // requests_per_second, output}, kinds [{name, weight, retries, path, requests, failures,
 // attempts, retried, expected_attempts, reliability_empirical, reliability_analytic,
 // unreliability_empirical, unreliability_analytic, reliability_ci_low, reliability_ci_high,
-// z_score, z_p_value, attribution_chi2, attribution_dof, attribution_p_value}], mix {same
+// z_score, z_p_value, reliability_p_value, attribution_chi2, attribution_dof,
+// attribution_p_value}], mix {same
 // keys}, components [{name, reliability, retries, culprit_failures, expected_culprit_failures,
 // importance {measure: value}, importance_simulated {measure: [value, low, high]}}] in model
 // order, ranking [component names by improvement potential], common_cause [{name, probability,

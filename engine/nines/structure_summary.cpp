@@ -27,7 +27,7 @@ void compare(KindSummary& s, double unreliability, double reliability,
   if (s.requests == 0) {
     s.reliability_empirical = s.unreliability_empirical = nan;
     s.reliability_ci = Interval{nan, nan};
-    s.z_score = s.z_p_value = nan;
+    s.z_score = s.z_p_value = s.reliability_p_value = nan;
     return;
   }
   s.reliability_empirical = static_cast<double>(s.requests - s.failures) / n;
@@ -35,6 +35,7 @@ void compare(KindSummary& s, double unreliability, double reliability,
   s.reliability_ci = wilson_interval(s.requests - s.failures, s.requests, ci_level);
   s.z_score = 0.0 - binomial_z_score(s.failures, s.requests, unreliability);
   s.z_p_value = two_sided_normal_p_value(s.z_score);
+  s.reliability_p_value = binomial_two_sided_p_value(s.failures, s.requests, unreliability);
   if (s.failures > 0)
     s.attribution = chi_square_goodness_of_fit(s.culprit_counts, culprit_probability);
 }
@@ -128,7 +129,8 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   std::vector<Test> tests;
   const auto add = [&](const KindSummary& k, const std::string& label) {
     if (k.requests == 0) return;
-    tests.push_back({label + " reliability z = " + fixed_ascii(k.z_score, 2), k.z_p_value});
+    tests.push_back({label + " reliability z = " + fixed_ascii(k.z_score, 2) + ", exact binomial",
+                     k.reliability_p_value});
     if (k.attribution.dof > 0)
       tests.push_back({label +
                            " attribution chi-square = " + fixed_ascii(k.attribution.statistic, 2) +

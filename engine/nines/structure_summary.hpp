@@ -33,6 +33,7 @@ struct KindSummary {
   double unreliability_empirical = 0, unreliability_analytic = 0;
   Interval reliability_ci;
   double z_score = 0, z_p_value = 1;
+  double reliability_p_value = 1;             // exact binomial test of the failures (the verdict's)
   ChiSquareResult attribution;                // over primary culprits
   std::vector<std::uint64_t> culprit_counts;  // per model component
   std::vector<double> expected_culprits;      // requests * P(fail, culprit = c)

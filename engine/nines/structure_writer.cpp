@@ -194,7 +194,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
   {
     hdf5::Group g = file.create_group("kinds");
     std::vector<std::string> names, paths;
-    std::vector<double> weight, r_a, u_a, r_e, u_e, lo, hi, z, zp, chi, chip, exp_att, att_u;
+    std::vector<double> weight, r_a, u_a, r_e, u_e, lo, hi, z, zp, rp, chi, chip, exp_att, att_u;
     std::vector<std::int64_t> retries, dof;
     std::vector<std::uint64_t> requests, failures, attempts, retried;
     std::vector<std::int8_t> agrees;
@@ -219,12 +219,13 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
       hi.push_back(s.reliability_ci.high);
       z.push_back(s.z_score);
       zp.push_back(s.z_p_value);
+      rp.push_back(s.reliability_p_value);
       chi.push_back(s.attribution.statistic);
       dof.push_back(s.attribution.dof);
       chip.push_back(s.attribution.p_value);
       agrees.push_back(static_cast<std::int8_t>(
           s.requests == 0 ||
-          (s.z_p_value >= summary.test_alpha &&
+          (s.reliability_p_value >= summary.test_alpha &&
            (s.attribution.dof == 0 || s.attribution.p_value >= summary.test_alpha))));
       exp_att.push_back(s.expected_attempts);
       att_u.push_back(analytics.kinds()[k].attempt_unreliability);
@@ -250,6 +251,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     g.write_dataset<double>("reliability_ci_high", hi).close();
     g.write_dataset<double>("z_score", z).close();
     g.write_dataset<double>("z_p_value", zp).close();
+    g.write_dataset<double>("reliability_p_value", rp).close();
     g.write_dataset<double>("attribution_chi2", chi).close();
     g.write_dataset<std::int64_t>("attribution_dof", dof).close();
     g.write_dataset<double>("attribution_p_value", chip).close();

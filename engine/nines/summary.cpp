@@ -17,7 +17,7 @@ using number_format::fixed_ascii;
 using number_format::p_clause;
 
 std::string make_verdict(const Summary& s) {
-  const bool z_ok = s.z_p_value >= kVerdictAlpha;
+  const bool z_ok = s.reliability_p_value >= kVerdictAlpha;
   const bool attribution_tested = s.attribution.dof > 0;
   const bool attribution_ok = !attribution_tested || s.attribution.p_value >= kVerdictAlpha;
   if (z_ok && attribution_ok) {
@@ -28,7 +28,8 @@ std::string make_verdict(const Summary& s) {
   }
   std::string text = "DISAGREES with the analytic model: ";
   if (!z_ok) {
-    text += "reliability z = " + fixed_ascii(s.z_score, 2) + " (" + p_clause(s.z_p_value) + ")";
+    text += "reliability z = " + fixed_ascii(s.z_score, 2) + " (exact binomial " +
+            p_clause(s.reliability_p_value) + ")";
   }
   if (!attribution_ok) {
     if (!z_ok) text += "; ";
@@ -73,6 +74,7 @@ Summary summarize(const ChainModel& model, std::uint64_t requests,
   // "0.0 -" rather than unary minus so that a perfect match prints as 0, not -0.
   s.z_score = 0.0 - binomial_z_score(failures, requests, s.unreliability_analytic);
   s.z_p_value = two_sided_normal_p_value(s.z_score);
+  s.reliability_p_value = binomial_two_sided_p_value(failures, requests, s.unreliability_analytic);
 
   if (failures > 0) {
     s.attribution =
@@ -81,7 +83,7 @@ Summary summarize(const ChainModel& model, std::uint64_t requests,
     s.attribution = ChiSquareResult{0, 0, std::numeric_limits<double>::quiet_NaN(), 0};
   }
 
-  s.agrees = s.z_p_value >= kVerdictAlpha &&
+  s.agrees = s.reliability_p_value >= kVerdictAlpha &&
              (s.attribution.dof == 0 || s.attribution.p_value >= kVerdictAlpha);
   s.verdict = make_verdict(s);
 

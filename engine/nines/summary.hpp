@@ -12,7 +12,8 @@ namespace nines {
 
 inline constexpr double kDefaultCiLevel = 0.95;
 // Significance level of the verdict: the simulation "agrees" with the analytic model unless
-// the reliability z-test or the attribution chi-square test rejects at this level.
+// the exact binomial test of the failure count or the attribution chi-square test rejects at
+// this level.
 inline constexpr double kVerdictAlpha = 1e-3;
 
 struct Summary {
@@ -28,7 +29,10 @@ struct Summary {
   double ci_level = kDefaultCiLevel;
   Interval reliability_ci;  // Wilson interval for the empirical reliability
   double z_score = 0;       // empirical vs analytic reliability
-  double z_p_value = 1;
+  double z_p_value = 1;     // normal approximation: P(|Z| >= |z|)
+  // Exact two-sided binomial test of the failure count (binomial_two_sided_p_value): what the
+  // verdict uses, as it stays right when only a few failures are expected.
+  double reliability_p_value = 1;
   ChiSquareResult attribution;  // per-component attribution among failed requests
 
   bool agrees = true;

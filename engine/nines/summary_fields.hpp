@@ -21,6 +21,7 @@ void for_each_comparison_field(const S& s, Visit&& visit) {
   visit(std::string_view("reliability_ci_high"), s.reliability_ci.high);
   visit(std::string_view("z_score"), s.z_score);
   visit(std::string_view("z_p_value"), s.z_p_value);
+  visit(std::string_view("reliability_p_value"), s.reliability_p_value);
   visit(std::string_view("attribution_chi2"), s.attribution.statistic);
   visit(std::string_view("attribution_dof"), std::int64_t{s.attribution.dof});
   visit(std::string_view("attribution_p_value"), s.attribution.p_value);

@@ -95,6 +95,7 @@ void write_points_table(hdf5::File& file, const SweepPlan& plan, const SweepResu
   stat("ci_high", [](const Summary& s) { return s.reliability_ci.high; });
   stat("z_score", [](const Summary& s) { return s.z_score; });
   stat("z_p_value", [](const Summary& s) { return s.z_p_value; });
+  stat("reliability_p_value", [](const Summary& s) { return s.reliability_p_value; });
   stat("attribution_chi2", [](const Summary& s) { return s.attribution.statistic; });
   stat("attribution_dof", [](const Summary& s) { return static_cast<double>(s.attribution.dof); });
   stat("attribution_p_value", [](const Summary& s) { return s.attribution.p_value; });

@@ -56,6 +56,33 @@ TEST_CASE("two_sided_normal_p_value", "[statistics]") {
   CHECK(nines::two_sided_normal_p_value(std::numeric_limits<double>::infinity()) == 0);
 }
 
+TEST_CASE("exact two-sided binomial p-value", "[statistics]") {
+  using nines::binomial_two_sided_p_value;
+  // Binomial(10, 1/2): P(X <= 2) = P(X >= 8) = 56 / 1024.
+  CHECK(binomial_two_sided_p_value(2, 10, 0.5) == Approx(2 * 56.0 / 1024).epsilon(1e-12));
+  CHECK(binomial_two_sided_p_value(8, 10, 0.5) == Approx(2 * 56.0 / 1024).epsilon(1e-12));
+  CHECK(binomial_two_sided_p_value(5, 10, 0.5) == 1);  // both tails above 1/2: capped
+  CHECK(binomial_two_sided_p_value(0, 10, 0.5) == Approx(2.0 / 1024).epsilon(1e-12));
+  CHECK(binomial_two_sided_p_value(10, 10, 0.5) == Approx(2.0 / 1024).epsilon(1e-12));
+  // Few expected: n p = 0.01. P(X >= 1) = 1 - (1 - p)^n; P(X >= 3) ~ 0.01^3 / 6.
+  const double p = 1e-11, n = 1e9;
+  CHECK(binomial_two_sided_p_value(0, 1'000'000'000, p) == 1);
+  CHECK(binomial_two_sided_p_value(1, 1'000'000'000, p) ==
+        Approx(-2 * std::expm1(n * std::log1p(-p))).epsilon(1e-9));
+  CHECK(binomial_two_sided_p_value(3, 1'000'000'000, p) ==
+        Approx(2 * 1e-6 / 6 * std::exp(-0.01) * (1 + 0.01 / 4)).epsilon(1e-4));
+  // Many expected: close to the normal approximation of the z-score (continuity aside).
+  const double z = nines::binomial_z_score(501'000, 1'000'000, 0.5);
+  CHECK(binomial_two_sided_p_value(501'000, 1'000'000, 0.5) ==
+        Approx(nines::two_sided_normal_p_value(z)).epsilon(0.02));
+  // Degenerate p0.
+  CHECK(binomial_two_sided_p_value(0, 100, 0.0) == 1);
+  CHECK(binomial_two_sided_p_value(1, 100, 0.0) == 0);
+  CHECK(binomial_two_sided_p_value(100, 100, 1.0) == 1);
+  CHECK(binomial_two_sided_p_value(99, 100, 1.0) == 0);
+  CHECK_THROWS_AS(binomial_two_sided_p_value(101, 100, 0.5), std::invalid_argument);
+}
+
 TEST_CASE("chi-square p-value at the 5% critical value", "[statistics]") {
   // Cells {o, n - o} with probabilities {1/2, 1/2} give X^2 = (2o - n)^2 / n. With n = 10000
   // and o = 5098 that is 3.8416, just above the 95th percentile 3.84145882 of chi-square(1).

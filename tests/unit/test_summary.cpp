@@ -46,7 +46,27 @@ TEST_CASE("summarize: too many failures disagree on reliability", "[summary]") {
   CHECK(s.z_score == Approx(-0.02 / std::sqrt(0.0298 * 0.9702 / 10'000)).epsilon(1e-9));
   CHECK(s.z_p_value < 1e-20);
   CHECK_FALSE(s.agrees);
-  CHECK(starts_with(s.verdict, "DISAGREES with the analytic model: reliability z = -11.76 (p = "));
+  CHECK(s.reliability_p_value < 1e-20);
+  CHECK(starts_with(
+      s.verdict, "DISAGREES with the analytic model: reliability z = -11.76 (exact binomial p = "));
+}
+
+TEST_CASE("summarize: one failure where 0.01 were expected agrees", "[summary]") {
+  // The z-score's normal approximation fails when few failures are expected: z = -9.9 would
+  // reject at any level, but one failure in a run expecting 0.01 happens 1% of the time.
+  const nines::ChainModel model({1 - 1e-11});
+  const std::uint64_t n = 1'000'000'000;
+  const nines::Summary s = nines::summarize(model, n, {1});
+  const double u = model.unreliability();
+  // The reliability's z: too many failures make it negative.
+  CHECK(s.z_score == Approx((u - 1 / static_cast<double>(n)) / std::sqrt(u * (1 - u) / n)));
+  CHECK(s.z_score < -9);
+  CHECK(s.z_p_value < 1e-20);
+  // P(X >= 1) = 1 - (1 - u)^n, doubled.
+  CHECK(s.reliability_p_value ==
+        Approx(-2 * std::expm1(static_cast<double>(n) * std::log1p(-u))).epsilon(1e-9));
+  CHECK(s.agrees);
+  CHECK(starts_with(s.verdict, "agrees with the analytic model (z = -9.90, "));
 }
 
 TEST_CASE("summarize: right total but wrong component disagrees on attribution", "[summary]") {
@@ -71,6 +91,7 @@ TEST_CASE("summarize: a perfect chain with no failures", "[summary]") {
   CHECK(s.z_score == 0);
   CHECK_FALSE(std::signbit(s.z_score));
   CHECK(s.z_p_value == 1);
+  CHECK(s.reliability_p_value == 1);
   CHECK(s.attribution.dof == 0);
   CHECK(s.attribution.statistic == 0);
   CHECK(std::isnan(s.attribution.p_value));
