@@ -100,9 +100,9 @@ int run_command(const std::vector<std::string>& args) {
   sim.sampler = info.sampler;
   sim.chunk_requests = info.chunk_requests;
 
-  double elapsed = 0;
+  const auto started = std::chrono::steady_clock::now();
   const SimulationResult result = simulate_with_progress(
-      info.requests, options.quiet, elapsed,
+      info.requests, options.quiet,
       [&](const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
         return simulate(model, sim, writer.get(), {&stop, &progress});
       });
@@ -114,7 +114,7 @@ int run_command(const std::vector<std::string>& args) {
   const Summary summary = summarize(model, info.requests, result.component_failures);
   writer->finish(model, summary);
 
-  const ReportContext context{scenario, info, output, threads, elapsed};
+  const ReportContext context{scenario, info, output, threads, seconds_since(started)};
   print_run_summary(
       options.json, options.quiet, [&] { return format_summary_json(context, model, summary); },
       [&](bool color) { return format_summary_text(context, model, summary, color); });

@@ -65,9 +65,9 @@ int run_structure_command(const RunOptions& options) {
   sim.record = info.record;
   sim.chunk_requests = info.chunk_requests;
 
-  double elapsed = 0;
+  const auto started = std::chrono::steady_clock::now();
   const StructureSimulationResult result = simulate_with_progress(
-      info.requests, options.quiet, elapsed,
+      info.requests, options.quiet,
       [&](const std::atomic<bool>& stop, std::atomic<std::uint64_t>& progress) {
         return simulate_structure(sampler, sim, writer.get(), {&stop, &progress});
       });
@@ -80,7 +80,7 @@ int run_structure_command(const RunOptions& options) {
       summarize_structure(analytics, sampler, info.requests, result.tally);
   writer->finish(analytics, summary);
 
-  const StructureReportContext context{model, info, output, threads, elapsed};
+  const StructureReportContext context{model, info, output, threads, seconds_since(started)};
   print_run_summary(
       options.json, options.quiet,
       [&] { return format_structure_json(context, analytics, summary); },

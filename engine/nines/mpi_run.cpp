@@ -241,8 +241,6 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
     }
   }
   world.sum(totals);
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const bool interrupted = totals[slots] != info.requests;
   if (!root) return interrupted ? 130 : 0;
   if (interrupted) {
@@ -255,6 +253,9 @@ int run_distributed(const DistributedRun& run, Communicator& world) {
   const std::vector<std::uint64_t> failures(totals.begin(), totals.begin() + model.size());
   const Summary summary = summarize(model, info.requests, failures);
   writer->finish(model, summary);
+  // As for `nines run`: the time includes writing the file.
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const ReportContext context{scenario, info, run.output, run.threads, elapsed};
   if (run.json) {
