@@ -74,10 +74,11 @@ def _agreement_sentence(sweep) -> tuple[bool, str]:
         return False, text + "; nothing to check yet"
     text += f"; largest |z| = {a.max_abs_z:.2f} (point {a.worst_point}); "
     if a.beyond_limit == 0:
-        text += f"every point agrees with the analytic product (|z| < {a.limit:g})"
+        text += ("every point agrees with the analytic product (exact binomial p >= 5.7e-07, "
+                 f"the tail of |z| = {a.limit:g})")
     else:
-        text += f"{a.beyond_limit} point{'s' if a.beyond_limit != 1 else ''} have |z| >= " \
-                f"{a.limit:g}"
+        text += (f"{a.beyond_limit} point{' has' if a.beyond_limit == 1 else 's have'} exact "
+                 f"binomial p < 5.7e-07 (the tail of |z| = {a.limit:g})")
     return a.agrees, text
 
 

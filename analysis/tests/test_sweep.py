@@ -348,3 +348,25 @@ def test_unknown_sweep_version_is_refused(spreadsheet, tmp_path):
         del f["points/z_score"]
     with nines.open(path) as sweep, pytest.raises(nines.FormatError, match="z_score"):
         sweep.points
+
+
+def test_sweep_point_tail_is_that_of_z_5():
+    from nines import sweep as sweep_module
+    assert sweep_module.SWEEP_POINT_TAIL == pytest.approx(
+        analytic.two_sided_p_value(sweep_module.SWEEP_Z_LIMIT), rel=1e-12, abs=0)
+
+
+def test_agreement_of_a_file_without_the_exact_test(small, tmp_path):
+    # Sweeps written before nines 0.2 have no reliability_p_value column: the check recomputes it.
+    copy = tmp_path / "old.h5"
+    shutil.copy(small, copy)
+    with nines.open(small) as sweep:
+        expected = sweep.agreement()
+    with h5py.File(copy, "a") as f:
+        del f["points/reliability_p_value"]
+        columns = [c for c in nines.run_file.text(f["points"].attrs["columns"]).split(",")
+                   if c != "reliability_p_value"]
+        f["points"].attrs["columns"] = ",".join(columns)
+    with nines.open(copy) as sweep:
+        assert "reliability_p_value" not in sweep.points
+        assert sweep.agreement() == expected

@@ -155,8 +155,9 @@ SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& result
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     if (!results.done(i)) continue;
     ++a.done;
-    const double z = std::fabs(summarize_point(plan.points[i], results.failures(i)).z_score);
-    if (z >= 5) ++a.beyond_5;
+    const Summary s = summarize_point(plan.points[i], results.failures(i));
+    const double z = std::fabs(s.z_score);
+    if (s.reliability_p_value < kSweepPointTail) ++a.beyond;
     if (z > a.max_abs_z || a.done == 1) {
       a.max_abs_z = z;
       a.worst_point = i;
@@ -174,8 +175,11 @@ std::string format_sweep_table(const SweepPlan& plan, const SweepResults& result
          " points simulated";
   if (a.done > 0) {
     out += printf_string("; largest |z| = %.2f (point %zu); ", a.max_abs_z, a.worst_point);
-    out += a.beyond_5 == 0 ? "every point agrees with the analytic product (|z| < 5)"
-                           : std::to_string(a.beyond_5) + " points have |z| >= 5";
+    out += a.beyond == 0
+               ? "every point agrees with the analytic product (exact binomial p >= 5.7e-07, "
+                 "the tail of |z| = 5)"
+               : std::to_string(a.beyond) + (a.beyond == 1 ? " point has" : " points have") +
+                     " exact binomial p < 5.7e-07 (the tail of |z| = 5)";
   }
   return out + "\n";
 }

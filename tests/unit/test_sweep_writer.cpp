@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "nines/hdf5.hpp"
+#include "nines/statistics.hpp"
 #include "nines/sweep_parser.hpp"
 #include "nines/sweep_report.hpp"
 #include "nines/sweep_writer.hpp"
@@ -88,5 +89,11 @@ TEST_CASE("a two-axis grid prints as a two-way table", "[sweep]") {
   CHECK_THAT(text, Catch::Contains("          1 |  50.00000  50.00000 |  99.00000  99.00000 |"));
   CHECK_THAT(text, Catch::Contains("          2 |         -  25.00000 |         -  98.01000 |"));
   CHECK_THAT(text, Catch::Contains("2 of 4 points simulated"));
-  CHECK_THAT(text, Catch::Contains("every point agrees with the analytic product (|z| < 5)"));
+  CHECK_THAT(text,
+             Catch::Contains("every point agrees with the analytic product (exact binomial p >= "
+                             "5.7e-07, the tail of |z| = 5)"));
+}
+
+TEST_CASE("the sweep check's tail is that of |z| = 5", "[sweep]") {
+  CHECK(nines::kSweepPointTail == Approx(nines::two_sided_normal_p_value(5)).epsilon(1e-12));
 }
