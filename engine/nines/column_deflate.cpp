@@ -457,7 +457,7 @@ std::size_t ColumnDeflater::compress(const unsigned char* bytes, std::size_t siz
   }
 
   // Each match is one put: length code (<= 15 bits), its extra bits (<= 5), the distance code
-  // (1 bit) and its extra bits (<= 13 for the widest element), 34 bits at most.
+  // (1 bit) and its extra bits (<= 6 for elements of up to 256 bytes), 27 bits at most.
   const Code distance_code{0, 1};
   // Literals go two at a time through a table of byte pairs when their codes are short
   // enough for a pair to fit one 32-bit entry (26 bits of code, 6 of length) and the table is
