@@ -228,8 +228,10 @@ def render_sweep_report(sweep, *, dpi: int = 144) -> str:
                         "interval, against the analytic value."))
     if len(done):
         figures.append(("Every point against the model", plots.sweep_z(sweep, figsize=wide),
-                        "z of every finished point; a sweep agrees with the model when all lie "
-                        f"inside ±5. Independent points (seeds: per-point) scatter like a "
+                        "z of every finished point; a sweep agrees with the model when no "
+                        "point's exact binomial p-value is below the tail of ±5 (for points "
+                        "that expect many failures: all lie inside ±5). Independent points "
+                        "(seeds: per-point) scatter like a "
                         "standard normal (right): about 1 in 1,000 beyond the dotted "
                         f"±{_PER_POINT_Z:.2f}."))
     figure_html = "".join(
