@@ -366,6 +366,19 @@ void Dataset::write_chunk(std::uint64_t offset, std::span<const unsigned char> b
         [&] { return "write the chunk at offset " + std::to_string(offset) + " of " + where(); });
 }
 
+void Dataset::append_chunk(std::uint64_t count, std::span<const unsigned char> bytes) {
+  quiet();
+  const std::uint64_t old_size = size(), chunk = chunk_length();
+  if (chunk == 0 || old_size % chunk != 0 || count == 0 || count > chunk)
+    throw std::logic_error("append_chunk: " + where() +
+                           " must end on a chunk boundary and grow by 1 to " +
+                           std::to_string(chunk) + " elements");
+  const hsize_t new_size[1] = {old_size + count};
+  check(H5Dset_extent(id(), new_size),
+        [&] { return "extend " + where() + " to " + std::to_string(new_size[0]) + " elements"; });
+  write_chunk(old_size, bytes);
+}
+
 void Dataset::read_raw(ElementType memory, void* data, std::size_t count) const {
   quiet();
   if (count == 0) return;

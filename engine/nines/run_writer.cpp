@@ -1,6 +1,8 @@
 #include "nines/run_writer.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <optional>
@@ -8,6 +10,7 @@
 #include <utility>
 
 #include "nines/atomic_output.hpp"
+#include "nines/column_appender.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
 #include "nines/sha256.hpp"
@@ -82,30 +85,34 @@ struct RunFileWriter::Impl {
   std::uint64_t chunks_written = 0;
   std::vector<bool> chunk_written;
 
-  // Failures: whole HDF5 chunks go to disk as soon as they fill; the rest waits here.
-  std::vector<std::uint64_t> pending_requests;
-  std::vector<std::int32_t> pending_components;
+  // Failures, appended through ColumnAppender: compressed on the pool, stored in order.
   std::uint64_t failures_seen = 0;
   std::optional<std::uint64_t> last_request;
+  std::vector<unsigned char> narrowed;  // components at the file's width
 
   // Declared file first so that it is destroyed last (it refuses to close with open objects).
   std::optional<hdf5::File> file;
   std::optional<hdf5::Dataset> dense;
-  std::optional<hdf5::Dataset> failure_requests;
-  std::optional<hdf5::Dataset> failure_components;
+  std::optional<ColumnAppender> failure_requests;
+  std::optional<ColumnAppender> failure_components;
 
   bool finished() const noexcept { return output && output->committed(); }
-
-  void write_failure_prefix(std::size_t count) {
-    if (count == 0) return;
-    failure_requests->append(std::span<const std::uint64_t>(pending_requests.data(), count));
-    failure_components->append(std::span<const std::int32_t>(pending_components.data(), count));
-    pending_requests.erase(pending_requests.begin(),
-                           pending_requests.begin() + static_cast<std::ptrdiff_t>(count));
-    pending_components.erase(pending_components.begin(),
-                             pending_components.begin() + static_cast<std::ptrdiff_t>(count));
-  }
 };
+
+namespace {
+
+// Component indices at the file's outcome width, little-endian like the file.
+template <class Narrow>
+void narrow_into(std::span<const std::int32_t> components, std::vector<unsigned char>& out) {
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  out.resize(components.size() * sizeof(Narrow));
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    const auto value = static_cast<Narrow>(components[i]);
+    std::memcpy(out.data() + i * sizeof(Narrow), &value, sizeof(Narrow));
+  }
+}
+
+}  // namespace
 
 RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
                              const RunInfo& info)
@@ -155,10 +162,13 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
     // request indices and small component indices are nearly constant and deflate well.
     const auto layout =
         hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
+    const bool shuffle_components = outcome_bytes(w.outcome) > 1;
     w.failure_requests.emplace(
-        failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled()));
-    w.failure_components.emplace(failures.create_dataset(
-        "component", outcome, layout.shuffled(outcome_bytes(w.outcome) > 1)));
+        failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled()),
+        sizeof(std::uint64_t), true, info.deflate_level);
+    w.failure_components.emplace(
+        failures.create_dataset("component", outcome, layout.shuffled(shuffle_components)),
+        outcome_bytes(w.outcome), shuffle_components, info.deflate_level);
     failures.close();
   }
 }
@@ -228,13 +238,21 @@ void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indic
                                   " out of range");
     w.last_request = request;
   }
-  w.pending_requests.insert(w.pending_requests.end(), request_indices.begin(),
-                            request_indices.end());
-  w.pending_components.insert(w.pending_components.end(), components.begin(), components.end());
+  switch (w.outcome) {
+    case OutcomeType::int8:
+      narrow_into<std::int8_t>(components, w.narrowed);
+      break;
+    case OutcomeType::int16:
+      narrow_into<std::int16_t>(components, w.narrowed);
+      break;
+    case OutcomeType::int32:
+      narrow_into<std::int32_t>(components, w.narrowed);
+      break;
+  }
+  // Whole chunks go to disk as soon as they fill, each compressed once and never re-read.
+  w.failure_requests->append(request_indices.data(), request_indices.size());
+  w.failure_components->append(w.narrowed.data(), components.size());
   w.failures_seen += request_indices.size();
-  // The datasets always end on a chunk boundary until finish(), so each of these chunks is
-  // written once, whole, and never re-read and re-compressed.
-  w.write_failure_prefix(w.pending_requests.size() / kFailureChunk * kFailureChunk);
 }
 
 void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
@@ -259,7 +277,6 @@ void RunFileWriter::finish(const ChainModel& model, const Summary& summary) {
 
   hdf5::File& file = *w.file;
   if (w.info.record == RecordMode::failures) {
-    w.write_failure_prefix(w.pending_requests.size());
     w.failure_components->close();
     w.failure_requests->close();
   }

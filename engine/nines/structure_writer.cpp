@@ -1,11 +1,13 @@
 #include "nines/structure_writer.hpp"
 
+#include <bit>
 #include <cmath>
 #include <optional>
 #include <stdexcept>
 #include <utility>
 
 #include "nines/atomic_output.hpp"
+#include "nines/column_appender.hpp"
 #include "nines/dense_chunk_codec.hpp"
 #include "nines/error.hpp"
 #include "nines/hdf5.hpp"
@@ -24,11 +26,6 @@ void deflate_chunk(const void* data, std::size_t count, std::size_t element, std
   out.size = deflate_padded(data, count, element, length, fill, level, out.buffer);
 }
 
-template <class T>
-std::span<const T> view(const std::vector<T>& v) {
-  return std::span<const T>(v.data(), v.size());
-}
-
 }  // namespace
 
 struct StructureRunWriter::Impl {
@@ -43,12 +40,17 @@ struct StructureRunWriter::Impl {
   std::optional<hdf5::File> file;
   std::optional<hdf5::Dataset> kind, attempts, culprit, cause;  // /requests (dense)
   // /failures
-  std::optional<hdf5::Dataset> f_request, f_kind, f_attempts, f_culprit, f_cause, f_set_size, f_set;
+  // /failures: compressed on the pool, stored in order (ColumnAppender).
+  std::optional<ColumnAppender> f_request, f_kind, f_attempts, f_culprit, f_cause, f_set_size,
+      f_set;
 
+  // Stores what the /failures appenders still hold and closes every dataset.
   void close_datasets() {
-    for (auto* d : {&kind, &attempts, &culprit, &cause, &f_request, &f_kind, &f_attempts,
-                    &f_culprit, &f_cause, &f_set_size, &f_set})
-      d->reset();
+    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+      if (*f) (*f)->close();
+    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+      f->reset();
+    for (auto* d : {&kind, &attempts, &culprit, &cause}) d->reset();
   }
 
   bool finished() const noexcept { return output && output->committed(); }
@@ -89,17 +91,19 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
     hdf5::Group failures = file.create_group("failures");
     const auto layout =
         hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
-    w.f_request.emplace(
-        failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled()));
-    w.f_kind.emplace(failures.create_dataset("kind", hdf5::ElementType::int8, layout));
-    w.f_attempts.emplace(failures.create_dataset("attempts", hdf5::ElementType::uint8, layout));
-    w.f_culprit.emplace(
-        failures.create_dataset("culprit", hdf5::ElementType::int16, layout.shuffled()));
-    w.f_cause.emplace(failures.create_dataset("common_cause", hdf5::ElementType::int8, layout));
-    w.f_set_size.emplace(
-        failures.create_dataset("failed_set_size", hdf5::ElementType::int16, layout.shuffled()));
-    w.f_set.emplace(
-        failures.create_dataset("failed_set", hdf5::ElementType::int16, layout.shuffled()));
+    // Shuffled where an element has more than one byte, as in the chain layout.
+    const auto column = [&](std::optional<ColumnAppender>& to, const char* name,
+                            hdf5::ElementType type, std::size_t bytes) {
+      to.emplace(failures.create_dataset(name, type, layout.shuffled(bytes > 1)), bytes, bytes > 1,
+                 info.deflate_level);
+    };
+    column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
+    column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
+    column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
+    column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
+    column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
+    column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
+    column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
     failures.close();
   }
 }
@@ -148,13 +152,17 @@ void StructureRunWriter::append_failures(const StructureChunk& chunk) {
   if (w.info.record == RecordMode::none) return;
   if (w.finished()) throw std::logic_error("append_failures: the file is finished");
   if (chunk.failed_request.empty()) return;
-  w.f_request->append(view(chunk.failed_request));
-  w.f_kind->append(view(chunk.failed_kind));
-  w.f_attempts->append(view(chunk.failed_attempts));
-  w.f_culprit->append(view(chunk.failed_culprit));
-  w.f_cause->append(view(chunk.failed_common_cause));
-  w.f_set_size->append(view(chunk.failed_set_size));
-  if (!chunk.failed_set.empty()) w.f_set->append(view(chunk.failed_set));
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  const auto append = [](ColumnAppender& to, const auto& values) {
+    to.append(values.data(), values.size());
+  };
+  append(*w.f_request, chunk.failed_request);
+  append(*w.f_kind, chunk.failed_kind);
+  append(*w.f_attempts, chunk.failed_attempts);
+  append(*w.f_culprit, chunk.failed_culprit);
+  append(*w.f_cause, chunk.failed_common_cause);
+  append(*w.f_set_size, chunk.failed_set_size);
+  append(*w.f_set, chunk.failed_set);
   w.failures_seen += chunk.failed_request.size();
 }
 
