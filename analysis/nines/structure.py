@@ -645,6 +645,7 @@ class StructureRun(Run):
 
     @staticmethod
     def _exact_p(requests, failures, unreliability) -> float:
+        """The exact binomial test of a kind's failures (NaN for a kind without requests)."""
         if requests == 0:
             return math.nan
         return analytic.binomial_two_sided_p_value(int(failures), int(requests), float(unreliability))
@@ -666,8 +667,8 @@ class StructureRun(Run):
                       unreliability_empirical=failures / requests,
                       reliability_ci_low=interval.low, reliability_ci_high=interval.high,
                       z_score=z, z_p_value=analytic.two_sided_p_value(z),
-                      reliability_p_value=analytic.binomial_two_sided_p_value(
-                          failures, requests, unreliability))
+                      reliability_p_value=StructureRun._exact_p(requests, failures,
+                                                                unreliability))
         if failures > 0:
             chi2 = analytic.chi_square_goodness_of_fit(culprits, probability)
             result.update(attribution_chi2=chi2.statistic, attribution_dof=chi2.dof,

@@ -39,7 +39,6 @@ struct StructureRunWriter::Impl {
 
   std::optional<hdf5::File> file;
   std::optional<hdf5::Dataset> kind, attempts, culprit, cause;  // /requests (dense)
-  // /failures
   // /failures: compressed on the pool, stored in order (ColumnAppender).
   std::optional<ColumnAppender> f_request, f_kind, f_attempts, f_culprit, f_cause, f_set_size,
       f_set;
