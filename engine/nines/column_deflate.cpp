@@ -74,13 +74,13 @@ struct Code {
   std::uint8_t length = 0;
 };
 
-// Lengths of a Huffman code for freq[0, n), at most `limit` bits, 0 for unused symbols. A tree
+// Lengths of a Huffman code for freq, at most `limit` bits, 0 for unused symbols. A tree
 // that comes out too deep is rebuilt from flattened frequencies (f -> f/2 | 1, which ends at
 // all ones, a balanced tree), so the result is always a complete prefix code. zlib's inflater
 // rejects incomplete codes, so fewer than two used symbols are topped up with unused ones.
 template <std::size_t N>
-std::array<std::uint8_t, N> huffman_lengths(std::array<std::uint64_t, N> freq, std::size_t n,
-                                            unsigned limit) {
+std::array<std::uint8_t, N> huffman_lengths(std::array<std::uint64_t, N> freq, unsigned limit) {
+  constexpr std::size_t n = N;
   std::size_t used = 0;
   for (std::size_t s = 0; s < n; ++s) used += freq[s] > 0;
   for (std::size_t s = 0; s < n && used < 2; ++s)
@@ -134,7 +134,8 @@ std::array<std::uint8_t, N> huffman_lengths(std::array<std::uint64_t, N> freq, s
 
 // Canonical codes from lengths (3.2.2), bit-reversed for the writer.
 template <std::size_t N>
-std::array<Code, N> canonical_codes(const std::array<std::uint8_t, N>& lengths, std::size_t n) {
+std::array<Code, N> canonical_codes(const std::array<std::uint8_t, N>& lengths) {
+  constexpr std::size_t n = N;
   std::array<unsigned, kMaxCodeBits + 2> count{}, next{};
   for (std::size_t s = 0; s < n; ++s) ++count[lengths[s]];
   count[0] = 0;
@@ -400,8 +401,8 @@ std::size_t ColumnDeflater::compress(const unsigned char* bytes, std::size_t siz
 
   // The trees. The distance tree has the one code this block uses, one bit long; it is
   // declared even when no run occurs, as every inflater accepts that.
-  const auto literal_lengths = huffman_lengths(freq, kLiteralLengthSymbols, kMaxCodeBits);
-  const auto literal_codes = canonical_codes(literal_lengths, kLiteralLengthSymbols);
+  const auto literal_lengths = huffman_lengths(freq, kMaxCodeBits);
+  const auto literal_codes = canonical_codes(literal_lengths);
   const DistanceSymbol distance = distance_symbol(element);
   std::size_t literal_count = kLiteralLengthSymbols;
   while (literal_lengths[literal_count - 1] == 0) --literal_count;
@@ -413,8 +414,8 @@ std::size_t ColumnDeflater::compress(const unsigned char* bytes, std::size_t siz
   const auto tokens = code_length_tokens(all_lengths.data(), literal_count + distance_count);
   std::array<std::uint64_t, kCodeLengthSymbols> token_freq{};
   for (const auto& t : tokens) ++token_freq[t.symbol];
-  const auto token_lengths = huffman_lengths(token_freq, kCodeLengthSymbols, kMaxCodeLengthBits);
-  const auto token_codes = canonical_codes(token_lengths, kCodeLengthSymbols);
+  const auto token_lengths = huffman_lengths(token_freq, kMaxCodeLengthBits);
+  const auto token_codes = canonical_codes(token_lengths);
   // The order in which the code-length code's own lengths are sent (3.2.7).
   constexpr std::uint8_t kOrder[kCodeLengthSymbols] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                                        11, 4,  12, 3, 13, 2, 14, 1, 15};
