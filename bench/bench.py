@@ -202,7 +202,7 @@ class Case:
     n: int
     mode: str = "-"   # nines --record mode
     threads: int = 1
-    sampler: str = "auto"  # nines --sampler (auto lets nines choose; see sampler_kind.hpp)
+    sampler: str = "auto"  # nines --sampler (auto lets nines choose; see engine/nines/model/sampler_kind.hpp)
 
     @property
     def chain(self) -> str:

@@ -4,9 +4,9 @@
 #include <charconv>
 #include <utility>
 
-#include "nines/count_parser.hpp"
-#include "nines/error.hpp"
-#include "nines/spelling.hpp"
+#include "nines/base/error.hpp"
+#include "nines/base/spelling.hpp"
+#include "nines/input/count_parser.hpp"
 
 namespace nines::cli {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "nines/record_mode.hpp"
-#include "nines/sampler_kind.hpp"
+#include "nines/model/record_mode.hpp"
+#include "nines/model/sampler_kind.hpp"
 
 namespace nines::cli {
 

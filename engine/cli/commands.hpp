@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "nines/error.hpp"
+#include "nines/base/error.hpp"
 
 namespace nines::cli {
 

@@ -7,8 +7,8 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "nines/error.hpp"
-#include "nines/version.hpp"
+#include "nines/base/error.hpp"
+#include "nines/base/version.hpp"
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);

@@ -12,14 +12,15 @@
 #include "commands.hpp"
 #include "format_units.hpp"
 #include "interrupt.hpp"
-#include "nines/chain_model.hpp"
-#include "nines/error.hpp"
-#include "nines/mpi_world.hpp"
-#include "nines/report.hpp"
-#include "nines/run_writer.hpp"
-#include "nines/scenario_parser.hpp"
-#include "nines/simulation.hpp"
-#include "nines/summary.hpp"
+#include "nines/base/error.hpp"
+#include "nines/base/timestamp.hpp"
+#include "nines/exact/chain_analytics.hpp"
+#include "nines/files/run_writer.hpp"
+#include "nines/input/scenario_parser.hpp"
+#include "nines/report/report.hpp"
+#include "nines/run/mpi_world.hpp"
+#include "nines/run/simulation.hpp"
+#include "nines/summary/summary.hpp"
 #include "run_session.hpp"
 #include "run_structure.hpp"
 
@@ -51,7 +52,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (!loaded) return run_structure_command(options);
   const Scenario& scenario = *loaded;
-  const ChainModel model(scenario.reliabilities());
+  const ChainAnalytics model(scenario.reliabilities());
 
   RunInfo info;
   info.requests = options.requests.value_or(scenario.defaults.requests.value_or(kFallbackRequests));
@@ -71,7 +72,7 @@ int run_command(const std::vector<std::string>& args) {
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
 
   // Launched by mpirun or srun with several ranks: the chunks are split across them
-  // (nines/mpi_world.hpp); only rank 0 writes and prints.
+  // (nines/run/mpi_world.hpp); only rank 0 writes and prints.
   if (world.size() > 1) {
     bool started = false;
     try {

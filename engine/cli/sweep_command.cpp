@@ -15,12 +15,13 @@
 #include "commands.hpp"
 #include "format_units.hpp"
 #include "interrupt.hpp"
-#include "nines/error.hpp"
-#include "nines/mpi_world.hpp"
-#include "nines/run_writer.hpp"
-#include "nines/sweep_parser.hpp"
-#include "nines/sweep_report.hpp"
-#include "nines/sweep_runner.hpp"
+#include "nines/base/error.hpp"
+#include "nines/base/timestamp.hpp"
+#include "nines/files/run_writer.hpp"
+#include "nines/input/sweep_parser.hpp"
+#include "nines/run/mpi_world.hpp"
+#include "nines/sweep/sweep_report.hpp"
+#include "nines/sweep/sweep_runner.hpp"
 
 namespace nines::cli {
 

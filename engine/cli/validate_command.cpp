@@ -2,8 +2,8 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
-#include "nines/chain_model.hpp"
-#include "nines/scenario_parser.hpp"
+#include "nines/exact/chain_analytics.hpp"
+#include "nines/input/scenario_parser.hpp"
 #include "run_structure.hpp"
 
 namespace nines::cli {
@@ -17,7 +17,7 @@ int validate_command(const std::vector<std::string>& args) {
   if (peek_format_version(read_scenario_file(options.scenario_path), options.scenario_path) == 2)
     return validate_structure_command(options.scenario_path);
   const Scenario scenario = load_scenario(options.scenario_path);
-  const ChainModel model(scenario.reliabilities());
+  const ChainAnalytics model(scenario.reliabilities());
   std::printf("%s: valid scenario '%s' (format %d): %zu components, analytic reliability %.10g\n",
               options.scenario_path.c_str(), scenario.name.c_str(), scenario.format_version,
               scenario.components.size(), model.reliability());

@@ -1,0 +1,95 @@
+#include "nines/base/number_format.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace nines::number_format {
+
+std::string printf_string(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out;
+  if (n > 0) {
+    out.resize(static_cast<std::size_t>(n) + 1);
+    std::vsnprintf(out.data(), out.size(), format, again);
+    out.resize(static_cast<std::size_t>(n));
+  }
+  va_end(again);
+  return out;
+}
+
+bool non_finite(double x, std::string& out) {
+  if (std::isnan(x)) {
+    out = "n/a";
+    return true;
+  }
+  if (std::isinf(x)) {
+    out = x > 0 ? "∞" : "-∞";
+    return true;
+  }
+  return false;
+}
+
+std::string group_thousands(std::string digits) {
+  const std::size_t start = (!digits.empty() && digits[0] == '-') ? 1 : 0;
+  std::size_t end = digits.find('.');
+  if (end == std::string::npos) end = digits.size();
+  for (std::size_t i = end; i > start + 3; i -= 3) digits.insert(i - 3, ",");
+  return digits;
+}
+
+std::string integer(std::uint64_t n) {
+  return group_thousands(std::to_string(n));
+}
+
+std::string fixed(double x, int decimals, bool grouped) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  out = printf_string("%.*f", decimals, x);
+  return grouped ? group_thousands(out) : out;
+}
+
+std::string fixed_ascii(double x, int decimals) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return printf_string("%.*f", decimals, x);
+}
+
+int decimals_for(double unreliability, int min_decimals) {
+  if (!(unreliability > 0) || !std::isfinite(unreliability)) return min_decimals;
+  // The exponent of the percent after rounding to two significant digits, so that
+  // 1 - 0.9995 = 4.9999999999999996e-4 counts as 0.050% and 1 - (1 - 1e-12), which is
+  // 9.9999e-13 after rounding r, as 1.0e-10%.
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1e", 100 * unreliability);
+  const char* e = std::strchr(buffer, 'e');
+  const int first_digit = e ? std::atoi(e + 1) : 0;
+  return std::clamp(1 - first_digit, min_decimals, 14);
+}
+
+std::string percent_from_unreliability(double unreliability, int decimals) {
+  std::string out;
+  if (non_finite(unreliability, out)) return out;
+  const long double percent = 100.0L - 100.0L * static_cast<long double>(unreliability);
+  return printf_string("%.*Lf%%", decimals, percent);
+}
+
+std::string p_value(double p) {
+  if (std::isnan(p)) return "n/a";
+  if (p < 1e-300) return "< 1e-300";
+  return "= " + printf_string("%#.2g", p);
+}
+
+std::string p_clause(double p) {
+  return "p " + p_value(p);
+}
+
+}  // namespace nines::number_format

@@ -1,0 +1,311 @@
+#include "nines/files/run_writer.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "nines/base/error.hpp"
+#include "nines/base/sha256.hpp"
+#include "nines/base/version.hpp"
+#include "nines/io/atomic_output.hpp"
+#include "nines/io/column_appender.hpp"
+#include "nines/io/hdf5.hpp"
+#include "nines/summary/summary_fields.hpp"
+
+namespace nines {
+
+namespace {
+
+// Elements per HDF5 chunk of the /failures datasets: 512 KiB of uint64 request indices.
+constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
+
+// HDF5 limits a chunk to < 4 GiB and (with the default v1 B-tree chunk index) records each
+// stored chunk's size in 32 bits. The dense encoder never writes more than the data plus 5
+// bytes per 64 KiB (it falls back to stored blocks), so keeping the uncompressed chunk at or
+// below 2 GiB guarantees the deflate stream of even incompressible data fits.
+constexpr std::uint64_t kMaxDenseChunkBytes = std::uint64_t{1} << 31;
+
+}  // namespace
+
+std::uint64_t dense_chunk_length(const RunInfo& info) noexcept {
+  return std::min(info.chunk_requests, info.requests);
+}
+
+void check_run_info(const RunInfo& info) {
+  if (info.deflate_level < 0 || info.deflate_level > 9)
+    throw InputError("deflate level " + std::to_string(info.deflate_level) +
+                     " is not valid; use 0 (none) to 9 (smallest)");
+  if (info.record == RecordMode::dense && info.chunk_requests == 0)
+    throw InputError("chunk_requests must be at least 1");
+}
+
+void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
+                        const std::string& scenario_yaml, const RunInfo& info) {
+  file.write_attribute("format", kRunFormat);
+  file.write_attribute("format_version", std::int64_t{format_version});
+  file.write_attribute("nines_version", kVersion);
+  file.write_attribute("scenario_name", scenario_name);
+  file.write_attribute("scenario_yaml", scenario_yaml);
+  file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
+  file.write_attribute("seed", std::uint64_t{info.seed});
+  file.write_attribute("requests", std::uint64_t{info.requests});
+  file.write_attribute("record", to_string(info.record));
+  if (format_version == kRunFormatVersion) file.write_attribute("sampler", to_string(info.sampler));
+  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
+  file.write_attribute("created", info.created);
+}
+
+struct RunFileWriter::Impl {
+  // Engaged once the output path has been checked. Declared before the HDF5 handles so that
+  // it is destroyed after them: an unfinished file is closed before it is deleted.
+  std::optional<AtomicOutput> output;
+  RunInfo info;
+  std::size_t component_count = 0;
+  std::vector<std::string> component_names;
+  std::vector<double> component_reliabilities;
+  OutcomeType outcome = OutcomeType::int8;
+
+  // Dense.
+  std::uint64_t chunk_length = 0;
+  std::uint64_t chunk_count = 0;
+  std::uint64_t chunks_written = 0;
+  std::vector<bool> chunk_written;
+
+  // Failures, appended through ColumnAppender: compressed on the pool, stored in order.
+  std::uint64_t failures_seen = 0;
+  std::optional<std::uint64_t> last_request;
+  std::vector<unsigned char> narrowed;  // components at the file's width
+
+  // Declared file first so that it is destroyed last (it refuses to close with open objects).
+  std::optional<hdf5::File> file;
+  std::optional<hdf5::Dataset> dense;
+  std::optional<ColumnAppender> failure_requests;
+  std::optional<ColumnAppender> failure_components;
+
+  bool finished() const noexcept { return output && output->committed(); }
+};
+
+namespace {
+
+// Component indices at the file's outcome width, little-endian like the file.
+template <class Narrow>
+void narrow_into(std::span<const std::int32_t> components, std::vector<unsigned char>& out) {
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  out.resize(components.size() * sizeof(Narrow));
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    const auto value = static_cast<Narrow>(components[i]);
+    std::memcpy(out.data() + i * sizeof(Narrow), &value, sizeof(Narrow));
+  }
+}
+
+}  // namespace
+
+RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
+                             const RunInfo& info)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.info = info;
+  w.component_count = scenario.components.size();
+  w.outcome = outcome_type_for(w.component_count);
+  for (const Component& component : scenario.components) {
+    w.component_names.push_back(component.name);
+    w.component_reliabilities.push_back(component.reliability);
+  }
+
+  check_run_info(info);
+  if (info.record == RecordMode::dense) {
+    w.chunk_length = nines::dense_chunk_length(info);
+    const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(w.outcome);
+    if (w.chunk_length > max_length)
+      throw InputError("chunks of " + std::to_string(w.chunk_length) +
+                       " requests are too large for --record dense: an HDF5 chunk holds at most " +
+                       std::to_string(max_length) + " outcomes of " +
+                       std::to_string(outcome_bytes(w.outcome)) + " bytes");
+    w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
+    w.chunk_written.assign(w.chunk_count, false);
+  }
+
+  w.output.emplace(std::move(final_path), overwrite);
+  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
+  w.output->created();
+
+  hdf5::File& file = *w.file;
+  write_run_identity(file, kRunFormatVersion, scenario.name, scenario.source_text, info);
+
+  const hdf5::ElementType outcome = outcome_element_type(w.outcome);
+  if (info.record == RecordMode::dense) {
+    // Fixed size, chunk = min(chunk_requests, requests): HDF5 rejects chunks longer than a
+    // fixed dimension, and a fixed shape tells readers the dataset is complete. Elements of
+    // chunks never written read as the fill value -1 ("no failure").
+    hdf5::Group requests = file.create_group("requests");
+    hdf5::DatasetLayout layout = hdf5::DatasetLayout::fixed(info.requests).filled(-1);
+    if (w.chunk_length > 0) layout = layout.chunked(w.chunk_length).deflate(info.deflate_level);
+    w.dense.emplace(requests.create_dataset("failed_component", outcome, layout));
+    requests.close();
+  } else if (info.record == RecordMode::failures) {
+    hdf5::Group failures = file.create_group("failures");
+    // Shuffle groups the bytes of each position together: the high bytes of increasing
+    // request indices and small component indices are nearly constant and deflate well.
+    const auto layout =
+        hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
+    const bool shuffle_components = outcome_bytes(w.outcome) > 1;
+    w.failure_requests.emplace(
+        failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled()),
+        sizeof(std::uint64_t), true, info.deflate_level);
+    w.failure_components.emplace(
+        failures.create_dataset("component", outcome, layout.shuffled(shuffle_components)),
+        outcome_bytes(w.outcome), shuffle_components, info.deflate_level);
+    failures.close();
+  }
+}
+
+RunFileWriter::~RunFileWriter() = default;
+
+OutcomeType RunFileWriter::outcome_type() const noexcept {
+  return impl_->outcome;
+}
+
+std::uint64_t RunFileWriter::dense_chunk_length() const noexcept {
+  return impl_->chunk_length;
+}
+
+const std::string& RunFileWriter::final_path() const noexcept {
+  return impl_->output->final_path();
+}
+
+const std::string& RunFileWriter::temporary_path() const noexcept {
+  return impl_->output->temporary_path();
+}
+
+void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count,
+                                         CompressedChunk& out) const {
+  // Reads only values fixed at construction: safe to call from many threads at once.
+  const Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense)
+    throw std::logic_error("compress_dense_chunk: the run does not record dense outcomes");
+  nines::compress_dense_chunk(w.outcome, w.chunk_length, w.info.deflate_level, outcomes, count,
+                              out);
+}
+
+void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense || w.finished())
+    throw std::logic_error("write_dense_chunk: the file is not open for dense outcomes");
+  if (chunk_index >= w.chunk_count)
+    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
+                                " is past the last chunk " + std::to_string(w.chunk_count - 1));
+  if (w.chunk_written[chunk_index])
+    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
+                                " was already written");
+  if (chunk.bytes.empty() || chunk.bytes.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("write_dense_chunk: not a compressed chunk");
+  w.dense->write_chunk(chunk_index * w.chunk_length, chunk.bytes, 0);
+  w.chunk_written[chunk_index] = true;
+  ++w.chunks_written;
+}
+
+void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indices,
+                                    std::span<const std::int32_t> components) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::failures || w.finished())
+    throw std::logic_error("append_failures: the file is not open for failures");
+  if (request_indices.size() != components.size())
+    throw std::invalid_argument("append_failures: " + std::to_string(request_indices.size()) +
+                                " requests but " + std::to_string(components.size()) +
+                                " components");
+  const auto components_count = static_cast<std::int64_t>(w.component_count);
+  for (std::size_t i = 0; i < request_indices.size(); ++i) {
+    const std::uint64_t request = request_indices[i];
+    if ((w.last_request && request <= *w.last_request) || request >= w.info.requests)
+      throw std::invalid_argument("append_failures: request " + std::to_string(request) +
+                                  " is out of order or out of range");
+    if (components[i] < 0 || components[i] >= components_count)
+      throw std::invalid_argument("append_failures: component " + std::to_string(components[i]) +
+                                  " out of range");
+    w.last_request = request;
+  }
+  switch (w.outcome) {
+    case OutcomeType::int8:
+      narrow_into<std::int8_t>(components, w.narrowed);
+      break;
+    case OutcomeType::int16:
+      narrow_into<std::int16_t>(components, w.narrowed);
+      break;
+    case OutcomeType::int32:
+      narrow_into<std::int32_t>(components, w.narrowed);
+      break;
+  }
+  // Whole chunks go to disk as soon as they fill, each compressed once and never re-read.
+  w.failure_requests->append(request_indices.data(), request_indices.size());
+  w.failure_components->append(w.narrowed.data(), components.size());
+  w.failures_seen += request_indices.size();
+}
+
+void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) {
+  Impl& w = *impl_;
+  if (w.finished()) throw std::logic_error("RunFileWriter::finish called twice");
+  const std::size_t k = w.component_count;
+  if (model.size() != k || summary.component_failures.size() != k ||
+      summary.expected_failures.size() != k || model.first_failure_probability().size() != k)
+    throw std::invalid_argument("RunFileWriter::finish: the model and summary must have " +
+                                std::to_string(k) + " components like the scenario");
+  if (summary.requests != w.info.requests)
+    throw std::invalid_argument("RunFileWriter::finish: the summary covers " +
+                                std::to_string(summary.requests) + " requests, the file " +
+                                std::to_string(w.info.requests));
+  if (w.info.record == RecordMode::dense && w.chunks_written != w.chunk_count)
+    throw std::logic_error("RunFileWriter::finish: only " + std::to_string(w.chunks_written) +
+                           " of " + std::to_string(w.chunk_count) + " dense chunks were written");
+  if (w.info.record == RecordMode::failures && w.failures_seen != summary.failures)
+    throw std::logic_error("RunFileWriter::finish: " + std::to_string(w.failures_seen) +
+                           " failures were recorded but the summary counts " +
+                           std::to_string(summary.failures));
+
+  hdf5::File& file = *w.file;
+  if (w.info.record == RecordMode::failures) {
+    w.failure_components->close();
+    w.failure_requests->close();
+  }
+  if (w.dense) w.dense->close();
+
+  hdf5::Group components = file.create_group("components");
+  components.write_string_dataset("name", w.component_names).close();
+  components.write_dataset<double>("reliability", w.component_reliabilities).close();
+  components.write_dataset<std::uint64_t>("failures", summary.component_failures).close();
+  components.write_dataset<double>("expected_failures", summary.expected_failures).close();
+  components.write_dataset<double>("first_failure_probability", model.first_failure_probability())
+      .close();
+  components.close();
+
+  for_each_comparison_field(
+      summary, [&file](std::string_view name, auto value) { file.write_attribute(name, value); });
+  file.write_attribute("ci_level", summary.ci_level);
+  file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
+  file.write_attribute("verdict", summary.verdict);
+
+  // Closing checks that everything reached the disk; only then does the name become final.
+  w.failure_components.reset();
+  w.failure_requests.reset();
+  w.dense.reset();
+  file.close();
+  w.file.reset();
+  w.output->commit();
+}
+
+hdf5::ElementType outcome_element_type(OutcomeType type) noexcept {
+  switch (type) {
+    case OutcomeType::int8:
+      return hdf5::ElementType::int8;
+    case OutcomeType::int16:
+      return hdf5::ElementType::int16;
+    case OutcomeType::int32:
+      return hdf5::ElementType::int32;
+  }
+  return hdf5::ElementType::int32;
+}
+
+}  // namespace nines

@@ -1,0 +1,375 @@
+#include "nines/files/structure_writer.hpp"
+
+#include <bit>
+#include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "nines/base/error.hpp"
+#include "nines/io/atomic_output.hpp"
+#include "nines/io/column_appender.hpp"
+#include "nines/io/dense_chunk_codec.hpp"
+#include "nines/io/hdf5.hpp"
+#include "nines/summary/summary_fields.hpp"
+
+namespace nines {
+
+namespace {
+
+// Elements per HDF5 chunk of the /failures datasets.
+constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
+
+// One column of a dense chunk, padded to `length` with `fill` (see deflate_padded).
+void deflate_chunk(const void* data, std::size_t count, std::size_t element, std::size_t length,
+                   unsigned char fill, int level, DenseColumns::Column& out) {
+  out.size = deflate_padded(data, count, element, length, fill, level, out.buffer);
+}
+
+}  // namespace
+
+struct StructureRunWriter::Impl {
+  // Engaged once the output path has been checked; destroyed after the HDF5 handles below, so
+  // an unfinished file is closed before it is deleted.
+  std::optional<AtomicOutput> output;
+  RunInfo info;
+  std::uint64_t chunk_length = 0, chunk_count = 0, chunks_written = 0;
+  std::vector<bool> chunk_written;
+  std::uint64_t failures_seen = 0;
+
+  std::optional<hdf5::File> file;
+  std::optional<hdf5::Dataset> kind, attempts, culprit, cause;  // /requests (dense)
+  // /failures: compressed on the pool, stored in order (ColumnAppender).
+  std::optional<ColumnAppender> f_request, f_kind, f_attempts, f_culprit, f_cause, f_set_size,
+      f_set;
+
+  // Stores what the /failures appenders still hold and closes every dataset.
+  void close_datasets() {
+    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+      if (*f) (*f)->close();
+    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+      f->reset();
+    for (auto* d : {&kind, &attempts, &culprit, &cause}) d->reset();
+  }
+
+  bool finished() const noexcept { return output && output->committed(); }
+};
+
+StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
+                                       const StructureModel& model, const RunInfo& info)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.info = info;
+  check_run_info(info);
+  if (info.record == RecordMode::dense) {
+    w.chunk_length = std::min(info.chunk_requests, info.requests);
+    w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
+    w.chunk_written.assign(w.chunk_count, false);
+  }
+
+  w.output.emplace(std::move(final_path), overwrite);
+  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
+  w.output->created();
+  hdf5::File& file = *w.file;
+  write_run_identity(file, kStructureRunFormatVersion, model.name, model.source_text, info);
+
+  if (info.record == RecordMode::dense) {
+    hdf5::Group requests = file.create_group("requests");
+    const auto layout = [&](std::int64_t fill) {
+      auto l = hdf5::DatasetLayout::fixed(info.requests).filled(fill);
+      if (w.chunk_length > 0) l = l.chunked(w.chunk_length).deflate(info.deflate_level);
+      return l;
+    };
+    w.kind.emplace(requests.create_dataset("kind", hdf5::ElementType::int8, layout(-1)));
+    w.attempts.emplace(requests.create_dataset("attempts", hdf5::ElementType::uint8, layout(0)));
+    w.culprit.emplace(requests.create_dataset("culprit", hdf5::ElementType::int16, layout(-1)));
+    w.cause.emplace(requests.create_dataset("common_cause", hdf5::ElementType::int8, layout(-1)));
+    requests.close();
+  }
+  if (info.record != RecordMode::none) {
+    hdf5::Group failures = file.create_group("failures");
+    const auto layout =
+        hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
+    // Shuffled where an element has more than one byte, as in the chain layout.
+    const auto column = [&](std::optional<ColumnAppender>& to, const char* name,
+                            hdf5::ElementType type, std::size_t bytes) {
+      to.emplace(failures.create_dataset(name, type, layout.shuffled(bytes > 1)), bytes, bytes > 1,
+                 info.deflate_level);
+    };
+    column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
+    column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
+    column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
+    column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
+    column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
+    column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
+    column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
+    failures.close();
+  }
+}
+
+StructureRunWriter::~StructureRunWriter() = default;
+
+const std::string& StructureRunWriter::final_path() const noexcept {
+  return impl_->output->final_path();
+}
+
+void StructureRunWriter::compress_dense(std::uint64_t n, const StructureChunk& chunk,
+                                        DenseColumns& out) const {
+  const Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense)
+    throw std::logic_error("compress_dense: the run does not record dense outcomes");
+  if (n > w.chunk_length || chunk.kind.size() < n)
+    throw std::invalid_argument("compress_dense: chunk larger than the HDF5 chunk");
+  const int level = w.info.deflate_level;
+  deflate_chunk(chunk.kind.data(), n, 1, w.chunk_length, 0xff, level, out.kind);
+  deflate_chunk(chunk.attempts.data(), n, 1, w.chunk_length, 0x00, level, out.attempts);
+  deflate_chunk(chunk.culprit.data(), n, 2, w.chunk_length, 0xff, level, out.culprit);
+  deflate_chunk(chunk.common_cause.data(), n, 1, w.chunk_length, 0xff, level, out.common_cause);
+}
+
+void StructureRunWriter::write_dense(std::uint64_t chunk_index, const DenseColumns& columns) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::dense || w.finished())
+    throw std::logic_error("write_dense: the file is not open for dense outcomes");
+  if (chunk_index >= w.chunk_count || w.chunk_written[chunk_index])
+    throw std::invalid_argument("write_dense: chunk " + std::to_string(chunk_index) +
+                                " is out of range or already written");
+  const std::uint64_t offset = chunk_index * w.chunk_length;
+  const auto bytes = [](const DenseColumns::Column& c) {
+    return std::span<const unsigned char>(c.buffer.data(), c.size);
+  };
+  w.kind->write_chunk(offset, bytes(columns.kind), 0);
+  w.attempts->write_chunk(offset, bytes(columns.attempts), 0);
+  w.culprit->write_chunk(offset, bytes(columns.culprit), 0);
+  w.cause->write_chunk(offset, bytes(columns.common_cause), 0);
+  w.chunk_written[chunk_index] = true;
+  ++w.chunks_written;
+}
+
+void StructureRunWriter::append_failures(const StructureChunk& chunk) {
+  Impl& w = *impl_;
+  if (w.info.record == RecordMode::none) return;
+  if (w.finished()) throw std::logic_error("append_failures: the file is finished");
+  if (chunk.failed_request.empty()) return;
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  const auto append = [](ColumnAppender& to, const auto& values) {
+    to.append(values.data(), values.size());
+  };
+  append(*w.f_request, chunk.failed_request);
+  append(*w.f_kind, chunk.failed_kind);
+  append(*w.f_attempts, chunk.failed_attempts);
+  append(*w.f_culprit, chunk.failed_culprit);
+  append(*w.f_cause, chunk.failed_common_cause);
+  append(*w.f_set_size, chunk.failed_set_size);
+  append(*w.f_set, chunk.failed_set);
+  w.failures_seen += chunk.failed_request.size();
+}
+
+void StructureRunWriter::finish(const StructureAnalytics& analytics,
+                                const StructureSummary& summary) {
+  Impl& w = *impl_;
+  if (w.finished()) throw std::logic_error("StructureRunWriter::finish called twice");
+  if (summary.mix.requests != w.info.requests)
+    throw std::invalid_argument("StructureRunWriter::finish: the summary covers " +
+                                std::to_string(summary.mix.requests) + " requests, the file " +
+                                std::to_string(w.info.requests));
+  if (w.info.record == RecordMode::dense && w.chunks_written != w.chunk_count)
+    throw std::logic_error("StructureRunWriter::finish: only " + std::to_string(w.chunks_written) +
+                           " of " + std::to_string(w.chunk_count) + " dense chunks were written");
+  if (w.info.record != RecordMode::none && w.failures_seen != summary.mix.failures)
+    throw std::logic_error("StructureRunWriter::finish: " + std::to_string(w.failures_seen) +
+                           " failures recorded but the summary counts " +
+                           std::to_string(summary.mix.failures));
+  w.close_datasets();
+  const StructureModel& model = analytics.model();
+  hdf5::File& file = *w.file;
+  const std::size_t n_components = model.components.size();
+  const double n = static_cast<double>(summary.mix.requests);
+
+  // Root: the mix, under format 1's attribute names, so a layout-1 reader finds the service values.
+  const KindSummary& mix = summary.mix;
+  for_each_comparison_field(
+      mix, [&file](std::string_view name, auto value) { file.write_attribute(name, value); });
+  file.write_attribute("ci_level", summary.ci_level);
+  file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
+  file.write_attribute("verdict", summary.verdict);
+  file.write_attribute("verdict_tests", std::int64_t{summary.tests});
+  file.write_attribute("verdict_test_alpha", summary.test_alpha);
+  file.write_attribute("analytic_method", "bdd");
+  file.write_attribute("bdd_nodes", static_cast<std::uint64_t>(analytics.bdd_nodes()));
+
+  {
+    hdf5::Group g = file.create_group("kinds");
+    std::vector<std::string> names, paths;
+    std::vector<double> weight, r_a, u_a, r_e, u_e, lo, hi, z, zp, rp, chi, chip, exp_att, att_u;
+    std::vector<std::int64_t> retries, dof;
+    std::vector<std::uint64_t> requests, failures, attempts, retried;
+    std::vector<std::int8_t> agrees;
+    std::vector<std::uint64_t> culprit_counts;
+    std::vector<double> culprit_probability;
+    const std::vector<std::string> component_names = model.component_names();
+    for (std::size_t k = 0; k < summary.kinds.size(); ++k) {
+      const KindSummary& s = summary.kinds[k];
+      names.push_back(s.name);
+      paths.push_back(to_string(model.kinds[k].path, component_names));
+      weight.push_back(s.weight);
+      retries.push_back(s.retries);
+      requests.push_back(s.requests);
+      failures.push_back(s.failures);
+      attempts.push_back(s.attempts);
+      retried.push_back(s.retried);
+      r_a.push_back(s.reliability_analytic);
+      u_a.push_back(s.unreliability_analytic);
+      r_e.push_back(s.reliability_empirical);
+      u_e.push_back(s.unreliability_empirical);
+      lo.push_back(s.reliability_ci.low);
+      hi.push_back(s.reliability_ci.high);
+      z.push_back(s.z_score);
+      zp.push_back(s.z_p_value);
+      rp.push_back(s.reliability_p_value);
+      chi.push_back(s.attribution.statistic);
+      dof.push_back(s.attribution.dof);
+      chip.push_back(s.attribution.p_value);
+      agrees.push_back(static_cast<std::int8_t>(
+          s.requests == 0 ||
+          (s.reliability_p_value >= summary.test_alpha &&
+           (s.attribution.dof == 0 || s.attribution.p_value >= summary.test_alpha))));
+      exp_att.push_back(s.expected_attempts);
+      att_u.push_back(analytics.kinds()[k].attempt_unreliability);
+      culprit_counts.insert(culprit_counts.end(), s.culprit_counts.begin(), s.culprit_counts.end());
+      const auto& p = analytics.kinds()[k].culprit_probability;
+      culprit_probability.insert(culprit_probability.end(), p.begin(), p.end());
+    }
+    g.write_string_dataset("name", names).close();
+    g.write_string_dataset("path", paths).close();
+    g.write_dataset<double>("weight", weight).close();
+    g.write_dataset<std::int64_t>("retries", retries).close();
+    g.write_dataset<std::uint64_t>("requests", requests).close();
+    g.write_dataset<std::uint64_t>("failures", failures).close();
+    g.write_dataset<std::uint64_t>("attempts", attempts).close();
+    g.write_dataset<std::uint64_t>("retried", retried).close();
+    g.write_dataset<double>("expected_attempts", exp_att).close();
+    g.write_dataset<double>("attempt_unreliability_analytic", att_u).close();
+    g.write_dataset<double>("reliability_analytic", r_a).close();
+    g.write_dataset<double>("unreliability_analytic", u_a).close();
+    g.write_dataset<double>("reliability_empirical", r_e).close();
+    g.write_dataset<double>("unreliability_empirical", u_e).close();
+    g.write_dataset<double>("reliability_ci_low", lo).close();
+    g.write_dataset<double>("reliability_ci_high", hi).close();
+    g.write_dataset<double>("z_score", z).close();
+    g.write_dataset<double>("z_p_value", zp).close();
+    g.write_dataset<double>("reliability_p_value", rp).close();
+    g.write_dataset<double>("attribution_chi2", chi).close();
+    g.write_dataset<std::int64_t>("attribution_dof", dof).close();
+    g.write_dataset<double>("attribution_p_value", chip).close();
+    g.write_dataset<std::int8_t>("agrees", agrees).close();
+    // Row-major kinds x components matrices (the HDF5 layer writes 1-D datasets; the shape is
+    // in the attributes and in /kinds/name and /components/name).
+    for (auto&& [name, is_count] :
+         {std::pair{"culprit_failures", true}, std::pair{"culprit_probability", false}}) {
+      hdf5::Dataset d = is_count ? g.write_dataset<std::uint64_t>(name, culprit_counts)
+                                 : g.write_dataset<double>(name, culprit_probability);
+      d.write_attribute("rows", static_cast<std::int64_t>(summary.kinds.size()));
+      d.write_attribute("columns", static_cast<std::int64_t>(n_components));
+      d.close();
+    }
+    g.close();
+  }
+
+  {
+    hdf5::Group g = file.create_group("components");
+    std::vector<std::string> names, declarations;
+    std::vector<std::int64_t> replica, retries;
+    std::vector<double> reliability, effective, culprit_p, expected;
+    for (std::size_t c = 0; c < n_components; ++c) {
+      const StructureComponent& comp = model.components[c];
+      names.push_back(comp.name);
+      declarations.push_back(comp.declaration);
+      replica.push_back(comp.replica);
+      retries.push_back(comp.retries);
+      reliability.push_back(comp.reliability);
+      effective.push_back(comp.effective_reliability());
+      culprit_p.push_back(analytics.culprit_probability()[c]);
+      expected.push_back(n * analytics.culprit_probability()[c]);
+    }
+    g.write_string_dataset("name", names).close();
+    g.write_string_dataset("declaration", declarations).close();
+    g.write_dataset<std::int64_t>("replica", replica).close();
+    g.write_dataset<double>("reliability", reliability).close();
+    g.write_dataset<std::int64_t>("retries", retries).close();
+    g.write_dataset<double>("effective_reliability", effective).close();
+    g.write_dataset<std::uint64_t>("culprit_failures", mix.culprit_counts).close();
+    g.write_dataset<double>("culprit_probability", culprit_p).close();
+    g.write_dataset<double>("expected_culprit_failures", expected).close();
+    g.close();
+  }
+
+  {
+    hdf5::Group g = file.create_group("common_cause");
+    std::vector<std::string> names;
+    std::vector<double> probability;
+    std::vector<std::int64_t> count;
+    std::vector<std::int16_t> targets;
+    for (const CommonCauseEvent& e : model.common_causes) {
+      names.push_back(e.name);
+      probability.push_back(e.probability);
+      count.push_back(static_cast<std::int64_t>(e.takes_down.size()));
+      for (const auto t : e.takes_down) targets.push_back(static_cast<std::int16_t>(t));
+    }
+    g.write_string_dataset("name", names).close();
+    g.write_dataset<double>("probability", probability).close();
+    g.write_dataset<std::int64_t>("takes_down_count", count).close();
+    g.write_dataset<std::int16_t>("takes_down", targets).close();
+    g.write_dataset<std::uint64_t>("failures", summary.common_cause_failures).close();
+    g.close();
+  }
+
+  {
+    hdf5::Group importance = file.create_group("importance");
+    importance.write_attribute("ranking", "improvement_potential");
+    const auto write_measures = [](hdf5::Group& g, const std::vector<ImportanceMeasures>& rows,
+                                   const std::string& suffix) {
+      const auto column = [&](const char* name, double ImportanceMeasures::*field) {
+        std::vector<double> v;
+        for (const auto& r : rows) v.push_back(r.*field);
+        g.write_dataset<double>(std::string(name) + suffix, v).close();
+      };
+      column("unreliability_if_perfect", &ImportanceMeasures::unreliability_if_perfect);
+      column("unreliability_if_failed", &ImportanceMeasures::unreliability_if_failed);
+      column("birnbaum", &ImportanceMeasures::birnbaum);
+      column("criticality", &ImportanceMeasures::criticality);
+      column("fussell_vesely", &ImportanceMeasures::fussell_vesely);
+      column("raw", &ImportanceMeasures::raw);
+      column("rrw", &ImportanceMeasures::rrw);
+      column("improvement_potential", &ImportanceMeasures::improvement_potential);
+    };
+    hdf5::Group components = importance.create_group("components");
+    write_measures(components, summary.importance, "");
+    std::vector<ImportanceMeasures> value, low, high;
+    for (const auto& e : summary.importance_simulated) {
+      value.push_back(e.value);
+      low.push_back(e.low);
+      high.push_back(e.high);
+    }
+    write_measures(components, value, "_simulated");
+    write_measures(components, low, "_simulated_low");
+    write_measures(components, high, "_simulated_high");
+    components
+        .write_dataset<std::uint64_t>("fail_if_perfect", summary.importance_counts.fail_if_perfect)
+        .close();
+    components
+        .write_dataset<std::uint64_t>("fail_if_failed", summary.importance_counts.fail_if_failed)
+        .close();
+    components.close();
+    hdf5::Group events = importance.create_group("common_cause");
+    write_measures(events, summary.common_cause_importance, "");
+    events.close();
+    importance.close();
+  }
+
+  file.close();
+  w.file.reset();
+  w.output->commit();
+}
+
+}  // namespace nines

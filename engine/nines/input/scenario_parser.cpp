@@ -1,0 +1,117 @@
+#include "nines/input/scenario_parser.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "nines/base/error.hpp"
+#include "nines/input/yaml_fields.hpp"
+
+// Messages have the shape yaml_fields.hpp describes:
+//   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
+
+namespace nines {
+namespace {
+
+const std::vector<YamlKey> kTopKeys = {{"format_version", true},
+                                       {"name", true},
+                                       {"description", false},
+                                       {"run", false},
+                                       {"components", true}};
+const std::vector<YamlKey> kComponentKeys = {
+    {"name", true}, {"reliability", true}, {"description", false}};
+
+class Parser : private FieldReader {
+ public:
+  using FieldReader::FieldReader;
+
+  Scenario parse(const YAML::Node& root) {
+    Scenario s;
+    if (const auto version = top_level_version(root)) parse_version(*version);
+    walk(root, "", kTopKeys, [&](const std::string& key, const YamlEntry& entry) {
+      if (key == "name") s.name = parse_name(entry, "name");
+      if (key == "description") s.description = parse_text(entry, "description");
+      if (key == "run") s.defaults = parse_run(entry);
+      if (key == "components") s.components = parse_components(entry);
+    });
+    return s;
+  }
+
+  // The declared version, checked like parse_version but accepting 1 and 2. A file without one
+  // is left to the chain parser, which reports it after any earlier problem, as it always has.
+  int peek_version(const YAML::Node& root) const {
+    const auto version = top_level_version(root);
+    if (!version) return kScenarioFormatVersion;  // the chain parser reports it in its turn
+    if (version->second.IsScalar() && version->second.Scalar() == "2") return 2;
+    return parse_version(*version);
+  }
+
+ private:
+  int parse_version(const YamlEntry& entry) const {
+    const std::string& text = scalar(entry, "format_version", kVersionHint);
+    if (text == "2") {
+      fail(entry.second.Mark(), "format_version", "\"2\" is a structure scenario, not a chain",
+           "read it with load_structure_model (nines run and nines validate read both)");
+    }
+    if (text != std::to_string(kScenarioFormatVersion)) {
+      fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", kVersionHint);
+    }
+    return kScenarioFormatVersion;
+  }
+
+  std::vector<Component> parse_components(const YamlEntry& entry) const {
+    constexpr std::string_view hint =
+        "list at least one component, each an item such as \"- name: api\" with a reliability";
+    const YAML::Node& list = nonempty_list(entry, "components", hint);
+
+    std::vector<Component> out;
+    std::map<std::string, int> first_line;  // component name -> line it was first used on
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string path = "components[" + std::to_string(i) + "]";
+      if (!item.IsMap()) {
+        fail(item.Mark(), path, "found " + describe(item),
+             "write each component as a mapping with name and reliability keys");
+      }
+      Component c;
+      YAML::Mark name_mark;
+      walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
+        if (key == "name") {
+          c.name = parse_name(field, path + ".name");
+          name_mark = field.second.Mark();
+        }
+        if (key == "reliability") c.reliability = parse_reliability(field, path + ".reliability");
+        if (key == "description") c.description = parse_text(field, path + ".description");
+      });
+      claim_name(c.name, name_mark, path + ".name", first_line, "component");
+      out.push_back(std::move(c));
+      ++i;
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+int peek_format_version(std::string_view yaml_text, const std::string& source_path) {
+  return Parser(source_path).peek_version(single_document(yaml_text, source_path));
+}
+
+Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
+  Scenario s = Parser(source_path).parse(single_document(yaml_text, source_path));
+  s.source_path = source_path;
+  s.source_text = std::string(yaml_text);
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+  return parse_scenario(read_scenario_file(path), path);
+}
+
+std::string read_scenario_file(const std::string& path) {
+  return read_input_file(path, "scenario");
+}
+
+}  // namespace nines

@@ -1,0 +1,477 @@
+#include "nines/input/structure_parser.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "nines/base/error.hpp"
+#include "nines/base/spelling.hpp"
+#include "nines/input/scenario_parser.hpp"
+#include "nines/input/yaml_fields.hpp"
+
+// Messages have the shape yaml_fields.hpp describes, as in scenario_parser.cpp, so users meet
+// one style whatever the version:
+//   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
+
+namespace nines {
+namespace {
+
+constexpr std::string_view kProbabilityHint =
+    "write a probability such as 0.0001 or a percentage such as \"0.01%\"";
+constexpr std::string_view kWeightHint =
+    "write a non-negative number such as 70 or 0.25 (weights are relative shares)";
+constexpr std::string_view kBlockHint =
+    "write a component or block name, a list (a series), or a mapping with one key: series, "
+    "parallel or k_of_n";
+
+const std::vector<YamlKey> kTopKeys = {
+    {"format_version", true}, {"name", true},    {"description", false},   {"run", false},
+    {"components", true},     {"blocks", false}, {"request_kinds", false}, {"common_cause", false}};
+const std::vector<YamlKey> kComponentKeys = {{"name", true},      {"reliability", true},
+                                             {"replicas", false}, {"required", false},
+                                             {"retries", false},  {"description", false}};
+const std::vector<YamlKey> kKindKeys = {
+    {"name", true}, {"path", false}, {"weight", false}, {"retries", false}, {"description", false}};
+const std::vector<YamlKey> kCommonCauseKeys = {
+    {"name", true}, {"probability", true}, {"takes_down", true}, {"description", false}};
+const std::vector<YamlKey> kBlockKeys = {{"series", false}, {"parallel", false}, {"k_of_n", false}};
+const std::vector<YamlKey> kKOfNKeys = {{"k", true}, {"of", true}};
+
+class Parser : private FieldReader {
+ public:
+  using FieldReader::FieldReader;
+
+  StructureModel parse(const YAML::Node& root) {
+    StructureModel m;
+    model_ = &m;
+    if (const auto version = top_level_version(root)) parse_version(*version);
+    // Keys are checked in file order; the sections that refer to components are read once
+    // the components are known, whatever order the file lists them in.
+    std::optional<YamlEntry> blocks, kinds, causes;
+    walk(root, "", kTopKeys, [&](const std::string& key, const YamlEntry& entry) {
+      if (key == "name") m.name = parse_name(entry, "name");
+      if (key == "description") m.description = parse_text(entry, "description");
+      if (key == "run") m.defaults = parse_run(entry);
+      if (key == "components") parse_components(entry, m);
+      if (key == "blocks") blocks = entry;
+      if (key == "request_kinds") kinds = entry;
+      if (key == "common_cause") causes = entry;
+    });
+    if (blocks) read_block_names(*blocks);
+    if (kinds) {
+      parse_kinds(*kinds, m);
+    } else {
+      RequestKind kind;
+      kind.name = "request";
+      kind.path = every_declaration();
+      m.kinds.push_back(std::move(kind));
+    }
+    // Blocks no kind uses are still checked, so a typo in one does not wait to be used.
+    for (const auto& [name, node] : block_nodes_) resolve_block(name, node.second.Mark());
+    if (causes) parse_common_causes(*causes, m);
+    return m;
+  }
+
+ private:
+  void parse_version(const YamlEntry& entry) const {
+    const std::string& text = scalar(entry, "format_version", kVersionHint);
+    if (text == "1") {
+      fail(entry.second.Mark(), "format_version",
+           "\"1\" is a chain scenario, not a structure (format 2)",
+           "read it with load_scenario (nines run and nines validate read both)");
+    }
+    if (text != std::to_string(kStructureFormatVersion)) {
+      fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", kVersionHint);
+    }
+  }
+
+  // --- components --------------------------------------------------------------------------
+
+  void parse_components(const YamlEntry& entry, StructureModel& m) {
+    constexpr std::string_view hint =
+        "list at least one component, each an item such as \"- name: api\" with a reliability";
+    const YAML::Node& list = nonempty_list(entry, "components", hint);
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string path = "components[" + std::to_string(i) + "]";
+      if (!item.IsMap()) {
+        fail(item.Mark(), path, "found " + describe(item),
+             "write each component as a mapping with name and reliability keys");
+      }
+      StructureComponent c;
+      ComponentDeclaration d;
+      YAML::Mark name_mark, required_mark;
+      std::optional<std::uint32_t> required;
+      walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
+        const std::string sub = path + "." + key;
+        if (key == "name") {
+          c.name = parse_name(field, sub);
+          name_mark = field.second.Mark();
+        }
+        if (key == "reliability") c.reliability = parse_reliability(field, sub);
+        if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
+        if (key == "required") {
+          required = parse_whole(field, sub, 1, kMaxReplicas);
+          required_mark = field.second.Mark();
+        }
+        if (key == "retries") c.retries = parse_whole(field, sub, 0, kMaxRetries);
+        if (key == "description") c.description = parse_text(field, sub);
+      });
+      claim_name(c.name, name_mark, path + ".name", names_, "component");
+      if (required) {
+        if (d.replicas == 0) {
+          fail(required_mark, path + ".required",
+               quoted(std::to_string(*required)) + " needs replicas",
+               "add replicas: N (N >= required) or remove required");
+        }
+        if (*required > d.replicas) {
+          fail(required_mark, path + ".required",
+               quoted(std::to_string(*required)) + " is larger than replicas (" +
+                   std::to_string(d.replicas) + ")",
+               "write a number from 1 to " + std::to_string(d.replicas));
+        }
+        d.required = *required;
+      }
+      d.name = c.name;
+      d.first = static_cast<std::uint32_t>(m.components.size());
+      const std::uint32_t copies = std::max<std::uint32_t>(d.replicas, 1);
+      if (m.components.size() + copies > kMaxStructureComponents) {
+        fail(name_mark, path + ".name",
+             quoted(c.name) + " brings the component count (replicas included) above " +
+                 std::to_string(kMaxStructureComponents),
+             "use fewer components or replicas");
+      }
+      for (std::uint32_t r = 0; r < copies; ++r) {
+        StructureComponent copy = c;
+        copy.declaration = c.name;
+        if (d.replicas > 0) {
+          copy.replica = r + 1;
+          copy.name = c.name + "[" + std::to_string(r + 1) + "]";
+        }
+        m.components.push_back(std::move(copy));
+      }
+      declaration_index_[d.name] = m.declarations.size();
+      m.declarations.push_back(d);
+      ++i;
+    }
+  }
+
+  Block declaration_block(std::size_t d) const {
+    const ComponentDeclaration& decl = model_->declarations[d];
+    if (decl.replicas == 0) return Block::component_ref(decl.first);
+    std::vector<Block> replicas;
+    for (std::uint32_t r = 0; r < decl.replicas; ++r)
+      replicas.push_back(Block::component_ref(decl.first + r));
+    if (decl.replicas == 1) return std::move(replicas.front());
+    if (decl.required == 1) return Block::parallel(std::move(replicas));
+    if (decl.required == decl.replicas) return Block::series(std::move(replicas));
+    return Block::k_of_n(decl.required, std::move(replicas));
+  }
+
+  // The path of a kind that names none: every declared component, in series.
+  Block every_declaration() const {
+    std::vector<Block> all;
+    for (std::size_t d = 0; d < model_->declarations.size(); ++d)
+      all.push_back(declaration_block(d));
+    return all.size() == 1 ? std::move(all.front()) : Block::series(std::move(all));
+  }
+
+  // "api[2]" -> the component index of replica 2 of api, when api has that replica.
+  std::optional<std::uint32_t> replica_index(const std::string& text, const YAML::Mark& mark,
+                                             const std::string& path) const {
+    const auto open = text.find('[');
+    if (open == std::string::npos || text.back() != ']') return std::nullopt;
+    const std::string base = text.substr(0, open);
+    const std::string number = text.substr(open + 1, text.size() - open - 2);
+    const auto it = declaration_index_.find(base);
+    if (it == declaration_index_.end()) return std::nullopt;
+    const ComponentDeclaration& decl = model_->declarations[it->second];
+    if (decl.replicas == 0) {
+      fail(mark, path, quoted(text) + " names a replica, but " + quoted(base) + " has none",
+           "write " + quoted(base) + ", or give it replicas: N");
+    }
+    std::uint32_t r = 0;
+    const auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), r);
+    if (number.empty() || ec != std::errc() || ptr != number.data() + number.size() || r < 1 ||
+        r > decl.replicas) {
+      fail(mark, path, quoted(text) + " is not a replica of " + quoted(base),
+           "replicas are numbered " + base + "[1] to " + base + "[" +
+               std::to_string(decl.replicas) + "]");
+    }
+    return decl.first + r - 1;
+  }
+
+  [[noreturn]] void unknown_name(const std::string& text, const YAML::Mark& mark,
+                                 const std::string& path, bool blocks_allowed) const {
+    std::vector<std::string_view> candidates;
+    for (const auto& d : model_->declarations) candidates.push_back(d.name);
+    if (blocks_allowed)
+      for (const auto& [name, node] : block_nodes_) candidates.push_back(name);
+    const std::string_view guess = closest_spelling(text, candidates);
+    const std::string problem = "unknown " +
+                                std::string(blocks_allowed ? "component or block " : "component ") +
+                                quoted(text);
+    if (!guess.empty()) fail(mark, path, problem, "did you mean \"" + std::string(guess) + "\"?");
+    std::string known;
+    for (const auto& d : model_->declarations) known += (known.empty() ? "" : ", ") + d.name;
+    fail(mark, path, problem, "components are " + known);
+  }
+
+  // --- blocks ------------------------------------------------------------------------------
+
+  void read_block_names(const YamlEntry& entry) {
+    const YAML::Node& map = entry.second;
+    if (map.IsNull()) return;
+    if (!map.IsMap()) {
+      fail(map.Mark(), "blocks", "found " + describe(map),
+           "write a mapping from block names to block expressions, e.g. \"backend: [api, db]\"");
+    }
+    for (const auto& pair : map) {
+      const YAML::Node& key = pair.first;
+      if (!key.IsScalar()) fail(key.Mark(), "blocks", "a key is " + describe(key), kNameHint);
+      const std::string& name = key.Scalar();
+      const std::string path = "blocks." + name;
+      if (!valid_name(name))
+        fail(key.Mark(), "blocks", quoted(name) + " is not a valid name", kNameHint);
+      if (declaration_index_.contains(name)) {
+        fail(key.Mark(), path, quoted(name) + " is already a component name",
+             "give the block a name of its own");
+      }
+      const auto [it, inserted] =
+          block_nodes_.try_emplace(name, YamlEntry{pair.first, pair.second});
+      if (!inserted) duplicate_key(key, "blocks", line(it->second.first.Mark()));
+    }
+  }
+
+  // The expanded tree of a named block, parsed once. `stack_` holds the blocks being expanded,
+  // so a reference back into it is a cycle.
+  const Block& resolve_block(const std::string& name, const YAML::Mark& reference_mark,
+                             const std::string& reference_path = "") {
+    if (const auto done = resolved_.find(name); done != resolved_.end()) return done->second;
+    if (const auto open = std::find(stack_.begin(), stack_.end(), name); open != stack_.end()) {
+      std::string cycle;
+      for (auto it = open; it != stack_.end(); ++it) cycle += *it + " -> ";
+      fail(reference_mark, reference_path,
+           quoted(name) + " refers back to itself (" + cycle + name + ")",
+           "a block cannot contain itself; break the cycle");
+    }
+    const YamlEntry& entry = block_nodes_.at(name);
+    stack_.push_back(name);
+    Block block = parse_block(entry, "blocks." + name);
+    stack_.pop_back();
+    return resolved_.emplace(name, std::move(block)).first->second;
+  }
+
+  Block parse_block(const YamlEntry& entry, const std::string& path) {
+    const YAML::Node& node = entry.second;
+    if (node.IsNull()) fail(entry.first.Mark(), path, "no block given", kBlockHint);
+    if (node.IsScalar()) {
+      const std::string& text = node.Scalar();
+      if (const auto replica = replica_index(text, node.Mark(), path))
+        return Block::component_ref(*replica);
+      if (const auto d = declaration_index_.find(text); d != declaration_index_.end())
+        return declaration_block(d->second);
+      if (block_nodes_.contains(text)) return resolve_block(text, node.Mark(), path);
+      unknown_name(text, node.Mark(), path, true);
+    }
+    if (node.IsSequence()) return Block::series(parse_children(entry, path));
+    if (!node.IsMap()) fail(node.Mark(), path, "found " + describe(node), kBlockHint);
+    if (node.size() != 1) {
+      fail(node.Mark(), path, "a block mapping has " + std::to_string(node.size()) + " keys",
+           "give it exactly one of series, parallel or k_of_n");
+    }
+    Block out;
+    walk(node, path, kBlockKeys, [&](const std::string& key, const YamlEntry& field) {
+      const std::string sub = path + "." + key;
+      if (key == "series") out = Block::series(parse_children(field, sub));
+      if (key == "parallel") out = Block::parallel(parse_children(field, sub));
+      if (key == "k_of_n") out = parse_k_of_n(field, sub);
+    });
+    return out;
+  }
+
+  std::vector<Block> parse_children(const YamlEntry& entry, const std::string& path) {
+    const YAML::Node& list =
+        nonempty_list(entry, path, "list at least one block (a component or block name)");
+    std::vector<Block> children;
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      children.push_back(parse_block(YamlEntry{item, item}, path + "[" + std::to_string(i) + "]"));
+      ++i;
+    }
+    return children;
+  }
+
+  Block parse_k_of_n(const YamlEntry& entry, const std::string& path) {
+    const YAML::Node& map = entry.second;
+    constexpr std::string_view hint = "write k_of_n: {k: 2, of: [db-a, db-b, db-c]}";
+    if (map.IsNull()) fail(entry.first.Mark(), path, "no value given", hint);
+    if (!map.IsMap()) fail(map.Mark(), path, "found " + describe(map), hint);
+    std::optional<YamlEntry> k_entry;
+    std::vector<Block> children;
+    walk(map, path, kKOfNKeys, [&](const std::string& key, const YamlEntry& field) {
+      if (key == "k") k_entry = field;
+      if (key == "of") children = parse_children(field, path + ".of");
+    });
+    const std::uint32_t n = static_cast<std::uint32_t>(children.size());
+    const std::string sub = path + ".k";
+    const std::string& text =
+        scalar(*k_entry, sub, "write a whole number from 1 to " + std::to_string(n));
+    std::uint64_t k = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
+    if (text.empty() || ec == std::errc::invalid_argument || ptr != text.data() + text.size()) {
+      fail(k_entry->second.Mark(), sub, quoted(text) + " is not a whole number",
+           "write a whole number from 1 to " + std::to_string(n));
+    }
+    if (k == 0) {
+      fail(k_entry->second.Mark(), sub, "\"0\" is less than 1",
+           "write a whole number from 1 to " + std::to_string(n) + " (k = 0 would always work)");
+    }
+    if (ec == std::errc::result_out_of_range || k > n) {
+      fail(k_entry->second.Mark(), sub,
+           quoted(text) + " is larger than the " + std::to_string(n) + " blocks listed in of",
+           "write a whole number from 1 to " + std::to_string(n));
+    }
+    return Block::k_of_n(static_cast<std::uint32_t>(k), std::move(children));
+  }
+
+  // --- request kinds -----------------------------------------------------------------------
+
+  void parse_kinds(const YamlEntry& entry, StructureModel& m) {
+    constexpr std::string_view hint =
+        "list at least one request kind, each an item such as \"- name: browse\" with a path";
+    const YAML::Node& list = nonempty_list(entry, "request_kinds", hint);
+    if (list.size() > kMaxRequestKinds) {
+      fail(list.Mark(), "request_kinds", std::to_string(list.size()) + " kinds are listed",
+           "list at most " + std::to_string(kMaxRequestKinds));
+    }
+    std::map<std::string, int> names;
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string path = "request_kinds[" + std::to_string(i) + "]";
+      if (!item.IsMap()) {
+        fail(item.Mark(), path, "found " + describe(item),
+             "write each kind as a mapping with name, path and weight keys");
+      }
+      RequestKind kind;
+      bool has_path = false;
+      walk(item, path, kKindKeys, [&](const std::string& key, const YamlEntry& field) {
+        const std::string sub = path + "." + key;
+        if (key == "name") {
+          kind.name = parse_name(field, sub);
+          claim_name(kind.name, field.second.Mark(), sub, names, "request kind");
+        }
+        if (key == "path") {
+          kind.path = parse_block(field, sub);
+          has_path = true;
+        }
+        if (key == "weight")
+          kind.weight = parse_number(field, sub, kWeightHint, NumberRange::non_negative);
+        if (key == "retries") kind.retries = parse_whole(field, sub, 0, kMaxRetries);
+        if (key == "description") kind.description = parse_text(field, sub);
+      });
+      if (!has_path) kind.path = every_declaration();
+      m.kinds.push_back(std::move(kind));
+      ++i;
+    }
+    double total = 0;
+    for (const auto& k : m.kinds) total += k.weight;
+    if (!(total > 0) || !std::isfinite(total)) {
+      fail(entry.first.Mark(), "request_kinds",
+           std::isfinite(total) ? "the weights sum to 0" : "the weights sum to infinity",
+           "give at least one kind a positive, finite weight (weights are relative shares)");
+    }
+  }
+
+  // --- common-cause events -----------------------------------------------------------------
+
+  void parse_common_causes(const YamlEntry& entry, StructureModel& m) {
+    if (entry.second.IsNull()) return;
+    constexpr std::string_view hint =
+        "list events such as \"- name: zone-a\" with probability and takes_down";
+    const YAML::Node& list = nonempty_list(entry, "common_cause", hint);
+    if (list.size() > kMaxCommonCauses) {
+      fail(list.Mark(), "common_cause", std::to_string(list.size()) + " events are listed",
+           "list at most " + std::to_string(kMaxCommonCauses));
+    }
+    std::map<std::string, int> names;
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string path = "common_cause[" + std::to_string(i) + "]";
+      if (!item.IsMap()) {
+        fail(item.Mark(), path, "found " + describe(item),
+             "write each event as a mapping with name, probability and takes_down keys");
+      }
+      CommonCauseEvent event;
+      walk(item, path, kCommonCauseKeys, [&](const std::string& key, const YamlEntry& field) {
+        const std::string sub = path + "." + key;
+        if (key == "name") {
+          event.name = parse_name(field, sub);
+          claim_name(event.name, field.second.Mark(), sub, names, "common-cause event");
+        }
+        if (key == "probability")
+          event.probability = parse_number(field, sub, kProbabilityHint, NumberRange::probability);
+        if (key == "takes_down") event.takes_down = parse_targets(field, sub);
+        if (key == "description") event.description = parse_text(field, sub);
+      });
+      m.common_causes.push_back(std::move(event));
+      ++i;
+    }
+  }
+
+  std::vector<std::uint32_t> parse_targets(const YamlEntry& entry, const std::string& path) const {
+    const YAML::Node& list = nonempty_list(
+        entry, path, "list the components it takes down, e.g. [api[1], db[1]] or [cache]");
+    std::set<std::uint32_t> targets;
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string sub = path + "[" + std::to_string(i) + "]";
+      if (!item.IsScalar()) {
+        fail(item.Mark(), sub, "found " + describe(item),
+             "write a component name such as api, or a replica such as api[1]");
+      }
+      const std::string& text = item.Scalar();
+      if (const auto replica = replica_index(text, item.Mark(), sub)) {
+        targets.insert(*replica);
+      } else if (const auto d = declaration_index_.find(text); d != declaration_index_.end()) {
+        const ComponentDeclaration& decl = model_->declarations[d->second];
+        for (std::uint32_t r = 0; r < std::max<std::uint32_t>(decl.replicas, 1); ++r)
+          targets.insert(decl.first + r);
+      } else {
+        unknown_name(text, item.Mark(), sub, false);
+      }
+      ++i;
+    }
+    return {targets.begin(), targets.end()};
+  }
+
+  const StructureModel* model_ = nullptr;
+  std::map<std::string, int> names_;  // component declaration name -> line
+  std::map<std::string, std::size_t> declaration_index_;
+  std::map<std::string, YamlEntry> block_nodes_;
+  std::map<std::string, Block> resolved_;
+  std::vector<std::string> stack_;
+};
+
+}  // namespace
+
+StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
+  StructureModel m = Parser(source_path).parse(single_document(yaml_text, source_path));
+  m.source_path = source_path;
+  m.source_text = std::string(yaml_text);
+  return m;
+}
+
+StructureModel load_structure_model(const std::string& path) {
+  return parse_structure_model(read_scenario_file(path), path);
+}
+
+}  // namespace nines

@@ -1,0 +1,24 @@
+#include "nines/model/record_mode.hpp"
+
+namespace nines {
+
+std::string_view to_string(RecordMode mode) noexcept {
+  switch (mode) {
+    case RecordMode::dense:
+      return "dense";
+    case RecordMode::failures:
+      return "failures";
+    case RecordMode::none:
+      return "none";
+  }
+  return "?";
+}
+
+std::optional<RecordMode> parse_record_mode(std::string_view text) noexcept {
+  if (text == "dense") return RecordMode::dense;
+  if (text == "failures") return RecordMode::failures;
+  if (text == "none") return RecordMode::none;
+  return std::nullopt;
+}
+
+}  // namespace nines

@@ -1,0 +1,22 @@
+#pragma once
+// What identifies one run besides its scenario: request count, seed, what is recorded, which
+// sampler, and how the work is chunked. Every output (HDF5 file, text, JSON) reports it.
+#include <cstdint>
+#include <string>
+
+#include "nines/model/record_mode.hpp"
+#include "nines/model/sampler_kind.hpp"
+
+namespace nines {
+
+struct RunInfo {
+  std::uint64_t seed = 0;
+  std::uint64_t requests = 0;
+  RecordMode record = RecordMode::dense;
+  SamplerKind sampler = SamplerKind::per_request;
+  std::uint64_t chunk_requests = 0;  // requests per simulation chunk = dense HDF5 chunk length
+  std::string created;               // ISO 8601 UTC, e.g. 2026-11-28T08:00:00Z
+  int deflate_level = 1;             // gzip level for every compressed dataset
+};
+
+}  // namespace nines

@@ -1,0 +1,35 @@
+#include "nines/model/structure_model.hpp"
+
+#include <cmath>
+
+namespace nines {
+
+double StructureComponent::effective_unreliability() const noexcept {
+  const double q = 1.0 - reliability;
+  if (retries == 0 || q == 0.0 || q == 1.0) return q;
+  return std::pow(q, static_cast<double>(retries) + 1.0);
+}
+
+double StructureComponent::effective_reliability() const noexcept {
+  if (retries == 0) return reliability;
+  // 1 - q^(n) = -expm1(n log q): keeps its digits when q^n is tiny or close to 1.
+  const double q = 1.0 - reliability;
+  if (q == 0.0) return 1.0;
+  if (q == 1.0) return 0.0;
+  return -std::expm1((static_cast<double>(retries) + 1.0) * std::log(q));
+}
+
+std::vector<std::string> StructureModel::component_names() const {
+  std::vector<std::string> out;
+  out.reserve(components.size());
+  for (const auto& c : components) out.push_back(c.name);
+  return out;
+}
+
+double StructureModel::total_weight() const noexcept {
+  double total = 0;
+  for (const auto& k : kinds) total += k.weight;
+  return total;
+}
+
+}  // namespace nines

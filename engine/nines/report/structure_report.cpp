@@ -1,0 +1,309 @@
+#include "nines/report/structure_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "nines/base/json_writer.hpp"
+#include "nines/base/number_format.hpp"
+#include "nines/base/sha256.hpp"
+#include "nines/base/version.hpp"
+#include "nines/model/record_mode.hpp"
+#include "nines/summary/summary_fields.hpp"
+
+namespace nines {
+namespace {
+
+// The shared number formatting (number_format.hpp); sig, rate and the UTF-8-aware padding
+// below are this report's own.
+using number_format::decimals_for;
+using number_format::fixed;
+using number_format::integer;
+using number_format::non_finite;
+using number_format::p_value;
+using number_format::percent_from_unreliability;
+using number_format::printf_string;
+
+std::string sig(double x) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  if (x == 0) return "0";
+  return printf_string("%#.3g", x);
+}
+
+std::string rate(double per_second) {
+  if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
+  if (per_second >= 1e9) return printf_string("%.2f G/s", per_second / 1e9);
+  if (per_second >= 1e6) return printf_string("%.1f M/s", per_second / 1e6);
+  if (per_second >= 1e3) return printf_string("%.1f k/s", per_second / 1e3);
+  return printf_string("%.0f /s", per_second);
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  // Display width: count UTF-8 lead bytes only, so "∞" pads like one character.
+  std::size_t shown = 0;
+  for (const unsigned char c : s) shown += (c & 0xC0) != 0x80;
+  return shown >= width ? s : s + std::string(width - shown, ' ');
+}
+std::string pad_left(const std::string& s, std::size_t width) {
+  std::size_t shown = 0;
+  for (const unsigned char c : s) shown += (c & 0xC0) != 0x80;
+  return shown >= width ? s : std::string(width - shown, ' ') + s;
+}
+
+std::string attribution_text(const KindSummary& k) {
+  if (k.requests == 0) return "n/a (no requests)";
+  if (k.failures == 0) return "n/a (no failures)";
+  if (k.attribution.dof == 0) return "n/a (one cell)";
+  return "χ² = " + fixed(k.attribution.statistic, 2) + ", dof " +
+         std::to_string(k.attribution.dof) + ", p " + p_value(k.attribution.p_value);
+}
+
+// Components in decreasing order of improvement potential (ties: model order).
+std::vector<std::size_t> ranking(const StructureSummary& s) {
+  std::vector<std::size_t> order(s.importance.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return s.importance[a].improvement_potential > s.importance[b].improvement_potential;
+  });
+  return order;
+}
+
+void json_measures(JsonWriter& json, const ImportanceMeasures& m) {
+  json.begin_object();
+  json.field("unreliability_if_perfect", m.unreliability_if_perfect);
+  json.field("unreliability_if_failed", m.unreliability_if_failed);
+  json.field("birnbaum", m.birnbaum);
+  json.field("criticality", m.criticality);
+  json.field("fussell_vesely", m.fussell_vesely);
+  json.field("raw", m.raw);
+  json.field("rrw", m.rrw);
+  json.field("improvement_potential", m.improvement_potential);
+  json.end_object();
+}
+
+void json_kind(JsonWriter& json, const KindSummary& k) {
+  json.field("requests", k.requests);
+  json.field("attempts", k.attempts);
+  json.field("retried", k.retried);
+  json.field("expected_attempts", k.expected_attempts);
+  for_each_comparison_field(
+      k, [&json](std::string_view name, auto value) { json.field(name, value); });
+}
+
+}  // namespace
+
+std::string format_structure_text(const StructureReportContext& context,
+                                  const StructureAnalytics& analytics,
+                                  const StructureSummary& summary, bool color) {
+  const StructureModel& model = context.model;
+  const auto paint = [color](const char* style, const std::string& text) {
+    return color ? std::string(style) + text + "\x1b[0m" : text;
+  };
+  std::string out;
+  out += "nines " + std::string(kVersion) + " · " + model.name + " (structure, format 2) · " +
+         integer(context.info.requests) + " requests · seed " + std::to_string(context.info.seed) +
+         " · " + std::to_string(context.threads) + (context.threads == 1 ? " thread" : " threads");
+  if (context.elapsed_seconds > 0) {
+    out += " · " + fixed(context.elapsed_seconds, 2) + " s (" +
+           rate(static_cast<double>(context.info.requests) / context.elapsed_seconds) + ")";
+  }
+  out += "\n\n";
+
+  // Kinds and the mix.
+  int d = 4;
+  for (const auto& k : summary.kinds) {
+    d = std::max(d, decimals_for(k.unreliability_analytic, 4));
+  }
+  d = std::max(d, decimals_for(summary.mix.unreliability_analytic, 4));
+  const double total_weight = model.total_weight();
+  out += "request kinds\n";
+  out += "  " + pad("kind", 14) + pad_left("share", 7) + pad_left("retries", 8) +
+         pad_left("requests", 14) + pad_left("failures", 12) + "  " + pad("reliability", d + 6) +
+         "  " + pad(std::string(fixed(100 * summary.ci_level, 0)) + "% CI", 2 * d + 14) + "  " +
+         pad("analytic", d + 6) + pad_left("z", 7) + pad_left("attempts", 10) + "\n";
+  const auto row = [&](const KindSummary& k, const std::string& share, const std::string& retries) {
+    std::string line = "  " + pad(k.name, 14) + pad_left(share, 7) + pad_left(retries, 8) +
+                       pad_left(integer(k.requests), 14) + pad_left(integer(k.failures), 12) +
+                       "  " + pad(percent_from_unreliability(k.unreliability_empirical, d), d + 6) +
+                       "  " +
+                       pad("[" + percent_from_unreliability(1 - k.reliability_ci.low, d) + ", " +
+                               percent_from_unreliability(1 - k.reliability_ci.high, d) + "]",
+                           2 * d + 14) +
+                       "  " + pad(percent_from_unreliability(k.unreliability_analytic, d), d + 6) +
+                       pad_left(fixed(k.z_score, 2), 7);
+    const double mean =
+        k.requests > 0 ? static_cast<double>(k.attempts) / static_cast<double>(k.requests) : NAN;
+    line += pad_left(printf_string("%.4f", mean), 10) + "\n";
+    return line;
+  };
+  for (std::size_t i = 0; i < summary.kinds.size(); ++i) {
+    const KindSummary& k = summary.kinds[i];
+    out += row(k, fixed(100 * k.weight / total_weight, 1) + "%", std::to_string(k.retries));
+  }
+  out += row(summary.mix, "100%", "");
+  out += "\n  attribution (primary culprits vs exact): ";
+  std::string attribution;
+  for (const auto& k : summary.kinds) attribution += k.name + " " + attribution_text(k) + "; ";
+  out += attribution + "mix " + attribution_text(summary.mix) + "\n";
+  out +=
+      "  verdict      " + paint(summary.agrees ? "\x1b[32m" : "\x1b[1;31m", summary.verdict) + "\n";
+  out += "  nines        " + fixed(summary.nines_empirical, 2) + " (analytic " +
+         fixed(summary.nines_analytic, 2) + ")   DPMO " + fixed(summary.dpmo_empirical, 1, true) +
+         " (analytic " + fixed(summary.dpmo_analytic, 1, true) + ")\n\n";
+
+  // Components ranked by what fixing them buys.
+  out +=
+      "components, ranked by improvement potential (service reliability if the component "
+      "were perfect)\n";
+  out += "  " + pad("component", 18) + pad_left("reliability", 12) + pad_left("culprit", 10) +
+         pad_left("expected", 11) + "  " + pad("if perfect", d + 6) + pad_left("gain", 10) +
+         pad_left("Birnbaum", 11) + pad_left("critical.", 11) + pad_left("F-V", 11) +
+         pad_left("RAW", 11) + pad_left("RRW", 11) + "\n";
+  const double n = static_cast<double>(summary.mix.requests);
+  for (const std::size_t c : ranking(summary)) {
+    const ImportanceMeasures& m = summary.importance[c];
+    const StructureComponent& comp = model.components[c];
+    out += "  " + pad(comp.name, 18) + pad_left(fixed(100 * comp.reliability, 4) + "%", 12) +
+           pad_left(integer(summary.mix.culprit_counts[c]), 10) +
+           pad_left(fixed(n * analytics.culprit_probability()[c], 1), 11) + "  " +
+           pad(percent_from_unreliability(m.unreliability_if_perfect, d), d + 6) +
+           pad_left(sig(m.improvement_potential), 10) + pad_left(sig(m.birnbaum), 11) +
+           pad_left(sig(m.criticality), 11) + pad_left(sig(m.fussell_vesely), 11) +
+           pad_left(sig(m.raw), 11) + pad_left(sig(m.rrw), 11) + "\n";
+  }
+  out +=
+      "  (gain = reliability gained; the simulated estimates with intervals are in the HDF5 "
+      "file and --json)\n";
+
+  if (!model.common_causes.empty()) {
+    out += "\ncommon-cause events\n";
+    out += "  " + pad("event", 18) + pad_left("probability", 12) + pad_left("failures", 10) + "  " +
+           pad("if never", d + 6) + pad_left("gain", 10) + pad_left("RAW", 11) +
+           pad_left("RRW", 11) + "\n";
+    for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
+      const ImportanceMeasures& m = summary.common_cause_importance[e];
+      out += "  " + pad(model.common_causes[e].name, 18) +
+             pad_left(sig(model.common_causes[e].probability), 12) +
+             pad_left(integer(summary.common_cause_failures[e]), 10) + "  " +
+             pad(percent_from_unreliability(m.unreliability_if_perfect, d), d + 6) +
+             pad_left(sig(m.improvement_potential), 10) + pad_left(sig(m.raw), 11) +
+             pad_left(sig(m.rrw), 11) + "\n";
+    }
+  }
+  out += "\n  output       " +
+         (context.output_path.empty() ? std::string("none") : context.output_path) + "\n";
+  return out;
+}
+
+std::string format_structure_json(const StructureReportContext& context,
+                                  const StructureAnalytics& analytics,
+                                  const StructureSummary& summary) {
+  const StructureModel& model = context.model;
+  JsonWriter json;
+  json.begin_object();
+  json.field("nines_version", kVersion);
+  json.key("scenario").begin_object();
+  json.field("name", model.name);
+  json.field("path", model.source_path);
+  if (!model.source_text.empty()) json.field("sha256", sha256_hex(model.source_text));
+  json.field("format_version", model.format_version);
+  json.end_object();
+
+  json.key("run").begin_object();
+  json.field("seed", context.info.seed);
+  json.field("requests", context.info.requests);
+  json.field("record", to_string(context.info.record));
+  json.field("threads", context.threads);
+  json.field("elapsed_seconds", context.elapsed_seconds > 0 ? context.elapsed_seconds : NAN);
+  json.field("requests_per_second",
+             context.elapsed_seconds > 0
+                 ? static_cast<double>(context.info.requests) / context.elapsed_seconds
+                 : NAN);
+  json.key("output");
+  if (context.output_path.empty()) {
+    json.null();
+  } else {
+    json.value(context.output_path);
+  }
+  json.end_object();
+
+  const std::vector<std::string> names = model.component_names();
+  json.key("kinds").begin_array();
+  for (std::size_t k = 0; k < summary.kinds.size(); ++k) {
+    const KindSummary& s = summary.kinds[k];
+    json.begin_object();
+    json.field("name", s.name);
+    json.field("weight", s.weight);
+    json.field("retries", static_cast<std::int64_t>(s.retries));
+    json.field("path", to_string(model.kinds[k].path, names));
+    json_kind(json, s);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("mix").begin_object();
+  json.field("weight", summary.mix.weight);
+  json_kind(json, summary.mix);
+  json.end_object();
+
+  json.key("components").begin_array();
+  for (std::size_t c = 0; c < model.components.size(); ++c) {
+    json.begin_object();
+    json.field("name", model.components[c].name);
+    json.field("reliability", model.components[c].reliability);
+    json.field("retries", static_cast<std::int64_t>(model.components[c].retries));
+    json.field("culprit_failures", summary.mix.culprit_counts[c]);
+    json.field("expected_culprit_failures",
+               static_cast<double>(summary.mix.requests) * analytics.culprit_probability()[c]);
+    json.key("importance");
+    json_measures(json, summary.importance[c]);
+    const ImportanceEstimate& e = summary.importance_simulated[c];
+    json.key("importance_simulated").begin_object();
+    const auto triple = [&](const char* name, double ImportanceMeasures::*field) {
+      json.key(name).begin_array();
+      json.value(e.value.*field).value(e.low.*field).value(e.high.*field);
+      json.end_array();
+    };
+    triple("unreliability_if_perfect", &ImportanceMeasures::unreliability_if_perfect);
+    triple("unreliability_if_failed", &ImportanceMeasures::unreliability_if_failed);
+    triple("birnbaum", &ImportanceMeasures::birnbaum);
+    triple("criticality", &ImportanceMeasures::criticality);
+    triple("fussell_vesely", &ImportanceMeasures::fussell_vesely);
+    triple("raw", &ImportanceMeasures::raw);
+    triple("rrw", &ImportanceMeasures::rrw);
+    triple("improvement_potential", &ImportanceMeasures::improvement_potential);
+    json.end_object();
+    json.end_object();
+  }
+  json.end_array();
+  json.key("ranking").begin_array();
+  for (const std::size_t c : ranking(summary)) json.value(model.components[c].name);
+  json.end_array();
+
+  json.key("common_cause").begin_array();
+  for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
+    json.begin_object();
+    json.field("name", model.common_causes[e].name);
+    json.field("probability", model.common_causes[e].probability);
+    json.field("failures", summary.common_cause_failures[e]);
+    json.key("importance");
+    json_measures(json, summary.common_cause_importance[e]);
+    json.end_object();
+  }
+  json.end_array();
+
+  json.key("summary").begin_object();
+  json.field("agrees", summary.agrees);
+  json.field("verdict", summary.verdict);
+  json.field("tests", summary.tests);
+  json.field("test_alpha", summary.test_alpha);
+  json.field("ci_level", summary.ci_level);
+  for_each_unit_field(summary,
+                      [&json](std::string_view name, auto value) { json.field(name, value); });
+  json.end_object();
+  json.end_object();
+  return json.str();
+}
+
+}  // namespace nines

@@ -1,0 +1,169 @@
+#pragma once
+// The per-request kernel of structure runs (format 2). Every outcome is a pure function of
+// (seed, request index), so chunking and threads cannot change a bit.
+//
+// Random layout (streams in random_streams.hpp):
+//   * One 64-bit uniform u per request from stream structure_request, laid out like format 1's
+//     request_outcome (request i: block i/2, half i%2), generated in bulk. [0, 2^64) is cut
+//     into one interval per kind, of width 2^64 w_k / sum w; the first part of kind k's
+//     interval, of relative size P_clear(k), means "the first attempt is all clear": no
+//     common-cause event on k's path fires and every component on the path works. So a
+//     request that succeeds outright costs one draw, whatever the structure (issue item 9).
+//     P_clear(k) = prod_e (1 - p_e) * prod_c r_c over the events and components on k's path.
+//   * Otherwise the details come from stream structure_attempt, counter
+//     {request low, request high, stream, attempt << 20 | block}, two 64-bit uniforms a block:
+//       attempt 0, uniform t: variable t of [events on the path..., path components...];
+//       attempt a >= 1, uniform 0: "all components work" (prob prod_c r_c), uniform 1 + j:
+//       component j.
+//     Attempt 0 is sampled conditionally on "not all clear" by sequential conditioning: while
+//     no variable has gone bad yet, variable t goes bad with probability
+//       q_t / (1 - prod_{l >= t} (1 - q_l)),
+//     (the probability that t is bad given that t..N are not all good), and once one has, the
+//     rest are drawn with their own q_l. This reproduces the unconditional joint distribution
+//     exactly (each threshold to 2^-64), as the unit tests check against enumeration.
+//     Attempts a >= 1 keep the request's common-cause configuration and draw fresh component
+//     states the same way (one "all work" draw, then conditional draws if not).
+//
+// Attribution of a failed request (its last attempt): the failed set is every component on
+// the path that is down (own failure or common cause); the primary culprit is the first one
+// in path order whose failure breaks the structure given the failed components before it in
+// path order (for a chain: the first failed component, as in format 1); the common cause is the
+// first event (in file order) on the path that fired, or -1.
+//
+// Importance counterfactuals (common random numbers). For each path component j the kernel
+// also decides whether the request would have failed had j been perfect (its own calls always
+// succeed) and had j always failed, on the same draws. Monotonicity keeps this cheap: "j
+// perfect" can only rescue failed requests, so only they are re-evaluated; "j failed" can
+// only break successful ones, and it needs the attempts a real success never made, which are
+// drawn from the same per-(request, attempt) streams. For a request whose first attempt was
+// all clear, one more uniform per request from stream structure_counterfactual (generated in
+// bulk, and only when some kind has retries) decides whether any of its unneeded retries
+// 1..r would have a failing component, and which comes first: v < 1 - P_up^t, P_up = prod_c r_c,
+// means "one of the first t". Only then are that attempt's states drawn (conditionally on a
+// failure, from stream structure_attempt) and the later ones as usual. Both counterfactuals
+// are exact samples, so their counts estimate U(j perfect) and U(j failed) without bias.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "nines/model/block.hpp"
+#include "nines/model/structure_model.hpp"
+
+namespace nines {
+
+// Per-request record types of the run file (fixed widths; the model limits guarantee them).
+using KindIndex = std::int8_t;         // < kMaxRequestKinds
+using AttemptCount = std::uint8_t;     // <= kMaxRetries + 1
+using ComponentIndex = std::int16_t;   // < kMaxStructureComponents; -1 = none
+using CommonCauseIndex = std::int8_t;  // < kMaxCommonCauses; -1 = none
+
+// Integer tallies of a set of requests, merged by element-wise addition (so totals do not
+// depend on the order chunks finish in). Laid out by TallyLayout.
+struct TallyLayout {
+  std::size_t kinds = 0, components = 0, events = 0;
+  std::vector<std::size_t> local_offset;  // per kind: start of its path components' slots
+  std::size_t local_total = 0;            // sum over kinds of path sizes
+
+  std::size_t requests(std::size_t k) const noexcept { return k; }
+  std::size_t failures(std::size_t k) const noexcept { return kinds + k; }
+  std::size_t attempts(std::size_t k) const noexcept { return 2 * kinds + k; }
+  std::size_t retried(std::size_t k) const noexcept { return 3 * kinds + k; }
+  // Requests of kind k whose first attempt was all clear and whose counterfactual attempts
+  // (for "j failed") were all clear too: each counts as a failure for every j whose failure
+  // alone breaks the kind's structure.
+  std::size_t clear_counterfactual(std::size_t k) const noexcept { return 4 * kinds + k; }
+  std::size_t culprit(std::size_t k, std::size_t c) const noexcept {
+    return 5 * kinds + k * components + c;
+  }
+  std::size_t event(std::size_t e) const noexcept { return 5 * kinds + kinds * components + e; }
+  std::size_t fail_if_perfect(std::size_t k, std::size_t j) const noexcept {
+    return 5 * kinds + kinds * components + events + local_offset[k] + j;
+  }
+  std::size_t fail_if_failed(std::size_t k, std::size_t j) const noexcept {
+    return 5 * kinds + kinds * components + events + local_total + local_offset[k] + j;
+  }
+  std::size_t size() const noexcept {
+    return 5 * kinds + kinds * components + events + 2 * local_total;
+  }
+};
+
+// What sample_chunk produces for requests [first, first + n).
+struct StructureChunk {
+  std::vector<std::uint64_t> tally;  // TallyLayout::size()
+  // Dense: one entry per request (only when asked for).
+  std::vector<KindIndex> kind;
+  std::vector<AttemptCount> attempts;
+  std::vector<ComponentIndex> culprit;
+  std::vector<CommonCauseIndex> common_cause;
+  // Failed requests, in request order (dense and failures modes).
+  std::vector<std::uint64_t> failed_request;
+  std::vector<KindIndex> failed_kind;
+  std::vector<AttemptCount> failed_attempts;
+  std::vector<ComponentIndex> failed_culprit;
+  std::vector<CommonCauseIndex> failed_common_cause;
+  std::vector<ComponentIndex> failed_set_size;  // components in each failed request's set
+  std::vector<ComponentIndex> failed_set;       // the sets, concatenated, each in path order
+};
+
+class StructureSampler {
+ public:
+  explicit StructureSampler(const StructureModel& model);
+  ~StructureSampler();
+  StructureSampler(const StructureSampler&) = delete;
+  StructureSampler& operator=(const StructureSampler&) = delete;
+
+  const TallyLayout& layout() const noexcept { return layout_; }
+
+  // Per-thread scratch, so the hot path never allocates. Sized by make_workspace().
+  class Workspace {
+   public:
+    Workspace(std::size_t words, std::size_t path, std::size_t events);
+    std::vector<std::uint64_t> own, ccf, eff, scratch;  // state bits over path components
+    std::vector<std::uint8_t> perfect_ok, pending;      // per path component
+    std::vector<std::uint32_t> fired;                   // events fired, local, increasing
+    std::vector<std::uint32_t> failed_local;            // the failed set, local, path order
+  };
+  std::unique_ptr<Workspace> make_workspace() const;
+
+  // Samples requests [first, first + n). `dense` fills the per-request vectors (resized to n);
+  // `failures` appends the failed requests; the tally is always accumulated (chunk.tally must
+  // have layout().size() entries).
+  void sample_chunk(std::uint64_t seed, std::uint64_t first, std::uint64_t n, bool dense,
+                    bool failures, Workspace& workspace, StructureChunk& chunk) const;
+
+  // The uniform of request i from stream structure_request (the reference the bulk path
+  // matches).
+  static std::uint64_t request_draw(std::uint64_t seed, std::uint64_t request) noexcept;
+  // Uniform `index` of attempt `attempt` of request i from stream structure_attempt.
+  static std::uint64_t attempt_draw(std::uint64_t seed, std::uint64_t request,
+                                    std::uint32_t attempt, std::uint32_t index) noexcept;
+
+  // Request i's uniform from stream structure_counterfactual (see the file comment).
+  static std::uint64_t counterfactual_draw(std::uint64_t seed, std::uint64_t request) noexcept;
+
+  // For each kind and path component (local index): does the structure fail with that
+  // component alone down? Used to finish the tally (see TallyLayout::clear_counterfactual).
+  const std::vector<std::vector<std::uint8_t>>& breaks_alone() const noexcept { return breaks_; }
+  // Global component index of kind k's local component j.
+  const std::vector<std::uint32_t>& path_components(std::size_t k) const;
+
+ private:
+  struct KindPlan;
+  struct Outcome;
+  void sample_request(std::uint64_t seed, std::uint64_t request, std::uint64_t u, std::uint64_t v,
+                      Workspace& ws, std::uint64_t* tally, Outcome& out) const;
+  void sample_detail(std::uint64_t seed, std::uint64_t request, std::uint64_t u, std::uint64_t v,
+                     Workspace& ws, std::uint64_t* tally, Outcome& out) const;
+
+  std::vector<KindPlan> plans_;
+  std::vector<std::uint64_t> kind_upper_;  // upper bounds of kinds 0..K-2 in the draw
+  std::vector<std::vector<std::uint8_t>> breaks_;
+  TallyLayout layout_;
+  std::size_t max_words_ = 1;
+  std::size_t max_path_ = 0;
+  std::size_t max_events_ = 0;
+  bool needs_counterfactual_draw_ = false;  // some kind has retries and a breaking component
+};
+
+}  // namespace nines

@@ -1,0 +1,187 @@
+#include "nines/sweep/sweep_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include "nines/exact/chain_analytics.hpp"
+#include "nines/sweep/sweep_writer.hpp"
+
+namespace nines {
+
+namespace {
+
+std::string printf_string(const char* format, auto... args) {
+  char buffer[128];
+  std::snprintf(buffer, sizeof buffer, format, args...);
+  return buffer;
+}
+
+std::string value_label(const SweepParameter& p, const SweepValue& v) {
+  if (p.is_integer()) return std::to_string(v.integer);
+  return printf_string("%.10g%%", v.real * 100);
+}
+
+// Percent with five decimals: resolves 1e-7, finer than the sampling error of any sweep that
+// finishes in minutes, and shows six-sigma's 99.99966% exactly.
+std::string percent(double r) {
+  if (std::isnan(r)) return "-";
+  return printf_string("%.5f", r * 100);
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+  return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+std::vector<std::size_t> shown_rows(const SweepPlan& plan, const SweepAxis& axis, bool full) {
+  std::vector<std::size_t> rows;
+  const std::size_t n = axis.length;
+  if (full || n <= 12) {
+    for (std::size_t i = 0; i < n; ++i) rows.push_back(i);
+    return rows;
+  }
+  const SweepParameter& p = plan.parameters[axis.parameters.front()];
+  if (p.is_integer()) {
+    // The row whose value is in the 1-2-5 series; find values by scanning the first point of
+    // each row (rows are axis values).
+    const std::size_t stride = plan.points.size() / n;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t v = plan.points[i * stride].values[axis.parameters.front()].integer;
+      std::uint64_t m = v;
+      while (m >= 10 && m % 10 == 0) m /= 10;
+      if (m == 1 || m == 2 || m == 5 || i + 1 == n) rows.push_back(i);
+    }
+    if (rows.size() >= 4 && rows.size() <= 16) return rows;
+    rows.clear();
+  }
+  for (std::size_t k = 0; k < 10; ++k) rows.push_back(k * (n - 1) / 9);
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  return rows;
+}
+
+std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+  const SweepAxis& row_axis = plan.axes[0];
+  const SweepAxis& col_axis = plan.axes[1];
+  const SweepParameter& row_p = plan.parameters[row_axis.parameters.front()];
+  const SweepParameter& col_p = plan.parameters[col_axis.parameters.front()];
+  const std::size_t cols = col_axis.length;
+  constexpr std::size_t kCell = 9;
+
+  std::string row_head = row_p.path;
+  const std::size_t row_width = std::max<std::size_t>(row_head.size(), 8);
+  std::string out = "Reliability in %, simulated vs analytic (" + col_p.path + " across, " +
+                    row_p.path + " down):\n\n";
+  std::string line1 = pad_left("", row_width) + " |";
+  std::string line2 = pad_left(row_head, row_width) + " |";
+  for (std::size_t c = 0; c < cols; ++c) {
+    const std::string label =
+        value_label(col_p, plan.points[c].values[col_axis.parameters.front()]);
+    line1 += " " + pad_left(label, 2 * kCell + 1) + " |";
+    line2 += " " + pad_left("simulated", kCell) + " " + pad_left("analytic", kCell) + " |";
+  }
+  out += line1 + "\n" + line2 + "\n" + std::string(line2.size(), '-') + "\n";
+  for (const std::size_t r : shown_rows(plan, row_axis, full)) {
+    std::string line =
+        pad_left(value_label(row_p, plan.points[r * cols].values[row_axis.parameters.front()]),
+                 row_width) +
+        " |";
+    for (std::size_t c = 0; c < cols; ++c) {
+      const std::size_t i = r * cols + c;
+      const SweepPoint& point = plan.points[i];
+      const double analytic = ChainAnalytics(point.reliabilities()).reliability();
+      const std::string simulated =
+          results.done(i)
+              ? percent(summarize_point(point, results.failures(i)).reliability_empirical)
+              : "-";
+      line += " " + pad_left(simulated, kCell) + " " + pad_left(percent(analytic), kCell) + " |";
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string list_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+  std::vector<std::string> head = {"point"};
+  for (const auto& p : plan.parameters) head.push_back(p.path);
+  if (plan.replications > 1) head.push_back("replication");
+  for (const char* h : {"requests", "simulated %", "analytic %", "z"}) head.push_back(h);
+  std::vector<std::vector<std::string>> rows;
+  const std::size_t n = plan.points.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!full && n > 20 && i == 10) {
+      rows.push_back(std::vector<std::string>(head.size(), "..."));
+      i = n - 6;
+      continue;
+    }
+    const SweepPoint& point = plan.points[i];
+    std::vector<std::string> row = {std::to_string(i)};
+    for (std::size_t p = 0; p < plan.parameters.size(); ++p)
+      row.push_back(value_label(plan.parameters[p], point.values[p]));
+    if (plan.replications > 1) row.push_back(std::to_string(point.replication));
+    row.push_back(std::to_string(point.requests));
+    const double analytic = ChainAnalytics(point.reliabilities()).reliability();
+    if (results.done(i)) {
+      const Summary s = summarize_point(point, results.failures(i));
+      row.push_back(percent(s.reliability_empirical));
+      row.push_back(percent(analytic));
+      row.push_back(printf_string("%.2f", s.z_score));
+    } else {
+      row.insert(row.end(), {"-", percent(analytic), "-"});
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(head.size());
+  for (std::size_t c = 0; c < head.size(); ++c) {
+    width[c] = head[c].size();
+    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  const auto emit = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += (c ? "  " : "") + pad_left(row[c], width[c]);
+    out += line + "\n";
+  };
+  emit(head);
+  for (const auto& row : rows) emit(row);
+  return out;
+}
+
+}  // namespace
+
+SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results) {
+  SweepAgreement a;
+  for (std::size_t i = 0; i < plan.points.size(); ++i) {
+    if (!results.done(i)) continue;
+    ++a.done;
+    const Summary s = summarize_point(plan.points[i], results.failures(i));
+    const double z = std::fabs(s.z_score);
+    if (s.reliability_p_value < kSweepPointTail) ++a.beyond;
+    if (z > a.max_abs_z || a.done == 1) {
+      a.max_abs_z = z;
+      a.worst_point = i;
+    }
+  }
+  return a;
+}
+
+std::string format_sweep_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+  const bool two_way = plan.axes.size() == 2 && plan.replications == 1 &&
+                       plan.axes[0].parameters.size() == 1 && plan.axes[1].parameters.size() == 1;
+  std::string out = two_way ? two_way_table(plan, results, full) : list_table(plan, results, full);
+  const SweepAgreement a = sweep_agreement(plan, results);
+  out += "\n" + std::to_string(a.done) + " of " + std::to_string(plan.points.size()) +
+         " points simulated";
+  if (a.done > 0) {
+    out += printf_string("; largest |z| = %.2f (point %zu); ", a.max_abs_z, a.worst_point);
+    out += a.beyond == 0
+               ? "every point agrees with the analytic product (exact binomial p >= 5.7e-07, "
+                 "the tail of |z| = 5)"
+               : std::to_string(a.beyond) + (a.beyond == 1 ? " point has" : " points have") +
+                     " exact binomial p < 5.7e-07 (the tail of |z| = 5)";
+  }
+  return out + "\n";
+}
+
+}  // namespace nines

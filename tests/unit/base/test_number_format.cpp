@@ -1,0 +1,51 @@
+#include "nines/base/number_format.hpp"
+
+#include <limits>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+using namespace nines::number_format;
+
+TEST_CASE("number_format groups thousands in the integer part only", "[number_format]") {
+  CHECK(integer(0) == "0");
+  CHECK(integer(999) == "999");
+  CHECK(integer(1234567) == "1,234,567");
+  CHECK(group_thousands("-1234.5678") == "-1,234.5678");
+  CHECK(fixed(1234567.25, 1, true) == "1,234,567.2");
+  CHECK(fixed(1234.5, 1) == "1234.5");
+}
+
+TEST_CASE("number_format names non-finite values", "[number_format]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK(fixed(nan, 2) == "n/a");
+  CHECK(fixed(inf, 2) == "∞");
+  CHECK(fixed(-inf, 2) == "-∞");
+  CHECK(fixed_ascii(nan, 2) == "nan");
+  CHECK(fixed_ascii(-inf, 2) == "-inf");
+  CHECK(fixed_ascii(1.005, 2) == "1.00");  // 1.005 is 1.00499999... in binary
+  CHECK(percent_from_unreliability(nan, 2) == "n/a");
+}
+
+TEST_CASE("number_format shows two significant digits of small unreliabilities",
+          "[number_format]") {
+  CHECK(decimals_for(1 - 0.9995, 2) == 3);
+  CHECK(percent_from_unreliability(1 - 0.9995, decimals_for(1 - 0.9995, 2)) == "99.950%");
+  CHECK(decimals_for(1e-12, 4) == 11);
+  CHECK(decimals_for(0, 4) == 4);
+  CHECK(decimals_for(1e-300, 2) == 14);
+  CHECK(percent_from_unreliability(1e-12, 11) == "99.99999999990%");
+}
+
+TEST_CASE("number_format writes p-values as reports and verdicts show them", "[number_format]") {
+  CHECK(p_value(0.63) == "= 0.63");
+  CHECK(p_value(0.6) == "= 0.60");
+  CHECK(p_value(6.3e-13) == "= 6.3e-13");
+  CHECK(p_value(0) == "< 1e-300");
+  CHECK(p_value(std::numeric_limits<double>::quiet_NaN()) == "n/a");
+  CHECK(p_clause(0.63) == "p = 0.63");
+  CHECK(p_clause(std::numeric_limits<double>::quiet_NaN()) == "p n/a");
+  CHECK(printf_string("%s-%03d", "x", 7) == "x-007");
+  CHECK(printf_string("%s", std::string(1000, 'a').c_str()).size() == 1000);
+}

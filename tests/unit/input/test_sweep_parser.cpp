@@ -1,0 +1,184 @@
+// Sweep files -> SweepPlan: expansion order, parameter paths, seeds, and the exact message for
+// every invalid sweep in tests/sweeps/invalid/ (first line "# expect: ...", where {file} is
+// the path the file was loaded by and {dir} its directory with a trailing slash).
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "nines/base/error.hpp"
+#include "nines/input/sweep_parser.hpp"
+
+namespace {
+
+const std::string kSweeps = NINES_SOURCE_DIR "/tests/sweeps/";
+
+nines::SweepPlan parse(const std::string& text) {
+  return nines::parse_sweep(text, kSweeps + "inline.sweep.yaml");
+}
+
+std::string message_of(const std::string& text) {
+  try {
+    parse(text);
+  } catch (const nines::InputError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+}  // namespace
+
+TEST_CASE("grid axes expand in file order, first slowest, replications innermost", "[sweep]") {
+  const auto plan = parse(R"(format_version: 1
+kind: sweep
+name: g
+base: base.yaml
+grid:
+  components[api].reliability: [0.9, "99%"]
+  run.requests: [1000, 2000, 3000]
+replications: 2
+)");
+  REQUIRE(plan.points.size() == 12);
+  REQUIRE(plan.parameters.size() == 2);
+  CHECK(plan.parameters[0].path == "components[api].reliability");
+  CHECK(plan.parameters[1].is_integer());
+  CHECK(plan.points[0].components[0].reliability == 0.9);
+  CHECK(plan.points[0].requests == 1000);
+  CHECK(plan.points[1].replication == 1);
+  CHECK(plan.points[2].requests == 2000);
+  CHECK(plan.points[6].components[0].reliability == 0.99);  // "99%" is the double nearest 0.99
+  CHECK(plan.points[11].requests == 3000);
+  // Other components keep the base's values; the base's run.seed applies.
+  CHECK(plan.points[5].components[1].reliability == 0.999);
+  CHECK(plan.points[0].seed == 42);
+  CHECK(plan.points[1].seed == nines::replication_seed(42, 1));
+  CHECK(plan.points[1].seed != 42);
+  CHECK(plan.base_kind == "base");
+  CHECK_FALSE(plan.base_text.empty());
+}
+
+TEST_CASE("zip pairs lists; components[*] and indices address components", "[sweep]") {
+  const auto plan = parse(R"(format_version: 1
+kind: sweep
+name: z
+base: base.yaml
+run: {requests: 5k, seed: 0x10}
+zip:
+  components[*].reliability: [0.5, 0.6]
+  run.seed: [1, 2]
+)");
+  REQUIRE(plan.points.size() == 2);  // both lists form one axis
+  CHECK(plan.points[1].seed == 2);
+  CHECK(plan.points[1].requests == 5000);
+  for (const auto& c : plan.points[1].components) CHECK(c.reliability == 0.6);
+}
+
+TEST_CASE("a chain generator makes N identical components c1..cN", "[sweep]") {
+  const auto plan = parse(R"(format_version: 1
+kind: sweep
+name: chain
+chain: {reliability: "99.99966%"}
+run: {requests: 10, seed: 7}
+seeds: per-point
+grid:
+  chain.count: {from: 1, to: 9, step: 4}
+)");
+  REQUIRE(plan.points.size() == 3);
+  CHECK(plan.points[2].components.size() == 9);
+  CHECK(plan.points[2].components[8].name == "c9");
+  CHECK(plan.points[1].components[0].reliability == 0.9999966);
+  CHECK(plan.points[0].seed == 7);  // point 0: the seed itself
+  CHECK(plan.points[1].seed == nines::replication_seed(7, 1));
+  CHECK(plan.points[2].seed == nines::replication_seed(7, 2));
+}
+
+TEST_CASE("an inline scenario is read by the scenario parser", "[sweep]") {
+  const auto plan = parse(R"(format_version: 1
+kind: sweep
+name: inline
+scenario:
+  components:
+    - name: a
+      reliability: 0.9
+    - name: b
+      reliability: 99%
+  run: {requests: 77}
+grid:
+  components[b].reliability: [0.5]
+)");
+  REQUIRE(plan.points.size() == 1);
+  CHECK(plan.points[0].requests == 77);
+  CHECK(plan.points[0].components[1].reliability == 0.5);
+  CHECK(plan.base_kind == "scenario");
+}
+
+TEST_CASE("replication seeds are SplitMix64 outputs (known answers)", "[sweep]") {
+  CHECK(nines::replication_seed(12345, 0) == 12345);
+  // SplitMix64 started at 0: the first outputs of the reference generator (Vigna).
+  CHECK(nines::replication_seed(0, 1) == 0xE220A8397B1DCDAFull);
+  CHECK(nines::replication_seed(0, 2) == 0x6E789E6AA1B965F4ull);
+}
+
+TEST_CASE("the fingerprint covers the sweep text and the base scenario", "[sweep]") {
+  const std::string text = "format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\n";
+  const auto a = parse(text);
+  const auto b = parse(text + "# a comment changes the text\n");
+  CHECK(a.fingerprint() != b.fingerprint());
+  CHECK(a.fingerprint() == parse(text).fingerprint());
+}
+
+TEST_CASE("overlapping parameters are refused", "[sweep]") {
+  CHECK_THAT(message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\nzip:\n"
+                        "  components[*].reliability: [0.5]\n  components[2].reliability: [0.7]\n"),
+             Catch::Contains("sets the same value as"));
+  CHECK_THAT(
+      message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\ngrid:\n"
+                 "  components[api].reliability: [0.5]\n  components[0].reliability: [0.7]\n"),
+      Catch::Contains("sets the same value as"));
+}
+
+TEST_CASE("every invalid sweep is rejected with its expected message", "[sweep]") {
+  const std::string dir = kSweeps + "invalid/";
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.path().extension() == ".yaml") names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  REQUIRE(names.size() >= 15);
+  for (const auto& name : names) {
+    const std::string path = dir + name;
+    std::ifstream in(path);
+    std::string expected;
+    std::getline(in, expected);
+    const std::string marker = "# expect: ";
+    REQUIRE(expected.rfind(marker, 0) == 0);
+    expected.erase(0, marker.size());
+    for (const auto& [key, value] : {std::pair<std::string, std::string>{"{file}", path},
+                                     std::pair<std::string, std::string>{"{dir}", dir}}) {
+      for (auto at = expected.find(key); at != std::string::npos; at = expected.find(key))
+        expected.replace(at, key.size(), value);
+    }
+    std::string actual = "<no error>";
+    try {
+      nines::load_sweep(path);
+    } catch (const nines::InputError& e) {
+      actual = e.what();
+    }
+    INFO("file: " << name);
+    CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("the shipped sweeps load", "[sweep]") {
+  for (const auto& entry : std::filesystem::directory_iterator(NINES_SOURCE_DIR "/scenarios")) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with(".sweep.yaml")) continue;
+    INFO("file: " << name);
+    CHECK_NOTHROW(nines::load_sweep(entry.path().string()));
+  }
+  const auto plan = nines::load_sweep(NINES_SOURCE_DIR "/scenarios/seed-spreadsheet.sweep.yaml");
+  CHECK(plan.points.size() == 600);
+}

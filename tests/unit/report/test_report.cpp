@@ -1,0 +1,337 @@
+#include <catch2/catch.hpp>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "nines/base/json_writer.hpp"
+#include "nines/exact/chain_analytics.hpp"
+#include "nines/files/run_writer.hpp"
+#include "nines/model/scenario.hpp"
+#include "nines/report/report.hpp"
+#include "nines/summary/summary.hpp"
+
+namespace {
+
+// A strict recursive-descent JSON syntax check (RFC 8259), enough to prove the output parses.
+class JsonChecker {
+ public:
+  explicit JsonChecker(const std::string& text) : s_(text) {}
+  bool valid() {
+    skip_ws();
+    if (!value()) return false;
+    skip_ws();
+    return i_ == s_.size();
+  }
+
+ private:
+  void skip_ws() {
+    while (i_ < s_.size() &&
+           (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) {
+      ++i_;
+    }
+  }
+  bool literal(const char* word) {
+    const std::string w(word);
+    if (s_.compare(i_, w.size(), w) != 0) return false;
+    i_ += w.size();
+    return true;
+  }
+  bool digits() {
+    const std::size_t start = i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    return i_ > start;
+  }
+  bool number() {
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    if (i_ < s_.size() && s_[i_] == '0') {
+      ++i_;
+    } else if (!digits()) {
+      return false;
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (!digits()) return false;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (!digits()) return false;
+    }
+    return true;
+  }
+  bool string() {
+    if (s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size()) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c == '\\') {
+        ++i_;
+        if (i_ >= s_.size()) return false;
+        const char e = s_[i_];
+        if (e == 'u') {
+          for (int k = 0; k < 4; ++k) {
+            ++i_;
+            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) return false;
+          }
+        } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos) {
+          return false;
+        }
+      }
+      ++i_;
+    }
+    return false;
+  }
+  bool value() {
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '{') {
+      ++i_;
+      skip_ws();
+      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+      while (true) {
+        skip_ws();
+        if (i_ >= s_.size() || !string()) return false;
+        skip_ws();
+        if (i_ >= s_.size() || s_[i_] != ':') return false;
+        ++i_;
+        skip_ws();
+        if (!value()) return false;
+        skip_ws();
+        if (i_ < s_.size() && s_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+        return false;
+      }
+    }
+    if (c == '[') {
+      ++i_;
+      skip_ws();
+      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+      while (true) {
+        skip_ws();
+        if (!value()) return false;
+        skip_ws();
+        if (i_ < s_.size() && s_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+        return false;
+      }
+    }
+    if (c == '"') return string();
+    if (c == 't') return literal("true");
+    if (c == 'f') return literal("false");
+    if (c == 'n') return literal("null");
+    return number();
+  }
+
+  const std::string& s_;
+  std::size_t i_ = 0;
+};
+
+bool valid_json(const std::string& text) {
+  return JsonChecker(text).valid();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = text.find('\n', start);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+nines::Scenario checkout_scenario() {
+  nines::Scenario scenario;
+  scenario.name = "checkout";
+  scenario.source_path = "scenarios/checkout.yaml";
+  scenario.components = {{"gateway", 0.9995, ""}, {"auth", 0.999, ""}, {"db", 0.9999, ""}};
+  return scenario;
+}
+
+}  // namespace
+
+TEST_CASE("json_quote escapes what RFC 8259 requires", "[report]") {
+  CHECK(nines::json_quote("plain") == "\"plain\"");
+  CHECK(nines::json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(nines::json_quote("line\nnext\ttab") == "\"line\\nnext\\ttab\"");
+  CHECK(nines::json_quote(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
+  CHECK(nines::json_quote("caf\xC3\xA9 \xE2\x97\x80") == "\"caf\xC3\xA9 \xE2\x97\x80\"");
+  // A stray continuation byte and a truncated sequence become U+FFFD.
+  CHECK(nines::json_quote("a\x80z") == "\"a\xEF\xBF\xBDz\"");
+  CHECK(nines::json_quote("a\xE2\x97") == "\"a\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+TEST_CASE("JsonWriter nests and separates and nulls non-finite numbers", "[report]") {
+  nines::JsonWriter json;
+  json.begin_object();
+  json.field("a", 1);
+  json.key("b").begin_array().value(0.1).value(std::nan("")).null().value(true).end_array();
+  json.key("c").begin_object().end_object();
+  json.field("d", std::uint64_t{18446744073709551615u});
+  json.end_object();
+  CHECK(json.str() ==
+        "{\"a\":1,\"b\":[0.10000000000000001,null,null,true],\"c\":{},\"d\":18446744073709551615}");
+  CHECK(valid_json(json.str()));
+}
+
+TEST_CASE("format_summary_json has every key and parses", "[report]") {
+  const nines::Scenario scenario = checkout_scenario();
+  const nines::ChainAnalytics model(scenario.reliabilities());
+  nines::RunInfo info;
+  info.seed = 42;
+  info.requests = 1'000'000;
+  info.record = nines::RecordMode::failures;
+  const nines::Summary summary = nines::summarize(model, 1'000'000, {480, 1'020, 95});
+  const nines::ReportContext context{scenario, info, "out/checkout \"1\".h5", 4, 0.25};
+
+  const std::string json = nines::format_summary_json(context, model, summary);
+  INFO(json);
+  CHECK(valid_json(json));
+  CHECK(json.find('\n') == std::string::npos);
+  for (const char* key : {"nines_version",
+                          "scenario",
+                          "name",
+                          "path",
+                          "components",
+                          "reliability",
+                          "failures",
+                          "expected_failures",
+                          "share",
+                          "run",
+                          "seed",
+                          "requests",
+                          "record",
+                          "threads",
+                          "elapsed_seconds",
+                          "requests_per_second",
+                          "output",
+                          "summary",
+                          "reliability_empirical",
+                          "reliability_analytic",
+                          "reliability_ci_low",
+                          "reliability_ci_high",
+                          "ci_level",
+                          "z_score",
+                          "z_p_value",
+                          "attribution_chi2",
+                          "attribution_dof",
+                          "attribution_p_value",
+                          "agrees",
+                          "verdict",
+                          "nines_empirical",
+                          "nines_analytic",
+                          "dpmo_empirical",
+                          "dpmo_analytic",
+                          "sigma_empirical",
+                          "sigma_analytic"}) {
+    CHECK(contains(json, "\"" + std::string(key) + "\":"));
+  }
+  CHECK_FALSE(contains(json, "\"sha256\":"));
+  CHECK(contains(json, "\"record\":\"failures\""));
+  CHECK(contains(json, "\"output\":\"out/checkout \\\"1\\\".h5\""));
+  CHECK(contains(json, "\"requests_per_second\":4000000,"));
+  CHECK(contains(json, "\"seed\":42,"));
+  CHECK(contains(json, "{\"name\":\"auth\",\"reliability\":0.999,\"failures\":1020,"));
+  CHECK(contains(json, "\"agrees\":true,"));
+}
+
+TEST_CASE("format_summary_json writes null for non-finite values", "[report]") {
+  nines::Scenario scenario;
+  scenario.name = "perfect";
+  scenario.source_path = "perfect.yaml";
+  scenario.source_text = "abc";
+  scenario.components = {{"only", 1.0, ""}};
+  const nines::ChainAnalytics model(scenario.reliabilities());
+  nines::RunInfo info;
+  info.requests = 100;
+  const nines::Summary summary = nines::summarize(model, 100, {0});
+  const nines::ReportContext context{scenario, info, "", 1, 0};
+  const std::string json = nines::format_summary_json(context, model, summary);
+  INFO(json);
+  CHECK(valid_json(json));
+  // FIPS 180-2 example "abc".
+  CHECK(contains(
+      json, "\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""));
+  CHECK(contains(json, "\"attribution_p_value\":null"));
+  CHECK(contains(json, "\"nines_empirical\":null"));
+  CHECK(contains(json, "\"sigma_analytic\":null"));
+  CHECK(contains(json, "\"share\":null"));
+  CHECK(contains(json, "\"output\":null"));
+  CHECK(contains(json, "\"elapsed_seconds\":null"));
+  CHECK(contains(json, "\"attribution_dof\":0"));
+}
+
+TEST_CASE("format_summary_text marks the worst offender on its row", "[report]") {
+  const nines::Scenario scenario = checkout_scenario();
+  const nines::ChainAnalytics model(scenario.reliabilities());
+  nines::RunInfo info;
+  info.seed = 42;
+  info.requests = 1'000'000;
+  const nines::Summary summary = nines::summarize(model, 1'000'000, {480, 1'020, 95});
+  const nines::ReportContext context{scenario, info, "checkout.h5", 8, 0.0032};
+
+  const std::string text = nines::format_summary_text(context, model, summary, false);
+  INFO(text);
+  CHECK(text.back() == '\n');
+  CHECK(!contains(text, "\x1b["));
+  int marked = 0;
+  for (const std::string& line : lines_of(text)) {
+    if (contains(line, "◀ worst")) {
+      ++marked;
+      CHECK(contains(line, " auth "));
+      CHECK(contains(line, "1,020"));
+    }
+  }
+  CHECK(marked == 1);
+  CHECK(contains(text, "checkout: 1,000,000 requests, seed 42, 8 threads, 3.2 ms (312 M/s)"));
+  CHECK(contains(text, "99.950%"));  // gateway: two significant digits of 5e-4
+  CHECK(contains(text, "99.990%"));  // db
+  CHECK(contains(text, "95% CI"));
+  CHECK(contains(text, summary.verdict));
+  CHECK(contains(text, "checkout.h5"));
+  CHECK(contains(text, "1.5σ"));
+
+  const std::string colored = nines::format_summary_text(context, model, summary, true);
+  CHECK(contains(colored, "\x1b[1;31m"));
+}
+
+TEST_CASE("format_summary_text keeps tiny unreliabilities visible", "[report]") {
+  nines::Scenario scenario;
+  scenario.name = "vault";
+  scenario.components = {{"a", 1 - 2e-9, ""}, {"b", 1.0, ""}};
+  const nines::ChainAnalytics model(scenario.reliabilities());
+  nines::RunInfo info;
+  const nines::Summary summary = nines::summarize(model, 1'000'000'000, {2, 0});
+  const nines::ReportContext context{scenario, info, "", 1, 2.0};
+  const std::string text = nines::format_summary_text(context, model, summary, false);
+  INFO(text);
+  CHECK(contains(text, "99.99999980%"));   // 1 - 2e-9 with the 2 visible
+  CHECK(contains(text, "100.00000000%"));  // component b
+  CHECK(contains(text, "1 thread,"));
+  CHECK(contains(text, "500 M/s"));
+  CHECK(contains(text, "output       none"));
+
+  const nines::Summary perfect = nines::summarize(model, 1'000, {0, 0});
+  const std::string text2 = nines::format_summary_text(context, model, perfect, false);
+  INFO(text2);
+  CHECK(contains(text2, "n/a (no failures)"));
+  CHECK(contains(text2, "nines        ∞"));
+  CHECK_FALSE(contains(text2, "◀ worst"));
+}

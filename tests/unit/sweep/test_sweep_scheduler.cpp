@@ -1,0 +1,106 @@
+// The sweep scheduler: each point's counts equal simulate() of that point (both samplers), for
+// any thread count and any split across ranks.
+#include <oneapi/tbb/global_control.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+
+#include "nines/input/sweep_parser.hpp"
+#include "nines/run/simulation.hpp"
+#include "nines/sweep/sweep_scheduler.hpp"
+
+namespace {
+
+nines::SweepPlan small_plan() {
+  return nines::parse_sweep(R"(format_version: 1
+kind: sweep
+name: sched
+chain: {reliability: 0.9}
+run: {requests: 2500001, seed: 99}
+seeds: per-point
+grid:
+  chain.count: [1, 3, 40]
+  chain.reliability: [0.5, 0.999, 0.9999999]
+)",
+                            NINES_SOURCE_DIR "/tests/sweeps/x.sweep.yaml");
+}
+
+std::vector<std::vector<std::uint64_t>> run_all(const nines::SweepPlan& plan, int ranks,
+                                                std::size_t threads, std::uint64_t chunk,
+                                                nines::SamplerChoice choice) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  std::vector<std::size_t> points(plan.points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) points[i] = i;
+  std::vector<std::vector<std::uint64_t>> out(points.size());
+  for (int r = 0; r < ranks; ++r) {
+    nines::SweepScheduler s(plan, points, r, ranks, chunk, choice);
+    s.run(nullptr, nullptr);
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      REQUIRE(s.finished(i));
+      const auto f = s.failures(i);
+      if (out[i].empty()) out[i].assign(f.size(), 0);
+      for (std::size_t k = 0; k < f.size(); ++k) out[i][k] += f[k];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sweep points equal simulate() of each point, for both samplers", "[sweep]") {
+  const auto plan = small_plan();
+  for (const auto choice : {nines::SamplerChoice::automatic, nines::SamplerChoice::per_request}) {
+    const auto counts = run_all(plan, 1, 2, nines::kDefaultChunkRequests, choice);
+    for (std::size_t i = 0; i < plan.points.size(); ++i) {
+      const nines::ChainAnalytics model(plan.points[i].reliabilities());
+      nines::SimulationOptions o;
+      o.requests = plan.points[i].requests;
+      o.seed = plan.points[i].seed;
+      o.record = nines::RecordMode::none;
+      o.sampler = nines::choose_sampler(choice, nines::RecordMode::none, model);
+      INFO("point " << i);
+      CHECK(nines::simulate(model, o, nullptr).component_failures == counts[i]);
+    }
+  }
+}
+
+TEST_CASE("sweep counts do not depend on threads or on the split across ranks", "[sweep][mpi]") {
+  const auto plan = small_plan();
+  const auto a = run_all(plan, 1, 1, 1 << 18, nines::SamplerChoice::per_request);
+  CHECK(run_all(plan, 1, 2, 1 << 18, nines::SamplerChoice::per_request) == a);
+  CHECK(run_all(plan, 3, 2, 1 << 18, nines::SamplerChoice::per_request) == a);
+  CHECK(run_all(plan, 7, 1, 1 << 18, nines::SamplerChoice::per_request) == a);
+}
+
+TEST_CASE("a stopped scheduler leaves unfinished points unfinished", "[sweep]") {
+  const auto plan = small_plan();
+  std::atomic<bool> stop{true};
+  nines::SweepScheduler s(plan, {0, 1}, 0, 1);
+  s.run(&stop, nullptr);
+  CHECK_FALSE(s.finished(0));
+  CHECK_FALSE(s.finished(1));
+}
+
+TEST_CASE("per-point failed requests match the counts", "[sweep]") {
+  const auto plan = small_plan();
+  const auto counts =
+      run_all(plan, 1, 2, nines::kDefaultChunkRequests, nines::SamplerChoice::automatic);
+  for (const std::size_t i : {0u, 4u, 8u}) {
+    std::vector<std::uint64_t> seen(plan.points[i].components.size(), 0);
+    std::uint64_t last = 0;
+    bool ordered = true, first = true;
+    nines::sweep_point_failures(plan.points[i], nines::kDefaultChunkRequests,
+                                nines::SamplerChoice::automatic, nullptr,
+                                [&](auto requests, auto components) {
+                                  for (std::size_t j = 0; j < requests.size(); ++j) {
+                                    ordered = ordered && (first || requests[j] > last);
+                                    first = false;
+                                    last = requests[j];
+                                    ++seen[static_cast<std::size_t>(components[j])];
+                                  }
+                                });
+    INFO("point " << i);
+    CHECK(ordered);
+    CHECK(seen == counts[i]);
+  }
+}
