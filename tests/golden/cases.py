@@ -1,0 +1,76 @@
+"""The golden cases: every nines command whose output tests/golden pins.
+
+This table is the only list of cases. To add one, append a Case below, run
+`golden.py --regenerate NAME` with the binary whose output should be pinned, and log it in
+CHANGES.md. A case's name is also the name of its golden file, NAME.json.
+
+Arguments may use two placeholders, filled in when the case runs:
+  {inputs}  tests/golden/inputs, frozen copies of the 0.2.0 example files (README.md says why)
+  {output}  the HDF5 file to write, in a fresh temporary directory
+"""
+from dataclasses import dataclass
+from typing import Tuple
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    args: Tuple[str, ...]
+    # Worker threads; results do not depend on it, so golden.py --threads may override it.
+    threads: int = 2
+    # Whether stdout is the run's --json summary (pinned) or nothing (sweeps run with -q).
+    json_summary: bool = True
+
+
+# Three chunks of 2^20 requests and a ragged fourth, so chunk boundaries and the merge of a
+# partial chunk are both pinned.
+RUN = ("-n", "3000001", "--seed", "2026", "--json", "-o", "{output}")
+SWEEP = ("-q", "-o", "{output}")
+
+CHAIN_SCENARIOS = ("seed-app", "three-tier-web", "six-sigma-parts")
+STRUCTURE_SCENARIOS = ("essay-app-redundant", "ecommerce-mix", "zone-outage")
+
+# Format 1: every record mode with every sampler it accepts (dense draws every request, so
+# it takes per-request only, which auto picks).
+CHAIN_MODES = (
+    ("dense", ("--record", "dense")),
+    ("failures.per-request", ("--record", "failures", "--sampler", "per-request")),
+    ("failures.skip", ("--record", "failures", "--sampler", "skip")),
+    ("failures.auto", ("--record", "failures", "--sampler", "auto")),
+    ("none.per-request", ("--record", "none", "--sampler", "per-request")),
+    ("none.skip", ("--record", "none", "--sampler", "skip")),
+    ("none.auto", ("--record", "none", "--sampler", "auto")),
+)
+# Format 2 has one sampler in 0.2.0 and refuses --sampler.
+STRUCTURE_MODES = (
+    ("dense", ("--record", "dense")),
+    ("failures", ("--record", "failures")),
+    ("none", ("--record", "none")),
+)
+
+
+def _run_cases():
+    for scenario, modes in [(s, CHAIN_MODES) for s in CHAIN_SCENARIOS] + [
+            (s, STRUCTURE_MODES) for s in STRUCTURE_SCENARIOS]:
+        for mode, flags in modes:
+            yield Case(f"{scenario}.{mode}", ("run", f"{{inputs}}/{scenario}.yaml", *flags, *RUN))
+
+
+CASES = (
+    *_run_cases(),
+    # The shipped sweep: 27 points of 2M requests, auto sampler (geometric skip).
+    Case("sweep.seed-app-upgrades", ("sweep", "{inputs}/seed-app-upgrades.sweep.yaml", *SWEEP),
+         json_summary=False),
+    # The same sweep storing every point's failed requests, sampled again per request.
+    Case("sweep.seed-app-upgrades.record-requests",
+         ("sweep", "{inputs}/seed-app-upgrades.sweep.yaml", "--record-requests", *SWEEP),
+         json_summary=False),
+    # Grid, zip, replications and a seed of 2^64 - 1 in one small sweep, drawn per request.
+    Case("sweep.small.per-request",
+         ("sweep", "{inputs}/small.sweep.yaml", "--sampler", "per-request", *SWEEP),
+         json_summary=False),
+)
+
+
+def by_name():
+    return {case.name: case for case in CASES}
