@@ -52,14 +52,23 @@ def test_mpi_sweep_equals_single_process(nines, root, tmp_path):
     assert proc.stdout.count("points simulated") == 1
 
 
+@pytest.mark.parametrize("scenario", ["seed-app", "ecommerce-mix", "zone-outage"])
 @pytest.mark.parametrize("record", ["dense", "failures", "none"])
-def test_mpi_run_equals_single_process(nines, root, tmp_path, record):
+def test_mpi_run_equals_single_process(nines, root, tmp_path, record, scenario):
+    """Chains (format 1) and structures (format 2) alike: the same file from 2 ranks as from 1."""
     single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
-    args = ["run", root / "scenarios/seed-app.yaml", "-n", "5000001", "--seed", "9", "--record",
-            record]
+    args = ["run", root / f"scenarios/{scenario}.yaml", "-n", "3000001", "--seed", "9",
+            "--record", record]
     nines(*args, "-o", single, "--quiet")
     mpirun(*args, "-o", distributed, "--quiet")
     assert_same(single, distributed)
+
+
+def test_mpi_structure_run_prints_once(root, tmp_path):
+    proc = mpirun("run", root / "scenarios/essay-app-redundant.yaml", "-n", "100000", "-o",
+                  tmp_path / "x.h5")
+    assert proc.stdout.count("verdict") == 1, proc.stdout
+    assert "(2 MPI ranks)" in proc.stdout
 
 
 def test_mpi_run_scenario_error_printed_once(tmp_path):

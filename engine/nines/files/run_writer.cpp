@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -59,6 +60,72 @@ void write_run_identity(hdf5::File& file, int format_version, const std::string&
   file.write_attribute("created", info.created);
 }
 
+namespace {
+
+// Component indices at the file's outcome width, little-endian like the file.
+template <class Narrow>
+void narrow_into(std::span<const std::int32_t> components, std::vector<unsigned char>& out) {
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  out.resize(components.size() * sizeof(Narrow));
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    const auto value = static_cast<Narrow>(components[i]);
+    std::memcpy(out.data() + i * sizeof(Narrow), &value, sizeof(Narrow));
+  }
+}
+
+}  // namespace
+
+ChainChunkEncoder::ChainChunkEncoder(std::size_t components, const RunInfo& info)
+    : record_(info.record),
+      type_(outcome_type_for(components)),
+      deflate_level_(info.deflate_level) {
+  check_run_info(info);
+  if (info.record != RecordMode::dense) return;
+  chunk_length_ = nines::dense_chunk_length(info);
+  const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(type_);
+  if (chunk_length_ > max_length)
+    throw InputError("chunks of " + std::to_string(chunk_length_) +
+                     " requests are too large for --record dense: an HDF5 chunk holds at most " +
+                     std::to_string(max_length) + " outcomes of " +
+                     std::to_string(outcome_bytes(type_)) + " bytes");
+}
+
+void ChainChunkEncoder::encode_dense(std::uint64_t chunk, const void* outcomes, std::size_t count,
+                                     EncodedChunk& out) const {
+  if (record_ != RecordMode::dense)
+    throw std::logic_error("encode_dense: the run does not record dense outcomes");
+  out.reset(chunk, count, 1);
+  CompressedChunk compressed;
+  compressed.bytes.swap(out.parts[0]);  // compress into the part's buffer, keeping its capacity
+  compress_dense_chunk(type_, chunk_length_, deflate_level_, outcomes, count, compressed);
+  compressed.bytes.swap(out.parts[0]);
+}
+
+void ChainChunkEncoder::encode_failures(std::uint64_t chunk, std::uint64_t requests,
+                                        std::span<const std::uint64_t> request_indices,
+                                        std::span<const std::int32_t> components,
+                                        EncodedChunk& out) const {
+  if (request_indices.size() != components.size())
+    throw std::invalid_argument("encode_failures: " + std::to_string(request_indices.size()) +
+                                " requests but " + std::to_string(components.size()) +
+                                " components");
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  out.reset(chunk, requests, 2);
+  const auto* raw = reinterpret_cast<const unsigned char*>(request_indices.data());
+  out.parts[0].assign(raw, raw + request_indices.size_bytes());
+  switch (type_) {
+    case OutcomeType::int8:
+      narrow_into<std::int8_t>(components, out.parts[1]);
+      break;
+    case OutcomeType::int16:
+      narrow_into<std::int16_t>(components, out.parts[1]);
+      break;
+    case OutcomeType::int32:
+      narrow_into<std::int32_t>(components, out.parts[1]);
+      break;
+  }
+}
+
 struct RunFileWriter::Impl {
   // Engaged once the output path has been checked. Declared before the HDF5 handles so that
   // it is destroyed after them: an unfinished file is closed before it is deleted.
@@ -68,6 +135,7 @@ struct RunFileWriter::Impl {
   std::vector<std::string> component_names;
   std::vector<double> component_reliabilities;
   OutcomeType outcome = OutcomeType::int8;
+  std::optional<ChainChunkEncoder> encoder;
 
   // Dense.
   std::uint64_t chunk_length = 0;
@@ -89,21 +157,6 @@ struct RunFileWriter::Impl {
   bool finished() const noexcept { return output && output->committed(); }
 };
 
-namespace {
-
-// Component indices at the file's outcome width, little-endian like the file.
-template <class Narrow>
-void narrow_into(std::span<const std::int32_t> components, std::vector<unsigned char>& out) {
-  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
-  out.resize(components.size() * sizeof(Narrow));
-  for (std::size_t i = 0; i < components.size(); ++i) {
-    const auto value = static_cast<Narrow>(components[i]);
-    std::memcpy(out.data() + i * sizeof(Narrow), &value, sizeof(Narrow));
-  }
-}
-
-}  // namespace
-
 RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
                              const RunInfo& info)
     : impl_(std::make_unique<Impl>()) {
@@ -116,15 +169,10 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
     w.component_reliabilities.push_back(component.reliability);
   }
 
-  check_run_info(info);
+  w.encoder.emplace(w.component_count, info);
   if (info.record == RecordMode::dense) {
-    w.chunk_length = nines::dense_chunk_length(info);
-    const std::uint64_t max_length = kMaxDenseChunkBytes / outcome_bytes(w.outcome);
-    if (w.chunk_length > max_length)
-      throw InputError("chunks of " + std::to_string(w.chunk_length) +
-                       " requests are too large for --record dense: an HDF5 chunk holds at most " +
-                       std::to_string(max_length) + " outcomes of " +
-                       std::to_string(outcome_bytes(w.outcome)) + " bytes");
+    check_dense_size(info.requests, outcome_bytes(w.outcome));
+    w.chunk_length = w.encoder->dense_chunk_length();
     w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
     w.chunk_written.assign(w.chunk_count, false);
   }
@@ -191,7 +239,23 @@ void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count
                               out);
 }
 
-void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {
+void RunFileWriter::store(const EncodedChunk& chunk) {
+  Impl& w = *impl_;
+  if (w.info.record == RecordMode::dense) {
+    if (chunk.parts.size() != 1) throw std::invalid_argument("store: not a dense chunk");
+    write_dense_chunk(chunk.chunk, chunk.parts[0]);
+    return;
+  }
+  if (chunk.parts.size() != 2) throw std::invalid_argument("store: not a failures chunk");
+  const std::size_t width = outcome_bytes(w.outcome);
+  const std::size_t count = chunk.parts[0].size() / sizeof(std::uint64_t);
+  if (chunk.parts[0].size() % sizeof(std::uint64_t) != 0 || chunk.parts[1].size() != count * width)
+    throw std::invalid_argument("store: failure columns of different lengths");
+  append_failure_bytes(chunk.parts[0].data(), chunk.parts[1].data(), count);
+}
+
+void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index,
+                                      std::span<const unsigned char> bytes) {
   Impl& w = *impl_;
   if (w.info.record != RecordMode::dense || w.finished())
     throw std::logic_error("write_dense_chunk: the file is not open for dense outcomes");
@@ -201,9 +265,9 @@ void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const Compresse
   if (w.chunk_written[chunk_index])
     throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
                                 " was already written");
-  if (chunk.bytes.empty() || chunk.bytes.size() > std::numeric_limits<std::uint32_t>::max())
+  if (bytes.empty() || bytes.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::invalid_argument("write_dense_chunk: not a compressed chunk");
-  w.dense->write_chunk(chunk_index * w.chunk_length, chunk.bytes, 0);
+  w.dense->write_chunk(chunk_index * w.chunk_length, bytes, 0);
   w.chunk_written[chunk_index] = true;
   ++w.chunks_written;
 }
@@ -211,23 +275,10 @@ void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index, const Compresse
 void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indices,
                                     std::span<const std::int32_t> components) {
   Impl& w = *impl_;
-  if (w.info.record != RecordMode::failures || w.finished())
-    throw std::logic_error("append_failures: the file is not open for failures");
   if (request_indices.size() != components.size())
     throw std::invalid_argument("append_failures: " + std::to_string(request_indices.size()) +
                                 " requests but " + std::to_string(components.size()) +
                                 " components");
-  const auto components_count = static_cast<std::int64_t>(w.component_count);
-  for (std::size_t i = 0; i < request_indices.size(); ++i) {
-    const std::uint64_t request = request_indices[i];
-    if ((w.last_request && request <= *w.last_request) || request >= w.info.requests)
-      throw std::invalid_argument("append_failures: request " + std::to_string(request) +
-                                  " is out of order or out of range");
-    if (components[i] < 0 || components[i] >= components_count)
-      throw std::invalid_argument("append_failures: component " + std::to_string(components[i]) +
-                                  " out of range");
-    w.last_request = request;
-  }
   switch (w.outcome) {
     case OutcomeType::int8:
       narrow_into<std::int8_t>(components, w.narrowed);
@@ -239,10 +290,50 @@ void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indic
       narrow_into<std::int32_t>(components, w.narrowed);
       break;
   }
+  append_failure_bytes(reinterpret_cast<const unsigned char*>(request_indices.data()),
+                       w.narrowed.data(), request_indices.size());
+}
+
+void RunFileWriter::append_failure_bytes(const unsigned char* requests,
+                                         const unsigned char* components, std::size_t count) {
+  Impl& w = *impl_;
+  if (w.info.record != RecordMode::failures || w.finished())
+    throw std::logic_error("append_failures: the file is not open for failures");
+  const std::size_t width = outcome_bytes(w.outcome);
+  const auto components_count = static_cast<std::int64_t>(w.component_count);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint64_t request = 0;
+    std::memcpy(&request, requests + i * sizeof request, sizeof request);
+    if ((w.last_request && request <= *w.last_request) || request >= w.info.requests)
+      throw std::invalid_argument("append_failures: request " + std::to_string(request) +
+                                  " is out of order or out of range");
+    std::int64_t component = 0;
+    switch (w.outcome) {
+      case OutcomeType::int8:
+        component = static_cast<std::int8_t>(components[i]);
+        break;
+      case OutcomeType::int16: {
+        std::int16_t v = 0;
+        std::memcpy(&v, components + i * width, width);
+        component = v;
+        break;
+      }
+      case OutcomeType::int32: {
+        std::int32_t v = 0;
+        std::memcpy(&v, components + i * width, width);
+        component = v;
+        break;
+      }
+    }
+    if (component < 0 || component >= components_count)
+      throw std::invalid_argument("append_failures: component " + std::to_string(component) +
+                                  " out of range");
+    w.last_request = request;
+  }
   // Whole chunks go to disk as soon as they fill, each compressed once and never re-read.
-  w.failure_requests->append(request_indices.data(), request_indices.size());
-  w.failure_components->append(w.narrowed.data(), components.size());
-  w.failures_seen += request_indices.size();
+  w.failure_requests->append(requests, count);
+  w.failure_components->append(components, count);
+  w.failures_seen += count;
 }
 
 void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) {
@@ -294,6 +385,18 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
   file.close();
   w.file.reset();
   w.output->commit();
+}
+
+void check_dense_size(std::uint64_t requests, std::size_t width) {
+  if (requests <= kMaxDenseRequests) return;
+  const long double bytes = static_cast<long double>(requests) * static_cast<long double>(width);
+  char size[64];
+  std::snprintf(size, sizeof size, "%.3Lg TB", bytes / 1e12L);
+  throw InputError("--record dense stores one outcome per request: " + std::to_string(requests) +
+                   " requests would take " + size +
+                   " before compression, beyond the limit of 2^40 (1,099,511,627,776) requests; "
+                   "use --record failures (only the failed requests) or --record none "
+                   "(summaries only), or fewer requests");
 }
 
 hdf5::ElementType outcome_element_type(OutcomeType type) noexcept {

@@ -16,6 +16,7 @@
 #include "nines/model/run_info.hpp"
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/scenario.hpp"
+#include "nines/run/chunk_kernel.hpp"
 #include "nines/summary/summary.hpp"
 
 namespace nines {
@@ -44,13 +45,41 @@ void write_run_identity(hdf5::File& file, int format_version, const std::string&
 // The HDF5 element type that stores outcomes of this width (shared by every writer).
 hdf5::ElementType outcome_element_type(OutcomeType type) noexcept;
 
-class RunFileWriter {
+// Layout 1's encoding of one chunk, needing no file: worker threads (and MPI ranks other than
+// the writer) encode, RunFileWriter::store writes. Parts of an EncodedChunk:
+//   dense:    {the deflated chunk of /requests/failed_component}
+//   failures: {request indices as little-endian uint64, components at the file's width}
+class ChainChunkEncoder {
+ public:
+  // InputError for settings no file could hold (check_run_info, dense chunks over 2 GiB).
+  ChainChunkEncoder(std::size_t components, const RunInfo& info);
+
+  RecordMode record() const noexcept { return record_; }
+  OutcomeType outcome_type() const noexcept { return type_; }
+  std::uint64_t dense_chunk_length() const noexcept { return chunk_length_; }
+
+  // Thread-safe. `count` outcomes of outcome_type() (count <= dense_chunk_length()).
+  void encode_dense(std::uint64_t chunk, const void* outcomes, std::size_t count,
+                    EncodedChunk& out) const;
+  // Thread-safe. The failed requests of a chunk of `requests` requests, in request order.
+  void encode_failures(std::uint64_t chunk, std::uint64_t requests,
+                       std::span<const std::uint64_t> request_indices,
+                       std::span<const std::int32_t> components, EncodedChunk& out) const;
+
+ private:
+  RecordMode record_;
+  OutcomeType type_;
+  std::uint64_t chunk_length_ = 0;
+  int deflate_level_ = 1;
+};
+
+class RunFileWriter final : public ChunkStore {
  public:
   // Refuses (InputError) an existing final_path unless overwrite; IOError when the temporary
   // file cannot be created. Creates the datasets the record mode needs.
   RunFileWriter(std::string final_path, bool overwrite, const Scenario& scenario,
                 const RunInfo& info);
-  ~RunFileWriter();  // unfinished: closes and deletes the temporary file
+  ~RunFileWriter() override;  // unfinished: closes and deletes the temporary file
   RunFileWriter(const RunFileWriter&) = delete;
   RunFileWriter& operator=(const RunFileWriter&) = delete;
 
@@ -71,11 +100,17 @@ class RunFileWriter {
     return out;
   }
   // Not thread-safe; chunks may arrive in any order but each exactly once. Dense mode only.
-  void write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk);
+  void write_dense_chunk(std::uint64_t chunk_index, std::span<const unsigned char> bytes);
+  void write_dense_chunk(std::uint64_t chunk_index, const CompressedChunk& chunk) {
+    write_dense_chunk(chunk_index, chunk.bytes);
+  }
 
   // Not thread-safe; calls must come in increasing request order. Failures mode only.
   void append_failures(std::span<const std::uint64_t> request_indices,
                        std::span<const std::int32_t> components);
+
+  // Stores a chunk that ChainChunkEncoder encoded (dense or failures, as the file records).
+  void store(const EncodedChunk& chunk) override;
 
   // Writes /components and the summary attributes, closes, renames to the final path.
   void finish(const ChainAnalytics& model, const Summary& summary);
@@ -85,8 +120,20 @@ class RunFileWriter {
   const std::string& temporary_path() const noexcept;
 
  private:
+  // `count` failures: request indices (uint64) and components at the file's width, raw.
+  void append_failure_bytes(const unsigned char* requests, const unsigned char* components,
+                            std::size_t count);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// InputError when a dense record of `requests` outcomes of `width` bytes is beyond what nines
+// writes (kMaxDenseRequests), saying how much it would take and what to record instead.
+void check_dense_size(std::uint64_t requests, std::size_t width);
+
+// The most requests `--record dense` stores: 2^40 (1.1e12), a terabyte of outcomes before
+// compression. Beyond it the file, and the index of its chunks, outgrow any disk.
+inline constexpr std::uint64_t kMaxDenseRequests = std::uint64_t{1} << 40;
 
 }  // namespace nines

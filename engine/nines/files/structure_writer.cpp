@@ -1,5 +1,6 @@
 #include "nines/files/structure_writer.hpp"
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <optional>
@@ -20,13 +21,49 @@ namespace {
 // Elements per HDF5 chunk of the /failures datasets.
 constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
 
-// One column of a dense chunk, padded to `length` with `fill` (see deflate_padded).
-void deflate_chunk(const void* data, std::size_t count, std::size_t element, std::size_t length,
-                   unsigned char fill, int level, DenseColumns::Column& out) {
-  out.size = deflate_padded(data, count, element, length, fill, level, out.buffer);
+}  // namespace
+
+StructureChunkEncoder::StructureChunkEncoder(const RunInfo& info)
+    : record_(info.record), deflate_level_(info.deflate_level) {
+  check_run_info(info);
+  if (record_ == RecordMode::dense) chunk_length_ = std::min(info.chunk_requests, info.requests);
 }
 
+namespace {
+template <class T>
+void put_column(const std::vector<T>& values, std::vector<unsigned char>& out) {
+  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
+  const auto* raw = reinterpret_cast<const unsigned char*>(values.data());
+  out.assign(raw, raw + values.size() * sizeof(T));
+}
 }  // namespace
+
+void StructureChunkEncoder::encode(std::uint64_t chunk, std::uint64_t n,
+                                   const StructureChunk& sampled, EncodedChunk& out) const {
+  if (record_ == RecordMode::none) throw std::logic_error("encode: the run records nothing");
+  const bool dense = record_ == RecordMode::dense;
+  const std::size_t first = dense ? kDenseParts : 0;
+  out.reset(chunk, n, first + kFailureParts);
+  if (dense) {
+    if (n > chunk_length_ || sampled.kind.size() < n)
+      throw std::invalid_argument("encode: chunk larger than the HDF5 chunk");
+    const auto deflate = [&](const void* data, std::size_t element, unsigned char fill,
+                             std::vector<unsigned char>& part) {
+      part.resize(deflate_padded(data, n, element, chunk_length_, fill, deflate_level_, part));
+    };
+    deflate(sampled.kind.data(), 1, 0xff, out.parts[0]);
+    deflate(sampled.attempts.data(), 1, 0x00, out.parts[1]);
+    deflate(sampled.culprit.data(), 2, 0xff, out.parts[2]);
+    deflate(sampled.common_cause.data(), 1, 0xff, out.parts[3]);
+  }
+  put_column(sampled.failed_request, out.parts[first + 0]);
+  put_column(sampled.failed_kind, out.parts[first + 1]);
+  put_column(sampled.failed_attempts, out.parts[first + 2]);
+  put_column(sampled.failed_culprit, out.parts[first + 3]);
+  put_column(sampled.failed_common_cause, out.parts[first + 4]);
+  put_column(sampled.failed_set_size, out.parts[first + 5]);
+  put_column(sampled.failed_set, out.parts[first + 6]);
+}
 
 struct StructureRunWriter::Impl {
   // Engaged once the output path has been checked; destroyed after the HDF5 handles below, so
@@ -113,56 +150,47 @@ const std::string& StructureRunWriter::final_path() const noexcept {
   return impl_->output->final_path();
 }
 
-void StructureRunWriter::compress_dense(std::uint64_t n, const StructureChunk& chunk,
-                                        DenseColumns& out) const {
-  const Impl& w = *impl_;
-  if (w.info.record != RecordMode::dense)
-    throw std::logic_error("compress_dense: the run does not record dense outcomes");
-  if (n > w.chunk_length || chunk.kind.size() < n)
-    throw std::invalid_argument("compress_dense: chunk larger than the HDF5 chunk");
-  const int level = w.info.deflate_level;
-  deflate_chunk(chunk.kind.data(), n, 1, w.chunk_length, 0xff, level, out.kind);
-  deflate_chunk(chunk.attempts.data(), n, 1, w.chunk_length, 0x00, level, out.attempts);
-  deflate_chunk(chunk.culprit.data(), n, 2, w.chunk_length, 0xff, level, out.culprit);
-  deflate_chunk(chunk.common_cause.data(), n, 1, w.chunk_length, 0xff, level, out.common_cause);
-}
-
-void StructureRunWriter::write_dense(std::uint64_t chunk_index, const DenseColumns& columns) {
+void StructureRunWriter::store(const EncodedChunk& chunk) {
   Impl& w = *impl_;
-  if (w.info.record != RecordMode::dense || w.finished())
-    throw std::logic_error("write_dense: the file is not open for dense outcomes");
-  if (chunk_index >= w.chunk_count || w.chunk_written[chunk_index])
-    throw std::invalid_argument("write_dense: chunk " + std::to_string(chunk_index) +
-                                " is out of range or already written");
-  const std::uint64_t offset = chunk_index * w.chunk_length;
-  const auto bytes = [](const DenseColumns::Column& c) {
-    return std::span<const unsigned char>(c.buffer.data(), c.size);
-  };
-  w.kind->write_chunk(offset, bytes(columns.kind), 0);
-  w.attempts->write_chunk(offset, bytes(columns.attempts), 0);
-  w.culprit->write_chunk(offset, bytes(columns.culprit), 0);
-  w.cause->write_chunk(offset, bytes(columns.common_cause), 0);
-  w.chunk_written[chunk_index] = true;
-  ++w.chunks_written;
-}
-
-void StructureRunWriter::append_failures(const StructureChunk& chunk) {
-  Impl& w = *impl_;
-  if (w.info.record == RecordMode::none) return;
-  if (w.finished()) throw std::logic_error("append_failures: the file is finished");
-  if (chunk.failed_request.empty()) return;
-  static_assert(std::endian::native == std::endian::little, "chunks are stored as raw bytes");
-  const auto append = [](ColumnAppender& to, const auto& values) {
-    to.append(values.data(), values.size());
-  };
-  append(*w.f_request, chunk.failed_request);
-  append(*w.f_kind, chunk.failed_kind);
-  append(*w.f_attempts, chunk.failed_attempts);
-  append(*w.f_culprit, chunk.failed_culprit);
-  append(*w.f_cause, chunk.failed_common_cause);
-  append(*w.f_set_size, chunk.failed_set_size);
-  append(*w.f_set, chunk.failed_set);
-  w.failures_seen += chunk.failed_request.size();
+  if (w.info.record == RecordMode::none) throw std::logic_error("store: the run records nothing");
+  if (w.finished()) throw std::logic_error("store: the file is finished");
+  const bool dense = w.info.record == RecordMode::dense;
+  const std::size_t first = dense ? StructureChunkEncoder::kDenseParts : 0;
+  if (chunk.parts.size() != first + StructureChunkEncoder::kFailureParts)
+    throw std::invalid_argument("store: the chunk does not have the layout's parts");
+  if (dense) {
+    if (chunk.chunk >= w.chunk_count || w.chunk_written[chunk.chunk])
+      throw std::invalid_argument("store: chunk " + std::to_string(chunk.chunk) +
+                                  " is out of range or already written");
+    const std::uint64_t offset = chunk.chunk * w.chunk_length;
+    w.kind->write_chunk(offset, chunk.parts[0], 0);
+    w.attempts->write_chunk(offset, chunk.parts[1], 0);
+    w.culprit->write_chunk(offset, chunk.parts[2], 0);
+    w.cause->write_chunk(offset, chunk.parts[3], 0);
+    w.chunk_written[chunk.chunk] = true;
+    ++w.chunks_written;
+  }
+  const auto& request = chunk.parts[first];
+  const std::size_t failures = request.size() / sizeof(std::uint64_t);
+  const std::array<std::size_t, 6> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
+                                             sizeof(ComponentIndex), sizeof(CommonCauseIndex),
+                                             sizeof(ComponentIndex), sizeof(ComponentIndex)};
+  for (std::size_t c = 0; c + 1 < widths.size(); ++c)
+    if (chunk.parts[first + 1 + c].size() != failures * widths[c])
+      throw std::invalid_argument("store: failure columns of different lengths");
+  if (request.size() % sizeof(std::uint64_t) != 0 ||
+      chunk.parts[first + 6].size() % sizeof(ComponentIndex) != 0)
+    throw std::invalid_argument("store: a failure column is not whole elements");
+  if (failures == 0) return;
+  w.f_request->append(request.data(), failures);
+  w.f_kind->append(chunk.parts[first + 1].data(), failures);
+  w.f_attempts->append(chunk.parts[first + 2].data(), failures);
+  w.f_culprit->append(chunk.parts[first + 3].data(), failures);
+  w.f_cause->append(chunk.parts[first + 4].data(), failures);
+  w.f_set_size->append(chunk.parts[first + 5].data(), failures);
+  w.f_set->append(chunk.parts[first + 6].data(),
+                  chunk.parts[first + 6].size() / sizeof(ComponentIndex));
+  w.failures_seen += failures;
 }
 
 void StructureRunWriter::finish(const StructureAnalytics& analytics,

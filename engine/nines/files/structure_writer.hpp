@@ -11,6 +11,7 @@
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/files/run_writer.hpp"
 #include "nines/model/structure_model.hpp"
+#include "nines/run/chunk_kernel.hpp"
 #include "nines/sample/structure_sampler.hpp"
 #include "nines/summary/structure_summary.hpp"
 
@@ -18,33 +19,39 @@ namespace nines {
 
 inline constexpr int kStructureRunFormatVersion = 2;
 
-// One dense chunk's per-request columns, deflated and ready for direct chunk writes. The
-// buffers keep their capacity from chunk to chunk (`size` is the used part), so a recycled
-// DenseColumns neither allocates nor clears memory again.
-struct DenseColumns {
-  struct Column {
-    std::vector<unsigned char> buffer;
-    std::size_t size = 0;
-  };
-  Column kind, attempts, culprit, common_cause;
+// Layout 2's encoding of one chunk, needing no file (worker threads and MPI ranks encode,
+// StructureRunWriter::store writes). Parts of an EncodedChunk: in dense mode first the four
+// deflated per-request columns (kind, attempts, culprit, common_cause), then in dense and
+// failures mode the seven raw /failures columns (request, kind, attempts, culprit,
+// common_cause, failed_set_size, failed_set), little-endian.
+class StructureChunkEncoder {
+ public:
+  explicit StructureChunkEncoder(const RunInfo& info);
+  // Thread-safe: encodes a sampled chunk of `n` requests.
+  void encode(std::uint64_t chunk, std::uint64_t n, const StructureChunk& sampled,
+              EncodedChunk& out) const;
+
+  static constexpr std::size_t kDenseParts = 4;
+  static constexpr std::size_t kFailureParts = 7;
+
+ private:
+  RecordMode record_;
+  std::uint64_t chunk_length_ = 0;
+  int deflate_level_ = 1;
 };
 
-class StructureRunWriter {
+class StructureRunWriter final : public ChunkStore {
  public:
   // Refuses an existing final_path unless overwrite (InputError); creates the datasets the
   // record mode needs. info.chunk_requests is the dense HDF5 chunk length (capped at requests).
   StructureRunWriter(std::string final_path, bool overwrite, const StructureModel& model,
                      const RunInfo& info);
-  ~StructureRunWriter();  // unfinished: closes and deletes the temporary file
+  ~StructureRunWriter() override;  // unfinished: closes and deletes the temporary file
   StructureRunWriter(const StructureRunWriter&) = delete;
   StructureRunWriter& operator=(const StructureRunWriter&) = delete;
 
-  // Thread-safe: deflates a chunk's dense columns (n requests) into `out`. Dense mode only.
-  void compress_dense(std::uint64_t n, const StructureChunk& chunk, DenseColumns& out) const;
-  // Not thread-safe; each chunk exactly once, any order. Dense mode only.
-  void write_dense(std::uint64_t chunk_index, const DenseColumns& columns);
-  // Not thread-safe; chunks in request order. Dense and failures modes (no-op for none).
-  void append_failures(const StructureChunk& chunk);
+  // Stores a chunk StructureChunkEncoder encoded; chunks in request order.
+  void store(const EncodedChunk& chunk) override;
 
   // Writes the summaries, analytic values and importance measures; closes; renames.
   void finish(const StructureAnalytics& analytics, const StructureSummary& summary);

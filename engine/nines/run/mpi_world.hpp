@@ -50,24 +50,6 @@ class LocalCommunicator final : public Communicator {
   [[noreturn]] void abort(int code) override { std::exit(code); }
 };
 
-// `nines run` split across ranks (mpi_run.cpp): rank r samples the chunks c with c % R == r;
-// counts are summed with sum(); recorded chunks (compressed on the sender for dense) travel to
-// rank 0, the single writer, in rounds via gather(). Only rank 0 writes and prints. Returns
-// the process exit code.
-struct Scenario;
-struct RunInfo;
-struct DistributedRun {
-  const Scenario* scenario = nullptr;
-  const RunInfo* info = nullptr;
-  std::string output;
-  bool force = false;
-  bool json = false;
-  bool quiet = false;
-  int threads = 1;
-  const std::atomic<bool>* stop = nullptr;
-  bool* started = nullptr;  // set once every rank passed start-up: a later error must abort all
-};
-
 #ifdef NINES_HAVE_MPI
 // True when this nines was built with MPI.
 bool mpi_compiled() noexcept;
@@ -77,8 +59,6 @@ bool mpi_compiled() noexcept;
 // called this may use the communicator); MPI_Finalize runs at exit. Throws IOError if MPI
 // initialisation fails.
 Communicator& mpi_world();
-
-int run_distributed(const DistributedRun& run, Communicator& world);
 #else
 inline bool mpi_compiled() noexcept {
   return false;
@@ -86,9 +66,6 @@ inline bool mpi_compiled() noexcept {
 inline Communicator& mpi_world() {
   static LocalCommunicator world;
   return world;
-}
-inline int run_distributed(const DistributedRun&, Communicator&) {
-  throw std::logic_error("run_distributed: this nines was built without MPI");
 }
 #endif
 

@@ -17,8 +17,9 @@
 
 #include "nines/base/error.hpp"
 #include "nines/model/sweep_plan.hpp"
+#include "nines/run/chunk_plan.hpp"
 #include "nines/run/mpi_world.hpp"
-#include "nines/run/simulation.hpp"
+#include "nines/sample/choose_sampler.hpp"
 #include "nines/sweep/sweep_results.hpp"
 
 namespace nines {

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "nines/model/sweep_plan.hpp"
-#include "nines/run/simulation.hpp"
+#include "nines/run/chunk_plan.hpp"
 #include "nines/sample/choose_sampler.hpp"
 
 namespace nines {

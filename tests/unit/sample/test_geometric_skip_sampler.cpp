@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "nines/run/simulation.hpp"
 #include "nines/sample/geometric_skip_sampler.hpp"
+#include "support/chain_counts.hpp"
 
 using nines::ChainAnalytics;
 using nines::GeometricSkipSampler;
@@ -16,15 +16,10 @@ double binomial_z(std::uint64_t observed, std::uint64_t n, double p) {
          std::sqrt(static_cast<double>(n) * p * (1 - p));
 }
 
-nines::SimulationResult run_skip(const ChainAnalytics& m, std::uint64_t n, std::uint64_t seed,
-                                 std::size_t threads) {
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  nines::SimulationOptions o;
-  o.requests = n;
-  o.seed = seed;
-  o.record = nines::RecordMode::none;
-  o.sampler = nines::SamplerKind::geometric_skip;
-  return nines::simulate(m, o, nullptr);
+nines::test::ChainCounts run_skip(const ChainAnalytics& m, std::uint64_t n, std::uint64_t seed,
+                                  std::size_t threads) {
+  return nines::test::chain_counts(m.reliabilities(), n, seed, nines::SamplerKind::geometric_skip,
+                                   nines::kDefaultChunkRequests, threads);
 }
 }  // namespace
 
@@ -79,12 +74,4 @@ TEST_CASE("skip sampling handles perfect and dead chains", "[skip]") {
   std::vector<std::uint64_t> dead(3, 0);
   GeometricSkipSampler({ChainAnalytics({1.0, 0.0})}).count(1, 0, 0, 1000, dead.data());
   CHECK(dead == std::vector<std::uint64_t>{0, 1000, 0});
-}
-
-TEST_CASE("the skip sampler cannot record dense", "[skip]") {
-  nines::SimulationOptions o;
-  o.requests = 10;
-  o.record = nines::RecordMode::dense;
-  o.sampler = nines::SamplerKind::geometric_skip;
-  CHECK_THROWS_AS(nines::simulate(ChainAnalytics({0.9}), o, nullptr), std::invalid_argument);
 }

@@ -5,9 +5,10 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
+#include "nines/exact/chain_analytics.hpp"
 #include "nines/input/sweep_parser.hpp"
-#include "nines/run/simulation.hpp"
 #include "nines/sweep/sweep_scheduler.hpp"
+#include "support/chain_counts.hpp"
 
 namespace {
 
@@ -53,13 +54,11 @@ TEST_CASE("sweep points equal simulate() of each point, for both samplers", "[sw
     const auto counts = run_all(plan, 1, 2, nines::kDefaultChunkRequests, choice);
     for (std::size_t i = 0; i < plan.points.size(); ++i) {
       const nines::ChainAnalytics model(plan.points[i].reliabilities());
-      nines::SimulationOptions o;
-      o.requests = plan.points[i].requests;
-      o.seed = plan.points[i].seed;
-      o.record = nines::RecordMode::none;
-      o.sampler = nines::choose_sampler(choice, nines::RecordMode::none, model);
+      const auto sampler = nines::choose_sampler(choice, nines::RecordMode::none, model);
       INFO("point " << i);
-      CHECK(nines::simulate(model, o, nullptr).component_failures == counts[i]);
+      CHECK(nines::test::chain_counts(model.reliabilities(), plan.points[i].requests,
+                                      plan.points[i].seed, sampler)
+                .component_failures == counts[i]);
     }
   }
 }

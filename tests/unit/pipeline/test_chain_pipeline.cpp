@@ -1,4 +1,5 @@
-// The parallel driver: thread-count independence and agreement with the analytic model.
+// Chains through the pipeline (ChainPipeline's kernel, the driver): thread-count independence,
+// agreement with the analytic model, stop requests, and the kernel's own checks.
 // Statistical tolerances come from the sampling error: each count is binomial, and a correct
 // engine exceeds |z| = 5 with probability 6e-7 per check.
 #include <oneapi/tbb/global_control.h>
@@ -6,22 +7,19 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
-#include "nines/run/simulation.hpp"
+#include "nines/base/error.hpp"
+
+#include "nines/pipeline/chain_pipeline.hpp"
+#include "support/chain_counts.hpp"
 
 using nines::ChainAnalytics;
 using nines::RecordMode;
-using nines::SimulationOptions;
 
 namespace {
-nines::SimulationResult run_counts(const ChainAnalytics& m, std::uint64_t n, std::uint64_t seed,
-                                   std::size_t threads, std::uint64_t chunk) {
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-  SimulationOptions o;
-  o.requests = n;
-  o.seed = seed;
-  o.record = RecordMode::none;
-  o.chunk_requests = chunk;
-  return nines::simulate(m, o, nullptr);
+nines::test::ChainCounts run_counts(const ChainAnalytics& m, std::uint64_t n, std::uint64_t seed,
+                                    std::size_t threads, std::uint64_t chunk) {
+  return nines::test::chain_counts(m.reliabilities(), n, seed, nines::SamplerKind::per_request,
+                                   chunk, threads);
 }
 
 double binomial_z(std::uint64_t observed, std::uint64_t n, double p) {
@@ -68,13 +66,24 @@ TEST_CASE("simulated counts agree with the analytic model (|z| < 5 at 1e7 reques
   }
 }
 
-TEST_CASE("a stop request ends the run early and says so", "[simulation]") {
-  const ChainAnalytics m({0.9});
+TEST_CASE("a stop request ends the run early and says so", "[pipeline]") {
   std::atomic<bool> stop{true};
-  SimulationOptions o;
-  o.requests = 10'000'000;
-  o.record = RecordMode::none;
-  const auto result = nines::simulate(m, o, nullptr, {&stop, nullptr});
+  const auto result =
+      nines::test::chain_counts({0.9}, 10'000'000, 1, nines::SamplerKind::per_request,
+                                nines::kDefaultChunkRequests, 0, &stop);
   CHECK(result.interrupted);
-  CHECK(result.requests_done < o.requests);
+  CHECK(result.requests_done < 10'000'000);
+}
+
+TEST_CASE("the skip sampler cannot record dense", "[pipeline]") {
+  const nines::Scenario scenario = nines::test::chain_scenario({0.9});
+  const nines::ChainPipeline pipeline(scenario);
+  nines::RunInfo info;
+  info.requests = 10;
+  info.chunk_requests = nines::kDefaultChunkRequests;
+  info.record = RecordMode::dense;
+  info.sampler = nines::SamplerKind::geometric_skip;
+  CHECK_THROWS_AS(pipeline.kernel(info), std::invalid_argument);
+  CHECK_THROWS_AS(pipeline.choose_sampler(nines::SamplerChoice::geometric_skip, RecordMode::dense),
+                  nines::InputError);
 }

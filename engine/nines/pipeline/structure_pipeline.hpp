@@ -1,0 +1,51 @@
+#pragma once
+// A structure (scenario format 2) through the one pipeline: StructureAnalytics for the exact
+// values, the structure kernel, run-file layout 2, the structure summary and report.
+// run_pipeline.hpp drives any pipeline; this file says what is structure-specific.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nines/exact/structure_analytics.hpp"
+#include "nines/files/structure_writer.hpp"
+#include "nines/model/run_info.hpp"
+#include "nines/model/structure_model.hpp"
+#include "nines/pipeline/run_facts.hpp"
+#include "nines/run/chunk_kernel.hpp"
+#include "nines/sample/structure_sampler.hpp"
+#include "nines/summary/structure_summary.hpp"
+
+namespace nines {
+
+class StructurePipeline {
+ public:
+  using File = StructureRunWriter;
+  using Conclusion = StructureSummary;
+
+  // Builds the exact values (StructureAnalytics) and the sampler's plan; `stop` interrupts it.
+  explicit StructurePipeline(const StructureModel& model, StopFlag stop = nullptr);
+
+  const StructureModel& model() const noexcept { return model_; }
+  const StructureAnalytics& analytics() const noexcept { return analytics_; }
+  const StructureSampler& sampler() const noexcept { return sampler_; }
+  const std::string& name() const noexcept { return model_.name; }
+  const RunDefaults& defaults() const noexcept { return model_.defaults; }
+
+  SamplerKind choose_sampler(SamplerChoice choice, RecordMode record) const;
+
+  std::unique_ptr<ChunkKernel> kernel(const RunInfo& info) const;
+  std::unique_ptr<File> open_file(const std::string& path, bool overwrite,
+                                  const RunInfo& info) const;
+  Conclusion conclude(const RunInfo& info, const std::vector<std::uint64_t>& tally) const;
+  void finish(File& file, const Conclusion& conclusion) const;
+
+  std::string text(const RunFacts& facts, const Conclusion& conclusion, bool color) const;
+  std::string json(const RunFacts& facts, const Conclusion& conclusion) const;
+
+ private:
+  const StructureModel& model_;
+  StructureAnalytics analytics_;
+  StructureSampler sampler_;
+};
+
+}  // namespace nines

@@ -1,0 +1,275 @@
+#include "nines/run/driver.hpp"
+
+#include <oneapi/tbb/concurrent_queue.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+namespace nines {
+namespace {
+
+void add_progress(const DriveControl& control, std::uint64_t n) {
+  if (control.progress != nullptr) control.progress->fetch_add(n, std::memory_order_relaxed);
+}
+
+std::size_t threads() {
+  return static_cast<std::size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+}
+
+// One thread's working set: the kernel's scratch, a tally, and (recording) the encoded chunk.
+struct Slot {
+  std::unique_ptr<ChunkScratch> scratch;
+  std::vector<std::uint64_t> tally;
+  EncodedChunk encoded;
+  std::uint64_t chunk = 0;
+  bool sampled = false;
+  bool complete = true;
+};
+
+Slot make_slot(const ChunkKernel& kernel) {
+  Slot s;
+  s.scratch = kernel.make_scratch();
+  s.tally.assign(kernel.tally_size(), 0);
+  return s;
+}
+
+// Summaries only: the chunks [0, count) of `chunk_of(j)`, any order, per-thread tallies. A
+// stop request cancels the loop's task group, so the chunks not started are never visited.
+template <class ChunkOf>
+void count_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, std::uint64_t count,
+                  ChunkOf chunk_of, const DriveControl& control, std::vector<std::uint64_t>& tally,
+                  std::uint64_t& done, bool& interrupted) {
+  tbb::enumerable_thread_specific<Slot> local([&] { return make_slot(kernel); });
+  std::atomic<std::uint64_t> sampled{0};
+  std::atomic<bool> cut{false};
+  tbb::task_group_context context;
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint64_t>(0, count, 1),
+      [&](const tbb::blocked_range<std::uint64_t>& range) {
+        Slot& slot = local.local();
+        for (std::uint64_t j = range.begin(); j != range.end(); ++j) {
+          if (stop_requested(control.stop)) {
+            cut = true;
+            context.cancel_group_execution();
+            return;
+          }
+          const std::uint64_t c = chunk_of(j);
+          const std::uint64_t n = plan.size(c);
+          if (!kernel.sample_chunk(c, plan.first(c), n, *slot.scratch, slot.tally.data(), nullptr,
+                                   control.stop)) {
+            cut = true;
+            context.cancel_group_execution();
+            return;
+          }
+          sampled.fetch_add(n, std::memory_order_relaxed);
+          add_progress(control, n);
+        }
+      },
+      tbb::simple_partitioner(), context);
+  for (const Slot& slot : local)
+    for (std::size_t i = 0; i < tally.size(); ++i) tally[i] += slot.tally[i];
+  done += sampled.load();
+  interrupted = interrupted || cut.load() || context.is_group_execution_cancelled();
+}
+
+// Recorded, one process: sample and encode in parallel, store in chunk order.
+void record_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore& store,
+                   const DriveControl& control, DriveResult& result) {
+  const std::uint64_t chunks = plan.chunks();
+  const std::size_t tokens = 2 * threads() + 2;
+  std::vector<std::unique_ptr<Slot>> storage;
+  tbb::concurrent_bounded_queue<Slot*> pool;
+  for (std::size_t t = 0; t < tokens; ++t) {
+    storage.push_back(std::make_unique<Slot>(make_slot(kernel)));
+    pool.push(storage.back().get());
+  }
+  std::uint64_t next = 0;
+  bool cut = false;
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, Slot*>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& fc) -> Slot* {
+                                      if (next == chunks || cut || stop_requested(control.stop)) {
+                                        fc.stop();
+                                        return nullptr;
+                                      }
+                                      Slot* slot = nullptr;
+                                      pool.pop(slot);
+                                      slot->chunk = next++;
+                                      return slot;
+                                    }) &
+          tbb::make_filter<Slot*, Slot*>(tbb::filter_mode::parallel,
+                                         [&](Slot* slot) {
+                                           std::fill(slot->tally.begin(), slot->tally.end(), 0);
+                                           slot->complete = kernel.sample_chunk(
+                                               slot->chunk, plan.first(slot->chunk),
+                                               plan.size(slot->chunk), *slot->scratch,
+                                               slot->tally.data(), &slot->encoded, control.stop);
+                                           return slot;
+                                         }) &
+          tbb::make_filter<Slot*, void>(tbb::filter_mode::serial_in_order, [&](Slot* slot) {
+            if (!slot->complete || cut) {
+              cut = true;  // nothing after a cut chunk is stored
+            } else {
+              store.store(slot->encoded);
+              for (std::size_t i = 0; i < result.tally.size(); ++i)
+                result.tally[i] += slot->tally[i];
+              const std::uint64_t n = plan.size(slot->chunk);
+              result.requests_done += n;
+              add_progress(control, n);
+            }
+            pool.push(slot);
+          }));
+  result.interrupted = cut || result.requests_done != plan.requests;
+}
+
+// Recorded, several ranks: rounds of W chunks per rank, gathered to rank 0 and stored in order.
+void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
+                               Communicator& world, const DriveControl& control,
+                               DriveResult& result) {
+  const int rank = world.rank();
+  const int ranks = world.size();
+  const bool root = rank == 0;
+  if (root && store == nullptr)
+    throw std::invalid_argument("drive: rank 0 needs a store to record");
+  const std::uint64_t chunks = plan.chunks();
+
+  // Chunks per rank per round: a few per thread, and at most about 1 GiB of raw chunk data
+  // per round on rank 0 (MPI counts are ints). Rank 0 decides, so every rank agrees.
+  std::vector<unsigned char> agreed(sizeof(std::uint64_t), 0);
+  if (root) {
+    const std::uint64_t per_chunk = 16 * plan.chunk_requests + 4096;  // generous bound
+    const std::uint64_t budget = std::max<std::uint64_t>(
+        1, (std::uint64_t{1} << 30) / static_cast<std::uint64_t>(ranks) / per_chunk);
+    const std::uint64_t w =
+        std::max<std::uint64_t>(1, std::min<std::uint64_t>(4 * threads(), budget));
+    std::memcpy(agreed.data(), &w, sizeof w);
+  }
+  world.broadcast(agreed);
+  std::uint64_t per_round = 0;
+  std::memcpy(&per_round, agreed.data(), sizeof per_round);
+
+  std::vector<Slot> work;
+  for (std::uint64_t j = 0; j < per_round; ++j) work.push_back(make_slot(kernel));
+  std::vector<unsigned char> payload;
+  std::uint64_t local_done = 0;
+  std::vector<std::uint64_t> local_tally(result.tally.size(), 0);
+  bool stopped_all = false;
+  const auto R = static_cast<std::uint64_t>(ranks);
+  for (std::uint64_t base = 0; base < chunks && !stopped_all; base += per_round * R) {
+    tbb::parallel_for(
+        tbb::blocked_range<std::uint64_t>(0, per_round, 1),
+        [&](const tbb::blocked_range<std::uint64_t>& range) {
+          for (std::uint64_t j = range.begin(); j != range.end(); ++j) {
+            Slot& s = work[static_cast<std::size_t>(j)];
+            s.chunk = base + static_cast<std::uint64_t>(rank) + j * R;
+            s.sampled = false;
+            if (s.chunk >= chunks || stop_requested(control.stop)) continue;
+            std::fill(s.tally.begin(), s.tally.end(), 0);
+            s.sampled = kernel.sample_chunk(s.chunk, plan.first(s.chunk), plan.size(s.chunk),
+                                            *s.scratch, s.tally.data(), &s.encoded, control.stop);
+          }
+        },
+        tbb::simple_partitioner());
+
+    payload.clear();
+    bool complete = true;
+    for (const Slot& s : work) {
+      if (s.chunk >= chunks) continue;
+      if (!s.sampled) {
+        complete = false;
+        continue;
+      }
+      s.encoded.append_to(payload);
+    }
+    std::vector<std::uint8_t> go = {
+        static_cast<std::uint8_t>(complete && !stop_requested(control.stop) ? 1 : 0)};
+    const auto gathered = world.gather(payload);
+    world.min(go);
+    if (go[0] == 0) {
+      stopped_all = true;  // nothing of this round is stored
+      break;
+    }
+    for (const Slot& s : work) {
+      if (s.chunk >= chunks) continue;
+      for (std::size_t i = 0; i < local_tally.size(); ++i) local_tally[i] += s.tally[i];
+      local_done += plan.size(s.chunk);
+      add_progress(control, plan.size(s.chunk));
+    }
+    if (!root) continue;
+    // Rank 0 stores the round's chunks in chunk order.
+    std::map<std::uint64_t, EncodedChunk> round;
+    for (const auto& bytes : gathered) {
+      const unsigned char* p = bytes.data();
+      const unsigned char* end = p + bytes.size();
+      while (p < end) {
+        EncodedChunk chunk;
+        p = EncodedChunk::read_from(p, end, chunk);
+        const std::uint64_t index = chunk.chunk;
+        round.emplace(index, std::move(chunk));
+      }
+    }
+    for (const auto& [index, chunk] : round) store->store(chunk);
+  }
+  std::vector<std::uint64_t> totals = local_tally;
+  totals.push_back(local_done);
+  world.sum(totals);
+  result.requests_done = totals.back();
+  totals.pop_back();
+  result.tally = std::move(totals);
+  result.interrupted = stopped_all || result.requests_done != plan.requests;
+}
+
+}  // namespace
+
+DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record, ChunkStore* store,
+                  Communicator& world, DriveControl control) {
+  plan.check();
+  DriveResult result;
+  result.tally.assign(kernel.tally_size(), 0);
+  const int rank = world.rank();
+  const int ranks = world.size();
+  if (!record) {
+    const std::uint64_t count = plan.local_chunks(rank, ranks);
+    count_chunks(
+        kernel, plan, count, [&](std::uint64_t j) { return plan.local_chunk(j, rank, ranks); },
+        control, result.tally, result.requests_done, result.interrupted);
+    if (ranks > 1) {
+      // Sum over ranks; any rank's interruption is everyone's.
+      std::vector<std::uint64_t> totals = result.tally;
+      totals.push_back(result.requests_done);
+      totals.push_back(result.interrupted ? 1 : 0);
+      world.sum(totals);
+      result.interrupted = totals.back() != 0;
+      totals.pop_back();
+      result.requests_done = totals.back();
+      totals.pop_back();
+      result.tally = std::move(totals);
+    }
+    result.interrupted = result.interrupted || result.requests_done != plan.requests;
+    return result;
+  }
+  if (ranks > 1) {
+    record_chunks_distributed(kernel, plan, store, world, control, result);
+    return result;
+  }
+  if (store == nullptr) throw std::invalid_argument("drive: recording needs a store");
+  record_chunks(kernel, plan, *store, control, result);
+  return result;
+}
+
+DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
+                  DriveControl control) {
+  LocalCommunicator local;
+  return drive(kernel, plan, store != nullptr, store, local, control);
+}
+
+}  // namespace nines
