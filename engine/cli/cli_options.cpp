@@ -24,9 +24,9 @@ Exit codes: 0 success, 1 runtime or I/O error, 2 invalid input or usage, 130 int
 
 const char* const kRunUsage = R"(Usage: nines run FILE [options]
 
-Samples requests through the scenario's component chain on every core, records which
-component failed each request, writes an HDF5 file and prints a summary comparing the
-simulated reliability with the exact analytic product.
+Samples requests through the scenario (a chain, format 1, or a structure, format 2) on every
+core and, under mpirun, on every rank; records which component failed each request, writes an
+HDF5 file and prints a summary comparing the simulated reliability with the exact value.
 
 Options:
   -n, --requests N   requests to simulate: 10000000, 1e7, 10M, 2.5G (default: the scenario's
@@ -38,8 +38,11 @@ Options:
                      requests), none (summaries only)
       --sampler S    auto (default), per-request or skip: how requests are drawn. Both are
                      exact; per-request gives every record mode the same outcomes, skip draws
-                     only the gaps between failures (failures/none only). auto skips when the
-                     chain fails under 1/32 of requests and nothing is recorded per request
+                     only the gaps between failures (chains) or between requests that are not
+                     all clear (structures); failures/none only. auto skips when those are
+                     under 1/32 of requests and nothing is recorded per request
+      --importance M structures: exact (default; importance measures from the exact engine)
+                     or simulated (also estimated from the run, per request; slower)
   -f, --force        overwrite an existing output file
       --json         print the summary as one JSON object on stdout instead of the table
   -q, --quiet        print nothing but errors (no progress bar, no table)
@@ -154,9 +157,9 @@ class ArgReader {
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
-      "-n",     "--requests", "-s",       "--seed",    "-t",    "--threads",
-      "-o",     "--output",   "--record", "--sampler", "-f",    "--force",
-      "--json", "-q",         "--quiet",  "-h",        "--help"};
+      "-n",     "--requests", "-s",       "--seed",    "-t",     "--threads",
+      "-o",     "--output",   "--record", "--sampler", "-f",     "--force",
+      "--json", "-q",         "--quiet",  "-h",        "--help", "--importance"};
   RunOptions o;
   ArgReader in("run", args);
   while (!in.done()) {
@@ -187,6 +190,10 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
       o.record = *mode;
     } else if (a == "--sampler") {
       o.sampler = in.sampler(a);
+    } else if (a == "--importance") {
+      const std::string v = in.value(a);
+      o.importance = parse_importance_mode(v);
+      if (!o.importance) in.fail("invalid --importance '" + v + "': expected exact or simulated");
     } else if (a == "-f" || a == "--force") {
       in.no_value(a);
       o.force = true;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nines/model/record_mode.hpp"
+#include "nines/model/run_info.hpp"
 #include "nines/model/sampler_kind.hpp"
 
 namespace nines::cli {
@@ -18,6 +19,7 @@ struct RunOptions {
   std::optional<std::string> output;
   RecordMode record = RecordMode::dense;
   SamplerChoice sampler = SamplerChoice::automatic;
+  std::optional<ImportanceMode> importance;  // structures only
   bool json = false;
   bool quiet = false;
   bool force = false;

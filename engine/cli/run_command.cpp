@@ -36,6 +36,7 @@ int run_model(const P& pipeline, const RunOptions& options, Communicator& world)
   info.requests = options.requests.value_or(defaults.requests.value_or(kFallbackRequests));
   info.seed = options.seed.value_or(defaults.seed.value_or(kFallbackSeed));
   info.record = options.record;
+  info.importance = pipeline.importance();
   info.sampler = pipeline.choose_sampler(options.sampler, options.record);
   info.chunk_requests = kDefaultChunkRequests;
   info.created = utc_timestamp_now();
@@ -102,9 +103,14 @@ int run_command(const std::vector<std::string>& args) {
     const std::string text = read_scenario_file(options.scenario_path);
     if (peek_format_version(text, options.scenario_path) == 2) {
       const StructureModel model = parse_structure_model(text, options.scenario_path);
-      const StructurePipeline pipeline(model, &install_interrupt_handlers());
+      const StructurePipeline pipeline(model, options.importance.value_or(ImportanceMode::exact),
+                                       &install_interrupt_handlers());
       return run_model(pipeline, options, world);
     }
+    if (options.importance)
+      throw InputError("--importance applies to structures (format 2); '" + options.scenario_path +
+                       "' is a chain, whose only measure is each component's share of the "
+                       "failures");
     const Scenario scenario = parse_scenario(text, options.scenario_path);
     const ChainPipeline pipeline(scenario);
     return run_model(pipeline, options, world);

@@ -18,7 +18,8 @@ def names(ds):
 @pytest.fixture(scope="module", params=SCENARIOS)
 def dense_run(request, nines, root, tmp_path_factory):
     out = tmp_path_factory.mktemp("structure") / "run.h5"
-    proc = nines("run", root / request.param, "-n", "2e6", "--seed", "5", "-o", out, "--json")
+    proc = nines("run", root / request.param, "-n", "2e6", "--seed", "5", "-o", out, "--json",
+                 "--importance", "simulated")
     return out, json.loads(proc.stdout)
 
 
@@ -120,6 +121,64 @@ def test_importance_is_stored_and_consistent(dense_run):
     assert [ip[n] for n in ranking] == sorted(ip.values(), reverse=True)
 
 
+@pytest.mark.parametrize("flags,sampler,kernel", [
+    ((), "geometric-skip", "structure"),
+    (("--sampler", "per-request"), "per-request", "structure"),
+    (("--importance", "simulated"), "per-request", "structure"),
+])
+def test_samplers_kernels_and_importance_modes(nines, root, tmp_path, flags, sampler, kernel):
+    out = tmp_path / "a.h5"
+    proc = nines("run", root / "scenarios/ecommerce-mix.yaml", "-n", "3e6", "--record",
+                 "failures", *flags, "-o", out, "--json")
+    report = json.loads(proc.stdout)
+    assert abs(report["mix"]["z_score"]) < 5
+    with h5py.File(out, "r") as f:
+        assert f.attrs["sampler"] == sampler and f.attrs["kernel"] == kernel
+        simulated = "--importance" in flags
+        assert f.attrs["importance"] == ("simulated" if simulated else "exact")
+        assert ("birnbaum_simulated" in f["importance/components"]) == simulated
+        assert ("importance_simulated" in report["components"][0]) == simulated
+        assert len(f["failures/request"]) == f.attrs["failures"]
+
+
+def test_a_chain_shaped_structure_runs_on_the_chain_kernels(nines, root, tmp_path):
+    """The seed app written in format 2 is a chain: same reliability, same attribution."""
+    structure = tmp_path / "seed.yaml"
+    structure.write_text(
+        "format_version: 2\nname: seed\ncomponents:\n"
+        "  - {name: a, reliability: 0.995}\n  - {name: b, reliability: 0.9999}\n"
+        "  - {name: c, reliability: 0.999}\n")
+    for record in ("dense", "failures", "none"):
+        out = tmp_path / f"{record}.h5"
+        report = json.loads(nines("run", structure, "-n", "2e6", "--record", record, "-o", out,
+                                  "--json").stdout)
+        assert abs(report["mix"]["z_score"]) < 5
+        with h5py.File(out, "r") as f:
+            assert f.attrs["kernel"] == "chain"
+            if record == "dense":
+                culprit = f["requests/culprit"][...]
+                assert (f["requests/kind"][...] == 0).all()
+                assert (f["requests/attempts"][...] == 1).all()
+                assert (f["requests/common_cause"][...] == -1).all()
+                assert np.array_equal(np.flatnonzero(culprit >= 0), f["failures/request"][...])
+
+
+def test_structure_flag_errors(nines, root, tmp_path):
+    out = tmp_path / "a.h5"
+    for args, message in [
+        (("scenarios/seed-app.yaml", "--importance", "simulated"),
+         "--importance applies to structures"),
+        (("scenarios/ecommerce-mix.yaml", "--sampler", "skip"),
+         "--sampler skip cannot record every request"),
+        (("scenarios/ecommerce-mix.yaml", "--sampler", "skip", "--importance", "simulated",
+          "--record", "none"), "simulated importance"),
+    ]:
+        proc = nines("run", root / args[0], *args[1:], "-o", out, check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert message in proc.stderr
+        assert not out.exists()
+
+
 def test_threads_do_not_change_a_single_bit(nines, root, tmp_path):
     outputs = []
     for threads in (1, 2):
@@ -145,7 +204,9 @@ def test_record_modes_agree(nines, root, tmp_path):
     tables = {}
     for mode in ("dense", "failures", "none"):
         out = tmp_path / f"{mode}.h5"
-        nines("run", scenario, "-n", "1e6", "--seed", "9", "--record", mode, "-o", out, "--quiet")
+        # Per request, so that every record mode draws the same requests.
+        nines("run", scenario, "-n", "1e6", "--seed", "9", "--record", mode, "-o", out, "--quiet",
+              "--sampler", "per-request", "--importance", "simulated")
         with h5py.File(out, "r") as f:
             tables[mode] = (f["kinds/failures"][...], f["components/culprit_failures"][...],
                             f["importance/components/fail_if_failed"][...],

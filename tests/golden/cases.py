@@ -41,17 +41,30 @@ CHAIN_MODES = (
     ("none.skip", ("--record", "none", "--sampler", "skip")),
     ("none.auto", ("--record", "none", "--sampler", "auto")),
 )
-# Format 2 has one sampler in 0.2.0 and refuses --sampler.
+# Format 2: 0.2.0 had one kernel, per request with simulated importance, which these flags
+# select (the per-request outcomes must stay 0.2.0's) ...
 STRUCTURE_MODES = (
-    ("dense", ("--record", "dense")),
-    ("failures", ("--record", "failures")),
-    ("none", ("--record", "none")),
+    ("dense", ("--record", "dense", "--importance", "simulated", "--sampler", "per-request")),
+    ("failures", ("--record", "failures", "--importance", "simulated", "--sampler", "per-request")),
+    ("none", ("--record", "none", "--importance", "simulated", "--sampler", "per-request")),
 )
+# ... and the defaults since: exact importance (no counterfactuals), and the skip over all-clear
+# requests where auto picks it.
+STRUCTURE_DEFAULT_MODES = (
+    ("dense.exact", ("--record", "dense")),
+    ("failures.auto", ("--record", "failures")),
+    ("failures.skip", ("--record", "failures", "--sampler", "skip")),
+    ("none.auto", ("--record", "none")),
+    ("none.skip", ("--record", "none", "--sampler", "skip")),
+)
+# A structure that is a chain (the seed app written in format 2) runs on the chain kernels.
+CHAIN_SHAPED_STRUCTURES = ("seed-app-structure",)
 
 
 def _run_cases():
     for scenario, modes in [(s, CHAIN_MODES) for s in CHAIN_SCENARIOS] + [
-            (s, STRUCTURE_MODES) for s in STRUCTURE_SCENARIOS]:
+            (s, STRUCTURE_MODES + STRUCTURE_DEFAULT_MODES) for s in STRUCTURE_SCENARIOS] + [
+            (s, STRUCTURE_DEFAULT_MODES) for s in CHAIN_SHAPED_STRUCTURES]:
         for mode, flags in modes:
             yield Case(f"{scenario}.{mode}", ("run", f"{{inputs}}/{scenario}.yaml", *flags, *RUN))
 

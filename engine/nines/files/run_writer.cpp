@@ -55,7 +55,7 @@ void write_run_identity(hdf5::File& file, int format_version, const std::string&
   file.write_attribute("seed", std::uint64_t{info.seed});
   file.write_attribute("requests", std::uint64_t{info.requests});
   file.write_attribute("record", to_string(info.record));
-  if (format_version == kRunFormatVersion) file.write_attribute("sampler", to_string(info.sampler));
+  file.write_attribute("sampler", to_string(info.sampler));
   file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
   file.write_attribute("created", info.created);
 }

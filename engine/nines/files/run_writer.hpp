@@ -38,7 +38,7 @@ std::uint64_t dense_chunk_length(const RunInfo& info) noexcept;
 
 // The root attributes every run file opens with, in this order: format, format_version,
 // nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests, record,
-// sampler (format 1 only; structure runs have one sampler), chunk_requests, created.
+// sampler, chunk_requests, created.
 void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
                         const std::string& scenario_yaml, const RunInfo& info);
 

@@ -23,8 +23,25 @@ constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
 
 }  // namespace
 
-StructureChunkEncoder::StructureChunkEncoder(const RunInfo& info)
-    : record_(info.record), deflate_level_(info.deflate_level) {
+ConstantColumns constant_columns(const StructureModel& model) {
+  ConstantColumns c;
+  c.kind = model.kinds.size() == 1;
+  c.attempts = true;
+  std::vector<bool> on_path(model.components.size(), false);
+  for (const RequestKind& kind : model.kinds) {
+    c.attempts = c.attempts && kind.retries == 0;
+    for (const std::uint32_t component : components_in_path_order(kind.path))
+      on_path[component] = true;
+  }
+  c.common_cause = true;
+  for (const CommonCauseEvent& event : model.common_causes)
+    for (const std::uint32_t component : event.takes_down)
+      c.common_cause = c.common_cause && !on_path[component];
+  return c;
+}
+
+StructureChunkEncoder::StructureChunkEncoder(const RunInfo& info, const StructureModel& model)
+    : record_(info.record), deflate_level_(info.deflate_level), constant_(constant_columns(model)) {
   check_run_info(info);
   if (record_ == RecordMode::dense) chunk_length_ = std::min(info.chunk_requests, info.requests);
 }
@@ -51,10 +68,10 @@ void StructureChunkEncoder::encode(std::uint64_t chunk, std::uint64_t n,
                              std::vector<unsigned char>& part) {
       part.resize(deflate_padded(data, n, element, chunk_length_, fill, deflate_level_, part));
     };
-    deflate(sampled.kind.data(), 1, 0xff, out.parts[0]);
-    deflate(sampled.attempts.data(), 1, 0x00, out.parts[1]);
+    if (!constant_.kind) deflate(sampled.kind.data(), 1, 0xff, out.parts[0]);
+    if (!constant_.attempts) deflate(sampled.attempts.data(), 1, 0x00, out.parts[1]);
     deflate(sampled.culprit.data(), 2, 0xff, out.parts[2]);
-    deflate(sampled.common_cause.data(), 1, 0xff, out.parts[3]);
+    if (!constant_.common_cause) deflate(sampled.common_cause.data(), 1, 0xff, out.parts[3]);
   }
   put_column(sampled.failed_request, out.parts[first + 0]);
   put_column(sampled.failed_kind, out.parts[first + 1]);
@@ -93,7 +110,8 @@ struct StructureRunWriter::Impl {
 };
 
 StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
-                                       const StructureModel& model, const RunInfo& info)
+                                       const StructureModel& model, const RunInfo& info,
+                                       const std::string& kernel)
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
   w.info = info;
@@ -109,6 +127,8 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
   w.output->created();
   hdf5::File& file = *w.file;
   write_run_identity(file, kStructureRunFormatVersion, model.name, model.source_text, info);
+  file.write_attribute("kernel", kernel);
+  file.write_attribute("importance", to_string(info.importance));
 
   if (info.record == RecordMode::dense) {
     hdf5::Group requests = file.create_group("requests");
@@ -117,8 +137,11 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
       if (w.chunk_length > 0) l = l.chunked(w.chunk_length).deflate(info.deflate_level);
       return l;
     };
-    w.kind.emplace(requests.create_dataset("kind", hdf5::ElementType::int8, layout(-1)));
-    w.attempts.emplace(requests.create_dataset("attempts", hdf5::ElementType::uint8, layout(0)));
+    const ConstantColumns constant = constant_columns(model);
+    w.kind.emplace(
+        requests.create_dataset("kind", hdf5::ElementType::int8, layout(constant.kind ? 0 : -1)));
+    w.attempts.emplace(requests.create_dataset("attempts", hdf5::ElementType::uint8,
+                                               layout(constant.attempts ? 1 : 0)));
     w.culprit.emplace(requests.create_dataset("culprit", hdf5::ElementType::int16, layout(-1)));
     w.cause.emplace(requests.create_dataset("common_cause", hdf5::ElementType::int8, layout(-1)));
     requests.close();
@@ -163,10 +186,10 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
       throw std::invalid_argument("store: chunk " + std::to_string(chunk.chunk) +
                                   " is out of range or already written");
     const std::uint64_t offset = chunk.chunk * w.chunk_length;
-    w.kind->write_chunk(offset, chunk.parts[0], 0);
-    w.attempts->write_chunk(offset, chunk.parts[1], 0);
-    w.culprit->write_chunk(offset, chunk.parts[2], 0);
-    w.cause->write_chunk(offset, chunk.parts[3], 0);
+    // An empty part is a constant column: its dataset's fill value already says it all.
+    const std::array<hdf5::Dataset*, 4> columns = {&*w.kind, &*w.attempts, &*w.culprit, &*w.cause};
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      if (!chunk.parts[c].empty()) columns[c]->write_chunk(offset, chunk.parts[c], 0);
     w.chunk_written[chunk.chunk] = true;
     ++w.chunks_written;
   }
@@ -373,21 +396,24 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     };
     hdf5::Group components = importance.create_group("components");
     write_measures(components, summary.importance, "");
-    std::vector<ImportanceMeasures> value, low, high;
-    for (const auto& e : summary.importance_simulated) {
-      value.push_back(e.value);
-      low.push_back(e.low);
-      high.push_back(e.high);
+    if (!summary.importance_simulated.empty()) {  // --importance simulated
+      std::vector<ImportanceMeasures> value, low, high;
+      for (const auto& e : summary.importance_simulated) {
+        value.push_back(e.value);
+        low.push_back(e.low);
+        high.push_back(e.high);
+      }
+      write_measures(components, value, "_simulated");
+      write_measures(components, low, "_simulated_low");
+      write_measures(components, high, "_simulated_high");
+      components
+          .write_dataset<std::uint64_t>("fail_if_perfect",
+                                        summary.importance_counts.fail_if_perfect)
+          .close();
+      components
+          .write_dataset<std::uint64_t>("fail_if_failed", summary.importance_counts.fail_if_failed)
+          .close();
     }
-    write_measures(components, value, "_simulated");
-    write_measures(components, low, "_simulated_low");
-    write_measures(components, high, "_simulated_high");
-    components
-        .write_dataset<std::uint64_t>("fail_if_perfect", summary.importance_counts.fail_if_perfect)
-        .close();
-    components
-        .write_dataset<std::uint64_t>("fail_if_failed", summary.importance_counts.fail_if_failed)
-        .close();
     components.close();
     hdf5::Group events = importance.create_group("common_cause");
     write_measures(events, summary.common_cause_importance, "");

@@ -21,12 +21,22 @@ inline constexpr int kStructureRunFormatVersion = 2;
 
 // Layout 2's encoding of one chunk, needing no file (worker threads and MPI ranks encode,
 // StructureRunWriter::store writes). Parts of an EncodedChunk: in dense mode first the four
-// deflated per-request columns (kind, attempts, culprit, common_cause), then in dense and
+// deflated per-request columns (kind, attempts, culprit, common_cause; a constant column's part
+// is empty, see ConstantColumns), then in dense and
 // failures mode the seven raw /failures columns (request, kind, attempts, culprit,
 // common_cause, failed_set_size, failed_set), little-endian.
+// Dense columns whose value is the same for every request of the model: one kind (kind 0), no
+// kind retries (attempts 1), no common-cause event on any path (common_cause -1). Such a column
+// is stored as a dataset of its fill value with no chunks written: readers see the same values
+// at no cost.
+struct ConstantColumns {
+  bool kind = false, attempts = false, common_cause = false;
+};
+ConstantColumns constant_columns(const StructureModel& model);
+
 class StructureChunkEncoder {
  public:
-  explicit StructureChunkEncoder(const RunInfo& info);
+  StructureChunkEncoder(const RunInfo& info, const StructureModel& model);
   // Thread-safe: encodes a sampled chunk of `n` requests.
   void encode(std::uint64_t chunk, std::uint64_t n, const StructureChunk& sampled,
               EncodedChunk& out) const;
@@ -38,14 +48,17 @@ class StructureChunkEncoder {
   RecordMode record_;
   std::uint64_t chunk_length_ = 0;
   int deflate_level_ = 1;
+  ConstantColumns constant_;
 };
 
 class StructureRunWriter final : public ChunkStore {
  public:
   // Refuses an existing final_path unless overwrite (InputError); creates the datasets the
   // record mode needs. info.chunk_requests is the dense HDF5 chunk length (capped at requests).
+  // `kernel` names the kernel that samples the run ("structure" or "chain"): the root
+  // attribute `kernel`, beside `sampler` and `importance`.
   StructureRunWriter(std::string final_path, bool overwrite, const StructureModel& model,
-                     const RunInfo& info);
+                     const RunInfo& info, const std::string& kernel = "structure");
   ~StructureRunWriter() override;  // unfinished: closes and deletes the temporary file
   StructureRunWriter(const StructureRunWriter&) = delete;
   StructureRunWriter& operator=(const StructureRunWriter&) = delete;

@@ -28,6 +28,8 @@ class ChainPipeline {
   const ChainAnalytics& analytics() const noexcept { return analytics_; }
   const std::string& name() const noexcept { return scenario_.name; }
   const RunDefaults& defaults() const noexcept { return scenario_.defaults; }
+  // Chains have no importance measures beyond their failure shares.
+  ImportanceMode importance() const noexcept { return ImportanceMode::exact; }
 
   // The sampler `choice` means for this chain and record mode (sample/choose_sampler.hpp).
   SamplerKind choose_sampler(SamplerChoice choice, RecordMode record) const;

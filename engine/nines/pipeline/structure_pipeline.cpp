@@ -1,9 +1,12 @@
 #include "nines/pipeline/structure_pipeline.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "nines/base/error.hpp"
 #include "nines/report/structure_report.hpp"
+#include "nines/sample/chain_path_sampler.hpp"
+#include "nines/sample/choose_sampler.hpp"
 
 namespace nines {
 namespace {
@@ -13,11 +16,18 @@ struct StructureScratch final : ChunkScratch {
   StructureChunk chunk;
 };
 
+// The structure model's kernel: the general structure sampler (per request or skipping the
+// all-clear requests) or, for a structure that is a chain, the chain kernels; and layout 2's
+// encoder for recorded chunks.
 class StructureKernel final : public ChunkKernel {
  public:
-  StructureKernel(const StructureSampler& sampler, const RunInfo& info)
-      : sampler_(sampler), seed_(info.seed), record_(info.record) {
-    if (record_ != RecordMode::none) encoder_.emplace(info);
+  StructureKernel(const StructureModel& model, const StructureSampler& sampler,
+                  const std::optional<std::vector<std::uint32_t>>& chain_path, const RunInfo& info)
+      : sampler_(sampler), seed_(info.seed), record_(info.record), kind_(info.sampler) {
+    if (kind_ == SamplerKind::geometric_skip && record_ == RecordMode::dense)
+      throw std::invalid_argument("the skip cannot record dense outcomes");
+    if (chain_path) chain_.emplace(model, *chain_path, kind_, sampler.layout());
+    if (record_ != RecordMode::none) encoder_.emplace(info, model);
   }
 
   std::size_t tally_size() const override { return sampler_.layout().size(); }
@@ -30,7 +40,7 @@ class StructureKernel final : public ChunkKernel {
 
   bool sample_chunk(std::uint64_t chunk, std::uint64_t first, std::uint64_t n,
                     ChunkScratch& scratch, std::uint64_t* tally, EncodedChunk* out,
-                    StopFlag) const override {
+                    StopFlag stop) const override {
     auto& s = static_cast<StructureScratch&>(scratch);
     StructureChunk& c = s.chunk;
     c.tally.assign(tally_size(), 0);
@@ -42,8 +52,16 @@ class StructureKernel final : public ChunkKernel {
     c.failed_set_size.clear();
     c.failed_set.clear();
     const bool recording = out != nullptr;
-    sampler_.sample_chunk(seed_, first, n, recording && record_ == RecordMode::dense, recording,
-                          *s.workspace, c);
+    const bool dense = recording && record_ == RecordMode::dense;
+    bool complete = true;
+    if (chain_)
+      chain_->sample_chunk(seed_, chunk, first, n, dense, recording, c);
+    else if (kind_ == SamplerKind::geometric_skip)
+      complete =
+          sampler_.sample_chunk_skip(seed_, chunk, first, n, recording, *s.workspace, c, stop);
+    else
+      complete = sampler_.sample_chunk(seed_, first, n, dense, recording, *s.workspace, c, stop);
+    if (!complete) return false;
     for (std::size_t i = 0; i < c.tally.size(); ++i) tally[i] += c.tally[i];
     if (recording) encoder_->encode(chunk, n, c, *out);
     return true;
@@ -53,31 +71,63 @@ class StructureKernel final : public ChunkKernel {
   const StructureSampler& sampler_;
   std::uint64_t seed_;
   RecordMode record_;
+  SamplerKind kind_;
+  std::optional<ChainPathSampler> chain_;
   std::optional<StructureChunkEncoder> encoder_;
 };
 
 }  // namespace
 
-StructurePipeline::StructurePipeline(const StructureModel& model, StopFlag)
-    : model_(model), analytics_(model), sampler_(model) {}
+StructurePipeline::StructurePipeline(const StructureModel& model, ImportanceMode importance,
+                                     StopFlag)
+    : model_(model),
+      importance_(importance),
+      analytics_(model),
+      sampler_(model, importance == ImportanceMode::simulated) {
+  if (importance_ == ImportanceMode::exact) chain_path_ = chain_path(model);
+  if (chain_path_) {
+    std::vector<double> r;
+    for (const std::uint32_t c : *chain_path_)
+      r.push_back(model.components[c].effective_reliability());
+    chain_analytics_.emplace(std::move(r));
+  }
+}
 
-SamplerKind StructurePipeline::choose_sampler(SamplerChoice choice, RecordMode) const {
-  if (choice != SamplerChoice::automatic)
-    throw InputError("--sampler chooses between the chain samplers of format-1 scenarios; '" +
-                     model_.source_path +
-                     "' is a structure (format 2), which has one exact sampler: leave --sampler "
-                     "out");
-  return SamplerKind::per_request;
+SamplerKind StructurePipeline::choose_sampler(SamplerChoice choice, RecordMode record) const {
+  switch (choice) {
+    case SamplerChoice::per_request:
+      return SamplerKind::per_request;
+    case SamplerChoice::geometric_skip:
+      if (record == RecordMode::dense)
+        throw InputError(
+            "--sampler skip cannot record every request; use --record failures or none, or "
+            "--sampler per-request");
+      if (importance_ == ImportanceMode::simulated)
+        throw InputError(
+            "--sampler skip does not visit the requests that are all clear, which simulated "
+            "importance needs; use --importance exact or --sampler per-request");
+      return SamplerKind::geometric_skip;
+    case SamplerChoice::automatic:
+      break;
+  }
+  if (record == RecordMode::dense || importance_ == ImportanceMode::simulated)
+    return SamplerKind::per_request;
+  if (chain_analytics_) return nines::choose_sampler(choice, record, *chain_analytics_);
+  return sampler_.not_clear_probability() < kSkipBelowUnreliability ? SamplerKind::geometric_skip
+                                                                    : SamplerKind::per_request;
 }
 
 std::unique_ptr<ChunkKernel> StructurePipeline::kernel(const RunInfo& info) const {
-  return std::make_unique<StructureKernel>(sampler_, info);
+  if (info.importance != importance_)
+    throw std::invalid_argument("kernel: the run's importance mode is not the pipeline's");
+  return std::make_unique<StructureKernel>(model_, sampler_, chain_path_, info);
 }
 
 std::unique_ptr<StructureRunWriter> StructurePipeline::open_file(const std::string& path,
                                                                  bool overwrite,
                                                                  const RunInfo& info) const {
-  return std::make_unique<StructureRunWriter>(path, overwrite, model_, info);
+  return std::make_unique<StructureRunWriter>(path, overwrite, model_, info,
+                                              chain_kernel() ? "chain" : "structure");
 }
 
 StructureSummary StructurePipeline::conclude(const RunInfo& info,

@@ -3,9 +3,11 @@
 // values, the structure kernel, run-file layout 2, the structure summary and report.
 // run_pipeline.hpp drives any pipeline; this file says what is structure-specific.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "nines/exact/chain_analytics.hpp"
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/files/structure_writer.hpp"
 #include "nines/model/run_info.hpp"
@@ -22,15 +24,26 @@ class StructurePipeline {
   using File = StructureRunWriter;
   using Conclusion = StructureSummary;
 
-  // Builds the exact values (StructureAnalytics) and the sampler's plan; `stop` interrupts it.
-  explicit StructurePipeline(const StructureModel& model, StopFlag stop = nullptr);
+  // Builds the exact values (StructureAnalytics) and the kernels' plans; `stop` interrupts it.
+  // `importance` decides whether the kernel draws the importance counterfactuals.
+  explicit StructurePipeline(const StructureModel& model,
+                             ImportanceMode importance = ImportanceMode::exact,
+                             StopFlag stop = nullptr);
 
   const StructureModel& model() const noexcept { return model_; }
   const StructureAnalytics& analytics() const noexcept { return analytics_; }
   const StructureSampler& sampler() const noexcept { return sampler_; }
+  ImportanceMode importance() const noexcept { return importance_; }
+  // True when the structure is a chain and the chain kernels sample it
+  // (sample/chain_path_sampler.hpp): a series of distinct components, one kind, no kind
+  // retries, no common cause on the path, and importance from the exact engine.
+  bool chain_kernel() const noexcept { return chain_path_.has_value(); }
   const std::string& name() const noexcept { return model_.name; }
   const RunDefaults& defaults() const noexcept { return model_.defaults; }
 
+  // per-request for dense records and simulated importance; otherwise `auto` skips the
+  // all-clear requests when fewer than 1 in 32 requests are not all clear (the chain kernel:
+  // when fewer than 1 in 32 fail). InputError for a skip that cannot serve the run.
   SamplerKind choose_sampler(SamplerChoice choice, RecordMode record) const;
 
   std::unique_ptr<ChunkKernel> kernel(const RunInfo& info) const;
@@ -44,8 +57,11 @@ class StructurePipeline {
 
  private:
   const StructureModel& model_;
+  ImportanceMode importance_;
   StructureAnalytics analytics_;
   StructureSampler sampler_;
+  std::optional<std::vector<std::uint32_t>> chain_path_;  // set when the chain kernel applies
+  std::optional<ChainAnalytics> chain_analytics_;
 };
 
 }  // namespace nines

@@ -173,9 +173,11 @@ std::string format_structure_text(const StructureReportContext& context,
            pad_left(sig(m.criticality), 11) + pad_left(sig(m.fussell_vesely), 11) +
            pad_left(sig(m.raw), 11) + pad_left(sig(m.rrw), 11) + "\n";
   }
-  out +=
-      "  (gain = reliability gained; the simulated estimates with intervals are in the HDF5 "
-      "file and --json)\n";
+  out += summary.importance_simulated.empty()
+             ? "  (gain = reliability gained; exact values; --importance simulated also "
+               "estimates them from the run)\n"
+             : "  (gain = reliability gained; the simulated estimates with intervals are in the "
+               "HDF5 file and --json)\n";
 
   if (!model.common_causes.empty()) {
     out += "\ncommon-cause events\n";
@@ -258,6 +260,10 @@ std::string format_structure_json(const StructureReportContext& context,
                static_cast<double>(summary.mix.requests) * analytics.culprit_probability()[c]);
     json.key("importance");
     json_measures(json, summary.importance[c]);
+    if (summary.importance_simulated.empty()) {
+      json.end_object();
+      continue;
+    }
     const ImportanceEstimate& e = summary.importance_simulated[c];
     json.key("importance_simulated").begin_object();
     const auto triple = [&](const char* name, double ImportanceMeasures::*field) {

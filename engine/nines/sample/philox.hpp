@@ -63,6 +63,13 @@ class Philox4x32Engine {
     seed(seed_value, stream);
   }
 
+  // Starts at an arbitrary counter, e.g. one that names a chunk (the counter's first word is
+  // the one that counts blocks).
+  Philox4x32Engine(std::uint64_t seed_value, const PhiloxCounter& start) noexcept {
+    seed(seed_value);
+    counter_ = start;
+  }
+
   void seed(std::uint64_t seed_value = 0, std::uint32_t stream = 0) noexcept {
     key_ = {static_cast<std::uint32_t>(seed_value), static_cast<std::uint32_t>(seed_value >> 32)};
     counter_ = {0, 0, 0, stream};

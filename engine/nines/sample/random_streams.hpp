@@ -27,6 +27,12 @@ enum class RandomStream : std::uint32_t {
   // ... and one uniform per request, laid out like request_outcome, that draws the retries a
   // successful request did not need, for the "component always fails" counterfactual.
   structure_counterfactual = 18,
+  // The geometric skip over all-clear structure requests (structure_sampler.hpp): draw j of
+  // chunk c uses counter {j, c low, 19, c high} ...
+  structure_skip = 19,
+  // ... and the chunk's multinomial split of its skipped requests over the kinds uses the
+  // engine counter {block, c low, c high, 20} (Philox4x32Engine from block 0).
+  structure_skip_kinds = 20,
 };
 
 constexpr PhiloxKey philox_key(std::uint64_t seed) noexcept {

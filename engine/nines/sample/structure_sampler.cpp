@@ -5,28 +5,14 @@
 #include <limits>
 #include <stdexcept>
 
+#include <boost/random/binomial_distribution.hpp>
+
+#include "nines/sample/attempt_stream.hpp"
 #include "nines/sample/philox_bulk.hpp"
 #include "nines/sample/random_streams.hpp"
 
 namespace nines {
 namespace {
-
-constexpr long double kTwo64 = 18446744073709551616.0L;
-// A threshold of 2^64 - 1 means "always": only a probability of exactly 1 produces it, since
-// any double below 1 scales to at most 2^64 - 2^11.
-constexpr std::uint64_t kAlways = std::numeric_limits<std::uint64_t>::max();
-
-// "Bad iff u < t": t = round(2^64 p), exact to 2^-64 per outcome.
-std::uint64_t threshold_of(long double p) {
-  if (p >= 1) return kAlways;
-  if (!(p > 0)) return 0;
-  const long double scaled = std::round(p * kTwo64);
-  return scaled >= kTwo64 ? kAlways - 1 : static_cast<std::uint64_t>(scaled);
-}
-
-inline bool below(std::uint64_t u, std::uint64_t t) noexcept {
-  return u < t || t == kAlways;
-}
 
 // Conditional thresholds for "at least one of these variables is bad": variable t is bad with
 // probability q_t / (1 - prod_{l >= t} (1 - q_l)) while none before it was. The suffix product
@@ -43,32 +29,13 @@ std::vector<std::uint64_t> conditional_thresholds(const std::vector<long double>
   return out;
 }
 
-// Draws of one attempt of one request: two 64-bit uniforms per Philox block, one block cached.
-class AttemptStream {
- public:
-  AttemptStream(std::uint64_t seed, std::uint64_t request, std::uint32_t attempt) noexcept
-      : key_(philox_key(seed)), request_(request), attempt_(attempt) {}
-
-  std::uint64_t operator()(std::uint32_t index) noexcept {
-    const std::uint32_t block = index / 2;
-    if (block != cached_) {
-      x_ = philox4x32_10(
-          {static_cast<std::uint32_t>(request_), static_cast<std::uint32_t>(request_ >> 32),
-           static_cast<std::uint32_t>(RandomStream::structure_attempt), attempt_ << 20 | block},
-          key_);
-      cached_ = block;
-    }
-    return index % 2 == 0 ? (std::uint64_t{x_[1]} << 32 | x_[0])
-                          : (std::uint64_t{x_[3]} << 32 | x_[2]);
-  }
-
- private:
-  PhiloxKey key_;
-  std::uint64_t request_;
-  std::uint32_t attempt_;
-  std::uint32_t cached_ = std::numeric_limits<std::uint32_t>::max();
-  PhiloxCounter x_{};
-};
+// Binomial(n, p) on the engine: Boost's algorithm (BTRD for large n p), pinned by a
+// known-answer test so that a Boost upgrade cannot silently change results.
+std::uint64_t draw_binomial(std::uint64_t n, double p, Philox4x32Engine& engine) {
+  boost::random::binomial_distribution<std::int64_t, double> binomial(static_cast<std::int64_t>(n),
+                                                                      p);
+  return static_cast<std::uint64_t>(binomial(engine));
+}
 
 }  // namespace
 
@@ -127,7 +94,8 @@ std::uint64_t StructureSampler::attempt_draw(std::uint64_t seed, std::uint64_t r
   return AttemptStream(seed, request, attempt)(index);
 }
 
-StructureSampler::StructureSampler(const StructureModel& model) {
+StructureSampler::StructureSampler(const StructureModel& model, bool counterfactuals)
+    : counterfactuals_(counterfactuals) {
   const std::size_t kinds = model.kinds.size();
   layout_.kinds = kinds;
   layout_.components = model.components.size();
@@ -209,7 +177,7 @@ StructureSampler::StructureSampler(const StructureModel& model) {
     }
     breaks_.push_back(std::move(breaks));
     needs_counterfactual_draw_ =
-        needs_counterfactual_draw_ || (plan.has_breaking && plan.retries > 0);
+        needs_counterfactual_draw_ || (counterfactuals_ && plan.has_breaking && plan.retries > 0);
 
     layout_.local_offset.push_back(layout_.local_total);
     layout_.local_total += plan.n;
@@ -218,6 +186,24 @@ StructureSampler::StructureSampler(const StructureModel& model) {
     max_events_ = std::max(max_events_, plan.events.size());
     plans_.push_back(std::move(plan));
   }
+
+  // The skip's measures: the not-clear part of each kind's interval of the request draw, and
+  // the all-clear part. A kind's interval is [lower, upper) with the last upper = 2^64.
+  Uint128 not_clear = 0;
+  clear_total_ = 0;
+  for (std::size_t k = 0; k < kinds; ++k) {
+    const KindPlan& plan = plans_[k];
+    const Uint128 upper = k + 1 < kinds ? kind_upper_[k] : (static_cast<Uint128>(1) << 64);
+    const Uint128 width = upper - plan.lower;
+    const Uint128 clear = plan.clear_all ? width : std::min<Uint128>(plan.clear, width);
+    not_clear += width - clear;
+    clear_measure_.push_back(static_cast<long double>(clear));
+    clear_total_ += clear_measure_.back();
+    not_clear_upper_.push_back(static_cast<std::uint64_t>(std::min<Uint128>(not_clear, kAlways)));
+  }
+  always_not_clear_ = not_clear >= (static_cast<Uint128>(1) << 64);
+  not_clear_ = static_cast<std::uint64_t>(std::min<Uint128>(not_clear, kAlways));
+  log_clear_rate_ = std::log1p(-static_cast<double>(static_cast<long double>(not_clear) / kTwo64));
 }
 
 // The common case, kept small enough to inline into the batch loop: the first attempt is all
@@ -229,10 +215,11 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   for (const std::uint64_t bound : kind_upper_) k += u >= bound;
   const KindPlan& plan = plans_[k];
   if ((plan.clear_all || u - plan.lower < plan.clear) &&
-      (!plan.has_breaking || plan.retries == 0 || !below(cf, plan.retry_first_failure.back()))) {
+      (!counterfactuals_ || !plan.has_breaking || plan.retries == 0 ||
+       !below(cf, plan.retry_first_failure.back()))) {
     ++tally[layout_.requests(k)];
     ++tally[layout_.attempts(k)];
-    if (plan.has_breaking) ++tally[layout_.clear_counterfactual(k)];
+    if (counterfactuals_ && plan.has_breaking) ++tally[layout_.clear_counterfactual(k)];
     out = Outcome{};
     out.kind = k;
     return;
@@ -297,7 +284,7 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   if (plan.clear_all || offset < plan.clear) {
     // The common case: one draw settles it. Only the "j failed" counterfactual remains.
     ++tally[layout_.attempts(k)];
-    if (!plan.has_breaking) return;
+    if (!counterfactuals_ || !plan.has_breaking) return;
     // The retries this request did not need: one draw v says whether any of them has a failing
     // component and, if so, which attempt is the first; only then are states drawn.
     std::uint32_t first_failing = 0;
@@ -353,7 +340,7 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   bool ok = plan.block.works(ws.eff.data());
   std::uint32_t attempts = 1;
   while (!ok && attempts <= plan.retries) {
-    note_perfect();
+    if (counterfactuals_) note_perfect();
     sample_retry(attempts);
     combine();
     ok = plan.block.works(ws.eff.data());
@@ -364,13 +351,14 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   if (attempts > 1) ++tally[layout_.retried(k)];
 
   if (ok) {
+    if (!counterfactuals_) return;
     for (std::size_t j = 0; j < n; ++j)
       ws.pending[j] = !bit_set(ws.eff.data(), j) && !works_with_down(ws.eff, j) ? 1 : 0;
     resolve_failed(attempts);
     return;
   }
 
-  note_perfect();
+  if (counterfactuals_) note_perfect();
   out.failed = true;
   ++tally[layout_.failures(k)];
   // Failed set and primary culprit of the last attempt, in path order.
@@ -387,15 +375,39 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   if (!ws.fired.empty()) out.cause = static_cast<std::int32_t>(plan.events[ws.fired.front()]);
   ++tally[layout_.culprit(k, static_cast<std::size_t>(out.culprit))];
   if (out.cause >= 0) ++tally[layout_.event(static_cast<std::size_t>(out.cause))];
+  if (!counterfactuals_) return;
   for (std::size_t j = 0; j < n; ++j) {
     if (!ws.perfect_ok[j]) ++tally[layout_.fail_if_perfect(k, j)];
     ++tally[layout_.fail_if_failed(k, j)];
   }
 }
 
-void StructureSampler::sample_chunk(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
-                                    bool dense, bool failures, Workspace& ws,
-                                    StructureChunk& chunk) const {
+void StructureSampler::record(std::uint64_t i, std::uint64_t first, const Outcome& out,
+                              const Workspace& ws, bool dense, bool failures,
+                              StructureChunk& chunk) const {
+  if (dense) {
+    const std::uint64_t at = i - first;
+    chunk.kind[at] = static_cast<KindIndex>(out.kind);
+    chunk.attempts[at] = static_cast<AttemptCount>(out.attempts);
+    chunk.culprit[at] = static_cast<ComponentIndex>(out.culprit);
+    chunk.common_cause[at] = static_cast<CommonCauseIndex>(out.cause);
+  }
+  if (failures && out.failed) {
+    chunk.failed_request.push_back(i);
+    chunk.failed_kind.push_back(static_cast<KindIndex>(out.kind));
+    chunk.failed_attempts.push_back(static_cast<AttemptCount>(out.attempts));
+    chunk.failed_culprit.push_back(static_cast<ComponentIndex>(out.culprit));
+    chunk.failed_common_cause.push_back(static_cast<CommonCauseIndex>(out.cause));
+    chunk.failed_set_size.push_back(static_cast<ComponentIndex>(ws.failed_local.size()));
+    const auto& path = plans_[out.kind].block.components();
+    for (const std::uint32_t j : ws.failed_local)
+      chunk.failed_set.push_back(static_cast<ComponentIndex>(path[j]));
+  }
+}
+
+bool StructureSampler::sample_chunk(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
+                                    bool dense, bool failures, Workspace& ws, StructureChunk& chunk,
+                                    StopFlag stop) const {
   if (chunk.tally.size() != layout_.size())
     throw std::invalid_argument("sample_chunk: the tally has the wrong size");
   if (dense) {
@@ -408,24 +420,7 @@ void StructureSampler::sample_chunk(std::uint64_t seed, std::uint64_t first, std
   Outcome out;
   const auto visit = [&](std::uint64_t i, std::uint64_t u, std::uint64_t v) {
     sample_request(seed, i, u, v, ws, tally, out);
-    if (dense) {
-      const std::uint64_t at = i - first;
-      chunk.kind[at] = static_cast<KindIndex>(out.kind);
-      chunk.attempts[at] = static_cast<AttemptCount>(out.attempts);
-      chunk.culprit[at] = static_cast<ComponentIndex>(out.culprit);
-      chunk.common_cause[at] = static_cast<CommonCauseIndex>(out.cause);
-    }
-    if (failures && out.failed) {
-      chunk.failed_request.push_back(i);
-      chunk.failed_kind.push_back(static_cast<KindIndex>(out.kind));
-      chunk.failed_attempts.push_back(static_cast<AttemptCount>(out.attempts));
-      chunk.failed_culprit.push_back(static_cast<ComponentIndex>(out.culprit));
-      chunk.failed_common_cause.push_back(static_cast<CommonCauseIndex>(out.cause));
-      chunk.failed_set_size.push_back(static_cast<ComponentIndex>(ws.failed_local.size()));
-      const auto& path = plans_[out.kind].block.components();
-      for (const std::uint32_t j : ws.failed_local)
-        chunk.failed_set.push_back(static_cast<ComponentIndex>(path[j]));
-    }
+    record(i, first, out, ws, dense, failures, chunk);
   };
 
   // Whole batches from the bulk generator, the ragged edges from the scalar reference.
@@ -441,13 +436,88 @@ void StructureSampler::sample_chunk(std::uint64_t seed, std::uint64_t first, std
   if (i < end && i % 2 == 1) scalar(i++);
   alignas(64) std::uint64_t u[kBatch];
   alignas(64) std::uint64_t v[kBatch] = {};
-  for (; end - i >= kBatch; i += kBatch) {
+  for (std::uint64_t batch = 0; end - i >= kBatch; i += kBatch, ++batch) {
+    // A structure whose requests are slow to resolve still stops within milliseconds.
+    if (batch % kStopCheckBatches == 0 && stop_requested(stop)) return false;
     bulk(key, static_cast<std::uint32_t>(RandomStream::structure_request), i / 2, u);
     if (needs_counterfactual_draw_)
       bulk(key, static_cast<std::uint32_t>(RandomStream::structure_counterfactual), i / 2, v);
     for (std::size_t j = 0; j < kBatch; ++j) visit(i + j, u[j], v[j]);
   }
   for (; i < end; ++i) scalar(i);
+  return true;
+}
+
+bool StructureSampler::sample_chunk_skip(std::uint64_t seed, std::uint64_t chunk_index,
+                                         std::uint64_t first, std::uint64_t n, bool failures,
+                                         Workspace& ws, StructureChunk& chunk,
+                                         StopFlag stop) const {
+  if (counterfactuals_)
+    throw std::logic_error("sample_chunk_skip: the skip cannot draw importance counterfactuals");
+  if (chunk.tally.size() != layout_.size())
+    throw std::invalid_argument("sample_chunk_skip: the tally has the wrong size");
+  std::uint64_t* tally = chunk.tally.data();
+  Outcome out;
+  const PhiloxKey key = philox_key(seed);
+  const auto stream = static_cast<std::uint32_t>(RandomStream::structure_skip);
+  const std::uint64_t end = first + n;
+  std::uint64_t next = first;  // first request not yet decided
+  std::uint64_t visited = 0;
+  if (not_clear_ > 0) {
+    for (std::uint32_t j = 0; next < end; ++j) {
+      if (j % 4096 == 0 && stop_requested(stop)) return false;
+      const PhiloxCounter x = philox4x32_10({j, static_cast<std::uint32_t>(chunk_index), stream,
+                                             static_cast<std::uint32_t>(chunk_index >> 32)},
+                                            key);
+      std::uint64_t gap = 0;
+      if (!always_not_clear_) {
+        const double g =
+            std::floor(std::log(open_unit(std::uint64_t{x[1]} << 32 | x[0])) / log_clear_rate_);
+        if (!(g < static_cast<double>(end - next))) break;  // the next one is past this chunk
+        gap = static_cast<std::uint64_t>(g);
+      }
+      const std::uint64_t request = next + gap;
+      // The request's own draw u, uniform over the not-clear parts of the kinds' intervals.
+      const std::uint64_t w = std::uint64_t{x[3]} << 32 | x[2];
+      const auto v = static_cast<std::uint64_t>((static_cast<Uint128>(w) * not_clear_) >> 64);
+      std::size_t k = 0;
+      while (k + 1 < plans_.size() && v >= not_clear_upper_[k]) ++k;
+      const std::uint64_t below_k = k == 0 ? 0 : not_clear_upper_[k - 1];
+      const std::uint64_t u = plans_[k].lower + plans_[k].clear + (v - below_k);
+      sample_detail(seed, request, u, 0, ws, tally, out);
+      record(request, first, out, ws, false, failures, chunk);
+      ++visited;
+      next = request + 1;
+    }
+  }
+  // The requests skipped were all clear: one attempt, no failure. Their kinds are a
+  // multinomial draw over the kinds' all-clear measures.
+  std::uint64_t skipped = n - visited;
+  if (plans_.size() == 1) {
+    tally[layout_.requests(0)] += skipped;
+    tally[layout_.attempts(0)] += skipped;
+    return true;
+  }
+  Philox4x32Engine engine(seed, {0, static_cast<std::uint32_t>(chunk_index),
+                                 static_cast<std::uint32_t>(chunk_index >> 32),
+                                 static_cast<std::uint32_t>(RandomStream::structure_skip_kinds)});
+  long double rest = clear_total_;
+  for (std::size_t k = 0; k < plans_.size() && skipped > 0; ++k) {
+    std::uint64_t count = skipped;
+    if (k + 1 < plans_.size() && clear_measure_[k] < rest) {
+      const double p = static_cast<double>(clear_measure_[k] / rest);
+      count = p <= 0 ? 0 : draw_binomial(skipped, p, engine);
+    }
+    tally[layout_.requests(k)] += count;
+    tally[layout_.attempts(k)] += count;
+    skipped -= count;
+    rest -= clear_measure_[k];
+  }
+  return true;
+}
+
+double StructureSampler::not_clear_probability() const noexcept {
+  return static_cast<double>(static_cast<long double>(not_clear_) / kTwo64);
 }
 
 std::uint64_t StructureSampler::counterfactual_draw(std::uint64_t seed,

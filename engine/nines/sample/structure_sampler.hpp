@@ -47,6 +47,7 @@
 #include <memory>
 #include <vector>
 
+#include "nines/base/stop.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/structure_model.hpp"
 
@@ -108,12 +109,16 @@ struct StructureChunk {
 
 class StructureSampler {
  public:
-  explicit StructureSampler(const StructureModel& model);
+  // Without `counterfactuals` the kernel skips the importance counterfactuals (the "j perfect" /
+  // "j failed" re-evaluations and the counterfactual draw): the tally's fail_if_* and
+  // clear_counterfactual slots stay 0 and everything else is unchanged, request for request.
+  explicit StructureSampler(const StructureModel& model, bool counterfactuals = true);
   ~StructureSampler();
   StructureSampler(const StructureSampler&) = delete;
   StructureSampler& operator=(const StructureSampler&) = delete;
 
   const TallyLayout& layout() const noexcept { return layout_; }
+  bool counterfactuals() const noexcept { return counterfactuals_; }
 
   // Per-thread scratch, so the hot path never allocates. Sized by make_workspace().
   class Workspace {
@@ -128,9 +133,28 @@ class StructureSampler {
 
   // Samples requests [first, first + n). `dense` fills the per-request vectors (resized to n);
   // `failures` appends the failed requests; the tally is always accumulated (chunk.tally must
-  // have layout().size() entries).
-  void sample_chunk(std::uint64_t seed, std::uint64_t first, std::uint64_t n, bool dense,
-                    bool failures, Workspace& workspace, StructureChunk& chunk) const;
+  // have layout().size() entries). Polls `stop` every few thousand requests and returns false
+  // when it cut the chunk short.
+  bool sample_chunk(std::uint64_t seed, std::uint64_t first, std::uint64_t n, bool dense,
+                    bool failures, Workspace& workspace, StructureChunk& chunk,
+                    StopFlag stop = nullptr) const;
+
+  // The geometric skip (summaries and failures only; needs counterfactuals off): visits only
+  // the requests whose first attempt is not all clear. The gap to the next one is geometric
+  // with p = P(not all clear) over the mix; draw j of chunk c is philox({j, c low, 19, c high})
+  // (words 0-1: the gap, floor(log V / log(1 - p)); words 2-3: the request's draw u, uniform
+  // over the not-clear parts of the kinds' intervals, to 2^-64). Such a request is then
+  // resolved exactly as the per-request kernel resolves it (sample_detail, streams keyed by
+  // request and attempt). The skipped requests are all clear; how many of them belong to each
+  // kind is one multinomial draw per chunk over the kinds' all-clear measures (Boost's
+  // binomial_distribution, conditionally, on Philox4x32Engine at stream 20; pinned by a
+  // known-answer test). The same distribution as sample_chunk, at a cost in proportion to the
+  // requests that are not all clear; results depend on (seed, chunk index, chunk length).
+  bool sample_chunk_skip(std::uint64_t seed, std::uint64_t chunk_index, std::uint64_t first,
+                         std::uint64_t n, bool failures, Workspace& workspace,
+                         StructureChunk& chunk, StopFlag stop = nullptr) const;
+  // P(the first attempt of a request is not all clear), over the mix: what the skip visits.
+  double not_clear_probability() const noexcept;
 
   // The uniform of request i from stream structure_request (the reference the bulk path
   // matches).
@@ -155,6 +179,11 @@ class StructureSampler {
                       Workspace& ws, std::uint64_t* tally, Outcome& out) const;
   void sample_detail(std::uint64_t seed, std::uint64_t request, std::uint64_t u, std::uint64_t v,
                      Workspace& ws, std::uint64_t* tally, Outcome& out) const;
+  void record(std::uint64_t request, std::uint64_t first, const Outcome& out, const Workspace& ws,
+              bool dense, bool failures, StructureChunk& chunk) const;
+
+  // Batches of 64 requests between two looks at the stop flag (about 4,096 requests).
+  static constexpr std::uint64_t kStopCheckBatches = 64;
 
   std::vector<KindPlan> plans_;
   std::vector<std::uint64_t> kind_upper_;  // upper bounds of kinds 0..K-2 in the draw
@@ -163,6 +192,14 @@ class StructureSampler {
   std::size_t max_words_ = 1;
   std::size_t max_path_ = 0;
   std::size_t max_events_ = 0;
+  bool counterfactuals_ = true;
+  // The skip (sample_chunk_skip).
+  std::uint64_t not_clear_ = 0;                 // not-clear measure of the draw, of 2^64
+  std::vector<std::uint64_t> not_clear_upper_;  // cumulative not-clear measure per kind
+  bool always_not_clear_ = false;
+  double log_clear_rate_ = 0;               // log(1 - p), p = not_clear_ / 2^64
+  std::vector<long double> clear_measure_;  // all-clear measure per kind
+  long double clear_total_ = 0;
   bool needs_counterfactual_draw_ = false;  // some kind has retries and a breaking component
 };
 

@@ -42,6 +42,41 @@ void compare(KindSummary& s, double unreliability, double reliability,
 
 }  // namespace
 
+// The simulated importance estimates from the run's counterfactual counts, aggregated over
+// kinds. A kind that does not use component c contributes its real failures to both F+ and F-.
+namespace {
+void estimate_importance(StructureSummary& s, const StructureModel& model,
+                         const StructureSampler& sampler, const std::vector<std::uint64_t>& tally,
+                         std::uint64_t requests, double ci_level) {
+  const TallyLayout& layout = sampler.layout();
+  const std::size_t n_components = layout.components;
+  ImportanceCounts& counts = s.importance_counts;
+  counts.requests = requests;
+  counts.failures = s.mix.failures;
+  counts.fail_if_perfect.assign(n_components, 0);
+  counts.fail_if_failed.assign(n_components, 0);
+  for (std::size_t k = 0; k < layout.kinds; ++k) {
+    const auto& path = sampler.path_components(k);
+    std::vector<bool> on_path(n_components, false);
+    for (std::size_t j = 0; j < path.size(); ++j) {
+      on_path[path[j]] = true;
+      counts.fail_if_perfect[path[j]] += tally[layout.fail_if_perfect(k, j)];
+      counts.fail_if_failed[path[j]] +=
+          tally[layout.fail_if_failed(k, j)] +
+          tally[layout.clear_counterfactual(k)] * sampler.breaks_alone()[k][j];
+    }
+    for (std::size_t c = 0; c < n_components; ++c) {
+      if (on_path[c]) continue;
+      counts.fail_if_perfect[c] += s.kinds[k].failures;
+      counts.fail_if_failed[c] += s.kinds[k].failures;
+    }
+  }
+  std::vector<double> q;
+  for (const auto& c : model.components) q.push_back(c.effective_unreliability());
+  s.importance_simulated = estimate_component_importance(counts, q, ci_level);
+}
+}  // namespace
+
 StructureSummary summarize_structure(const StructureAnalytics& analytics,
                                      const StructureSampler& sampler, std::uint64_t requests,
                                      const std::vector<std::uint64_t>& tally, double ci_level) {
@@ -92,34 +127,10 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   for (std::size_t e = 0; e < model.common_causes.size(); ++e)
     s.common_cause_failures.push_back(tally[layout.event(e)]);
 
-  // Importance: analytic, and the counterfactual counts aggregated over kinds. A kind that does
-  // not use component c contributes its real failures to both F+ and F-.
+  // Importance: analytic, and simulated when the kernel drew the counterfactuals.
   s.importance = analytic_component_importance(analytics);
   s.common_cause_importance = analytic_common_cause_importance(analytics);
-  ImportanceCounts& counts = s.importance_counts;
-  counts.requests = requests;
-  counts.failures = s.mix.failures;
-  counts.fail_if_perfect.assign(n_components, 0);
-  counts.fail_if_failed.assign(n_components, 0);
-  for (std::size_t k = 0; k < model.kinds.size(); ++k) {
-    const auto& path = sampler.path_components(k);
-    std::vector<bool> on_path(n_components, false);
-    for (std::size_t j = 0; j < path.size(); ++j) {
-      on_path[path[j]] = true;
-      counts.fail_if_perfect[path[j]] += tally[layout.fail_if_perfect(k, j)];
-      counts.fail_if_failed[path[j]] +=
-          tally[layout.fail_if_failed(k, j)] +
-          tally[layout.clear_counterfactual(k)] * sampler.breaks_alone()[k][j];
-    }
-    for (std::size_t c = 0; c < n_components; ++c) {
-      if (on_path[c]) continue;
-      counts.fail_if_perfect[c] += s.kinds[k].failures;
-      counts.fail_if_failed[c] += s.kinds[k].failures;
-    }
-  }
-  std::vector<double> q;
-  for (const auto& c : model.components) q.push_back(c.effective_unreliability());
-  s.importance_simulated = estimate_component_importance(counts, q, ci_level);
+  if (sampler.counterfactuals()) estimate_importance(s, model, sampler, tally, requests, ci_level);
 
   // The verdict over every test, Bonferroni-corrected.
   struct Test {

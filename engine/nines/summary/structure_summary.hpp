@@ -45,7 +45,7 @@ struct StructureSummary {
   KindSummary mix;                                   // name "mix"; weight = the sum of weights
   std::vector<std::uint64_t> common_cause_failures;  // failed requests whose recorded event it was
   std::vector<ImportanceMeasures> importance;        // analytic, per component
-  std::vector<ImportanceEstimate> importance_simulated;
+  std::vector<ImportanceEstimate> importance_simulated;     // empty unless --importance simulated
   std::vector<ImportanceMeasures> common_cause_importance;  // analytic, per event
   ImportanceCounts importance_counts;
   int tests = 0;          // hypothesis tests behind the verdict

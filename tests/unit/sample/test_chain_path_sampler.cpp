@@ -1,0 +1,101 @@
+// The chain fast path of the structure model: which structures are chains, and that sampling
+// them with the chain kernels gives the structure kernel's distribution and attribution.
+#include "nines/sample/chain_path_sampler.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+
+#include "nines/exact/structure_analytics.hpp"
+#include "nines/input/structure_parser.hpp"
+#include "nines/stats/statistics.hpp"
+#include "nines/summary/structure_summary.hpp"
+
+namespace {
+
+nines::StructureModel parse(const std::string& text) {
+  return nines::parse_structure_model(text, "t.yaml");
+}
+
+const char* const kChain = R"(format_version: 2
+name: t
+components:
+  - {name: a, reliability: 0.99}
+  - {name: b, reliability: 0.9, retries: 1}
+  - {name: c, reliability: 0.95, replicas: 2, required: 2}
+  - {name: d, reliability: 0.97}
+request_kinds:
+  - {name: r, path: [d, {series: [a, b]}, c]}
+)";
+
+}  // namespace
+
+TEST_CASE("chain_path recognises chains and only chains", "[chain-path]") {
+  const auto chain = nines::chain_path(parse(kChain));
+  REQUIRE(chain);
+  // d, a, b, c[1], c[2] in path order (global indices: a 0, b 1, c[1] 2, c[2] 3, d 4).
+  CHECK(*chain == std::vector<std::uint32_t>{4, 0, 1, 2, 3});
+  const std::string head =
+      "format_version: 2\nname: t\ncomponents:\n"
+      "  - {name: a, reliability: 0.9}\n"
+      "  - {name: b, reliability: 0.9, replicas: 2}\n";
+  CHECK_FALSE(nines::chain_path(parse(head + "request_kinds:\n  - {name: r, path: [a, b]}\n")));
+  CHECK_FALSE(nines::chain_path(
+      parse(head + "request_kinds:\n  - {name: r, retries: 1, path: [a, {series: [b]}]}\n")));
+  CHECK_FALSE(nines::chain_path(parse(head + "request_kinds:\n  - {name: r, path: [a, a]}\n")));
+  CHECK_FALSE(nines::chain_path(
+      parse(head + "request_kinds:\n  - {name: r, path: [a]}\n  - {name: s, path: [a]}\n")));
+  CHECK_FALSE(nines::chain_path(
+      parse(head + "request_kinds:\n  - {name: r, path: [a]}\n"
+                   "common_cause:\n  - {name: e, probability: 0.1, takes_down: [a]}\n")));
+  // An event that touches nothing on the path does not stop it being a chain.
+  CHECK(nines::chain_path(parse(head + "request_kinds:\n  - {name: r, path: [a]}\n"
+                                       "common_cause:\n  - {name: e, probability: 0.1, "
+                                       "takes_down: [\"b[1]\"]}\n")));
+}
+
+TEST_CASE("the chain kernels sample a chain-shaped structure exactly", "[chain-path]") {
+  const auto model = parse(kChain);
+  const nines::StructureAnalytics exact(model);
+  const nines::StructureSampler structure(model, false);
+  const std::uint64_t n = 1'000'000;
+  for (const auto kind : {nines::SamplerKind::per_request, nines::SamplerKind::geometric_skip}) {
+    const nines::ChainPathSampler sampler(model, *nines::chain_path(model), kind,
+                                          structure.layout());
+    nines::StructureChunk chunk;
+    chunk.tally.assign(structure.layout().size(), 0);
+    const bool dense = kind == nines::SamplerKind::per_request;
+    sampler.sample_chunk(123, 0, 0, n, dense, true, chunk);
+    const nines::StructureSummary s = nines::summarize_structure(exact, structure, n, chunk.tally);
+    INFO("z = " << s.mix.z_score << ", attribution p = " << s.mix.attribution.p_value);
+    CHECK(std::fabs(s.mix.z_score) < 5);
+    CHECK(s.mix.attribution.p_value > 1e-5);
+    REQUIRE(chunk.failed_request.size() == s.mix.failures);
+    // Failed sets: the culprit first, then each later component down with its own q.
+    std::map<std::uint32_t, std::uint64_t> later_down, later_seen;
+    const std::vector<std::uint32_t> path = {4, 0, 1, 2, 3};
+    std::size_t at = 0;
+    for (std::size_t f = 0; f < chunk.failed_request.size(); ++f) {
+      const auto size = static_cast<std::size_t>(chunk.failed_set_size[f]);
+      REQUIRE(size >= 1);
+      CHECK(chunk.failed_set[at] == chunk.failed_culprit[f]);
+      const std::size_t culprit_position = static_cast<std::size_t>(
+          std::find(path.begin(), path.end(), static_cast<std::uint32_t>(chunk.failed_culprit[f])) -
+          path.begin());
+      for (std::size_t j = culprit_position + 1; j < path.size(); ++j) ++later_seen[path[j]];
+      for (std::size_t i = 1; i < size; ++i)
+        ++later_down[static_cast<std::uint32_t>(chunk.failed_set[at + i])];
+      at += size;
+      if (dense) {
+        CHECK(chunk.culprit[chunk.failed_request[f]] == chunk.failed_culprit[f]);
+      }
+    }
+    for (const auto& [c, seen] : later_seen) {
+      const double q = model.components[c].effective_unreliability();
+      const double sd = std::sqrt(static_cast<double>(seen) * q * (1 - q));
+      INFO("component " << model.components[c].name);
+      CHECK(std::fabs(static_cast<double>(later_down[c]) - static_cast<double>(seen) * q) <
+            5 * sd + 1);
+    }
+  }
+}
