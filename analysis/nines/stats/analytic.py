@@ -1,6 +1,7 @@
 """The analytic chain model and the statistics of a run, the same formulas as the engine's
 engine/nines/chain_model.cpp, statistics.cpp and summary.cpp, so that numbers computed here agree
 with the ones a run file stores to 1e-12 relative (tests/test_engine_agreement.py checks it).
+Pure arithmetic on numbers: nothing here knows a file.
 
 The essay behind nines: a request passes through components in order; each works with
 probability r_k, so the service works with probability prod r_k. Eight parts at 99% give 92.3%.
@@ -136,7 +137,7 @@ def binomial_two_sided_p_value(successes: int, trials: int, p0: float) -> float:
     P(X <= successes) and P(X >= successes) for X ~ Binomial(trials, p0), capped at 1. It stays
     right where the z-score's normal p-value does not, when few failures are expected. SciPy
     evaluates the tails with the same Boost functions the engine uses."""
-    from scipy.stats import binom  # only here: reading files needs no SciPy
+    from scipy.stats import binom  # here, not at the top: scipy.stats takes 0.5 s to import
 
     k, n = int(successes), int(trials)
     if k > n or k < 0:
