@@ -29,14 +29,14 @@ from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FO
                       STRUCTURE_FORMAT_VERSION, SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Failures,
                       ImportanceMeasure, Metadata, Outcomes, Requests, Run, RunSummary,
                       StructureFailures, StructureRun, StructureSummary, Sweep, SweepMetadata,
-                      SweepPoint, open, text)
+                      SweepPoint, check_file, open, text)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
 
-__all__ = ["open", "Run", "Metadata", "RunSummary", "Outcomes", "Failures", "StructureRun",
-           "StructureSummary", "Requests", "StructureFailures", "Sweep", "SweepMetadata",
-           "SweepPoint", "SweepAgreement", "analytic", "NinesError",
+__all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "Failures",
+           "StructureRun", "StructureSummary", "Requests", "StructureFailures", "Sweep",
+           "SweepMetadata", "SweepPoint", "SweepAgreement", "analytic", "NinesError",
            "FormatError", "DamagedFileError", "RecordError", "OutputError", "READERS",
            "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots", "report",
            "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",

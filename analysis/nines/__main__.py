@@ -3,7 +3,9 @@
 FILE is a run file (`nines run`) or a sweep file (`nines sweep`). Exit status: 0 done; 2 the
 input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
 (a directory, FIFO, socket or device, or the input itself); 1 writing the report failed (e.g.
-the disk is full), in which case any earlier report is left as it was."""
+the disk is full), in which case any earlier report is left as it was. The file is checked
+first in a child process (nines.check_file), so that a file whose damage would crash the HDF5
+library is reported as damaged instead."""
 from __future__ import annotations
 
 import argparse
@@ -40,13 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "summary":
             from .report import text_summary
-            with open_run(args.run) as run:
+            with open_run(args.run, check=True) as run:
                 print(text_summary(run, full=args.full))
             return 0
         from .report import check_target, render_report, write_text_atomically
         output = args.output or os.path.splitext(args.run)[0] + ".html"
         check_target(output, args.run if os.path.exists(args.run) else None)
-        with open_run(args.run) as run:
+        with open_run(args.run, check=True) as run:
             page = render_report(run)
         try:
             write_text_atomically(output, page, source=args.run)

@@ -117,6 +117,8 @@ def open_file(path: str) -> h5py.File:
             raise DamagedFileError(path, problem) from None
         raise FormatError(f"{path} is not a nines run file (not an HDF5 file: {error})") \
             from None
+    except (RuntimeError, ValueError, KeyError) as error:  # h5py's other ways of saying "damaged"
+        raise DamagedFileError(path, f"cannot open it: {_hdf5_message(error)}") from None
 
 
 def _describe(value) -> str:
@@ -129,15 +131,15 @@ def _describe(value) -> str:
 
 class Attributes:
     """The attributes of one HDF5 object (file root, group or dataset), read with their types
-    checked. `where` names them in messages ("root attribute", "attribute of /point/000003")
-    and `owner` the kind of file ("nines sweep file"). A missing attribute without a default,
-    or one of the wrong type, is DamagedFileError."""
+    checked. Messages call one "the {where} 'KEY' of {of}": the root attribute 'requests' of
+    a nines run file, the attribute 'seed' of /point/000003. A missing attribute without a
+    default, or one of the wrong type, is DamagedFileError."""
 
-    def __init__(self, obj, path: str, where: str = "root attribute", owner: str = ""):
+    def __init__(self, obj, path: str, where: str = "root attribute", of: str = ""):
         self._attrs = obj.attrs
         self.path = path
         self.where = where
-        self.owner = f" of a {owner}" if owner else ""
+        self.of = f" of {of}" if of else ""
 
     def __contains__(self, key: str) -> bool:
         with reading(self.path, f"the {self.where}s"):
@@ -147,14 +149,14 @@ class Attributes:
         with reading(self.path, f"the {self.where} '{key}'"):
             if key not in self._attrs:
                 if default is _MISSING:
-                    raise DamagedFileError(self.path, f"the {self.where} '{key}'{self.owner} "
-                                           "is missing")
+                    raise DamagedFileError(self.path, f"the {self.where} '{key}'{self.of} is "
+                                           "missing")
                 return default, True
             return self._attrs[key], False
 
     def _ill_typed(self, key: str, kind: str, value) -> DamagedFileError:
-        return DamagedFileError(self.path, f"the {self.where} '{key}' should be {kind} but holds "
-                                f"{_describe(value)}")
+        return DamagedFileError(self.path, f"the {self.where} '{key}'{self.of} should be {kind} "
+                                f"but holds {_describe(value)}")
 
     @staticmethod
     def _scalar(value):
@@ -172,8 +174,8 @@ class Attributes:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
             raise self._ill_typed(key, "an integer", raw)
         if minimum is not None and int(value) < minimum:
-            raise DamagedFileError(self.path, f"the {self.where} '{key}' is {int(value)}, "
-                                   f"below {minimum}")
+            raise DamagedFileError(self.path, f"the {self.where} '{key}'{self.of} is "
+                                   f"{int(value)}, below {minimum}")
         return int(value)
 
     def real(self, key: str, default=_MISSING) -> float:
@@ -247,6 +249,13 @@ class Columns:
                     f"{length:,}" + (f" (one per {per})" if per else ""))
             return dataset
 
+    def _read_whole(self, dataset: h5py.Dataset, where: str) -> np.ndarray:
+        try:
+            return dataset[...]
+        except MemoryError:  # a small table that claims more entries than memory holds
+            raise DamagedFileError(self.path, f"{where} claims {dataset.shape[0]:,} entries, "
+                                   "more than can be read") from None
+
     def numbers(self, key: str, dtype, *, length: int | None = None, per: str = "",
                 optional: bool = False) -> np.ndarray | None:
         """A numeric column read whole and converted to `dtype` (None when `optional` and
@@ -259,7 +268,7 @@ class Columns:
             if dataset.dtype.kind not in "biuf":
                 raise DamagedFileError(self.path, f"{where} should hold numbers but holds "
                                        f"{dataset.dtype}")
-            values = dataset[...]
+            values = self._read_whole(dataset, where)
         target = np.dtype(dtype)
         if target.kind in "iu" and values.dtype.kind == "f":
             raise DamagedFileError(self.path, f"{where} should hold integers but holds "
@@ -277,5 +286,5 @@ class Columns:
             if h5py.check_string_dtype(dataset.dtype) is None and dataset.dtype.kind not in "SO":
                 raise DamagedFileError(self.path, f"{where} should hold strings but holds "
                                        f"{dataset.dtype}")
-            values = dataset[...]
+            values = self._read_whole(dataset, where)
         return [text(v) for v in values]

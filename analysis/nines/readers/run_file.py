@@ -152,7 +152,7 @@ class Run:
             raise
 
     def _load(self) -> None:
-        self._attrs = Attributes(self._file, self.path, owner=self._kind)
+        self._attrs = Attributes(self._file, self.path, of=f"a {self._kind}")
         self.metadata = self._read_metadata()
         self.summary = self._read_summary()
         self._read_layout()

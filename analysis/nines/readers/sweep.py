@@ -80,7 +80,7 @@ class SweepPoint:
         self.name = group.name
         self._group = group
         self.row = row
-        a = Attributes(group, sweep.path, f"attribute of {self.name}")
+        a = Attributes(group, sweep.path, "attribute", of=self.name)
         self.requests = a.integer("requests", minimum=1)
         self.seed = a.integer("seed", minimum=0)
         self.replication = a.integer("replication", minimum=0)
@@ -186,7 +186,7 @@ class Sweep:
         self._points = None
 
     def _read_metadata(self) -> SweepMetadata:
-        a = Attributes(self._file, self.path, owner="nines sweep file")
+        a = Attributes(self._file, self.path, of="a nines sweep file")
         parameters = a.string("parameters")
         points = a.integer("points", minimum=0)
         points_done = a.integer("points_done", minimum=0)
@@ -254,7 +254,7 @@ class Sweep:
 
     def _read_points(self) -> pd.DataFrame:
         g = Columns(self._file, "points", self.path, "nines sweep file")
-        a = Attributes(g.group, self.path, "attribute of /points")
+        a = Attributes(g.group, self.path, "attribute", of="/points")
         order = a.string("columns").split(",") if "columns" in a else list(g.group)
         missing = [c for c in (*_FIXED_COLUMNS, *self.parameters)
                    if c not in g and c not in _ADDED_COLUMNS]
@@ -270,10 +270,7 @@ class Sweep:
             elif name in ("done", "agrees"):
                 values = g.numbers(name, bool, length=n)
             else:
-                values = dataset[...]
-                if values.dtype.kind not in "biuf":
-                    raise DamagedFileError(self.path, f"/points/{name} should hold numbers "
-                                           f"but holds {values.dtype}")
+                values = g.numbers(name, dataset.dtype, length=n)
                 if values.dtype == np.uint64 and (values.size == 0 or values.max() < 2 ** 63):
                     values = values.astype(np.int64)  # plain ints; huge seeds stay uint64
             columns[name] = values
