@@ -9,6 +9,7 @@ ValueError or RuntimeError from h5py may escape.
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 
@@ -398,3 +399,58 @@ def test_check_file_passes_every_kind_of_intact_file(originals):
         nines.check_file(path)
     with pytest.raises(FileNotFoundError):
         nines.check_file(originals["sweep"] + ".absent")
+
+
+def _outcome_of_reading(path: str) -> str:
+    """Opens and reads everything of a run; "ok", "NinesError" or the name of any other
+    exception."""
+    try:
+        with nines.open(path) as run:
+            run.recompute_summary()
+            if isinstance(run, nines.StructureRun):
+                run.recompute_kinds()
+                run.failed_together()
+            run.running_failures([1, run.metadata.requests])
+        return "ok"
+    except nines.NinesError:
+        return "NinesError"
+    except Exception as error:  # noqa: BLE001 - what the test looks for
+        return type(error).__name__
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("kind", ["v1-failures", "v2-failures"])
+def test_flipped_bytes_anywhere_give_nines_errors_only(copy, kind):
+    # Bits flipped at 12 places spread over the whole file (metadata, heaps, chunks): each
+    # read, in a child process so that a crash shows as one, ends well or in a NinesError,
+    # never in a bare h5py exception; and where HDF5 itself crashes, check_file (which
+    # python3 -m nines runs first) reports the file as damaged.
+    original = copy(kind)
+    size = os.path.getsize(original)
+    seen = {}
+    for position in np.linspace(0, size - 1, 12).astype(int):
+        path = original + f".{position}.h5"
+        shutil.copyfile(original, path)
+        with open(path, "r+b") as handle:
+            handle.seek(position)
+            byte = handle.read(1)[0]
+            handle.seek(position)
+            handle.write(bytes([byte ^ 0x10]))
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            faulthandler.disable()  # a crash is expected here; pytest need not print it
+            try:
+                os.write(write_end, _outcome_of_reading(path).encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            outcome = pipe.read().decode()
+        _, status = os.waitpid(child, 0)
+        if os.WIFSIGNALED(status):
+            with pytest.raises(nines.DamagedFileError, match="the HDF5 library crashed"):
+                nines.check_file(path)
+            outcome = "crash, found by check_file"
+        seen[int(position)] = outcome
+    assert set(seen.values()) <= {"ok", "NinesError", "crash, found by check_file"}, seen

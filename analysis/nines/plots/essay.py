@@ -147,5 +147,3 @@ def essay_curves(simulated=None, *, reliabilities: Sequence[float] = ESSAY_RELIA
         if right.get_legend_handles_labels()[1]:
             right.legend(loc="lower right", frameon=True, framealpha=0.92, fontsize=8)
     return fig
-
-

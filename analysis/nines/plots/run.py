@@ -171,5 +171,3 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
                  (f" — {run.metadata.scenario_name}" if run.metadata.scenario_name else ""),
                  loc="left", fontweight="bold")
     return fig
-
-

@@ -116,12 +116,14 @@ def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None) -
     worth.hlines(y, 1, np.where(np.isfinite(raw), raw, top_value), color="#c7ced6",
                  linewidth=1, zorder=1)
     worth.plot(np.where(np.isfinite(raw), raw, top_value), y, linestyle="none", marker=">",
-               markersize=7, color=PALETTE["analytic"], label=f"{raw_m.label} = U(failed) / U", zorder=3)
+               markersize=7, color=PALETTE["analytic"], label=f"{raw_m.label} = U(failed) / U",
+               zorder=3)
     worth.plot(np.where(np.isfinite(rrw), rrw, top_value), y, linestyle="none", marker="o",
                markersize=6, color=PALETTE["band"], markeredgecolor=PALETTE["observed"],
                label=f"{rrw_m.label} = U / U(perfect)", zorder=4)
     for i in np.flatnonzero(~np.isfinite(rrw) & ~np.isnan(rrw)):
-        worth.annotate(f"{rrw_m.label} ∞", (top_value, y[i]), xytext=(-4, 0), textcoords="offset points",
+        worth.annotate(f"{rrw_m.label} ∞", (top_value, y[i]), xytext=(-4, 0),
+                       textcoords="offset points",
                        ha="right", va="center", fontsize=7, color=PALETTE["observed"])
     worth.axvline(1, color="#777777", linewidth=0.8)
     worth.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
@@ -221,4 +223,3 @@ def kind_reliability(run, *, figsize=None) -> Figure:
                                                     if run.metadata.scenario_name else ""),
                  loc="left", fontweight="bold")
     return fig
-

@@ -42,4 +42,3 @@ def log_floor(values, default: float = 1e-3) -> float:
     if not positive.size:
         return default
     return 10.0 ** (np.floor(np.log10(positive.min())) - 0.3)
-

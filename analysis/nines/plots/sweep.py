@@ -127,5 +127,3 @@ def _short_value(v) -> str:
     if isinstance(v, (int, np.integer)) and v >= 10 ** 6:
         return f"{v:.3g}"
     return str(v)
-
-

@@ -24,8 +24,8 @@ from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, S
                         StructureSummary)
 from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep, SweepMetadata, SweepPoint
 
-__all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure",
-           "LazyArray", "RUN_FORMAT", "RUN_FORMAT_VERSION", "Failures", "Metadata", "Outcomes",
-           "Run", "RunSummary", "STRUCTURE_FORMAT_VERSION", "Requests", "StructureFailures",
-           "StructureRun", "StructureSummary", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "Sweep",
-           "SweepMetadata", "SweepPoint"]
+__all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEASURES",
+           "ImportanceMeasure", "LazyArray", "RUN_FORMAT", "RUN_FORMAT_VERSION", "Failures",
+           "Metadata", "Outcomes", "Run", "RunSummary", "STRUCTURE_FORMAT_VERSION", "Requests",
+           "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
+           "SWEEP_FORMAT_VERSION", "Sweep", "SweepMetadata", "SweepPoint"]

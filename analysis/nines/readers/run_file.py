@@ -342,4 +342,3 @@ class Run:
         return (f"<nines.Run {m.scenario_name!r}: {m.requests} requests, {s.failures} failures, "
                 f"record={m.record}, R={s.reliability_empirical:.6g} "
                 f"(analytic {s.reliability_analytic:.6g})>")
-

@@ -21,7 +21,6 @@ def figure_to_data_uri(fig: Figure, dpi: int = 144) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-
 CSS = """
 :root { --ink:#1d2733; --muted:#5d6b7a; --line:#e1e5ea; --panel:#f6f8fa; --accent:#2f5d8a;
         --ok:#1f7a4d; --ok-bg:#e6f4ec; --bad:#b3261e; --bad-bg:#fbe9e7; }
@@ -118,7 +117,6 @@ def row(*cells, cls: str = "") -> str:
                             for i, c in enumerate(cells)) + "</tr>"
 
 
-
 def stats_table(run, analytic_label: str = "analytic ∏ r<sub>k</sub>") -> str:
     s = run.summary
     level = f"{s.ci_level:.0%}"
@@ -160,5 +158,3 @@ def tile(label: str, value: str, sub: str = "", wide: bool = False) -> str:
     cls = "tile wide" if wide else "tile"
     return (f'<div class="{cls}"><div class="label">{label}</div><div class="value">{value}</div>'
             f'<div class="sub">{sub}</div></div>')
-
-

@@ -40,7 +40,6 @@ def _component_table(run) -> str:
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-
 def render_run_report(run, *, dpi: int = 144) -> str:
     """The report page for an open Run (a chain run), as a string."""
     m, s = run.metadata, run.summary
@@ -170,4 +169,3 @@ def run_text_summary(run) -> str:
                      f"  {fmt.count(row['failures']):>12}  "
                      f"{fmt.expected_count(row['expected_failures']):>14}  {share:>7}")
     return "\n".join(lines)
-

@@ -155,20 +155,23 @@ def _common_cause_table(run) -> str:
     if not len(c):
         return ""
     imp = run.common_cause_importance.set_index("name")
+    shown = (measure(RANKING_MEASURE), measure("raw"))  # the analytic values events have
     rows = []
     for _, row in c.iterrows():
-        ip = imp.loc[row["name"], "improvement_potential"] if row["name"] in imp.index \
-            else math.nan
-        raw = imp.loc[row["name"], "raw"] if row["name"] in imp.index else math.nan
+        values = [_measure_value(m.unit, imp.loc[row["name"], m.name]
+                                 if row["name"] in imp.index and m.name in imp else math.nan)
+                  for m in shown]
         rows.append(_row(
             _esc(row["name"]), fmt.percent(row["probability"]),
             _esc(", ".join(row["takes_down"])),
             fmt.count(row["failures"]),
             f'{100 * row["share"]:.1f}%' if run.summary.failures else "–",
-            _dpmo(ip), _factor(raw), cls="name"))
+            *values, cls="name"))
+    units = {"dpmo": " (DPMO)", "share": "", "factor": ""}
     head = ("<tr><th>event</th><th>probability per request</th>"
             "<th style='text-align:left'>takes down</th><th>failures recorded</th>"
-            "<th>share</th><th>improvement potential (DPMO)</th><th>RAW</th></tr>")
+            "<th>share</th>" + "".join(f"<th>{m.label}{units[m.unit]}</th>" for m in shown)
+            + "</tr>")
     return (f"<h2>Common causes</h2><table class=events><thead>{head}</thead><tbody>{''.join(rows)}"
             "</tbody></table><p class=explain>An event is drawn once per request and lasts for "
             "all of its attempts, so retries do not escape it. A failed request is recorded "

@@ -14,14 +14,6 @@ from . import analytic
 __all__ = ["StructureVerdict", "exact_p_value", "compare_kind", "structure_verdict"]
 
 
-def _fixed2(x: float) -> str:
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return "%.2f" % x
-
-
 def _p_clause(p: float) -> str:
     """The engine's structure verdict writes p with "%#.2g"."""
     if math.isnan(p):
@@ -82,11 +74,11 @@ def structure_verdict(kinds: Sequence[dict], mix: dict) -> StructureVerdict:
         if row["requests"] == 0:
             continue
         label = "mix" if row is mix else f"kind {row['name']}"
-        tests.append((f"{label} reliability z = {_fixed2(row['z_score'])}, exact binomial",
-                      row["reliability_p_value"]))
+        tests.append((f"{label} reliability z = {analytic.fixed2(row['z_score'])}, exact "
+                      "binomial", row["reliability_p_value"]))
         if row["attribution_dof"] > 0:
             tests.append((f"{label} attribution chi-square = "
-                          f"{_fixed2(row['attribution_chi2'])}, dof "
+                          f"{analytic.fixed2(row['attribution_chi2'])}, dof "
                           f"{int(row['attribution_dof'])}", row["attribution_p_value"]))
     alpha = analytic.VERDICT_ALPHA / max(1, len(tests))
     failed = [f"{what} ({_p_clause(p)})" for what, p in tests if not p >= alpha]
@@ -96,9 +88,9 @@ def structure_verdict(kinds: Sequence[dict], mix: dict) -> StructureVerdict:
             worst, worst_name = row["z_score"], row["name"]
     if not failed:
         n = len(kinds)
-        text = (f"agrees with the analytic model (mix z = {_fixed2(mix['z_score'])}, "
+        text = (f"agrees with the analytic model (mix z = {analytic.fixed2(mix['z_score'])}, "
                 f"{n} {'kind' if n == 1 else 'kinds'}, largest kind "
-                f"|z| = {_fixed2(abs(worst))} ({worst_name}), {len(tests)} tests)")
+                f"|z| = {analytic.fixed2(abs(worst))} ({worst_name}), {len(tests)} tests)")
     else:
         text = "DISAGREES with the analytic model: " + "; ".join(failed)
     return StructureVerdict(not failed, text, len(tests), alpha)
