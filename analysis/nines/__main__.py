@@ -1,6 +1,11 @@
 """Command line: python3 -m nines report FILE.h5 [-o REPORT.html] | summary FILE.h5 [--full]
 
-FILE is a run file (`nines run`) or a sweep file (`nines sweep`)."""
+FILE is a run file (`nines run`) or a sweep file (`nines sweep`). Exit status: 0 done; 2 the
+input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
+(a directory, FIFO, socket or device, or the input itself); 1 writing the report failed (e.g.
+the disk is full), in which case any earlier report is left as it was. The file is checked
+first in a child process (nines.check_file), so that a file whose damage would crash the HDF5
+library is reported as damaged instead."""
 from __future__ import annotations
 
 import argparse
@@ -19,7 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m nines",
                                      description="Read and present nines run and sweep files.")
     commands = parser.add_subparsers(dest="command", required=True)
-    report = commands.add_parser("report", help="write a self-contained HTML report")
+    report = commands.add_parser(
+        "report", help="write a self-contained HTML report",
+        description="Write a self-contained HTML report. It is written beside the target and "
+        "renamed into place when complete: an existing report (a regular file) is replaced, "
+        "a directory, FIFO, socket or device never is.")
     report.add_argument("run", help="run file written by `nines run` or sweep file written "
                         "by `nines sweep`")
     report.add_argument("-o", "--output", help="HTML file to write (default: RUN with .html)")
@@ -31,15 +40,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        with open_run(args.run) as run:
-            if args.command == "summary":
-                from .report import text_summary
+        if args.command == "summary":
+            from .report import text_summary
+            with open_run(args.run, check=True) as run:
                 print(text_summary(run, full=args.full))
-            else:
-                from .report import write_report
-                output = args.output or os.path.splitext(args.run)[0] + ".html"
-                write_report(run, output)
-                print(f"wrote {output}")
+            return 0
+        from .report import check_target, render_report, write_text_atomically
+        output = args.output or os.path.splitext(args.run)[0] + ".html"
+        check_target(output, args.run if os.path.exists(args.run) else None)
+        with open_run(args.run, check=True) as run:
+            page = render_report(run)
+        try:
+            write_text_atomically(output, page, source=args.run)
+        except OSError as error:
+            print(f"nines: cannot write {output}: {error}", file=sys.stderr)
+            return 1
+        print(f"wrote {output}")
     except BrokenPipeError:  # e.g. piped into head: not an error worth a message
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

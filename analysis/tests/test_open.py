@@ -34,8 +34,8 @@ def test_wrong_format(tmp_path):
 
 def test_a_run_file_labelled_as_a_sweep_is_named(tmp_path):
     path = small(tmp_path, format_value="nines-sweep")
-    assert message_of(path) == (f"{path} is a nines sweep file but lacks the root attribute "
-                                "'parameters'")
+    assert message_of(path) == (f"{path} is damaged: the root attribute 'parameters' of a "
+                                "nines sweep file is missing")
 
 
 def test_newer_major_version(tmp_path):
@@ -70,7 +70,8 @@ def test_missing_summary_attribute_is_named(tmp_path):
     path = small(tmp_path)
     with h5py.File(path, "a") as f:
         del f.attrs["z_score"]
-    assert message_of(path) == f"{path} is a nines run file but lacks the root attribute 'z_score'"
+    assert message_of(path) == (f"{path} is damaged: the root attribute 'z_score' of a nines "
+                                "run file is missing")
 
 
 def test_files_without_the_exact_test_get_it_computed(tmp_path):

@@ -1,11 +1,11 @@
-"""nines.special against closed forms, exact arithmetic and (where installed) SciPy."""
+"""nines.stats.special against closed forms, exact arithmetic and (where installed) SciPy."""
 import math
 from decimal import Decimal, getcontext
 
 import numpy as np
 import pytest
 
-from nines.special import gamma_q, normal_quantile, normal_upper_quantile
+from nines.stats.special import gamma_q, normal_quantile, normal_upper_quantile
 
 
 @pytest.mark.parametrize("p, z", [

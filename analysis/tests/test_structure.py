@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 import nines
 from nines import plots
 from nines.report import render_report, text_summary
-from nines.structure import IMPORTANCE_MEASURES
+from nines.readers.importance import IMPORTANCE_MEASURES
 
 from conftest import STRUCTURE_SCENARIOS
 from test_report import assert_self_contained, run_cli
@@ -301,8 +301,9 @@ def test_a_v2_file_missing_a_group_is_named(structure_runs, tmp_path):
     shutil.copy(structure_runs["essay-app-redundant", "none"], path)
     with h5py.File(path, "a") as f:
         del f["kinds"]
-    with pytest.raises(nines.FormatError, match="has no /kinds group"):
+    with pytest.raises(nines.DamagedFileError, match="group /kinds is missing") as raised:
         nines.open(path)
+    assert str(raised.value).startswith(f"{path} is damaged: ")
 
 
 def test_frames_are_pandas(structure_runs):

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 import nines
 from nines import analytic, engine, plots
 from nines.report import render_report, text_summary
-from nines.sweep_report import sweep_decimals
+from nines.report.sweep import sweep_decimals
 
 from conftest import ANALYSIS
 from test_report import assert_self_contained, run_cli
@@ -351,7 +351,7 @@ def test_unknown_sweep_version_is_refused(spreadsheet, tmp_path):
 
 
 def test_sweep_point_tail_is_that_of_z_5():
-    from nines import sweep as sweep_module
+    from nines.stats import sweep as sweep_module
     assert sweep_module.SWEEP_POINT_TAIL == pytest.approx(
         analytic.two_sided_p_value(sweep_module.SWEEP_Z_LIMIT), rel=1e-12, abs=0)
 
@@ -364,7 +364,7 @@ def test_agreement_of_a_file_without_the_exact_test(small, tmp_path):
         expected = sweep.agreement()
     with h5py.File(copy, "a") as f:
         del f["points/reliability_p_value"]
-        columns = [c for c in nines.run_file.text(f["points"].attrs["columns"]).split(",")
+        columns = [c for c in nines.text(f["points"].attrs["columns"]).split(",")
                    if c != "reliability_p_value"]
         f["points"].attrs["columns"] = ",".join(columns)
     with nines.open(copy) as sweep:

@@ -6,11 +6,15 @@ point its per-component counts (/point/NNNNNN/components) and, with --record-req
 failed requests (/point/NNNNNN/failures). Opening reads the root attributes only; the points
 table is read in one go the first time it is asked for, and a point's group only when that
 point is asked for.
+
+Every read is checked: each column of the points table one entry per point, the done column
+adding up to points_done, each point's component datasets one entry per component of the
+point and its failed-request record as long as its failures. Anything wrong raises
+DamagedFileError naming the file.
 """
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 from typing import Iterator
 
@@ -18,19 +22,14 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from . import analytic
-from .errors import FormatError, RecordError
-from .run_file import Failures, text
+from ..errors import DamagedFileError, RecordError
+from ..stats import analytic
+from ..stats.sweep import SWEEP_POINT_TAIL, SWEEP_Z_LIMIT, SweepAgreement, sweep_agreement
+from .hdf5 import Attributes, Columns, open_file, reading
+from .run_file import Failures
 
 SWEEP_FORMAT = "nines-sweep"
 SWEEP_FORMAT_VERSION = 1
-
-# The engine's closing check over all points of a sweep (sweep_report.hpp): no point's exact
-# binomial p-value below P(|Z| >= 5), the tail of |z| = 5. A per-point verdict uses p >= 1e-3
-# (|z| < 3.29); over hundreds of independent points a few beyond 3.29 are expected by chance,
-# none beyond 5. The plots still draw the z-scores against +-SWEEP_Z_LIMIT.
-SWEEP_Z_LIMIT = 5.0
-SWEEP_POINT_TAIL = 5.733031437583892e-07  # = analytic.two_sided_p_value(SWEEP_Z_LIMIT)
 
 __all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepAgreement", "SWEEP_FORMAT",
            "SWEEP_FORMAT_VERSION", "SWEEP_Z_LIMIT", "SWEEP_POINT_TAIL"]
@@ -71,27 +70,6 @@ class SweepMetadata:
     record_requests: bool
 
 
-@dataclasses.dataclass(frozen=True)
-class SweepAgreement:
-    """The engine's closing line: finished points, the largest |z| and where, and how many
-    points have an exact binomial p-value below SWEEP_POINT_TAIL (the tail of |z| = 5)."""
-    done: int
-    max_abs_z: float
-    worst_point: int | None
-    beyond_limit: int
-    limit: float = SWEEP_Z_LIMIT
-
-    @property
-    def agrees(self) -> bool:
-        return self.done > 0 and self.beyond_limit == 0
-
-
-def _require(attrs, key: str, path: str):
-    if key not in attrs:
-        raise FormatError(f"{path} is a nines sweep file but lacks the root attribute '{key}'")
-    return attrs[key]
-
-
 class SweepPoint:
     """One finished point of a sweep: its row of the points table, its stored attributes and,
     read on first use, its per-component counts and (with --record-requests) failed requests."""
@@ -102,16 +80,19 @@ class SweepPoint:
         self.name = group.name
         self._group = group
         self.row = row
-        a = group.attrs
-        self.requests = int(a["requests"])
-        self.seed = int(a["seed"])
-        self.replication = int(a["replication"])
-        self.sampler = text(a["sampler"])
-        self.failures_count = int(a["failures"])
-        self.reliability_empirical = float(a["reliability_empirical"])
-        self.reliability_analytic = float(a["reliability_analytic"])
-        self.z_score = float(a["z_score"])
-        self.verdict = text(a["verdict"])
+        a = Attributes(group, sweep.path, "attribute", of=self.name)
+        self.requests = a.integer("requests", minimum=1)
+        self.seed = a.integer("seed", minimum=0)
+        self.replication = a.integer("replication", minimum=0)
+        self.sampler = a.string("sampler")
+        self.failures_count = a.integer("failures", minimum=0)
+        if self.failures_count > self.requests:
+            raise DamagedFileError(sweep.path, f"{self.name} has {self.failures_count:,} "
+                                   f"failures, more than its {self.requests:,} requests")
+        self.reliability_empirical = a.real("reliability_empirical")
+        self.reliability_analytic = a.real("reliability_analytic")
+        self.z_score = a.real("z_score")
+        self.verdict = a.string("verdict")
         self._components = None
 
     @property
@@ -124,24 +105,30 @@ class SweepPoint:
         """name, reliability, failures, expected_failures, first_failure_probability, share
         (as Run.components), read on first use."""
         if self._components is None:
-            if "components" not in self._group:
-                raise FormatError(f"{self.sweep.path}: {self.name} has no components group")
-            g = self._group["components"]
-            columns = {}
-            for key in ("name", "reliability", "failures", "expected_failures",
-                        "first_failure_probability"):
-                if key not in g:
-                    raise FormatError(f"{self.sweep.path} lacks {self.name}/components/{key}")
-                columns[key] = g[key][...]
-            frame = pd.DataFrame({
-                "name": [text(n) for n in columns["name"]],
-                "reliability": columns["reliability"].astype(np.float64),
-                "failures": columns["failures"].astype(np.int64),
-                "expected_failures": columns["expected_failures"].astype(np.float64),
-                "first_failure_probability":
-                    columns["first_failure_probability"].astype(np.float64),
-            })
+            with reading(self.sweep.path, f"{self.name}/components"):
+                g = Columns(self._group, "components", self.sweep.path,
+                            f"sweep point {self.index}")
+                names = g.strings("name")
+                n = len(names)
+                expected = self.row.get("n_components")
+                if expected is not None and n != int(expected):
+                    raise DamagedFileError(self.sweep.path, f"{g.name}/name has {n:,} entries "
+                                           f"but the points table says point {self.index} has "
+                                           f"{int(expected):,} components")
+                one = dict(length=n, per="component")
+                frame = pd.DataFrame({
+                    "name": names,
+                    "reliability": g.numbers("reliability", np.float64, **one),
+                    "failures": g.numbers("failures", np.int64, **one),
+                    "expected_failures": g.numbers("expected_failures", np.float64, **one),
+                    "first_failure_probability":
+                        g.numbers("first_failure_probability", np.float64, **one),
+                })
             total = self.failures_count
+            counted = int(frame["failures"].sum())
+            if counted != total:
+                raise DamagedFileError(self.sweep.path, f"{g.name}/failures adds up to "
+                                       f"{counted:,} but {self.name} says {total:,} failures")
             frame["share"] = frame["failures"] / total if total > 0 else np.nan
             frame.index.name = "component"
             frame.attrs["requests"] = self.requests
@@ -151,7 +138,8 @@ class SweepPoint:
 
     @property
     def has_request_records(self) -> bool:
-        return "failures" in self._group
+        with reading(self.sweep.path, self.name):
+            return "failures" in self._group
 
     @property
     def failures(self) -> Failures:
@@ -161,8 +149,12 @@ class SweepPoint:
             raise RecordError(
                 f"{self.sweep.path}: point {self.index} has no failed-request record (run the "
                 "sweep with --record-requests to keep them)")
-        g = self._group["failures"]
-        return Failures(g["request"], g["component"])
+        p = self.sweep.path
+        g = Columns(self._group, "failures", p, f"sweep point {self.index}")
+        length = dict(length=self.failures_count, per="failed request")
+        return Failures(g.dataset("request", **length), g.dataset("component", **length),
+                        path=p, n_requests=self.requests,
+                        n_components=len(self.components))
 
     def recompute_summary(self) -> analytic.Summary:
         """The point's summary recomputed in Python from its components (see nines.analytic);
@@ -183,42 +175,48 @@ class Sweep:
 
     def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
         self.path = os.fspath(path)
-        self._file = file if file is not None else h5py.File(self.path, "r")
+        self._file = file if file is not None else open_file(self.path)
         try:
-            self.metadata = self._read_metadata()
-            if "points" not in self._file:
-                raise FormatError(f"{self.path} is a nines sweep file but has no /points table")
-        except Exception:
-            self._file.close()
+            with reading(self.path, "the sweep's summary"):
+                self.metadata = self._read_metadata()
+                Columns(self._file, "points", self.path, "nines sweep file")
+        except BaseException:
+            self.close()
             raise
         self._points = None
 
     def _read_metadata(self) -> SweepMetadata:
-        a = self._file.attrs
-        p = self.path
-        parameters = text(_require(a, "parameters", p))
+        a = Attributes(self._file, self.path, of="a nines sweep file")
+        parameters = a.string("parameters")
+        points = a.integer("points", minimum=0)
+        points_done = a.integer("points_done", minimum=0)
+        complete = a.flag("complete")
+        if points_done > points or (complete and points_done != points):
+            raise DamagedFileError(self.path, f"the root attributes say {points_done:,} of "
+                                   f"{points:,} points are done"
+                                   + (" and the sweep is complete" if complete else ""))
         return SweepMetadata(
-            path=p,
-            format=text(_require(a, "format", p)),
-            format_version=int(_require(a, "format_version", p)),
-            nines_version=text(_require(a, "nines_version", p)),
-            created=text(_require(a, "created", p)),
-            sweep_name=text(_require(a, "sweep_name", p)),
-            sweep_path=text(a.get("sweep_path", "")),
-            sweep_yaml=text(_require(a, "sweep_yaml", p)),
-            sweep_sha256=text(_require(a, "sweep_sha256", p)),
-            base_kind=text(a.get("base_kind", "")),
-            base_scenario_yaml=text(a.get("base_scenario_yaml", "")),
-            base_scenario_sha256=text(a.get("base_scenario_sha256", "")),
-            parameters=tuple(s for s in parameters.split(",") if s),
-            replications=int(_require(a, "replications", p)),
-            points=int(_require(a, "points", p)),
-            points_done=int(_require(a, "points_done", p)),
-            complete=bool(int(_require(a, "complete", p))),
-            chunk_requests=int(a.get("chunk_requests", 0)),
-            ci_level=float(a.get("ci_level", 0.95)),
-            sampler=text(a.get("sampler", "auto")),
-            record_requests=bool(int(a.get("record_requests", 0))),
+            path=self.path,
+            format=a.string("format"),
+            format_version=a.integer("format_version"),
+            nines_version=a.string("nines_version"),
+            created=a.string("created"),
+            sweep_name=a.string("sweep_name"),
+            sweep_path=a.string("sweep_path", ""),
+            sweep_yaml=a.string("sweep_yaml"),
+            sweep_sha256=a.string("sweep_sha256"),
+            base_kind=a.string("base_kind", ""),
+            base_scenario_yaml=a.string("base_scenario_yaml", ""),
+            base_scenario_sha256=a.string("base_scenario_sha256", ""),
+            parameters=tuple(q for q in parameters.split(",") if q),
+            replications=a.integer("replications", minimum=1),
+            points=points,
+            points_done=points_done,
+            complete=complete,
+            chunk_requests=a.integer("chunk_requests", 0, minimum=0),
+            ci_level=a.real("ci_level", 0.95),
+            sampler=a.string("sampler", "auto"),
+            record_requests=a.flag("record_requests", False),
         )
 
     # -- the points table ---------------------------------------------------------------------
@@ -250,32 +248,42 @@ class Sweep:
         0.2), attribution_chi2, attribution_dof, attribution_p_value, agrees (bool).
         Unfinished points (done False) have NaN statistics and failures 0. Read once."""
         if self._points is None:
-            g = self._file["points"]
-            order = text(g.attrs["columns"]).split(",") if "columns" in g.attrs else list(g)
-            missing = [c for c in (*_FIXED_COLUMNS, *self.parameters)
-                       if c not in g and c not in _ADDED_COLUMNS]
-            if missing:
-                raise FormatError(f"{self.path}: the points table lacks {', '.join(missing)}")
-            columns = {}
-            for name in order:
-                values = g[name][...]
-                if values.shape != (self.metadata.points,):
-                    raise FormatError(f"{self.path}: /points/{name} has shape {values.shape}, "
-                                      f"expected ({self.metadata.points},)")
-                if values.dtype.kind in "OSU":
-                    values = np.array([text(v) for v in values], dtype=object)
-                elif name in ("done", "agrees"):
-                    values = values.astype(bool)
-                elif values.dtype == np.uint64 and (values.size == 0 or
-                                                    values.max() < 2 ** 63):
-                    values = values.astype(np.int64)  # plain ints; huge seeds stay uint64
-                columns[name] = values
-            frame = pd.DataFrame(columns)
-            frame.index = pd.Index(frame["point"].to_numpy(), name="point_index")
-            frame.attrs["ci_level"] = self.metadata.ci_level
-            frame.attrs["sweep"] = self.metadata.sweep_name
-            self._points = frame
+            with reading(self.path, "the points table /points"):
+                self._points = self._read_points()
         return self._points
+
+    def _read_points(self) -> pd.DataFrame:
+        g = Columns(self._file, "points", self.path, "nines sweep file")
+        a = Attributes(g.group, self.path, "attribute", of="/points")
+        order = a.string("columns").split(",") if "columns" in a else list(g.group)
+        missing = [c for c in (*_FIXED_COLUMNS, *self.parameters)
+                   if c not in g and c not in _ADDED_COLUMNS]
+        if missing:
+            raise DamagedFileError(self.path, f"the points table lacks {', '.join(missing)}")
+        n = self.metadata.points
+        columns = {}
+        for name in order:
+            dataset = g.dataset(name, length=n, per="point")
+            if h5py.check_string_dtype(dataset.dtype) is not None or \
+                    dataset.dtype.kind in "OSU":
+                values = np.array(g.strings(name, length=n), dtype=object)
+            elif name in ("done", "agrees"):
+                values = g.numbers(name, bool, length=n)
+            else:
+                values = g.numbers(name, dataset.dtype, length=n)
+                if values.dtype == np.uint64 and (values.size == 0 or values.max() < 2 ** 63):
+                    values = values.astype(np.int64)  # plain ints; huge seeds stay uint64
+            columns[name] = values
+        done = int(np.count_nonzero(columns["done"]))
+        if done != self.metadata.points_done:
+            raise DamagedFileError(self.path, f"/points/done marks {done:,} points done but "
+                                   f"the root attribute 'points_done' says "
+                                   f"{self.metadata.points_done:,}")
+        frame = pd.DataFrame(columns)
+        frame.index = pd.Index(frame["point"].to_numpy(), name="point_index")
+        frame.attrs["ci_level"] = self.metadata.ci_level
+        frame.attrs["sweep"] = self.metadata.sweep_name
+        return frame
 
     @property
     def done_points(self) -> pd.DataFrame:
@@ -377,14 +385,16 @@ class Sweep:
         if not 0 <= i < n:
             raise IndexError(f"point {i} out of range: the sweep has {n} points")
         name = self._group_name(i)
-        if name not in self._file:
-            done = bool(self.points["done"].iloc[i])
-            if done:
-                raise FormatError(f"{self.path}: point {i} is done but /{name} is missing")
-            raise RecordError(f"{self.path}: point {i} has not been simulated yet (the sweep is "
-                              f"incomplete: {self.points_done} of {n} points done; rerun "
-                              "`nines sweep` to finish it)")
-        return SweepPoint(self, i, self._file[name], self.points.iloc[i])
+        row = self.points.iloc[i]
+        with reading(self.path, f"/{name}"):
+            if name not in self._file:
+                if bool(row["done"]):
+                    raise DamagedFileError(self.path, f"point {i} is done but its group /{name} "
+                                           "is missing")
+                raise RecordError(f"{self.path}: point {i} has not been simulated yet (the "
+                                  f"sweep is incomplete: {self.points_done} of {n} points "
+                                  "done; rerun `nines sweep` to finish it)")
+            return SweepPoint(self, i, self._file[name], row)
 
     def iter_points(self) -> Iterator[SweepPoint]:
         """Every finished point, in order."""
@@ -395,19 +405,14 @@ class Sweep:
 
     def agreement(self) -> SweepAgreement:
         """The engine's closing check: the largest |z| over the finished points and how many
-        have an exact binomial p-value below SWEEP_POINT_TAIL."""
+        have an exact binomial p-value below SWEEP_POINT_TAIL (see nines.stats.sweep)."""
         done = self.done_points
-        z = done["z_score"].abs().to_numpy()
-        if not len(z):
-            return SweepAgreement(0, math.nan, None, 0)
         if "reliability_p_value" in done:
             exact_p = done["reliability_p_value"].to_numpy()
         else:  # a file from before nines 0.2: the same test, recomputed per point
             exact_p = np.array([p.recompute_summary().reliability_p_value
                                 for p in self.iter_points()])
-        worst = int(np.argmax(z))
-        return SweepAgreement(len(z), float(z[worst]), int(done["point"].iloc[worst]),
-                              int(np.count_nonzero(exact_p < SWEEP_POINT_TAIL)))
+        return sweep_agreement(done["point"].to_numpy(), done["z_score"].to_numpy(), exact_p)
 
     def recompute_points(self) -> pd.DataFrame:
         """Every finished point's summary recomputed in Python from its components: a frame
@@ -429,7 +434,8 @@ class Sweep:
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._file.close()
+        with reading(self.path, "the file while closing it"):
+            self._file.close()
 
     def __enter__(self) -> "Sweep":
         return self

@@ -2,30 +2,26 @@
 got, the check of every point against its analytic value, the points as a grid (two-way sweeps
 such as the essay's spreadsheet: simulated next to analytic) or as a list, the essay's curves
 with the simulated points (sweeps of identical parts), the z plot and the sweep file. Shares
-the page's style and helpers with report.py."""
+the page's style and helpers with report/html.py."""
 from __future__ import annotations
 
-import datetime as _dt
-import html
 import math
 import os
 
 import numpy as np
 import pandas as pd
 
-from . import __version__, analytic, plots
-from . import formatting as fmt
-from .report import _CSS, _tile, figure_to_data_uri
+from .. import formatting as fmt
+from .. import plots
+from ..stats import analytic
+from ..version import __version__
+from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, tile as _tile
 
 __all__ = ["render_sweep_report", "sweep_text_summary", "sweep_decimals", "two_way_table"]
 
 # At most this many points are listed one by one; beyond it the list keeps the largest |z|.
 _MAX_LISTED = 200
 _PER_POINT_Z = analytic.two_sided_normal_quantile(1 - analytic.VERDICT_ALPHA)
-
-
-def _esc(value) -> str:
-    return html.escape(str(value))
 
 
 def sweep_decimals(sweep) -> int:
@@ -242,12 +238,12 @@ def render_sweep_report(sweep, *, dpi: int = 144) -> str:
     base = ""
     if m.base_scenario_yaml:
         base = f"<h2>Base scenario</h2><pre>{_esc(m.base_scenario_yaml)}</pre>"
-    generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    generated = generated_now()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nines sweep report — {title}</title>
-<style>{_CSS}{_SWEEP_CSS}</style></head>
+<style>{CSS}{_SWEEP_CSS}</style></head>
 <body><main>
 <header>
   <div><div class="brand">nines · sweep report</div><h1>{title}</h1></div>

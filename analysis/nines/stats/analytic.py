@@ -1,6 +1,7 @@
 """The analytic chain model and the statistics of a run, the same formulas as the engine's
 engine/nines/chain_model.cpp, statistics.cpp and summary.cpp, so that numbers computed here agree
 with the ones a run file stores to 1e-12 relative (tests/test_engine_agreement.py checks it).
+Pure arithmetic on numbers: nothing here knows a file.
 
 The essay behind nines: a request passes through components in order; each works with
 probability r_k, so the service works with probability prod r_k. Eight parts at 99% give 92.3%.
@@ -21,7 +22,7 @@ __all__ = [
     "two_sided_normal_quantile", "wilson_interval", "binomial_z_score", "two_sided_p_value",
     "binomial_two_sided_p_value",
     "chi_square_goodness_of_fit", "nines_of", "dpmo_of", "sigma_level_of", "summarize",
-    "verdict_text",
+    "verdict_text", "fixed2",
 ]
 
 # The verdict's significance level: a run agrees with the model unless the exact binomial test
@@ -136,7 +137,7 @@ def binomial_two_sided_p_value(successes: int, trials: int, p0: float) -> float:
     P(X <= successes) and P(X >= successes) for X ~ Binomial(trials, p0), capped at 1. It stays
     right where the z-score's normal p-value does not, when few failures are expected. SciPy
     evaluates the tails with the same Boost functions the engine uses."""
-    from scipy.stats import binom  # only here: reading files needs no SciPy
+    from scipy.stats import binom  # here, not at the top: scipy.stats takes 0.5 s to import
 
     k, n = int(successes), int(trials)
     if k > n or k < 0:
@@ -301,7 +302,8 @@ class Summary:
         return sigma_level_of(self.unreliability_analytic)
 
 
-def _fixed2(x: float) -> str:
+def fixed2(x: float) -> str:
+    """"%.2f" as the engine's verdicts print it, nan and +-inf spelled as C++ does."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -324,15 +326,15 @@ def verdict_text(z_score: float, reliability_p_value: float, chi2: ChiSquare) ->
     attribution_ok = not tested or chi2.p_value >= VERDICT_ALPHA
     if z_ok and attribution_ok:
         clause = "attribution " + _p_clause(chi2.p_value) if tested else "attribution n/a"
-        return f"agrees with the analytic model (z = {_fixed2(z_score)}, {clause})"
+        return f"agrees with the analytic model (z = {fixed2(z_score)}, {clause})"
     text = "DISAGREES with the analytic model: "
     if not z_ok:
-        text += (f"reliability z = {_fixed2(z_score)} "
+        text += (f"reliability z = {fixed2(z_score)} "
                  f"(exact binomial {_p_clause(reliability_p_value)})")
     if not attribution_ok:
         if not z_ok:
             text += "; "
-        text += (f"attribution chi-square = {_fixed2(chi2.statistic)}, dof {chi2.dof} "
+        text += (f"attribution chi-square = {fixed2(chi2.statistic)}, dof {chi2.dof} "
                  f"({_p_clause(chi2.p_value)})")
     return text
 

@@ -1,7 +1,11 @@
-"""Reading a run file (HDF5 layout v1, root attribute format = "nines-run").
+"""Reading a run file (HDF5 layout v1, root attribute format = "nines-run", format_version 1).
 
 Opening reads only the root attributes and /components, so it costs the same for 1e3 and 1e9
-requests. Per-request outcomes stay in the file and are read chunk by chunk when asked for.
+requests, and checks them against each other: one entry per component in every /components
+dataset, per-component failures adding up to the run's, and a per-request record as long as
+the summary says. Per-request outcomes stay in the file and are read chunk by chunk when asked
+for; every value read is checked against the summary (an outcome names a component or -1).
+Anything wrong raises DamagedFileError naming the file.
 """
 from __future__ import annotations
 
@@ -13,23 +17,16 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from . import analytic
-from .errors import FormatError, RecordError
+from ..errors import DamagedFileError, RecordError
+from ..stats import analytic
+from .hdf5 import Attributes, Columns, open_file, reading, text
+from .lazy import LazyArray, check_increasing
 
 RUN_FORMAT = "nines-run"
 RUN_FORMAT_VERSION = 1
 
-__all__ = ["Run", "Metadata", "RunSummary", "Outcomes", "Failures", "LazyArray"]
-
-
-def text(value) -> str:
-    """h5py hands variable-length strings back as str or bytes depending on how they were
-    written; nines always writes UTF-8."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray) and value.shape == ():
-        return text(value[()])
-    return str(value)
+__all__ = ["Run", "Metadata", "RunSummary", "Outcomes", "Failures", "LazyArray", "text",
+           "RUN_FORMAT", "RUN_FORMAT_VERSION"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,72 +57,13 @@ class RunSummary(analytic.Summary):
         return self.requests - self.failures
 
 
-def _require(attrs, key: str, path: str):
-    if key not in attrs:
-        raise FormatError(f"{path} is a nines run file but lacks the root attribute '{key}'")
-    return attrs[key]
-
-
-class LazyArray:
-    """A one-dimensional dataset read only where sliced: a[i], a[a:b], a[a:b:step], len(a)."""
-
-    def __init__(self, dataset: h5py.Dataset):
-        self._dataset = dataset
-
-    def __len__(self) -> int:
-        return int(self._dataset.shape[0])
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self._dataset.dtype
-
-    @property
-    def chunk_length(self) -> int:
-        """Elements per HDF5 chunk: the natural unit to read in."""
-        chunks = self._dataset.chunks
-        return int(chunks[0]) if chunks else max(1, min(len(self), 1 << 20))
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start, stop, step = key.indices(len(self))
-            if step < 0:
-                # h5py refuses negative steps; read the covered range and reverse it.
-                if start <= stop:
-                    return self._dataset[0:0]
-                return self._dataset[stop + 1:start + 1][::-1][::-step]
-            if start >= stop:
-                return self._dataset[0:0]
-            return self._dataset[start:stop:step]
-        if isinstance(key, (int, np.integer)):
-            i = int(key)
-            if i < 0:
-                i += len(self)
-            if not 0 <= i < len(self):
-                raise IndexError(f"index {key} out of range for {len(self)} elements")
-            return self._dataset[i]
-        raise TypeError("index with an integer or a slice; whole-array reads are deliberate: "
-                        "use [:] to read everything")
-
-    def iter_chunks(self, chunk: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-        """Yield (start, values) blocks of at most `chunk` elements (default: one HDF5 chunk),
-        aligned to the file's chunks so that each compressed chunk is decompressed once."""
-        length = len(self)
-        step = self.chunk_length if chunk is None else int(chunk)
-        if step <= 0:
-            raise ValueError("chunk must be positive")
-        for start in range(0, length, step):
-            yield start, self._dataset[start:min(start + step, length)]
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} of {len(self)} {self.dtype} (lazy)>"
-
-
 class Outcomes(LazyArray):
     """Per-request outcomes of a dense run: -1 = the request succeeded, k >= 0 = component k
     was the first to fail."""
 
-    def __init__(self, dataset: h5py.Dataset, component_names: list[str]):
-        super().__init__(dataset)
+    def __init__(self, dataset: h5py.Dataset, component_names: list[str],
+                 path: str | None = None):
+        super().__init__(dataset, path, valid=(-1, len(component_names) - 1))
         self._names = component_names
 
     def bincount(self, chunk: int | None = None) -> np.ndarray:
@@ -133,7 +71,7 @@ class Outcomes(LazyArray):
         memory is bounded by one chunk whatever the number of requests."""
         total = np.zeros(len(self._names) + 1, dtype=np.int64)
         for _, block in self.iter_chunks(chunk):
-            total += np.bincount(block.astype(np.int64) + 1, minlength=total.size)[:total.size]
+            total += np.bincount(block.astype(np.int64) + 1, minlength=total.size)
         return total
 
     def value_counts(self, chunk: int | None = None) -> pd.Series:
@@ -153,13 +91,21 @@ class Outcomes(LazyArray):
 
 class Failures:
     """The failed requests of a run recorded with --record failures: `request` (increasing
-    request indices) and `component` (first failing component), both lazy."""
+    request indices) and `component` (first failing component), both lazy. Made by the
+    readers, which check that both are as long as the number of failures."""
 
-    def __init__(self, requests: h5py.Dataset, components: h5py.Dataset):
-        self.request = LazyArray(requests)
-        self.component = LazyArray(components)
+    def __init__(self, requests: h5py.Dataset, components: h5py.Dataset, *,
+                 path: str | None = None, n_requests: int | None = None,
+                 n_components: int | None = None):
+        self.request = LazyArray(requests, path, valid=(
+            0, n_requests - 1 if n_requests is not None else None))
+        self.component = LazyArray(components, path, valid=(
+            0, n_components - 1 if n_components is not None else None))
+        self.path = self.request.path
         if len(self.request) != len(self.component):
-            raise FormatError("/failures/request and /failures/component differ in length")
+            raise DamagedFileError(self.path, f"{self.request.name} has {len(self.request):,} "
+                                   f"entries but {self.component.name} "
+                                   f"{len(self.component):,}")
 
     def __len__(self) -> int:
         return len(self.request)
@@ -171,11 +117,17 @@ class Failures:
 
     def iter_chunks(self, chunk: int | None = None
                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield (request indices, components) blocks of at most `chunk` failures."""
+        """Yield (request indices, components) blocks of at most `chunk` failures, checking
+        that the request indices increase."""
         step = self.request.chunk_length if chunk is None else int(chunk)
+        if step <= 0:
+            raise ValueError("chunk must be positive")
+        last = -1
         for start in range(0, len(self), step):
             stop = min(start + step, len(self))
-            yield self.request[start:stop], self.component[start:stop]
+            requests = self.request[start:stop]
+            last = check_increasing(requests, last, self.request, start)
+            yield requests, self.component[start:stop]
 
     iter_failures = iter_chunks
 
@@ -186,112 +138,124 @@ class Failures:
 class Run:
     """An opened run file. Use as a context manager or call close()."""
 
+    # What messages call the file ("... is a nines run file but ...").
+    _kind = "nines run file"
+
     def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
         self.path = os.fspath(path)
-        self._file = file if file is not None else h5py.File(self.path, "r")
+        self._file = file if file is not None else open_file(self.path)
         try:
-            self._load()
-        except Exception:
-            self._file.close()
+            with reading(self.path, "the run's summary"):
+                self._load()
+        except BaseException:
+            self.close()
             raise
 
     def _load(self) -> None:
+        self._attrs = Attributes(self._file, self.path, of=f"a {self._kind}")
         self.metadata = self._read_metadata()
         self.summary = self._read_summary()
         self._read_layout()
 
     def _read_metadata(self) -> Metadata:
-        a = self._file.attrs
-        p = self.path
+        a = self._attrs
         return Metadata(
-            path=p,
-            format=text(_require(a, "format", p)),
-            format_version=int(_require(a, "format_version", p)),
-            nines_version=text(_require(a, "nines_version", p)),
-            scenario_name=text(_require(a, "scenario_name", p)),
-            scenario_yaml=text(_require(a, "scenario_yaml", p)),
-            scenario_sha256=text(_require(a, "scenario_sha256", p)),
-            seed=int(_require(a, "seed", p)),
-            requests=int(_require(a, "requests", p)),
-            record=text(_require(a, "record", p)),
-            chunk_requests=int(_require(a, "chunk_requests", p)),
-            created=text(_require(a, "created", p)),
-            sampler=text(a["sampler"]) if "sampler" in a else None,
+            path=self.path,
+            format=a.string("format"),
+            format_version=a.integer("format_version"),
+            nines_version=a.string("nines_version"),
+            scenario_name=a.string("scenario_name"),
+            scenario_yaml=a.string("scenario_yaml"),
+            scenario_sha256=a.string("scenario_sha256"),
+            seed=a.integer("seed", minimum=0),
+            requests=a.integer("requests", minimum=1),
+            record=a.string("record"),
+            chunk_requests=a.integer("chunk_requests", minimum=1),
+            created=a.string("created"),
+            sampler=a.string("sampler", None),
         )
 
     def _summary_fields(self) -> dict:
         """The root attributes shared by every run-file version (for structure runs: the mix)."""
-        a = self._file.attrs
-        p = self.path
-        f = lambda key: float(_require(a, key, p))  # noqa: E731
+        a = self._attrs
+        requests = self.metadata.requests
+        failures = a.integer("failures", minimum=0)
+        if failures > requests:
+            raise DamagedFileError(self.path, f"the root attribute 'failures' is {failures:,}, "
+                                   f"more than the {requests:,} requests")
+        unreliability = a.real("unreliability_analytic")
+        # Files from before nines 0.2 lack it: the same test, computed here.
+        p_value = a.real("reliability_p_value", None)
+        if p_value is None:
+            p_value = analytic.binomial_two_sided_p_value(failures, requests, unreliability)
         return dict(
-            requests=self.metadata.requests,
-            failures=int(_require(a, "failures", p)),
-            reliability_empirical=f("reliability_empirical"),
-            reliability_analytic=f("reliability_analytic"),
-            unreliability_empirical=f("unreliability_empirical"),
-            unreliability_analytic=f("unreliability_analytic"),
-            reliability_ci_low=f("reliability_ci_low"),
-            reliability_ci_high=f("reliability_ci_high"),
-            ci_level=f("ci_level"),
-            z_score=f("z_score"),
-            z_p_value=f("z_p_value"),
-            # Files from before nines 0.2 lack it: the same test, computed here.
-            reliability_p_value=(f("reliability_p_value") if "reliability_p_value" in a else
-                                 analytic.binomial_two_sided_p_value(
-                                     int(_require(a, "failures", p)), self.metadata.requests,
-                                     f("unreliability_analytic"))),
-            attribution_chi2=f("attribution_chi2"),
-            attribution_dof=int(_require(a, "attribution_dof", p)),
-            attribution_p_value=f("attribution_p_value"),
-            agrees=bool(_require(a, "agrees", p)),
-            verdict=text(_require(a, "verdict", p)),
+            requests=requests,
+            failures=failures,
+            reliability_empirical=a.real("reliability_empirical"),
+            reliability_analytic=a.real("reliability_analytic"),
+            unreliability_empirical=a.real("unreliability_empirical"),
+            unreliability_analytic=unreliability,
+            reliability_ci_low=a.real("reliability_ci_low"),
+            reliability_ci_high=a.real("reliability_ci_high"),
+            ci_level=a.real("ci_level"),
+            z_score=a.real("z_score"),
+            z_p_value=a.real("z_p_value"),
+            reliability_p_value=p_value,
+            attribution_chi2=a.real("attribution_chi2"),
+            attribution_dof=a.integer("attribution_dof", minimum=0),
+            attribution_p_value=a.real("attribution_p_value"),
+            agrees=a.flag("agrees"),
+            verdict=a.string("verdict"),
         )
 
     def _read_summary(self) -> RunSummary:
         return RunSummary(**self._summary_fields())
 
+    def _check_record(self) -> str:
+        record = self.metadata.record
+        if record not in ("dense", "failures", "none"):
+            raise DamagedFileError(self.path, f"the root attribute 'record' is {record!r}; "
+                                   "expected dense, failures or none")
+        return record
+
     def _read_layout(self) -> None:
         """Layout v1: /components and the per-request record."""
         p = self.path
-        if "components" not in self._file:
-            raise FormatError(f"{p} is a nines run file but has no /components group")
-        g = self._file["components"]
-        columns = {}
-        for key in ("name", "reliability", "failures", "expected_failures",
-                    "first_failure_probability"):
-            if key not in g:
-                raise FormatError(f"{p} is a nines run file but lacks /components/{key}")
-            columns[key] = g[key][...]
-        names = [text(n) for n in columns["name"]]
+        g = Columns(self._file, "components", p, self._kind)
+        names = g.strings("name")
+        n = len(names)
+        per = "component"
         frame = pd.DataFrame({
             "name": names,
-            "reliability": columns["reliability"].astype(np.float64),
-            "failures": columns["failures"].astype(np.int64),
-            "expected_failures": columns["expected_failures"].astype(np.float64),
+            "reliability": g.numbers("reliability", np.float64, length=n, per=per),
+            "failures": g.numbers("failures", np.int64, length=n, per=per),
+            "expected_failures": g.numbers("expected_failures", np.float64, length=n, per=per),
             "first_failure_probability":
-                columns["first_failure_probability"].astype(np.float64),
+                g.numbers("first_failure_probability", np.float64, length=n, per=per),
         })
         total = self.summary.failures
+        counted = int(frame["failures"].sum())
+        if counted != total:
+            raise DamagedFileError(p, f"/components/failures adds up to {counted:,} failures "
+                                   f"but the root attribute 'failures' says {total:,}")
         frame["share"] = frame["failures"] / total if total > 0 else np.nan
         frame.index.name = "component"
         self.components = frame
 
-        record = self.metadata.record
+        record = self._check_record()
+        requests = self.metadata.requests
         self._outcomes = None
         self._failures = None
         if record == "dense":
-            if "requests/failed_component" not in self._file:
-                raise FormatError(f"{p} says record=dense but has no /requests/failed_component")
-            self._outcomes = Outcomes(self._file["requests/failed_component"], names)
+            r = Columns(self._file, "requests", p, f"{self._kind} (record=dense)")
+            dataset = r.dataset("failed_component", length=requests, per="request")
+            self._outcomes = Outcomes(dataset, names, p)
         elif record == "failures":
-            if "failures/request" not in self._file or "failures/component" not in self._file:
-                raise FormatError(f"{p} says record=failures but lacks /failures/request or "
-                                  "/failures/component")
-            self._failures = Failures(self._file["failures/request"],
-                                      self._file["failures/component"])
-        elif record != "none":
-            raise FormatError(f"{p} has record={record!r}; expected dense, failures or none")
+            f = Columns(self._file, "failures", p, f"{self._kind} (record=failures)")
+            self._failures = Failures(
+                f.dataset("request", length=total, per="failed request"),
+                f.dataset("component", length=total, per="failed request"),
+                path=p, n_requests=requests, n_components=n)
 
     # -- per-request data ---------------------------------------------------------------------
 
@@ -364,7 +328,8 @@ class Run:
     # -- lifetime -----------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._file.close()
+        with reading(self.path, "the file while closing it"):
+            self._file.close()
 
     def __enter__(self) -> "Run":
         return self

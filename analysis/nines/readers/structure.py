@@ -14,6 +14,12 @@ the rest lives in groups (engine/nines/structure_writer.cpp is the authoritative
     /failures/{request,kind,attempts,culprit,common_cause,failed_set_size,failed_set}
                                                               (--record dense and failures)
 
+Opening checks the tables against each other and the summary: one entry per component, kind
+or event in each of their datasets, the kinds' requests and failures adding up to the run's,
+the culprit counts to the failures, each per-request dataset as long as the requests and each
+per-failure dataset as long as the failures; codes read later are checked against the tables
+(a culprit names a component). Anything wrong raises DamagedFileError naming the file.
+
 The primary culprit of a failed request is the first component in path order whose failure
 breaks the structure given the failed components before it; the failed set is every component
 on the path that was down in the last attempt.
@@ -25,22 +31,20 @@ import dataclasses
 import math
 from typing import Iterator
 
-import h5py
 import numpy as np
 import pandas as pd
 
-from . import analytic
-from .errors import FormatError, RecordError
-from .run_file import LazyArray, Run, RunSummary, text
+from ..errors import DamagedFileError, RecordError
+from ..stats import structure as verdicts
+from .hdf5 import Columns, reading
+from .importance import IMPORTANCE_MEASURES, MEASURES, RANKING_MEASURE
+from .lazy import LazyArray, check_increasing
+from .run_file import Run, RunSummary
 
 STRUCTURE_FORMAT_VERSION = 2
 
 __all__ = ["StructureRun", "StructureSummary", "Requests", "StructureFailures",
            "IMPORTANCE_MEASURES", "STRUCTURE_FORMAT_VERSION"]
-
-# The importance measures the engine stores, analytic and (for components) simulated.
-IMPORTANCE_MEASURES = ("improvement_potential", "birnbaum", "criticality", "fussell_vesely",
-                       "raw", "rrw", "unreliability_if_perfect", "unreliability_if_failed")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,51 +57,21 @@ class StructureSummary(RunSummary):
     bdd_nodes: int = 0
 
 
-def _column(group: h5py.Group, key: str, path: str) -> np.ndarray:
-    if key not in group:
-        raise FormatError(f"{path} is a nines structure run file but lacks {group.name}/{key}")
-    return group[key][...]
-
-
-def _strings(values) -> list[str]:
-    return [text(v) for v in values]
-
-
-def _fixed2(x: float) -> str:
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return "%.2f" % x
-
-
-def _p_clause(p: float) -> str:
-    """The engine's structure verdict writes p with "%#.2g"."""
-    if math.isnan(p):
-        return "p n/a"
-    if p < 1e-300:
-        return "p < 1e-300"
-    return "p = %#.2g" % p
-
-
 class Requests:
     """Per-request records of a dense structure run, all lazy: `kind` (index into run.kinds),
     `attempts` (1 + retries used), `culprit` (primary culprit component, -1 = success) and
-    `common_cause` (first event on the path that fired, -1 = none)."""
+    `common_cause` (first event on the path that fired, -1 = none). Made by the reader, which
+    checks that each is as long as the run's requests."""
 
     COLUMNS = ("kind", "attempts", "culprit", "common_cause")
 
-    def __init__(self, group: h5py.Group, path: str):
+    def __init__(self, columns: Columns, requests: int, kinds: int, components: int,
+                 events: int):
+        valid = {"kind": (0, kinds - 1), "attempts": (1, None), "culprit": (-1, components - 1),
+                 "common_cause": (-1, events - 1)}
         for key in self.COLUMNS:
-            if key not in group:
-                raise FormatError(f"{path} says record=dense but lacks /requests/{key}")
-        self.kind = LazyArray(group["kind"])
-        self.attempts = LazyArray(group["attempts"])
-        self.culprit = LazyArray(group["culprit"])
-        self.common_cause = LazyArray(group["common_cause"])
-        lengths = {len(getattr(self, key)) for key in self.COLUMNS}
-        if len(lengths) != 1:
-            raise FormatError(f"{path}: the /requests datasets differ in length")
+            setattr(self, key, LazyArray(columns.dataset(key, length=requests, per="request"),
+                                         columns.path, valid=valid[key]))
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -153,25 +127,28 @@ class StructureFailures:
     """The failed requests of a structure run (recorded with --record dense or failures), in
     request order: lazy columns request, kind, attempts, culprit, common_cause and
     failed_set_size, plus flat_sets (the dataset /failures/failed_set: every failed set
-    concatenated, each in path order; failed_set(i) and failed_sets() cut it up)."""
+    concatenated, each in path order; failed_set(i) and failed_sets() cut it up). Made by the
+    reader, which checks that each column is as long as the run's failures."""
 
     COLUMNS = ("request", "kind", "attempts", "culprit", "common_cause", "failed_set_size")
     # Up to this many components a failed set is counted as a 64-bit mask (vectorised); wider
     # models count tuples one by one.
     _mask_limit = 63
 
-    def __init__(self, group: h5py.Group, component_names: list[str], path: str):
-        for key in (*self.COLUMNS, "failed_set"):
-            if key not in group:
-                raise FormatError(f"{path} says record="
-                                  "dense/failures but lacks /failures/" + key)
+    def __init__(self, columns: Columns, component_names: list[str], *, requests: int,
+                 failures: int, kinds: int, events: int):
+        n = len(component_names)
+        valid = {"request": (0, requests - 1), "kind": (0, kinds - 1), "attempts": (1, None),
+                 "culprit": (0, n - 1), "common_cause": (-1, events - 1),
+                 "failed_set_size": (1, n)}
         for key in self.COLUMNS:
-            setattr(self, key, LazyArray(group[key]))
-        self.flat_sets = LazyArray(group["failed_set"])
+            setattr(self, key, LazyArray(
+                columns.dataset(key, length=failures, per="failed request"), columns.path,
+                valid=valid[key]))
+        self.flat_sets = LazyArray(columns.dataset("failed_set"), columns.path, valid=(0, n - 1))
+        self.path = columns.path
         self._names = component_names
         self._offsets: np.ndarray | None = None
-        if len({len(getattr(self, key)) for key in self.COLUMNS}) != 1:
-            raise FormatError(f"{path}: the /failures datasets differ in length")
 
     def __len__(self) -> int:
         return len(self.request)
@@ -187,8 +164,9 @@ class StructureFailures:
                 offsets[start + 1:start + 1 + block.size] = block
             np.cumsum(offsets, out=offsets)
             if offsets[-1] != len(self.flat_sets):
-                raise FormatError("/failures/failed_set_size does not add up to the length of "
-                                  "/failures/failed_set")
+                raise DamagedFileError(
+                    self.path, f"/failures/failed_set_size adds up to {offsets[-1]:,} but "
+                    f"/failures/failed_set has {len(self.flat_sets):,} entries")
             self._offsets = offsets
         return self._offsets
 
@@ -286,14 +264,21 @@ class StructureFailures:
             frame["failed_set"] = [self.failed_set(i) for i in range(start, stop, step)]
         return frame
 
+
     def iter_chunks(self, chunk: int | None = None
                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(request indices, primary culprits) blocks of at most `chunk` failures: the same
-        shape as a v1 run's Failures.iter_chunks, so convergence and pareto code works on both."""
+        shape as a v1 run's Failures.iter_chunks, so convergence and pareto code works on both.
+        Checks that the request indices increase."""
         step = self.request.chunk_length if chunk is None else int(chunk)
+        if step <= 0:
+            raise ValueError("chunk must be positive")
+        last = -1
         for start in range(0, len(self), step):
             stop = min(start + step, len(self))
-            yield self.request[start:stop], self.culprit[start:stop]
+            requests = self.request[start:stop]
+            last = check_increasing(requests, last, self.request, start)
+            yield requests, self.culprit[start:stop]
 
     iter_failures = iter_chunks
 
@@ -306,55 +291,63 @@ class StructureRun(Run):
     the running-failure machinery with Run; adds kinds, components (replicas), common causes,
     importance measures and the culprit matrices."""
 
+    _kind = "nines structure run file"
+
     # -- loading -------------------------------------------------------------------------------
 
     def _read_summary(self) -> StructureSummary:
-        a = self._file.attrs
+        a = self._attrs
         return StructureSummary(
             **self._summary_fields(),
-            verdict_tests=int(a["verdict_tests"]) if "verdict_tests" in a else 0,
-            verdict_test_alpha=float(a["verdict_test_alpha"]) if "verdict_test_alpha" in a
-            else math.nan,
-            analytic_method=text(a["analytic_method"]) if "analytic_method" in a else "",
-            bdd_nodes=int(a["bdd_nodes"]) if "bdd_nodes" in a else 0,
+            verdict_tests=a.integer("verdict_tests", 0, minimum=0),
+            verdict_test_alpha=a.real("verdict_test_alpha", math.nan),
+            analytic_method=a.string("analytic_method", ""),
+            bdd_nodes=a.integer("bdd_nodes", 0, minimum=0),
         )
 
-    def _group(self, name: str) -> h5py.Group:
-        if name not in self._file:
-            raise FormatError(f"{self.path} is a nines structure run file but has no /{name} "
-                              "group")
-        return self._file[name]
+    def _columns(self, name: str) -> Columns:
+        return Columns(self._file, name, self.path, self._kind)
+
+    def _check_sum(self, what: str, counted: int, attribute: str, stored: int) -> None:
+        if counted != stored:
+            raise DamagedFileError(self.path, f"{what} adds up to {counted:,} but the root "
+                                   f"attribute '{attribute}' says {stored:,}")
 
     def _read_layout(self) -> None:
         p = self.path
+        requests = self.metadata.requests
         total = self.summary.failures
 
         # /components: one row per replica.
-        g = self._group("components")
-        names = _strings(_column(g, "name", p))
+        g = self._columns("components")
+        names = g.strings("name")
         n_components = len(names)
+        one = dict(length=n_components, per="component")
         frame = pd.DataFrame({
             "name": names,
-            "declaration": _strings(_column(g, "declaration", p)),
-            "replica": _column(g, "replica", p).astype(np.int64),
-            "reliability": _column(g, "reliability", p).astype(np.float64),
-            "retries": _column(g, "retries", p).astype(np.int64),
-            "effective_reliability": _column(g, "effective_reliability", p).astype(np.float64),
-            "culprit_failures": _column(g, "culprit_failures", p).astype(np.int64),
+            "declaration": g.strings("declaration", **one),
+            "replica": g.numbers("replica", np.int64, **one),
+            "reliability": g.numbers("reliability", np.float64, **one),
+            "retries": g.numbers("retries", np.int64, **one),
+            "effective_reliability": g.numbers("effective_reliability", np.float64, **one),
+            "culprit_failures": g.numbers("culprit_failures", np.int64, **one),
             "expected_culprit_failures":
-                _column(g, "expected_culprit_failures", p).astype(np.float64),
-            "culprit_probability": _column(g, "culprit_probability", p).astype(np.float64),
+                g.numbers("expected_culprit_failures", np.float64, **one),
+            "culprit_probability": g.numbers("culprit_probability", np.float64, **one),
         })
+        self._check_sum("/components/culprit_failures", int(frame["culprit_failures"].sum()),
+                        "failures", total)
         frame["share"] = frame["culprit_failures"] / total if total > 0 else np.nan
         frame.index.name = "component"
         self.components = frame
         self._names = names
 
         # /kinds: one row per request kind, and the kinds x components culprit matrices.
-        g = self._group("kinds")
-        kind_names = _strings(_column(g, "name", p))
-        kinds = pd.DataFrame({"name": kind_names,
-                              "path": _strings(_column(g, "path", p))})
+        g = self._columns("kinds")
+        kind_names = g.strings("name")
+        n_kinds = len(kind_names)
+        one = dict(length=n_kinds, per="request kind")
+        kinds = pd.DataFrame({"name": kind_names, "path": g.strings("path", **one)})
         for key, dtype in (("weight", np.float64), ("retries", np.int64),
                            ("requests", np.int64), ("failures", np.int64),
                            ("attempts", np.int64), ("retried", np.int64),
@@ -369,12 +362,14 @@ class StructureRun(Run):
                            ("z_score", np.float64), ("z_p_value", np.float64),
                            ("attribution_chi2", np.float64), ("attribution_dof", np.int64),
                            ("attribution_p_value", np.float64), ("agrees", bool)):
-            kinds[key] = _column(g, key, p).astype(dtype)
+            kinds[key] = g.numbers(key, dtype, **one)
+        self._check_sum("/kinds/requests", int(kinds["requests"].sum()), "requests", requests)
+        self._check_sum("/kinds/failures", int(kinds["failures"].sum()), "failures", total)
         # Files from before nines 0.2 lack the exact test: computed here the engine's way.
+        stored = g.numbers("reliability_p_value", np.float64, optional=True, **one)
         kinds.insert(kinds.columns.get_loc("z_p_value") + 1, "reliability_p_value",
-                     _column(g, "reliability_p_value", p).astype(np.float64)
-                     if "reliability_p_value" in g else
-                     [self._exact_p(r, f, u) for r, f, u in
+                     stored if stored is not None else
+                     [verdicts.exact_p_value(r, f, u) for r, f, u in
                       zip(kinds["requests"], kinds["failures"], kinds["unreliability_analytic"])])
         weight_total = kinds["weight"].sum()
         kinds.insert(3, "traffic_share", kinds["weight"] / weight_total if weight_total > 0
@@ -384,90 +379,121 @@ class StructureRun(Run):
         self.kinds = kinds
         self._culprit = {}
         for key in ("culprit_failures", "culprit_probability"):
-            data = _column(g, key, p)
-            rows = int(g[key].attrs.get("rows", len(kind_names)))
-            columns = int(g[key].attrs.get("columns", n_components))
-            if (rows, columns) != (len(kind_names), n_components) or data.size != rows * columns:
-                raise FormatError(f"{p}: /kinds/{key} is not a {len(kind_names)} x "
-                                  f"{n_components} (kinds x components) matrix")
-            matrix = pd.DataFrame(data.reshape(rows, columns),
-                                  index=pd.Index(kind_names, name="kind"),
-                                  columns=pd.Index(names, name="component"))
-            self._culprit[key] = matrix.astype(np.int64 if key == "culprit_failures"
-                                               else np.float64)
+            dataset = g.dataset(key, length=n_kinds * n_components,
+                                per="(request kind, component) pair")
+            with reading(p, f"/kinds/{key}"):
+                rows = dataset.attrs.get("rows", n_kinds)
+                columns = dataset.attrs.get("columns", n_components)
+            if (rows, columns) != (n_kinds, n_components):
+                raise DamagedFileError(p, f"/kinds/{key} says it is a {rows} x {columns} "
+                                       f"matrix, expected {n_kinds} x {n_components} (kinds x "
+                                       "components)")
+            data = g.numbers(key, np.int64 if key == "culprit_failures" else np.float64)
+            self._culprit[key] = pd.DataFrame(data.reshape(n_kinds, n_components),
+                                              index=pd.Index(kind_names, name="kind"),
+                                              columns=pd.Index(names, name="component"))
+        per_kind = self._culprit["culprit_failures"].sum(axis=1).to_numpy()
+        wrong = np.flatnonzero(per_kind != kinds["failures"].to_numpy())
+        if wrong.size:
+            k = int(wrong[0])
+            raise DamagedFileError(p, f"/kinds/culprit_failures counts {per_kind[k]:,} failures "
+                                   f"for kind {kind_names[k]!r} but /kinds/failures says "
+                                   f"{kinds['failures'].iloc[k]:,}")
 
         # /common_cause: one row per event.
-        g = self._group("common_cause")
-        events = _strings(_column(g, "name", p))
-        counts = _column(g, "takes_down_count", p).astype(np.int64)
-        targets = _column(g, "takes_down", p).astype(np.int64)
-        if counts.sum() != targets.size:
-            raise FormatError(f"{p}: /common_cause/takes_down_count does not add up to the "
-                              "length of /common_cause/takes_down")
+        g = self._columns("common_cause")
+        events = g.strings("name")
+        n_events = len(events)
+        one = dict(length=n_events, per="common-cause event")
+        counts = g.numbers("takes_down_count", np.int64, **one)
+        targets = g.numbers("takes_down", np.int64)
+        if counts.sum() != targets.size or (counts < 0).any():
+            raise DamagedFileError(p, f"/common_cause/takes_down_count adds up to "
+                                   f"{counts.sum():,} but /common_cause/takes_down has "
+                                   f"{targets.size:,} entries")
+        if targets.size and (targets.min() < 0 or targets.max() >= n_components):
+            raise DamagedFileError(p, "/common_cause/takes_down names a component outside "
+                                   f"0..{n_components - 1}")
         bounds = np.concatenate([[0], np.cumsum(counts)])
         self.common_cause = pd.DataFrame({
             "name": events,
-            "probability": _column(g, "probability", p).astype(np.float64),
+            "probability": g.numbers("probability", np.float64, **one),
             "takes_down": [tuple(names[t] for t in targets[bounds[e]:bounds[e + 1]])
-                           for e in range(len(events))],
+                           for e in range(n_events)],
             "takes_down_count": counts,
-            "failures": _column(g, "failures", p).astype(np.int64),
+            "failures": g.numbers("failures", np.int64, **one),
         })
         self.common_cause["share"] = (self.common_cause["failures"] / total if total > 0
                                       else np.nan)
         self.common_cause.index.name = "event"
 
         # /importance: analytic and simulated, ranked by improvement potential.
-        g = self._group("importance")
-        comp = g["components"] if "components" in g else None
-        if comp is None:
-            raise FormatError(f"{p} lacks /importance/components")
+        g = self._columns("importance/components")
+        one = dict(length=n_components, per="component")
         imp = pd.DataFrame({"name": names, "declaration": frame["declaration"]})
-        for m in IMPORTANCE_MEASURES:
-            imp[m] = _column(comp, m, p).astype(np.float64)
-        for m in IMPORTANCE_MEASURES:
-            for suffix in ("_simulated", "_simulated_low", "_simulated_high"):
-                if m + suffix in comp:
-                    imp[m + suffix] = comp[m + suffix][...].astype(np.float64)
+        for m in MEASURES:
+            imp[m.name] = g.numbers(m.name, np.float64, **one)
+        for m in MEASURES:
+            for column in m.columns()[1:]:
+                values = g.numbers(column, np.float64, optional=True, **one)
+                if values is not None:
+                    imp[column] = values
         for key in ("fail_if_perfect", "fail_if_failed"):
-            if key in comp:
-                imp[key] = comp[key][...].astype(np.int64)
+            values = g.numbers(key, np.int64, optional=True, **one)
+            if values is not None:
+                imp[key] = values
         imp.index.name = "component"
         self.importance = self._ranked(imp)
         events_importance = pd.DataFrame({"name": events})
-        if "common_cause" in g:
-            for m in IMPORTANCE_MEASURES:
-                if m in g["common_cause"]:
-                    events_importance[m] = g["common_cause"][m][...].astype(np.float64)
+        if n_events or "common_cause" in self._columns("importance"):
+            g = self._columns("importance/common_cause")
+            for m in MEASURES:
+                values = g.numbers(m.name, np.float64, optional=True, length=n_events,
+                                   per="common-cause event")
+                if values is not None:
+                    events_importance[m.name] = values
         events_importance.index.name = "event"
         self.common_cause_importance = self._ranked(events_importance)
 
         # Per-request records.
-        record = self.metadata.record
+        record = self._check_record()
         self._outcomes = None
         self._failures = None
         self._requests = None
-        if record not in ("dense", "failures", "none"):
-            raise FormatError(f"{p} has record={record!r}; expected dense, failures or none")
         if record == "dense":
-            if "requests" not in self._file:
-                raise FormatError(f"{p} says record=dense but has no /requests group")
-            self._requests = Requests(self._file["requests"], p)
+            self._requests = Requests(
+                Columns(self._file, "requests", p, f"{self._kind} (record=dense)"), requests,
+                n_kinds, n_components, n_events)
         if record in ("dense", "failures"):
-            if "failures" not in self._file:
-                raise FormatError(f"{p} says record={record} but has no /failures group")
-            self._failures = StructureFailures(self._file["failures"], names, p)
+            self._failures = StructureFailures(
+                Columns(self._file, "failures", p, f"{self._kind} (record={record})"), names,
+                requests=requests, failures=total, kinds=n_kinds, events=n_events)
 
     @staticmethod
     def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
         """Sorted by analytic improvement potential, largest first (ties keep model order),
         with a 1-based rank column."""
-        if "improvement_potential" not in frame:
+        if RANKING_MEASURE not in frame:
             frame["rank"] = np.arange(1, len(frame) + 1)
             return frame
-        ranked = frame.sort_values("improvement_potential", ascending=False, kind="mergesort")
+        ranked = frame.sort_values(RANKING_MEASURE, ascending=False, kind="mergesort")
         ranked.insert(1, "rank", np.arange(1, len(ranked) + 1))
         return ranked
+
+    def importance_ranking(self, *, common_cause: bool = True) -> pd.DataFrame:
+        """Components (and, with common_cause=True, common-cause events) in one table ranked by
+        analytic improvement potential: columns rank, element ("component" or "common
+        cause"), name, the analytic measures and, for components, the simulated ones with
+        their intervals (NaN for events). The table behind the report's "what to fix first"
+        and plots.importance()."""
+        parts = [self.importance.assign(element="component")]
+        if common_cause and len(self.common_cause_importance):
+            parts.append(self.common_cause_importance.assign(element="common cause"))
+        table = pd.concat([p.drop(columns=["rank", "declaration"], errors="ignore")
+                           for p in parts], ignore_index=True)
+        table = table.sort_values(RANKING_MEASURE, ascending=False, kind="mergesort")
+        table.insert(0, "rank", np.arange(1, len(table) + 1))
+        return table.reset_index(drop=True)
 
     # -- culprits ------------------------------------------------------------------------------
 
@@ -575,35 +601,10 @@ class StructureRun(Run):
     def recompute_summary(self) -> StructureSummary:
         """The mix summary and verdict recomputed in Python from the counts in /kinds and
         /components and the exact (BDD) probabilities the file stores, the way the engine's
-        structure_summary.cpp does it, verdict text included."""
-        level = self.summary.ci_level
-        tests: list[tuple[str, float]] = []
-        rows = self.recompute_kinds()
-        for name, row in rows.iterrows():
-            if row["requests"] == 0:
-                continue
-            label = "mix" if name == "mix" else f"kind {name}"
-            tests.append((f"{label} reliability z = {_fixed2(row['z_score'])}, exact binomial",
-                          row["reliability_p_value"]))
-            if row["attribution_dof"] > 0:
-                tests.append((f"{label} attribution chi-square = "
-                              f"{_fixed2(row['attribution_chi2'])}, dof "
-                              f"{int(row['attribution_dof'])}", row["attribution_p_value"]))
-        # The engine lists kinds first and the mix last.
-        alpha = analytic.VERDICT_ALPHA / max(1, len(tests))
-        failed = [f"{what} ({_p_clause(p)})" for what, p in tests if not p >= alpha]
-        mix = rows.loc["mix"]
-        kinds = rows.drop(index="mix")
-        worst, worst_name = 0.0, "mix"
-        for name, row in kinds.iterrows():
-            if row["requests"] > 0 and abs(row["z_score"]) > abs(worst):
-                worst, worst_name = row["z_score"], name
-        if not failed:
-            verdict = (f"agrees with the analytic model (mix z = {_fixed2(mix['z_score'])}, "
-                       f"{len(kinds)} {'kind' if len(kinds) == 1 else 'kinds'}, largest kind "
-                       f"|z| = {_fixed2(abs(worst))} ({worst_name}), {len(tests)} tests)")
-        else:
-            verdict = "DISAGREES with the analytic model: " + "; ".join(failed)
+        structure_summary.cpp does it, verdict text included (see nines.stats.structure)."""
+        rows = self._compared()
+        mix = rows[-1]
+        verdict = verdicts.structure_verdict(rows[:-1], mix)
         s = self.summary
         return StructureSummary(
             requests=int(mix["requests"]), failures=int(mix["failures"]),
@@ -612,14 +613,14 @@ class StructureRun(Run):
             unreliability_empirical=mix["unreliability_empirical"],
             unreliability_analytic=s.unreliability_analytic,
             reliability_ci_low=mix["reliability_ci_low"],
-            reliability_ci_high=mix["reliability_ci_high"], ci_level=level,
+            reliability_ci_high=mix["reliability_ci_high"], ci_level=s.ci_level,
             z_score=mix["z_score"], z_p_value=mix["z_p_value"],
             reliability_p_value=mix["reliability_p_value"],
             attribution_chi2=mix["attribution_chi2"],
             attribution_dof=int(mix["attribution_dof"]),
             attribution_p_value=mix["attribution_p_value"],
-            agrees=not failed, verdict=verdict, verdict_tests=len(tests),
-            verdict_test_alpha=alpha, analytic_method=s.analytic_method,
+            agrees=verdict.agrees, verdict=verdict.text, verdict_tests=verdict.tests,
+            verdict_test_alpha=verdict.alpha, analytic_method=s.analytic_method,
             bdd_nodes=s.bdd_nodes)
 
     def recompute_kinds(self) -> pd.DataFrame:
@@ -627,53 +628,22 @@ class StructureRun(Run):
         exact probabilities: reliability_empirical, the Wilson interval, z and its p-value and
         the attribution chi-square (with the engine's pooling). Indexed by kind name, the mix
         last (named "mix")."""
+        return pd.DataFrame(self._compared()).set_index("name")
+
+    def _compared(self) -> list[dict]:
+        """stats.structure.compare_kind of every kind, then of the mix."""
         level = self.summary.ci_level
         matrix = self._culprit
-        records = []
-        for k, row in self.kinds.iterrows():
-            records.append(self._compare(row["name"], int(row["requests"]),
-                                         int(row["failures"]),
-                                         float(row["unreliability_analytic"]),
-                                         matrix["culprit_failures"].iloc[k].to_numpy(),
-                                         matrix["culprit_probability"].iloc[k].to_numpy(),
-                                         level))
-        records.append(self._compare("mix", self.metadata.requests, self.summary.failures,
-                                     self.summary.unreliability_analytic,
-                                     self.components["culprit_failures"].to_numpy(),
-                                     self.components["culprit_probability"].to_numpy(), level))
-        return pd.DataFrame(records).set_index("name")
-
-    @staticmethod
-    def _exact_p(requests, failures, unreliability) -> float:
-        """The exact binomial test of a kind's failures (NaN for a kind without requests)."""
-        if requests == 0:
-            return math.nan
-        return analytic.binomial_two_sided_p_value(int(failures), int(requests), float(unreliability))
-
-    @staticmethod
-    def _compare(name, requests, failures, unreliability, culprits, probability, level) -> dict:
-        nan = math.nan
-        result = dict(name=name, requests=requests, failures=failures,
-                      reliability_empirical=nan, unreliability_empirical=nan,
-                      reliability_ci_low=nan, reliability_ci_high=nan, z_score=nan,
-                      z_p_value=nan, reliability_p_value=nan, attribution_chi2=0.0,
-                      attribution_dof=0,
-                      attribution_p_value=nan)
-        if requests == 0:
-            return result
-        interval = analytic.wilson_interval(requests - failures, requests, level)
-        z = 0.0 - analytic.binomial_z_score(failures, requests, unreliability)
-        result.update(reliability_empirical=(requests - failures) / requests,
-                      unreliability_empirical=failures / requests,
-                      reliability_ci_low=interval.low, reliability_ci_high=interval.high,
-                      z_score=z, z_p_value=analytic.two_sided_p_value(z),
-                      reliability_p_value=StructureRun._exact_p(requests, failures,
-                                                                unreliability))
-        if failures > 0:
-            chi2 = analytic.chi_square_goodness_of_fit(culprits, probability)
-            result.update(attribution_chi2=chi2.statistic, attribution_dof=chi2.dof,
-                          attribution_p_value=chi2.p_value)
-        return result
+        rows = [verdicts.compare_kind(row["name"], int(row["requests"]), int(row["failures"]),
+                                      float(row["unreliability_analytic"]),
+                                      matrix["culprit_failures"].iloc[k].to_numpy(),
+                                      matrix["culprit_probability"].iloc[k].to_numpy(), level)
+                for k, row in self.kinds.iterrows()]
+        rows.append(verdicts.compare_kind(
+            "mix", self.metadata.requests, self.summary.failures,
+            self.summary.unreliability_analytic, self.components["culprit_failures"].to_numpy(),
+            self.components["culprit_probability"].to_numpy(), level))
+        return rows
 
     def __repr__(self) -> str:
         m, s = self.metadata, self.summary

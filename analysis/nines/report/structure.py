@@ -1,31 +1,24 @@
 """The report page and the text summary of a structure run (format_version 2): request kinds,
 importance ranking, common causes, replicas, primary culprits and the sets of components that
-failed together. Shares the page's style and helpers with report.py."""
+failed together. The importance columns come from the one list of measures
+(nines.readers.importance)."""
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import math
 import os
 
-from . import __version__, plots
-from . import formatting as fmt
-from .errors import RecordError
-from .report import _CSS, _estimate_and_interval, _row, _stats_table, _tile, _units_table, \
-    figure_to_data_uri
+from .. import formatting as fmt
+from .. import plots
+from ..errors import RecordError
+from ..readers.importance import MEASURES, RANKING_MEASURE, measure
+from ..version import __version__
+from .html import CSS, esc as _esc, estimate_and_interval, figure_to_data_uri, generated_now, \
+    pill as _pill, row as _row, stats_table, tile, units_table
 
 __all__ = ["render_structure_report", "structure_text_summary"]
 
 _EXACT = "exact (BDD)"
-
-
-def _esc(value) -> str:
-    return html.escape(str(value))
-
-
-def _pill(ok: bool) -> str:
-    return '<span class="pill ok">AGREES</span>' if ok else \
-        '<span class="pill bad">DISAGREES</span>'
 
 
 def _dpmo(u: float) -> str:
@@ -45,6 +38,14 @@ def _factor(x: float) -> str:
         return f"{x:,.0f}"
     return f"{x:.6g}" if x < 10 else f"{x:.5g}"  # 1.0000177 -> '1.00002', not '1'
 
+
+def _measure_value(unit: str, x: float) -> str:
+    """A measure's value in its unit (see ImportanceMeasure.unit)."""
+    if unit == "dpmo":
+        return _dpmo(x)
+    if unit == "factor":
+        return _factor(x)
+    return fmt.number(x, 3)
 
 
 def _expected(x: float) -> str:
@@ -86,7 +87,7 @@ def _kinds_table(run) -> str:
             _pill(bool(row["agrees"])),
             cls="name"))
     s = run.summary
-    estimate, low, high, analytic_r = _estimate_and_interval(s)
+    estimate, low, high, analytic_r = estimate_and_interval(s)
     rows.append(_row(
         "<b>mix</b><span class=kind-path>all kinds, in proportion to their weights</span>",
         "100%", "", fmt.count(s.requests), fmt.count(s.failures),
@@ -104,31 +105,49 @@ def _kinds_table(run) -> str:
 
 
 def _importance_table(run, top: int = 12) -> str:
-    table = plots.importance_ranking(run).head(top)
+    """The ranking: each ranked measure exact, the ranking measure also simulated (CI)."""
+    table = run.importance_ranking().head(top)
+    ranking = measure(RANKING_MEASURE)
+    shown = [m for m in MEASURES if m.ranked]
+    value, low, high = ranking.columns()[1:] if ranking.simulated else (None, None, None)
+    has_sim = value is not None and value in table
     rows = []
-    has_sim = "improvement_potential_simulated" in table
-    for _, row in table.iterrows():
-        event = row["element"] == "common cause"
-        if has_sim and not event and row["improvement_potential_simulated_high"] == \
-                row["improvement_potential_simulated_high"]:
-            simulated = (f'{_dpmo(row["improvement_potential_simulated"])} '
-                         f'<span class=muted>({_dpmo(row["improvement_potential_simulated_low"])}'
-                         f' – {_dpmo(row["improvement_potential_simulated_high"])})</span>')
+    for _, r in table.iterrows():
+        event = r["element"] == "common cause"
+        if has_sim and not event and r[high] == r[high]:
+            simulated = (f'{_measure_value(ranking.unit, r[value])} <span class=muted>('
+                         f'{_measure_value(ranking.unit, r[low])} – '
+                         f'{_measure_value(ranking.unit, r[high])})</span>')
         else:
             simulated = '<span class="muted">–</span>'
-        name = _esc(row["name"]) + (' <span class="pill cc">common cause</span>' if event else "")
-        rows.append(_row(
-            str(int(row["rank"])), name,
-            _dpmo(row["improvement_potential"]), simulated,
-            fmt.number(row["birnbaum"], 3), fmt.number(row["criticality"], 3),
-            fmt.number(row["fussell_vesely"], 3), _factor(row["raw"]), _factor(row["rrw"])))
+        name = _esc(r["name"]) + (' <span class="pill cc">common cause</span>' if event else "")
+        cells = []
+        for m in shown:
+            cells.append(_measure_value(m.unit, r[m.name]))
+            if m is ranking:
+                cells.append(simulated)
+        rows.append(_row(str(int(r["rank"])), name, *cells))
+    heads = []
+    for m in shown:
+        if m is ranking:
+            heads.append(f"<th>{m.label}<br>(DPMO removed, exact)</th><th>simulated (CI)</th>")
+        else:
+            heads.append(f"<th>{m.label}</th>")
     head = ("<tr><th>#</th><th style='text-align:left'>component / event</th>"
-            "<th>improvement potential<br>(DPMO removed, exact)</th><th>simulated (CI)</th>"
-            "<th>Birnbaum</th><th>criticality</th><th>Fussell–Vesely</th><th>RAW</th>"
-            "<th>RRW</th></tr>")
+            + "".join(heads) + "</tr>")
     body = "".join(rows)  # table.ranking left-aligns the second column (the name)
     return (f'<div class="scroll"><table class="ranking"><thead>{head}</thead><tbody>{body}'
             "</tbody></table></div>")
+
+
+def _importance_explained() -> str:
+    """What each column of the ranking means, from the list of measures."""
+    ranking = measure(RANKING_MEASURE)
+    said = " ".join(f"{m.label[0].upper() + m.label[1:]} is {m.meaning}." for m in MEASURES
+                    if m.ranked)
+    return (f"{said} {ranking.label[0].upper() + ranking.label[1:]} is shown in failed "
+            "requests per million removed. Simulated values come from counterfactual counts on "
+            "the same random numbers.")
 
 
 def _common_cause_table(run) -> str:
@@ -136,20 +155,23 @@ def _common_cause_table(run) -> str:
     if not len(c):
         return ""
     imp = run.common_cause_importance.set_index("name")
+    shown = (measure(RANKING_MEASURE), measure("raw"))  # the analytic values events have
     rows = []
     for _, row in c.iterrows():
-        ip = imp.loc[row["name"], "improvement_potential"] if row["name"] in imp.index \
-            else math.nan
-        raw = imp.loc[row["name"], "raw"] if row["name"] in imp.index else math.nan
+        values = [_measure_value(m.unit, imp.loc[row["name"], m.name]
+                                 if row["name"] in imp.index and m.name in imp else math.nan)
+                  for m in shown]
         rows.append(_row(
             _esc(row["name"]), fmt.percent(row["probability"]),
             _esc(", ".join(row["takes_down"])),
             fmt.count(row["failures"]),
             f'{100 * row["share"]:.1f}%' if run.summary.failures else "–",
-            _dpmo(ip), _factor(raw), cls="name"))
+            *values, cls="name"))
+    units = {"dpmo": " (DPMO)", "share": "", "factor": ""}
     head = ("<tr><th>event</th><th>probability per request</th>"
             "<th style='text-align:left'>takes down</th><th>failures recorded</th>"
-            "<th>share</th><th>improvement potential (DPMO)</th><th>RAW</th></tr>")
+            "<th>share</th>" + "".join(f"<th>{m.label}{units[m.unit]}</th>" for m in shown)
+            + "</tr>")
     return (f"<h2>Common causes</h2><table class=events><thead>{head}</thead><tbody>{''.join(rows)}"
             "</tbody></table><p class=explain>An event is drawn once per request and lasts for "
             "all of its attempts, so retries do not escape it. A failed request is recorded "
@@ -215,22 +237,22 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
     badge = "AGREES" if s.agrees else "DISAGREES"
     n_kinds, n_components, n_events = len(run.kinds), len(run.components), len(run.common_cause)
 
-    estimate, low, high, analytic_r = _estimate_and_interval(s)
+    estimate, low, high, analytic_r = estimate_and_interval(s)
     method = (f"{_EXACT}, {fmt.count(s.bdd_nodes)} nodes" if s.analytic_method == "bdd" and
               s.bdd_nodes else (s.analytic_method or "exact"))
     tiles = "".join([
-        _tile("Service reliability (simulated mix)", estimate, f"{level} CI {low} – {high}",
+        tile("Service reliability (simulated mix)", estimate, f"{level} CI {low} – {high}",
               wide=True),
-        _tile("Analytic (exact)", analytic_r, _esc(method)),
-        _tile("Failed requests", fmt.count(s.failures), f"of {fmt.count(s.requests)}"),
-        _tile("Nines", fmt.number(s.nines_empirical, 3),
+        tile("Analytic (exact)", analytic_r, _esc(method)),
+        tile("Failed requests", fmt.count(s.failures), f"of {fmt.count(s.requests)}"),
+        tile("Nines", fmt.number(s.nines_empirical, 3),
               f"analytic {fmt.number(s.nines_analytic, 3)}"),
-        _tile("DPMO", fmt.number(s.dpmo_empirical, 5),
+        tile("DPMO", fmt.number(s.dpmo_empirical, 5),
               f"analytic {fmt.number(s.dpmo_analytic, 5)}"),
-        _tile("Structure", f"{n_kinds} kind{'s' if n_kinds != 1 else ''}",
+        tile("Structure", f"{n_kinds} kind{'s' if n_kinds != 1 else ''}",
               f"{n_components} components, {n_events} common cause"
               f"{'s' if n_events != 1 else ''}"),
-        _tile("Mix z / tests", fmt.number(s.z_score, 3),
+        tile("Mix z / tests", fmt.number(s.z_score, 3),
               f"{s.verdict_tests} tests at α = {fmt.number(s.verdict_test_alpha, 2)}"),
     ])
 
@@ -253,12 +275,12 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
             "</p>")
 
     created = html.escape(m.created)
-    generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    generated = generated_now()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nines report — {title}</title>
-<style>{_CSS}
+<style>{CSS}
 table.ranking td:nth-child(2) {{ text-align: left; font-weight: 600; }}
 table.ranking td:nth-child(4) {{ white-space: nowrap; }}
 table.kinds td:nth-child(6), table.kinds td:nth-child(7) {{ white-space: nowrap; }}
@@ -293,11 +315,7 @@ upper end of its interval.</figcaption></figure>
 
 <h2>What to fix first</h2>
 {_importance_table(run)}
-<p class=explain>Improvement potential is the reliability gained if the element never failed,
-here in failed requests per million removed. Birnbaum is the probability that the element is
-critical; RAW (risk achievement worth) is how many times more often the service fails if the
-element always fails, RRW (risk reduction worth) how many times less often if it never does.
-Simulated values come from counterfactual counts on the same random numbers.</p>
+<p class=explain>{_importance_explained()}</p>
 <figure><img alt="importance ranking" src="{importance_uri}">
 <figcaption>Elements ranked by exact improvement potential (bars); dots and whiskers are the
 simulated estimates and their {level} intervals. Common-cause events in purple.</figcaption></figure>
@@ -320,8 +338,8 @@ whiskers the {level} Wilson interval, the line the cumulative share of all failu
 {_together_table(run)}
 
 <div class="two">
-<div><h2>The mix against the model</h2>{_stats_table(run, "exact (BDD)")}</div>
-<div><h2>In the units people quote</h2>{_units_table(run)}</div>
+<div><h2>The mix against the model</h2>{stats_table(run, "exact (BDD)")}</div>
+<div><h2>In the units people quote</h2>{units_table(run)}</div>
 </div>
 
 <h2>Convergence</h2>
@@ -340,7 +358,7 @@ def structure_text_summary(run, top: int = 5) -> str:
     """A few lines for a terminal: the mix, the kinds, the importance ranking, common causes."""
     m, s = run.metadata, run.summary
     level = f"{s.ci_level:.0%}"
-    estimate, low, high, analytic_r = _estimate_and_interval(s)
+    estimate, low, high, analytic_r = estimate_and_interval(s)
     lines = [
         f"{m.scenario_name}: {fmt.count(m.requests)} requests, seed {m.seed}, record {m.record} "
         f"(engine {m.nines_version}, {m.created}; structure run, format_version "
@@ -374,18 +392,20 @@ def structure_text_summary(run, top: int = 5) -> str:
             f"{fmt.reliability_percent(row['reliability_analytic'], row['unreliability_analytic']):>14}"
             f"  {fmt.number(row['z_score'], 3):>7}")
     lines.append("")
-    ranking = plots.importance_ranking(run).head(top)
+    ranking = run.importance_ranking().head(top)
+    first = measure(RANKING_MEASURE)
+    others = [measure(name) for name in ("birnbaum", "raw", "rrw")]
+    simulated_column = first.columns()[1] if first.simulated else None
     width = max([len("what to fix first"), *(len(n) for n in ranking["name"])])
     lines.append(f"  {'what to fix first':<{width}}  {'DPMO removed':>12}  {'simulated':>10}  "
-                 f"{'Birnbaum':>9}  {'RAW':>9}  {'RRW':>9}")
+                 + "  ".join(f"{m.label:>9}" for m in others))
     for _, row in ranking.iterrows():
-        simulated = (_dpmo(row["improvement_potential_simulated"])
-                     if row["element"] == "component" and
-                     "improvement_potential_simulated" in row else "–")
+        simulated = (_measure_value(first.unit, row[simulated_column])
+                     if row["element"] == "component" and simulated_column in row else "–")
         name = row["name"] + (" (cc)" if row["element"] == "common cause" else "")
-        lines.append(f"  {name:<{width}}  {_dpmo(row['improvement_potential']):>12}  "
-                     f"{simulated:>10}  {fmt.number(row['birnbaum'], 3):>9}  "
-                     f"{_factor(row['raw']):>9}  {_factor(row['rrw']):>9}")
+        lines.append(f"  {name:<{width}}  {_measure_value(first.unit, row[first.name]):>12}  "
+                     f"{simulated:>10}  "
+                     + "  ".join(f"{_measure_value(m.unit, row[m.name]):>9}" for m in others))
     if len(run.common_cause):
         lines.append("")
         lines.append("  common causes: " + "; ".join(

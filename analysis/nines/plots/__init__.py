@@ -1,0 +1,28 @@
+"""The pictures of a run. Each function returns a matplotlib Figure built with the object API
+(no pyplot state, no show()), so they work under any backend, headless included.
+
+    pareto(run)       failures per component, worst first, against the model's expectation
+                      (structure runs: primary culprits, for the mix or one request kind)
+    convergence(run)  the running reliability estimate closing in on the analytic value
+    essay_curves()    the essay's picture: effective reliability against component count,
+                      with simulated points from a DataFrame or a sweep
+    sweep_z(sweep)    every point's z inside the ±5 band, and their histogram against N(0, 1)
+    sweep_points(sweep)  any sweep point by point: simulated DPMO with interval vs analytic
+    importance(run)   structure runs: components (and common causes) ranked by improvement
+                      potential, with simulated intervals, Birnbaum, RAW and RRW
+    kind_reliability(run)  structure runs: each request kind and the mix, simulated with its
+                      interval against the exact analytic value
+
+Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
+(sweep_z, sweep_points), structure (importance, kind_reliability). Plots read through
+nines.readers and compute intervals with nines.stats; the report draws them.
+"""
+from .essay import ESSAY_RELIABILITIES, essay_curves
+from .run import convergence, geometric_points, pareto
+from .structure import importance, importance_ranking, kind_reliability
+from .style import PALETTE
+from .sweep import sweep_points, sweep_z
+
+__all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
+           "importance_ranking", "kind_reliability", "geometric_points",
+           "ESSAY_RELIABILITIES", "PALETTE"]

@@ -1,0 +1,31 @@
+"""Readers: the only code that knows the layouts of nines files (HDF5).
+
+    hdf5        the boundary with h5py: every read is guarded (DamagedFileError), typed
+                attributes, checked columns, text of any bytes
+    lazy        per-request datasets read chunk by chunk, their values checked
+    importance  the importance measures a structure run stores (names, labels, units)
+    run_file    chain runs, nines-run v1: Run
+    structure   structure runs, nines-run v2: StructureRun
+    sweep       sweep files, nines-sweep v1: Sweep
+    probe       check_file(): the damage that crashes HDF5 itself, found in a child process
+    files       open() and READERS: which reader reads which file
+
+Readers use nines.stats to fill in what older files lack and to recompute a file's numbers;
+they know nothing of reports or plots.
+"""
+from .files import READERS, open
+from .probe import check_file
+from .hdf5 import text
+from .importance import IMPORTANCE_MEASURES, MEASURES, ImportanceMeasure
+from .lazy import LazyArray
+from .run_file import (RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outcomes, Run,
+                       RunSummary)
+from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, StructureRun,
+                        StructureSummary)
+from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep, SweepMetadata, SweepPoint
+
+__all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEASURES",
+           "ImportanceMeasure", "LazyArray", "RUN_FORMAT", "RUN_FORMAT_VERSION", "Failures",
+           "Metadata", "Outcomes", "Run", "RunSummary", "STRUCTURE_FORMAT_VERSION", "Requests",
+           "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
+           "SWEEP_FORMAT_VERSION", "Sweep", "SweepMetadata", "SweepPoint"]

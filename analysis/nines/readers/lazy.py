@@ -1,0 +1,119 @@
+"""Per-request datasets read only where sliced, chunk by chunk, through the boundary: a corrupt
+chunk, or a value no engine writes (an outcome code beyond the components, a request index
+beyond the run), raises DamagedFileError naming the file, the dataset and the range."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import h5py
+import numpy as np
+
+from ..errors import DamagedFileError
+from .hdf5 import reading
+
+__all__ = ["LazyArray", "check_increasing"]
+
+
+class LazyArray:
+    """A one-dimensional dataset read only where sliced: a[i], a[a:b], a[a:b:step], len(a).
+
+    `valid` = (lowest, highest) bounds every value read (either may be None): a value outside
+    is damage, found in the block where it is read. Shape, type and chunking are read once,
+    when the array is made."""
+
+    def __init__(self, dataset: h5py.Dataset, path: str | None = None, *,
+                 valid: tuple[int | None, int | None] | None = None):
+        self._dataset = dataset
+        self.name = dataset.name
+        self.path = path if path is not None else dataset.file.filename
+        with reading(self.path, self.name):
+            if len(dataset.shape) != 1:
+                raise DamagedFileError(self.path, f"{self.name} should be one-dimensional but "
+                                       f"has shape {dataset.shape}")
+            self._length = int(dataset.shape[0])
+            self._dtype = dataset.dtype
+            chunks = dataset.chunks
+            if self._dtype.kind not in "biu":
+                raise DamagedFileError(self.path, f"{self.name} should hold integers but holds "
+                                       f"{self._dtype}")
+        self._chunk = int(chunks[0]) if chunks else max(1, min(self._length, 1 << 20))
+        self._valid = valid
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def chunk_length(self) -> int:
+        """Elements per HDF5 chunk: the natural unit to read in."""
+        return self._chunk
+
+    def _read(self, start: int, stop: int, step: int = 1) -> np.ndarray:
+        with reading(self.path, f"{self.name}[{start}:{stop}]"):
+            values = self._dataset[start:stop:step] if stop > start else self._dataset[0:0]
+        if self._valid is not None and values.size:
+            low, high = self._valid
+            smallest, largest = values.min(), values.max()
+            bad = None
+            if low is not None and smallest < low:
+                bad = smallest
+            elif high is not None and largest > high:
+                bad = largest
+            if bad is not None:
+                where = start + int(np.flatnonzero(values == bad)[0]) * step
+                allowed = (f"{low} to {high}" if low is not None and high is not None else
+                           f"at least {low}" if low is not None else f"at most {high}")
+                raise DamagedFileError(self.path, f"{self.name}[{where}] is {bad}; the run's "
+                                       f"summary allows {allowed}")
+        return values
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self))
+            if step < 0:
+                # h5py refuses negative steps; read the covered range and reverse it.
+                if start <= stop:
+                    return self._read(0, 0)
+                return self._read(stop + 1, start + 1)[::-1][::-step]
+            return self._read(start, stop, step)
+        if isinstance(key, (int, np.integer)):
+            i = int(key)
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(f"index {key} out of range for {len(self)} elements")
+            return self._read(i, i + 1)[0]
+        raise TypeError("index with an integer or a slice; whole-array reads are deliberate: "
+                        "use [:] to read everything")
+
+    def iter_chunks(self, chunk: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+        """Yield (start, values) blocks of at most `chunk` elements (default: one HDF5 chunk),
+        aligned to the file's chunks so that each compressed chunk is decompressed once."""
+        length = len(self)
+        step = self.chunk_length if chunk is None else int(chunk)
+        if step <= 0:
+            raise ValueError("chunk must be positive")
+        for start in range(0, length, step):
+            yield start, self._read(start, min(start + step, length))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)} {self.dtype} (lazy)>"
+
+
+def check_increasing(requests: np.ndarray, previous: int, array: LazyArray, start: int) -> int:
+    """Failed-request indices are stored in increasing order (the running failures rely on it):
+    checks one block read at `start`, after `previous` (the block before's last index, or -1),
+    and returns this block's last index."""
+    if not requests.size:
+        return previous
+    values = requests.astype(np.int64)
+    steps = np.diff(values, prepend=previous)
+    if np.any(steps <= 0):
+        where = start + int(np.flatnonzero(steps <= 0)[0])
+        raise DamagedFileError(array.path, f"{array.name}[{where}] is {values[where - start]}, "
+                               "not above the index before it (failed requests are stored in "
+                               "increasing order)")
+    return int(values[-1])

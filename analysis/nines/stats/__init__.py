@@ -1,0 +1,13 @@
+"""Statistics: the engine's formulas on plain numbers (no files, no pictures).
+
+    special     the normal quantile (SciPy) and the regularised incomplete gamma function
+    analytic    the chain model, intervals and tests, the units people quote, a run's summary
+    structure   the verdict of a structure run over its kinds and the mix (Bonferroni)
+    sweep       the closing check over the points of a sweep
+
+The readers use these to fill in what older files lack and to recompute a file's numbers; the
+report and the plots use them to draw intervals.
+"""
+from . import analytic, special, structure, sweep
+
+__all__ = ["analytic", "special", "structure", "sweep"]
