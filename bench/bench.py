@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import structures  # noqa: E402  (bench/structures.py: the structure cases of issue 10)
 ROOT = BENCH.parent
 BASELINES = BENCH / "baselines"
 
@@ -540,7 +542,8 @@ def render_table(headers: list[str], rows: list[list[str]], markdown: bool, righ
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
-def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bool) -> str:
+def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bool,
+                structure_summary: dict | None = None) -> str:
     out = []
     T = "throughput"
     headers = ["chain", "implementation", "record", "sampler", "thr", "n", "median s", "M req/s",
@@ -600,9 +603,17 @@ def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bo
         title = f"Peak RSS flatness ({meta['rss_threads']} threads, {meta['rss_reps']} run each)"
         out += [("#### " if markdown else "") + title, "",
                 render_table(headers, rss_rows, markdown, right=set(range(3, len(headers)))), ""]
+    if structure_summary:
+        sheaders, srows = structures.table_rows(structure_summary, fmt)
+        out += [("#### " if markdown else "") + "Structures (format 2) and the chains they are compared with", "",
+                render_table(sheaders, srows, markdown, right=set(range(3, len(sheaders)))), ""]
+        out.append("Set-up rows run 2 requests: their time is process start-up, parsing, the exact values "
+                   "(BDD, culprit distribution, importance) and the kernel's plan. Rates are n / process wall time.")
+        out.append("")
     headers = ["target", "value", "limit", "verdict"]
-    trows = [[t["target"], fmt(t["value"], 1 if t["unit"] == "MiB" else 2) + (" MiB" if t["unit"] == "MiB" else "x"),
-              "-" if t["limit"] is None else f"{t['comparison']} {t['limit']:g}{' MiB' if t['unit'] == 'MiB' else 'x'}",
+    unit = {"MiB": " MiB", "s": " s"}
+    trows = [[t["target"], fmt(t["value"], 1 if t["unit"] == "MiB" else 2) + unit.get(t["unit"], "x"),
+              "-" if t["limit"] is None else f"{t['comparison']} {t['limit']:g}{unit.get(t['unit'], 'x')}",
               t["verdict"]]
              for t in target_rows]
     out += [("#### " if markdown else "") + "Targets (ratios of medians from this run)", "",
@@ -740,6 +751,15 @@ def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int) 
                     b["problems"].append("counts differ between --threads 1 and --threads 2")
                     if b not in failed:
                         failed.append(b)
+    # Structures: every case once, statistics only (the mix against its exact value).
+    srunner = structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT, run_measured)
+    for case in structures.cases(n_nines, quick=True):
+        record = srunner.run(case, seed)
+        log(f"[structures] {case.label()}  " + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])))
+        record["max_abs_z"] = abs(record.get("z", 0.0))
+        records.append(record)
+        if record["problems"]:
+            failed.append(record)
     checked = len(records)
     worst = max((r.get("max_abs_z", math.inf) for r in records), default=math.inf)
     if failed:
@@ -780,19 +800,35 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     records = execute(runner, cases, reps, args.seed, shuffle=True)
     rss = rss_cases(rss_sizes, threads=2)
     records += execute(runner, rss, 1, args.seed, shuffle=False)
+    # Structures (issue 10): their own cases, interleaved among themselves.
+    srunner = structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT, run_measured)
+    scases = structures.cases(n_nines, args.quick)
+    srecords = []
+    for rep in range(reps):
+        order = list(scases)
+        random.Random(args.seed + 100 + rep).shuffle(order)
+        for case in order:
+            record = srunner.run(case, args.seed + rep)
+            srecords.append(record)
+            log(f"[structures {rep + 1}/{reps}] {case.label()}  {record['wall_seconds']:7.3f} s  "
+                + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])[:300]))
     meta["load_after"] = os.getloadavg()
     meta["seconds"] = time.perf_counter() - started
 
     summary = summarize(cases + rss, records)
     target_rows = targets(summary, rss_sizes[-1] if rss_sizes else None)
+    ssummary = structures.summarize(scases, srecords)
+    target_rows += structures.targets(ssummary)
     # Written before any rendering, so a reporting bug never loses a long run's measurements.
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    result = {"meta": meta, "summary": list(summary.values()), "targets": target_rows, "runs": records}
+    result = {"meta": meta, "summary": list(summary.values()), "structures": list(ssummary.values()),
+              "targets": target_rows, "runs": records, "structure_runs": srecords}
     args.output.write_text(json.dumps(finite(result), indent=1) + "\n")
 
-    text = report_text(summary, target_rows, meta, args.markdown)
-    markdown = text if args.markdown else report_text(summary, target_rows, meta, True)
+    text = report_text(summary, target_rows, meta, args.markdown, ssummary)
+    markdown = text if args.markdown else report_text(summary, target_rows, meta, True, ssummary)
     problems = [(s["case"], s["problems"]) for s in summary.values() if s["problems"]]
+    problems += [(None, s["problems"]) for s in ssummary.values() if s["problems"]]
     print(text)
     busy = busy_machine_warning(summary)
     if busy:
@@ -800,7 +836,7 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     if problems:
         print("\nSTATISTICAL OR RUN FAILURES:")
         for case, ps in problems:
-            print(f"  {Case(**case).label()}: " + "; ".join(ps))
+            print(f"  {Case(**case).label() if case else 'structure case'}: " + "; ".join(ps))
     print(f"\n(bench took {meta['seconds']:.0f} s)")
 
     args.output.with_suffix(".md").write_text(markdown + "\n")

@@ -99,5 +99,8 @@ def structure_runs(nines_binary, tmp_path_factory) -> dict[tuple[str, str], path
         for record in ("dense", "failures", "none"):
             runs[name, record] = engine.run_scenario(
                 SCENARIOS / f"{name}.yaml", out / f"{name}-{record}.h5", requests=1_000_000,
-                seed=3, record=record, binary=nines_binary)
+                seed=3, record=record, binary=nines_binary,
+                # Per request with the counterfactuals: every record mode draws the same requests,
+                # and the simulated importance columns exist.
+                extra=["--importance", "simulated", "--sampler", "per-request"])
     return runs

@@ -37,7 +37,7 @@ def originals(nines_binary, tmp_path_factory) -> dict[str, str]:
     for record in ("dense", "failures"):
         files[f"v2-{record}"] = engine.run_scenario(
             SCENARIOS / "essay-app-redundant.yaml", out / f"v2-{record}.h5", requests=200_000,
-            seed=7, record=record, binary=nines_binary)
+            seed=7, record=record, binary=nines_binary, extra=["--importance", "simulated"])
     files["v2-events"] = engine.run_scenario(SCENARIOS / "zone-outage.yaml",
                                              out / "v2-events.h5", requests=100_000, seed=7,
                                              record="failures", binary=nines_binary)

@@ -3,6 +3,8 @@ essay-app-redundant, ecommerce-mix and zone-outage in all three record modes."""
 import collections
 import dataclasses
 import math
+import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -15,7 +17,8 @@ from nines import plots
 from nines.report import render_report, text_summary
 from nines.readers.importance import IMPORTANCE_MEASURES
 
-from conftest import STRUCTURE_SCENARIOS
+from conftest import ANALYSIS, SCENARIOS, STRUCTURE_SCENARIOS
+from nines import engine
 from test_report import assert_self_contained, run_cli
 
 ALL = [(name, record) for name in STRUCTURE_SCENARIOS for record in ("dense", "failures", "none")]
@@ -314,3 +317,20 @@ def test_frames_are_pandas(structure_runs):
                       run.failed_together(), run.failures[:3], run.requests[:3]):
             assert isinstance(frame, pd.DataFrame)
         assert "StructureRun 'zone-outage'" in repr(run)
+
+
+def test_exact_importance_runs_read_without_simulated_columns(nines_binary, tmp_path):
+    """The default (--importance exact) writes no *_simulated datasets; the reader, the ranking
+    and the report use the exact values alone."""
+    path = engine.run_scenario(SCENARIOS / "ecommerce-mix.yaml", tmp_path / "exact.h5",
+                               requests=200_000, seed=3, record="failures", binary=nines_binary)
+    with nines.open(path) as run:
+        imp = run.importance
+        assert "improvement_potential" in imp
+        assert not any(column.endswith("_simulated") for column in imp.columns)
+        assert np.all(np.diff(imp["improvement_potential"].to_numpy()) <= 0)
+    out = tmp_path / "report.html"
+    done = subprocess.run([sys.executable, "-m", "nines", "report", str(path), "-o", str(out)],
+                          capture_output=True, text=True, cwd=ANALYSIS)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0

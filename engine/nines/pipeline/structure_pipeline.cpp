@@ -141,15 +141,23 @@ void StructurePipeline::finish(StructureRunWriter& file, const StructureSummary&
 
 std::string StructurePipeline::text(const RunFacts& facts, const StructureSummary& conclusion,
                                     bool color) const {
-  const StructureReportContext context{model_, facts.info, facts.output_path, facts.threads,
-                                       facts.elapsed_seconds};
+  const StructureReportContext context{model_,
+                                       facts.info,
+                                       facts.output_path,
+                                       facts.threads,
+                                       facts.elapsed_seconds,
+                                       chain_kernel() ? "chain" : "structure"};
   return format_structure_text(context, analytics_, conclusion, color);
 }
 
 std::string StructurePipeline::json(const RunFacts& facts,
                                     const StructureSummary& conclusion) const {
-  const StructureReportContext context{model_, facts.info, facts.output_path, facts.threads,
-                                       facts.elapsed_seconds};
+  const StructureReportContext context{model_,
+                                       facts.info,
+                                       facts.output_path,
+                                       facts.threads,
+                                       facts.elapsed_seconds,
+                                       chain_kernel() ? "chain" : "structure"};
   return format_structure_json(context, analytics_, conclusion);
 }
 

@@ -102,7 +102,8 @@ std::string format_structure_text(const StructureReportContext& context,
     return color ? std::string(style) + text + "\x1b[0m" : text;
   };
   std::string out;
-  out += "nines " + std::string(kVersion) + " · " + model.name + " (structure, format 2) · " +
+  out += "nines " + std::string(kVersion) + " · " + model.name + " (structure, format 2; " +
+         std::string(to_string(context.info.sampler)) + ", " + context.kernel + " kernel) · " +
          integer(context.info.requests) + " requests · seed " + std::to_string(context.info.seed) +
          " · " + std::to_string(context.threads) + (context.threads == 1 ? " thread" : " threads");
   if (context.elapsed_seconds > 0) {
@@ -217,6 +218,9 @@ std::string format_structure_json(const StructureReportContext& context,
   json.field("seed", context.info.seed);
   json.field("requests", context.info.requests);
   json.field("record", to_string(context.info.record));
+  json.field("sampler", to_string(context.info.sampler));
+  json.field("kernel", context.kernel);
+  json.field("importance", to_string(context.info.importance));
   json.field("threads", context.threads);
   json.field("elapsed_seconds", context.elapsed_seconds > 0 ? context.elapsed_seconds : NAN);
   json.field("requests_per_second",

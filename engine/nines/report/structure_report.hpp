@@ -15,6 +15,7 @@ struct StructureReportContext {
   std::string output_path;  // empty when no file was written
   int threads = 1;
   double elapsed_seconds = 0;
+  std::string kernel = "structure";  // which kernel sampled the run: "structure" or "chain"
 };
 
 // The human report, ending in a newline: per-kind comparison, the mix, the verdict, the
@@ -24,9 +25,9 @@ std::string format_structure_text(const StructureReportContext& context,
                                   const StructureSummary& summary, bool color);
 
 // One JSON object on one line (no trailing newline). Keys: nines_version, scenario {name, path,
-// sha256, format_version}, run {seed, requests, record, threads, elapsed_seconds,
-// requests_per_second, output}, kinds [{name, weight, retries, path, requests, failures,
-// attempts, retried, expected_attempts, reliability_empirical, reliability_analytic,
+// sha256, format_version}, run {seed, requests, record, sampler, kernel, importance, threads,
+// elapsed_seconds, requests_per_second, output}, kinds [{name, weight, retries, path, requests,
+// failures, attempts, retried, expected_attempts, reliability_empirical, reliability_analytic,
 // unreliability_empirical, unreliability_analytic, reliability_ci_low, reliability_ci_high,
 // z_score, z_p_value, reliability_p_value, attribution_chi2, attribution_dof,
 // attribution_p_value}], mix {same
