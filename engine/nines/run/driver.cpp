@@ -11,6 +11,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace nines {
@@ -263,6 +264,108 @@ DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record,
   }
   if (store == nullptr) throw std::invalid_argument("drive: recording needs a store");
   record_chunks(kernel, plan, *store, control, result);
+  return result;
+}
+
+RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, Communicator& world,
+                      DriveControl control) {
+  const std::size_t count = runs.size();
+  // Item ranges: run s owns items [first_item[s], first_item[s + 1]).
+  std::vector<std::uint64_t> first_item(count + 1, 0);
+  std::vector<ChunkPlan> plans;
+  for (std::size_t s = 0; s < count; ++s) {
+    plans.push_back(set.plan(runs[s]));
+    plans.back().check();
+    first_item[s + 1] = first_item[s] + plans.back().chunks();
+  }
+  const auto rank = static_cast<std::uint64_t>(world.rank());
+  const auto ranks = static_cast<std::uint64_t>(world.size());
+  const std::uint64_t items = first_item[count];
+  const std::uint64_t local_items = items <= rank ? 0 : (items - rank - 1) / ranks + 1;
+
+  // Per run: its kernel while this rank has items of it left, and its tally.
+  struct RunState {
+    std::mutex mutex;
+    std::unique_ptr<ChunkKernel> kernel;
+    std::atomic<std::uint64_t> remaining{0};
+    std::vector<std::atomic<std::uint64_t>> tally;
+  };
+  std::vector<RunState> state(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    const auto below = [&](std::uint64_t x) { return x <= rank ? 0 : (x - rank - 1) / ranks + 1; };
+    state[s].remaining = below(first_item[s + 1]) - below(first_item[s]);
+    state[s].tally = std::vector<std::atomic<std::uint64_t>>(set.tally_size(runs[s]));
+  }
+
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<bool> cut{false};
+  tbb::task_group_context context;
+  tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch_tally;
+  tbb::parallel_for(
+      tbb::blocked_range<std::uint64_t>(0, local_items, 1),
+      [&](const tbb::blocked_range<std::uint64_t>& range) {
+        std::vector<std::uint64_t>& tally = scratch_tally.local();
+        for (std::uint64_t j = range.begin(); j != range.end(); ++j) {
+          if (stop_requested(control.stop)) {
+            cut = true;
+            context.cancel_group_execution();
+            return;
+          }
+          const std::uint64_t item = rank + j * ranks;
+          const auto s = static_cast<std::size_t>(
+              std::upper_bound(first_item.begin(), first_item.end(), item) - first_item.begin() -
+              1);
+          RunState& run = state[s];
+          const ChunkKernel* kernel = nullptr;
+          {
+            std::lock_guard<std::mutex> lock(run.mutex);
+            if (!run.kernel) run.kernel = set.make_kernel(runs[s]);
+            kernel = run.kernel.get();
+          }
+          const std::uint64_t chunk = item - first_item[s];
+          const ChunkPlan& plan = plans[s];
+          tally.assign(run.tally.size(), 0);
+          // Each item's scratch is its own: runs differ in kernel, and a chunk outweighs it.
+          const auto scratch = kernel->make_scratch();
+          if (!kernel->sample_chunk(chunk, plan.first(chunk), plan.size(chunk), *scratch,
+                                    tally.data(), nullptr, control.stop)) {
+            cut = true;
+            context.cancel_group_execution();
+            return;
+          }
+          for (std::size_t i = 0; i < tally.size(); ++i)
+            if (tally[i] != 0) run.tally[i].fetch_add(tally[i], std::memory_order_relaxed);
+          done.fetch_add(plan.size(chunk), std::memory_order_relaxed);
+          add_progress(control, plan.size(chunk));
+          if (run.remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            std::lock_guard<std::mutex> lock(run.mutex);
+            run.kernel.reset();  // this rank's last item of the run: free what it built
+          }
+        }
+      },
+      tbb::simple_partitioner(), context);
+
+  RunsResult result;
+  std::vector<std::uint64_t> flat;
+  for (const RunState& run : state)
+    for (const auto& v : run.tally) flat.push_back(v.load(std::memory_order_relaxed));
+  flat.push_back(done.load());
+  flat.push_back(cut.load() || context.is_group_execution_cancelled() ? 1 : 0);
+  if (world.size() > 1) world.sum(flat);
+  result.interrupted = flat.back() != 0;
+  flat.pop_back();
+  result.requests_done = flat.back();
+  flat.pop_back();
+  std::size_t at = 0;
+  std::uint64_t expected = 0;
+  for (std::size_t s = 0; s < count; ++s) {
+    result.tallies.emplace_back(
+        flat.begin() + static_cast<std::ptrdiff_t>(at),
+        flat.begin() + static_cast<std::ptrdiff_t>(at + state[s].tally.size()));
+    at += state[s].tally.size();
+    expected += plans[s].requests;
+  }
+  result.interrupted = result.interrupted || result.requests_done != expected;
   return result;
 }
 

@@ -47,4 +47,28 @@ DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record,
 DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
                   DriveControl control = {});
 
+// Several runs through one parallel loop: a sweep's points. Their chunks are concatenated into
+// one list of items, so a set of many small runs and a set of a few huge ones both keep every
+// core busy; under MPI, rank r samples items g with g % R == r. Each run's kernel is built
+// (make_kernel) by the first thread that needs it and released when the rank's last item of
+// that run is done, so memory follows the runs in progress, not the set.
+class RunSet {
+ public:
+  virtual ~RunSet() = default;
+  virtual ChunkPlan plan(std::size_t run) const = 0;
+  virtual std::size_t tally_size(std::size_t run) const = 0;
+  virtual std::unique_ptr<ChunkKernel> make_kernel(std::size_t run) const = 0;
+};
+
+struct RunsResult {
+  std::vector<std::vector<std::uint64_t>> tallies;  // per run asked for, summed over ranks
+  std::uint64_t requests_done = 0;                  // over every rank
+  bool interrupted = false;
+};
+
+// Samples every chunk of the runs `runs` (indices into `set`), nothing recorded. Collective
+// when world.size() > 1 (same set and runs on every rank). A stop request cancels the loop.
+RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, Communicator& world,
+                      DriveControl control = {});
+
 }  // namespace nines

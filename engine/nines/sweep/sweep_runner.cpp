@@ -1,14 +1,16 @@
 #include "nines/sweep/sweep_runner.hpp"
 
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <filesystem>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "nines/sweep/sweep_journal.hpp"
-#include "nines/sweep/sweep_scheduler.hpp"
+#include "nines/sweep/sweep_points.hpp"
 #include "nines/sweep/sweep_writer.hpp"
 
 namespace nines {
@@ -88,8 +90,6 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
   std::vector<std::size_t> pending;
   for (std::size_t i = 0; i < plan.points.size(); ++i)
     if (state[i + 1] == 0) pending.push_back(i);
-  SweepScheduler scheduler(plan, pending, world.rank(), world.size(), options.chunk_requests,
-                           options.sampler);
 
   out.start.points = plan.points.size();
   out.start.resumed = plan.points.size() - pending.size();
@@ -97,105 +97,58 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
     out.start.journal_existed = journal->existed();
     out.start.dropped_bytes = journal->dropped_bytes();
   }
-  for (std::size_t s = 0; s < pending.size(); ++s) {
+  for (const std::size_t p : pending) {
     // This rank's share: every R-th chunk of the flat list, about 1/R of each point.
-    out.start.local_requests +=
-        plan.points[pending[s]].requests / static_cast<std::uint64_t>(world.size());
+    out.start.local_requests += plan.points[p].requests / static_cast<std::uint64_t>(world.size());
   }
   if (control.points_done != nullptr) control.points_done->store(out.start.resumed);
   if (control.on_start) control.on_start(out.start);
 
-  // The pool samples on its own thread; this thread coordinates.
-  std::atomic<bool> stop_pool{false};
-  std::atomic<bool> pool_done{false};
-  std::exception_ptr pool_failure;
-  std::thread pool([&] {
-    try {
-      scheduler.run(&stop_pool, control.requests_done);
-    } catch (...) {
-      pool_failure = std::current_exception();
-      stop_pool = true;
-    }
-    pool_done.store(true, std::memory_order_release);
-  });
-  struct Join {
-    std::thread& t;
-    std::atomic<bool>& stop;
-    ~Join() {
-      stop = true;
-      if (t.joinable()) t.join();
-    }
-  } join{pool, stop_pool};
-
-  const std::size_t slots = pending.size();
-  std::vector<bool> committed(slots, false);
-  std::vector<std::uint8_t> flags(slots + 2);
-  std::vector<std::size_t> newly;
-  std::vector<std::uint64_t> counts;
-  std::vector<std::size_t> points;
+  // The pending points go through the driver a window at a time: enough chunks in a window to
+  // keep every core of every rank busy, few enough points that a window's kernels and tallies
+  // stay small. After each window the ranks sum its counts and rank 0 journals its points.
+  const SweepPoints points(plan, options.sampler, options.chunk_requests);
+  const std::uint64_t busy_items =
+      64 * static_cast<std::uint64_t>(std::max(1, tbb::this_task_arena::max_concurrency())) *
+      static_cast<std::uint64_t>(world.size());
   Clock::time_point last_write = Clock::now();
   double write_cost = 0;
   bool unwritten = false;
-  const auto round = std::chrono::duration<double>(options.round_seconds);
-
-  for (;;) {
-    const Clock::time_point round_start = Clock::now();
-    while (!pool_done.load(std::memory_order_acquire) && Clock::now() - round_start < round &&
-           !(control.stop != nullptr && control.stop->load()))
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-
-    // Read "pool done" first: if it is set, every finished flag read after it is final.
-    flags[slots] = pool_done.load(std::memory_order_acquire) ? 1 : 0;
-    flags[slots + 1] = control.stop != nullptr && control.stop->load() ? 0 : 1;
-    for (std::size_t s = 0; s < slots; ++s) flags[s] = committed[s] || scheduler.finished(s);
-    world.min(flags);
-
-    newly.clear();
-    counts.clear();
-    for (std::size_t s = 0; s < slots; ++s) {
-      if (committed[s] || flags[s] == 0) continue;
-      newly.push_back(s);
-      const auto f = scheduler.failures(s);
-      counts.insert(counts.end(), f.begin(), f.end());
+  std::size_t next = 0;
+  std::vector<std::size_t> window;
+  while (next < pending.size()) {
+    window.clear();
+    std::uint64_t items = 0;
+    while (next < pending.size() && window.size() < kSweepWindowPoints && items < busy_items) {
+      items += points.plan(pending[next]).chunks();
+      window.push_back(pending[next++]);
     }
-    if (!newly.empty()) {
-      world.sum(counts);
-      points.clear();
-      std::size_t offset = 0;
-      for (const std::size_t s : newly) {
-        committed[s] = true;
-        const std::size_t k = plan.points[pending[s]].components.size();
-        if (root) {
-          out.results.set(
-              pending[s],
-              std::vector<std::uint64_t>(counts.begin() + static_cast<std::ptrdiff_t>(offset),
-                                         counts.begin() + static_cast<std::ptrdiff_t>(offset + k)));
-          points.push_back(pending[s]);
-        }
-        offset += k;
-      }
-      if (root) {
-        journal->append(points, out.results);  // durable: from here on these points are done
-        if (control.points_done != nullptr) control.points_done->fetch_add(points.size());
-        unwritten = true;
-      }
+    const RunsResult result =
+        drive_runs(points, window, world, DriveControl{control.stop, control.requests_done});
+    if (result.interrupted) {
+      out.interrupted = true;
+      break;
     }
-    if (flags[slots + 1] == 0) stop_pool = true;
-    if (flags[slots] == 1) break;
-    if (root && unwritten &&
-        seconds_since(last_write) >= std::max(options.checkpoint_seconds, 10 * write_cost)) {
-      const Clock::time_point t = Clock::now();
-      write_sweep_file(options.output, plan, out.results, file_info(options, false));
-      write_cost = seconds_since(t);
-      last_write = Clock::now();
-      unwritten = false;
+    if (root) {
+      for (std::size_t s = 0; s < window.size(); ++s) {
+        const auto& tally = result.tallies[s];
+        // The chain tally is first failures per component, then successes.
+        out.results.set(window[s], std::vector<std::uint64_t>(tally.begin(), tally.end() - 1));
+      }
+      journal->append(window, out.results);  // durable: from here on these points are done
+      if (control.points_done != nullptr) control.points_done->fetch_add(window.size());
+      unwritten = true;
+      if (seconds_since(last_write) >= std::max(options.checkpoint_seconds, 10 * write_cost)) {
+        const Clock::time_point t = Clock::now();
+        write_sweep_file(options.output, plan, out.results, file_info(options, false));
+        write_cost = seconds_since(t);
+        last_write = Clock::now();
+        unwritten = false;
+      }
     }
   }
-  pool.join();
-  if (pool_failure) std::rethrow_exception(pool_failure);
+  (void)unwritten;
 
-  bool all_committed = std::all_of(committed.begin(), committed.end(), [](bool c) { return c; });
-  out.interrupted = !all_committed;
   if (root) {
     out.complete = out.results.complete();
     if (out.complete) {

@@ -3,13 +3,10 @@
 // HDF5 file (rewritten from the journal every few seconds and at the end), and, across MPI
 // ranks, the collectives that merge per-point counts. The same code runs a world of one.
 //
-// Coordination is in rounds of about a quarter second, on the calling thread of every rank,
-// while the pool keeps sampling on another thread:
-//   1. min() over ranks of a byte per pending point ("my share of it is done"), of "my pool
-//      has finished" and of "no stop requested";
-//   2. sum() of the counts of the points every rank has finished, in point order;
-//   3. rank 0 appends those points to the journal and fsyncs: only now are they done;
-//   4. a stop requested on any rank stops every rank's pool; the rounds end when every pool has.
+// The pending points go through the one driver (drive_runs) a window at a time; after each
+// window every rank has the window's summed counts, and rank 0 appends its points to the
+// journal and fsyncs: only then are they done. A stop requested on any rank ends the window on
+// every rank, and nothing of an unfinished window is journaled.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -33,9 +30,11 @@ struct SweepRunOptions {
   SamplerChoice sampler = SamplerChoice::automatic;  // per point, as nines run --record none
   std::uint64_t chunk_requests = kDefaultChunkRequests;
   double checkpoint_seconds = 5;  // least time between rewrites of the partial file
-  double round_seconds = 0.25;    // coordination round
   std::string created;            // the file's `created` attribute
 };
+
+// Points per window of the driver (see run_sweep): bounds the kernels and tallies held at once.
+inline constexpr std::size_t kSweepWindowPoints = 1024;
 
 struct SweepStart {
   std::size_t points = 0;            // in the sweep

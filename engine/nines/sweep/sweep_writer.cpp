@@ -19,7 +19,7 @@
 #include "nines/files/run_writer.hpp"
 #include "nines/io/hdf5.hpp"
 #include "nines/model/record_mode.hpp"
-#include "nines/sweep/sweep_scheduler.hpp"
+#include "nines/sweep/sweep_points.hpp"
 
 namespace nines {
 

@@ -132,3 +132,54 @@ TEST_CASE("encoded chunks cross the wire intact", "[driver]") {
   CHECK(y.parts.size() == 1);
   CHECK_THROWS_AS(EncodedChunk::read_from(wire.data(), wire.data() + 10, x), std::runtime_error);
 }
+
+namespace {
+
+// Run r: 1000 * (r + 1) + r requests in chunks of 256.
+class ToySet final : public nines::RunSet {
+ public:
+  mutable std::atomic<int> built{0};
+  nines::ChunkPlan plan(std::size_t run) const override {
+    return ChunkPlan{1000 * (run + 1) + run, 256};
+  }
+  std::size_t tally_size(std::size_t) const override { return 3; }
+  std::unique_ptr<nines::ChunkKernel> make_kernel(std::size_t) const override {
+    ++built;
+    return std::make_unique<ToyKernel>();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("several runs in one loop give each run's own tally", "[driver]") {
+  ToySet set;
+  std::vector<std::size_t> runs = {0, 3, 7, 50, 2};
+  nines::LocalCommunicator local;
+  for (std::size_t threads : {1u, 2u, 8u}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    set.built = 0;
+    const auto result = nines::drive_runs(set, runs, local);
+    REQUIRE(result.tallies.size() == runs.size());
+    CHECK_FALSE(result.interrupted);
+    std::uint64_t total = 0;
+    for (std::size_t s = 0; s < runs.size(); ++s) {
+      ToyKernel kernel;
+      const auto alone = nines::drive(kernel, set.plan(runs[s]), nullptr);
+      CHECK(result.tallies[s] == alone.tally);
+      total += set.plan(runs[s]).requests;
+    }
+    CHECK(result.requests_done == total);
+    // Each run's kernel is built at least once and, items of a run being mostly adjacent,
+    // not once per chunk.
+    CHECK(set.built.load() >= static_cast<int>(runs.size()));
+    CHECK(set.built.load() < 200);
+  }
+}
+
+TEST_CASE("a stop request ends a set of runs", "[driver]") {
+  ToySet set;
+  std::atomic<bool> stop{true};
+  nines::LocalCommunicator local;
+  const auto result = nines::drive_runs(set, {0, 1, 2}, local, {&stop, nullptr});
+  CHECK(result.interrupted);
+}
