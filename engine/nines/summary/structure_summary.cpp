@@ -117,9 +117,15 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
       counts.fail_if_failed[c] += s.kinds[k].failures;
     }
   }
-  std::vector<double> q;
-  for (const auto& c : model.components) q.push_back(c.effective_unreliability());
-  s.importance_simulated = estimate_component_importance(counts, q, ci_level);
+  // Criticality counts the failed requests whose last attempt the component decided; without
+  // retries that attempt is the request, so they are the saved ones, F - F+. (With retries the
+  // sampler does not count them yet, and the simulated criticality is NaN.)
+  bool any_retries = false;
+  for (const RequestKind& kind : model.kinds) any_retries = any_retries || kind.retries > 0;
+  if (!any_retries)
+    for (const std::uint64_t fp : counts.fail_if_perfect)
+      counts.critical_last_attempt.push_back(counts.failures - std::min(fp, counts.failures));
+  s.importance_simulated = estimate_component_importance(counts, ci_level);
 
   // The verdict over every test, Bonferroni-corrected.
   struct Test {
