@@ -4,7 +4,6 @@
 #include <functional>
 #include <limits>
 #include <string>
-#include <unordered_set>
 
 namespace nines {
 namespace {
@@ -142,19 +141,27 @@ Bdd::Node Bdd::at_least(std::size_t k, std::span<const Node> functions) {
   return row[k];
 }
 
-std::vector<Bdd::Node> Bdd::reachable(Node root) const {
+bool Bdd::Marks::mark(Node f) {
+  if (f >= stamp_.size()) stamp_.resize(std::max<std::size_t>(2 * stamp_.size(), f + 1), 0);
+  if (stamp_[f] == epoch_) return false;
+  stamp_[f] = epoch_;
+  return true;
+}
+
+std::vector<Bdd::Node> Bdd::reachable(Node root, Marks& marks) const {
   std::vector<Node> out;
   if (terminal(root)) return out;
-  // Depth first, touching only the nodes below the root (a small cofactor of a large diagram
-  // costs its own size), then sorted: ids are topological, so decreasing ids are top-down.
-  std::unordered_set<Node> seen{root};
+  // Depth first, touching only the nodes below the root, then sorted: ids are topological,
+  // so decreasing ids are top-down.
+  marks.clear();
+  marks.mark(root);
   std::vector<Node> stack{root};
   while (!stack.empty()) {
     const Node f = stack.back();
     stack.pop_back();
     out.push_back(f);
     for (const Node child : {nodes_[f].low, nodes_[f].high})
-      if (!terminal(child) && seen.insert(child).second) stack.push_back(child);
+      if (!terminal(child) && marks.mark(child)) stack.push_back(child);
   }
   std::sort(out.begin(), out.end(), std::greater<>());
   return out;

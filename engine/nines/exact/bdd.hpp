@@ -72,9 +72,25 @@ class Bdd {
   Node high(Node f) const noexcept { return nodes_[f].high; }  // the x = 1 branch
   static bool terminal(Node f) noexcept { return f <= kTrue; }
 
+  // Marks reused across reachable() calls, so that many calls on one large diagram (one per
+  // cofactor) cost the sizes of what they reach, not of the diagram.
+  class Marks {
+   public:
+    bool mark(Node f);  // true the first time f is marked since the last clear()
+    void clear() noexcept { ++epoch_; }
+
+   private:
+    std::vector<std::uint32_t> stamp_;
+    std::uint32_t epoch_ = 1;
+  };
+
   // The nodes reachable from root (root included, terminals excluded), by decreasing id: a
   // top-down order (every node before its children).
-  std::vector<Node> reachable(Node root) const;
+  std::vector<Node> reachable(Node root, Marks& marks) const;
+  std::vector<Node> reachable(Node root) const {
+    Marks marks;
+    return reachable(root, marks);
+  }
 
   // Done building: releases the unique and computed tables (about two thirds of the memory
   // of a large diagram). The nodes stay readable; making new ones throws std::logic_error.

@@ -163,11 +163,12 @@ void KindDiagram::analyse(const StructureProbabilities& base, StopFlag stop) {
   throw_if_stopped(stop);
   // P(node = 0) for every node (the passes below need it), and the leaves of the event walk,
   // as 0.2.0 computed them.
-  std::vector<double> p0;
+  std::vector<double> p0, p1;
   std::vector<double> reliability, attempts;
   {
     const BddProbability probability(bdd_, p_true, p_false);
     p0.assign(probability.of_false().begin(), probability.of_false().end());
+    p1.assign(probability.of_true().begin(), probability.of_true().end());
     for (const Bdd::Node b : boundary_) {
       const double q = p0[b], r = probability.of_true(b);
       leaf_unreliability_.push_back(std::pow(q, static_cast<double>(a)));
@@ -193,7 +194,7 @@ void KindDiagram::analyse(const StructureProbabilities& base, StopFlag stop) {
     if_fires_.push_back(walk(leaf_unreliability_, fires, quiet));
   }
   attribute(p_true, p_false, stop);
-  importance(p_true, p_false, p0, stop);
+  importance(p_true, p_false, p1, p0, stop);
 }
 
 void KindDiagram::attribute(std::span<const double> p_true, std::span<const double> p_false,
@@ -284,6 +285,7 @@ void KindDiagram::attribute(std::span<const double> p_true, std::span<const doub
 }
 
 void KindDiagram::importance(std::span<const double> p_true, std::span<const double> p_false,
+                             std::span<const double> p_true_of_node,
                              std::span<const double> p_false_of_node, StopFlag stop) {
   const auto n_events = static_cast<std::uint32_t>(events_.size());
   const std::size_t n = path_.size();
@@ -310,15 +312,18 @@ void KindDiagram::importance(std::span<const double> p_true, std::span<const dou
     return sum;
   };
   StopPoller poll(stop);
-  // Per-node Birnbaum terms, at most a few pairs per node (about 50 bytes each).
-  const std::vector<double> differences = node_differences(
-      bdd_, root_, n_events, p_true, p_false, p_false_of_node, 8 * bdd_.size() + 65536, poll);
+  Bdd::Marks marks;
+  const std::vector<Bdd::Node> all = bdd_.reachable(root_, marks);
+  // Per-node Birnbaum terms, with at most one pair for every two nodes (32 bytes each).
+  const std::vector<double> differences =
+      node_differences(bdd_, all, n_events, p_true, p_false, p_true_of_node, p_false_of_node,
+                       bdd_.size() / 2 + 65536, poll);
   LevelCut cut;
   std::vector<long double> reach;
   if (a == 1) {
     // Everything is linear in the per-configuration values: one pass from the root, through
     // the event levels, covers every configuration at once.
-    level_cut(bdd_, root_, n_events, p_true, p_false, p_false_of_node, differences, reach, cut,
+    level_cut(bdd_, root_, all, n_events, p_true, p_false, p_false_of_node, differences, reach, cut,
               poll);
     for (std::size_t j = 0; j < n; ++j) {
       perfect[j] = cut.false_if_true[j];
@@ -337,8 +342,8 @@ void KindDiagram::importance(std::span<const double> p_true, std::span<const dou
       }
       continue;
     }
-    level_cut(bdd_, node, n_events, p_true, p_false, p_false_of_node, differences, reach, cut,
-              poll);
+    level_cut(bdd_, node, bdd_.reachable(node, marks), n_events, p_true, p_false, p_false_of_node,
+              differences, reach, cut, poll);
     const long double q = p_false_of_node[node];
     const long double earlier_fail = std::pow(q, static_cast<long double>(a - 1));
     for (std::size_t j = 0; j < n; ++j) {

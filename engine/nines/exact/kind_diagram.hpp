@@ -67,7 +67,8 @@ class KindDiagram {
   void analyse(const StructureProbabilities& base, StopFlag stop);
   void attribute(std::span<const double> p_true, std::span<const double> p_false, StopFlag stop);
   void importance(std::span<const double> p_true, std::span<const double> p_false,
-                  std::span<const double> p_false_of_node, StopFlag stop);
+                  std::span<const double> p_true_of_node, std::span<const double> p_false_of_node,
+                  StopFlag stop);
 
   std::vector<std::uint32_t> path_;
   std::vector<std::uint32_t> events_;

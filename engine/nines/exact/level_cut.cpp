@@ -1,9 +1,7 @@
 #include "nines/exact/level_cut.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <stdexcept>
-#include <unordered_map>
 
 namespace nines {
 namespace {
@@ -34,24 +32,68 @@ class RangeSums {
   std::vector<long double> tags_;
 };
 
+// (node, node) -> probability, open addressing; a key is never 0 (its first node is not a
+// leaf).
+class PairMemo {
+ public:
+  const double* find(std::uint64_t key) const {
+    if (keys_.empty()) return nullptr;
+    for (std::size_t i = slot(key);; i = (i + 1) & (keys_.size() - 1)) {
+      if (keys_[i] == key) return &values_[i];
+      if (keys_[i] == 0) return nullptr;
+    }
+  }
+  void insert(std::uint64_t key, double value) {
+    if (2 * (size_ + 1) > keys_.size()) grow();
+    std::size_t i = slot(key);
+    while (keys_[i] != 0) i = (i + 1) & (keys_.size() - 1);
+    keys_[i] = key;
+    values_[i] = value;
+    ++size_;
+  }
+  std::size_t size() const noexcept { return size_; }
+
+ private:
+  std::size_t slot(std::uint64_t key) const noexcept {
+    key ^= key >> 33;
+    key *= 0xFF51AFD7ED558CCDULL;
+    key ^= key >> 33;
+    return static_cast<std::size_t>(key) & (keys_.size() - 1);
+  }
+  void grow() {
+    std::vector<std::uint64_t> keys = std::move(keys_);
+    std::vector<double> values = std::move(values_);
+    keys_.assign(keys.empty() ? 1024 : 2 * keys.size(), 0);
+    values_.assign(keys_.size(), 0.0);
+    size_ = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] != 0) insert(keys[i], values[i]);
+  }
+  std::vector<std::uint64_t> keys_;
+  std::vector<double> values_;
+  std::size_t size_ = 0;
+};
+
 }  // namespace
 
-std::vector<double> node_differences(const Bdd& bdd, Bdd::Node root, std::uint32_t first_level,
-                                     std::span<const double> p_true,
+std::vector<double> node_differences(const Bdd& bdd, std::span<const Bdd::Node> nodes,
+                                     std::uint32_t first_level, std::span<const double> p_true,
                                      std::span<const double> p_false,
+                                     std::span<const double> p_true_of_node,
                                      std::span<const double> p_false_of_node, std::size_t max_pairs,
                                      StopPoller& poll) {
   std::vector<double> out(bdd.size(), 0.0);
-  // P(a = 0 and b = 1), by Shannon expansion on the pair.
-  std::unordered_map<std::uint64_t, double> memo;
+  PairMemo memo;
   bool over_budget = false;
-  const std::function<double(Bdd::Node, Bdd::Node)> fails_works = [&](Bdd::Node a,
-                                                                      Bdd::Node b) -> double {
+  // P(a = 0 and b = 1), by Shannon expansion on the pair; a leaf on either side ends it.
+  const auto fails_works = [&](const auto& self, Bdd::Node a, Bdd::Node b) -> double {
     if (a == b || a == Bdd::kTrue || b == Bdd::kFalse) return 0;
-    if (a == Bdd::kFalse && b == Bdd::kTrue) return 1;
+    if (a == Bdd::kFalse) return p_true_of_node[b];
     if (b == Bdd::kTrue) return p_false_of_node[a];
+    // An event of probability 0 on either side (also where it underflowed) ends it.
+    if (p_false_of_node[a] == 0 || p_true_of_node[b] == 0) return 0;
     const std::uint64_t key = std::uint64_t{a} << 32 | b;
-    if (const auto it = memo.find(key); it != memo.end()) return it->second;
+    if (const double* known = memo.find(key)) return *known;
     if (memo.size() >= max_pairs) {
       over_budget = true;
       return 0;
@@ -61,24 +103,30 @@ std::vector<double> node_differences(const Bdd& bdd, Bdd::Node root, std::uint32
     const auto branch = [&](Bdd::Node f, bool high) {
       return bdd.level(f) != top ? f : high ? bdd.high(f) : bdd.low(f);
     };
-    const double value = p_true[top] * fails_works(branch(a, true), branch(b, true)) +
-                         p_false[top] * fails_works(branch(a, false), branch(b, false));
-    memo.emplace(key, value);
+    const double value = p_true[top] * self(self, branch(a, true), branch(b, true)) +
+                         p_false[top] * self(self, branch(a, false), branch(b, false));
+    memo.insert(key, value);
     return value;
   };
-  for (const Bdd::Node f : bdd.reachable(root)) {
+  for (const Bdd::Node f : nodes) {
     if (bdd.level(f) < first_level) continue;
-    const Bdd::Node lo = bdd.low(f), hi = bdd.high(f);
-    if (!over_budget) out[f] = fails_works(lo, hi);
-    if (over_budget) out[f] = std::max(0.0, p_false_of_node[lo] - p_false_of_node[hi]);
+    const double q_lo = p_false_of_node[bdd.low(f)], q_hi = p_false_of_node[bdd.high(f)];
+    const double subtracted = std::max(0.0, q_lo - q_hi);
+    if (over_budget) {
+      out[f] = subtracted;
+      continue;
+    }
+    const double exact = fails_works(fails_works, bdd.low(f), bdd.high(f));
+    out[f] = over_budget ? subtracted : exact;
   }
   return out;
 }
 
-void level_cut(const Bdd& bdd, Bdd::Node root, std::uint32_t first_level,
-               std::span<const double> p_true, std::span<const double> p_false,
-               std::span<const double> p_false_of_node, std::span<const double> difference_of_node,
-               std::vector<long double>& reach, LevelCut& out, StopPoller& poll) {
+void level_cut(const Bdd& bdd, Bdd::Node root, std::span<const Bdd::Node> nodes,
+               std::uint32_t first_level, std::span<const double> p_true,
+               std::span<const double> p_false, std::span<const double> p_false_of_node,
+               std::span<const double> difference_of_node, std::vector<long double>& reach,
+               LevelCut& out, StopPoller& poll) {
   const std::uint32_t last = bdd.variables();
   if (first_level > last) throw std::invalid_argument("level_cut: first level out of range");
   const std::size_t n = last - first_level;
@@ -102,7 +150,6 @@ void level_cut(const Bdd& bdd, Bdd::Node root, std::uint32_t first_level,
   } else if (bdd.level(root) > 0) {
     if (p_false_of_node[root] > 0) jumped.add(0, bdd.level(root), p_false_of_node[root]);
   }
-  const std::vector<Bdd::Node> nodes = bdd.reachable(root);
   reach.resize(bdd.size());
   for (const Bdd::Node f : nodes) reach[f] = 0;
   if (!Bdd::terminal(root)) reach[root] = 1;

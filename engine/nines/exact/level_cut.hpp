@@ -53,13 +53,18 @@ struct LevelCut {
   std::vector<long double> difference;      // P(f = 0 | x_v = 0) - P(f = 0 | x_v = 1)
 };
 
+// `nodes`: Bdd::reachable(root), top-down.
 // Per node id: P(low(N) = 0 and high(N) = 1) for every node reachable from root at a level >=
-// first_level (0 elsewhere), by a memoised recursion over pairs of nodes. The pairs are few for
-// the shapes structures have (series, parallel, k-of-n bands); past max_pairs of them the
-// remaining nodes fall back to the difference P(low = 0) - P(high = 0), clamped at 0.
-std::vector<double> node_differences(const Bdd& bdd, Bdd::Node root, std::uint32_t first_level,
-                                     std::span<const double> p_true,
+// first_level (0 elsewhere), by a memoised recursion over pairs of nodes that ends at a leaf
+// on either side (P(low = 0 and high = 1) is P(high = 1) when low is the 0-leaf). The pairs are
+// few for the shapes structures have (series: none; parallel groups and k-of-n bands: about
+// one per node); past max_pairs of them the remaining nodes fall back to the difference
+// P(low = 0) - P(high = 0), clamped at 0. p_true_of_node / p_false_of_node: P(node = 1) /
+// P(node = 0) per node id.
+std::vector<double> node_differences(const Bdd& bdd, std::span<const Bdd::Node> nodes,
+                                     std::uint32_t first_level, std::span<const double> p_true,
                                      std::span<const double> p_false,
+                                     std::span<const double> p_true_of_node,
                                      std::span<const double> p_false_of_node, std::size_t max_pairs,
                                      StopPoller& poll);
 
@@ -67,9 +72,10 @@ std::vector<double> node_differences(const Bdd& bdd, Bdd::Node root, std::uint32
 // structure's events can sit above its components). p_true/p_false are per variable;
 // p_false_of_node is P(node = 0) and difference_of_node the node_differences() for every node
 // id. `reach` is scratch space of any content; it is resized to bdd.size() and left dirty.
-void level_cut(const Bdd& bdd, Bdd::Node root, std::uint32_t first_level,
-               std::span<const double> p_true, std::span<const double> p_false,
-               std::span<const double> p_false_of_node, std::span<const double> difference_of_node,
-               std::vector<long double>& reach, LevelCut& out, StopPoller& poll);
+void level_cut(const Bdd& bdd, Bdd::Node root, std::span<const Bdd::Node> nodes,
+               std::uint32_t first_level, std::span<const double> p_true,
+               std::span<const double> p_false, std::span<const double> p_false_of_node,
+               std::span<const double> difference_of_node, std::vector<long double>& reach,
+               LevelCut& out, StopPoller& poll);
 
 }  // namespace nines

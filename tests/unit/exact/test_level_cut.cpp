@@ -49,11 +49,13 @@ TEST_CASE("level_cut gives P(f = 0 | x_v) for every v, as forced evaluations do"
     const nines::BddProbability base(bdd, p, q);
     nines::StopPoller poll(nullptr);
     const bool exact_differences = trial % 4 != 3;  // every fourth: the fallback (no budget)
-    const std::vector<double> differences = nines::node_differences(
-        bdd, f, first, p, q, base.of_false(), exact_differences ? 1000 : 0, poll);
+    const std::vector<Bdd::Node> nodes = bdd.reachable(f);
+    const std::vector<double> differences =
+        nines::node_differences(bdd, nodes, first, p, q, base.of_true(), base.of_false(),
+                                exact_differences ? 1000 : 0, poll);
     nines::LevelCut cut;
     std::vector<long double> reach;
-    nines::level_cut(bdd, f, first, p, q, base.of_false(), differences, reach, cut, poll);
+    nines::level_cut(bdd, f, nodes, first, p, q, base.of_false(), differences, reach, cut, poll);
     INFO("trial " << trial);
     for (std::uint32_t v = first; v < n; ++v) {
       std::vector<double> pv = p, qv = q;
@@ -83,7 +85,8 @@ TEST_CASE("node differences keep their digits where a subtraction would not", "[
   const std::vector<double> p = {1 - q, 1 - q, 1 - q, 0.9}, pf = {q, q, q, 0.1};
   const nines::BddProbability base(bdd, p, pf);
   nines::StopPoller poll(nullptr);
-  const auto d = nines::node_differences(bdd, f, 0, p, pf, base.of_false(), 1000, poll);
+  const auto d = nines::node_differences(bdd, bdd.reachable(f), 0, p, pf, base.of_true(),
+                                         base.of_false(), 1000, poll);
   // P(low fails and high works) at the root: b and c both fail, weak works.
   CHECK(d[f] == Approx(q * q * 0.9).epsilon(1e-15));
 }
