@@ -43,9 +43,15 @@
 // (kMaxCommonCauseSets, kMaxCommonCauseWork).
 //
 // Importance (importance.hpp) needs U with one component forced up or down, for every
-// component; one top-down pass per boundary node gives them all: P(F = 0 | x_c = v) is the
-// sum over the nodes N testing c of reach(N) P(child_v(N) = 0) plus, over the edges that jump
-// past c's level, reach(edge) P(target = 0) (range sums over levels, all terms positive).
+// component; level_cut.hpp gives them all in one top-down pass: P(F = 0 | x_c = v) is the sum
+// over the nodes N testing c of reach(N) P(child_v(N) = 0) plus, over the edges that jump past
+// c's level, reach(edge) P(target = 0) (range sums over levels, all terms positive). Without
+// retries everything is linear in the configuration's values and one pass from the root
+// covers every event configuration; with retries there is one pass per boundary node. The two
+// differences U- - U+ (Birnbaum) and U - U+ (improvement potential) are computed as sums of
+// positive terms too: per attempt Q = q Q(down) + (1 - q) Q(up), so Q^a - Q(up)^a = q (Q(down)
+// - Q(up)) sum_t Q^t Q(up)^(a-1-t), and Q(down) - Q(up) is the sum over the nodes testing c of
+// reach(N) P(low(N) = 0 and high(N) = 1).
 //
 // Limits. Each kind's diagram is built under a node budget shared by all kinds
 // (kMaxBddNodes in total); a structure that needs more is rejected with an InputError naming
