@@ -79,10 +79,10 @@ class StructureKernel final : public ChunkKernel {
 }  // namespace
 
 StructurePipeline::StructurePipeline(const StructureModel& model, ImportanceMode importance,
-                                     StopFlag)
+                                     StopFlag stop)
     : model_(model),
       importance_(importance),
-      analytics_(model),
+      analytics_(model, stop),
       sampler_(model, importance == ImportanceMode::simulated) {
   if (importance_ == ImportanceMode::exact) chain_path_ = chain_path(model);
   if (chain_path_) {

@@ -379,6 +379,13 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   for (std::size_t j = 0; j < n; ++j) {
     if (!ws.perfect_ok[j]) ++tally[layout_.fail_if_perfect(k, j)];
     ++tally[layout_.fail_if_failed(k, j)];
+    // Critical in the last attempt: down by its own failure alone, and the attempt works
+    // without that failure.
+    if (bit_set(ws.own.data(), j) && !bit_set(ws.ccf.data(), j)) {
+      std::copy_n(ws.eff.begin(), words, ws.scratch.begin());
+      clear_bit(ws.scratch.data(), j);
+      if (plan.block.works(ws.scratch.data())) ++tally[layout_.critical_last(k, j)];
+    }
   }
 }
 

@@ -84,8 +84,13 @@ struct TallyLayout {
   std::size_t fail_if_failed(std::size_t k, std::size_t j) const noexcept {
     return 5 * kinds + kinds * components + events + local_total + local_offset[k] + j;
   }
+  // Failed requests of kind k whose last attempt would have worked had path component j's own
+  // calls succeeded: j was critical in the attempt that decided the request (criticality).
+  std::size_t critical_last(std::size_t k, std::size_t j) const noexcept {
+    return 5 * kinds + kinds * components + events + 2 * local_total + local_offset[k] + j;
+  }
   std::size_t size() const noexcept {
-    return 5 * kinds + kinds * components + events + 2 * local_total;
+    return 5 * kinds + kinds * components + events + 3 * local_total;
   }
 };
 

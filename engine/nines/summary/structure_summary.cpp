@@ -45,9 +45,9 @@ void compare(KindSummary& s, double unreliability, double reliability,
 // The simulated importance estimates from the run's counterfactual counts, aggregated over
 // kinds. A kind that does not use component c contributes its real failures to both F+ and F-.
 namespace {
-void estimate_importance(StructureSummary& s, const StructureModel& model,
-                         const StructureSampler& sampler, const std::vector<std::uint64_t>& tally,
-                         std::uint64_t requests, double ci_level) {
+void estimate_importance(StructureSummary& s, const StructureSampler& sampler,
+                         const std::vector<std::uint64_t>& tally, std::uint64_t requests,
+                         double ci_level) {
   const TallyLayout& layout = sampler.layout();
   const std::size_t n_components = layout.components;
   ImportanceCounts& counts = s.importance_counts;
@@ -71,9 +71,15 @@ void estimate_importance(StructureSummary& s, const StructureModel& model,
       counts.fail_if_failed[c] += s.kinds[k].failures;
     }
   }
-  std::vector<double> q;
-  for (const auto& c : model.components) q.push_back(c.effective_unreliability());
-  s.importance_simulated = estimate_component_importance(counts, q, ci_level);
+  // Criticality counts the failed requests whose last attempt the component decided (its own
+  // failure cleared, that attempt would have worked).
+  counts.critical_last_attempt.assign(n_components, 0);
+  for (std::size_t k = 0; k < layout.kinds; ++k) {
+    const auto& path = sampler.path_components(k);
+    for (std::size_t j = 0; j < path.size(); ++j)
+      counts.critical_last_attempt[path[j]] += tally[layout.critical_last(k, j)];
+  }
+  s.importance_simulated = estimate_component_importance(counts, ci_level);
 }
 }  // namespace
 
@@ -130,7 +136,7 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   // Importance: analytic, and simulated when the kernel drew the counterfactuals.
   s.importance = analytic_component_importance(analytics);
   s.common_cause_importance = analytic_common_cause_importance(analytics);
-  if (sampler.counterfactuals()) estimate_importance(s, model, sampler, tally, requests, ci_level);
+  if (sampler.counterfactuals()) estimate_importance(s, sampler, tally, requests, ci_level);
 
   // The verdict over every test, Bonferroni-corrected.
   struct Test {

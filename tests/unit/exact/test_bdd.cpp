@@ -1,8 +1,10 @@
 // The BDD engine against truth tables: every function it builds is checked on every assignment,
 // and probabilities against brute-force sums over all 2^n assignments.
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -12,6 +14,7 @@
 namespace {
 
 using nines::Bdd;
+using nines::kMaxBddNodes;
 
 bool evaluate(const Bdd& bdd, Bdd::Node f, std::uint32_t assignment) {
   while (f != Bdd::kTrue && f != Bdd::kFalse) {
@@ -98,4 +101,70 @@ TEST_CASE("BDD failure probabilities keep their digits near certainty", "[bdd]")
   const std::vector<double> up(3, 1 - 1e-12), down(3, 1e-12);
   nines::BddProbability prob(bdd, up, down);
   CHECK(prob.of_false(series) == Approx(3e-12).epsilon(1e-9));
+}
+
+TEST_CASE("at_least: folds and the k-of-n band match their truth tables", "[bdd]") {
+  for (std::uint32_t n = 1; n <= 7; ++n) {
+    for (std::size_t k = 0; k <= n + 1; ++k) {
+      Bdd bdd(n);
+      std::vector<Bdd::Node> vars;
+      for (std::uint32_t v = 0; v < n; ++v) vars.push_back(bdd.variable(v));
+      const Bdd::Node f = bdd.at_least(k, vars);
+      for (std::uint32_t x = 0; x < (1U << n); ++x) {
+        INFO("n " << n << " k " << k << " assignment " << x);
+        CHECK(evaluate(bdd, f, x) == (static_cast<std::size_t>(__builtin_popcount(x)) >= k));
+      }
+      // The reduced diagram of "at least k of n variables" has k (n - k + 1) nodes.
+      if (k >= 1 && k <= n) CHECK(bdd.reachable(f).size() == k * (n - k + 1));
+    }
+  }
+}
+
+TEST_CASE("at_least over blocks in variable order costs their own sizes", "[bdd]") {
+  // A series of 2,000 parallel pairs: 4,000 variables; per pair 2 variable nodes, 1 for the
+  // pair, 2 for the pair in the series (the final diagram), plus the two leaves.
+  const std::uint32_t pairs = 2000;
+  Bdd bdd(2 * pairs);
+  std::vector<Bdd::Node> blocks;
+  for (std::uint32_t i = 0; i < pairs; ++i) {
+    const Bdd::Node two[] = {bdd.variable(2 * i), bdd.variable(2 * i + 1)};
+    blocks.push_back(bdd.at_least(1, two));
+  }
+  const Bdd::Node series = bdd.at_least(blocks.size(), blocks);
+  CHECK(bdd.reachable(series).size() == 2 * pairs);
+  CHECK(bdd.size() == 5 * static_cast<std::size_t>(pairs));  // the last pair is reused as is
+}
+
+TEST_CASE("the node limit: just under builds, just over throws BddNodeLimit", "[bdd]") {
+  // 3 of 12 variables: 12 variable nodes are made first, then the band adds the rest.
+  const auto build = [](std::size_t limit) {
+    Bdd bdd(12, limit);
+    std::vector<Bdd::Node> vars;
+    for (std::uint32_t v = 0; v < 12; ++v) vars.push_back(bdd.variable(v));
+    bdd.at_least(3, vars);
+    return bdd.size();
+  };
+  const std::size_t needed = build(kMaxBddNodes);
+  CHECK(build(needed) == needed);
+  CHECK_THROWS_AS(build(needed - 1), nines::BddNodeLimit);
+  CHECK(Bdd(3).max_nodes() == nines::kMaxBddNodes);
+}
+
+TEST_CASE("a stop request interrupts a diagram being built", "[bdd]") {
+  std::atomic<bool> stop{true};
+  Bdd bdd(2000, nines::kMaxBddNodes, &stop);
+  std::vector<Bdd::Node> vars;
+  for (std::uint32_t v = 0; v < 2000; ++v) vars.push_back(bdd.variable(v));
+  CHECK_THROWS_AS(bdd.at_least(1000, vars), nines::Interrupted);
+}
+
+TEST_CASE("a frozen diagram stays readable and refuses new nodes", "[bdd]") {
+  Bdd bdd(3);
+  const Bdd::Node a = bdd.variable(0), b = bdd.variable(1);
+  const Bdd::Node f = bdd.apply_and(a, b);
+  bdd.freeze();
+  CHECK(evaluate(bdd, f, 3));
+  CHECK_FALSE(evaluate(bdd, f, 1));
+  CHECK(bdd.reachable(f) == std::vector<Bdd::Node>{f, b});
+  CHECK_THROWS_AS(bdd.apply_or(a, b), std::logic_error);
 }
