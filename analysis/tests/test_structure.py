@@ -73,7 +73,12 @@ def test_open_and_tables_match_the_datasets(structure_runs, name, record):
         # Common causes.
         cc = run.common_cause
         assert len(cc) == f["common_cause/name"].shape[0]
-        assert cc["failures"].sum() <= s.failures
+        # Every event that took part in a failure is counted: each is at most the failures.
+        assert (cc["failures"] <= s.failures).all()
+        sets = run.common_cause_sets
+        assert sets["failures"].sum() == s.failures
+        assert sets["expected_failures"].sum() == pytest.approx(
+            m.requests * s.unreliability_analytic, rel=1e-9)
         assert all(len(t) == n for t, n in zip(cc["takes_down"], cc["takes_down_count"]))
 
 
@@ -127,10 +132,14 @@ def test_failures_and_failed_sets(structure_runs, name, record):
             assert np.array_equal(
                 np.bincount(culprits[kinds == k], minlength=len(run.components)),
                 run.culprit_failures.iloc[k].to_numpy())
-        events = fails.common_cause[:]
-        assert np.array_equal(np.bincount(events[events >= 0],
-                                          minlength=len(run.common_cause)),
-                              run.common_cause["failures"].to_numpy())
+        # Every event that fired in a failed request counts for that event; the first of them in
+        # file order is the recorded common_cause.
+        masks = fails.common_causes[:].astype(np.uint64)
+        for e in range(len(run.common_cause)):
+            fired = (masks >> np.uint64(e)) & np.uint64(1)
+            assert fired.sum() == run.common_cause["failures"].iloc[e]
+        first = [(int(m) & -int(m)).bit_length() - 1 for m in masks]
+        assert np.array_equal(first, fails.common_cause[:])
         assert np.all(np.diff(fails.request[:].astype(np.int64)) > 0)
         # Failed sets: one per failure, of the recorded size, containing the primary culprit.
         sets = list(run.failed_sets())

@@ -241,3 +241,38 @@ def test_chain_scenarios_still_write_version_1(nines, root, tmp_path):
     nines("run", root / "scenarios/seed-app.yaml", "-n", "1e5", "-o", out, "--quiet")
     with h5py.File(out, "r") as f:
         assert int(f.attrs["format_version"]) == 1
+
+
+def test_common_causes_are_counted_by_event_and_by_set(nines, root, tmp_path):
+    """zone-outage's three zones are symmetric: every event that took part in a failure is
+    counted, so their counts agree within noise, whatever their order in the file."""
+    out = tmp_path / "z.h5"
+    report = json.loads(nines("run", root / "scenarios/zone-outage.yaml", "-n", "1e7", "--record",
+                              "failures", "-o", out, "--json").stdout)
+    with h5py.File(out, "r") as f:
+        names = list(f["common_cause/name"].asstr()[...])
+        failures = f["common_cause/failures"][...]
+        expected = f["common_cause/expected_failures"][...]
+        for e, name in enumerate(names):
+            assert abs(failures[e] - expected[e]) < 5 * np.sqrt(expected[e]) + 1, name
+        zones = [names.index(z) for z in ("zone-a", "zone-b", "zone-c")]
+        assert np.allclose(expected[zones], expected[zones[0]], rtol=1e-12)
+        # Per failed request: the set of events that fired, as a bit set; its lowest bit is
+        # the first event in file order, which is the recorded common_cause.
+        masks = f["failures/common_causes"][...]
+        first = f["failures/common_cause"][...]
+        assert len(masks) == f.attrs["failures"]
+        lowest = [(int(m) & -int(m)).bit_length() - 1 for m in masks]  # -1 for no event
+        assert np.array_equal(lowest, first)
+        for e in range(len(names)):
+            assert ((masks >> np.uint64(e)) & np.uint64(1)).sum() == failures[e]
+        sets = f["common_cause_sets"]
+        by_set = dict(zip(sets["events"][...], sets["failures"][...]))
+        assert sum(by_set.values()) == f.attrs["failures"]
+        values, counts = np.unique(masks, return_counts=True)
+        for mask, count in zip(values, counts):
+            assert by_set[mask] == count
+        assert np.isclose(sets["expected_failures"][...].sum(),
+                          f.attrs["requests"] * f.attrs["unreliability_analytic"], rtol=1e-9)
+        assert sets.attrs["attribution_p_value"] > 1e-5
+    assert len(report["common_cause_sets"]) == len(by_set)

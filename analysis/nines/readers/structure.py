@@ -146,6 +146,10 @@ class StructureFailures:
                 columns.dataset(key, length=failures, per="failed request"), columns.path,
                 valid=valid[key]))
         self.flat_sets = LazyArray(columns.dataset("failed_set"), columns.path, valid=(0, n - 1))
+        # From 0.3: the set of common-cause events that fired, as a bit set (bit e = event e).
+        self.common_causes = (LazyArray(columns.dataset("common_causes", length=failures,
+                                                        per="failed request"), columns.path)
+                              if "common_causes" in columns else None)
         self.path = columns.path
         self._names = component_names
         self._offsets: np.ndarray | None = None
@@ -421,11 +425,41 @@ class StructureRun(Run):
             "takes_down": [tuple(names[t] for t in targets[bounds[e]:bounds[e + 1]])
                            for e in range(n_events)],
             "takes_down_count": counts,
+            # Failed requests in which the event fired (from 0.3 every event that took part;
+            # 0.2 credited a failure to the first event in file order only).
             "failures": g.numbers("failures", np.int64, **one),
         })
+        expected = g.numbers("expected_failures", np.float64, optional=True, **one)
+        if expected is not None:
+            self.common_cause["expected_failures"] = expected
         self.common_cause["share"] = (self.common_cause["failures"] / total if total > 0
                                       else np.nan)
         self.common_cause.index.name = "event"
+        if (self.common_cause["failures"] > total).any():
+            raise DamagedFileError(p, "/common_cause/failures counts more failures for an event "
+                                   f"than the run's {total:,}")
+
+        # /common_cause_sets (from 0.3): failed requests by the exact set of events that fired.
+        self.common_cause_sets = pd.DataFrame(
+            {"events": pd.Series([], dtype=object), "failures": pd.Series([], dtype=np.int64),
+             "expected_failures": pd.Series([], dtype=np.float64)})
+        if "common_cause_sets" in self._file:
+            g = self._columns("common_cause_sets")
+            masks = g.numbers("events", np.uint64)
+            one = dict(length=len(masks), per="set of events")
+            if n_events < 64 and masks.size and (masks >> np.uint64(n_events)).any():
+                raise DamagedFileError(p, "/common_cause_sets/events names an event outside "
+                                       f"0..{n_events - 1}")
+            set_failures = g.numbers("failures", np.int64, **one)
+            if set_failures.sum() > total:
+                raise DamagedFileError(p, f"/common_cause_sets/failures adds up to "
+                                       f"{set_failures.sum():,}, more than the run's {total:,}")
+            self.common_cause_sets = pd.DataFrame({
+                "events": [tuple(events[e] for e in range(n_events) if (int(m) >> e) & 1)
+                           for m in masks],
+                "failures": set_failures,
+                "expected_failures": g.numbers("expected_failures", np.float64, **one),
+            })
 
         # /importance: analytic and simulated, ranked by improvement potential.
         g = self._columns("importance/components")

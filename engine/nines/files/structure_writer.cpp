@@ -78,8 +78,9 @@ void StructureChunkEncoder::encode(std::uint64_t chunk, std::uint64_t n,
   put_column(sampled.failed_attempts, out.parts[first + 2]);
   put_column(sampled.failed_culprit, out.parts[first + 3]);
   put_column(sampled.failed_common_cause, out.parts[first + 4]);
-  put_column(sampled.failed_set_size, out.parts[first + 5]);
-  put_column(sampled.failed_set, out.parts[first + 6]);
+  put_column(sampled.failed_common_causes, out.parts[first + 5]);
+  put_column(sampled.failed_set_size, out.parts[first + 6]);
+  put_column(sampled.failed_set, out.parts[first + 7]);
 }
 
 struct StructureRunWriter::Impl {
@@ -94,14 +95,16 @@ struct StructureRunWriter::Impl {
   std::optional<hdf5::File> file;
   std::optional<hdf5::Dataset> kind, attempts, culprit, cause;  // /requests (dense)
   // /failures: compressed on the pool, stored in order (ColumnAppender).
-  std::optional<ColumnAppender> f_request, f_kind, f_attempts, f_culprit, f_cause, f_set_size,
-      f_set;
+  std::optional<ColumnAppender> f_request, f_kind, f_attempts, f_culprit, f_cause, f_causes,
+      f_set_size, f_set;
 
   // Stores what the /failures appenders still hold and closes every dataset.
   void close_datasets() {
-    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+    for (auto* f :
+         {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_causes, &f_set_size, &f_set})
       if (*f) (*f)->close();
-    for (auto* f : {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_set_size, &f_set})
+    for (auto* f :
+         {&f_request, &f_kind, &f_attempts, &f_culprit, &f_cause, &f_causes, &f_set_size, &f_set})
       f->reset();
     for (auto* d : {&kind, &attempts, &culprit, &cause}) d->reset();
   }
@@ -161,6 +164,7 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
     column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
     column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
     column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
+    column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
     column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
     column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
     failures.close();
@@ -195,14 +199,15 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
   }
   const auto& request = chunk.parts[first];
   const std::size_t failures = request.size() / sizeof(std::uint64_t);
-  const std::array<std::size_t, 6> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
+  const std::array<std::size_t, 7> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
                                              sizeof(ComponentIndex), sizeof(CommonCauseIndex),
-                                             sizeof(ComponentIndex), sizeof(ComponentIndex)};
+                                             sizeof(CommonCauseSet), sizeof(ComponentIndex),
+                                             sizeof(ComponentIndex)};
   for (std::size_t c = 0; c + 1 < widths.size(); ++c)
     if (chunk.parts[first + 1 + c].size() != failures * widths[c])
       throw std::invalid_argument("store: failure columns of different lengths");
   if (request.size() % sizeof(std::uint64_t) != 0 ||
-      chunk.parts[first + 6].size() % sizeof(ComponentIndex) != 0)
+      chunk.parts[first + 7].size() % sizeof(ComponentIndex) != 0)
     throw std::invalid_argument("store: a failure column is not whole elements");
   if (failures == 0) return;
   w.f_request->append(request.data(), failures);
@@ -210,9 +215,10 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
   w.f_attempts->append(chunk.parts[first + 2].data(), failures);
   w.f_culprit->append(chunk.parts[first + 3].data(), failures);
   w.f_cause->append(chunk.parts[first + 4].data(), failures);
-  w.f_set_size->append(chunk.parts[first + 5].data(), failures);
-  w.f_set->append(chunk.parts[first + 6].data(),
-                  chunk.parts[first + 6].size() / sizeof(ComponentIndex));
+  w.f_causes->append(chunk.parts[first + 5].data(), failures);
+  w.f_set_size->append(chunk.parts[first + 6].data(), failures);
+  w.f_set->append(chunk.parts[first + 7].data(),
+                  chunk.parts[first + 7].size() / sizeof(ComponentIndex));
   w.failures_seen += failures;
 }
 
@@ -372,6 +378,26 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     g.write_dataset<std::int64_t>("takes_down_count", count).close();
     g.write_dataset<std::int16_t>("takes_down", targets).close();
     g.write_dataset<std::uint64_t>("failures", summary.common_cause_failures).close();
+    g.write_dataset<double>("expected_failures", summary.expected_common_cause_failures).close();
+    g.close();
+  }
+
+  {
+    // Failures by the exact set of events that fired: one row per set.
+    hdf5::Group g = file.create_group("common_cause_sets");
+    std::vector<std::uint64_t> events, failures;
+    std::vector<double> expected;
+    for (const FiredSetCount& row : summary.fired_sets) {
+      events.push_back(row.events);
+      failures.push_back(row.failures);
+      expected.push_back(row.expected_failures);
+    }
+    g.write_dataset<std::uint64_t>("events", events).close();
+    g.write_dataset<std::uint64_t>("failures", failures).close();
+    g.write_dataset<double>("expected_failures", expected).close();
+    g.write_attribute("attribution_chi2", summary.fired_set_attribution.statistic);
+    g.write_attribute("attribution_dof", std::int64_t{summary.fired_set_attribution.dof});
+    g.write_attribute("attribution_p_value", summary.fired_set_attribution.p_value);
     g.close();
   }
 

@@ -23,8 +23,8 @@ inline constexpr int kStructureRunFormatVersion = 2;
 // StructureRunWriter::store writes). Parts of an EncodedChunk: in dense mode first the four
 // deflated per-request columns (kind, attempts, culprit, common_cause; a constant column's part
 // is empty, see ConstantColumns), then in dense and
-// failures mode the seven raw /failures columns (request, kind, attempts, culprit,
-// common_cause, failed_set_size, failed_set), little-endian.
+// failures mode the eight raw /failures columns (request, kind, attempts, culprit,
+// common_cause, common_causes, failed_set_size, failed_set), little-endian.
 // Dense columns whose value is the same for every request of the model: one kind (kind 0), no
 // kind retries (attempts 1), no common-cause event on any path (common_cause -1). Such a column
 // is stored as a dataset of its fill value with no chunks written: readers see the same values
@@ -42,7 +42,7 @@ class StructureChunkEncoder {
               EncodedChunk& out) const;
 
   static constexpr std::size_t kDenseParts = 4;
-  static constexpr std::size_t kFailureParts = 7;
+  static constexpr std::size_t kFailureParts = 8;
 
  private:
   RecordMode record_;

@@ -25,7 +25,8 @@ inline constexpr std::size_t kMaxStructureComponents = 4096;  // after replica e
 inline constexpr std::uint32_t kMaxReplicas = 1000;
 inline constexpr std::uint32_t kMaxRetries = 100;  // attempts fit in a uint8
 inline constexpr std::size_t kMaxRequestKinds = 100;
-inline constexpr std::size_t kMaxCommonCauses = 100;
+// A failed request records the set of events that fired as one 64-bit word.
+inline constexpr std::size_t kMaxCommonCauses = 64;
 
 // One state variable: a component, or one replica of a replicated declaration.
 struct StructureComponent {

@@ -49,6 +49,7 @@ class StructureKernel final : public ChunkKernel {
     c.failed_attempts.clear();
     c.failed_culprit.clear();
     c.failed_common_cause.clear();
+    c.failed_common_causes.clear();
     c.failed_set_size.clear();
     c.failed_set.clear();
     const bool recording = out != nullptr;

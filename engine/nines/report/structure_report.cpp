@@ -182,17 +182,40 @@ std::string format_structure_text(const StructureReportContext& context,
 
   if (!model.common_causes.empty()) {
     out += "\ncommon-cause events\n";
-    out += "  " + pad("event", 18) + pad_left("probability", 12) + pad_left("failures", 10) + "  " +
-           pad("if never", d + 6) + pad_left("gain", 10) + pad_left("RAW", 11) +
-           pad_left("RRW", 11) + "\n";
+    out += "  " + pad("event", 18) + pad_left("probability", 12) + pad_left("failures", 10) +
+           pad_left("expected", 11) + "  " + pad("if never", d + 6) + pad_left("gain", 10) +
+           pad_left("RAW", 11) + pad_left("RRW", 11) + "\n";
     for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
       const ImportanceMeasures& m = summary.common_cause_importance[e];
       out += "  " + pad(model.common_causes[e].name, 18) +
              pad_left(sig(model.common_causes[e].probability), 12) +
-             pad_left(integer(summary.common_cause_failures[e]), 10) + "  " +
+             pad_left(integer(summary.common_cause_failures[e]), 10) +
+             pad_left(fixed(summary.expected_common_cause_failures[e], 1), 11) + "  " +
              pad(percent_from_unreliability(m.unreliability_if_perfect, d), d + 6) +
              pad_left(sig(m.improvement_potential), 10) + pad_left(sig(m.raw), 11) +
              pad_left(sig(m.rrw), 11) + "\n";
+    }
+    out +=
+        "  (failures: failed requests in which the event fired, with every other event that "
+        "fired too)\n";
+    if (!summary.fired_sets.empty()) {
+      out += "\nfailed requests by the events that fired together (all sets in the HDF5 file)\n";
+      out += "  " + pad("events", 40) + pad_left("failures", 10) + pad_left("expected", 11) + "\n";
+      for (const FiredSetCount& set : summary.fired_sets) {
+        // Sets that neither failed nor are expected to (below 0.05) stay in the file only.
+        if (set.failures == 0 && set.expected_failures < 0.05) continue;
+        std::string names;
+        for (std::size_t e = 0; e < model.common_causes.size(); ++e)
+          if ((set.events >> e) & 1U)
+            names += (names.empty() ? "" : " + ") + model.common_causes[e].name;
+        out += "  " + pad(names.empty() ? "(none)" : names, 40) +
+               pad_left(integer(set.failures), 10) + pad_left(fixed(set.expected_failures, 1), 11) +
+               "\n";
+      }
+      const ChiSquareResult& chi = summary.fired_set_attribution;
+      if (chi.dof > 0)
+        out += "  chi-square " + fixed(chi.statistic, 2) + ", dof " + std::to_string(chi.dof) +
+               ", p = " + sig(chi.p_value) + "\n";
     }
   }
   out += "\n  output       " +
@@ -297,8 +320,22 @@ std::string format_structure_json(const StructureReportContext& context,
     json.field("name", model.common_causes[e].name);
     json.field("probability", model.common_causes[e].probability);
     json.field("failures", summary.common_cause_failures[e]);
+    json.field("expected_failures", summary.expected_common_cause_failures[e]);
     json.key("importance");
     json_measures(json, summary.common_cause_importance[e]);
+    json.end_object();
+  }
+  json.end_array();
+
+  json.key("common_cause_sets").begin_array();
+  for (const FiredSetCount& row : summary.fired_sets) {
+    json.begin_object();
+    json.key("events").begin_array();
+    for (std::size_t e = 0; e < model.common_causes.size(); ++e)
+      if ((row.events >> e) & 1U) json.value(model.common_causes[e].name);
+    json.end_array();
+    json.field("failures", row.failures);
+    json.field("expected_failures", row.expected_failures);
     json.end_object();
   }
   json.end_array();

@@ -104,6 +104,8 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   tally[layout_.requests(0)] += n;
   tally[layout_.attempts(0)] += n;
   tally[layout_.failures(0)] += failed;
+  // No event on a chain's path: every failure has the empty fired set.
+  tally[layout_.fired_set(0, 0)] += failed;
   if (!failures) return;
 
   for (std::size_t f = 0; f < requests.size(); ++f) {
@@ -114,6 +116,7 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.failed_attempts.push_back(1);
     chunk.failed_culprit.push_back(static_cast<ComponentIndex>(path_[k]));
     chunk.failed_common_cause.push_back(-1);
+    chunk.failed_common_causes.push_back(0);
     const std::size_t set_start = chunk.failed_set.size();
     chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
     AttemptStream draw(seed, request, 0);

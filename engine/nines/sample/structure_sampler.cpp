@@ -64,7 +64,8 @@ struct StructureSampler::Outcome {
   std::uint32_t attempts = 1;
   bool failed = false;
   std::int32_t culprit = -1;  // global component index
-  std::int32_t cause = -1;    // global event index
+  std::int32_t cause = -1;    // global event index: the first that fired, in file order
+  CommonCauseSet fired = 0;   // every event that fired (failed requests only)
 };
 
 StructureSampler::Workspace::Workspace(std::size_t words, std::size_t path, std::size_t events)
@@ -181,6 +182,10 @@ StructureSampler::StructureSampler(const StructureModel& model, bool counterfact
 
     layout_.local_offset.push_back(layout_.local_total);
     layout_.local_total += plan.n;
+    layout_.set_offset.push_back(layout_.set_total);
+    layout_.set_count.push_back(
+        plan.events.size() <= kMaxTalliedEvents ? std::size_t{1} << plan.events.size() : 0);
+    layout_.set_total += layout_.set_count.back();
     max_words_ = std::max(max_words_, plan.words);
     max_path_ = std::max(max_path_, plan.n);
     max_events_ = std::max(max_events_, plan.events.size());
@@ -373,8 +378,14 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
       out.culprit = static_cast<std::int32_t>(plan.block.components()[j]);
   }
   if (!ws.fired.empty()) out.cause = static_cast<std::int32_t>(plan.events[ws.fired.front()]);
+  std::uint64_t local_set = 0;
+  for (const std::uint32_t t : ws.fired) {
+    out.fired |= CommonCauseSet{1} << plan.events[t];
+    local_set |= std::uint64_t{1} << t;
+    ++tally[layout_.event(plan.events[t])];
+  }
+  if (layout_.set_count[k] > 0) ++tally[layout_.fired_set(k, local_set)];
   ++tally[layout_.culprit(k, static_cast<std::size_t>(out.culprit))];
-  if (out.cause >= 0) ++tally[layout_.event(static_cast<std::size_t>(out.cause))];
   if (!counterfactuals_) return;
   for (std::size_t j = 0; j < n; ++j) {
     if (!ws.perfect_ok[j]) ++tally[layout_.fail_if_perfect(k, j)];
@@ -405,6 +416,7 @@ void StructureSampler::record(std::uint64_t i, std::uint64_t first, const Outcom
     chunk.failed_attempts.push_back(static_cast<AttemptCount>(out.attempts));
     chunk.failed_culprit.push_back(static_cast<ComponentIndex>(out.culprit));
     chunk.failed_common_cause.push_back(static_cast<CommonCauseIndex>(out.cause));
+    chunk.failed_common_causes.push_back(out.fired);
     chunk.failed_set_size.push_back(static_cast<ComponentIndex>(ws.failed_local.size()));
     const auto& path = plans_[out.kind].block.components();
     for (const std::uint32_t j : ws.failed_local)

@@ -58,6 +58,11 @@ using KindIndex = std::int8_t;         // < kMaxRequestKinds
 using AttemptCount = std::uint8_t;     // <= kMaxRetries + 1
 using ComponentIndex = std::int16_t;   // < kMaxStructureComponents; -1 = none
 using CommonCauseIndex = std::int8_t;  // < kMaxCommonCauses; -1 = none
+using CommonCauseSet = std::uint64_t;  // bit e: event e fired (kMaxCommonCauses <= 64)
+
+// Kinds with at most this many common-cause events on their path count their failures by the
+// exact set of events that fired (2^8 = 256 slots); every kind counts them by event.
+inline constexpr std::size_t kMaxTalliedEvents = 8;
 
 // Integer tallies of a set of requests, merged by element-wise addition (so totals do not
 // depend on the order chunks finish in). Laid out by TallyLayout.
@@ -65,6 +70,10 @@ struct TallyLayout {
   std::size_t kinds = 0, components = 0, events = 0;
   std::vector<std::size_t> local_offset;  // per kind: start of its path components' slots
   std::size_t local_total = 0;            // sum over kinds of path sizes
+  // Per kind: start of its fired-set slots (2^m of them for a kind with m <= kMaxTalliedEvents
+  // events on its path, else none), and their total.
+  std::vector<std::size_t> set_offset, set_count;
+  std::size_t set_total = 0;
 
   std::size_t requests(std::size_t k) const noexcept { return k; }
   std::size_t failures(std::size_t k) const noexcept { return kinds + k; }
@@ -77,6 +86,8 @@ struct TallyLayout {
   std::size_t culprit(std::size_t k, std::size_t c) const noexcept {
     return 5 * kinds + k * components + c;
   }
+  // Failed requests in which common-cause event e fired (every event that was part of the
+  // failure, whatever the file order).
   std::size_t event(std::size_t e) const noexcept { return 5 * kinds + kinds * components + e; }
   std::size_t fail_if_perfect(std::size_t k, std::size_t j) const noexcept {
     return 5 * kinds + kinds * components + events + local_offset[k] + j;
@@ -89,8 +100,13 @@ struct TallyLayout {
   std::size_t critical_last(std::size_t k, std::size_t j) const noexcept {
     return 5 * kinds + kinds * components + events + 2 * local_total + local_offset[k] + j;
   }
+  // Failed requests of kind k whose fired events on the path were exactly the set `local` (bit
+  // i = the kind's i-th event in increasing global order). Only kinds with set_count[k] > 0.
+  std::size_t fired_set(std::size_t k, std::uint64_t local) const noexcept {
+    return 5 * kinds + kinds * components + events + 3 * local_total + set_offset[k] + local;
+  }
   std::size_t size() const noexcept {
-    return 5 * kinds + kinds * components + events + 3 * local_total;
+    return 5 * kinds + kinds * components + events + 3 * local_total + set_total;
   }
 };
 
@@ -108,8 +124,9 @@ struct StructureChunk {
   std::vector<AttemptCount> failed_attempts;
   std::vector<ComponentIndex> failed_culprit;
   std::vector<CommonCauseIndex> failed_common_cause;
-  std::vector<ComponentIndex> failed_set_size;  // components in each failed request's set
-  std::vector<ComponentIndex> failed_set;       // the sets, concatenated, each in path order
+  std::vector<CommonCauseSet> failed_common_causes;  // the events that fired, as a bit set
+  std::vector<ComponentIndex> failed_set_size;       // components in each failed request's set
+  std::vector<ComponentIndex> failed_set;            // the sets, concatenated, each in path order
 };
 
 class StructureSampler {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 
 #include "nines/base/number_format.hpp"
@@ -83,6 +84,46 @@ void estimate_importance(StructureSummary& s, const StructureSampler& sampler,
 }
 }  // namespace
 
+namespace {
+// Failures by fired set: each tallied kind's local sets, gathered by their global bit sets.
+void count_fired_sets(StructureSummary& s, const StructureAnalytics& analytics,
+                      const TallyLayout& layout, std::uint64_t requests,
+                      const std::vector<std::uint64_t>& tally) {
+  const StructureModel& model = analytics.model();
+  std::map<std::uint64_t, std::pair<std::uint64_t, double>> sets;  // events -> (failures, expected)
+  const double total_weight = model.total_weight();
+  for (std::size_t k = 0; k < layout.kinds; ++k) {
+    if (layout.set_count[k] == 0) continue;
+    const std::vector<std::uint32_t>& events = analytics.kind_events(k);
+    const double share = static_cast<double>(requests) * model.kinds[k].weight / total_weight;
+    std::vector<std::uint32_t> fired;
+    for (std::uint64_t local = 0; local < layout.set_count[k]; ++local) {
+      fired.clear();
+      std::uint64_t global = 0;
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        if (((local >> i) & 1U) == 0) continue;
+        fired.push_back(events[i]);
+        global |= std::uint64_t{1} << events[i];
+      }
+      auto& cell = sets[global];
+      cell.first += tally[layout.fired_set(k, local)];
+      cell.second += share * analytics.kind_failure_with_fired_set(k, fired);
+    }
+  }
+  std::vector<std::uint64_t> observed;
+  std::vector<double> expected;
+  for (const auto& [events, cell] : sets) {
+    if (cell.first == 0 && !(cell.second > 0)) continue;
+    s.fired_sets.push_back({events, cell.first, cell.second});
+    observed.push_back(cell.first);
+    expected.push_back(cell.second);
+  }
+  // Only a model with common-cause events has more than the one set "none fired".
+  if (!model.common_causes.empty() && observed.size() > 1)
+    s.fired_set_attribution = chi_square_goodness_of_fit(observed, expected);
+}
+}  // namespace
+
 StructureSummary summarize_structure(const StructureAnalytics& analytics,
                                      const StructureSampler& sampler, std::uint64_t requests,
                                      const std::vector<std::uint64_t>& tally, double ci_level) {
@@ -130,8 +171,12 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   compare(s.mix, analytics.unreliability(), analytics.reliability(),
           analytics.culprit_probability(), ci_level);
 
-  for (std::size_t e = 0; e < model.common_causes.size(); ++e)
+  for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
     s.common_cause_failures.push_back(tally[layout.event(e)]);
+    s.expected_common_cause_failures.push_back(static_cast<double>(requests) *
+                                               analytics.fired_failure_probability()[e]);
+  }
+  count_fired_sets(s, analytics, layout, requests, tally);
 
   // Importance: analytic, and simulated when the kernel drew the counterfactuals.
   s.importance = analytic_component_importance(analytics);
@@ -156,6 +201,11 @@ StructureSummary summarize_structure(const StructureAnalytics& analytics,
   };
   for (const auto& k : s.kinds) add(k, "kind " + k.name);
   add(s.mix, "mix");
+  if (s.fired_set_attribution.dof > 0)
+    tests.push_back(
+        {"common-cause sets chi-square = " + fixed_ascii(s.fired_set_attribution.statistic, 2) +
+             ", dof " + std::to_string(s.fired_set_attribution.dof),
+         s.fired_set_attribution.p_value});
   s.tests = static_cast<int>(tests.size());
   s.test_alpha = kVerdictAlpha / std::max(1, s.tests);
   std::string failures;

@@ -39,12 +39,28 @@ struct KindSummary {
   std::vector<double> expected_culprits;      // requests * P(fail, culprit = c)
 };
 
+// Failed requests by the exact set of common-cause events that fired (a bit set over the
+// model's events), with the exact expectation.
+struct FiredSetCount {
+  std::uint64_t events = 0;  // bit e: event e fired
+  std::uint64_t failures = 0;
+  double expected_failures = 0;
+};
+
 struct StructureSummary {
   double ci_level = kDefaultCiLevel;
   std::vector<KindSummary> kinds;
-  KindSummary mix;                                   // name "mix"; weight = the sum of weights
-  std::vector<std::uint64_t> common_cause_failures;  // failed requests whose recorded event it was
-  std::vector<ImportanceMeasures> importance;        // analytic, per component
+  KindSummary mix;  // name "mix"; weight = the sum of weights
+  // Per event: failed requests in which it fired (every event that was part of the failure,
+  // whatever the file order), and the exact expectation n P(fail, event fired).
+  std::vector<std::uint64_t> common_cause_failures;
+  std::vector<double> expected_common_cause_failures;
+  // Failed requests by the exact set of events that fired, over the kinds that count them
+  // (kMaxTalliedEvents), every set with failures or a positive expectation; and Pearson's
+  // chi-square of those counts against their exact distribution (a test of the verdict).
+  std::vector<FiredSetCount> fired_sets;
+  ChiSquareResult fired_set_attribution;
+  std::vector<ImportanceMeasures> importance;               // analytic, per component
   std::vector<ImportanceEstimate> importance_simulated;     // empty unless --importance simulated
   std::vector<ImportanceMeasures> common_cause_importance;  // analytic, per event
   ImportanceCounts importance_counts;
