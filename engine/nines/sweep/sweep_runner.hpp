@@ -39,7 +39,7 @@ struct SweepRunOptions {
 struct SweepStart {
   std::size_t points = 0;            // in the sweep
   std::size_t resumed = 0;           // already done in the journal
-  std::size_t dropped_bytes = 0;     // torn journal tail discarded
+  std::string journal_repair;        // what resuming dropped from the journal, and why
   std::uint64_t local_requests = 0;  // requests this rank will sample
   bool journal_existed = false;
 };
