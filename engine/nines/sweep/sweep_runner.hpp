@@ -25,7 +25,7 @@ namespace nines {
 
 struct SweepRunOptions {
   std::string output;    // the HDF5 file; the journal is output + ".journal"
-  bool force = false;    // overwrite an existing output that has no journal
+  bool force = false;    // overwrite an existing output that is not the journal's own
   bool resume = false;   // insist on continuing: fail if there is no journal
   bool restart = false;  // discard any journal and start over
   bool record_requests = false;
