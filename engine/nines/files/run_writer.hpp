@@ -81,7 +81,7 @@ class RunFileWriter {
   void finish(const ChainAnalytics& model, const Summary& summary);
 
   const std::string& final_path() const noexcept;
-  // "<final_path>.partial-<pid>", where the file lives until finish() renames it.
+  // "<final_path>.partial-<random>", where the file lives until finish() renames it.
   const std::string& temporary_path() const noexcept;
 
  private:
