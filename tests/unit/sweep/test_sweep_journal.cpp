@@ -42,8 +42,22 @@ nines::SweepPlan plan_of(const std::string& text) {
   return nines::parse_sweep(text, NINES_SOURCE_DIR "/tests/sweeps/j.sweep.yaml");
 }
 
+// One directory per test process, removed when the process ends.
+const fs::path& test_dir() {
+  struct Dir {
+    fs::path path =
+        fs::temp_directory_path() / ("nines-journal-test-" + std::to_string(::getpid()));
+    ~Dir() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
 std::string temp_path(const std::string& name) {
-  const auto dir = fs::temp_directory_path() / ("nines-journal-test-" + std::to_string(::getpid()));
+  const fs::path& dir = test_dir();
   fs::create_directories(dir);
   const auto path = dir / name;
   fs::remove(path);
