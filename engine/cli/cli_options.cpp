@@ -70,7 +70,8 @@ Options:
       --resume       continue an interrupted sweep; fail if there is nothing to continue
                      (without it, an interrupted sweep is continued anyway)
       --restart      discard the journal of an earlier or changed sweep and start over
-  -f, --force        overwrite an existing output file that has no journal
+  -f, --force        overwrite an existing output file other than this sweep's own partial
+                     file (--resume and --restart never overwrite without it)
       --record-requests  also store each point's failed requests (index and component),
                      sampled again once every point is done
       --sampler MODE auto (default), per-request or skip: each point's method, chosen as

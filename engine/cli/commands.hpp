@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "nines/base/error.hpp"
+#include "nines/base/stop.hpp"
 
 namespace nines::cli {
 
@@ -12,10 +13,13 @@ int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 
-// The exit code main() gives an error: 2 for a user's mistake (InputError), else 1. For MPI
-// ranks other than 0, which end with the code but leave the message to rank 0.
+// The exit code main() gives an error: 2 for a user's mistake (InputError), 130 for a stop
+// request (Interrupted), else 1. For MPI ranks other than 0, which end with the code but leave
+// the message to rank 0.
 inline int exit_code_of(const std::exception& e) noexcept {
-  return dynamic_cast<const InputError*>(&e) != nullptr ? 2 : 1;
+  if (dynamic_cast<const InputError*>(&e) != nullptr) return 2;
+  if (dynamic_cast<const Interrupted*>(&e) != nullptr) return 130;
+  return 1;
 }
 
 }  // namespace nines::cli

@@ -1,5 +1,8 @@
 // The nines CLI: dispatches to a command and is the only place that prints errors.
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <new>
 #include <string>
@@ -7,11 +10,14 @@
 
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "nines/base/error.hpp"
+#include "nines/base/stop.hpp"
 #include "nines/base/version.hpp"
 
-int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+namespace {
+
+int dispatch(const std::vector<std::string>& args) {
   try {
     if (args.empty()) {
       std::fputs(nines::cli::kMainUsage, stderr);
@@ -35,6 +41,15 @@ int main(int argc, char** argv) {
   } catch (const nines::InputError& e) {
     std::fprintf(stderr, "nines: error: %s\n", e.what());
     return 2;
+  } catch (const nines::Interrupted&) {
+    // Thrown by a phase that had nothing to hand back; unwinding has deleted every temporary
+    // file, so nothing is left under an output name.
+    const int signal = nines::cli::interrupt_signal();
+    std::fprintf(stderr, "nines: interrupted%s; no output file written\n",
+                 signal == SIGTERM  ? " by SIGTERM"
+                 : signal == SIGINT ? " by SIGINT"
+                                    : "");
+    return 130;
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "nines: error: out of memory\n");
     return 1;
@@ -42,4 +57,26 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nines: error: %s\n", e.what());
     return 1;
   }
+}
+
+// Output that could not be written is an error like any other (`nines run --json >
+// /dev/full` must not exit 0): stdio reports a failed write only through the stream's state.
+int check_stdout(int code) {
+  errno = 0;
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+  if (!failed) return code;
+  const int error = errno;
+  std::fprintf(stderr, "nines: error: cannot write to standard output%s%s\n", error ? ": " : "",
+               error ? std::strerror(error) : "");
+  return code == 0 ? 1 : code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything else, so that no signal arriving during start-up takes its default action
+  // (nines/cli/interrupt.hpp).
+  nines::cli::install_interrupt_handlers();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  return check_stdout(dispatch(args));
 }

@@ -136,10 +136,9 @@ int sweep_command(const std::vector<std::string>& args) {
   control.collective_started = &started;
   control.on_start = [&](const SweepStart& s) {
     if (!root || options.quiet) return;
-    if (s.dropped_bytes > 0)
-      std::fprintf(stderr,
-                   "nines: note: dropped a torn last record (%zu bytes) from '%s.journal'\n",
-                   s.dropped_bytes, run.output.c_str());
+    if (!s.journal_repair.empty())
+      std::fprintf(stderr, "nines: note: '%s.journal': %s\n", run.output.c_str(),
+                   s.journal_repair.c_str());
     if (s.resumed > 0)
       std::fprintf(stderr, "nines: continuing '%s': %zu of %zu points already done\n",
                    run.output.c_str(), s.resumed, s.points);

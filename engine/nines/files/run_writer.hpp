@@ -116,7 +116,7 @@ class RunFileWriter final : public ChunkStore {
   void finish(const ChainAnalytics& model, const Summary& summary);
 
   const std::string& final_path() const noexcept;
-  // "<final_path>.partial-<pid>", where the file lives until finish() renames it.
+  // "<final_path>.partial-<random>", where the file lives until finish() renames it.
   const std::string& temporary_path() const noexcept;
 
  private:

@@ -1,7 +1,7 @@
 #pragma once
 // HDF5 run file of structure runs: layout version 2 (README.md, "HDF5 layout (version 2)").
 // The only code that knows that layout; it talks to HDF5 only through nines/io/hdf5.hpp.
-// Like RunFileWriter, the file lives under "<path>.partial-<pid>" until finish() renames it,
+// Like RunFileWriter, the file lives under "<path>.partial-<random>" until finish() renames it,
 // so a file with the final name is always a complete run.
 #include <cstdint>
 #include <memory>

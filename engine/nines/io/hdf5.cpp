@@ -18,7 +18,18 @@ namespace {
 // Turns off HDF5's automatic printing of error stacks. The library is built thread-safe on
 // Debian, where the setting belongs to each thread's error stack, so every entry point calls
 // this (a thread-local flag makes it one branch after the first time on a thread).
+//
+// The first call also stops HDF5 from registering its exit handler (H5dont_atexit must come
+// before the library initialises, and every entry point comes here first). HDF5 1.10 keeps
+// the identifier of a file whose H5Fclose failed (a full disk, EFBIG) after freeing the file,
+// and its exit handler then closes it again and crashes (SIGSEGV instead of exit 1). Every
+// file is closed explicitly by its Handle, so the handler has nothing left to do but crash.
 void quiet() noexcept {
+  static const bool no_exit_handler = [] {
+    H5dont_atexit();
+    return true;
+  }();
+  (void)no_exit_handler;
   thread_local bool done = false;
   if (!done) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -511,6 +522,9 @@ File File::create_exclusive(const std::string& path) {
   const auto what = [&] { return "create HDF5 file " + quoted(path); };
   Handle access(check(H5Pcreate(H5P_FILE_ACCESS), what), H5Pclose);
   check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_SEMI), what);
+  // nines locks the files it writes itself (nines/io/file_lock.hpp), with locks that HDF5's
+  // flock() would collide with where flock is emulated by POSIX locks (NFS).
+  check(H5Pset_file_locking(access.get(), false, true), what);
   Handle file(check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.get()), what),
               H5Fclose);
   return File(std::move(file), path, "/");

@@ -6,6 +6,10 @@
 // file, followed by the innermost (most specific) message of the HDF5 error stack. HDF5's
 // automatic printing of error stacks to stderr is turned off on every thread that calls in.
 //
+// A file whose close fails (a full disk) is abandoned: HDF5 1.10 frees it but keeps its
+// identifier, which nothing may touch again (HDF5's exit handler is therefore off, see
+// hdf5.cpp); the handle forgets it, and the writer deletes the temporary file.
+//
 // Only one-dimensional datasets are supported; that is all the run file needs.
 // Not thread-safe: use one thread at a time per file (HDF5 itself serialises all calls).
 #include <concepts>

@@ -1,7 +1,6 @@
 #include "nines/sweep/sweep_journal.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -11,19 +10,28 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
+#include <map>
 #include <optional>
 #include <string_view>
-#include <vector>
+#include <utility>
 
 #include "nines/base/error.hpp"
+#include "nines/io/atomic_output.hpp"
+#include "nines/io/file_lock.hpp"
+#include "nines/io/output_path.hpp"
 #include "nines/sweep/sweep_writer.hpp"
 
 namespace nines {
 
 namespace {
 
-constexpr std::string_view kMagic = "nines-sweep-journal 1";
+constexpr std::string_view kMagic = "nines-sweep-journal";
+constexpr std::string_view kVersion = "1";
+// How much of a file is read to decide whether it is a journal at all: a large foreign file
+// is refused without being read whole.
+constexpr std::size_t kSniffBytes = std::size_t{1} << 20;
+// Dropped lines named one by one in the repair note; the rest are counted.
+constexpr std::size_t kNamedDrops = 5;
 
 std::string crc_hex(std::string_view text) {
   const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(text.data()),
@@ -46,11 +54,6 @@ std::optional<std::string_view> checked(std::string_view line) {
   return text;
 }
 
-std::string header_for(const SweepPlan& plan, SamplerChoice sampler) {
-  return with_crc(std::string(kMagic) + " points=" + std::to_string(plan.points.size()) + " " +
-                  plan.fingerprint() + " sampler=" + sampler_choice_name(sampler));
-}
-
 [[noreturn]] void io_fail(const std::string& what, const std::string& path) {
   const int error = errno;
   throw IOError("cannot " + what + " journal '" + path + "': " + std::strerror(error));
@@ -65,16 +68,6 @@ void write_all(int fd, std::string_view bytes, const std::string& path) {
     }
     bytes.remove_prefix(static_cast<std::size_t>(n));
   }
-}
-
-// Makes the journal's directory entry durable, so a new journal survives a power cut too.
-void sync_directory(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 std::vector<std::string_view> split(std::string_view text) {
@@ -96,51 +89,190 @@ std::optional<std::uint64_t> number(std::string_view text) {
   return v;
 }
 
-// Parses a record and checks it against the plan; true when it was applied.
-bool apply_record(std::string_view text, const SweepPlan& plan, SweepResults& results) {
+// "P <point> <requests> <K> <count>..." (checksum already removed).
+std::optional<SweepJournalRecord> parse_record(std::string_view text) {
   const auto fields = split(text);
-  if (fields.size() < 4 || fields[0] != "P") return false;
+  if (fields.size() < 4 || fields[0] != "P") return std::nullopt;
   const auto point = number(fields[1]), requests = number(fields[2]), k = number(fields[3]);
-  if (!point || !requests || !k || *point >= plan.points.size()) return false;
-  const SweepPoint& p = plan.points[*point];
-  if (*requests != p.requests || *k != p.components.size() || fields.size() != 4 + *k) return false;
-  std::vector<std::uint64_t> failures(*k);
-  std::uint64_t total = 0;
-  for (std::size_t i = 0; i < *k; ++i) {
-    const auto f = number(fields[4 + i]);
-    if (!f || *f > *requests - total) return false;
-    failures[i] = *f;
-    total += *f;
+  if (!point || !requests || !k || *k != fields.size() - 4) return std::nullopt;
+  SweepJournalRecord record;
+  record.point = static_cast<std::size_t>(*point);
+  record.requests = *requests;
+  record.counts.reserve(static_cast<std::size_t>(*k));
+  for (std::size_t i = 4; i < fields.size(); ++i) {
+    const auto count = number(fields[i]);
+    if (!count) return std::nullopt;
+    record.counts.push_back(*count);
   }
-  results.set(static_cast<std::size_t>(*point), std::move(failures));
-  return true;
+  return record;
+}
+
+// The point a damaged record line seems to be about, for messages.
+std::string apparent_point(std::string_view line) {
+  const auto fields = split(line);
+  if (fields.size() >= 2 && fields[0] == "P")
+    if (const auto point = number(fields[1])) return "; apparently point " + std::to_string(*point);
+  return "";
+}
+
+struct Line {
+  std::string_view text;   // without "\n" and a "\r" before it
+  std::size_t number = 0;  // 1-based
+  bool terminated = false;
+  bool crlf = false;
+};
+
+std::vector<Line> split_lines(std::string_view bytes) {
+  std::vector<Line> out;
+  std::size_t start = 0;
+  while (start < bytes.size()) {
+    Line line;
+    line.number = out.size() + 1;
+    const std::size_t end = bytes.find('\n', start);
+    line.terminated = end != std::string_view::npos;
+    line.text = bytes.substr(start, line.terminated ? end - start : std::string_view::npos);
+    if (line.terminated && !line.text.empty() && line.text.back() == '\r') {
+      line.text.remove_suffix(1);
+      line.crlf = true;
+    }
+    out.push_back(line);
+    start = line.terminated ? end + 1 : bytes.size();
+  }
+  return out;
+}
+
+// key=value fields of a header's text after "nines-sweep-journal <version>".
+std::map<std::string, std::string> header_fields(std::string_view text) {
+  std::map<std::string, std::string> out;
+  const auto fields = split(text);
+  for (std::size_t i = 2; i < fields.size(); ++i) {
+    const std::size_t eq = fields[i].find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace(std::string(fields[i].substr(0, eq)), std::string(fields[i].substr(eq + 1)));
+  }
+  return out;
+}
+
+std::string header_text(const SweepJournalIdentity& identity) {
+  return std::string(kMagic) + " " + std::string(kVersion) +
+         " points=" + std::to_string(identity.points) + " " + identity.fingerprint +
+         " sampler=" + identity.sampler;
+}
+
+// How the journal found differs from the sweep being run, in words.
+std::string differences(const std::map<std::string, std::string>& found,
+                        const std::map<std::string, std::string>& wanted) {
+  std::vector<std::string> out;
+  std::map<std::string, std::string> keys = found;
+  keys.insert(wanted.begin(), wanted.end());
+  for (const auto& [key, ignored] : keys) {
+    const auto f = found.find(key), w = wanted.find(key);
+    const std::string was = f == found.end() ? "(none)" : f->second;
+    const std::string now = w == wanted.end() ? "(none)" : w->second;
+    if (was == now) continue;
+    if (key == "sweep-sha256") {
+      out.push_back("the sweep file has changed since");
+    } else if (key == "base-sha256") {
+      out.push_back("its base scenario has changed since");
+    } else if (key == "sampler") {
+      out.push_back("it was run with --sampler " + was + ", this run uses --sampler " + now);
+    } else if (key == "points") {
+      out.push_back("it has " + was + " points, this sweep " + now);
+    } else {
+      out.push_back(key + " was " + was + ", is now " + now);
+    }
+  }
+  std::string text;
+  for (const std::string& d : out) text += (text.empty() ? "" : "; ") + d;
+  return text.empty() ? "its header differs" : text;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) noexcept {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
 }  // namespace
 
 std::string sweep_journal_record(std::size_t point, std::uint64_t requests,
-                                 std::span<const std::uint64_t> failures) {
+                                 std::span<const std::uint64_t> counts) {
   std::string text = "P " + std::to_string(point) + " " + std::to_string(requests) + " " +
-                     std::to_string(failures.size());
-  for (const std::uint64_t f : failures) text += " " + std::to_string(f);
+                     std::to_string(counts.size());
+  for (const std::uint64_t c : counts) text += " " + std::to_string(c);
   return with_crc(text);
 }
 
-SweepJournal::SweepJournal(const std::string& path, const SweepPlan& plan, SamplerChoice sampler,
-                           bool restart, SweepResults& results)
-    : path_(path), plan_(plan) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0) io_fail("open", path);
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd_);
-    fd_ = -1;
-    throw InputError("another nines sweep is writing '" + path +
-                     "' (the journal is locked); wait for it or choose another -o");
-  }
+std::string sweep_journal_header(const SweepJournalIdentity& identity) {
+  return with_crc(header_text(identity));
+}
 
+SweepJournalIdentity SweepJournal::identity_of(const SweepPlan& plan, SamplerChoice sampler) {
+  return {plan.points.size(), plan.fingerprint(), sampler_choice_name(sampler)};
+}
+
+SweepJournalCheck SweepJournal::check_for(const SweepPlan& plan) {
+  std::vector<std::uint64_t> requests, components;
+  for (const SweepPoint& p : plan.points) {
+    requests.push_back(p.requests);
+    components.push_back(p.components.size());
+  }
+  return [requests = std::move(requests),
+          components = std::move(components)](const SweepJournalRecord& r) -> std::string {
+    const std::string point = "point " + std::to_string(r.point);
+    if (r.point >= requests.size())
+      return point + " is beyond the sweep's " + plural(requests.size(), "point");
+    if (r.requests != requests[r.point])
+      return "it records " + std::to_string(r.requests) + " requests, " + point + " has " +
+             std::to_string(requests[r.point]);
+    if (r.counts.size() != components[r.point])
+      return "it has " + plural(r.counts.size(), "count") + ", " + point + " has " +
+             plural(components[r.point], "component");
+    std::uint64_t left = r.requests;
+    for (const std::uint64_t c : r.counts) {
+      if (c > left) return "its failures exceed its " + std::to_string(r.requests) + " requests";
+      left -= c;
+    }
+    return "";
+  };
+}
+
+SweepJournal::SweepJournal(std::string path, const SweepPlan& plan, SamplerChoice sampler)
+    : SweepJournal(std::move(path), identity_of(plan, sampler), check_for(plan)) {
+  for (const SweepPoint& p : plan.points) point_requests_.push_back(p.requests);
+}
+
+SweepJournal::SweepJournal(std::string path, SweepJournalIdentity identity, SweepJournalCheck check)
+    : path_(std::move(path)), identity_(std::move(identity)), check_(std::move(check)) {
+  open_existing();
+  if (fd_ < 0) return;  // nothing there
   // The constructor owns fd_ until it returns: close it (and so release the lock) on a throw.
   try {
-    load(plan, sampler, restart, results);
+    std::string bytes;
+    char buffer[1 << 16];
+    bool whole = false;
+    for (;;) {
+      if (!whole && bytes.size() >= kSniffBytes) {
+        // Read on only if this is a journal: it starts with the header or holds an intact line.
+        bool journal = bytes.compare(0, kMagic.size(), kMagic) == 0;
+        for (const Line& line : split_lines(bytes)) {
+          if (journal) break;
+          journal = line.terminated && checked(line.text).has_value();
+        }
+        if (!journal) break;
+        whole = true;
+      }
+      const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        io_fail("read", path_);
+      }
+      if (n == 0) break;
+      bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+    parse(bytes);
   } catch (...) {
     ::close(fd_);
     fd_ = -1;
@@ -148,86 +280,242 @@ SweepJournal::SweepJournal(const std::string& path, const SweepPlan& plan, Sampl
   }
 }
 
-void SweepJournal::load(const SweepPlan& plan, SamplerChoice sampler, bool restart,
-                        SweepResults& results) {
-  const std::string& path = path_;
-  std::string bytes;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd_, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      io_fail("read", path);
+void SweepJournal::open_existing() {
+  for (int attempt = 0;; ++attempt) {
+    if (path_kind(path_) == PathKind::missing) return;
+    // A link, FIFO, device, directory or socket is not nines' journal: refused, left alone.
+    check_output_path(path_, true, "sweep journal");
+    const int fd = ::open(path_.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT && attempt < 3) continue;  // deleted meanwhile: look again
+      io_fail("open", path_);
     }
-    if (n == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
+    struct stat opened {
+    }, named{};
+    if (::fstat(fd, &opened) != 0 || !S_ISREG(opened.st_mode)) {
+      ::close(fd);
+      throw InputError("sweep journal '" + path_ + "' is not a regular file; choose another -o");
+    }
+    bool locked = false;
+    try {
+      locked = try_lock_file(fd, path_.c_str());
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (!locked) {
+      ::close(fd);
+      throw InputError("another nines sweep is writing '" + path_ +
+                       "' (the journal is locked); wait for it or choose another -o");
+    }
+    // Another sweep may have replaced the journal between our open and our lock (it rewrites
+    // a damaged journal under a new inode): the lock must be on the file the name refers to.
+    if (::lstat(path_.c_str(), &named) == 0 && same_file(opened, named)) {
+      fd_ = fd;
+      return;
+    }
+    ::close(fd);
+    if (attempt >= 3) throw IOError("journal '" + path_ + "' keeps being replaced; try again");
   }
-  existed_ = !bytes.empty();
+}
 
-  const std::string header = header_for(plan, sampler);
-  std::size_t valid = 0;  // bytes of the file that are kept
-  const std::size_t header_end = bytes.find('\n');
-  const bool has_header = header_end != std::string::npos &&
-                          checked(std::string_view(bytes).substr(0, header_end)).has_value();
-  if (has_header && !restart) {
-    const std::string_view found = std::string_view(bytes).substr(0, header_end);
-    if (found != header) {
-      const std::size_t records =
-          static_cast<std::size_t>(std::count(bytes.begin(), bytes.end(), '\n')) - 1;
-      throw InputError(
-          "'" + path + "' was written for a different sweep (" + std::to_string(records) +
-          " finished points): the sweep file, its base scenario or --sampler "
-          "has changed since; use --restart to discard those results and start over, or -o "
-          "to write elsewhere");
+void SweepJournal::parse(const std::string& bytes) {
+  const std::vector<Line> lines = split_lines(bytes);
+  const auto not_a_journal = [&](const std::string& why) {
+    return InputError("'" + path_ + "' is " + why +
+                      ", not a nines sweep journal; nines will not read, continue or delete it: "
+                      "move it away, or choose another output name with -o");
+  };
+  if (lines.empty()) throw not_a_journal("empty");
+
+  bool crlf = false;
+  for (const Line& line : lines) {
+    crlf = crlf || line.crlf;
+    if (!line.terminated) continue;
+    if (const auto text = checked(line.text); text && parse_record(*text)) ++intact_records_;
+  }
+
+  const Line& first = lines.front();
+  const auto header = checked(first.text);
+  if (header && header->substr(0, kMagic.size() + 1) == std::string(kMagic) + " ") {
+    found_header_ = std::string(*header);
+    const auto fields = split(*header);
+    if (fields.size() < 2 || fields[1] != kVersion) {
+      found_ = JournalFound::other_sweep;
+      found_reason_ = "it was written by another version of nines (journal format " +
+                      std::string(fields.size() < 2 ? "?" : fields[1]) + ", this nines writes " +
+                      std::string(kVersion) + ")";
+      return;
     }
-    valid = header_end + 1;
-    for (std::size_t start = valid; start < bytes.size();) {
-      const std::size_t end = bytes.find('\n', start);
-      if (end == std::string::npos) break;  // torn last line
-      const auto text = checked(std::string_view(bytes).substr(start, end - start));
-      if (!text || !apply_record(*text, plan, results)) break;
-      start = end + 1;
-      valid = start;
+    const auto found = header_fields(*header);
+    const auto wanted = header_fields(header_text(identity_));
+    if (found != wanted) {
+      found_ = JournalFound::other_sweep;
+      found_reason_ = differences(found, wanted);
+      return;
     }
-    dropped_ = bytes.size() - valid;
-  } else {
-    existed_ = existed_ && has_header;
-    if (::ftruncate(fd_, 0) != 0) io_fail("truncate", path);
-    if (::lseek(fd_, 0, SEEK_SET) < 0) io_fail("seek", path);
-    write_all(fd_, header + "\n", path);
-    if (::fsync(fd_) != 0) io_fail("sync", path);
-    sync_directory(path);
+    found_ = JournalFound::this_sweep;
+  } else if (first.text.substr(0, kMagic.size()) == kMagic) {
+    found_ = JournalFound::damaged_header;
+    found_reason_ = "its header line fails its checksum";
     return;
+  } else if (intact_records_ > 0) {
+    found_ = JournalFound::damaged_header;
+    const auto text = checked(first.text);
+    found_reason_ = text && parse_record(*text)
+                        ? "it has no header line (its first line is a point record)"
+                        : "its first line is not a journal header";
+    return;
+  } else {
+    throw not_a_journal("a file without a single checksummed journal line");
   }
-  if (valid < bytes.size()) {
-    if (::ftruncate(fd_, static_cast<off_t>(valid)) != 0) io_fail("truncate", path);
-    if (::fsync(fd_) != 0) io_fail("sync", path);
+
+  // The journal of this sweep: keep every intact record that fits; name every other line.
+  struct Drop {
+    std::size_t line;
+    std::string reason;
+  };
+  std::vector<Drop> drops;
+  std::map<std::size_t, std::size_t> kept;  // point -> index in records_
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const Line& line = lines[i];
+    if (!line.terminated) {
+      drops.push_back({line.number, "incomplete, the sweep was stopped while writing it" +
+                                        apparent_point(line.text)});
+      continue;
+    }
+    if (line.text.empty()) {
+      drops.push_back({line.number, "empty"});
+      continue;
+    }
+    const auto text = checked(line.text);
+    if (!text) {
+      drops.push_back({line.number, "checksum mismatch" + apparent_point(line.text)});
+      continue;
+    }
+    auto record = parse_record(*text);
+    if (!record) {
+      drops.push_back({line.number, "not a point record"});
+      continue;
+    }
+    if (const std::string why = check_(*record); !why.empty()) {
+      drops.push_back({line.number, "does not fit this sweep: " + why});
+      continue;
+    }
+    if (const auto earlier = kept.find(record->point); earlier != kept.end()) {
+      const bool same = records_[earlier->second].counts == record->counts;
+      drops.push_back({line.number, same ? "a second copy of point " +
+                                               std::to_string(record->point) + "'s record"
+                                         : "contradicts the earlier record of point " +
+                                               std::to_string(record->point) + ", which is kept"});
+      continue;
+    }
+    kept.emplace(record->point, records_.size());
+    records_.push_back(std::move(*record));
   }
-  if (::lseek(fd_, static_cast<off_t>(valid), SEEK_SET) < 0) io_fail("seek", path);
+
+  needs_rewrite_ = crlf || !drops.empty();
+  std::vector<std::string> notes;
+  if (crlf) notes.push_back("converted its CRLF (Windows) line endings");
+  if (!drops.empty()) {
+    std::string text = "kept " + std::to_string(records_.size()) + " of " +
+                       plural(lines.size() - 1, "line") + " after the header; dropped ";
+    for (std::size_t i = 0; i < drops.size() && i < kNamedDrops; ++i)
+      text += (i == 0 ? "line " : ", line ") + std::to_string(drops[i].line) + " (" +
+              drops[i].reason + ")";
+    if (drops.size() > kNamedDrops)
+      text += " and " + plural(drops.size() - kNamedDrops, "more line");
+    text += "; points without a kept record are sampled again";
+    notes.push_back(text);
+  }
+  for (const std::string& n : notes) repair_note_ += (repair_note_.empty() ? "" : "; ") + n;
 }
 
 SweepJournal::~SweepJournal() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
-void SweepJournal::append(std::span<const std::size_t> points, const SweepResults& results) {
-  if (points.empty()) return;
-  std::string text;
-  for (const std::size_t p : points) {
-    // The request count is implied by the plan; it is recorded so that a record can be
-    // checked on its own.
-    text += sweep_journal_record(p, plan_.points.at(p).requests, results.failures(p)) + "\n";
+std::string SweepJournal::found_field(const std::string& key) const {
+  const auto fields = header_fields(found_header_);
+  const auto it = fields.find(key);
+  return it == fields.end() ? "" : it->second;
+}
+
+void SweepJournal::replace_with(const std::vector<SweepJournalRecord>& records, bool overwrite) {
+  std::string text = sweep_journal_header(identity_) + "\n";
+  for (const SweepJournalRecord& r : records)
+    text += sweep_journal_record(r.point, r.requests, r.counts) + "\n";
+  int kept = -1;
+  try {
+    // Written whole under a temporary name and renamed into place (the output policy), so a
+    // journal is never seen without its header, and a rewrite loses nothing if it is cut off.
+    AtomicOutput out(path_, overwrite);
+    const int fd = out.create();
+    write_all(fd, text, out.temporary_path());
+    kept = ::dup(fd);  // keeps the new file open, and locked, after commit() closes fd
+    if (kept < 0) io_fail("keep", out.temporary_path());
+    out.commit();
+  } catch (const InputError&) {
+    if (kept >= 0) ::close(kept);
+    if (overwrite) throw;
+    // Nothing was there when we looked; something is now: another sweep got there first.
+    throw InputError("another nines sweep has just started writing '" + path_ +
+                     "'; wait for it or choose another -o");
+  } catch (...) {
+    if (kept >= 0) ::close(kept);
+    throw;
   }
+  if (fd_ >= 0) ::close(fd_);  // the replaced journal and its lock
+  fd_ = kept;
+  if (::lseek(fd_, 0, SEEK_END) < 0) io_fail("seek", path_);
+}
+
+void SweepJournal::resume() {
+  if (found_ != JournalFound::this_sweep)
+    throw std::logic_error("SweepJournal::resume: the journal is not one of this sweep");
+  if (needs_rewrite_) {
+    replace_with(records_, true);
+    needs_rewrite_ = false;
+  } else if (::lseek(fd_, 0, SEEK_END) < 0) {
+    io_fail("seek", path_);
+  }
+}
+
+void SweepJournal::start() {
+  records_.clear();
+  replace_with({}, found_ != JournalFound::none);
+}
+
+void SweepJournal::append(std::span<const SweepJournalRecord> records) {
+  if (records.empty()) return;
+  if (fd_ < 0) throw std::logic_error("SweepJournal::append: resume() or start() first");
+  std::string text;
+  for (const SweepJournalRecord& r : records)
+    text += sweep_journal_record(r.point, r.requests, r.counts) + "\n";
   write_all(fd_, text, path_);
   if (::fdatasync(fd_) != 0) io_fail("sync", path_);
 }
 
-void SweepJournal::remove() {
-  if (fd_ >= 0) {
-    std::filesystem::remove(path_);
-    ::close(fd_);
-    fd_ = -1;
+void SweepJournal::append(std::span<const std::size_t> points, const SweepResults& results) {
+  std::vector<SweepJournalRecord> records;
+  records.reserve(points.size());
+  for (const std::size_t p : points) {
+    // The request count is implied by the plan; it is recorded so that a record can be
+    // checked on its own.
+    records.push_back({p, point_requests_.at(p), results.failures(p)});
   }
+  append(records);
+}
+
+void SweepJournal::remove() {
+  if (fd_ < 0) return;
+  // Only the file we hold: never a file someone put in its place.
+  struct stat ours {
+  }, named{};
+  if (::fstat(fd_, &ours) == 0 && ::lstat(path_.c_str(), &named) == 0 && same_file(ours, named))
+    ::unlink(path_.c_str());
+  ::close(fd_);
+  fd_ = -1;
 }
 
 }  // namespace nines

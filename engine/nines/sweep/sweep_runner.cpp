@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+#include "nines/io/hdf5.hpp"
+#include "nines/io/output_path.hpp"
 #include "nines/sweep/sweep_journal.hpp"
 #include "nines/sweep/sweep_points.hpp"
 #include "nines/sweep/sweep_writer.hpp"
@@ -23,27 +25,86 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-bool exists(const std::string& path) {
-  std::error_code ignored;
-  return std::filesystem::exists(std::filesystem::symlink_status(path, ignored));
+std::string plural(std::size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// True when `path` is nines' sweep file of the sweep a journal header describes (its
+// "sweep-sha256" and "base-sha256" fields): the partial output that journal's sweep wrote,
+// which continuing or restarting that journal may replace without --force.
+bool written_for(const std::string& path, const SweepJournal& journal) {
+  const std::string sweep = journal.found_field("sweep-sha256");
+  const std::string base = journal.found_field("base-sha256");
+  if (sweep.empty() || base.empty()) return false;
+  try {
+    const hdf5::File file = hdf5::File::open_read_only(path);
+    return file.has_attribute("format") &&
+           file.read_string_attribute("format") == kSweepFileFormat &&
+           file.has_attribute("sweep_sha256") &&
+           file.read_string_attribute("sweep_sha256") == sweep &&
+           file.has_attribute("base_scenario_sha256") &&
+           file.read_string_attribute("base_scenario_sha256") == base;
+  } catch (const Error&) {
+    return false;  // not HDF5, or not ours: someone else's file
+  }
 }
 
 // Rank 0's start-up: checks the output, opens (or continues) the journal, writes the first
-// file. Every error a user can cause surfaces here, before any sampling.
+// file. Every error a user can cause surfaces here, before any sampling. The output policy
+// (nines/io/atomic_output.hpp): the output is never a link, directory, device, FIFO or socket;
+// an existing output is replaced only with --force, or when it is the partial file of the
+// journal being continued or restarted; the journal is touched only when it is nines' own;
+// --resume and --restart never imply --force.
 std::unique_ptr<SweepJournal> open_journal(const SweepPlan& plan, const SweepRunOptions& options,
                                            SweepResults& results) {
-  const std::string journal = options.output + ".journal";
-  std::error_code ignored;
-  if (std::filesystem::is_directory(options.output, ignored))
-    throw InputError("output path '" + options.output + "' is a directory; choose a file name");
-  const bool had_journal = exists(journal);
-  if (options.resume && !had_journal)
-    throw InputError("nothing to resume: there is no journal '" + journal +
-                     "' (it is deleted when a sweep completes); run without --resume to start");
-  if (!had_journal && exists(options.output) && !options.force && !options.restart)
-    throw InputError("output file '" + options.output +
-                     "' already exists; use --force to overwrite it or -o to choose another name");
-  return std::make_unique<SweepJournal>(journal, plan, options.sampler, options.restart, results);
+  const std::string& output = options.output;
+  check_output_path(output, true);  // only what may never be replaced, whatever the flags
+  // Locks and reads; refuses (and leaves alone) anything that is not nines' journal.
+  auto journal = std::make_unique<SweepJournal>(output + ".journal", plan, options.sampler);
+  const std::string& path = journal->path();
+  const std::string finished = plural(journal->intact_records(), "finished point");
+
+  switch (journal->found()) {
+    case JournalFound::none:
+      if (options.resume)
+        throw InputError("nothing to resume: there is no journal '" + path +
+                         "' (it is deleted when a sweep completes); run without --resume to "
+                         "start");
+      break;
+    case JournalFound::other_sweep:
+      if (!options.restart)
+        throw InputError("'" + path + "' was written for a different sweep (" + finished +
+                         "): " + journal->found_reason() +
+                         "; use --restart to discard those results and start over, or -o to "
+                         "write elsewhere");
+      break;
+    case JournalFound::damaged_header:
+      if (!options.restart)
+        throw InputError("'" + path + "' is a nines sweep journal (" + finished + ") but " +
+                         journal->found_reason() +
+                         ", so it cannot be matched to this sweep; use --restart to discard it "
+                         "and start over, or -o to write elsewhere");
+      break;
+    case JournalFound::this_sweep:
+      break;
+  }
+
+  if (path_kind(output) == PathKind::regular && !options.force && !written_for(output, *journal)) {
+    if (journal->found() == JournalFound::none)
+      throw InputError(
+          already_exists_message(output) +
+          (options.restart ? " (--restart discards a journal; it never overwrites)" : ""));
+    throw InputError("output file '" + output + "' already exists and is not the sweep file of '" +
+                     path + "'; use --force to overwrite it or -o to choose another name");
+  }
+
+  if (journal->found() == JournalFound::this_sweep && !options.restart) {
+    for (const SweepJournalRecord& r : journal->records()) results.set(r.point, r.counts);
+    journal->resume();
+  } else {
+    journal->start();
+  }
+  return journal;
 }
 
 SweepFileInfo file_info(const SweepRunOptions& options, bool records) {
@@ -95,7 +156,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
   out.start.resumed = plan.points.size() - pending.size();
   if (journal) {
     out.start.journal_existed = journal->existed();
-    out.start.dropped_bytes = journal->dropped_bytes();
+    out.start.journal_repair = journal->repair_note();
   }
   for (const std::size_t p : pending) {
     // This rank's share: every R-th chunk of the flat list, about 1/R of each point.

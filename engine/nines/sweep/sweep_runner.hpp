@@ -23,7 +23,7 @@ namespace nines {
 
 struct SweepRunOptions {
   std::string output;    // the HDF5 file; the journal is output + ".journal"
-  bool force = false;    // overwrite an existing output that has no journal
+  bool force = false;    // overwrite an existing output that is not the journal's own
   bool resume = false;   // insist on continuing: fail if there is no journal
   bool restart = false;  // discard any journal and start over
   bool record_requests = false;
@@ -39,7 +39,7 @@ inline constexpr std::size_t kSweepWindowPoints = 1024;
 struct SweepStart {
   std::size_t points = 0;            // in the sweep
   std::size_t resumed = 0;           // already done in the journal
-  std::size_t dropped_bytes = 0;     // torn journal tail discarded
+  std::string journal_repair;        // what resuming dropped from the journal, and why
   std::uint64_t local_requests = 0;  // requests this rank will sample
   bool journal_existed = false;
 };

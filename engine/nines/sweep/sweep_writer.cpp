@@ -17,6 +17,7 @@
 #include "nines/base/version.hpp"
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/files/run_writer.hpp"
+#include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/sweep/sweep_points.hpp"
@@ -27,16 +28,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
-
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw IOError("cannot sync '" + path + "': " + std::strerror(error));
-  }
-  ::close(fd);
-}
 
 // The points table: one 1-D dataset per column under /points, all of length N.
 void write_points_table(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
@@ -189,17 +180,18 @@ Summary summarize_point(const SweepPoint& point, const std::vector<std::uint64_t
 
 bool write_sweep_file(const std::string& path, const SweepPlan& plan, const SweepResults& results,
                       const SweepFileInfo& info, const std::atomic<bool>* stop) {
-  const std::string temp = path + ".tmp";
-  std::error_code ignored;
-  std::filesystem::remove(temp, ignored);  // a leftover of a killed sweep (we hold the lock)
+  // The output policy (nines/io/atomic_output.hpp): a unique temporary file, synced and
+  // renamed into place. The sweep's start-up has decided that `path` may be replaced.
+  AtomicOutput output(path, true);
 
   std::vector<std::optional<Summary>> summaries(plan.points.size());
   for (std::size_t i = 0; i < plan.points.size(); ++i)
     if (results.done(i)) summaries[i] = summarize_point(plan.points[i], results.failures(i));
 
   bool finished = true;
-  try {
-    hdf5::File file = hdf5::File::create_exclusive(temp);
+  {
+    hdf5::File file = hdf5::File::create_exclusive(output.temporary_path());
+    output.created();
     file.write_attribute("format", kSweepFileFormat);
     file.write_attribute("format_version", std::int64_t{kSweepFileFormatVersion});
     file.write_attribute("nines_version", kVersion);
@@ -241,19 +233,9 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
       }
     }
     file.close();
-  } catch (...) {
-    std::filesystem::remove(temp, ignored);
-    throw;
   }
-  if (!finished) {
-    std::filesystem::remove(temp, ignored);
-    return false;
-  }
-  sync_file(temp);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    throw IOError("cannot rename '" + temp + "' to '" + path + "': " + std::strerror(error));
-  }
+  if (!finished) return false;  // `output` deletes the temporary file
+  output.commit();
   return true;
 }
 

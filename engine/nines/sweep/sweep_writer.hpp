@@ -2,8 +2,8 @@
 // The HDF5 sweep file, layout v1 (README, "Sweeps"). The only code that knows the layout; it
 // talks to HDF5 only through nines/io/hdf5.hpp.
 //
-// The file is always written whole from SweepResults (the journal's contents) to
-// "<path>.tmp", synced, and renamed over <path>: a reader, or a sweep killed at any moment,
+// The file is always written whole from SweepResults (the journal's contents) to a temporary
+// file, synced, and renamed over <path> (AtomicOutput): a reader, or a sweep killed at any moment,
 // only ever sees a complete old or a complete new file. A partial sweep's file says
 // complete = 0 and points_done; rows of unfinished points have done = 0 and NaN statistics.
 #include <atomic>

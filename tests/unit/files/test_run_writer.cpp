@@ -128,7 +128,7 @@ TEST_CASE("run_writer dense round trip with a partial last chunk", "[run_writer]
     CHECK(writer.outcome_type() == OutcomeType::int8);
     CHECK(writer.dense_chunk_length() == kChunk);
     CHECK(writer.final_path() == path);
-    CHECK(writer.temporary_path() == path + ".partial-" + std::to_string(::getpid()));
+    CHECK(writer.temporary_path().rfind(path + ".partial-", 0) == 0);
     CHECK(fs::exists(writer.temporary_path()));
     CHECK_FALSE(fs::exists(path));
 
@@ -382,8 +382,12 @@ TEST_CASE("run_writer reports an unwritable destination as IOError", "[run_write
 
   const std::string missing = dir.file("no-such-dir/run.h5");
   CHECK_THROWS_MATCHES(RunFileWriter(missing, false, scenario, info), IOError,
-                       Catch::Message("cannot create HDF5 file '" + missing + ".partial-" +
-                                      std::to_string(::getpid()) + "': No such file or directory"));
+                       Catch::Matchers::Predicate<std::exception>([&](const std::exception& e) {
+                         const std::string m = e.what();
+                         return m.rfind("cannot create HDF5 file '" + missing + ".partial-", 0) ==
+                                    0 &&
+                                m.ends_with("': No such file or directory");
+                       }));
 
   std::ofstream(dir.file("plain-file")) << "x";
   CHECK_THROWS_WITH(RunFileWriter(dir.file("plain-file/run.h5"), false, scenario, info),
