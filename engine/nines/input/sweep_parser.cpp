@@ -22,8 +22,6 @@
 namespace nines {
 namespace {
 
-constexpr std::uint64_t kMaxReplications = 1'000'000;
-
 constexpr std::string_view kCountHint = "write a whole number of components from 1 to 100000";
 constexpr std::string_view kTopLevelSweepHint =
     "a sweep is a mapping with format_version, kind: sweep, name, a base and the parameters to "
@@ -39,13 +37,10 @@ const std::vector<YamlKey> kTopKeys = {
 const std::vector<YamlKey> kChainKeys = {{"count", false}, {"reliability", false}};
 const std::vector<YamlKey> kRangeKeys = {{"from", true}, {"to", true}, {"step", false}};
 
-// The inline `scenario:` block as a text of its own, so that parse_scenario (the one reader
-// of scenario YAML) reads it and its error locations can be mapped back: line L of the block
-// is line `first_line + L` of the sweep file, and columns shift by `column`.
+// The inline `scenario:` block as a text of its own (its lines, unindented), as the sweep
+// output stores the base scenario's text.
 struct Block {
   std::string text;
-  int first_line = 0;  // 0-based line of the block's first key in the sweep file
-  int column = 0;      // 0-based column of that key; the block's indentation
 };
 
 std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark) {
@@ -67,8 +62,6 @@ std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark
   if (opener == '{' || opener == '[') return std::nullopt;  // flow style: no line mapping
 
   Block block;
-  block.first_line = mark.line;
-  block.column = mark.column;
   block.text = std::string(lines[first].substr(column)) + "\n";
   for (std::size_t i = first + 1; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
@@ -176,6 +169,11 @@ class Parser : private FieldReader {
     plan_.base_path = path.lexically_normal().string();
     try {
       adopt(load_scenario(plan_.base_path));
+    } catch (const UnreadableFile& e) {
+      fail(entry.second.Mark(), "base",
+           nines::quoted(text) + " cannot be read: " + e.reason() + " (looked for " +
+               nines::quoted(plan_.base_path) + ")",
+           hint);
     } catch (const IOError& e) {
       fail(entry.second.Mark(), "base", nines::quoted(text) + " cannot be read (" + e.what() + ")",
            hint);
@@ -188,40 +186,18 @@ class Parser : private FieldReader {
       fail(node.IsNull() ? entry.first.Mark() : node.Mark(), "scenario", "found " + describe(node),
            "write an inline scenario: a mapping with components (and optionally name, run)");
     }
-    std::optional<Block> block = extract_block(text_, node.Mark());
-    if (!block) {
+    Scenario s = nines::parse_inline_scenario(node, file(), "scenario",
+                                              plan_.name.empty() ? "inline" : plan_.name);
+    // The base text kept with the results (and in the fingerprint): the block as written, or
+    // for a flow mapping, which has no lines of its own, its YAML form.
+    if (const std::optional<Block> block = extract_block(text_, node.Mark())) {
+      s.source_text = block->text;
+    } else {
       YAML::Emitter out;
       out << node;
-      block = Block{std::string(out.c_str()) + "\n", node.Mark().line, node.Mark().column};
-      flow_ = true;
+      s.source_text = std::string(out.c_str()) + "\n";
     }
-    // format_version and name may be left out of an inline scenario; they are supplied here,
-    // as extra first lines that error locations skip.
-    std::string prefix;
-    int added = 0;
-    if (!node["format_version"]) {
-      prefix += "format_version: 1\n";
-      ++added;
-    }
-    if (!node["name"]) {
-      prefix += "name: " + (plan_.name.empty() ? std::string("inline") : plan_.name) + "\n";
-      ++added;
-    }
-    try {
-      Scenario s = parse_scenario(prefix + block->text, file());
-      s.source_text = block->text;
-      adopt(s);
-    } catch (const InputError& e) {
-      SourceLocation where{file(), 0, 0};
-      const int line = e.where().line - added;
-      if (!flow_ && line >= 1) {
-        where.line = block->first_line + line;
-        where.column = e.where().column > 0 ? e.where().column + block->column : 0;
-      } else {
-        where = yaml_location(file(), node.Mark());
-      }
-      throw InputError(where, "scenario." + e.message());
-    }
+    adopt(s);
   }
 
   void parse_chain(const Entry& entry) {
@@ -527,21 +503,46 @@ class Parser : private FieldReader {
 
   // --- expansion -----------------------------------------------------------------------------
 
+  // Points and their components are counted before any is built: a typo in a range or a
+  // replication count must be an error, not an allocation that never ends.
   void expand() {
+    const auto too_many = [&](const std::string& what, std::uint64_t limit) {
+      throw InputError(SourceLocation{file(), 0, 0},
+                       "the sweep has more than " + std::to_string(limit) + " " + what +
+                           "; split it into several sweeps or use fewer values");
+    };
     std::uint64_t total = plan_.replications;
     for (const auto& axis : plan_.axes) {
-      if (total > kMaxSweepPoints / axis.length) {
-        throw InputError(SourceLocation{file(), 0, 0},
-                         "the sweep has more than 10000000 points; split it into several sweeps "
-                         "or use fewer values");
-      }
+      if (total > kMaxSweepPoints / axis.length) too_many("points", kMaxSweepPoints);
       total *= axis.length;
     }
-    if (total > kMaxSweepPoints) {
-      throw InputError(SourceLocation{file(), 0, 0},
-                       "the sweep has more than 10000000 points; split it into several sweeps or "
-                       "use fewer values");
+    if (total > kMaxSweepPoints) too_many("points", kMaxSweepPoints);
+    // Every point holds its own list of components; with a chain generator the count may vary
+    // along one axis, so the sum is (points / that axis's length) * (sum of its counts).
+    std::uint64_t component_values = 0;
+    const auto count_axis =
+        std::find_if(plan_.axes.begin(), plan_.axes.end(), [&](const SweepAxis& axis) {
+          return std::any_of(axis.parameters.begin(), axis.parameters.end(), [&](std::size_t p) {
+            return plan_.parameters[p].target == SweepTarget::chain_count;
+          });
+        });
+    if (count_axis != plan_.axes.end()) {
+      std::size_t p = 0;
+      for (const std::size_t q : count_axis->parameters)
+        if (plan_.parameters[q].target == SweepTarget::chain_count) p = q;
+      std::uint64_t sum = 0;  // at most 1e7 values of at most 1e5: no overflow
+      for (const SweepValue& v : values_[p]) sum += v.integer;
+      const std::uint64_t others = total / count_axis->length;
+      component_values =
+          sum > kMaxSweepComponentValues / others ? kMaxSweepComponentValues + 1 : sum * others;
+    } else {
+      const std::uint64_t per_point =
+          is_chain() ? chain_count_.value_or(0) : base_components_.size();
+      component_values = per_point > kMaxSweepComponentValues / total ? kMaxSweepComponentValues + 1
+                                                                      : per_point * total;
     }
+    if (component_values > kMaxSweepComponentValues)
+      too_many("component values (points times components)", kMaxSweepComponentValues);
     plan_.points.reserve(total);
     std::vector<std::size_t> digit(plan_.axes.size(), 0);
     for (std::uint64_t i = 0; i < total; ++i) {
@@ -604,7 +605,6 @@ class Parser : private FieldReader {
   std::optional<std::uint64_t> chain_count_;
   std::optional<double> chain_reliability_;
   YAML::Mark chain_mark_;
-  bool flow_ = false;
   std::vector<std::vector<SweepValue>> values_;  // per parameter
   std::vector<std::pair<SweepParameter, int>> seen_;
 };
@@ -631,11 +631,12 @@ std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) no
 }
 
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path) {
-  const YAML::Node root = single_document(yaml_text, source_path, "sweep",
-                                          "format_version, kind: sweep, name and a base");
-  SweepPlan plan = Parser(source_path, yaml_text).parse(root);
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  const YAML::Node root =
+      single_document(text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  SweepPlan plan = Parser(source_path, text).parse(root);
   plan.source_path = source_path;
-  plan.source_text = std::string(yaml_text);
+  plan.source_text = std::string(text);
   return plan;
 }
 

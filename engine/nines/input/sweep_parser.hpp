@@ -3,8 +3,8 @@
 // Problems are InputErrors in the scenario parser's shape:
 //   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
 // A base scenario named by `base:` is read with load_scenario, so its own errors name its file;
-// an inline `scenario:` is parsed by parse_scenario and its errors are mapped back to the
-// sweep file's lines and columns.
+// an inline `scenario:` is read from its node by the scenario parser, so its errors point into
+// the sweep file ("scenario.components[1].reliability: ...").
 #include <string>
 #include <string_view>
 
@@ -19,8 +19,13 @@ SweepPlan load_sweep(const std::string& path);
 // directory of source_path.
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path);
 
-// Upper bounds that keep a typo from asking for a billion points.
+// Upper bounds that keep a typo from asking for a billion points, all checked before the points
+// are built (README "Limits and safety"). Every point holds its own component list, so the plan
+// needs about 180 bytes per point and 70 to 100 per component value: the two limits together
+// keep it below about 4 GB.
 inline constexpr std::uint64_t kMaxSweepPoints = 10'000'000;
-inline constexpr std::uint64_t kMaxChainCount = 100'000;
+inline constexpr std::uint64_t kMaxSweepComponentValues = 20'000'000;  // sum of points' components
+inline constexpr std::uint64_t kMaxReplications = 1'000'000;
+inline constexpr std::uint64_t kMaxChainCount = kMaxChainComponents;
 
 }  // namespace nines

@@ -178,9 +178,13 @@ TEST_CASE("load_scenario reads the file verbatim and reports unreadable paths", 
   CHECK(s.source_text.starts_with("# seed-app"));
   CHECK(s.name == "seed-app");
 
+  // A path the user can fix is an input problem (exit code 2), with the path first.
   const std::string missing = NINES_SOURCE_DIR "/tests/invalid/no-such-file.yaml";
-  CHECK_THROWS_MATCHES(nines::load_scenario(missing), nines::IOError,
-                       Catch::Matchers::Message("cannot read scenario file '" + missing +
-                                                "': No such file or directory"));
-  CHECK_THROWS_AS(nines::load_scenario(NINES_SOURCE_DIR "/tests"), nines::IOError);
+  CHECK_THROWS_MATCHES(nines::load_scenario(missing), nines::InputError,
+                       Catch::Matchers::Message(
+                           missing + ": cannot read the scenario file: No such file or directory"));
+  CHECK_THROWS_MATCHES(
+      nines::load_scenario(NINES_SOURCE_DIR "/tests"), nines::InputError,
+      Catch::Matchers::Message(NINES_SOURCE_DIR
+                               "/tests: cannot read the scenario file: Is a directory"));
 }
