@@ -327,16 +327,25 @@ class Parser : private FieldReader {
     }
   }
 
+  // "a -> b -> a"; a long cycle shows its first and last few names.
   template <class Stack>
   [[noreturn]] void cycle(const Stack& stack, const Reference& ref) const {
-    std::string names;
-    bool in_cycle = false;
+    std::vector<std::string_view> names;
     for (const auto& frame : stack) {
-      in_cycle = in_cycle || frame.block == ref.target;
-      if (in_cycle) names += block_names_[frame.block] + " -> ";
+      if (frame.block == ref.target || !names.empty()) names.push_back(block_names_[frame.block]);
     }
     const std::string& name = block_names_[ref.target];
-    fail(ref.mark, ref.path, quoted(name) + " refers back to itself (" + names + name + ")",
+    names.push_back(name);
+    constexpr std::size_t kShown = 4;
+    std::string shown;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names.size() > 3 * kShown && i == kShown) {
+        shown += "... " + std::to_string(names.size() - 2 * kShown) + " more -> ";
+        i = names.size() - kShown;
+      }
+      shown += std::string(names[i]) + (i + 1 < names.size() ? " -> " : "");
+    }
+    fail(ref.mark, ref.path, quoted(name) + " refers back to itself (" + shown + ")",
          "a block cannot contain itself; break the cycle");
   }
 
@@ -382,12 +391,16 @@ class Parser : private FieldReader {
   // A request kind's path as the model holds it: checked, counted into the total over all
   // kinds, then expanded.
   Block expanded_path(const Block& tree, const YAML::Mark& mark, const std::string& path) {
-    Measure m = measure(tree);
+    const Measure m = measure(tree);
     check_measure(m, mark, path, "the path");
     path_nodes_ += m.nodes;
     if (path_nodes_ > kMaxBlockNodes) {
-      m.nodes = path_nodes_;
-      check_measure(m, mark, path, "with this path, the request kinds' paths together");
+      fail(mark, path,
+           "with this path, the request kinds' paths hold " + std::to_string(path_nodes_) +
+               " blocks and component references in all once named blocks and replicas are "
+               "expanded",
+           "the paths of all request kinds may hold at most " + std::to_string(kMaxBlockNodes) +
+               " together; refer to large blocks fewer times");
     }
     return expand(tree);
   }

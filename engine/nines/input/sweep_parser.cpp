@@ -83,7 +83,9 @@ class Parser : private FieldReader {
  public:
   Parser(std::string file, std::string_view text) : FieldReader(std::move(file)), text_(text) {}
 
-  SweepPlan parse(const YAML::Node& root) {
+  // The plan with its points, or with `measure_only` the plan without them (size_ holds what
+  // they would be).
+  SweepPlan parse(const YAML::Node& root, bool measure_only = false) {
     const auto version = top_level_version(root, kTopLevelSweepHint);
     if (!root["kind"] && root["components"]) {
       fail(root.Mark(), "", "this is a scenario file, not a sweep",
@@ -129,9 +131,12 @@ class Parser : private FieldReader {
     if (const auto it = entries.find("replications"); it != entries.end())
       plan_.replications = parse_replications(it->second);
     check_chain_complete(root);
-    expand();
+    size_ = measure();
+    if (!measure_only) expand(size_.points);
     return std::move(plan_);
   }
+
+  const SweepSize& size() const noexcept { return size_; }
 
  private:
   using Entry = YamlEntry;
@@ -505,7 +510,7 @@ class Parser : private FieldReader {
 
   // Points and their components are counted before any is built: a typo in a range or a
   // replication count must be an error, not an allocation that never ends.
-  void expand() {
+  SweepSize measure() const {
     const auto too_many = [&](const std::string& what, std::uint64_t limit) {
       throw InputError(SourceLocation{file(), 0, 0},
                        "the sweep has more than " + std::to_string(limit) + " " + what +
@@ -543,6 +548,10 @@ class Parser : private FieldReader {
     }
     if (component_values > kMaxSweepComponentValues)
       too_many("component values (points times components)", kMaxSweepComponentValues);
+    return SweepSize{total, component_values};
+  }
+
+  void expand(std::uint64_t total) {
     plan_.points.reserve(total);
     std::vector<std::size_t> digit(plan_.axes.size(), 0);
     for (std::uint64_t i = 0; i < total; ++i) {
@@ -607,6 +616,7 @@ class Parser : private FieldReader {
   YAML::Mark chain_mark_;
   std::vector<std::vector<SweepValue>> values_;  // per parameter
   std::vector<std::pair<SweepParameter, int>> seen_;
+  SweepSize size_;
 };
 
 }  // namespace
@@ -638,6 +648,15 @@ SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path
   plan.source_path = source_path;
   plan.source_text = std::string(text);
   return plan;
+}
+
+SweepSize measure_sweep(std::string_view yaml_text, const std::string& source_path) {
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  const YAML::Node root =
+      single_document(text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  Parser parser(source_path, text);
+  parser.parse(root, true);
+  return parser.size();
 }
 
 SweepPlan load_sweep(const std::string& path) {

@@ -19,6 +19,15 @@ SweepPlan load_sweep(const std::string& path);
 // directory of source_path.
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path);
 
+// How many points a sweep file asks for, and how many component values they hold together,
+// counted as parse_sweep counts them before building any point: InputError for anything
+// parse_sweep refuses, the limits below included.
+struct SweepSize {
+  std::uint64_t points = 0;
+  std::uint64_t component_values = 0;
+};
+SweepSize measure_sweep(std::string_view yaml_text, const std::string& source_path);
+
 // Upper bounds that keep a typo from asking for a billion points, all checked before the points
 // are built (README "Limits and safety"). Every point holds its own component list, so the plan
 // needs about 180 bytes per point and 70 to 100 per component value: the two limits together
