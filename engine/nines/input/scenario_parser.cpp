@@ -108,15 +108,25 @@ class Parser : private FieldReader {
 
 }  // namespace
 
+int peek_document_version(const YAML::Node& root, const std::string& source_path) {
+  return Parser(source_path).peek_version(root);
+}
+
+Scenario parse_scenario_document(const YAML::Node& root, std::string_view text,
+                                 const std::string& source_path) {
+  Scenario s = Parser(source_path).parse(root);
+  s.source_path = source_path;
+  s.source_text = std::string(text);
+  return s;
+}
+
 int peek_format_version(std::string_view yaml_text, const std::string& source_path) {
-  return Parser(source_path).peek_version(single_document(yaml_text, source_path));
+  return peek_document_version(single_document(yaml_text, source_path), source_path);
 }
 
 Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
-  Scenario s = Parser(source_path).parse(single_document(yaml_text, source_path));
-  s.source_path = source_path;
-  s.source_text = std::string(checked_input_text(yaml_text, source_path));
-  return s;
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  return parse_scenario_document(single_document(text, source_path), text, source_path);
 }
 
 Scenario parse_inline_scenario(const YAML::Node& node, const std::string& source_path,

@@ -628,11 +628,17 @@ class Parser : private FieldReader {
 
 }  // namespace
 
-StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
-  StructureModel m = Parser(source_path).parse(single_document(yaml_text, source_path));
+StructureModel parse_structure_document(const YAML::Node& root, std::string_view text,
+                                        const std::string& source_path) {
+  StructureModel m = Parser(source_path).parse(root);
   m.source_path = source_path;
-  m.source_text = std::string(checked_input_text(yaml_text, source_path));
+  m.source_text = std::string(text);
   return m;
+}
+
+StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  return parse_structure_document(single_document(text, source_path), text, source_path);
 }
 
 StructureModel load_structure_model(const std::string& path) {

@@ -22,6 +22,7 @@
 #include "nines/base/error.hpp"
 #include "nines/input/yaml_document.hpp"
 #include "nines/model/scenario.hpp"
+#include "nines/model/structure_model.hpp"
 
 namespace nines {
 
@@ -173,6 +174,15 @@ class FieldReader {
   std::string file_;
   std::string prefix_;
 };
+
+// The parsers' entry points for a document single_document has already loaded from `text`
+// (checked_input_text's result), so that a file is loaded once whatever its version:
+// peek_format_version, parse_scenario and parse_structure_model are these after one load.
+int peek_document_version(const YAML::Node& root, const std::string& source_path);
+Scenario parse_scenario_document(const YAML::Node& root, std::string_view text,
+                                 const std::string& source_path);
+StructureModel parse_structure_document(const YAML::Node& root, std::string_view text,
+                                        const std::string& source_path);
 
 // An inline scenario (format 1) that is part of another file, such as a sweep's `scenario:`
 // mapping: read from its node, so that messages point into that file, with every key path
