@@ -159,7 +159,7 @@ def test_a_sweep_too_large_is_refused_before_its_points_exist(bounded, tmp_path)
                  "format_version: 1\nkind: sweep\nname: s\nchain: {count: 100000, "
                  "reliability: 0.9}\nreplications: 1000000\n")
     proc = bounded("sweep", path, "-o", tmp_path / "s.h5", "--quiet")
-    expect_input_error(proc, "the sweep has more than 20000000 component values")
+    expect_input_error(proc, "the sweep has more than 10000000 component values")
     assert not (tmp_path / "s.h5").exists()
 
 

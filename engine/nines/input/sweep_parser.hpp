@@ -30,10 +30,10 @@ SweepSize measure_sweep(std::string_view yaml_text, const std::string& source_pa
 
 // Upper bounds that keep a typo from asking for a billion points, all checked before the points
 // are built (README "Limits and safety"). Every point holds its own component list, so the plan
-// needs about 180 bytes per point and 70 to 100 per component value: the two limits together
-// keep it below about 4 GB.
+// needs about 180 bytes per point and 70 to 100 per component value: at both limits, about
+// 2.7 GB and 20 s to build (measured: 10,000,000 one-component points, 1.8 GB, 18 s).
 inline constexpr std::uint64_t kMaxSweepPoints = 10'000'000;
-inline constexpr std::uint64_t kMaxSweepComponentValues = 20'000'000;  // sum of points' components
+inline constexpr std::uint64_t kMaxSweepComponentValues = 10'000'000;  // sum of points' components
 inline constexpr std::uint64_t kMaxReplications = 1'000'000;
 inline constexpr std::uint64_t kMaxChainCount = kMaxChainComponents;
 

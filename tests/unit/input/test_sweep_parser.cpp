@@ -212,7 +212,7 @@ TEST_CASE("the README's flow-style inline scenario is read, and its errors point
 TEST_CASE("sweep sizes are counted before any point is built, just under and just over",
           "[sweep][limits]") {
   static_assert(nines::kMaxSweepPoints == 10'000'000);
-  static_assert(nines::kMaxSweepComponentValues == 20'000'000);
+  static_assert(nines::kMaxSweepComponentValues == 10'000'000);
   const std::string file = kSweeps + "size.sweep.yaml";
   const std::string head = "format_version: 1\nkind: sweep\nname: s\n";
   const auto size = [&](const std::string& text) {
@@ -243,18 +243,18 @@ TEST_CASE("sweep sizes are counted before any point is built, just under and jus
   CHECK(
       error("chain: {count: 1, reliability: 0.9}\ngrid:\n  run.seed: {from: 1, to: 10000001}\n")
           .ends_with("grid.run.seed: the range has more than 10000000 values; use a larger step"));
-  // Component values: 200 points of 100,000 components, then 201.
-  CHECK(size("chain: {count: 100000, reliability: 0.9}\nreplications: 200\n").component_values ==
-        20'000'000);
-  CHECK(error("chain: {count: 100000, reliability: 0.9}\nreplications: 201\n") ==
+  // Component values: 100 points of 100,000 components, then 101.
+  CHECK(size("chain: {count: 100000, reliability: 0.9}\nreplications: 100\n").component_values ==
+        10'000'000);
+  CHECK(error("chain: {count: 100000, reliability: 0.9}\nreplications: 101\n") ==
         file +
-            ": the sweep has more than 20000000 component values (points times components); "
+            ": the sweep has more than 10000000 component values (points times components); "
             "split it into several sweeps or use fewer values");
-  // With chain.count swept, the counts along its axis are summed: (1 + 99,999) * 200, then 201.
-  CHECK(size("chain: {reliability: 0.9}\nreplications: 200\ngrid:\n  chain.count: [1, 99999]\n")
-            .component_values == 20'000'000);
-  CHECK(error("chain: {reliability: 0.9}\nreplications: 201\ngrid:\n  chain.count: [1, 99999]\n")
-            .find("more than 20000000 component values") != std::string::npos);
+  // With chain.count swept, the counts along its axis are summed: (1 + 99,999) * 100, then 101.
+  CHECK(size("chain: {reliability: 0.9}\nreplications: 100\ngrid:\n  chain.count: [1, 99999]\n")
+            .component_values == 10'000'000);
+  CHECK(error("chain: {reliability: 0.9}\nreplications: 101\ngrid:\n  chain.count: [1, 99999]\n")
+            .find("more than 10000000 component values") != std::string::npos);
   // Replications: 1,000,000, then one more.
   CHECK(size("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\n").points == 1'000'000);
   CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000001\n")
