@@ -126,10 +126,12 @@ class Parser : private FieldReader {
     if (plan_.base_kind == "chain") parse_chain(*base);
 
     if (const auto it = entries.find("run"); it != entries.end()) parse_run(it->second);
-    if (const auto it = entries.find("grid"); it != entries.end()) parse_axes(it->second, false);
-    if (const auto it = entries.find("zip"); it != entries.end()) parse_axes(it->second, true);
+    // Replications first: every list of values is checked against the points it would make
+    // before its values are built.
     if (const auto it = entries.find("replications"); it != entries.end())
       plan_.replications = parse_replications(it->second);
+    if (const auto it = entries.find("grid"); it != entries.end()) parse_axes(it->second, false);
+    if (const auto it = entries.find("zip"); it != entries.end()) parse_axes(it->second, true);
     check_chain_complete(root);
     size_ = measure();
     if (!measure_only) expand(size_.points);
@@ -258,8 +260,31 @@ class Parser : private FieldReader {
   }
 
   // A list of values, or {from, to, step} for whole-number parameters.
+  // The points the axes read so far make (replications included), and how many values the
+  // next axis may have before the sweep passes kMaxSweepPoints.
+  std::uint64_t points_so_far() const {
+    std::uint64_t points = plan_.replications;
+    for (const auto& axis : plan_.axes) points *= axis.length;  // each step checked: no overflow
+    return points;
+  }
+
+  // A list of values, or {from, to, step} for whole-number parameters, at most `most` of them
+  // (counted before a range is built).
   std::vector<SweepValue> parse_values(const SweepParameter& p, const YAML::Node& key,
-                                       const YAML::Node& list, const std::string& path) const {
+                                       const YAML::Node& list, const std::string& path,
+                                       std::uint64_t most) const {
+    const auto too_many = [&](const YAML::Mark& mark) {
+      if (most == kMaxSweepPoints) {
+        fail(mark, path,
+             std::string(list.IsMap() ? "the range" : "the list") + " has more than " +
+                 std::to_string(kMaxSweepPoints) + " values",
+             list.IsMap() ? "use a larger step" : "use fewer values");
+      }
+      fail(mark, path,
+           "with these values the sweep has more than " + std::to_string(kMaxSweepPoints) +
+               " points (" + std::to_string(points_so_far()) + " before them)",
+           "split it into several sweeps or use fewer values");
+    };
     const std::string hint =
         p.is_integer()
             ? "write a list of values such as [1, 2, 5] or a range such as {from: 1, to: 100}"
@@ -285,9 +310,7 @@ class Parser : private FieldReader {
                  std::to_string(to) + ")",
              "write from <= to");
       }
-      if ((to - from) / step >= kMaxSweepPoints) {
-        fail(list.Mark(), path, "the range has more than 10000000 values", "use a larger step");
-      }
+      if ((to - from) / step >= most) too_many(list.Mark());
       for (std::uint64_t v = from;; v += step) {
         out.push_back(SweepValue{static_cast<double>(v), v});
         if (to - v < step) break;
@@ -296,6 +319,7 @@ class Parser : private FieldReader {
     }
     if (!list.IsSequence()) fail(list.Mark(), path, "found " + describe(list), hint);
     if (list.size() == 0) fail(list.Mark(), path, "the list is empty", hint);
+    if (list.size() > most) too_many(list.Mark());
     std::size_t i = 0;
     for (const YAML::Node& item : list) {
       const std::string item_path = path + "[" + std::to_string(i++) + "]";
@@ -445,7 +469,9 @@ class Parser : private FieldReader {
       SweepParameter p = resolve_path(key, section);
       check_conflict(p, key, section);
       seen_.emplace_back(p, line(key.Mark()));
-      std::vector<SweepValue> values = parse_values(p, key, pair.second, section + "." + p.path);
+      // The zip axis joins plan_.axes only at the end, so each zipped list has the same bound.
+      std::vector<SweepValue> values = parse_values(p, key, pair.second, section + "." + p.path,
+                                                    kMaxSweepPoints / points_so_far());
       const std::size_t index = plan_.parameters.size();
       plan_.parameters.push_back(std::move(p));
       values_.push_back(std::move(values));

@@ -235,8 +235,20 @@ TEST_CASE("sweep sizes are counted before any point is built, just under and jus
   CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\ngrid:\n"
               "  run.seed: {from: 1, to: 11}\n") ==
         file +
-            ": the sweep has more than 10000000 points; split it into several sweeps or use "
-            "fewer values");
+            ":7:13: grid.run.seed: with these values the sweep has more than 10000000 points "
+            "(1000000 before them); split it into several sweeps or use fewer values");
+  // Found by fuzz_sweep: a range is counted against the points before it is built (5,666,667
+  // values took seconds to build only to be refused).
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\ngrid:\n"
+              "  run.seed: {from: 0, to: 05666666}\n")
+            .starts_with(file + ":7:13: grid.run.seed: with these values the sweep has more"));
+  // Zipped lists share one axis: each is bounded by the points before the zip.
+  CHECK(size("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\nzip:\n"
+             "  run.seed: {from: 1, to: 10}\n  run.requests: {from: 1, to: 10}\n")
+            .points == 10'000'000);
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\nzip:\n"
+              "  run.seed: {from: 1, to: 10}\n  run.requests: {from: 1, to: 11}\n")
+            .starts_with(file + ":8:17: zip.run.requests: with these values the sweep has more"));
   // A range of 10,000,000 values, then one more.
   CHECK(size("chain: {count: 1, reliability: 0.9}\ngrid:\n  run.seed: {from: 1, to: 10000000}\n")
             .points == 10'000'000);
