@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <variant>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
@@ -15,8 +16,7 @@
 #include "interrupt.hpp"
 #include "nines/base/error.hpp"
 #include "nines/base/timestamp.hpp"
-#include "nines/input/scenario_parser.hpp"
-#include "nines/input/structure_parser.hpp"
+#include "nines/input/any_scenario.hpp"
 #include "nines/pipeline/chain_pipeline.hpp"
 #include "nines/pipeline/run_pipeline.hpp"
 #include "nines/pipeline/structure_pipeline.hpp"
@@ -100,10 +100,9 @@ int run_command(const std::vector<std::string>& args) {
   // sweep_command does); the others end with the same exit code.
   Communicator& world = mpi_world();
   try {
-    const std::string text = read_scenario_file(options.scenario_path);
-    if (peek_format_version(text, options.scenario_path) == 2) {
-      const StructureModel model = parse_structure_model(text, options.scenario_path);
-      const StructurePipeline pipeline(model, options.importance.value_or(ImportanceMode::exact),
+    const AnyScenario scenario = load_any_scenario(options.scenario_path);
+    if (const auto* model = std::get_if<StructureModel>(&scenario)) {
+      const StructurePipeline pipeline(*model, options.importance.value_or(ImportanceMode::exact),
                                        &install_interrupt_handlers());
       return run_model(pipeline, options, world);
     }
@@ -111,8 +110,7 @@ int run_command(const std::vector<std::string>& args) {
       throw InputError("--importance applies to structures (format 2); '" + options.scenario_path +
                        "' is a chain, whose only measure is each component's share of the "
                        "failures");
-    const Scenario scenario = parse_scenario(text, options.scenario_path);
-    const ChainPipeline pipeline(scenario);
+    const ChainPipeline pipeline(std::get<Scenario>(scenario));
     return run_model(pipeline, options, world);
   } catch (const std::exception& e) {
     if (world.rank() != 0) return exit_code_of(e);

@@ -1,38 +1,40 @@
 #include <cstdio>
+#include <variant>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/exact/structure_analytics.hpp"
-#include "nines/input/scenario_parser.hpp"
-#include "nines/input/structure_parser.hpp"
+#include "nines/input/any_scenario.hpp"
 
 namespace nines::cli {
 
+// Reads the file once, through the same parsers as `nines run`, so that whatever validate
+// accepts, run accepts too (encodings and limits included).
 int validate_command(const std::vector<std::string>& args) {
   const ValidateOptions options = parse_validate_options(args);
   if (options.help) {
     std::fputs(kValidateUsage, stdout);
     return 0;
   }
-  const std::string text = read_scenario_file(options.scenario_path);
-  if (peek_format_version(text, options.scenario_path) == 2) {
-    const StructureModel model = parse_structure_model(text, options.scenario_path);
-    const StructureAnalytics analytics(model);
+  const std::string& path = options.scenario_path;
+  const AnyScenario scenario = load_any_scenario(path);
+  if (const auto* model = std::get_if<StructureModel>(&scenario)) {
+    const StructureAnalytics analytics(*model, &install_interrupt_handlers());
     std::printf(
         "%s: valid scenario '%s' (format %d): %zu components (%zu declared), %zu request "
         "kinds, %zu common-cause events, analytic reliability %.10g\n",
-        options.scenario_path.c_str(), model.name.c_str(), model.format_version,
-        model.components.size(), model.declarations.size(), model.kinds.size(),
-        model.common_causes.size(), analytics.reliability());
+        path.c_str(), model->name.c_str(), model->format_version, model->components.size(),
+        model->declarations.size(), model->kinds.size(), model->common_causes.size(),
+        analytics.reliability());
     return 0;
   }
-  const Scenario scenario = parse_scenario(text, options.scenario_path);
-  const ChainAnalytics analytics(scenario.reliabilities());
+  const Scenario& chain = std::get<Scenario>(scenario);
+  const ChainAnalytics analytics(chain.reliabilities());
   std::printf("%s: valid scenario '%s' (format %d): %zu components, analytic reliability %.10g\n",
-              options.scenario_path.c_str(), scenario.name.c_str(), scenario.format_version,
-              scenario.components.size(), analytics.reliability());
+              path.c_str(), chain.name.c_str(), chain.format_version, chain.components.size(),
+              analytics.reliability());
   return 0;
 }
 

@@ -20,6 +20,12 @@ const std::vector<YamlKey> kTopKeys = {{"format_version", true},
                                        {"description", false},
                                        {"run", false},
                                        {"components", true}};
+// An inline scenario (a sweep's `scenario:`) may leave out format_version and name.
+const std::vector<YamlKey> kInlineTopKeys = {{"format_version", false},
+                                             {"name", false},
+                                             {"description", false},
+                                             {"run", false},
+                                             {"components", true}};
 const std::vector<YamlKey> kComponentKeys = {
     {"name", true}, {"reliability", true}, {"description", false}};
 
@@ -27,10 +33,13 @@ class Parser : private FieldReader {
  public:
   using FieldReader::FieldReader;
 
-  Scenario parse(const YAML::Node& root) {
+  // Reads the scenario of `root`; with `inline_name`, an inline scenario whose name defaults to it.
+  Scenario parse(const YAML::Node& root, const std::string* inline_name = nullptr) {
     Scenario s;
+    if (inline_name != nullptr) s.name = *inline_name;
     if (const auto version = top_level_version(root)) parse_version(*version);
-    walk(root, "", kTopKeys, [&](const std::string& key, const YamlEntry& entry) {
+    const auto& keys = inline_name != nullptr ? kInlineTopKeys : kTopKeys;
+    walk(root, "", keys, [&](const std::string& key, const YamlEntry& entry) {
       if (key == "name") s.name = parse_name(entry, "name");
       if (key == "description") s.description = parse_text(entry, "description");
       if (key == "run") s.defaults = parse_run(entry);
@@ -65,6 +74,10 @@ class Parser : private FieldReader {
     constexpr std::string_view hint =
         "list at least one component, each an item such as \"- name: api\" with a reliability";
     const YAML::Node& list = nonempty_list(entry, "components", hint);
+    if (list.size() > kMaxChainComponents) {
+      fail(list.Mark(), "components", std::to_string(list.size()) + " components are listed",
+           "list at most " + std::to_string(kMaxChainComponents));
+    }
 
     std::vector<Component> out;
     std::map<std::string, int> first_line;  // component name -> line it was first used on
@@ -95,14 +108,31 @@ class Parser : private FieldReader {
 
 }  // namespace
 
+int peek_document_version(const YAML::Node& root, const std::string& source_path) {
+  return Parser(source_path).peek_version(root);
+}
+
+Scenario parse_scenario_document(const YAML::Node& root, std::string_view text,
+                                 const std::string& source_path) {
+  Scenario s = Parser(source_path).parse(root);
+  s.source_path = source_path;
+  s.source_text = std::string(text);
+  return s;
+}
+
 int peek_format_version(std::string_view yaml_text, const std::string& source_path) {
-  return Parser(source_path).peek_version(single_document(yaml_text, source_path));
+  return peek_document_version(single_document(yaml_text, source_path), source_path);
 }
 
 Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
-  Scenario s = Parser(source_path).parse(single_document(yaml_text, source_path));
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  return parse_scenario_document(single_document(text, source_path), text, source_path);
+}
+
+Scenario parse_inline_scenario(const YAML::Node& node, const std::string& source_path,
+                               const std::string& path, const std::string& default_name) {
+  Scenario s = Parser(source_path, path).parse(node, &default_name);
   s.source_path = source_path;
-  s.source_text = std::string(yaml_text);
   return s;
 }
 

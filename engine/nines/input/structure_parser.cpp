@@ -65,7 +65,13 @@ class Parser : private FieldReader {
       if (key == "request_kinds") kinds = entry;
       if (key == "common_cause") causes = entry;
     });
-    if (blocks) read_block_names(*blocks);
+    // Named blocks are read first, each once, in file order (so that one no kind uses is still
+    // checked), and measured before any kind's path expands them.
+    if (blocks) {
+      read_block_names(*blocks);
+      parse_named_blocks();
+      measure_named_blocks();
+    }
     if (kinds) {
       parse_kinds(*kinds, m);
     } else {
@@ -74,8 +80,6 @@ class Parser : private FieldReader {
       kind.path = every_declaration();
       m.kinds.push_back(std::move(kind));
     }
-    // Blocks no kind uses are still checked, so a typo in one does not wait to be used.
-    for (const auto& [name, node] : block_nodes_) resolve_block(name, node.second.Mark());
     if (causes) parse_common_causes(*causes, m);
     return m;
   }
@@ -214,7 +218,7 @@ class Parser : private FieldReader {
     std::vector<std::string_view> candidates;
     for (const auto& d : model_->declarations) candidates.push_back(d.name);
     if (blocks_allowed)
-      for (const auto& [name, node] : block_nodes_) candidates.push_back(name);
+      for (const auto& name : block_names_) candidates.push_back(name);
     const std::string_view guess = closest_spelling(text, candidates);
     const std::string problem = "unknown " +
                                 std::string(blocks_allowed ? "component or block " : "component ") +
@@ -226,6 +230,29 @@ class Parser : private FieldReader {
   }
 
   // --- blocks ------------------------------------------------------------------------------
+  //
+  // A named block is parsed once into a tree in which a reference to another named block is a
+  // placeholder: a component reference with index kNamedBlock + the block's number. So no parse
+  // recurses through a name, and the names form a graph that is checked without recursion for
+  // cycles, depth (kMaxBlockDepth) and size (kMaxBlockNodes) before a request kind's path is
+  // expanded into the plain Block tree the model holds.
+
+  static constexpr std::uint32_t kNamedBlock = 0x8000'0000;  // far above kMaxStructureComponents
+
+  struct Measure {
+    std::uint64_t nodes = 0;  // nodes once expanded (saturating)
+    std::size_t depth = 0;    // levels once expanded
+  };
+  // Where a named block first refers to another, for the cycle message.
+  struct Reference {
+    std::size_t target;
+    YAML::Mark mark;
+    std::string path;
+  };
+
+  static bool is_named(const Block& b) noexcept {
+    return b.kind == BlockKind::component && b.component >= kNamedBlock;
+  }
 
   void read_block_names(const YamlEntry& entry) {
     const YAML::Node& map = entry.second;
@@ -245,29 +272,158 @@ class Parser : private FieldReader {
         fail(key.Mark(), path, quoted(name) + " is already a component name",
              "give the block a name of its own");
       }
-      const auto [it, inserted] =
-          block_nodes_.try_emplace(name, YamlEntry{pair.first, pair.second});
-      if (!inserted) duplicate_key(key, "blocks", line(it->second.first.Mark()));
+      const auto [it, inserted] = block_index_.try_emplace(name, block_entries_.size());
+      if (!inserted) duplicate_key(key, "blocks", line(block_entries_[it->second].first.Mark()));
+      block_names_.push_back(name);
+      block_entries_.push_back(YamlEntry{pair.first, pair.second});
     }
   }
 
-  // The expanded tree of a named block, parsed once. `stack_` holds the blocks being expanded,
-  // so a reference back into it is a cycle.
-  const Block& resolve_block(const std::string& name, const YAML::Mark& reference_mark,
-                             const std::string& reference_path = "") {
-    if (const auto done = resolved_.find(name); done != resolved_.end()) return done->second;
-    if (const auto open = std::find(stack_.begin(), stack_.end(), name); open != stack_.end()) {
-      std::string cycle;
-      for (auto it = open; it != stack_.end(); ++it) cycle += *it + " -> ";
-      fail(reference_mark, reference_path,
-           quoted(name) + " refers back to itself (" + cycle + name + ")",
-           "a block cannot contain itself; break the cycle");
+  void parse_named_blocks() {
+    named_.resize(block_entries_.size());
+    references_.resize(block_entries_.size());
+    for (std::size_t b = 0; b < block_entries_.size(); ++b) {
+      parsing_ = b;
+      first_reference_.clear();
+      named_[b] = parse_block(block_entries_[b], "blocks." + block_names_[b]);
     }
-    const YamlEntry& entry = block_nodes_.at(name);
-    stack_.push_back(name);
-    Block block = parse_block(entry, "blocks." + name);
-    stack_.pop_back();
-    return resolved_.emplace(name, std::move(block)).first->second;
+    parsing_.reset();
+  }
+
+  // Cycles, then each block's size and depth, by a depth-first walk of the name graph with its
+  // own stack (a chain of 10,000 names is 10,000 entries there, not 10,000 calls). A block is
+  // measured once everything it names is; the first one past a limit is reported at its name.
+  void measure_named_blocks() {
+    enum class State : std::uint8_t { unvisited, open, done };
+    std::vector<State> state(named_.size(), State::unvisited);
+    measures_.resize(named_.size());
+    struct Frame {
+      std::size_t block;
+      std::size_t next = 0;  // the next of its references to follow
+    };
+    std::vector<Frame> stack;
+    for (std::size_t root = 0; root < named_.size(); ++root) {
+      if (state[root] != State::unvisited) continue;
+      stack.push_back(Frame{root});
+      state[root] = State::open;
+      while (!stack.empty()) {
+        Frame& frame = stack.back();
+        if (frame.next < references_[frame.block].size()) {
+          const Reference& ref = references_[frame.block][frame.next++];
+          if (state[ref.target] == State::open) cycle(stack, ref);
+          if (state[ref.target] == State::unvisited) {
+            state[ref.target] = State::open;
+            stack.push_back(Frame{ref.target});
+          }
+          continue;
+        }
+        const std::size_t b = frame.block;
+        stack.pop_back();
+        measures_[b] = measure(named_[b]);
+        state[b] = State::done;
+        check_measure(measures_[b], block_entries_[b].first.Mark(), "blocks." + block_names_[b],
+                      "this block");
+      }
+    }
+  }
+
+  // "a -> b -> a"; a long cycle shows its first and last few names.
+  template <class Stack>
+  [[noreturn]] void cycle(const Stack& stack, const Reference& ref) const {
+    std::vector<std::string_view> names;
+    for (const auto& frame : stack) {
+      if (frame.block == ref.target || !names.empty()) names.push_back(block_names_[frame.block]);
+    }
+    const std::string& name = block_names_[ref.target];
+    names.push_back(name);
+    constexpr std::size_t kShown = 4;
+    std::string shown;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names.size() > 3 * kShown && i == kShown) {
+        shown += "... " + std::to_string(names.size() - 2 * kShown) + " more -> ";
+        i = names.size() - kShown;
+      }
+      shown += std::string(names[i]) + (i + 1 < names.size() ? " -> " : "");
+    }
+    fail(ref.mark, ref.path, quoted(name) + " refers back to itself (" + shown + ")",
+         "a block cannot contain itself; break the cycle");
+  }
+
+  // The size and depth of a tree once its placeholders are expanded (their blocks measured).
+  Measure measure(const Block& root) const {
+    Measure m;
+    std::vector<std::pair<const Block*, std::size_t>> stack{{&root, 1}};
+    while (!stack.empty()) {
+      const auto [block, depth] = stack.back();
+      stack.pop_back();
+      if (is_named(*block)) {
+        const Measure& named = measures_[block->component - kNamedBlock];
+        m.nodes = std::min(m.nodes + named.nodes, std::uint64_t{1} << 62);
+        m.depth = std::max(m.depth, depth - 1 + named.depth);
+        continue;
+      }
+      m.nodes = std::min(m.nodes + 1, std::uint64_t{1} << 62);
+      m.depth = std::max(m.depth, depth);
+      for (const Block& child : block->children) stack.emplace_back(&child, depth + 1);
+    }
+    return m;
+  }
+
+  void check_measure(const Measure& m, const YAML::Mark& mark, const std::string& path,
+                     std::string_view what) const {
+    if (m.depth > kMaxBlockDepth) {
+      fail(mark, path,
+           std::string(what) + " nests " + std::to_string(m.depth) +
+               " levels deep once its named blocks and replicas are expanded",
+           "nest at most " + std::to_string(kMaxBlockDepth) +
+               " levels (a series inside a series is the same series: flatten them)");
+    }
+    if (m.nodes > kMaxBlockNodes) {
+      fail(mark, path,
+           std::string(what) + " expands to " + std::to_string(m.nodes) +
+               " blocks and component references once its named blocks and replicas are "
+               "expanded",
+           "the paths of all request kinds may hold at most " + std::to_string(kMaxBlockNodes) +
+               " together; refer to large blocks fewer times");
+    }
+  }
+
+  // A request kind's path as the model holds it: checked, counted into the total over all
+  // kinds, then expanded.
+  Block expanded_path(const Block& tree, const YAML::Mark& mark, const std::string& path) {
+    const Measure m = measure(tree);
+    check_measure(m, mark, path, "the path");
+    path_nodes_ += m.nodes;
+    if (path_nodes_ > kMaxBlockNodes) {
+      fail(mark, path,
+           "with this path, the request kinds' paths hold " + std::to_string(path_nodes_) +
+               " blocks and component references in all once named blocks and replicas are "
+               "expanded",
+           "the paths of all request kinds may hold at most " + std::to_string(kMaxBlockNodes) +
+               " together; refer to large blocks fewer times");
+    }
+    return expand(tree);
+  }
+
+  // Recursion here follows the expanded tree's levels (at most kMaxBlockDepth, checked by
+  // expanded_path); a chain of names that only rename each other is followed by the loop.
+  Block expand(const Block& tree) const {
+    const Block* block = &tree;
+    while (is_named(*block)) block = &named_[block->component - kNamedBlock];
+    if (block->kind == BlockKind::component) return *block;
+    Block out;
+    out.kind = block->kind;
+    out.k = block->k;
+    out.children.reserve(block->children.size());
+    for (const Block& child : block->children) out.children.push_back(expand(child));
+    return out;
+  }
+
+  // A named block used in the block being parsed (or in a kind's path).
+  Block named_reference(std::size_t target, const YAML::Mark& mark, const std::string& path) {
+    if (parsing_ && first_reference_.insert(target).second)
+      references_[*parsing_].push_back(Reference{target, mark, path});
+    return Block::component_ref(kNamedBlock + static_cast<std::uint32_t>(target));
   }
 
   Block parse_block(const YamlEntry& entry, const std::string& path) {
@@ -279,7 +435,8 @@ class Parser : private FieldReader {
         return Block::component_ref(*replica);
       if (const auto d = declaration_index_.find(text); d != declaration_index_.end())
         return declaration_block(d->second);
-      if (block_nodes_.contains(text)) return resolve_block(text, node.Mark(), path);
+      if (const auto b = block_index_.find(text); b != block_index_.end())
+        return named_reference(b->second, node.Mark(), path);
       unknown_name(text, node.Mark(), path, true);
     }
     if (node.IsSequence()) return Block::series(parse_children(entry, path));
@@ -331,14 +488,15 @@ class Parser : private FieldReader {
       fail(k_entry->second.Mark(), sub, quoted(text) + " is not a whole number",
            "write a whole number from 1 to " + std::to_string(n));
     }
-    if (k == 0) {
-      fail(k_entry->second.Mark(), sub, "\"0\" is less than 1",
-           "write a whole number from 1 to " + std::to_string(n) + " (k = 0 would always work)");
-    }
+    // Too large first: from_chars leaves k at 0 when the number does not fit in 64 bits.
     if (ec == std::errc::result_out_of_range || k > n) {
       fail(k_entry->second.Mark(), sub,
            quoted(text) + " is larger than the " + std::to_string(n) + " blocks listed in of",
            "write a whole number from 1 to " + std::to_string(n));
+    }
+    if (k == 0) {
+      fail(k_entry->second.Mark(), sub, quoted(text) + " is less than 1",
+           "write a whole number from 1 to " + std::to_string(n) + " (k = 0 would always work)");
     }
     return Block::k_of_n(static_cast<std::uint32_t>(k), std::move(children));
   }
@@ -370,7 +528,7 @@ class Parser : private FieldReader {
           claim_name(kind.name, field.second.Mark(), sub, names, "request kind");
         }
         if (key == "path") {
-          kind.path = parse_block(field, sub);
+          kind.path = expanded_path(parse_block(field, sub), field.second.Mark(), sub);
           has_path = true;
         }
         if (key == "weight")
@@ -378,7 +536,7 @@ class Parser : private FieldReader {
         if (key == "retries") kind.retries = parse_whole(field, sub, 0, kMaxRetries);
         if (key == "description") kind.description = parse_text(field, sub);
       });
-      if (!has_path) kind.path = every_declaration();
+      if (!has_path) kind.path = expanded_path(every_declaration(), item.Mark(), path);
       m.kinds.push_back(std::move(kind));
       ++i;
     }
@@ -456,18 +614,31 @@ class Parser : private FieldReader {
   const StructureModel* model_ = nullptr;
   std::map<std::string, int> names_;  // component declaration name -> line
   std::map<std::string, std::size_t> declaration_index_;
-  std::map<std::string, YamlEntry> block_nodes_;
-  std::map<std::string, Block> resolved_;
-  std::vector<std::string> stack_;
+  // Named blocks, in file order.
+  std::map<std::string, std::size_t> block_index_;
+  std::vector<std::string> block_names_;
+  std::vector<YamlEntry> block_entries_;
+  std::vector<Block> named_;                        // parsed, with placeholders
+  std::vector<std::vector<Reference>> references_;  // the first reference to each other block
+  std::vector<Measure> measures_;
+  std::optional<std::size_t> parsing_;  // the named block being parsed, if any
+  std::set<std::size_t> first_reference_;
+  std::uint64_t path_nodes_ = 0;  // nodes of the kinds' expanded paths so far
 };
 
 }  // namespace
 
-StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
-  StructureModel m = Parser(source_path).parse(single_document(yaml_text, source_path));
+StructureModel parse_structure_document(const YAML::Node& root, std::string_view text,
+                                        const std::string& source_path) {
+  StructureModel m = Parser(source_path).parse(root);
   m.source_path = source_path;
-  m.source_text = std::string(yaml_text);
+  m.source_text = std::string(text);
   return m;
+}
+
+StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  return parse_structure_document(single_document(text, source_path), text, source_path);
 }
 
 StructureModel load_structure_model(const std::string& path) {

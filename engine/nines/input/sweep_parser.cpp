@@ -22,8 +22,6 @@
 namespace nines {
 namespace {
 
-constexpr std::uint64_t kMaxReplications = 1'000'000;
-
 constexpr std::string_view kCountHint = "write a whole number of components from 1 to 100000";
 constexpr std::string_view kTopLevelSweepHint =
     "a sweep is a mapping with format_version, kind: sweep, name, a base and the parameters to "
@@ -39,13 +37,10 @@ const std::vector<YamlKey> kTopKeys = {
 const std::vector<YamlKey> kChainKeys = {{"count", false}, {"reliability", false}};
 const std::vector<YamlKey> kRangeKeys = {{"from", true}, {"to", true}, {"step", false}};
 
-// The inline `scenario:` block as a text of its own, so that parse_scenario (the one reader
-// of scenario YAML) reads it and its error locations can be mapped back: line L of the block
-// is line `first_line + L` of the sweep file, and columns shift by `column`.
+// The inline `scenario:` block as a text of its own (its lines, unindented), as the sweep
+// output stores the base scenario's text.
 struct Block {
   std::string text;
-  int first_line = 0;  // 0-based line of the block's first key in the sweep file
-  int column = 0;      // 0-based column of that key; the block's indentation
 };
 
 std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark) {
@@ -67,8 +62,6 @@ std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark
   if (opener == '{' || opener == '[') return std::nullopt;  // flow style: no line mapping
 
   Block block;
-  block.first_line = mark.line;
-  block.column = mark.column;
   block.text = std::string(lines[first].substr(column)) + "\n";
   for (std::size_t i = first + 1; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
@@ -90,7 +83,9 @@ class Parser : private FieldReader {
  public:
   Parser(std::string file, std::string_view text) : FieldReader(std::move(file)), text_(text) {}
 
-  SweepPlan parse(const YAML::Node& root) {
+  // The plan with its points, or with `measure_only` the plan without them (size_ holds what
+  // they would be).
+  SweepPlan parse(const YAML::Node& root, bool measure_only = false) {
     const auto version = top_level_version(root, kTopLevelSweepHint);
     if (!root["kind"] && root["components"]) {
       fail(root.Mark(), "", "this is a scenario file, not a sweep",
@@ -131,14 +126,19 @@ class Parser : private FieldReader {
     if (plan_.base_kind == "chain") parse_chain(*base);
 
     if (const auto it = entries.find("run"); it != entries.end()) parse_run(it->second);
-    if (const auto it = entries.find("grid"); it != entries.end()) parse_axes(it->second, false);
-    if (const auto it = entries.find("zip"); it != entries.end()) parse_axes(it->second, true);
+    // Replications first: every list of values is checked against the points it would make
+    // before its values are built.
     if (const auto it = entries.find("replications"); it != entries.end())
       plan_.replications = parse_replications(it->second);
+    if (const auto it = entries.find("grid"); it != entries.end()) parse_axes(it->second, false);
+    if (const auto it = entries.find("zip"); it != entries.end()) parse_axes(it->second, true);
     check_chain_complete(root);
-    expand();
+    size_ = measure();
+    if (!measure_only) expand(size_.points);
     return std::move(plan_);
   }
+
+  const SweepSize& size() const noexcept { return size_; }
 
  private:
   using Entry = YamlEntry;
@@ -176,6 +176,11 @@ class Parser : private FieldReader {
     plan_.base_path = path.lexically_normal().string();
     try {
       adopt(load_scenario(plan_.base_path));
+    } catch (const UnreadableFile& e) {
+      fail(entry.second.Mark(), "base",
+           nines::quoted(text) + " cannot be read: " + e.reason() + " (looked for " +
+               nines::quoted(plan_.base_path) + ")",
+           hint);
     } catch (const IOError& e) {
       fail(entry.second.Mark(), "base", nines::quoted(text) + " cannot be read (" + e.what() + ")",
            hint);
@@ -188,40 +193,18 @@ class Parser : private FieldReader {
       fail(node.IsNull() ? entry.first.Mark() : node.Mark(), "scenario", "found " + describe(node),
            "write an inline scenario: a mapping with components (and optionally name, run)");
     }
-    std::optional<Block> block = extract_block(text_, node.Mark());
-    if (!block) {
+    Scenario s = nines::parse_inline_scenario(node, file(), "scenario",
+                                              plan_.name.empty() ? "inline" : plan_.name);
+    // The base text kept with the results (and in the fingerprint): the block as written, or
+    // for a flow mapping, which has no lines of its own, its YAML form.
+    if (const std::optional<Block> block = extract_block(text_, node.Mark())) {
+      s.source_text = block->text;
+    } else {
       YAML::Emitter out;
       out << node;
-      block = Block{std::string(out.c_str()) + "\n", node.Mark().line, node.Mark().column};
-      flow_ = true;
+      s.source_text = std::string(out.c_str()) + "\n";
     }
-    // format_version and name may be left out of an inline scenario; they are supplied here,
-    // as extra first lines that error locations skip.
-    std::string prefix;
-    int added = 0;
-    if (!node["format_version"]) {
-      prefix += "format_version: 1\n";
-      ++added;
-    }
-    if (!node["name"]) {
-      prefix += "name: " + (plan_.name.empty() ? std::string("inline") : plan_.name) + "\n";
-      ++added;
-    }
-    try {
-      Scenario s = parse_scenario(prefix + block->text, file());
-      s.source_text = block->text;
-      adopt(s);
-    } catch (const InputError& e) {
-      SourceLocation where{file(), 0, 0};
-      const int line = e.where().line - added;
-      if (!flow_ && line >= 1) {
-        where.line = block->first_line + line;
-        where.column = e.where().column > 0 ? e.where().column + block->column : 0;
-      } else {
-        where = yaml_location(file(), node.Mark());
-      }
-      throw InputError(where, "scenario." + e.message());
-    }
+    adopt(s);
   }
 
   void parse_chain(const Entry& entry) {
@@ -277,8 +260,31 @@ class Parser : private FieldReader {
   }
 
   // A list of values, or {from, to, step} for whole-number parameters.
+  // The points the axes read so far make (replications included), and how many values the
+  // next axis may have before the sweep passes kMaxSweepPoints.
+  std::uint64_t points_so_far() const {
+    std::uint64_t points = plan_.replications;
+    for (const auto& axis : plan_.axes) points *= axis.length;  // each step checked: no overflow
+    return points;
+  }
+
+  // A list of values, or {from, to, step} for whole-number parameters, at most `most` of them
+  // (counted before a range is built).
   std::vector<SweepValue> parse_values(const SweepParameter& p, const YAML::Node& key,
-                                       const YAML::Node& list, const std::string& path) const {
+                                       const YAML::Node& list, const std::string& path,
+                                       std::uint64_t most) const {
+    const auto too_many = [&](const YAML::Mark& mark) {
+      if (most == kMaxSweepPoints) {
+        fail(mark, path,
+             std::string(list.IsMap() ? "the range" : "the list") + " has more than " +
+                 std::to_string(kMaxSweepPoints) + " values",
+             list.IsMap() ? "use a larger step" : "use fewer values");
+      }
+      fail(mark, path,
+           "with these values the sweep has more than " + std::to_string(kMaxSweepPoints) +
+               " points (" + std::to_string(points_so_far()) + " before them)",
+           "split it into several sweeps or use fewer values");
+    };
     const std::string hint =
         p.is_integer()
             ? "write a list of values such as [1, 2, 5] or a range such as {from: 1, to: 100}"
@@ -304,9 +310,7 @@ class Parser : private FieldReader {
                  std::to_string(to) + ")",
              "write from <= to");
       }
-      if ((to - from) / step >= kMaxSweepPoints) {
-        fail(list.Mark(), path, "the range has more than 10000000 values", "use a larger step");
-      }
+      if ((to - from) / step >= most) too_many(list.Mark());
       for (std::uint64_t v = from;; v += step) {
         out.push_back(SweepValue{static_cast<double>(v), v});
         if (to - v < step) break;
@@ -315,6 +319,7 @@ class Parser : private FieldReader {
     }
     if (!list.IsSequence()) fail(list.Mark(), path, "found " + describe(list), hint);
     if (list.size() == 0) fail(list.Mark(), path, "the list is empty", hint);
+    if (list.size() > most) too_many(list.Mark());
     std::size_t i = 0;
     for (const YAML::Node& item : list) {
       const std::string item_path = path + "[" + std::to_string(i++) + "]";
@@ -464,7 +469,9 @@ class Parser : private FieldReader {
       SweepParameter p = resolve_path(key, section);
       check_conflict(p, key, section);
       seen_.emplace_back(p, line(key.Mark()));
-      std::vector<SweepValue> values = parse_values(p, key, pair.second, section + "." + p.path);
+      // The zip axis joins plan_.axes only at the end, so each zipped list has the same bound.
+      std::vector<SweepValue> values = parse_values(p, key, pair.second, section + "." + p.path,
+                                                    kMaxSweepPoints / points_so_far());
       const std::size_t index = plan_.parameters.size();
       plan_.parameters.push_back(std::move(p));
       values_.push_back(std::move(values));
@@ -527,21 +534,50 @@ class Parser : private FieldReader {
 
   // --- expansion -----------------------------------------------------------------------------
 
-  void expand() {
+  // Points and their components are counted before any is built: a typo in a range or a
+  // replication count must be an error, not an allocation that never ends.
+  SweepSize measure() const {
+    const auto too_many = [&](const std::string& what, std::uint64_t limit) {
+      throw InputError(SourceLocation{file(), 0, 0},
+                       "the sweep has more than " + std::to_string(limit) + " " + what +
+                           "; split it into several sweeps or use fewer values");
+    };
     std::uint64_t total = plan_.replications;
     for (const auto& axis : plan_.axes) {
-      if (total > kMaxSweepPoints / axis.length) {
-        throw InputError(SourceLocation{file(), 0, 0},
-                         "the sweep has more than 10000000 points; split it into several sweeps "
-                         "or use fewer values");
-      }
+      if (total > kMaxSweepPoints / axis.length) too_many("points", kMaxSweepPoints);
       total *= axis.length;
     }
-    if (total > kMaxSweepPoints) {
-      throw InputError(SourceLocation{file(), 0, 0},
-                       "the sweep has more than 10000000 points; split it into several sweeps or "
-                       "use fewer values");
+    if (total > kMaxSweepPoints) too_many("points", kMaxSweepPoints);
+    // Every point holds its own list of components; with a chain generator the count may vary
+    // along one axis, so the sum is (points / that axis's length) * (sum of its counts).
+    std::uint64_t component_values = 0;
+    const auto count_axis =
+        std::find_if(plan_.axes.begin(), plan_.axes.end(), [&](const SweepAxis& axis) {
+          return std::any_of(axis.parameters.begin(), axis.parameters.end(), [&](std::size_t p) {
+            return plan_.parameters[p].target == SweepTarget::chain_count;
+          });
+        });
+    if (count_axis != plan_.axes.end()) {
+      std::size_t p = 0;
+      for (const std::size_t q : count_axis->parameters)
+        if (plan_.parameters[q].target == SweepTarget::chain_count) p = q;
+      std::uint64_t sum = 0;  // at most 1e7 values of at most 1e5: no overflow
+      for (const SweepValue& v : values_[p]) sum += v.integer;
+      const std::uint64_t others = total / count_axis->length;
+      component_values =
+          sum > kMaxSweepComponentValues / others ? kMaxSweepComponentValues + 1 : sum * others;
+    } else {
+      const std::uint64_t per_point =
+          is_chain() ? chain_count_.value_or(0) : base_components_.size();
+      component_values = per_point > kMaxSweepComponentValues / total ? kMaxSweepComponentValues + 1
+                                                                      : per_point * total;
     }
+    if (component_values > kMaxSweepComponentValues)
+      too_many("component values (points times components)", kMaxSweepComponentValues);
+    return SweepSize{total, component_values};
+  }
+
+  void expand(std::uint64_t total) {
     plan_.points.reserve(total);
     std::vector<std::size_t> digit(plan_.axes.size(), 0);
     for (std::uint64_t i = 0; i < total; ++i) {
@@ -604,9 +640,9 @@ class Parser : private FieldReader {
   std::optional<std::uint64_t> chain_count_;
   std::optional<double> chain_reliability_;
   YAML::Mark chain_mark_;
-  bool flow_ = false;
   std::vector<std::vector<SweepValue>> values_;  // per parameter
   std::vector<std::pair<SweepParameter, int>> seen_;
+  SweepSize size_;
 };
 
 }  // namespace
@@ -631,12 +667,22 @@ std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) no
 }
 
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path) {
-  const YAML::Node root = single_document(yaml_text, source_path, "sweep",
-                                          "format_version, kind: sweep, name and a base");
-  SweepPlan plan = Parser(source_path, yaml_text).parse(root);
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  const YAML::Node root =
+      single_document(text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  SweepPlan plan = Parser(source_path, text).parse(root);
   plan.source_path = source_path;
-  plan.source_text = std::string(yaml_text);
+  plan.source_text = std::string(text);
   return plan;
+}
+
+SweepSize measure_sweep(std::string_view yaml_text, const std::string& source_path) {
+  const std::string_view text = checked_input_text(yaml_text, source_path);
+  const YAML::Node root =
+      single_document(text, source_path, "sweep", "format_version, kind: sweep, name and a base");
+  Parser parser(source_path, text);
+  parser.parse(root, true);
+  return parser.size();
 }
 
 SweepPlan load_sweep(const std::string& path) {

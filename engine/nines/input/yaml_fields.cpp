@@ -10,6 +10,8 @@
 
 #include "nines/base/spelling.hpp"
 #include "nines/input/count_parser.hpp"
+#include "nines/input/input_limits.hpp"
+#include "nines/input/utf8_text.hpp"
 
 namespace nines {
 namespace {
@@ -23,6 +25,23 @@ bool name_character(char c) {
          c == '.' || c == '-';
 }
 
+// A file that cannot be read: the user's to fix (exit 2) unless the system failed (exit 1).
+[[noreturn]] void cannot_read(const std::string& path, std::string_view what, int err) {
+  std::string reason = std::generic_category().message(err);
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+    case EISDIR:
+    case EACCES:
+    case EPERM:
+    case ELOOP:
+    case ENAMETOOLONG:
+      throw UnreadableFile(path, what, std::move(reason));
+    default:
+      throw IOError("cannot read " + std::string(what) + " file '" + path + "': " + reason);
+  }
+}
+
 }  // namespace
 
 SourceLocation yaml_location(const std::string& file, const YAML::Mark& mark) {
@@ -30,23 +49,7 @@ SourceLocation yaml_location(const std::string& file, const YAML::Mark& mark) {
 }
 
 std::string quoted(std::string_view text) {
-  constexpr std::size_t kMaxShown = 60;
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const char c = text[i];
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else {
-      out += c;
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out + "\"";
+  return quoted_text(text);
 }
 
 std::string describe(const YAML::Node& node) {
@@ -73,52 +76,35 @@ bool valid_name(std::string_view text) {
   return std::all_of(text.begin(), text.end(), name_character);
 }
 
-YAML::Node single_document(std::string_view yaml_text, const std::string& source_path,
-                           std::string_view what, std::string_view needs) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    throw InputError(yaml_location(source_path, e.mark),
-                     "YAML syntax error: " + e.msg +
-                         "; check the indentation, colons and quotes on this line and the one "
-                         "before it");
-  }
-  if (documents.empty()) {
-    throw InputError(
-        SourceLocation{source_path, 0, 0},
-        "the file has no YAML content; a " + std::string(what) + " needs " + std::string(needs));
-  }
-  if (documents.size() > 1) {
-    throw InputError(
-        yaml_location(source_path, documents[1].Mark()),
-        "a second YAML document starts here; put one " + std::string(what) + " in each file");
-  }
-  return documents.front();
-}
+UnreadableFile::UnreadableFile(const std::string& path, std::string_view what, std::string reason)
+    : InputError(SourceLocation{path, 0, 0},
+                 "cannot read the " + std::string(what) + " file: " + reason),
+      reason_(std::move(reason)) {}
 
 std::string read_input_file(const std::string& path, std::string_view what) {
-  const auto cannot_read = [&](int err) {
-    return IOError("cannot read " + std::string(what) + " file '" + path +
-                   "': " + std::generic_category().message(err));
-  };
   // C stdio rather than iostreams: it reports errno, which names the real cause.
   struct Close {
     void operator()(std::FILE* f) const noexcept { std::fclose(f); }
   };
   const std::unique_ptr<std::FILE, Close> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw cannot_read(errno);
+  if (!file) cannot_read(path, what, errno);
+  // One byte more than the limit is enough to refuse a larger file (or an endless one such as
+  // /dev/zero) without reading all of it.
   std::string bytes;
   char buffer[1 << 16];
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, n);
-  if (std::ferror(file.get())) throw cannot_read(errno);
+  while (bytes.size() <= kMaxInputBytes &&
+         (n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+    bytes.append(buffer, n);
+  if (std::ferror(file.get())) cannot_read(path, what, errno);
   return bytes;
 }
 
 void FieldReader::fail(const YAML::Mark& mark, std::string_view path, std::string_view problem,
                        std::string_view hint) const {
-  std::string message = path.empty() ? "" : std::string(path) + ": ";
+  std::string full = prefix_;
+  if (!path.empty()) full += (full.empty() ? "" : ".") + std::string(path);
+  std::string message = full.empty() ? "" : full + ": ";
   message += std::string(problem) + "; " + std::string(hint);
   throw InputError(yaml_location(file_, mark), std::move(message));
 }
@@ -210,9 +196,11 @@ std::string FieldReader::parse_name(const YamlEntry& entry, const std::string& p
     fail(mark, path, quoted(text) + " is " + std::to_string(text.size()) + " characters long",
          kNameHint);
   }
-  for (const char c : text) {
-    if (!name_character(c)) {
-      fail(mark, path, quoted(text) + " contains " + quoted(std::string(1, c)), kNameHint);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!name_character(text[i])) {
+      // The whole character, however many bytes it has ("\xc3" alone would be half of "ï").
+      const std::size_t length = std::max<std::size_t>(decode_utf8(text, i).length, 1);
+      fail(mark, path, quoted(text) + " contains " + quoted(text.substr(i, length)), kNameHint);
     }
   }
   return text;
@@ -301,21 +289,31 @@ double FieldReader::parse_number(const YamlEntry& entry, const std::string& path
   return *value;
 }
 
+std::optional<std::uint64_t> parse_whole_text(std::string_view text, std::uint64_t low,
+                                              std::uint64_t high, std::string* problem) {
+  const auto refuse = [&](std::string_view why) -> std::optional<std::uint64_t> {
+    if (problem != nullptr) *problem = quoted(text) + " " + std::string(why);
+    return std::nullopt;
+  };
+  std::uint64_t value = 0;
+  const char* last = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != last)
+    return refuse("is not a whole number");
+  if (ec == std::errc::result_out_of_range || value > high)
+    return refuse("is more than " + std::to_string(high));
+  if (value < low) return refuse("is less than " + std::to_string(low));
+  return value;
+}
+
 std::uint32_t FieldReader::parse_whole(const YamlEntry& entry, const std::string& path,
                                        std::uint32_t low, std::uint32_t high) const {
   const std::string hint =
       "write a whole number from " + std::to_string(low) + " to " + std::to_string(high);
-  const std::string& text = scalar(entry, path, hint);
-  std::uint64_t value = 0;
-  const char* last = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), last, value);
-  if (text.empty() || ec == std::errc::invalid_argument || ptr != last) {
-    fail(entry.second.Mark(), path, quoted(text) + " is not a whole number", hint);
-  }
-  if (ec == std::errc::result_out_of_range || value < low || value > high) {
-    fail(entry.second.Mark(), path, quoted(text) + " is out of range", hint);
-  }
-  return static_cast<std::uint32_t>(value);
+  std::string problem;
+  const auto value = parse_whole_text(scalar(entry, path, hint), low, high, &problem);
+  if (!value) fail(entry.second.Mark(), path, problem, hint);
+  return static_cast<std::uint32_t>(*value);
 }
 
 void FieldReader::claim_name(const std::string& name, const YAML::Mark& mark,

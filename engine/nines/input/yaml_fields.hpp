@@ -20,7 +20,9 @@
 #include <vector>
 
 #include "nines/base/error.hpp"
+#include "nines/input/yaml_document.hpp"
 #include "nines/model/scenario.hpp"
+#include "nines/model/structure_model.hpp"
 
 namespace nines {
 
@@ -50,7 +52,8 @@ using YamlEntry = std::pair<YAML::Node, YAML::Node>;  // key node, value node
 // yaml-cpp marks are 0-based and -1 when unknown; ours are 1-based and 0 when unknown.
 SourceLocation yaml_location(const std::string& file, const YAML::Mark& mark);
 
-// A value as it appears in a message: quoted, escaped, and short enough to read.
+// A value as it appears in a message: quoted, escaped, and short enough to read
+// (quoted_text in utf8_text.hpp).
 std::string quoted(std::string_view text);
 
 // What a node is, for "found ...": "a list", "a mapping", "the text \"...\"" or "no value".
@@ -62,14 +65,20 @@ std::string join_keys(const std::vector<YamlKey>& keys);
 // 1 to 100 of [A-Za-z0-9_.-]: component, block, kind and event names.
 bool valid_name(std::string_view text);
 
-// The one YAML document of an input text: InputError for a syntax error, an empty file or a
-// second document. `what` names the kind of file ("scenario", "sweep") and `needs` lists what
-// it must hold, for the messages.
-YAML::Node single_document(std::string_view yaml_text, const std::string& source_path,
-                           std::string_view what = "scenario",
-                           std::string_view needs = "format_version, name and components");
+// A file nines cannot open or read for a reason its user can fix (it does not exist, is a
+// directory, is not readable, ...): an input problem, exit code 2. what() is
+// "<path>: cannot read the <what> file: <reason>".
+class UnreadableFile : public InputError {
+ public:
+  UnreadableFile(const std::string& path, std::string_view what, std::string reason);
+  const std::string& reason() const noexcept { return reason_; }
 
-// A whole input file's bytes; IOError "cannot read <what> file '<path>': <reason>".
+ private:
+  std::string reason_;
+};
+
+// A whole input file's bytes, at most kMaxInputBytes + 1 of them (checked_input_text refuses
+// more). UnreadableFile as above; IOError for a failure of the system (EIO and the like).
 std::string read_input_file(const std::string& path, std::string_view what);
 
 // Whether a number read by FieldReader::parse_number must lie in [0, 1] or only be >= 0.
@@ -81,6 +90,12 @@ enum class NumberRange { probability, non_negative };
 // "\"1.5\" is outside [0, 1]").
 std::optional<double> parse_number_text(std::string_view text, NumberRange range,
                                         std::string* problem);
+// A whole number in [low, high], written as plain digits. Returns nullopt with `problem` set
+// (starting with the quoted text) to "is not a whole number", "is less than <low>" or
+// "is more than <high>" (also for numbers too large for 64 bits).
+std::optional<std::uint64_t> parse_whole_text(std::string_view text, std::uint64_t low,
+                                              std::uint64_t high, std::string* problem);
+
 // A reliability exactly as a scenario file reads one (hint: kReliabilityHint).
 inline std::optional<double> parse_reliability_text(std::string_view text, std::string* problem) {
   return parse_number_text(text, NumberRange::probability, problem);
@@ -91,6 +106,10 @@ inline std::optional<double> parse_reliability_text(std::string_view text, std::
 class FieldReader {
  public:
   explicit FieldReader(std::string file) : file_(std::move(file)) {}
+  // For a section of another file (a sweep's inline scenario): every key path in a message
+  // starts with `prefix` ("scenario: ...", "scenario.components[0]: ...").
+  FieldReader(std::string file, std::string prefix)
+      : file_(std::move(file)), prefix_(std::move(prefix)) {}
 
   const std::string& file() const noexcept { return file_; }
   // The 1-based line of a mark (0 when unknown), for "first at line N".
@@ -139,7 +158,7 @@ class FieldReader {
   double parse_reliability(const YamlEntry& entry, const std::string& path) const {
     return parse_number(entry, path, kReliabilityHint, NumberRange::probability);
   }
-  // A whole number in [low, high].
+  // A whole number in [low, high], with a message saying whether it is too small or too large.
   std::uint32_t parse_whole(const YamlEntry& entry, const std::string& path, std::uint32_t low,
                             std::uint32_t high) const;
 
@@ -153,6 +172,23 @@ class FieldReader {
                             const std::vector<YamlKey>& keys) const;
 
   std::string file_;
+  std::string prefix_;
 };
+
+// The parsers' entry points for a document single_document has already loaded from `text`
+// (checked_input_text's result), so that a file is loaded once whatever its version:
+// peek_format_version, parse_scenario and parse_structure_model are these after one load.
+int peek_document_version(const YAML::Node& root, const std::string& source_path);
+Scenario parse_scenario_document(const YAML::Node& root, std::string_view text,
+                                 const std::string& source_path);
+StructureModel parse_structure_document(const YAML::Node& root, std::string_view text,
+                                        const std::string& source_path);
+
+// An inline scenario (format 1) that is part of another file, such as a sweep's `scenario:`
+// mapping: read from its node, so that messages point into that file, with every key path
+// starting with `path` ("scenario.components[1].reliability: ..."). format_version and name
+// may be left out; the name then is `default_name`. source_text is left empty.
+Scenario parse_inline_scenario(const YAML::Node& node, const std::string& source_path,
+                               const std::string& path, const std::string& default_name);
 
 }  // namespace nines

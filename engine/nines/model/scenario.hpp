@@ -1,6 +1,7 @@
 #pragma once
 // The scenario model: what a YAML file describes, parsed and validated once at the edge.
 // Everything downstream (analytics, sampling, output) reads this immutable value.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,10 @@
 namespace nines {
 
 inline constexpr int kScenarioFormatVersion = 1;
+
+// The longest chain a format-1 scenario (or a sweep's chain generator) may list: far above real
+// services, and low enough that per-component output and summaries stay small.
+inline constexpr std::size_t kMaxChainComponents = 100'000;
 
 struct Component {
   std::string name;         // unique within the scenario, [A-Za-z0-9_.-]+
@@ -29,7 +34,8 @@ struct Scenario {
   std::vector<Component> components;  // in the order a request meets them
   RunDefaults defaults;
   std::string source_path;  // as the user named it ("<string>" when parsed from memory)
-  std::string source_text;  // the exact bytes of the file, stored in the HDF5 output
+  std::string
+      source_text;  // the file's text (a UTF-8 byte-order mark dropped), stored in the HDF5 output
 
   std::vector<double> reliabilities() const;
 };

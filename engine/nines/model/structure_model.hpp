@@ -28,6 +28,17 @@ inline constexpr std::size_t kMaxRequestKinds = 100;
 // A failed request records the set of events that fired as one 64-bit word.
 inline constexpr std::size_t kMaxCommonCauses = 64;
 
+// Block expressions, counted once named blocks and replicas are expanded (a component reference
+// is one level and one node; `[a, b]` is two levels and three nodes). Both are checked by the
+// parser before it expands anything (README "Limits and safety").
+// Depth: every walk over a Block tree downstream (block.cpp, the exact engine, the samplers)
+// recurses once per level; 100 levels keep that a small fraction of the smallest stack it may
+// run on (a oneTBB worker's 4 MB), and no reliability block diagram needs more.
+inline constexpr std::size_t kMaxBlockDepth = 100;
+// Nodes in the paths of all request kinds together: a named block used twice is counted twice,
+// so a "block bomb" (b1: [b0, b0], b2: [b1, b1], ...) is refused, not expanded.
+inline constexpr std::size_t kMaxBlockNodes = 1'000'000;
+
 // One state variable: a component, or one replica of a replicated declaration.
 struct StructureComponent {
   std::string name;           // "api", or "api[2]" for a replica

@@ -178,9 +178,32 @@ TEST_CASE("load_scenario reads the file verbatim and reports unreadable paths", 
   CHECK(s.source_text.starts_with("# seed-app"));
   CHECK(s.name == "seed-app");
 
+  // A path the user can fix is an input problem (exit code 2), with the path first.
   const std::string missing = NINES_SOURCE_DIR "/tests/invalid/no-such-file.yaml";
-  CHECK_THROWS_MATCHES(nines::load_scenario(missing), nines::IOError,
-                       Catch::Matchers::Message("cannot read scenario file '" + missing +
-                                                "': No such file or directory"));
-  CHECK_THROWS_AS(nines::load_scenario(NINES_SOURCE_DIR "/tests"), nines::IOError);
+  CHECK_THROWS_MATCHES(nines::load_scenario(missing), nines::InputError,
+                       Catch::Matchers::Message(
+                           missing + ": cannot read the scenario file: No such file or directory"));
+  CHECK_THROWS_MATCHES(
+      nines::load_scenario(NINES_SOURCE_DIR "/tests"), nines::InputError,
+      Catch::Matchers::Message(NINES_SOURCE_DIR
+                               "/tests: cannot read the scenario file: Is a directory"));
+}
+
+TEST_CASE("a chain lists at most kMaxChainComponents components, just under and just over",
+          "[scenario][limits]") {
+  static_assert(nines::kMaxChainComponents == 100'000);
+  std::string text = "format_version: 1\nname: long\ncomponents:\n";
+  for (int i = 0; i < 100'000; ++i)
+    text += "  - {name: c" + std::to_string(i) + ", reliability: 0.9}\n";
+  CHECK(nines::parse_scenario(text, "t.yaml").components.size() == 100'000);
+  CHECK(error_of(text + "  - {name: one-more, reliability: 0.9}\n") ==
+        "t.yaml:4:3: components: 100001 components are listed; list at most 100000");
+}
+
+TEST_CASE("a UTF-8 byte-order mark is dropped from the text kept with the results", "[scenario]") {
+  const std::string text =
+      "format_version: 1\nname: x\ncomponents:\n  - {name: a, reliability: 1}\n";
+  const auto s = nines::parse_scenario("\xEF\xBB\xBF" + text, "t.yaml");
+  CHECK(s.source_text == text);
+  CHECK(s.name == "x");
 }

@@ -182,3 +182,94 @@ TEST_CASE("the shipped sweeps load", "[sweep]") {
   const auto plan = nines::load_sweep(NINES_SOURCE_DIR "/scenarios/seed-spreadsheet.sweep.yaml");
   CHECK(plan.points.size() == 600);
 }
+
+TEST_CASE("the README's flow-style inline scenario is read, and its errors point into the sweep",
+          "[sweep]") {
+  // Issue 14: rejected as "end of map not found" while block style worked.
+  const auto plan = parse(
+      "format_version: 1\nkind: sweep\nname: s\n"
+      "scenario: {components: [{name: a, reliability: 0.9}, {name: b, reliability: 0.8}]}\n"
+      "grid:\n  components[a].reliability: [0.5, 0.6]\n");
+  REQUIRE(plan.points.size() == 2);
+  CHECK(plan.points[1].components[0].reliability == 0.6);
+  CHECK(plan.points[1].components[1].reliability == 0.8);
+  CHECK(plan.base_text ==
+        "{components: [{name: a, reliability: 0.9}, {name: b, reliability: "
+        "0.8}]}\n");
+  const std::string file = kSweeps + "inline.sweep.yaml";
+  CHECK(message_of("format_version: 1\nkind: sweep\nname: s\nscenario: {colour: red, "
+                   "components: [{name: a, reliability: 0.9}]}\n") ==
+        file +
+            ":4:12: scenario: unknown key \"colour\"; valid keys are format_version, name, "
+            "description, run, components");
+  CHECK(message_of("format_version: 1\nkind: sweep\nname: s\nscenario:\n  name: x y\n"
+                   "  components: [{name: a, reliability: 0.9}]\n") ==
+        file +
+            ":5:9: scenario.name: \"x y\" contains \" \"; use only letters, digits, '_', '.' "
+            "and '-', at most 100 characters");
+}
+
+TEST_CASE("sweep sizes are counted before any point is built, just under and just over",
+          "[sweep][limits]") {
+  static_assert(nines::kMaxSweepPoints == 10'000'000);
+  static_assert(nines::kMaxSweepComponentValues == 10'000'000);
+  const std::string file = kSweeps + "size.sweep.yaml";
+  const std::string head = "format_version: 1\nkind: sweep\nname: s\n";
+  const auto size = [&](const std::string& text) {
+    return nines::measure_sweep(head + text, file);
+  };
+  const auto error = [&](const std::string& text) {
+    try {
+      size(text);
+    } catch (const nines::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("<no error>");
+  };
+  // Points: 1,000,000 replications times 10 seeds, then 11.
+  const auto at_limit = size(
+      "chain: {count: 1, reliability: 0.9}\nreplications: 1000000\ngrid:\n"
+      "  run.seed: {from: 1, to: 10}\n");
+  CHECK(at_limit.points == 10'000'000);
+  CHECK(at_limit.component_values == 10'000'000);
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\ngrid:\n"
+              "  run.seed: {from: 1, to: 11}\n") ==
+        file +
+            ":7:13: grid.run.seed: with these values the sweep has more than 10000000 points "
+            "(1000000 before them); split it into several sweeps or use fewer values");
+  // Found by fuzz_sweep: a range is counted against the points before it is built (5,666,667
+  // values took seconds to build only to be refused).
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\ngrid:\n"
+              "  run.seed: {from: 0, to: 05666666}\n")
+            .starts_with(file + ":7:13: grid.run.seed: with these values the sweep has more"));
+  // Zipped lists share one axis: each is bounded by the points before the zip.
+  CHECK(size("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\nzip:\n"
+             "  run.seed: {from: 1, to: 10}\n  run.requests: {from: 1, to: 10}\n")
+            .points == 10'000'000);
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\nzip:\n"
+              "  run.seed: {from: 1, to: 10}\n  run.requests: {from: 1, to: 11}\n")
+            .starts_with(file + ":8:17: zip.run.requests: with these values the sweep has more"));
+  // A range of 10,000,000 values, then one more.
+  CHECK(size("chain: {count: 1, reliability: 0.9}\ngrid:\n  run.seed: {from: 1, to: 10000000}\n")
+            .points == 10'000'000);
+  CHECK(
+      error("chain: {count: 1, reliability: 0.9}\ngrid:\n  run.seed: {from: 1, to: 10000001}\n")
+          .ends_with("grid.run.seed: the range has more than 10000000 values; use a larger step"));
+  // Component values: 100 points of 100,000 components, then 101.
+  CHECK(size("chain: {count: 100000, reliability: 0.9}\nreplications: 100\n").component_values ==
+        10'000'000);
+  CHECK(error("chain: {count: 100000, reliability: 0.9}\nreplications: 101\n") ==
+        file +
+            ": the sweep has more than 10000000 component values (points times components); "
+            "split it into several sweeps or use fewer values");
+  // With chain.count swept, the counts along its axis are summed: (1 + 99,999) * 100, then 101.
+  CHECK(size("chain: {reliability: 0.9}\nreplications: 100\ngrid:\n  chain.count: [1, 99999]\n")
+            .component_values == 10'000'000);
+  CHECK(error("chain: {reliability: 0.9}\nreplications: 101\ngrid:\n  chain.count: [1, 99999]\n")
+            .find("more than 10000000 component values") != std::string::npos);
+  // Replications: 1,000,000, then one more.
+  CHECK(size("chain: {count: 1, reliability: 0.9}\nreplications: 1000000\n").points == 1'000'000);
+  CHECK(error("chain: {count: 1, reliability: 0.9}\nreplications: 1000001\n")
+            .ends_with("replications: \"1000001\" is more than 1000000; write a whole number of "
+                       "replications from 1 to 1000000"));
+}
