@@ -309,8 +309,9 @@ def journal_of(reference, points):
                   f"sweep-sha256={f.attrs['sweep_sha256']} "
                   f"base-sha256={f.attrs['base_scenario_sha256']} sampler=auto")
         lines = [with_crc(header)]
+        offsets = f["offsets/point_components"][...]
         for i in points:
-            counts = f[f"point/{i:06d}/components/failures"][...]
+            counts = f["point_components/failures"][offsets[i]:offsets[i + 1]]
             requests = int(f["points/requests"][i])
             lines.append(with_crc(f"P {i} {requests} {len(counts)} " +
                                   " ".join(str(int(c)) for c in counts)))

@@ -1,6 +1,7 @@
 """nines sweep: the spreadsheet, points equal to `nines run`, resume after SIGKILL and SIGINT,
 changed sweeps refused, and the HDF5 sweep layout read back with h5py and pandas."""
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -112,7 +113,7 @@ def test_sweep_file_layout(spreadsheet, root):
     with h5py.File(path, "r") as f:
         a = dict(f.attrs)
         assert a["format"] == "nines-sweep"
-        assert int(a["format_version"]) == 1
+        assert int(a["format_version"]) == 2 and int(a["base_format"]) == 1
         assert a["sweep_yaml"] == text
         assert a["sweep_sha256"] == hashlib.sha256(text.encode()).hexdigest()
         assert int(a["complete"]) == 1 and int(a["points_done"]) == 600 == int(a["points"])
@@ -122,22 +123,30 @@ def test_sweep_file_layout(spreadsheet, root):
         columns = f["points"].attrs["columns"].split(",")
         assert set(columns) == set(f["points"])
         assert len({f["points"][c].shape for c in columns}) == 1
-        g = f["point/000123"]
-        comps = g["components"]
-        assert set(comps) >= {"name", "reliability", "failures", "expected_failures"}
-        assert comps["failures"][...].sum() == g.attrs["failures"]
-        assert len(f["point"]) == 600
+        # Tables only: one row per (point, component), /offsets says whose rows are whose.
+        comps = f["point_components"]
+        assert set(comps) >= {"point", "component", "name", "reliability", "failures",
+                              "expected_failures", "first_failure_probability"}
+        assert len({comps[c].shape for c in comps}) == 1
+        offsets = f["offsets/point_components"][...]
+        assert len(offsets) == 601 and offsets[-1] == len(comps["point"])
+        rows = slice(offsets[123], offsets[124])
+        assert (comps["point"][rows] == 123).all()
+        assert comps["failures"][rows].sum() == f["points/failures"][123]
+        assert "point" not in f
 
 
 def test_points_equal_nines_run_of_the_point(nines, spreadsheet, tmp_path):
     path, _ = spreadsheet
     df = points_table(path)
     with h5py.File(path, "r") as f:
+        offsets = f["offsets/point_components"][...]
         for i in (0, 137, 599):
-            comps = f[f"point/{i:06d}/components"]
-            names = [n.decode() if isinstance(n, bytes) else n for n in comps["name"][...]]
+            rows = slice(offsets[i], offsets[i + 1])
+            comps = {k: f["point_components"][k][rows] for k in ("name", "reliability", "failures")}
+            names = [n.decode() if isinstance(n, bytes) else n for n in comps["name"]]
             lines = ["format_version: 1", f"name: point{i}", "components:"]
-            for name, rel in zip(names, comps["reliability"][...]):
+            for name, rel in zip(names, comps["reliability"]):
                 lines += [f"  - name: {name}", f"    reliability: {float(rel)!r}"]
             scenario = tmp_path / f"p{i}.yaml"
             scenario.write_text("\n".join(lines) + "\n")
@@ -145,7 +154,7 @@ def test_points_equal_nines_run_of_the_point(nines, spreadsheet, tmp_path):
             nines("run", scenario, "-n", int(df["requests"][i]), "--seed", int(df["seed"][i]),
                   "--record", "none", "-o", out, "--quiet")
             with h5py.File(out, "r") as run:
-                assert np.array_equal(run["components/failures"][...], comps["failures"][...]), i
+                assert np.array_equal(run["components/failures"][...], comps["failures"]), i
                 sampler = df["sampler"][i]
                 sampler = sampler.decode() if isinstance(sampler, bytes) else sampler
                 assert run.attrs["sampler"] == sampler
@@ -265,12 +274,15 @@ def test_record_requests_stores_each_points_failed_requests(nines, root, tmp_pat
     nines("sweep", root / SWEEPS / "small.sweep.yaml", "-o", out, "--record-requests", "--quiet")
     with h5py.File(out, "r") as f:
         assert int(f.attrs["record_requests"]) == 1
-        for name, g in f["point"].items():
-            req = g["failures/request"][...]
-            comp = g["failures/component"][...]
+        components, failures = f["offsets/point_components"][...], f["offsets/point_failures"][...]
+        for i in range(int(f.attrs["points"])):
+            rows = slice(failures[i], failures[i + 1])
+            assert (f["point_failures/point"][rows] == i).all()
+            req = f["point_failures/request"][rows]
+            comp = f["point_failures/component"][rows]
             assert (np.diff(req.astype(np.int64)) > 0).all()
-            counts = np.bincount(comp, minlength=len(g["components/failures"]))
-            assert np.array_equal(counts, g["components/failures"][...]), name
+            expected = f["point_components/failures"][components[i]:components[i + 1]]
+            assert np.array_equal(np.bincount(comp, minlength=len(expected)), expected), i
 
 
 def test_invalid_sweep_names_file_line_and_column(nines, root, tmp_path):
@@ -293,3 +305,43 @@ def test_second_shipped_sweep_runs(nines, root, tmp_path):
     assert len(df) == 27 and (df["done"] == 1).all()
     assert (df["z_score"].abs() < 5).all()
     assert "27 of 27 points simulated" in proc.stdout
+
+
+def test_a_structure_sweep_equals_nines_run_of_each_point(nines, root, tmp_path):
+    """The shipped replicas sweep of the redundant essay app (a format-2 base): every point's
+    counts equal `nines run --record none` of the base file edited to that point, bit for bit."""
+    out = tmp_path / "rep.h5"
+    proc = nines("sweep", root / "scenarios/essay-app-replicas.sweep.yaml", "-o", out)
+    assert "every point agrees with its exact value" in proc.stdout
+    base = (root / "scenarios/essay-app-redundant.yaml").read_text()
+    with h5py.File(out, "r") as f:
+        assert int(f.attrs["base_format"]) == 2
+        points = {k: f["points"][k][...] for k in f["points"]}
+        kinds = f["point_kinds"]
+        assert len({kinds[c].shape for c in kinds}) == 1
+        koff, coff = f["offsets/point_kinds"][...], f["offsets/point_components"][...]
+        for i in (0, 7, 15):
+            replicas = int(points["components[api].replicas"][i])
+            required = int(points["components[api].required"][i])
+            reliability = float(points["components[api].reliability"][i])
+            edited = base.replace("""  - name: api
+    reliability: 0.999
+    replicas: 3""", f"""  - name: api
+    reliability: {reliability!r}
+    replicas: {replicas}
+    required: {required}""")
+            assert edited != base
+            scenario = tmp_path / f"p{i}.yaml"
+            scenario.write_text(edited)
+            run = json.loads(nines("run", scenario, "-n", int(points["requests"][i]), "--seed",
+                                   int(points["seed"][i]), "--record", "none", "-o",
+                                   tmp_path / f"p{i}.h5", "--json").stdout)
+            assert run["mix"]["failures"] == points["failures"][i]
+            assert run["mix"]["reliability_analytic"] == points["reliability_analytic"][i]
+            assert [k["failures"] for k in run["kinds"]] == \
+                list(kinds["failures"][koff[i]:koff[i + 1]])
+            assert [c["culprit_failures"] for c in run["components"]] == \
+                list(f["point_components/failures"][coff[i]:coff[i + 1]])
+            assert len(run["components"]) == coff[i + 1] - coff[i] == \
+                points["n_components"][i]
+            assert run["run"]["sampler"] == points["sampler"][i].decode()

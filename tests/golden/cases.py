@@ -78,6 +78,9 @@ CASES = (
     Case("sweep.seed-app-upgrades.record-requests",
          ("sweep", "{inputs}/seed-app-upgrades.sweep.yaml", "--record-requests", *SWEEP),
          json_summary=False),
+    # A sweep of a structure (format 2) base: API replicas, required and reliability.
+    Case("sweep.essay-app-replicas", ("sweep", "{inputs}/essay-app-replicas.sweep.yaml", *SWEEP),
+         json_summary=False),
     # Grid, zip, replications and a seed of 2^64 - 1 in one small sweep, drawn per request.
     Case("sweep.small.per-request",
          ("sweep", "{inputs}/small.sweep.yaml", "--sampler", "per-request", *SWEEP),

@@ -239,6 +239,39 @@ void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count
                               out);
 }
 
+void decode_chain_failures(const EncodedChunk& chunk, OutcomeType type,
+                           std::vector<std::uint64_t>& requests,
+                           std::vector<std::int32_t>& components) {
+  const std::size_t width = outcome_bytes(type);
+  if (chunk.parts.size() != 2) throw std::invalid_argument("decode: not a failures chunk");
+  const std::size_t n = chunk.parts[0].size() / sizeof(std::uint64_t);
+  if (chunk.parts[0].size() % sizeof(std::uint64_t) != 0 || chunk.parts[1].size() != n * width)
+    throw std::invalid_argument("decode: failure columns of different lengths");
+  const std::size_t at = requests.size();
+  requests.resize(at + n);
+  if (n > 0) std::memcpy(requests.data() + at, chunk.parts[0].data(), n * sizeof(std::uint64_t));
+  const unsigned char* c = chunk.parts[1].data();
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (type) {
+      case OutcomeType::int8:
+        components.push_back(static_cast<std::int8_t>(c[i]));
+        break;
+      case OutcomeType::int16: {
+        std::int16_t v = 0;
+        std::memcpy(&v, c + 2 * i, 2);
+        components.push_back(v);
+        break;
+      }
+      case OutcomeType::int32: {
+        std::int32_t v = 0;
+        std::memcpy(&v, c + 4 * i, 4);
+        components.push_back(v);
+        break;
+      }
+    }
+  }
+}
+
 void RunFileWriter::store(const EncodedChunk& chunk) {
   Impl& w = *impl_;
   if (w.info.record == RecordMode::dense) {

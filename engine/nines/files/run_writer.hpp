@@ -73,6 +73,12 @@ class ChainChunkEncoder {
   int deflate_level_ = 1;
 };
 
+// The failed requests of a chunk ChainChunkEncoder encoded for --record failures, decoded:
+// request indices and components (appended to the vectors).
+void decode_chain_failures(const EncodedChunk& chunk, OutcomeType type,
+                           std::vector<std::uint64_t>& requests,
+                           std::vector<std::int32_t>& components);
+
 class RunFileWriter final : public ChunkStore {
  public:
   // Refuses (InputError) an existing final_path unless overwrite; IOError when the temporary

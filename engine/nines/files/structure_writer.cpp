@@ -3,6 +3,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -175,6 +176,30 @@ StructureRunWriter::~StructureRunWriter() = default;
 
 const std::string& StructureRunWriter::final_path() const noexcept {
   return impl_->output->final_path();
+}
+
+namespace {
+template <class T>
+void take_column(const std::vector<unsigned char>& part, std::size_t n, std::vector<T>& out) {
+  if (part.size() != n * sizeof(T)) throw std::invalid_argument("decode: a column's length");
+  const std::size_t at = out.size();
+  out.resize(at + n);
+  if (n > 0) std::memcpy(out.data() + at, part.data(), n * sizeof(T));
+}
+}  // namespace
+
+void decode_structure_failures(const EncodedChunk& chunk, StructureChunk& out) {
+  if (chunk.parts.size() != StructureChunkEncoder::kFailureParts)
+    throw std::invalid_argument("decode: not a failures chunk");
+  const std::size_t n = chunk.parts[0].size() / sizeof(std::uint64_t);
+  take_column(chunk.parts[0], n, out.failed_request);
+  take_column(chunk.parts[1], n, out.failed_kind);
+  take_column(chunk.parts[2], n, out.failed_attempts);
+  take_column(chunk.parts[3], n, out.failed_culprit);
+  take_column(chunk.parts[4], n, out.failed_common_cause);
+  take_column(chunk.parts[5], n, out.failed_common_causes);
+  take_column(chunk.parts[6], n, out.failed_set_size);
+  take_column(chunk.parts[7], chunk.parts[7].size() / sizeof(ComponentIndex), out.failed_set);
 }
 
 void StructureRunWriter::store(const EncodedChunk& chunk) {

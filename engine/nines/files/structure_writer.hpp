@@ -51,6 +51,10 @@ class StructureChunkEncoder {
   ConstantColumns constant_;
 };
 
+// The failed requests of a chunk StructureChunkEncoder encoded for --record failures, decoded
+// into `out`'s failed_* vectors (appended).
+void decode_structure_failures(const EncodedChunk& chunk, StructureChunk& out);
+
 class StructureRunWriter final : public ChunkStore {
  public:
   // Refuses an existing final_path unless overwrite (InputError); creates the datasets the

@@ -72,6 +72,7 @@ class Parser : private FieldReader {
       parse_named_blocks();
       measure_named_blocks();
     }
+    m.kinds_declared = kinds.has_value();
     if (kinds) {
       parse_kinds(*kinds, m);
     } else {

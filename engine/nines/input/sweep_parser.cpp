@@ -3,16 +3,23 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <system_error>
 #include <utility>
+#include <variant>
 
 #include "nines/base/error.hpp"
+#include "nines/base/number_format.hpp"
 #include "nines/base/sha256.hpp"
 #include "nines/base/spelling.hpp"
+#include "nines/input/any_scenario.hpp"
 #include "nines/input/count_parser.hpp"
 #include "nines/input/scenario_parser.hpp"
+#include "nines/input/sweep_structure.hpp"
 #include "nines/input/yaml_fields.hpp"
 
 // Messages have the shape yaml_fields.hpp describes, shared with the scenario parsers:
@@ -28,7 +35,9 @@ constexpr std::string_view kTopLevelSweepHint =
     "vary";
 constexpr std::string_view kPathForms =
     "components[NAME].reliability, components[INDEX].reliability, components[*].reliability, "
-    "run.requests, run.seed, and with a chain generator chain.count and chain.reliability";
+    "run.requests, run.seed, with a chain generator chain.count and chain.reliability, and "
+    "with a structure (format 2) base also components[NAME].replicas, .required, .retries, "
+    "request_kinds[NAME].weight, .retries and common_cause[NAME].probability";
 
 const std::vector<YamlKey> kTopKeys = {
     {"format_version", true}, {"kind", true},      {"name", true},          {"description", false},
@@ -134,7 +143,10 @@ class Parser : private FieldReader {
     if (const auto it = entries.find("zip"); it != entries.end()) parse_axes(it->second, true);
     check_chain_complete(root);
     size_ = measure();
-    if (!measure_only) expand(size_.points);
+    if (!measure_only) {
+      build_grid();
+      check_structural_points(root);
+    }
     return std::move(plan_);
   }
 
@@ -167,6 +179,20 @@ class Parser : private FieldReader {
     plan_.base_text = s.source_text;
   }
 
+  void adopt(StructureModel s) {
+    plan_.base_format = kStructureFormatVersion;
+    if (s.defaults.requests) requests_ = *s.defaults.requests;
+    if (s.defaults.seed) seed_ = *s.defaults.seed;
+    plan_.base_text = s.source_text;
+    for (const ComponentDeclaration& d : s.declarations) {
+      Component c;
+      c.name = d.name;
+      c.reliability = s.components[d.first].reliability;
+      base_components_.push_back(c);  // declarations: what components[NAME] can address
+    }
+    structure_ = std::move(s);
+  }
+
   void load_base_file(const Entry& entry) {
     constexpr std::string_view hint = "write the path of a scenario file, relative to this sweep";
     const std::string& text = scalar(entry, "base", hint);
@@ -175,7 +201,11 @@ class Parser : private FieldReader {
     if (path.is_relative()) path = std::filesystem::path(file()).parent_path() / path;
     plan_.base_path = path.lexically_normal().string();
     try {
-      adopt(load_scenario(plan_.base_path));
+      AnyScenario base = load_any_scenario(plan_.base_path);
+      if (auto* structure = std::get_if<StructureModel>(&base))
+        adopt(std::move(*structure));
+      else
+        adopt(std::get<Scenario>(base));
     } catch (const UnreadableFile& e) {
       fail(entry.second.Mark(), "base",
            nines::quoted(text) + " cannot be read: " + e.reason() + " (looked for " +
@@ -247,15 +277,57 @@ class Parser : private FieldReader {
     return *parsed;
   }
 
+  // Replicas, required and retries: whole numbers in [low, high].
+  std::uint64_t parse_small(const Entry& entry, const std::string& path, std::uint64_t low,
+                            std::uint64_t high, std::string_view what) const {
+    const std::string hint = "write a whole number of " + std::string(what) + " from " +
+                             std::to_string(low) + " to " + std::to_string(high);
+    const std::string& text = scalar(entry, path, hint);
+    std::string why;
+    const auto parsed = parse_seed(text, &why);  // any whole number 0 .. 2^64 - 1
+    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
+    if (*parsed < low || *parsed > high)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is outside that range", hint);
+    return *parsed;
+  }
+
+  double parse_weight(const Entry& entry, const std::string& path) const {
+    constexpr std::string_view hint =
+        "write a non-negative number such as 70 or 0.25 (weights are relative shares)";
+    const std::string& text = scalar(entry, path, hint);
+    double value = 0;
+    const char* begin = text.data();
+    const auto [end, error] = std::from_chars(begin, begin + text.size(), value);
+    if (error != std::errc() || end != begin + text.size() || !std::isfinite(value) || value < 0)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is not a non-negative number", hint);
+    return value;
+  }
+
   SweepValue parse_value(const SweepParameter& p, const Entry& entry,
                          const std::string& path) const {
     SweepValue v;
-    if (p.is_integer()) {
-      v.integer = parse_integer(p.target, entry, path);
-      v.real = static_cast<double>(v.integer);
-    } else {
-      v.real = parse_reliability(entry, path);
+    switch (p.target) {
+      case SweepTarget::component_replicas:
+        v.integer = parse_small(entry, path, 1, kMaxReplicas, "replicas");
+        break;
+      case SweepTarget::component_required:
+        v.integer = parse_small(entry, path, 1, kMaxReplicas, "required replicas");
+        break;
+      case SweepTarget::component_retries:
+      case SweepTarget::kind_retries:
+        v.integer = parse_small(entry, path, 0, kMaxRetries, "retries");
+        break;
+      case SweepTarget::kind_weight:
+        v.real = parse_weight(entry, path);
+        return v;
+      default:
+        if (!p.is_integer()) {
+          v.real = parse_reliability(entry, path);
+          return v;
+        }
+        v.integer = parse_integer(p.target, entry, path);
     }
+    v.real = static_cast<double>(v.integer);
     return v;
   }
 
@@ -354,6 +426,41 @@ class Parser : private FieldReader {
     fail(key.Mark(), section, problem, "parameters are " + std::string(kPathForms));
   }
 
+  bool is_structure() const { return plan_.base_format == kStructureFormatVersion; }
+
+  // The index of `selector` (a name, or an index from 0) among `names`; fails naming `what`.
+  std::size_t select(const YAML::Node& key, const std::string& section, const std::string& text,
+                     const std::string& selector, const std::vector<std::string>& names,
+                     const std::string& what) const {
+    const bool numeric =
+        !selector.empty() &&
+        std::all_of(selector.begin(), selector.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric) {
+      const std::size_t index =
+          selector.size() > 6 ? names.size() : static_cast<std::size_t>(std::stoul(selector));
+      if (index >= names.size()) {
+        fail(key.Mark(), section,
+             nines::quoted(text) + ": there is no " + what + " " + selector + " (the base has " +
+                 std::to_string(names.size()) + ")",
+             names.empty() ? "the base has none"
+                           : what + " indices count from 0 to " + std::to_string(names.size() - 1));
+      }
+      return index;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (names[i] == selector) return i;
+    std::vector<std::string_view> candidates(names.begin(), names.end());
+    std::string all;
+    for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+    const std::string_view guess = closest_spelling(selector, candidates);
+    fail(key.Mark(), section,
+         nines::quoted(text) + ": the base has no " + what + " " + nines::quoted(selector),
+         names.empty() ? "the base has none"
+         : guess.empty()
+             ? what + "s are " + all
+             : "did you mean \"" + std::string(guess) + "\"? (" + what + "s are " + all + ")");
+  }
+
   SweepParameter resolve_path(const YAML::Node& key, const std::string& section) const {
     const std::string& text = key.Scalar();
     SweepParameter p;
@@ -375,62 +482,88 @@ class Parser : private FieldReader {
       p.target = text == "chain.count" ? SweepTarget::chain_count : SweepTarget::chain_reliability;
       return p;
     }
-    constexpr std::string_view kOpen = "components[";
+    const std::size_t open = text.find('[');
     const std::size_t close = text.find(']');
-    if (!text.starts_with(kOpen) || close == std::string::npos) unknown_path(key, section, text);
-    const std::string selector = text.substr(kOpen.size(), close - kOpen.size());
-    const std::string field = text.substr(close + 1);
-    if (field != ".reliability") {
-      if (field.size() > 1 && field[0] == '.' &&
-          edit_distance(field.substr(1), "reliability") > 3) {
-        fail(key.Mark(), section, nines::quoted(text) + " varies " + nines::quoted(field.substr(1)),
-             "a component's reliability is the only component value a sweep can vary");
-      }
+    if (open == std::string::npos || close == std::string::npos || close < open)
       unknown_path(key, section, text);
-    }
+    const std::string section_name = text.substr(0, open);
+    const std::string selector = text.substr(open + 1, close - open - 1);
+    const std::string field = text.substr(close + 1);
+    if (section_name != "components" && section_name != "request_kinds" &&
+        section_name != "common_cause")
+      unknown_path(key, section, text);
     if (is_chain()) {
       fail(key.Mark(), section, nines::quoted(text) + " names a component of a chain generator",
            "vary chain.reliability (every component) or chain.count");
     }
+    if (section_name != "components" && !is_structure()) {
+      fail(key.Mark(), section, nines::quoted(text) + " needs a structure (format 2) base",
+           "a chain (format 1) base has only components[NAME].reliability, run.requests and "
+           "run.seed");
+    }
+    std::vector<std::string> names;
+    std::string what;
+    std::vector<std::pair<std::string, SweepTarget>> fields;
+    if (section_name == "components") {
+      for (const auto& c : base_components_) names.push_back(c.name);
+      what = "component";
+      fields = {{".reliability", SweepTarget::component_reliability}};
+      if (is_structure())
+        fields.insert(fields.end(), {{".replicas", SweepTarget::component_replicas},
+                                     {".required", SweepTarget::component_required},
+                                     {".retries", SweepTarget::component_retries}});
+    } else if (section_name == "request_kinds") {
+      if (!structure_->kinds_declared) {
+        fail(key.Mark(), section,
+             nines::quoted(text) +
+                 ": the base lists no request_kinds (its one kind is every "
+                 "component in order)",
+             "add request_kinds to the base to vary a kind's weight or retries");
+      }
+      for (const auto& k : structure_->kinds) names.push_back(k.name);
+      what = "request kind";
+      fields = {{".weight", SweepTarget::kind_weight}, {".retries", SweepTarget::kind_retries}};
+    } else {
+      for (const auto& e : structure_->common_causes) names.push_back(e.name);
+      what = "common-cause event";
+      fields = {{".probability", SweepTarget::cause_probability}};
+    }
+    const auto found =
+        std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == field; });
+    if (found == fields.end()) {
+      std::string valid;
+      for (const auto& f : fields) valid += (valid.empty() ? "" : ", ") + f.first.substr(1);
+      fail(key.Mark(), section,
+           nines::quoted(text) + " varies " + nines::quoted(field.empty() ? "" : field.substr(1)),
+           is_structure() ? "a sweep can vary a " + what + "'s " + valid
+                          : std::string("a component's reliability is the only component value "
+                                        "a sweep can vary"));
+    }
+    p.target = found->second;
     if (selector == "*") {
+      if (p.target != SweepTarget::component_reliability) {
+        fail(key.Mark(), section, nines::quoted(text) + ": [*] selects every component",
+             "only components[*].reliability takes [*]; name one " + what);
+      }
       p.target = SweepTarget::all_reliabilities;
       return p;
     }
-    p.target = SweepTarget::component_reliability;
-    const bool numeric =
-        !selector.empty() &&
-        std::all_of(selector.begin(), selector.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (numeric) {
-      const std::size_t index = selector.size() > 6
-                                    ? base_components_.size()
-                                    : static_cast<std::size_t>(std::stoul(selector));
-      if (index >= base_components_.size()) {
+    p.component = select(key, section, text, selector, names, what);
+    p.name = names[p.component];
+    if (is_structure() && (p.target == SweepTarget::component_required) &&
+        structure_->declarations[p.component].replicas == 0) {
+      bool replicas_swept = false;
+      for (const auto& [q, line] : seen_)
+        replicas_swept = replicas_swept || (q.target == SweepTarget::component_replicas &&
+                                            q.component == p.component);
+      if (!replicas_swept) {
         fail(key.Mark(), section,
-             nines::quoted(text) + ": there is no component " + selector + " (the base has " +
-                 std::to_string(base_components_.size()) + ")",
-             "component indices count from 0 to " + std::to_string(base_components_.size() - 1));
-      }
-      p.component = index;
-      return p;
-    }
-    for (std::size_t i = 0; i < base_components_.size(); ++i) {
-      if (base_components_[i].name == selector) {
-        p.component = i;
-        return p;
+             nines::quoted(text) + ": " + nines::quoted(p.name) + " has no replicas in the base",
+             "give it replicas in the base, or vary components[" + p.name +
+                 "].replicas before this parameter");
       }
     }
-    std::vector<std::string_view> names;
-    std::string all;
-    for (const auto& c : base_components_) {
-      names.push_back(c.name);
-      all += (all.empty() ? "" : ", ") + c.name;
-    }
-    const std::string_view guess = closest_spelling(selector, names);
-    fail(key.Mark(), section,
-         nines::quoted(text) + ": the base has no component " + nines::quoted(selector),
-         guess.empty()
-             ? "components are " + all
-             : "did you mean \"" + std::string(guess) + "\"? (components are " + all + ")");
+    return p;
   }
 
   // Two parameters that set the same value would make the result depend on their order.
@@ -567,8 +700,9 @@ class Parser : private FieldReader {
       component_values =
           sum > kMaxSweepComponentValues / others ? kMaxSweepComponentValues + 1 : sum * others;
     } else {
-      const std::uint64_t per_point =
-          is_chain() ? chain_count_.value_or(0) : base_components_.size();
+      const std::uint64_t per_point = is_chain()       ? chain_count_.value_or(0)
+                                      : is_structure() ? structure_->components.size()
+                                                       : base_components_.size();
       component_values = per_point > kMaxSweepComponentValues / total ? kMaxSweepComponentValues + 1
                                                                       : per_point * total;
     }
@@ -577,59 +711,76 @@ class Parser : private FieldReader {
     return SweepSize{total, component_values};
   }
 
-  void expand(std::uint64_t total) {
-    plan_.points.reserve(total);
-    std::vector<std::size_t> digit(plan_.axes.size(), 0);
-    for (std::uint64_t i = 0; i < total; ++i) {
-      const std::uint64_t replication = i % plan_.replications;
-      std::uint64_t rest = i / plan_.replications;
-      for (std::size_t a = plan_.axes.size(); a-- > 0;) {
-        digit[a] = rest % plan_.axes[a].length;
-        rest /= plan_.axes[a].length;
-      }
-      SweepPoint point;
-      point.values.resize(plan_.parameters.size());
-      for (std::size_t a = 0; a < plan_.axes.size(); ++a)
-        for (const std::size_t p : plan_.axes[a].parameters) point.values[p] = values_[p][digit[a]];
-      point.replication = replication;
-      point.requests = requests_;
-      point.seed = seed_;
-      point.components = base_components_;
-      std::uint64_t count = chain_count_.value_or(0);
-      double reliability = chain_reliability_.value_or(1);
-      for (std::size_t p = 0; p < plan_.parameters.size(); ++p) {
-        const SweepParameter& param = plan_.parameters[p];
-        const SweepValue& v = point.values[p];
-        switch (param.target) {
-          case SweepTarget::component_reliability:
-            point.components[param.component].reliability = v.real;
-            break;
-          case SweepTarget::all_reliabilities:
-            for (auto& c : point.components) c.reliability = v.real;
-            break;
-          case SweepTarget::requests:
-            point.requests = v.integer;
-            break;
-          case SweepTarget::seed:
-            point.seed = v.integer;
-            break;
-          case SweepTarget::chain_count:
-            count = v.integer;
-            break;
-          case SweepTarget::chain_reliability:
-            reliability = v.real;
-            break;
+  // The points are computed from the grid on demand (model/sweep_plan.hpp), never stored.
+  void build_grid() {
+    SweepGrid grid;
+    grid.parameters = plan_.parameters;
+    grid.values = values_;
+    grid.axes = plan_.axes;
+    grid.replications = plan_.replications;
+    grid.per_point_seeds = plan_.per_point_seeds;
+    grid.requests = requests_;
+    grid.seed = seed_;
+    if (!is_structure()) grid.base_components = base_components_;
+    grid.chain_generator = is_chain();
+    grid.chain_count = chain_count_.value_or(0);
+    grid.chain_reliability = chain_reliability_.value_or(1);
+    plan_.points = SweepPointList(std::move(grid));
+  }
+
+  // Every combination of the values of the parameters that change a structure's shape
+  // (replicas, required, retries, weights) is built and parsed now, so that a point that
+  // would break the structure's rules (required above replicas, too many components, weights
+  // summing to zero) is an error before any work, naming the point. Probabilities cannot
+  // break them: each value was checked on its own. Up to kMaxStructuralCombinations
+  // combinations; beyond, the remaining ones are checked as their points are reached.
+  void check_structural_points(const YAML::Node& root) const {
+    if (!is_structure()) return;
+    std::vector<std::size_t> axes;
+    for (std::size_t a = 0; a < plan_.axes.size(); ++a)
+      for (const std::size_t p : plan_.axes[a].parameters)
+        if (plan_.parameters[p].is_structural()) {
+          axes.push_back(a);
+          break;
         }
-      }
-      if (is_chain()) {
-        point.components.resize(count);
-        for (std::uint64_t k = 0; k < count; ++k)
-          point.components[k] = Component{"c" + std::to_string(k + 1), reliability, ""};
-      }
-      point.seed = plan_.per_point_seeds ? replication_seed(point.seed, i)
-                                         : replication_seed(point.seed, replication);
-      plan_.points.push_back(std::move(point));
+    std::uint64_t combinations = 1;
+    for (const std::size_t a : axes) {
+      combinations *= plan_.axes[a].length;
+      if (combinations > kMaxStructuralCombinations) return;
     }
+    // Point indices that run through the structural axes' digits with the others at 0.
+    std::uint64_t stride_after = plan_.replications;
+    std::vector<std::uint64_t> stride(plan_.axes.size(), 0);
+    for (std::size_t a = plan_.axes.size(); a-- > 0;) {
+      stride[a] = stride_after;
+      stride_after *= plan_.axes[a].length;
+    }
+    for (std::uint64_t c = 0; c < combinations; ++c) {
+      std::uint64_t rest = c, index = 0;
+      for (std::size_t i = axes.size(); i-- > 0;) {
+        index += (rest % plan_.axes[axes[i]].length) * stride[axes[i]];
+        rest /= plan_.axes[axes[i]].length;
+      }
+      const SweepPoint point = plan_.points[static_cast<std::size_t>(index)];
+      try {
+        sweep_point_structure(plan_, point);
+      } catch (const InputError& e) {
+        throw InputError(SourceLocation{file(), line(root.Mark()), 0},
+                         "sweep point " + std::to_string(index) + " (" + describe_point(point) +
+                             ") is not a valid structure: " + e.message());
+      }
+    }
+  }
+
+  std::string describe_point(const SweepPoint& point) const {
+    std::string out;
+    for (std::size_t p = 0; p < plan_.parameters.size(); ++p) {
+      const SweepParameter& param = plan_.parameters[p];
+      out += (out.empty() ? "" : ", ") + param.path + " = " +
+             (param.is_integer() ? std::to_string(point.values[p].integer)
+                                 : number_format::printf_string("%.17g", point.values[p].real));
+    }
+    return out;
   }
 
   std::string_view text_;
@@ -643,28 +794,10 @@ class Parser : private FieldReader {
   std::vector<std::vector<SweepValue>> values_;  // per parameter
   std::vector<std::pair<SweepParameter, int>> seen_;
   SweepSize size_;
+  std::optional<StructureModel> structure_;  // a structure (format 2) base
 };
 
 }  // namespace
-
-std::vector<double> SweepPoint::reliabilities() const {
-  std::vector<double> out;
-  out.reserve(components.size());
-  for (const auto& c : components) out.push_back(c.reliability);
-  return out;
-}
-
-std::string SweepPlan::fingerprint() const {
-  return "sweep-sha256=" + sha256_hex(source_text) + " base-sha256=" + sha256_hex(base_text);
-}
-
-std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) noexcept {
-  if (replication == 0) return seed;
-  std::uint64_t z = seed + replication * 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
 
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path) {
   const std::string_view text = checked_input_text(yaml_text, source_path);

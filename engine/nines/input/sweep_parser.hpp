@@ -36,5 +36,8 @@ inline constexpr std::uint64_t kMaxSweepPoints = 10'000'000;
 inline constexpr std::uint64_t kMaxSweepComponentValues = 10'000'000;  // sum of points' components
 inline constexpr std::uint64_t kMaxReplications = 1'000'000;
 inline constexpr std::uint64_t kMaxChainCount = kMaxChainComponents;
+// Combinations of structural parameter values (replicas, required, retries, weights) built and
+// checked when a sweep with a structure base is read.
+inline constexpr std::uint64_t kMaxStructuralCombinations = 10'000;
 
 }  // namespace nines

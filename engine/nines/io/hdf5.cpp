@@ -369,6 +369,33 @@ void Dataset::append_raw(std::uint64_t count, ElementType memory, const void* da
   write_raw(old_size, count, memory, data);
 }
 
+void Dataset::append_strings(std::span<const std::string> data) {
+  quiet();
+  if (data.empty()) return;
+  const auto what = [&] {
+    return "append " + std::to_string(data.size()) + " strings to " + where();
+  };
+  std::vector<const char*> pointers;
+  pointers.reserve(data.size());
+  for (const std::string& text : data) {
+    require_no_nul(text, what());
+    pointers.push_back(text.c_str());
+  }
+  const std::uint64_t old_size = size();
+  const hsize_t new_size[1] = {old_size + data.size()};
+  check(H5Dset_extent(id(), new_size), what);
+  Handle file_space(check(H5Dget_space(id()), what), H5Sclose);
+  const hsize_t start[1] = {old_size};
+  const hsize_t counts[1] = {data.size()};
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, counts, nullptr),
+        what);
+  Handle memory_space(check(H5Screate_simple(1, counts, nullptr), what), H5Sclose);
+  Handle type = utf8_string_type();
+  check(H5Dwrite(id(), type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+                 pointers.data()),
+        what);
+}
+
 void Dataset::write_chunk(std::uint64_t offset, std::span<const unsigned char> bytes,
                           std::uint32_t filter_mask) {
   quiet();
@@ -449,6 +476,11 @@ bool Group::contains(std::string_view name) const {
 
 Dataset Group::create_dataset(std::string_view name, ElementType type,
                               const DatasetLayout& layout) {
+  return create_dataset(name, type, layout, false);
+}
+
+Dataset Group::create_dataset(std::string_view name, ElementType type, const DatasetLayout& layout,
+                              bool strings) {
   quiet();
   const std::string path = child_path(name);
   const std::string key(name);
@@ -474,11 +506,18 @@ Dataset Group::create_dataset(std::string_view name, ElementType type,
     const std::int64_t fill = *layout.fill;
     check(H5Pset_fill_value(plist.get(), H5T_NATIVE_INT64, &fill), what);
   }
-  Handle dataset(check(H5Dcreate2(id(), key.c_str(), file_type(type), space.get(), H5P_DEFAULT,
-                                  plist.get(), H5P_DEFAULT),
+  Handle string_type = utf8_string_type();
+  Handle dataset(check(H5Dcreate2(id(), key.c_str(), strings ? string_type.get() : file_type(type),
+                                  space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT),
                        what),
                  H5Dclose);
   return Dataset(std::move(dataset), file_, path);
+}
+
+Dataset Group::create_string_dataset(std::string_view name, const DatasetLayout& layout) {
+  if (layout.fill || layout.shuffle)
+    throw std::invalid_argument("create_string_dataset: strings take no fill value or shuffle");
+  return create_dataset(name, ElementType::int8, layout, true);
 }
 
 Dataset Group::open_dataset(std::string_view name) const {

@@ -139,6 +139,8 @@ class Dataset : public Object {
   void write(std::span<const T> data) {
     write_at<T>(0, data);
   }
+  // Appends strings to an extendible string dataset (Group::create_string_dataset).
+  void append_strings(std::span<const std::string> data);
   // Grows the dataset by data.size() (it must be extendible) and writes data at the old end.
   template <Scalar T>
   void append(std::span<const T> data) {
@@ -218,6 +220,9 @@ class Group : public Object {
   Group create_group(std::string_view name);
   Group open_group(std::string_view name) const;
   Dataset create_dataset(std::string_view name, ElementType type, const DatasetLayout& layout);
+  // A dataset of variable-length UTF-8 strings with this layout (chunked, deflated, extendible;
+  // no fill value, no shuffle), for Dataset::append_strings.
+  Dataset create_string_dataset(std::string_view name, const DatasetLayout& layout);
   Dataset open_dataset(std::string_view name) const;
   // True when a link called `name` exists in this group.
   bool contains(std::string_view name) const;
@@ -234,6 +239,10 @@ class Group : public Object {
 
  protected:
   using Object::Object;
+
+ private:
+  Dataset create_dataset(std::string_view name, ElementType type, const DatasetLayout& layout,
+                         bool strings);
 };
 
 class File : public Group {

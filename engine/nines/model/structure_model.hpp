@@ -87,6 +87,7 @@ struct StructureModel {
   std::vector<ComponentDeclaration> declarations;
   std::vector<StructureComponent> components;  // expanded, in declaration order
   std::vector<RequestKind> kinds;              // at least one; weights sum to a positive number
+  bool kinds_declared = false;                 // the file lists request_kinds (else one "request")
   std::vector<CommonCauseEvent> common_causes;
   RunDefaults defaults;
   std::string source_path;

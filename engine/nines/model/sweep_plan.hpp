@@ -1,8 +1,11 @@
 #pragma once
-// The sweep model: a base chain and the parameters to vary, expanded once at the edge into an
-// immutable list of points. Each point is an ordinary chain run (components, requests, seed),
-// so its results are bit-identical to `nines run` of that chain at that seed.
+// The sweep model: a base (a chain, a chain generator or a structure) and the parameters to
+// vary, read once at the edge. Points are not stored: point i is computed from its index (its
+// digits over the axes, its replication), so a sweep of ten million points costs no more memory
+// than one of ten. Each point is an ordinary run (its model, requests, seed), so its results
+// are bit-identical to `nines run` of that point at that seed.
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -20,21 +23,32 @@ enum class SweepTarget {
   seed,                   // run.seed
   chain_count,            // chain.count (chain generator only)
   chain_reliability,      // chain.reliability (chain generator only)
+  // Structure bases (format 2) only; `index` is the declaration, kind or event:
+  component_replicas,  // components[NAME].replicas
+  component_required,  // components[NAME].required
+  component_retries,   // components[NAME].retries
+  kind_weight,         // request_kinds[NAME].weight
+  kind_retries,        // request_kinds[NAME].retries
+  cause_probability,   // common_cause[NAME].probability
 };
 
 struct SweepParameter {
   std::string path;  // as written in the sweep file; also the points-table column name
   SweepTarget target = SweepTarget::requests;
-  std::size_t component = 0;  // component_reliability only
+  std::size_t component = 0;  // component_*: the (declared) component; kind_*: the kind;
+                              // cause_probability: the event
+  std::string name;           // the component, kind or event named (structures)
 
-  // Reliabilities are real numbers; counts, requests and seeds are whole numbers.
-  bool is_integer() const noexcept {
-    return target == SweepTarget::requests || target == SweepTarget::seed ||
-           target == SweepTarget::chain_count;
-  }
+  // Counts, requests, seeds, replicas, required and retries are whole numbers; reliabilities,
+  // weights and probabilities are real numbers.
+  bool is_integer() const noexcept;
+  // True for a parameter that changes a structure's shape (replicas, required, retries,
+  // weights), not only its probabilities: the combinations of such values are validated when
+  // the sweep is read.
+  bool is_structural() const noexcept;
 };
 
-// One value of one parameter: `real` for reliabilities, `integer` otherwise.
+// One value of one parameter: `real` for real-valued parameters, `integer` otherwise.
 struct SweepValue {
   double real = 0;
   std::uint64_t integer = 0;
@@ -43,7 +57,7 @@ struct SweepValue {
 struct SweepPoint {
   std::vector<SweepValue> values;  // one per SweepPlan::parameters, in that order
   std::uint64_t replication = 0;
-  std::vector<Component> components;
+  std::vector<Component> components;  // chain bases: the point's chain; structures: empty
   std::uint64_t requests = 0;
   std::uint64_t seed = 0;
 
@@ -56,6 +70,65 @@ struct SweepAxis {
   std::size_t length = 0;
 };
 
+// Everything a point is computed from (SweepPlan::points).
+struct SweepGrid {
+  std::vector<SweepParameter> parameters;
+  std::vector<std::vector<SweepValue>> values;  // per parameter
+  std::vector<SweepAxis> axes;                  // grid axes in file order, then the zip axis
+  std::uint64_t replications = 1;
+  // seeds: common (default) gives every point run.seed (replication r: replication_seed(seed,
+  // r)): common random numbers, which sharpen differences between points. seeds: per-point
+  // gives point i replication_seed(seed, i), so that every point's draws are independent.
+  bool per_point_seeds = false;
+  std::uint64_t requests = 1'000'000;  // the base's, after run: overrides
+  std::uint64_t seed = 1;
+  std::vector<Component> base_components;  // chain bases (base file or inline scenario)
+  bool chain_generator = false;            // chain: {count, reliability}
+  std::uint64_t chain_count = 0;
+  double chain_reliability = 1;
+};
+
+// The points, in order (axes in order, first slowest; replications innermost), computed on
+// demand: points[i] is a value, and iteration computes each point once.
+class SweepPointList {
+ public:
+  SweepPointList() = default;
+  explicit SweepPointList(SweepGrid grid);
+
+  std::size_t size() const noexcept { return static_cast<std::size_t>(count_); }
+  bool empty() const noexcept { return count_ == 0; }
+  SweepPoint operator[](std::size_t i) const;
+  SweepPoint at(std::size_t i) const;
+  const SweepGrid& grid() const noexcept { return grid_; }
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = SweepPoint;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = SweepPoint;
+    iterator(const SweepPointList* list, std::size_t i) : list_(list), i_(i) {}
+    SweepPoint operator*() const { return (*list_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return i_ == other.i_; }
+    bool operator!=(const iterator& other) const { return i_ != other.i_; }
+
+   private:
+    const SweepPointList* list_;
+    std::size_t i_;
+  };
+  iterator begin() const { return iterator(this, 0); }
+  iterator end() const { return iterator(this, size()); }
+
+ private:
+  SweepGrid grid_;
+  std::uint64_t count_ = 0;
+};
+
 struct SweepPlan {
   int format_version = kSweepFormatVersion;
   std::string name;
@@ -63,16 +136,14 @@ struct SweepPlan {
   std::string source_path;
   std::string source_text;  // the exact bytes of the sweep file
   std::string base_kind;    // "base", "scenario" or "chain"
+  int base_format = 1;      // 1: the points are chains; 2: they are structures
   std::string base_path;    // resolved path of `base:`, else empty
   std::string base_text;    // the base scenario's text (empty for a chain generator)
   std::vector<SweepParameter> parameters;
   std::vector<SweepAxis> axes;  // grid axes in file order, then the zip axis
   std::uint64_t replications = 1;
-  // seeds: common (default) gives every point run.seed (replication r: replication_seed(seed,
-  // r)): common random numbers, which sharpen differences between points. seeds: per-point
-  // gives point i replication_seed(seed, i), so that every point's draws are independent.
   bool per_point_seeds = false;
-  std::vector<SweepPoint> points;  // axes in order (first slowest), replications innermost
+  SweepPointList points;
 
   // sha256 of the sweep text and of the base scenario's text: a journal written for one plan
   // is never continued with another.

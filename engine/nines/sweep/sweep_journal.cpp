@@ -1,5 +1,7 @@
 #include "nines/sweep/sweep_journal.hpp"
 
+#include "nines/sweep/point_run.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -215,18 +217,33 @@ SweepJournalIdentity SweepJournal::identity_of(const SweepPlan& plan, SamplerCho
 
 SweepJournalCheck SweepJournal::check_for(const SweepPlan& plan) {
   std::vector<std::uint64_t> requests, components;
+  const bool chains = plan.base_format == 1;
   for (const SweepPoint& p : plan.points) {
     requests.push_back(p.requests);
-    components.push_back(p.components.size());
+    if (chains) components.push_back(p.components.size());
   }
-  return [requests = std::move(requests),
-          components = std::move(components)](const SweepJournalRecord& r) -> std::string {
+  // A structure point keeps its kernel's whole tally, whose length depends on the point's
+  // shape: built for the points the journal names, and only then.
+  return [requests = std::move(requests), components = std::move(components), chains,
+          &plan](const SweepJournalRecord& r) -> std::string {
     const std::string point = "point " + std::to_string(r.point);
     if (r.point >= requests.size())
       return point + " is beyond the sweep's " + plural(requests.size(), "point");
     if (r.requests != requests[r.point])
       return "it records " + std::to_string(r.requests) + " requests, " + point + " has " +
              std::to_string(requests[r.point]);
+    if (!chains) {
+      std::size_t expected = 0;
+      try {
+        expected = PointRun::make(plan, r.point, SamplerChoice::automatic, 2)->counts_size();
+      } catch (const InputError& e) {
+        return point + " is not a valid structure: " + e.message();
+      }
+      if (r.counts.size() != expected)
+        return "it has " + plural(r.counts.size(), "count") + ", " + point + "'s tally has " +
+               std::to_string(expected);
+      return "";
+    }
     if (r.counts.size() != components[r.point])
       return "it has " + plural(r.counts.size(), "count") + ", " + point + " has " +
              plural(components[r.point], "component");

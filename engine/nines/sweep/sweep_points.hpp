@@ -1,12 +1,9 @@
 #pragma once
-// A sweep's points as runs of the one driver (run/driver.hpp): each point is an ordinary run
-// of its own model at its own seed, sampled by the kernel `nines run --record none` of that
-// point would use, so its counts equal that run's bit for bit.
-#include <atomic>
+// A sweep's points as runs of the one driver (run/driver.hpp): each point is an ordinary run of
+// its own model at its own seed (sweep/point_run.hpp), sampled by the kernel `nines run
+// --record none` of that point would use, so its counts equal that run's bit for bit.
 #include <cstdint>
-#include <functional>
 #include <memory>
-#include <span>
 
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/sweep_plan.hpp"
@@ -16,7 +13,8 @@ namespace nines {
 
 class SweepPoints final : public RunSet {
  public:
-  SweepPoints(const SweepPlan& plan, SamplerChoice sampler, std::uint64_t chunk_requests);
+  SweepPoints(const SweepPlan& plan, SamplerChoice sampler, std::uint64_t chunk_requests,
+              StopFlag stop = nullptr);
 
   ChunkPlan plan(std::size_t point) const override;
   std::size_t tally_size(std::size_t point) const override;
@@ -26,17 +24,18 @@ class SweepPoints final : public RunSet {
   const SweepPlan& plan_;
   SamplerChoice sampler_;
   std::uint64_t chunk_requests_;
+  StopFlag stop_;
 };
 
 // The method that samples `point` under `choice`: what `nines run --record none --sampler
-// <choice>` of the point picks (the same as for --record failures).
-SamplerKind sweep_point_sampler(const SweepPoint& point, SamplerChoice choice);
+// <choice>` of the point picks.
+SamplerKind sweep_point_sampler(const SweepPlan& plan, std::size_t point, SamplerChoice choice);
 
-// Calls emit(request_indices, components) with the failed requests of `point`, in increasing
-// request order, as `nines run --record failures --sampler <choice>` of the point records
-// them (the same requests the counts came from). Returns false if `stop` cut it short.
-bool sweep_point_failures(
-    const SweepPoint& point, std::uint64_t chunk_requests, SamplerChoice choice, StopFlag stop,
-    const std::function<void(std::span<const std::uint64_t>, std::span<const std::int32_t>)>& emit);
+// Samples `point` with --record failures and hands its encoded chunks, in order, to `store`
+// (the chunk layout of the point's run file: files/run_writer.hpp for chains,
+// files/structure_writer.hpp for structures): the same requests the counts came from. Returns
+// false if `stop` cut it short.
+bool sweep_point_failures(const SweepPlan& plan, std::size_t point, std::uint64_t chunk_requests,
+                          SamplerChoice choice, StopFlag stop, ChunkStore& store);
 
 }  // namespace nines

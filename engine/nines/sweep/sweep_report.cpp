@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <string_view>
 
-#include "nines/exact/chain_analytics.hpp"
-#include "nines/sweep/sweep_writer.hpp"
+#include "nines/sweep/point_run.hpp"
 
 namespace nines {
 
@@ -32,6 +31,17 @@ std::string percent(double r) {
 
 std::string pad_left(const std::string& s, std::size_t width) {
   return s.size() >= width ? s : std::string(width - s.size(), ' ') + s;
+}
+
+// The exact reliability of point i: from its conclusion when done; for a chain point also
+// before (cheap); a structure point's only once it ran (its exact values take a set-up).
+double analytic_of(const SweepPlan& plan, const SweepResults& results, std::size_t i,
+                   SamplerChoice sampler, std::uint64_t chunk) {
+  if (results.done(i))
+    return conclude_point(plan, results, i, sampler, chunk).row.reliability_analytic;
+  if (plan.base_format != 1) return std::nan("");
+  const auto run = PointRun::make(plan, i, sampler, chunk);
+  return run->conclude(std::vector<std::uint64_t>(run->counts_size(), 0)).row.reliability_analytic;
 }
 
 std::vector<std::size_t> shown_rows(const SweepPlan& plan, const SweepAxis& axis, bool full) {
@@ -60,7 +70,8 @@ std::vector<std::size_t> shown_rows(const SweepPlan& plan, const SweepAxis& axis
   return rows;
 }
 
-std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bool full,
+                          SamplerChoice sampler, std::uint64_t chunk) {
   const SweepAxis& row_axis = plan.axes[0];
   const SweepAxis& col_axis = plan.axes[1];
   const SweepParameter& row_p = plan.parameters[row_axis.parameters.front()];
@@ -88,11 +99,10 @@ std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bo
         " |";
     for (std::size_t c = 0; c < cols; ++c) {
       const std::size_t i = r * cols + c;
-      const SweepPoint& point = plan.points[i];
-      const double analytic = ChainAnalytics(point.reliabilities()).reliability();
+      const double analytic = analytic_of(plan, results, i, sampler, chunk);
       const std::string simulated =
           results.done(i)
-              ? percent(summarize_point(point, results.failures(i)).reliability_empirical)
+              ? percent(conclude_point(plan, results, i, sampler, chunk).row.reliability_empirical)
               : "-";
       line += " " + pad_left(simulated, kCell) + " " + pad_left(percent(analytic), kCell) + " |";
     }
@@ -101,7 +111,8 @@ std::string two_way_table(const SweepPlan& plan, const SweepResults& results, bo
   return out;
 }
 
-std::string list_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+std::string list_table(const SweepPlan& plan, const SweepResults& results, bool full,
+                       SamplerChoice sampler, std::uint64_t chunk) {
   std::vector<std::string> head = {"point"};
   for (const auto& p : plan.parameters) head.push_back(p.path);
   if (plan.replications > 1) head.push_back("replication");
@@ -120,9 +131,9 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
       row.push_back(value_label(plan.parameters[p], point.values[p]));
     if (plan.replications > 1) row.push_back(std::to_string(point.replication));
     row.push_back(std::to_string(point.requests));
-    const double analytic = ChainAnalytics(point.reliabilities()).reliability();
+    const double analytic = analytic_of(plan, results, i, sampler, chunk);
     if (results.done(i)) {
-      const Summary s = summarize_point(point, results.failures(i));
+      const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
       row.push_back(percent(s.reliability_empirical));
       row.push_back(percent(analytic));
       row.push_back(printf_string("%.2f", s.z_score));
@@ -150,12 +161,13 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
 
 }  // namespace
 
-SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results) {
+SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results,
+                               SamplerChoice sampler, std::uint64_t chunk) {
   SweepAgreement a;
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     if (!results.done(i)) continue;
     ++a.done;
-    const Summary s = summarize_point(plan.points[i], results.failures(i));
+    const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
     const double z = std::fabs(s.z_score);
     if (s.reliability_p_value < kSweepPointTail) ++a.beyond;
     if (z > a.max_abs_z || a.done == 1) {
@@ -166,20 +178,25 @@ SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& result
   return a;
 }
 
-std::string format_sweep_table(const SweepPlan& plan, const SweepResults& results, bool full) {
+std::string format_sweep_table(const SweepPlan& plan, const SweepResults& results, bool full,
+                               SamplerChoice sampler, std::uint64_t chunk) {
   const bool two_way = plan.axes.size() == 2 && plan.replications == 1 &&
                        plan.axes[0].parameters.size() == 1 && plan.axes[1].parameters.size() == 1;
-  std::string out = two_way ? two_way_table(plan, results, full) : list_table(plan, results, full);
-  const SweepAgreement a = sweep_agreement(plan, results);
+  std::string out = two_way ? two_way_table(plan, results, full, sampler, chunk)
+                            : list_table(plan, results, full, sampler, chunk);
+  const SweepAgreement a = sweep_agreement(plan, results, sampler, chunk);
   out += "\n" + std::to_string(a.done) + " of " + std::to_string(plan.points.size()) +
          " points simulated";
   if (a.done > 0) {
     out += printf_string("; largest |z| = %.2f (point %zu); ", a.max_abs_z, a.worst_point);
-    out += a.beyond == 0
-               ? "every point agrees with the analytic product (exact binomial p >= 5.7e-07, "
-                 "the tail of |z| = 5)"
-               : std::to_string(a.beyond) + (a.beyond == 1 ? " point has" : " points have") +
-                     " exact binomial p < 5.7e-07 (the tail of |z| = 5)";
+    out +=
+        a.beyond == 0
+            ? (plan.base_format == 1 ? std::string("every point agrees with the analytic product")
+                                     : std::string("every point agrees with its exact value")) +
+                  " (exact binomial p >= 5.7e-07, "
+                  "the tail of |z| = 5)"
+            : std::to_string(a.beyond) + (a.beyond == 1 ? " point has" : " points have") +
+                  " exact binomial p < 5.7e-07 (the tail of |z| = 5)";
   }
   return out + "\n";
 }

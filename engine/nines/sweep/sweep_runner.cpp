@@ -11,6 +11,7 @@
 
 #include "nines/io/hdf5.hpp"
 #include "nines/io/output_path.hpp"
+#include "nines/sweep/point_run.hpp"
 #include "nines/sweep/sweep_journal.hpp"
 #include "nines/sweep/sweep_points.hpp"
 #include "nines/sweep/sweep_writer.hpp"
@@ -107,6 +108,30 @@ std::unique_ptr<SweepJournal> open_journal(const SweepPlan& plan, const SweepRun
   return journal;
 }
 
+// Records a finished point: a chain's first failures (its tally without the successes), a
+// structure's whole tally with its conclusion, computed now from its exact values and kept.
+void keep_point(const SweepPlan& plan, const SweepRunOptions& options, std::size_t point,
+                std::vector<std::uint64_t> tally, SweepResults& results) {
+  if (plan.base_format == 1) {
+    tally.pop_back();
+    results.set(point, std::move(tally));
+    return;
+  }
+  const auto run = PointRun::make(plan, point, options.sampler, options.chunk_requests);
+  auto conclusion = std::make_shared<const PointConclusion>(run->conclude(tally));
+  results.set(point, std::move(tally), std::move(conclusion));
+}
+
+// The conclusions of structure points continued from the journal (chains need none).
+void keep_resumed(const SweepPlan& plan, const SweepRunOptions& options, SweepResults& results) {
+  if (plan.base_format == 1) return;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (!results.done(i) || results.kept(i) != nullptr) continue;
+    const auto run = PointRun::make(plan, i, options.sampler, options.chunk_requests);
+    results.keep(i, std::make_shared<const PointConclusion>(run->conclude(results.counts(i))));
+  }
+}
+
 SweepFileInfo file_info(const SweepRunOptions& options, bool records) {
   SweepFileInfo info;
   info.created = options.created;
@@ -131,6 +156,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
     unsigned char code = 0;
     try {
       journal = open_journal(plan, options, out.results);
+      keep_resumed(plan, options, out.results);
       write_sweep_file(options.output, plan, out.results, file_info(options, false));
     } catch (const InputError&) {
       failure = std::current_exception();
@@ -168,7 +194,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
   // The pending points go through the driver a window at a time: enough chunks in a window to
   // keep every core of every rank busy, few enough points that a window's kernels and tallies
   // stay small. After each window the ranks sum its counts and rank 0 journals its points.
-  const SweepPoints points(plan, options.sampler, options.chunk_requests);
+  const SweepPoints points(plan, options.sampler, options.chunk_requests, control.stop);
   const std::uint64_t busy_items =
       64 * static_cast<std::uint64_t>(std::max(1, tbb::this_task_arena::max_concurrency())) *
       static_cast<std::uint64_t>(world.size());
@@ -192,9 +218,7 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
     }
     if (root) {
       for (std::size_t s = 0; s < window.size(); ++s) {
-        const auto& tally = result.tallies[s];
-        // The chain tally is first failures per component, then successes.
-        out.results.set(window[s], std::vector<std::uint64_t>(tally.begin(), tally.end() - 1));
+        keep_point(plan, options, window[s], result.tallies[s], out.results);
       }
       journal->append(window, out.results);  // durable: from here on these points are done
       if (control.points_done != nullptr) control.points_done->fetch_add(window.size());

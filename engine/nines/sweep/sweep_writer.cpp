@@ -1,25 +1,23 @@
 #include "nines/sweep/sweep_writer.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cmath>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "nines/base/error.hpp"
 #include "nines/base/sha256.hpp"
 #include "nines/base/version.hpp"
-#include "nines/exact/chain_analytics.hpp"
 #include "nines/files/run_writer.hpp"
+#include "nines/files/structure_writer.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
-#include "nines/model/record_mode.hpp"
+#include "nines/io/outcome_type.hpp"
+#include "nines/summary/summary.hpp"
+#include "nines/sweep/point_run.hpp"
 #include "nines/sweep/sweep_points.hpp"
 
 namespace nines {
@@ -27,130 +25,303 @@ namespace nines {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr std::uint64_t kFailureChunk = std::uint64_t{1} << 16;
+// Rows per block: each table column is appended this many rows at a time (and it is the HDF5
+// chunk length of every table dataset).
+constexpr std::size_t kBlock = std::size_t{1} << 16;
 
-// The points table: one 1-D dataset per column under /points, all of length N.
-void write_points_table(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
-                        const std::vector<std::optional<Summary>>& summaries,
-                        SamplerChoice sampler) {
-  const std::size_t n = plan.points.size();
-  hdf5::Group table = file.create_group("points");
-  std::string columns;
-  const auto add = [&](const std::string& name) { columns += (columns.empty() ? "" : ",") + name; };
-  const auto u64 = [&](const std::string& name, auto&& value) {
-    std::vector<std::uint64_t> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = value(i);
-    table.write_dataset<std::uint64_t>(name, v).close();
-    add(name);
-  };
-  const auto f64 = [&](const std::string& name, auto&& value) {
-    std::vector<double> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = value(i);
-    table.write_dataset<double>(name, v).close();
-    add(name);
-  };
-  const auto stat = [&](const std::string& name, auto&& field) {
-    f64(name, [&](std::size_t i) { return summaries[i] ? field(*summaries[i]) : kNaN; });
-  };
+// A table of named columns, appended a block of rows at a time. Column values are buffered as
+// the rows come and stored when a block is full or the table is closed.
+class Table {
+ public:
+  using Cell =
+      std::variant<std::vector<std::uint64_t>, std::vector<std::int64_t>, std::vector<double>,
+                   std::vector<std::uint8_t>, std::vector<std::int32_t>, std::vector<std::int8_t>,
+                   std::vector<std::string>>;
 
-  u64("point", [](std::size_t i) { return i; });
-  for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
-    if (plan.parameters[p].is_integer()) {
-      u64(plan.parameters[p].path, [&](std::size_t i) { return plan.points[i].values[p].integer; });
+  Table(hdf5::Group& parent, const std::string& name) : group_(parent.create_group(name)) {}
+
+  template <class T>
+  std::vector<T>& column(const std::string& name) {
+    for (Column& c : columns_)
+      if (c.name == name) return std::get<std::vector<T>>(c.buffer);
+    Column c;
+    c.name = name;
+    c.buffer = std::vector<T>();
+    const auto layout = hdf5::DatasetLayout::unlimited().chunked(kBlock).deflate(1);
+    if constexpr (std::is_same_v<T, std::string>) {
+      c.dataset.emplace(group_.create_string_dataset(name, layout));
     } else {
-      f64(plan.parameters[p].path, [&](std::size_t i) { return plan.points[i].values[p].real; });
+      c.dataset.emplace(group_.create_dataset(name, hdf5::element_type_of<T>(), layout));
     }
+    columns_.push_back(std::move(c));
+    return std::get<std::vector<T>>(columns_.back().buffer);
   }
-  u64("replication", [&](std::size_t i) { return plan.points[i].replication; });
-  u64("n_components", [&](std::size_t i) { return plan.points[i].components.size(); });
-  u64("requests", [&](std::size_t i) { return plan.points[i].requests; });
-  u64("seed", [&](std::size_t i) { return plan.points[i].seed; });
-  {
-    std::vector<std::string> kinds(n);
-    for (std::size_t i = 0; i < n; ++i)
-      kinds[i] = std::string(to_string(sweep_point_sampler(plan.points[i], sampler)));
-    table.write_string_dataset("sampler", kinds).close();
-    add("sampler");
+
+  // After each row: stores the block once it is full.
+  void row_done() {
+    if (++rows_in_block_ >= kBlock) flush();
   }
-  {
-    std::vector<std::uint8_t> done(n);
-    for (std::size_t i = 0; i < n; ++i) done[i] = results.done(i) ? 1 : 0;
-    table.write_dataset<std::uint8_t>("done", done).close();
-    add("done");
+
+  void flush() {
+    for (Column& c : columns_) {
+      std::visit(
+          [&](auto& values) {
+            using T = typename std::decay_t<decltype(values)>::value_type;
+            if constexpr (std::is_same_v<T, std::string>) {
+              c.dataset->append_strings(values);
+            } else {
+              c.dataset->append(std::span<const T>(values));
+            }
+            values.clear();
+          },
+          c.buffer);
+    }
+    rows_in_block_ = 0;
   }
-  u64("failures", [&](std::size_t i) { return summaries[i] ? summaries[i]->failures : 0; });
-  stat("reliability_empirical", [](const Summary& s) { return s.reliability_empirical; });
-  f64("reliability_analytic",
-      [&](std::size_t i) { return ChainAnalytics(plan.points[i].reliabilities()).reliability(); });
-  stat("ci_low", [](const Summary& s) { return s.reliability_ci.low; });
-  stat("ci_high", [](const Summary& s) { return s.reliability_ci.high; });
-  stat("z_score", [](const Summary& s) { return s.z_score; });
-  stat("z_p_value", [](const Summary& s) { return s.z_p_value; });
-  stat("reliability_p_value", [](const Summary& s) { return s.reliability_p_value; });
-  stat("attribution_chi2", [](const Summary& s) { return s.attribution.statistic; });
-  stat("attribution_dof", [](const Summary& s) { return static_cast<double>(s.attribution.dof); });
-  stat("attribution_p_value", [](const Summary& s) { return s.attribution.p_value; });
-  {
-    std::vector<std::uint8_t> agrees(n);
-    for (std::size_t i = 0; i < n; ++i) agrees[i] = summaries[i] && summaries[i]->agrees ? 1 : 0;
-    table.write_dataset<std::uint8_t>("agrees", agrees).close();
-    add("agrees");
+
+  void close() {
+    flush();
+    std::string order;
+    for (Column& c : columns_) {
+      order += (order.empty() ? "" : ",") + c.name;
+      c.dataset->close();
+    }
+    group_.write_attribute("columns", order);
+    group_.close();
   }
-  table.write_attribute("columns", columns);
+
+  hdf5::Group& group() noexcept { return group_; }
+
+ private:
+  struct Column {
+    std::string name;
+    Cell buffer;
+    std::optional<hdf5::Dataset> dataset;
+  };
+  hdf5::Group group_;
+  std::vector<Column> columns_;
+  std::size_t rows_in_block_ = 0;
+};
+
+// Every column of a row of a structure-or-chain table, written in one order.
+void component_row(Table& t, std::uint64_t point, std::uint64_t index, const PointComponentRow& r,
+                   bool structure) {
+  t.column<std::uint64_t>("point").push_back(point);
+  t.column<std::uint64_t>("component").push_back(index);
+  t.column<std::string>("name").push_back(r.name);
+  t.column<double>("reliability").push_back(r.reliability);
+  t.column<std::uint64_t>("failures").push_back(r.failures);
+  t.column<double>("expected_failures").push_back(r.expected_failures);
+  if (!structure) {
+    t.column<double>("first_failure_probability").push_back(r.first_failure_probability);
+  } else {
+    t.column<double>("effective_reliability").push_back(r.effective_reliability);
+    t.column<double>("culprit_probability").push_back(r.culprit_probability);
+    t.column<double>("birnbaum").push_back(r.birnbaum);
+    t.column<double>("criticality").push_back(r.criticality);
+    t.column<double>("fussell_vesely").push_back(r.fussell_vesely);
+    t.column<double>("raw").push_back(r.raw);
+    t.column<double>("rrw").push_back(r.rrw);
+    t.column<double>("improvement_potential").push_back(r.improvement_potential);
+    t.column<double>("unreliability_if_perfect").push_back(r.unreliability_if_perfect);
+    t.column<double>("unreliability_if_failed").push_back(r.unreliability_if_failed);
+  }
+  t.row_done();
+}
+
+void kind_row(Table& t, std::uint64_t point, std::uint64_t index, const PointKindRow& r) {
+  t.column<std::uint64_t>("point").push_back(point);
+  t.column<std::uint64_t>("kind").push_back(index);
+  t.column<std::string>("name").push_back(r.name);
+  t.column<double>("weight").push_back(r.weight);
+  t.column<std::uint64_t>("requests").push_back(r.requests);
+  t.column<std::uint64_t>("failures").push_back(r.failures);
+  t.column<std::uint64_t>("attempts").push_back(r.attempts);
+  t.column<double>("reliability_empirical").push_back(r.reliability_empirical);
+  t.column<double>("reliability_analytic").push_back(r.reliability_analytic);
+  t.column<double>("unreliability_analytic").push_back(r.unreliability_analytic);
+  t.column<double>("z_score").push_back(r.z_score);
+  t.column<double>("reliability_p_value").push_back(r.reliability_p_value);
+  t.column<double>("attribution_chi2").push_back(r.attribution_chi2);
+  t.column<std::int64_t>("attribution_dof").push_back(r.attribution_dof);
+  t.column<double>("attribution_p_value").push_back(r.attribution_p_value);
+  t.row_done();
+}
+
+// The points table, with the component and kind tables beside it (their rows come from the
+// same conclusions, computed once per point).
+void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
+                  const SweepFileInfo& info) {
+  const bool structure = plan.base_format != 1;
+  Table points(file, "points");
+  Table components(file, "point_components");
+  std::optional<Table> kinds;
+  if (structure) kinds.emplace(file, "point_kinds");
+  std::vector<std::uint64_t> component_offset = {0}, kind_offset = {0};
+  const std::size_t n = plan.points.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const SweepPoint point = plan.points[i];
+    const bool done = results.done(i);
+    std::optional<PointConclusion> c;
+    std::string sampler = "-", kernel = "-";
+    std::uint64_t n_components = point.components.size();
+    double analytic = kNaN, unreliability = kNaN;
+    if (done) {
+      c = conclude_point(plan, results, i, info.sampler, info.chunk_requests);
+      n_components = c->components.size();
+      analytic = c->row.reliability_analytic;
+      unreliability = c->row.unreliability_analytic;
+    }
+    if (!structure) {
+      // A chain point is cheap to build: its sampler and exact value even before it runs.
+      const auto run = PointRun::make(plan, i, info.sampler, info.chunk_requests);
+      sampler = std::string(to_string(run->sampler()));
+      kernel = run->kernel_name();
+      if (!done) {
+        const PointConclusion exact = run->conclude(std::vector<std::uint64_t>(n_components, 0));
+        analytic = exact.row.reliability_analytic;
+        unreliability = exact.row.unreliability_analytic;
+      }
+    } else if (done) {
+      sampler = c->sampler;
+      kernel = c->kernel;
+    }
+    points.column<std::uint64_t>("point").push_back(i);
+    for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
+      if (plan.parameters[p].is_integer())
+        points.column<std::uint64_t>(plan.parameters[p].path).push_back(point.values[p].integer);
+      else
+        points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
+    }
+    points.column<std::uint64_t>("replication").push_back(point.replication);
+    points.column<std::uint64_t>("n_components").push_back(n_components);
+    points.column<std::uint64_t>("requests").push_back(point.requests);
+    points.column<std::uint64_t>("seed").push_back(point.seed);
+    points.column<std::string>("sampler").push_back(sampler);
+    points.column<std::string>("kernel").push_back(kernel);
+    points.column<std::uint8_t>("done").push_back(done ? 1 : 0);
+    const PointRow row = c ? c->row : PointRow{};
+    const auto stat = [&](double value) { return done ? value : kNaN; };
+    points.column<std::uint64_t>("failures").push_back(done ? row.failures : 0);
+    points.column<double>("reliability_empirical").push_back(stat(row.reliability_empirical));
+    points.column<double>("reliability_analytic").push_back(analytic);
+    points.column<double>("unreliability_analytic").push_back(unreliability);
+    points.column<double>("ci_low").push_back(stat(row.ci_low));
+    points.column<double>("ci_high").push_back(stat(row.ci_high));
+    points.column<double>("z_score").push_back(stat(row.z_score));
+    points.column<double>("z_p_value").push_back(stat(row.z_p_value));
+    points.column<double>("reliability_p_value").push_back(stat(row.reliability_p_value));
+    points.column<double>("attribution_chi2").push_back(stat(row.attribution_chi2));
+    points.column<double>("attribution_dof")
+        .push_back(stat(static_cast<double>(row.attribution_dof)));
+    points.column<double>("attribution_p_value").push_back(stat(row.attribution_p_value));
+    points.column<std::uint8_t>("agrees").push_back(done && row.agrees ? 1 : 0);
+    if (structure) {
+      points.column<std::int64_t>("verdict_tests").push_back(done ? row.verdict_tests : 0);
+      points.column<double>("expected_attempts").push_back(stat(row.expected_attempts));
+    }
+    points.row_done();
+    if (c) {
+      for (std::size_t k = 0; k < c->components.size(); ++k)
+        component_row(components, i, k, c->components[k], structure);
+      if (kinds)
+        for (std::size_t k = 0; k < c->kinds.size(); ++k) kind_row(*kinds, i, k, c->kinds[k]);
+    }
+    component_offset.push_back(component_offset.back() + (c ? c->components.size() : 0));
+    kind_offset.push_back(kind_offset.back() + (c ? c->kinds.size() : 0));
+  }
+  points.close();
+  // Where each point's rows start in the other tables: /offsets/X[i] .. /offsets/X[i + 1]
+  // (kept apart, so that every table group holds only columns of its own length).
+  hdf5::Group offsets = file.create_group("offsets");
+  offsets.write_dataset<std::uint64_t>("point_components", component_offset).close();
+  if (structure) offsets.write_dataset<std::uint64_t>("point_kinds", kind_offset).close();
+  offsets.close();
+  components.close();
+  if (kinds) kinds->close();
+}
+
+// Receives a point's failure chunks (the point's run-file chunk layout) and appends its rows to
+// /point_failures.
+class FailureRows final : public ChunkStore {
+ public:
+  FailureRows(Table& table, bool structure) : table_(table), structure_(structure) {}
+  void start(std::uint64_t point, OutcomeType type) {
+    point_ = point;
+    type_ = type;
+  }
+  std::uint64_t rows() const noexcept { return rows_; }
+
+  void store(const EncodedChunk& chunk) override {
+    if (!structure_) {
+      requests_.clear();
+      components_.clear();
+      decode_chain_failures(chunk, type_, requests_, components_);
+      for (std::size_t f = 0; f < requests_.size(); ++f) {
+        table_.column<std::uint64_t>("point").push_back(point_);
+        table_.column<std::uint64_t>("request").push_back(requests_[f]);
+        table_.column<std::int32_t>("component").push_back(components_[f]);
+        table_.row_done();
+      }
+      rows_ += requests_.size();
+      return;
+    }
+    StructureChunk failed;
+    decode_structure_failures(chunk, failed);
+    for (std::size_t f = 0; f < failed.failed_request.size(); ++f) {
+      table_.column<std::uint64_t>("point").push_back(point_);
+      table_.column<std::uint64_t>("request").push_back(failed.failed_request[f]);
+      table_.column<std::int32_t>("component").push_back(failed.failed_culprit[f]);
+      table_.column<std::int8_t>("kind").push_back(failed.failed_kind[f]);
+      table_.column<std::uint8_t>("attempts").push_back(failed.failed_attempts[f]);
+      table_.column<std::int8_t>("common_cause").push_back(failed.failed_common_cause[f]);
+      table_.row_done();
+    }
+    rows_ += failed.failed_request.size();
+  }
+
+ private:
+  Table& table_;
+  bool structure_;
+  std::uint64_t point_ = 0;
+  OutcomeType type_ = OutcomeType::int32;
+  std::uint64_t rows_ = 0;
+  std::vector<std::uint64_t> requests_;
+  std::vector<std::int32_t> components_;
+};
+
+// /point_failures: every point's failed requests, as `nines run --record failures` of the
+// point records them (sampled again from the point's seed: the very requests its counts came
+// from). False when `stop` cut it short.
+bool write_point_failures(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
+                          const SweepFileInfo& info, const std::atomic<bool>* stop) {
+  const bool structure = plan.base_format != 1;
+  Table table(file, "point_failures");
+  // The columns exist even when no point failed.
+  table.column<std::uint64_t>("point");
+  table.column<std::uint64_t>("request");
+  table.column<std::int32_t>("component");
+  if (structure) {
+    table.column<std::int8_t>("kind");
+    table.column<std::uint8_t>("attempts");
+    table.column<std::int8_t>("common_cause");
+  }
+  FailureRows rows(table, structure);
+  std::vector<std::uint64_t> offset = {0};
+  for (std::size_t i = 0; i < plan.points.size(); ++i) {
+    const std::size_t components =
+        structure
+            ? conclude_point(plan, results, i, info.sampler, info.chunk_requests).components.size()
+            : plan.points[i].components.size();
+    rows.start(i, outcome_type_for(components));
+    if (!sweep_point_failures(plan, i, info.chunk_requests, info.sampler, stop, rows)) return false;
+    offset.push_back(rows.rows());
+  }
   table.close();
-}
-
-void write_point_group(hdf5::Group& parent, const std::string& name, const SweepPoint& point,
-                       const Summary& summary, const ChainAnalytics& model, SamplerChoice sampler) {
-  hdf5::Group group = parent.create_group(name);
-  group.write_attribute("sampler", to_string(sweep_point_sampler(point, sampler)));
-  group.write_attribute("requests", std::uint64_t{point.requests});
-  group.write_attribute("seed", std::uint64_t{point.seed});
-  group.write_attribute("replication", std::uint64_t{point.replication});
-  group.write_attribute("failures", std::uint64_t{summary.failures});
-  group.write_attribute("reliability_empirical", summary.reliability_empirical);
-  group.write_attribute("reliability_analytic", summary.reliability_analytic);
-  group.write_attribute("z_score", summary.z_score);
-  group.write_attribute("verdict", summary.verdict);
-  hdf5::Group components = group.create_group("components");
-  std::vector<std::string> names;
-  for (const auto& c : point.components) names.push_back(c.name);
-  components.write_string_dataset("name", names).close();
-  components.write_dataset<double>("reliability", model.reliabilities()).close();
-  components.write_dataset<std::uint64_t>("failures", summary.component_failures).close();
-  components.write_dataset<double>("expected_failures", summary.expected_failures).close();
-  components.write_dataset<double>("first_failure_probability", model.first_failure_probability())
-      .close();
-  components.close();
-  group.close();
-}
-
-// /point/NNNNNN/failures/{request, component}: the failed requests, as `nines run --record
-// failures` stores them. Sampled again from (seed, request index), so they are the very
-// requests the counts came from.
-bool write_point_failures(hdf5::File& file, const std::string& group_path, const SweepPoint& point,
-                          std::uint64_t chunk_requests, SamplerChoice sampler,
-                          const std::atomic<bool>* stop) {
-  hdf5::Group group = file.open_group(group_path);
-  hdf5::Group failures = group.create_group("failures");
-  const OutcomeType type = outcome_type_for(point.components.size());
-  const auto layout = hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(1);
-  hdf5::Dataset requests =
-      failures.create_dataset("request", hdf5::ElementType::uint64, layout.shuffled());
-  hdf5::Dataset components = failures.create_dataset("component", outcome_element_type(type),
-                                                     layout.shuffled(outcome_bytes(type) > 1));
-  const bool finished =
-      sweep_point_failures(point, chunk_requests, sampler, stop,
-                           [&](std::span<const std::uint64_t> r, std::span<const std::int32_t> c) {
-                             if (r.empty()) return;
-                             requests.append(r);
-                             components.append(c);
-                           });
-  components.close();
-  requests.close();
-  failures.close();
-  group.close();
-  return finished;
+  hdf5::Group offsets = file.open_group("offsets");
+  offsets.write_dataset<std::uint64_t>("point_failures", offset).close();
+  offsets.close();
+  return true;
 }
 
 }  // namespace
@@ -167,27 +338,11 @@ std::string sampler_choice_name(SamplerChoice choice) {
   return "auto";
 }
 
-std::string sweep_point_name(std::size_t point, std::size_t points) {
-  std::size_t width = 6;
-  for (std::size_t limit = 1'000'000; points > limit && width < 20; limit *= 10) ++width;
-  std::string digits = std::to_string(point);
-  return std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
-}
-
-Summary summarize_point(const SweepPoint& point, const std::vector<std::uint64_t>& failures) {
-  return summarize(ChainAnalytics(point.reliabilities()), point.requests, failures);
-}
-
 bool write_sweep_file(const std::string& path, const SweepPlan& plan, const SweepResults& results,
                       const SweepFileInfo& info, const std::atomic<bool>* stop) {
   // The output policy (nines/io/atomic_output.hpp): a unique temporary file, synced and
   // renamed into place. The sweep's start-up has decided that `path` may be replaced.
   AtomicOutput output(path, true);
-
-  std::vector<std::optional<Summary>> summaries(plan.points.size());
-  for (std::size_t i = 0; i < plan.points.size(); ++i)
-    if (results.done(i)) summaries[i] = summarize_point(plan.points[i], results.failures(i));
-
   bool finished = true;
   {
     hdf5::File file = hdf5::File::create_exclusive(output.temporary_path());
@@ -201,6 +356,7 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     file.write_attribute("sweep_yaml", plan.source_text);
     file.write_attribute("sweep_sha256", sha256_hex(plan.source_text));
     file.write_attribute("base_kind", plan.base_kind);
+    file.write_attribute("base_format", std::int64_t{plan.base_format});
     file.write_attribute("base_scenario_yaml", plan.base_text);
     file.write_attribute("base_scenario_sha256", sha256_hex(plan.base_text));
     std::string parameters;
@@ -213,25 +369,12 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
     file.write_attribute("ci_level", kDefaultCiLevel);
     file.write_attribute("sampler", sampler_choice_name(info.sampler));
+    if (plan.base_format != 1) file.write_attribute("importance", "exact");
     const bool records = info.record_requests && results.complete();
     file.write_attribute("record_requests", static_cast<std::int8_t>(records ? 1 : 0));
 
-    write_points_table(file, plan, results, summaries, info.sampler);
-
-    hdf5::Group groups = file.create_group("point");
-    for (std::size_t i = 0; i < plan.points.size(); ++i) {
-      if (!summaries[i]) continue;
-      const ChainAnalytics model(plan.points[i].reliabilities());
-      write_point_group(groups, sweep_point_name(i, plan.points.size()), plan.points[i],
-                        *summaries[i], model, info.sampler);
-    }
-    groups.close();
-    if (records) {
-      for (std::size_t i = 0; i < plan.points.size() && finished; ++i) {
-        finished = write_point_failures(file, "point/" + sweep_point_name(i, plan.points.size()),
-                                        plan.points[i], info.chunk_requests, info.sampler, stop);
-      }
-    }
+    write_tables(file, plan, results, info);
+    if (records) finished = write_point_failures(file, plan, results, info, stop);
     file.close();
   }
   if (!finished) return false;  // `output` deletes the temporary file

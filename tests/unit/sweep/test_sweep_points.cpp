@@ -4,10 +4,12 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <span>
 #include <stdexcept>
 
 #include "nines/exact/chain_analytics.hpp"
+#include "nines/files/run_writer.hpp"
 #include "nines/input/sweep_parser.hpp"
 #include "nines/sample/choose_sampler.hpp"
 #include "nines/sweep/sweep_points.hpp"
@@ -101,16 +103,25 @@ TEST_CASE("per-point failed requests match the counts", "[sweep]") {
     std::vector<std::uint64_t> seen(plan.points[i].components.size(), 0);
     std::uint64_t last = 0;
     bool ordered = true, first = true;
-    nines::sweep_point_failures(plan.points[i], nines::kDefaultChunkRequests,
-                                nines::SamplerChoice::automatic, nullptr,
-                                [&](auto requests, auto components) {
-                                  for (std::size_t j = 0; j < requests.size(); ++j) {
-                                    ordered = ordered && (first || requests[j] > last);
-                                    first = false;
-                                    last = requests[j];
-                                    ++seen[static_cast<std::size_t>(components[j])];
-                                  }
-                                });
+    // The failed requests arrive as the chain run file's failure chunks.
+    struct Collect final : nines::ChunkStore {
+      std::function<void(const nines::EncodedChunk&)> take;
+      void store(const nines::EncodedChunk& chunk) override { take(chunk); }
+    } collect;
+    collect.take = [&](const nines::EncodedChunk& chunk) {
+      std::vector<std::uint64_t> requests;
+      std::vector<std::int32_t> components;
+      nines::decode_chain_failures(chunk, nines::outcome_type_for(seen.size()), requests,
+                                   components);
+      for (std::size_t j = 0; j < requests.size(); ++j) {
+        ordered = ordered && (first || requests[j] > last);
+        first = false;
+        last = requests[j];
+        ++seen[static_cast<std::size_t>(components[j])];
+      }
+    };
+    CHECK(nines::sweep_point_failures(plan, i, nines::kDefaultChunkRequests,
+                                      nines::SamplerChoice::automatic, nullptr, collect));
     INFO("point " << i);
     CHECK(ordered);
     CHECK(seen == counts[i]);

@@ -1,5 +1,5 @@
-// The sweep file: root attributes, a points table of equal-length columns, per-point groups
-// only for finished points, and the two-way table printed at the end.
+// The sweep file (layout 2): root attributes, a points table of equal-length columns, a
+// component table with rows only for finished points, and the two-way table printed at the end.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -49,7 +49,8 @@ TEST_CASE("a partial sweep file marks unfinished rows", "[sweep]") {
 
   auto file = nines::hdf5::File::open_read_only(path);
   CHECK(file.read_string_attribute("format") == "nines-sweep");
-  CHECK(file.read_attribute<std::int64_t>("format_version") == 1);
+  CHECK(file.read_attribute<std::int64_t>("format_version") == 2);
+  CHECK(file.read_attribute<std::int64_t>("base_format") == 1);
   CHECK(file.read_attribute<std::uint64_t>("points") == 4);
   CHECK(file.read_attribute<std::uint64_t>("points_done") == 1);
   CHECK(file.read_attribute<std::int8_t>("complete") == 0);
@@ -65,17 +66,18 @@ TEST_CASE("a partial sweep file marks unfinished rows", "[sweep]") {
   CHECK(analytic[3] == 0.99 * 0.99);
   CHECK(table.open_dataset("chain.count").read<std::uint64_t>() ==
         std::vector<std::uint64_t>{1, 1, 2, 2});
-  auto points = file.open_group("point");
-  CHECK(points.contains("000001"));
-  CHECK_FALSE(points.contains("000000"));
-  auto failures = points.open_group("000001").open_group("components").open_dataset("failures");
-  CHECK(failures.read<std::uint64_t>() == std::vector<std::uint64_t>{10});
-}
-
-TEST_CASE("point group names sort in point order", "[sweep]") {
-  CHECK(nines::sweep_point_name(7, 600) == "000007");
-  CHECK(nines::sweep_point_name(123456, 999999) == "123456");
-  CHECK(nines::sweep_point_name(5, 2'000'000) == "0000005");
+  // One component row: point 1's single component; the offsets say which rows are whose.
+  CHECK(file.open_group("offsets").open_dataset("point_components").read<std::uint64_t>() ==
+        std::vector<std::uint64_t>{0, 0, 1, 1, 1});
+  auto components = file.open_group("point_components");
+  CHECK(components.open_dataset("point").read<std::uint64_t>() == std::vector<std::uint64_t>{1});
+  CHECK(components.open_dataset("failures").read<std::uint64_t>() ==
+        std::vector<std::uint64_t>{10});
+  // q = 1 - r for a chain of one: 1 - 0.99, exactly as the chain analytics compute it.
+  CHECK(components.open_dataset("first_failure_probability").read<double>() ==
+        std::vector<double>{1 - 0.99});
+  CHECK_FALSE(file.contains("point_kinds"));
+  CHECK_FALSE(file.contains("point"));
 }
 
 TEST_CASE("a two-axis grid prints as a two-way table", "[sweep]") {
