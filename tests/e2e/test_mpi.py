@@ -52,6 +52,15 @@ def test_mpi_sweep_equals_single_process(nines, root, tmp_path):
     assert proc.stdout.count("points simulated") == 1
 
 
+def test_mpi_structure_sweep_equals_single_process(nines, root, tmp_path):
+    """A sweep of a structure base, split across two ranks, writes the one-process file."""
+    single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    sweep = root / "scenarios/essay-app-replicas.sweep.yaml"
+    nines("sweep", sweep, "-o", single, "--quiet")
+    mpirun("sweep", sweep, "-o", distributed, "--quiet")
+    assert_same(single, distributed)
+
+
 @pytest.mark.parametrize("scenario", ["seed-app", "ecommerce-mix", "zone-outage"])
 @pytest.mark.parametrize("record", ["dense", "failures", "none"])
 def test_mpi_run_equals_single_process(nines, root, tmp_path, record, scenario):
