@@ -343,3 +343,15 @@ def test_exact_importance_runs_read_without_simulated_columns(nines_binary, tmp_
                           capture_output=True, text=True, cwd=ANALYSIS)
     assert done.returncode == 0, done.stderr
     assert out.stat().st_size > 0
+
+
+def test_worth_factors_stay_readable_at_any_size():
+    """Issue 14: a RAW of 1.78e154 was printed as a 155-digit integer."""
+    from nines.report.structure import _factor
+    assert _factor(1.78e154) == "1.78e+154"
+    assert _factor(2.5e6) == "2.50e+06"
+    assert _factor(999_999.4) == "999,999"
+    assert _factor(43388.3) == "43,388"
+    assert _factor(1.0000177) == "1.00002"
+    assert _factor(float("inf")) == "∞"
+    assert _factor(float("nan")) == "n/a"

@@ -29,11 +29,14 @@ def _dpmo(u: float) -> str:
 
 
 def _factor(x: float) -> str:
-    """A worth factor (RAW, RRW): 43388.3 -> '43,388', 1.0957 -> '1.0958'."""
+    """A worth factor (RAW, RRW): 43388.3 -> '43,388', 1.0957 -> '1.0958', and from a million
+    on in scientific notation: 1.78e154 -> '1.78e+154', not a 155-digit integer."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     if math.isinf(x):
         return "∞"
+    if x >= 1e6:
+        return fmt.number(x)
     if x >= 1000:
         return f"{x:,.0f}"
     return f"{x:.6g}" if x < 10 else f"{x:.5g}"  # 1.0000177 -> '1.00002', not '1'

@@ -50,9 +50,16 @@ std::string integer(std::uint64_t n) {
   return group_thousands(std::to_string(n));
 }
 
+std::string scientific(double x) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  return printf_string("%.2e", x);
+}
+
 std::string fixed(double x, int decimals, bool grouped) {
   std::string out;
   if (non_finite(x, out)) return out;
+  if (std::fabs(x) >= kFixedLimit) return scientific(x);
   out = printf_string("%.*f", decimals, x);
   return grouped ? group_thousands(out) : out;
 }

@@ -20,7 +20,16 @@ std::string group_thousands(std::string digits);
 // 1234567 -> "1,234,567".
 std::string integer(std::uint64_t n);
 
-// "%.*f", optionally with thousands separators; non_finite's words for NaN and infinities.
+// Magnitude from which fixed() switches to scientific notation. A double carries 15 to 17
+// significant digits, so a longer integer part would print digits that mean nothing (RAW =
+// 1.78e154 came out as a 155-digit integer) and break every table's columns.
+inline constexpr double kFixedLimit = 1e15;
+
+// Three significant digits in scientific notation: 1.78e154 -> "1.78e+154".
+std::string scientific(double x);
+
+// "%.*f", optionally with thousands separators; non_finite's words for NaN and infinities;
+// scientific() from kFixedLimit on.
 std::string fixed(double x, int decimals, bool grouped = false);
 
 // ASCII only ("nan", "inf", "-inf"), for text also stored as an HDF5 string attribute.

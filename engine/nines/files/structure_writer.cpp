@@ -210,18 +210,10 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
   const std::size_t first = dense ? StructureChunkEncoder::kDenseParts : 0;
   if (chunk.parts.size() != first + StructureChunkEncoder::kFailureParts)
     throw std::invalid_argument("store: the chunk does not have the layout's parts");
-  if (dense) {
-    if (chunk.chunk >= w.chunk_count || w.chunk_written[chunk.chunk])
-      throw std::invalid_argument("store: chunk " + std::to_string(chunk.chunk) +
-                                  " is out of range or already written");
-    const std::uint64_t offset = chunk.chunk * w.chunk_length;
-    // An empty part is a constant column: its dataset's fill value already says it all.
-    const std::array<hdf5::Dataset*, 4> columns = {&*w.kind, &*w.attempts, &*w.culprit, &*w.cause};
-    for (std::size_t c = 0; c < columns.size(); ++c)
-      if (!chunk.parts[c].empty()) columns[c]->write_chunk(offset, chunk.parts[c], 0);
-    w.chunk_written[chunk.chunk] = true;
-    ++w.chunks_written;
-  }
+  // Every check before anything is written, so a refused chunk leaves no trace in the file.
+  if (dense && (chunk.chunk >= w.chunk_count || w.chunk_written[chunk.chunk]))
+    throw std::invalid_argument("store: chunk " + std::to_string(chunk.chunk) +
+                                " is out of range or already written");
   const auto& request = chunk.parts[first];
   const std::size_t failures = request.size() / sizeof(std::uint64_t);
   const std::array<std::size_t, 7> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
@@ -234,6 +226,15 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
   if (request.size() % sizeof(std::uint64_t) != 0 ||
       chunk.parts[first + 7].size() % sizeof(ComponentIndex) != 0)
     throw std::invalid_argument("store: a failure column is not whole elements");
+  if (dense) {
+    const std::uint64_t offset = chunk.chunk * w.chunk_length;
+    // An empty part is a constant column: its dataset's fill value already says it all.
+    const std::array<hdf5::Dataset*, 4> columns = {&*w.kind, &*w.attempts, &*w.culprit, &*w.cause};
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      if (!chunk.parts[c].empty()) columns[c]->write_chunk(offset, chunk.parts[c], 0);
+    w.chunk_written[chunk.chunk] = true;
+    ++w.chunks_written;
+  }
   if (failures == 0) return;
   w.f_request->append(request.data(), failures);
   w.f_kind->append(chunk.parts[first + 1].data(), failures);

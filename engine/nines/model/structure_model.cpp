@@ -15,8 +15,11 @@ double StructureComponent::effective_reliability() const noexcept {
   // 1 - q^(n) = -expm1(n log q): keeps its digits when q^n is tiny or close to 1.
   const double q = 1.0 - reliability;
   if (q == 0.0) return 1.0;
-  if (q == 1.0) return 0.0;
-  return -std::expm1((static_cast<double>(retries) + 1.0) * std::log(q));
+  if (reliability == 0.0) return 0.0;
+  // Below 0.5, q = 1 - r is rounded and would take r's digits with it (r = 1e-20 gave 0):
+  // log1p(-r) keeps them. From 0.5 up q is exact, and log(q) is what it always was.
+  const double log_q = reliability < 0.5 ? std::log1p(-reliability) : std::log(q);
+  return -std::expm1((static_cast<double>(retries) + 1.0) * log_q);
 }
 
 std::vector<std::string> StructureModel::component_names() const {

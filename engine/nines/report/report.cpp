@@ -39,7 +39,7 @@ std::string rate(double per_second) {
     if (per_second >= unit.scale || unit.scale == 1) {
       const double v = per_second / unit.scale;
       const int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-      return printf_string("%.*f %s/s", decimals, v, unit.prefix);
+      return fixed(v, decimals) + " " + unit.prefix + "/s";
     }
   }
   return "n/a";
@@ -51,7 +51,7 @@ std::string duration(double seconds) {
   if (seconds < 1) return printf_string("%.3g ms", seconds * 1e3);
   if (seconds < 60) return printf_string("%.2f s", seconds);
   const double minutes = std::floor(seconds / 60);
-  return printf_string("%.0f min %.0f s", minutes, seconds - 60 * minutes);
+  return fixed(minutes, 0) + " min " + fixed(seconds - 60 * minutes, 0) + " s";
 }
 
 // Defects per million: grouped with one decimal from 100 up, three significant digits below.

@@ -34,10 +34,15 @@ std::string sig(double x) {
 
 std::string rate(double per_second) {
   if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
-  if (per_second >= 1e9) return printf_string("%.2f G/s", per_second / 1e9);
-  if (per_second >= 1e6) return printf_string("%.1f M/s", per_second / 1e6);
-  if (per_second >= 1e3) return printf_string("%.1f k/s", per_second / 1e3);
-  return printf_string("%.0f /s", per_second);
+  if (per_second >= 1e9) return fixed(per_second / 1e9, 2) + " G/s";
+  if (per_second >= 1e6) return fixed(per_second / 1e6, 1) + " M/s";
+  if (per_second >= 1e3) return fixed(per_second / 1e3, 1) + " k/s";
+  return fixed(per_second, 0) + " /s";
+}
+
+// Confidence level as people say it: 0.95 -> "95%", 0.999 -> "99.9%" (not "100%").
+std::string level_percent(double level) {
+  return printf_string("%.10g%%", 100 * level);
 }
 
 std::string pad(const std::string& s, std::size_t width) {
@@ -122,7 +127,7 @@ std::string format_structure_text(const StructureReportContext& context,
   out += "request kinds\n";
   out += "  " + pad("kind", 14) + pad_left("share", 7) + pad_left("retries", 8) +
          pad_left("requests", 14) + pad_left("failures", 12) + "  " + pad("reliability", d + 6) +
-         "  " + pad(std::string(fixed(100 * summary.ci_level, 0)) + "% CI", 2 * d + 14) + "  " +
+         "  " + pad(level_percent(summary.ci_level) + " CI", 2 * d + 14) + "  " +
          pad("analytic", d + 6) + pad_left("z", 7) + pad_left("attempts", 10) + "\n";
   const auto row = [&](const KindSummary& k, const std::string& share, const std::string& retries) {
     std::string line = "  " + pad(k.name, 14) + pad_left(share, 7) + pad_left(retries, 8) +
@@ -136,7 +141,7 @@ std::string format_structure_text(const StructureReportContext& context,
                        pad_left(fixed(k.z_score, 2), 7);
     const double mean =
         k.requests > 0 ? static_cast<double>(k.attempts) / static_cast<double>(k.requests) : NAN;
-    line += pad_left(printf_string("%.4f", mean), 10) + "\n";
+    line += pad_left(fixed(mean, 4), 10) + "\n";
     return line;
   };
   for (std::size_t i = 0; i < summary.kinds.size(); ++i) {

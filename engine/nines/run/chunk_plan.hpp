@@ -20,7 +20,10 @@ struct ChunkPlan {
   // std::invalid_argument unless requests > 0 and chunk_requests is positive and even.
   void check() const;
 
-  std::uint64_t chunks() const noexcept { return (requests + chunk_requests - 1) / chunk_requests; }
+  // Rounded up without forming requests + chunk_requests - 1, which wraps near 2^64.
+  std::uint64_t chunks() const noexcept {
+    return requests / chunk_requests + (requests % chunk_requests != 0 ? 1 : 0);
+  }
   std::uint64_t first(std::uint64_t chunk) const noexcept { return chunk * chunk_requests; }
   std::uint64_t size(std::uint64_t chunk) const noexcept {
     const std::uint64_t begin = first(chunk);

@@ -1,5 +1,6 @@
 #include "nines/base/number_format.hpp"
 
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -48,4 +49,29 @@ TEST_CASE("number_format writes p-values as reports and verdicts show them", "[n
   CHECK(p_clause(std::numeric_limits<double>::quiet_NaN()) == "p n/a");
   CHECK(printf_string("%s-%03d", "x", 7) == "x-007");
   CHECK(printf_string("%s", std::string(1000, 'a').c_str()).size() == 1000);
+}
+
+TEST_CASE("number_format never prints a huge value as a long integer", "[number_format]") {
+  // Issue 14: RAW = 1.78e154 was printed as a 155-digit integer.
+  CHECK(fixed(1.78e154, 2) == "1.78e+154");
+  CHECK(fixed(-1.78e154, 0) == "-1.78e+154");
+  CHECK(fixed(1.78e154, 1, true) == "1.78e+154");
+  CHECK(fixed(std::numeric_limits<double>::max(), 2) == "1.80e+308");
+  // Up to kFixedLimit the digits are all meaningful and stay fixed (grouped when asked).
+  CHECK(fixed(999'999'999'999'999.0, 1, true) == "999,999,999,999,999.0");
+  CHECK(fixed(kFixedLimit, 1, true) == "1.00e+15");
+  CHECK(fixed(-kFixedLimit, 1) == "-1.00e+15");
+  CHECK(fixed(123456789.125, 2, true) == "123,456,789.12");
+  // Small values keep their fixed form (decimals are the caller's choice).
+  CHECK(fixed(1e-20, 2) == "0.00");
+  CHECK(scientific(1.78e154) == "1.78e+154");
+  CHECK(scientific(0.000123456) == "1.23e-04");
+  CHECK(scientific(std::numeric_limits<double>::infinity()) == "∞");
+  CHECK(scientific(std::numeric_limits<double>::quiet_NaN()) == "n/a");
+  // Every finite double fits a table cell.
+  for (double x = 1; std::isfinite(x); x *= 7.3) {
+    INFO(x);
+    CHECK(fixed(x, 2, true).size() <= 26);
+    CHECK(fixed(-x, 2).size() <= 26);
+  }
 }

@@ -3,143 +3,16 @@
 #include <string>
 #include <vector>
 
-#include "nines/base/json_writer.hpp"
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/files/run_writer.hpp"
 #include "nines/model/scenario.hpp"
 #include "nines/report/report.hpp"
 #include "nines/summary/summary.hpp"
+#include "support/json_value.hpp"
 
 namespace {
 
-// A strict recursive-descent JSON syntax check (RFC 8259), enough to prove the output parses.
-class JsonChecker {
- public:
-  explicit JsonChecker(const std::string& text) : s_(text) {}
-  bool valid() {
-    skip_ws();
-    if (!value()) return false;
-    skip_ws();
-    return i_ == s_.size();
-  }
-
- private:
-  void skip_ws() {
-    while (i_ < s_.size() &&
-           (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) {
-      ++i_;
-    }
-  }
-  bool literal(const char* word) {
-    const std::string w(word);
-    if (s_.compare(i_, w.size(), w) != 0) return false;
-    i_ += w.size();
-    return true;
-  }
-  bool digits() {
-    const std::size_t start = i_;
-    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    return i_ > start;
-  }
-  bool number() {
-    if (i_ < s_.size() && s_[i_] == '-') ++i_;
-    if (i_ < s_.size() && s_[i_] == '0') {
-      ++i_;
-    } else if (!digits()) {
-      return false;
-    }
-    if (i_ < s_.size() && s_[i_] == '.') {
-      ++i_;
-      if (!digits()) return false;
-    }
-    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
-      ++i_;
-      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
-      if (!digits()) return false;
-    }
-    return true;
-  }
-  bool string() {
-    if (s_[i_] != '"') return false;
-    ++i_;
-    while (i_ < s_.size()) {
-      const unsigned char c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        ++i_;
-        return true;
-      }
-      if (c < 0x20) return false;
-      if (c == '\\') {
-        ++i_;
-        if (i_ >= s_.size()) return false;
-        const char e = s_[i_];
-        if (e == 'u') {
-          for (int k = 0; k < 4; ++k) {
-            ++i_;
-            if (i_ >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_]))) return false;
-          }
-        } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos) {
-          return false;
-        }
-      }
-      ++i_;
-    }
-    return false;
-  }
-  bool value() {
-    if (i_ >= s_.size()) return false;
-    const char c = s_[i_];
-    if (c == '{') {
-      ++i_;
-      skip_ws();
-      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-      while (true) {
-        skip_ws();
-        if (i_ >= s_.size() || !string()) return false;
-        skip_ws();
-        if (i_ >= s_.size() || s_[i_] != ':') return false;
-        ++i_;
-        skip_ws();
-        if (!value()) return false;
-        skip_ws();
-        if (i_ < s_.size() && s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-        return false;
-      }
-    }
-    if (c == '[') {
-      ++i_;
-      skip_ws();
-      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-      while (true) {
-        skip_ws();
-        if (!value()) return false;
-        skip_ws();
-        if (i_ < s_.size() && s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-        return false;
-      }
-    }
-    if (c == '"') return string();
-    if (c == 't') return literal("true");
-    if (c == 'f') return literal("false");
-    if (c == 'n') return literal("null");
-    return number();
-  }
-
-  const std::string& s_;
-  std::size_t i_ = 0;
-};
-
-bool valid_json(const std::string& text) {
-  return JsonChecker(text).valid();
-}
+using nines::test::valid_json;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -166,30 +39,6 @@ nines::Scenario checkout_scenario() {
 }
 
 }  // namespace
-
-TEST_CASE("json_quote escapes what RFC 8259 requires", "[report]") {
-  CHECK(nines::json_quote("plain") == "\"plain\"");
-  CHECK(nines::json_quote("a\"b\\c") == "\"a\\\"b\\\\c\"");
-  CHECK(nines::json_quote("line\nnext\ttab") == "\"line\\nnext\\ttab\"");
-  CHECK(nines::json_quote(std::string("nul\0x", 5)) == "\"nul\\u0000x\"");
-  CHECK(nines::json_quote("caf\xC3\xA9 \xE2\x97\x80") == "\"caf\xC3\xA9 \xE2\x97\x80\"");
-  // A stray continuation byte and a truncated sequence become U+FFFD.
-  CHECK(nines::json_quote("a\x80z") == "\"a\xEF\xBF\xBDz\"");
-  CHECK(nines::json_quote("a\xE2\x97") == "\"a\xEF\xBF\xBD\xEF\xBF\xBD\"");
-}
-
-TEST_CASE("JsonWriter nests and separates and nulls non-finite numbers", "[report]") {
-  nines::JsonWriter json;
-  json.begin_object();
-  json.field("a", 1);
-  json.key("b").begin_array().value(0.1).value(std::nan("")).null().value(true).end_array();
-  json.key("c").begin_object().end_object();
-  json.field("d", std::uint64_t{18446744073709551615u});
-  json.end_object();
-  CHECK(json.str() ==
-        "{\"a\":1,\"b\":[0.10000000000000001,null,null,true],\"c\":{},\"d\":18446744073709551615}");
-  CHECK(valid_json(json.str()));
-}
 
 TEST_CASE("format_summary_json has every key and parses", "[report]") {
   const nines::Scenario scenario = checkout_scenario();

@@ -57,22 +57,6 @@ class OrderedStore final : public nines::ChunkStore {
 
 }  // namespace
 
-TEST_CASE("the plan covers every request once", "[driver]") {
-  const ChunkPlan plan{1'000'003, 1000};
-  CHECK(plan.chunks() == 1001);
-  CHECK(plan.size(1000) == 3);
-  std::uint64_t total = 0;
-  for (int ranks : {1, 2, 3, 7}) {
-    total = 0;
-    for (int r = 0; r < ranks; ++r)
-      for (std::uint64_t j = 0; j < plan.local_chunks(r, ranks); ++j)
-        total += plan.size(plan.local_chunk(j, r, ranks));
-    CHECK(total == plan.requests);
-  }
-  CHECK_THROWS_AS((ChunkPlan{10, 3}.check()), std::invalid_argument);
-  CHECK_THROWS_AS((ChunkPlan{0, 2}.check()), std::invalid_argument);
-}
-
 TEST_CASE("counting and recording give the same tally on any thread count", "[driver]") {
   const ChunkPlan plan{3'000'001, 1 << 16};
   const std::uint64_t n = plan.requests;
@@ -109,28 +93,6 @@ TEST_CASE("a stop request stops scheduling chunks", "[driver]") {
   const auto recorded = nines::drive(kernel, plan, &store, {&stop, nullptr});
   CHECK(recorded.interrupted);
   CHECK(kernel.visited.load() < 1000);
-}
-
-TEST_CASE("encoded chunks cross the wire intact", "[driver]") {
-  EncodedChunk a;
-  a.reset(7, 100, 3);
-  a.parts[0] = {1, 2, 3};
-  a.parts[2] = {9};
-  EncodedChunk b;
-  b.reset(8, 5, 1);
-  std::vector<unsigned char> wire;
-  a.append_to(wire);
-  b.append_to(wire);
-  EncodedChunk x, y;
-  const unsigned char* p = EncodedChunk::read_from(wire.data(), wire.data() + wire.size(), x);
-  p = EncodedChunk::read_from(p, wire.data() + wire.size(), y);
-  CHECK(p == wire.data() + wire.size());
-  CHECK(x.chunk == 7);
-  CHECK(x.requests == 100);
-  CHECK(x.parts == a.parts);
-  CHECK(y.chunk == 8);
-  CHECK(y.parts.size() == 1);
-  CHECK_THROWS_AS(EncodedChunk::read_from(wire.data(), wire.data() + 10, x), std::runtime_error);
 }
 
 namespace {
