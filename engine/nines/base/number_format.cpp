@@ -67,6 +67,7 @@ std::string fixed(double x, int decimals, bool grouped) {
 std::string fixed_ascii(double x, int decimals) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (std::fabs(x) >= kFixedLimit) return printf_string("%.2e", x);
   return printf_string("%.*f", decimals, x);
 }
 

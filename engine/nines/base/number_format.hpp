@@ -32,7 +32,8 @@ std::string scientific(double x);
 // scientific() from kFixedLimit on.
 std::string fixed(double x, int decimals, bool grouped = false);
 
-// ASCII only ("nan", "inf", "-inf"), for text also stored as an HDF5 string attribute.
+// ASCII only ("nan", "inf", "-inf"), for text also stored as an HDF5 string attribute (the
+// verdict); scientific from kFixedLimit on, like fixed().
 std::string fixed_ascii(double x, int decimals);
 
 // Decimals needed, in percent, to show the first two significant digits of a small quantity

@@ -75,3 +75,9 @@ TEST_CASE("number_format never prints a huge value as a long integer", "[number_
     CHECK(fixed(-x, 2).size() <= 26);
   }
 }
+
+TEST_CASE("number_format keeps huge values short in verdicts too", "[number_format]") {
+  CHECK(fixed_ascii(-3.16e73, 2) == "-3.16e+73");
+  CHECK(fixed_ascii(kFixedLimit, 2) == "1.00e+15");
+  CHECK(fixed_ascii(999'999'999'999'999.0, 2) == "999999999999999.00");
+}

@@ -438,3 +438,21 @@ TEST_CASE("a tally that does not fit the run is refused", "[structure_summary]")
   CHECK_THROWS_WITH(summarize_structure(f.analytics, f.sampler, 10'001, t.values),
                     "summarize_structure: the tally covers a different request count");
 }
+
+TEST_CASE("a verdict with a huge z-score stays one readable line", "[structure_summary]") {
+  // Thirty replicas at 1 - 1e-5 in parallel: U = 1e-150. One failure in a thousand requests
+  // is a z-score of about -3e73, which the verdict used to print as a 74-digit integer.
+  const Fixture f(R"(format_version: 2
+name: redundant
+components:
+  - {name: r, reliability: 0.99999, replicas: 30}
+)");
+  REQUIRE(f.analytics.unreliability() < 1e-140);
+  HandTally t(f.sampler);
+  t.kind(0, 1000, 1).culprit(0, 29, 1).fired_set(0, 0, 1);
+  const StructureSummary s = summarize_structure(f.analytics, f.sampler, 1000, t.values);
+  INFO(s.verdict);
+  CHECK_FALSE(s.agrees);
+  CHECK(contains(s.verdict, "kind request reliability z = -3.16e+73, exact binomial"));
+  CHECK(s.verdict.size() < 300);
+}
