@@ -176,10 +176,10 @@ int sweep_command(const std::vector<std::string>& args) {
     return 130;
   }
   if (!options.quiet) {
-    std::fputs(format_sweep_table(*plan, outcome->results, options.full, run.sampler,
-                                  run.chunk_requests)
-                   .c_str(),
-               stdout);
+    std::fputs(
+        format_sweep_table(*plan, outcome->results, options.full, run.sampler, run.chunk_requests)
+            .c_str(),
+        stdout);
     std::printf("wrote %s (%zu points) in %s\n", run.output.c_str(), plan->points.size(),
                 format_duration(elapsed).c_str());
   }

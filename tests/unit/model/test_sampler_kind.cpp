@@ -11,7 +11,8 @@ TEST_CASE("sampler kinds have the names the run file stores", "[sampler_kind]") 
   CHECK(nines::to_string(SamplerKind::geometric_skip) == "geometric-skip");
 }
 
-TEST_CASE("the sampler choice accepts auto, per-request, skip and geometric-skip", "[sampler_kind]") {
+TEST_CASE("the sampler choice accepts auto, per-request, skip and geometric-skip",
+          "[sampler_kind]") {
   CHECK(nines::parse_sampler_choice("auto") == SamplerChoice::automatic);
   CHECK(nines::parse_sampler_choice("per-request") == SamplerChoice::per_request);
   CHECK(nines::parse_sampler_choice("skip") == SamplerChoice::geometric_skip);
