@@ -100,4 +100,20 @@ std::string p_clause(double p) {
   return "p " + p_value(p);
 }
 
+std::string rate(double per_second) {
+  if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
+  static constexpr struct {
+    double scale;
+    const char* prefix;
+  } kUnits[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
+  for (const auto& unit : kUnits) {
+    if (per_second >= unit.scale || unit.scale == 1) {
+      const double v = per_second / unit.scale;
+      const int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
+      return fixed(v, decimals) + " " + unit.prefix + "/s";
+    }
+  }
+  return "n/a";
+}
+
 }  // namespace nines::number_format

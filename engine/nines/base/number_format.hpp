@@ -51,4 +51,8 @@ std::string p_value(double p);
 // "p = 0.63", "p < 1e-300", "p n/a": p_value with its "p ", ASCII only.
 std::string p_clause(double p);
 
+// A rate in three significant digits with an SI prefix: "312 M/s", "1.25 G/s", "20.0 k/s",
+// "950 /s"; "n/a" for zero, negative or non-finite rates.
+std::string rate(double per_second);
+
 }  // namespace nines::number_format

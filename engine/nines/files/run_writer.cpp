@@ -32,34 +32,6 @@ constexpr std::uint64_t kMaxDenseChunkBytes = std::uint64_t{1} << 31;
 
 }  // namespace
 
-std::uint64_t dense_chunk_length(const RunInfo& info) noexcept {
-  return std::min(info.chunk_requests, info.requests);
-}
-
-void check_run_info(const RunInfo& info) {
-  if (info.deflate_level < 0 || info.deflate_level > 9)
-    throw InputError("deflate level " + std::to_string(info.deflate_level) +
-                     " is not valid; use 0 (none) to 9 (smallest)");
-  if (info.record == RecordMode::dense && info.chunk_requests == 0)
-    throw InputError("chunk_requests must be at least 1");
-}
-
-void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
-                        const std::string& scenario_yaml, const RunInfo& info) {
-  file.write_attribute("format", kRunFormat);
-  file.write_attribute("format_version", std::int64_t{format_version});
-  file.write_attribute("nines_version", kVersion);
-  file.write_attribute("scenario_name", scenario_name);
-  file.write_attribute("scenario_yaml", scenario_yaml);
-  file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
-  file.write_attribute("seed", std::uint64_t{info.seed});
-  file.write_attribute("requests", std::uint64_t{info.requests});
-  file.write_attribute("record", to_string(info.record));
-  file.write_attribute("sampler", to_string(info.sampler));
-  file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
-  file.write_attribute("created", info.created);
-}
-
 namespace {
 
 // Component indices at the file's outcome width, little-endian like the file.
@@ -137,11 +109,7 @@ struct RunFileWriter::Impl {
   OutcomeType outcome = OutcomeType::int8;
   std::optional<ChainChunkEncoder> encoder;
 
-  // Dense.
-  std::uint64_t chunk_length = 0;
-  std::uint64_t chunk_count = 0;
-  std::uint64_t chunks_written = 0;
-  std::vector<bool> chunk_written;
+  DenseChunkLedger dense_chunks;
 
   // Failures, appended through ColumnAppender: compressed on the pool, stored in order.
   std::uint64_t failures_seen = 0;
@@ -172,17 +140,13 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
   w.encoder.emplace(w.component_count, info);
   if (info.record == RecordMode::dense) {
     check_dense_size(info.requests, outcome_bytes(w.outcome));
-    w.chunk_length = w.encoder->dense_chunk_length();
-    w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
-    w.chunk_written.assign(w.chunk_count, false);
+    w.dense_chunks = DenseChunkLedger(info.requests, w.encoder->dense_chunk_length());
   }
 
   w.output.emplace(std::move(final_path), overwrite);
-  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
-  w.output->created();
-
+  w.file.emplace(
+      create_run_file(*w.output, kRunFormatVersion, scenario.name, scenario.source_text, info));
   hdf5::File& file = *w.file;
-  write_run_identity(file, kRunFormatVersion, scenario.name, scenario.source_text, info);
 
   const hdf5::ElementType outcome = outcome_element_type(w.outcome);
   if (info.record == RecordMode::dense) {
@@ -191,7 +155,8 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
     // chunks never written read as the fill value -1 ("no failure").
     hdf5::Group requests = file.create_group("requests");
     hdf5::DatasetLayout layout = hdf5::DatasetLayout::fixed(info.requests).filled(-1);
-    if (w.chunk_length > 0) layout = layout.chunked(w.chunk_length).deflate(info.deflate_level);
+    if (w.dense_chunks.chunk_length() > 0)
+      layout = layout.chunked(w.dense_chunks.chunk_length()).deflate(info.deflate_level);
     w.dense.emplace(requests.create_dataset("failed_component", outcome, layout));
     requests.close();
   } else if (info.record == RecordMode::failures) {
@@ -218,7 +183,7 @@ OutcomeType RunFileWriter::outcome_type() const noexcept {
 }
 
 std::uint64_t RunFileWriter::dense_chunk_length() const noexcept {
-  return impl_->chunk_length;
+  return impl_->dense_chunks.chunk_length();
 }
 
 const std::string& RunFileWriter::final_path() const noexcept {
@@ -235,8 +200,8 @@ void RunFileWriter::compress_dense_chunk(const void* outcomes, std::size_t count
   const Impl& w = *impl_;
   if (w.info.record != RecordMode::dense)
     throw std::logic_error("compress_dense_chunk: the run does not record dense outcomes");
-  nines::compress_dense_chunk(w.outcome, w.chunk_length, w.info.deflate_level, outcomes, count,
-                              out);
+  nines::compress_dense_chunk(w.outcome, w.dense_chunks.chunk_length(), w.info.deflate_level,
+                              outcomes, count, out);
 }
 
 void decode_chain_failures(const EncodedChunk& chunk, OutcomeType type,
@@ -292,17 +257,11 @@ void RunFileWriter::write_dense_chunk(std::uint64_t chunk_index,
   Impl& w = *impl_;
   if (w.info.record != RecordMode::dense || w.finished())
     throw std::logic_error("write_dense_chunk: the file is not open for dense outcomes");
-  if (chunk_index >= w.chunk_count)
-    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
-                                " is past the last chunk " + std::to_string(w.chunk_count - 1));
-  if (w.chunk_written[chunk_index])
-    throw std::invalid_argument("write_dense_chunk: chunk " + std::to_string(chunk_index) +
-                                " was already written");
+  w.dense_chunks.check_new(chunk_index, "write_dense_chunk");
   if (bytes.empty() || bytes.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::invalid_argument("write_dense_chunk: not a compressed chunk");
-  w.dense->write_chunk(chunk_index * w.chunk_length, bytes, 0);
-  w.chunk_written[chunk_index] = true;
-  ++w.chunks_written;
+  w.dense->write_chunk(w.dense_chunks.first_request(chunk_index), bytes, 0);
+  w.dense_chunks.record(chunk_index);
 }
 
 void RunFileWriter::append_failures(std::span<const std::uint64_t> request_indices,
@@ -381,9 +340,7 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
     throw std::invalid_argument("RunFileWriter::finish: the summary covers " +
                                 std::to_string(summary.requests) + " requests, the file " +
                                 std::to_string(w.info.requests));
-  if (w.info.record == RecordMode::dense && w.chunks_written != w.chunk_count)
-    throw std::logic_error("RunFileWriter::finish: only " + std::to_string(w.chunks_written) +
-                           " of " + std::to_string(w.chunk_count) + " dense chunks were written");
+  w.dense_chunks.check_complete("RunFileWriter::finish");
   if (w.info.record == RecordMode::failures && w.failures_seen != summary.failures)
     throw std::logic_error("RunFileWriter::finish: " + std::to_string(w.failures_seen) +
                            " failures were recorded but the summary counts " +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nines/exact/chain_analytics.hpp"
+#include "nines/files/run_file.hpp"
 #include "nines/io/dense_chunk_codec.hpp"
 #include "nines/io/hdf5.hpp"
 #include "nines/model/run_info.hpp"
@@ -25,22 +26,7 @@ namespace hdf5 {
 class File;
 }
 
-inline constexpr const char* kRunFormat = "nines-run";
 inline constexpr int kRunFormatVersion = 1;
-
-// InputError unless deflate_level is 0 to 9 and a dense run has chunk_requests >= 1: the
-// checks both run file writers make before touching the disk.
-void check_run_info(const RunInfo& info);
-
-// Elements per dense HDF5 chunk: min(chunk_requests, requests), because HDF5 forbids chunks
-// longer than a fixed-size dataset (RunFileWriter::dense_chunk_length of a dense run).
-std::uint64_t dense_chunk_length(const RunInfo& info) noexcept;
-
-// The root attributes every run file opens with, in this order: format, format_version,
-// nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests, record,
-// sampler, chunk_requests, created.
-void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
-                        const std::string& scenario_yaml, const RunInfo& info);
 
 // The HDF5 element type that stores outcomes of this width (shared by every writer).
 hdf5::ElementType outcome_element_type(OutcomeType type) noexcept;

@@ -44,7 +44,7 @@ ConstantColumns constant_columns(const StructureModel& model) {
 StructureChunkEncoder::StructureChunkEncoder(const RunInfo& info, const StructureModel& model)
     : record_(info.record), deflate_level_(info.deflate_level), constant_(constant_columns(model)) {
   check_run_info(info);
-  if (record_ == RecordMode::dense) chunk_length_ = std::min(info.chunk_requests, info.requests);
+  if (record_ == RecordMode::dense) chunk_length_ = dense_chunk_length(info);
 }
 
 namespace {
@@ -89,8 +89,7 @@ struct StructureRunWriter::Impl {
   // an unfinished file is closed before it is deleted.
   std::optional<AtomicOutput> output;
   RunInfo info;
-  std::uint64_t chunk_length = 0, chunk_count = 0, chunks_written = 0;
-  std::vector<bool> chunk_written;
+  DenseChunkLedger dense_chunks;
   std::uint64_t failures_seen = 0;
 
   std::optional<hdf5::File> file;
@@ -121,16 +120,13 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
   w.info = info;
   check_run_info(info);
   if (info.record == RecordMode::dense) {
-    w.chunk_length = std::min(info.chunk_requests, info.requests);
-    w.chunk_count = w.chunk_length == 0 ? 0 : (info.requests - 1) / w.chunk_length + 1;
-    w.chunk_written.assign(w.chunk_count, false);
+    w.dense_chunks = DenseChunkLedger(info.requests, dense_chunk_length(info));
   }
 
   w.output.emplace(std::move(final_path), overwrite);
-  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
-  w.output->created();
+  w.file.emplace(
+      create_run_file(*w.output, kStructureRunFormatVersion, model.name, model.source_text, info));
   hdf5::File& file = *w.file;
-  write_run_identity(file, kStructureRunFormatVersion, model.name, model.source_text, info);
   file.write_attribute("kernel", kernel);
   file.write_attribute("importance", to_string(info.importance));
 
@@ -138,7 +134,8 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
     hdf5::Group requests = file.create_group("requests");
     const auto layout = [&](std::int64_t fill) {
       auto l = hdf5::DatasetLayout::fixed(info.requests).filled(fill);
-      if (w.chunk_length > 0) l = l.chunked(w.chunk_length).deflate(info.deflate_level);
+      if (w.dense_chunks.chunk_length() > 0)
+        l = l.chunked(w.dense_chunks.chunk_length()).deflate(info.deflate_level);
       return l;
     };
     const ConstantColumns constant = constant_columns(model);
@@ -211,9 +208,7 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
   if (chunk.parts.size() != first + StructureChunkEncoder::kFailureParts)
     throw std::invalid_argument("store: the chunk does not have the layout's parts");
   // Every check before anything is written, so a refused chunk leaves no trace in the file.
-  if (dense && (chunk.chunk >= w.chunk_count || w.chunk_written[chunk.chunk]))
-    throw std::invalid_argument("store: chunk " + std::to_string(chunk.chunk) +
-                                " is out of range or already written");
+  if (dense) w.dense_chunks.check_new(chunk.chunk, "store");
   const auto& request = chunk.parts[first];
   const std::size_t failures = request.size() / sizeof(std::uint64_t);
   const std::array<std::size_t, 7> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
@@ -227,13 +222,12 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
       chunk.parts[first + 7].size() % sizeof(ComponentIndex) != 0)
     throw std::invalid_argument("store: a failure column is not whole elements");
   if (dense) {
-    const std::uint64_t offset = chunk.chunk * w.chunk_length;
+    const std::uint64_t offset = w.dense_chunks.first_request(chunk.chunk);
     // An empty part is a constant column: its dataset's fill value already says it all.
     const std::array<hdf5::Dataset*, 4> columns = {&*w.kind, &*w.attempts, &*w.culprit, &*w.cause};
     for (std::size_t c = 0; c < columns.size(); ++c)
       if (!chunk.parts[c].empty()) columns[c]->write_chunk(offset, chunk.parts[c], 0);
-    w.chunk_written[chunk.chunk] = true;
-    ++w.chunks_written;
+    w.dense_chunks.record(chunk.chunk);
   }
   if (failures == 0) return;
   w.f_request->append(request.data(), failures);
@@ -256,9 +250,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     throw std::invalid_argument("StructureRunWriter::finish: the summary covers " +
                                 std::to_string(summary.mix.requests) + " requests, the file " +
                                 std::to_string(w.info.requests));
-  if (w.info.record == RecordMode::dense && w.chunks_written != w.chunk_count)
-    throw std::logic_error("StructureRunWriter::finish: only " + std::to_string(w.chunks_written) +
-                           " of " + std::to_string(w.chunk_count) + " dense chunks were written");
+  w.dense_chunks.check_complete("StructureRunWriter::finish");
   if (w.info.record != RecordMode::none && w.failures_seen != summary.mix.failures)
     throw std::logic_error("StructureRunWriter::finish: " + std::to_string(w.failures_seen) +
                            " failures recorded but the summary counts " +

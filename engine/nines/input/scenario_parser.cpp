@@ -81,27 +81,23 @@ class Parser : private FieldReader {
 
     std::vector<Component> out;
     std::map<std::string, int> first_line;  // component name -> line it was first used on
-    std::size_t i = 0;
-    for (const YAML::Node& item : list) {
-      const std::string path = "components[" + std::to_string(i) + "]";
-      if (!item.IsMap()) {
-        fail(item.Mark(), path, "found " + describe(item),
-             "write each component as a mapping with name and reliability keys");
-      }
-      Component c;
-      YAML::Mark name_mark;
-      walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
-        if (key == "name") {
-          c.name = parse_name(field, path + ".name");
-          name_mark = field.second.Mark();
-        }
-        if (key == "reliability") c.reliability = parse_reliability(field, path + ".reliability");
-        if (key == "description") c.description = parse_text(field, path + ".description");
-      });
-      claim_name(c.name, name_mark, path + ".name", first_line, "component");
-      out.push_back(std::move(c));
-      ++i;
-    }
+    for_each_mapping(
+        list, "components", "write each component as a mapping with name and reliability keys",
+        [&](const YAML::Node& item, const std::string& path) {
+          Component c;
+          YAML::Mark name_mark;
+          walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
+            if (key == "name") {
+              c.name = parse_name(field, path + ".name");
+              name_mark = field.second.Mark();
+            }
+            if (key == "reliability")
+              c.reliability = parse_reliability(field, path + ".reliability");
+            if (key == "description") c.description = parse_text(field, path + ".description");
+          });
+          claim_name(c.name, name_mark, path + ".name", first_line, "component");
+          out.push_back(std::move(c));
+        });
     return out;
   }
 };
@@ -114,10 +110,7 @@ int peek_document_version(const YAML::Node& root, const std::string& source_path
 
 Scenario parse_scenario_document(const YAML::Node& root, std::string_view text,
                                  const std::string& source_path) {
-  Scenario s = Parser(source_path).parse(root);
-  s.source_path = source_path;
-  s.source_text = std::string(text);
-  return s;
+  return with_source(Parser(source_path).parse(root), text, source_path);
 }
 
 int peek_format_version(std::string_view yaml_text, const std::string& source_path) {
@@ -125,8 +118,7 @@ int peek_format_version(std::string_view yaml_text, const std::string& source_pa
 }
 
 Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path) {
-  const std::string_view text = checked_input_text(yaml_text, source_path);
-  return parse_scenario_document(single_document(text, source_path), text, source_path);
+  return parse_input_text<Scenario>(yaml_text, source_path, parse_scenario_document);
 }
 
 Scenario parse_inline_scenario(const YAML::Node& node, const std::string& source_path,

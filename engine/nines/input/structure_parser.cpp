@@ -104,69 +104,64 @@ class Parser : private FieldReader {
     constexpr std::string_view hint =
         "list at least one component, each an item such as \"- name: api\" with a reliability";
     const YAML::Node& list = nonempty_list(entry, "components", hint);
-    std::size_t i = 0;
-    for (const YAML::Node& item : list) {
-      const std::string path = "components[" + std::to_string(i) + "]";
-      if (!item.IsMap()) {
-        fail(item.Mark(), path, "found " + describe(item),
-             "write each component as a mapping with name and reliability keys");
-      }
-      StructureComponent c;
-      ComponentDeclaration d;
-      YAML::Mark name_mark, required_mark;
-      std::optional<std::uint32_t> required;
-      walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
-        const std::string sub = path + "." + key;
-        if (key == "name") {
-          c.name = parse_name(field, sub);
-          name_mark = field.second.Mark();
-        }
-        if (key == "reliability") c.reliability = parse_reliability(field, sub);
-        if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
-        if (key == "required") {
-          required = parse_whole(field, sub, 1, kMaxReplicas);
-          required_mark = field.second.Mark();
-        }
-        if (key == "retries") c.retries = parse_whole(field, sub, 0, kMaxRetries);
-        if (key == "description") c.description = parse_text(field, sub);
-      });
-      claim_name(c.name, name_mark, path + ".name", names_, "component");
-      if (required) {
-        if (d.replicas == 0) {
-          fail(required_mark, path + ".required",
-               quoted(std::to_string(*required)) + " needs replicas",
-               "add replicas: N (N >= required) or remove required");
-        }
-        if (*required > d.replicas) {
-          fail(required_mark, path + ".required",
-               quoted(std::to_string(*required)) + " is larger than replicas (" +
-                   std::to_string(d.replicas) + ")",
-               "write a number from 1 to " + std::to_string(d.replicas));
-        }
-        d.required = *required;
-      }
-      d.name = c.name;
-      d.first = static_cast<std::uint32_t>(m.components.size());
-      const std::uint32_t copies = std::max<std::uint32_t>(d.replicas, 1);
-      if (m.components.size() + copies > kMaxStructureComponents) {
-        fail(name_mark, path + ".name",
-             quoted(c.name) + " brings the component count (replicas included) above " +
-                 std::to_string(kMaxStructureComponents),
-             "use fewer components or replicas");
-      }
-      for (std::uint32_t r = 0; r < copies; ++r) {
-        StructureComponent copy = c;
-        copy.declaration = c.name;
-        if (d.replicas > 0) {
-          copy.replica = r + 1;
-          copy.name = c.name + "[" + std::to_string(r + 1) + "]";
-        }
-        m.components.push_back(std::move(copy));
-      }
-      declaration_index_[d.name] = m.declarations.size();
-      m.declarations.push_back(d);
-      ++i;
-    }
+    for_each_mapping(
+        list, "components", "write each component as a mapping with name and reliability keys",
+        [&](const YAML::Node& item, const std::string& path) {
+          StructureComponent c;
+          ComponentDeclaration d;
+          YAML::Mark name_mark, required_mark;
+          std::optional<std::uint32_t> required;
+          walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
+            const std::string sub = path + "." + key;
+            if (key == "name") {
+              c.name = parse_name(field, sub);
+              name_mark = field.second.Mark();
+            }
+            if (key == "reliability") c.reliability = parse_reliability(field, sub);
+            if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
+            if (key == "required") {
+              required = parse_whole(field, sub, 1, kMaxReplicas);
+              required_mark = field.second.Mark();
+            }
+            if (key == "retries") c.retries = parse_whole(field, sub, 0, kMaxRetries);
+            if (key == "description") c.description = parse_text(field, sub);
+          });
+          claim_name(c.name, name_mark, path + ".name", names_, "component");
+          if (required) {
+            if (d.replicas == 0) {
+              fail(required_mark, path + ".required",
+                   quoted(std::to_string(*required)) + " needs replicas",
+                   "add replicas: N (N >= required) or remove required");
+            }
+            if (*required > d.replicas) {
+              fail(required_mark, path + ".required",
+                   quoted(std::to_string(*required)) + " is larger than replicas (" +
+                       std::to_string(d.replicas) + ")",
+                   "write a number from 1 to " + std::to_string(d.replicas));
+            }
+            d.required = *required;
+          }
+          d.name = c.name;
+          d.first = static_cast<std::uint32_t>(m.components.size());
+          const std::uint32_t copies = std::max<std::uint32_t>(d.replicas, 1);
+          if (m.components.size() + copies > kMaxStructureComponents) {
+            fail(name_mark, path + ".name",
+                 quoted(c.name) + " brings the component count (replicas included) above " +
+                     std::to_string(kMaxStructureComponents),
+                 "use fewer components or replicas");
+          }
+          for (std::uint32_t r = 0; r < copies; ++r) {
+            StructureComponent copy = c;
+            copy.declaration = c.name;
+            if (d.replicas > 0) {
+              copy.replica = r + 1;
+              copy.name = c.name + "[" + std::to_string(r + 1) + "]";
+            }
+            m.components.push_back(std::move(copy));
+          }
+          declaration_index_[d.name] = m.declarations.size();
+          m.declarations.push_back(d);
+        });
   }
 
   Block declaration_block(std::size_t d) const {
@@ -513,34 +508,29 @@ class Parser : private FieldReader {
            "list at most " + std::to_string(kMaxRequestKinds));
     }
     std::map<std::string, int> names;
-    std::size_t i = 0;
-    for (const YAML::Node& item : list) {
-      const std::string path = "request_kinds[" + std::to_string(i) + "]";
-      if (!item.IsMap()) {
-        fail(item.Mark(), path, "found " + describe(item),
-             "write each kind as a mapping with name, path and weight keys");
-      }
-      RequestKind kind;
-      bool has_path = false;
-      walk(item, path, kKindKeys, [&](const std::string& key, const YamlEntry& field) {
-        const std::string sub = path + "." + key;
-        if (key == "name") {
-          kind.name = parse_name(field, sub);
-          claim_name(kind.name, field.second.Mark(), sub, names, "request kind");
-        }
-        if (key == "path") {
-          kind.path = expanded_path(parse_block(field, sub), field.second.Mark(), sub);
-          has_path = true;
-        }
-        if (key == "weight")
-          kind.weight = parse_number(field, sub, kWeightHint, NumberRange::non_negative);
-        if (key == "retries") kind.retries = parse_whole(field, sub, 0, kMaxRetries);
-        if (key == "description") kind.description = parse_text(field, sub);
-      });
-      if (!has_path) kind.path = expanded_path(every_declaration(), item.Mark(), path);
-      m.kinds.push_back(std::move(kind));
-      ++i;
-    }
+    for_each_mapping(
+        list, "request_kinds", "write each kind as a mapping with name, path and weight keys",
+        [&](const YAML::Node& item, const std::string& path) {
+          RequestKind kind;
+          bool has_path = false;
+          walk(item, path, kKindKeys, [&](const std::string& key, const YamlEntry& field) {
+            const std::string sub = path + "." + key;
+            if (key == "name") {
+              kind.name = parse_name(field, sub);
+              claim_name(kind.name, field.second.Mark(), sub, names, "request kind");
+            }
+            if (key == "path") {
+              kind.path = expanded_path(parse_block(field, sub), field.second.Mark(), sub);
+              has_path = true;
+            }
+            if (key == "weight")
+              kind.weight = parse_number(field, sub, kWeightHint, NumberRange::non_negative);
+            if (key == "retries") kind.retries = parse_whole(field, sub, 0, kMaxRetries);
+            if (key == "description") kind.description = parse_text(field, sub);
+          });
+          if (!has_path) kind.path = expanded_path(every_declaration(), item.Mark(), path);
+          m.kinds.push_back(std::move(kind));
+        });
     double total = 0;
     for (const auto& k : m.kinds) total += k.weight;
     if (!(total > 0) || !std::isfinite(total)) {
@@ -562,28 +552,25 @@ class Parser : private FieldReader {
            "list at most " + std::to_string(kMaxCommonCauses));
     }
     std::map<std::string, int> names;
-    std::size_t i = 0;
-    for (const YAML::Node& item : list) {
-      const std::string path = "common_cause[" + std::to_string(i) + "]";
-      if (!item.IsMap()) {
-        fail(item.Mark(), path, "found " + describe(item),
-             "write each event as a mapping with name, probability and takes_down keys");
-      }
-      CommonCauseEvent event;
-      walk(item, path, kCommonCauseKeys, [&](const std::string& key, const YamlEntry& field) {
-        const std::string sub = path + "." + key;
-        if (key == "name") {
-          event.name = parse_name(field, sub);
-          claim_name(event.name, field.second.Mark(), sub, names, "common-cause event");
-        }
-        if (key == "probability")
-          event.probability = parse_number(field, sub, kProbabilityHint, NumberRange::probability);
-        if (key == "takes_down") event.takes_down = parse_targets(field, sub);
-        if (key == "description") event.description = parse_text(field, sub);
-      });
-      m.common_causes.push_back(std::move(event));
-      ++i;
-    }
+    for_each_mapping(
+        list, "common_cause",
+        "write each event as a mapping with name, probability and takes_down keys",
+        [&](const YAML::Node& item, const std::string& path) {
+          CommonCauseEvent event;
+          walk(item, path, kCommonCauseKeys, [&](const std::string& key, const YamlEntry& field) {
+            const std::string sub = path + "." + key;
+            if (key == "name") {
+              event.name = parse_name(field, sub);
+              claim_name(event.name, field.second.Mark(), sub, names, "common-cause event");
+            }
+            if (key == "probability")
+              event.probability =
+                  parse_number(field, sub, kProbabilityHint, NumberRange::probability);
+            if (key == "takes_down") event.takes_down = parse_targets(field, sub);
+            if (key == "description") event.description = parse_text(field, sub);
+          });
+          m.common_causes.push_back(std::move(event));
+        });
   }
 
   std::vector<std::uint32_t> parse_targets(const YamlEntry& entry, const std::string& path) const {
@@ -631,15 +618,11 @@ class Parser : private FieldReader {
 
 StructureModel parse_structure_document(const YAML::Node& root, std::string_view text,
                                         const std::string& source_path) {
-  StructureModel m = Parser(source_path).parse(root);
-  m.source_path = source_path;
-  m.source_text = std::string(text);
-  return m;
+  return with_source(Parser(source_path).parse(root), text, source_path);
 }
 
 StructureModel parse_structure_model(std::string_view yaml_text, const std::string& source_path) {
-  const std::string_view text = checked_input_text(yaml_text, source_path);
-  return parse_structure_document(single_document(text, source_path), text, source_path);
+  return parse_input_text<StructureModel>(yaml_text, source_path, parse_structure_document);
 }
 
 StructureModel load_structure_model(const std::string& path) {

@@ -33,3 +33,24 @@ YAML::Node single_document(std::string_view text, const std::string& source_path
                            std::string_view needs = "format_version, name and components");
 
 }  // namespace nines
+
+namespace nines {
+
+// A model read from a whole input text, for any model kind: `parse_document(root, text, path)`
+// parses the one document and `Model` keeps the text and the path it came from.
+template <class Model, class ParseDocument>
+Model parse_input_text(std::string_view bytes, const std::string& source_path,
+                       ParseDocument parse_document) {
+  const std::string_view text = checked_input_text(bytes, source_path);
+  return parse_document(single_document(text, source_path), text, source_path);
+}
+
+// `model` with the text and path it was parsed from, as every model kind records them.
+template <class Model>
+Model with_source(Model model, std::string_view text, const std::string& source_path) {
+  model.source_path = source_path;
+  model.source_text = std::string(text);
+  return model;
+}
+
+}  // namespace nines

@@ -188,6 +188,17 @@ const YAML::Node& FieldReader::nonempty_list(const YamlEntry& entry, const std::
   return list;
 }
 
+void FieldReader::for_each_mapping(
+    const YAML::Node& list, std::string_view name, std::string_view hint,
+    const std::function<void(const YAML::Node& item, const std::string& path)>& read) const {
+  std::size_t i = 0;
+  for (const YAML::Node& item : list) {
+    const std::string path = std::string(name) + "[" + std::to_string(i++) + "]";
+    if (!item.IsMap()) fail(item.Mark(), path, "found " + describe(item), hint);
+    read(item, path);
+  }
+}
+
 std::string FieldReader::parse_name(const YamlEntry& entry, const std::string& path) const {
   const std::string& text = scalar(entry, path, kNameHint);
   const YAML::Mark mark = entry.second.Mark();

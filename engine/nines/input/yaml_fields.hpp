@@ -145,6 +145,12 @@ class FieldReader {
   const YAML::Node& nonempty_list(const YamlEntry& entry, const std::string& path,
                                   std::string_view hint) const;
 
+  // Calls `read(item, path)` for each item of `list`, path being "<name>[i]", failing at the
+  // first item that is not a mapping with "found ...; <hint>".
+  void for_each_mapping(
+      const YAML::Node& list, std::string_view name, std::string_view hint,
+      const std::function<void(const YAML::Node& item, const std::string& path)>& read) const;
+
   // A name (valid_name), with a message saying which rule it breaks.
   std::string parse_name(const YamlEntry& entry, const std::string& path) const;
   // Free text; "" for an empty value, trailing newlines and spaces dropped.

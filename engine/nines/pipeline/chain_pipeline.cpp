@@ -84,7 +84,7 @@ ChainPipeline::ChainPipeline(const Scenario& scenario)
     : scenario_(scenario), analytics_(scenario.reliabilities()) {}
 
 SamplerKind ChainPipeline::choose_sampler(SamplerChoice choice, RecordMode record) const {
-  return nines::choose_sampler(choice, record, analytics_);
+  return nines::choose_sampler(choice, record, analytics_.unreliability());
 }
 
 std::unique_ptr<ChunkKernel> ChainPipeline::kernel(const RunInfo& info) const {

@@ -16,6 +16,7 @@
 #include "nines/model/run_info.hpp"
 #include "nines/run/driver.hpp"
 #include "nines/run/mpi_world.hpp"
+#include "nines/run/start_up.hpp"
 
 namespace nines {
 
@@ -50,19 +51,11 @@ RunOutcome<P> run_pipeline(const P& pipeline, const RunInfo& info, const RunTarg
   const bool record = info.record != RecordMode::none;
   std::unique_ptr<typename P::File> file;
   std::unique_ptr<ChunkKernel> kernel;
-  std::exception_ptr failure;
-  int code = 0;
-  try {
+  const auto [failure, code] = start_up([&] {
     // Every run writes a file (with --record none it holds the summaries): opened first.
     if (root) file = pipeline.open_file(target.output, target.overwrite, info);
     kernel = pipeline.kernel(info);
-  } catch (const InputError&) {
-    failure = std::current_exception();
-    code = 2;
-  } catch (...) {
-    failure = std::current_exception();
-    code = 1;
-  }
+  });
   if (world.size() > 1) {
     std::vector<std::uint64_t> codes(static_cast<std::size_t>(world.size()), 0);
     codes[static_cast<std::size_t>(world.rank())] = static_cast<std::uint64_t>(code);

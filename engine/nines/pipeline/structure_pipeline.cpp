@@ -95,27 +95,11 @@ StructurePipeline::StructurePipeline(const StructureModel& model, ImportanceMode
 }
 
 SamplerKind StructurePipeline::choose_sampler(SamplerChoice choice, RecordMode record) const {
-  switch (choice) {
-    case SamplerChoice::per_request:
-      return SamplerKind::per_request;
-    case SamplerChoice::geometric_skip:
-      if (record == RecordMode::dense)
-        throw InputError(
-            "--sampler skip cannot record every request; use --record failures or none, or "
-            "--sampler per-request");
-      if (importance_ == ImportanceMode::simulated)
-        throw InputError(
-            "--sampler skip does not visit the requests that are all clear, which simulated "
-            "importance needs; use --importance exact or --sampler per-request");
-      return SamplerKind::geometric_skip;
-    case SamplerChoice::automatic:
-      break;
-  }
-  if (record == RecordMode::dense || importance_ == ImportanceMode::simulated)
-    return SamplerKind::per_request;
-  if (chain_analytics_) return nines::choose_sampler(choice, record, *chain_analytics_);
-  return sampler_.not_clear_probability() < kSkipBelowUnreliability ? SamplerKind::geometric_skip
-                                                                    : SamplerKind::per_request;
+  // The chain kernel skips to the next failure, the structure kernel to the next request that
+  // is not all clear.
+  const double visited =
+      chain_analytics_ ? chain_analytics_->unreliability() : sampler_.not_clear_probability();
+  return nines::choose_sampler(choice, record, visited, importance_);
 }
 
 std::unique_ptr<ChunkKernel> StructurePipeline::kernel(const RunInfo& info) const {
@@ -140,26 +124,23 @@ void StructurePipeline::finish(StructureRunWriter& file, const StructureSummary&
   file.finish(analytics_, conclusion);
 }
 
+StructureReportContext StructurePipeline::report_context(const RunFacts& facts) const {
+  return {model_,
+          facts.info,
+          facts.output_path,
+          facts.threads,
+          facts.elapsed_seconds,
+          chain_kernel() ? "chain" : "structure"};
+}
+
 std::string StructurePipeline::text(const RunFacts& facts, const StructureSummary& conclusion,
                                     bool color) const {
-  const StructureReportContext context{model_,
-                                       facts.info,
-                                       facts.output_path,
-                                       facts.threads,
-                                       facts.elapsed_seconds,
-                                       chain_kernel() ? "chain" : "structure"};
-  return format_structure_text(context, analytics_, conclusion, color);
+  return format_structure_text(report_context(facts), analytics_, conclusion, color);
 }
 
 std::string StructurePipeline::json(const RunFacts& facts,
                                     const StructureSummary& conclusion) const {
-  const StructureReportContext context{model_,
-                                       facts.info,
-                                       facts.output_path,
-                                       facts.threads,
-                                       facts.elapsed_seconds,
-                                       chain_kernel() ? "chain" : "structure"};
-  return format_structure_json(context, analytics_, conclusion);
+  return format_structure_json(report_context(facts), analytics_, conclusion);
 }
 
 }  // namespace nines

@@ -13,6 +13,7 @@
 #include "nines/model/run_info.hpp"
 #include "nines/model/structure_model.hpp"
 #include "nines/pipeline/run_facts.hpp"
+#include "nines/report/structure_report.hpp"
 #include "nines/run/chunk_kernel.hpp"
 #include "nines/sample/structure_sampler.hpp"
 #include "nines/summary/structure_summary.hpp"
@@ -56,6 +57,8 @@ class StructurePipeline {
   std::string json(const RunFacts& facts, const Conclusion& conclusion) const;
 
  private:
+  StructureReportContext report_context(const RunFacts& facts) const;
+
   const StructureModel& model_;
   ImportanceMode importance_;
   StructureAnalytics analytics_;

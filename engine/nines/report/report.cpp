@@ -7,43 +7,17 @@
 
 #include "nines/base/json_writer.hpp"
 #include "nines/base/number_format.hpp"
-#include "nines/base/sha256.hpp"
-#include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
+#include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
 namespace nines {
 
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// Number formatting for people: the shared part is number_format.hpp, these are the chain
+// Number formatting for people is shared (number_format.hpp); what follows is the chain
 // report's own.
-
-using number_format::decimals_for;
-using number_format::fixed;
-using number_format::integer;
-using number_format::non_finite;
-using number_format::p_value;
-using number_format::percent_from_unreliability;
-using number_format::printf_string;
-
-// Three significant digits with an SI prefix: "312 M/s", "1.25 G/s", "950 /s".
-std::string rate(double per_second) {
-  if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
-  static constexpr struct {
-    double scale;
-    const char* prefix;
-  } kUnits[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
-  for (const auto& unit : kUnits) {
-    if (per_second >= unit.scale || unit.scale == 1) {
-      const double v = per_second / unit.scale;
-      const int decimals = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-      return fixed(v, decimals) + " " + unit.prefix + "/s";
-    }
-  }
-  return "n/a";
-}
+using namespace number_format;
 
 std::string duration(double seconds) {
   if (!(seconds > 0) || !std::isfinite(seconds)) return "n/a";
@@ -225,49 +199,26 @@ std::string format_summary_json(const ReportContext& context, const ChainAnalyti
   const Scenario& scenario = context.scenario;
   const RunInfo& info = context.info;
   JsonWriter json;
-  json.begin_object();
-  json.field("nines_version", kVersion);
-
-  json.key("scenario").begin_object();
-  json.field("name", scenario.name);
-  json.field("path", scenario.source_path);
-  if (!scenario.source_text.empty()) json.field("sha256", sha256_hex(scenario.source_text));
-  json.key("components").begin_array();
-  for (std::size_t k = 0; k < model.size(); ++k) {
-    const std::uint64_t f =
-        k < summary.component_failures.size() ? summary.component_failures[k] : 0;
-    json.begin_object();
-    json.field("name", k < scenario.components.size() ? scenario.components[k].name
-                                                      : "component " + std::to_string(k));
-    json.field("reliability", model.reliabilities()[k]);
-    json.field("failures", f);
-    json.field("expected_failures",
-               k < summary.expected_failures.size() ? summary.expected_failures[k] : 0.0);
-    json.field("share", share_of(f, summary.failures));
-    json.end_object();
-  }
-  json.end_array();
-  json.end_object();
-
-  json.key("run").begin_object();
-  json.field("seed", info.seed);
-  json.field("requests", info.requests);
-  json.field("record", to_string(info.record));
-  json.field("sampler", to_string(info.sampler));
-  json.field("threads", context.threads);
-  json.field("elapsed_seconds",
-             context.elapsed_seconds > 0 ? context.elapsed_seconds : std::nan(""));
-  json.field("requests_per_second",
-             context.elapsed_seconds > 0
-                 ? static_cast<double>(summary.requests) / context.elapsed_seconds
-                 : std::nan(""));
-  json.key("output");
-  if (context.output_path.empty()) {
-    json.null();
-  } else {
-    json.value(context.output_path);
-  }
-  json.end_object();
+  begin_run_json(
+      json, scenario.name, scenario.source_path, scenario.source_text, [&](JsonWriter& out) {
+        out.key("components").begin_array();
+        for (std::size_t k = 0; k < model.size(); ++k) {
+          const std::uint64_t f =
+              k < summary.component_failures.size() ? summary.component_failures[k] : 0;
+          out.begin_object();
+          out.field("name", k < scenario.components.size() ? scenario.components[k].name
+                                                           : "component " + std::to_string(k));
+          out.field("reliability", model.reliabilities()[k]);
+          out.field("failures", f);
+          out.field("expected_failures",
+                    k < summary.expected_failures.size() ? summary.expected_failures[k] : 0.0);
+          out.field("share", share_of(f, summary.failures));
+          out.end_object();
+        }
+        out.end_array();
+      });
+  write_run_json(json, info, context.threads, context.elapsed_seconds, context.output_path,
+                 [](JsonWriter&) {});
 
   json.key("summary").begin_object();
   json.field("requests", summary.requests);

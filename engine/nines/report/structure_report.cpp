@@ -7,37 +7,23 @@
 
 #include "nines/base/json_writer.hpp"
 #include "nines/base/number_format.hpp"
-#include "nines/base/sha256.hpp"
 #include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
+#include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
 namespace nines {
 namespace {
 
-// The shared number formatting (number_format.hpp); sig, rate and the UTF-8-aware padding
+// Number formatting for people is shared (number_format.hpp); sig and the UTF-8-aware padding
 // below are this report's own.
-using number_format::decimals_for;
-using number_format::fixed;
-using number_format::integer;
-using number_format::non_finite;
-using number_format::p_value;
-using number_format::percent_from_unreliability;
-using number_format::printf_string;
+using namespace number_format;
 
 std::string sig(double x) {
   std::string out;
   if (non_finite(x, out)) return out;
   if (x == 0) return "0";
   return printf_string("%#.3g", x);
-}
-
-std::string rate(double per_second) {
-  if (!(per_second > 0) || !std::isfinite(per_second)) return "n/a";
-  if (per_second >= 1e9) return fixed(per_second / 1e9, 2) + " G/s";
-  if (per_second >= 1e6) return fixed(per_second / 1e6, 1) + " M/s";
-  if (per_second >= 1e3) return fixed(per_second / 1e3, 1) + " k/s";
-  return fixed(per_second, 0) + " /s";
 }
 
 // Confidence level as people say it: 0.95 -> "95%", 0.999 -> "99.9%" (not "100%").
@@ -233,35 +219,13 @@ std::string format_structure_json(const StructureReportContext& context,
                                   const StructureSummary& summary) {
   const StructureModel& model = context.model;
   JsonWriter json;
-  json.begin_object();
-  json.field("nines_version", kVersion);
-  json.key("scenario").begin_object();
-  json.field("name", model.name);
-  json.field("path", model.source_path);
-  if (!model.source_text.empty()) json.field("sha256", sha256_hex(model.source_text));
-  json.field("format_version", model.format_version);
-  json.end_object();
-
-  json.key("run").begin_object();
-  json.field("seed", context.info.seed);
-  json.field("requests", context.info.requests);
-  json.field("record", to_string(context.info.record));
-  json.field("sampler", to_string(context.info.sampler));
-  json.field("kernel", context.kernel);
-  json.field("importance", to_string(context.info.importance));
-  json.field("threads", context.threads);
-  json.field("elapsed_seconds", context.elapsed_seconds > 0 ? context.elapsed_seconds : NAN);
-  json.field("requests_per_second",
-             context.elapsed_seconds > 0
-                 ? static_cast<double>(context.info.requests) / context.elapsed_seconds
-                 : NAN);
-  json.key("output");
-  if (context.output_path.empty()) {
-    json.null();
-  } else {
-    json.value(context.output_path);
-  }
-  json.end_object();
+  begin_run_json(json, model.name, model.source_path, model.source_text,
+                 [&](JsonWriter& out) { out.field("format_version", model.format_version); });
+  write_run_json(json, context.info, context.threads, context.elapsed_seconds, context.output_path,
+                 [&](JsonWriter& out) {
+                   out.field("kernel", context.kernel);
+                   out.field("importance", to_string(context.info.importance));
+                 });
 
   const std::vector<std::string> names = model.component_names();
   json.key("kinds").begin_array();

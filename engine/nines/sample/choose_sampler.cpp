@@ -4,7 +4,8 @@
 
 namespace nines {
 
-SamplerKind choose_sampler(SamplerChoice choice, RecordMode record, const ChainAnalytics& model) {
+SamplerKind choose_sampler(SamplerChoice choice, RecordMode record, double visited_probability,
+                           ImportanceMode importance) {
   switch (choice) {
     case SamplerChoice::per_request:
       return SamplerKind::per_request;
@@ -13,11 +14,16 @@ SamplerKind choose_sampler(SamplerChoice choice, RecordMode record, const ChainA
         throw InputError(
             "--sampler skip cannot record every request; use --record failures or none, or "
             "--sampler per-request");
+      if (importance == ImportanceMode::simulated)
+        throw InputError(
+            "--sampler skip does not visit the requests that are all clear, which simulated "
+            "importance needs; use --importance exact or --sampler per-request");
       return SamplerKind::geometric_skip;
     case SamplerChoice::automatic:
       break;
   }
-  return record != RecordMode::dense && model.unreliability() < kSkipBelowUnreliability
+  const bool every_request = record == RecordMode::dense || importance == ImportanceMode::simulated;
+  return !every_request && visited_probability < kSkipBelowUnreliability
              ? SamplerKind::geometric_skip
              : SamplerKind::per_request;
 }

@@ -11,6 +11,7 @@
 
 #include "nines/io/hdf5.hpp"
 #include "nines/io/output_path.hpp"
+#include "nines/run/start_up.hpp"
 #include "nines/sweep/point_run.hpp"
 #include "nines/sweep/sweep_journal.hpp"
 #include "nines/sweep/sweep_points.hpp"
@@ -153,20 +154,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
   std::vector<unsigned char> state;
   std::exception_ptr failure;
   if (root) {
-    unsigned char code = 0;
-    try {
+    const StartUp started = start_up([&] {
       journal = open_journal(plan, options, out.results);
       keep_resumed(plan, options, out.results);
       write_sweep_file(options.output, plan, out.results, file_info(options, false));
-    } catch (const InputError&) {
-      failure = std::current_exception();
-      code = 2;
-    } catch (...) {
-      failure = std::current_exception();
-      code = 1;
-    }
+    });
+    failure = started.failure;
     state.assign(plan.points.size() + 1, 0);
-    state[0] = code;
+    state[0] = static_cast<unsigned char>(started.code);
     for (std::size_t i = 0; i < plan.points.size(); ++i) state[i + 1] = out.results.done(i);
   }
   world.broadcast(state);

@@ -81,3 +81,17 @@ TEST_CASE("number_format keeps huge values short in verdicts too", "[number_form
   CHECK(fixed_ascii(kFixedLimit, 2) == "1.00e+15");
   CHECK(fixed_ascii(999'999'999'999'999.0, 2) == "999999999999999.00");
 }
+
+TEST_CASE("number_format writes rates in three significant digits with an SI prefix",
+          "[number_format]") {
+  CHECK(rate(3.12e8) == "312 M/s");
+  CHECK(rate(1.25e9) == "1.25 G/s");
+  CHECK(rate(2e4) == "20.0 k/s");
+  CHECK(rate(950) == "950 /s");
+  CHECK(rate(0.5) == "0.50 /s");
+  CHECK(rate(4.2e12) == "4.20 T/s");
+  CHECK(rate(0) == "n/a");
+  CHECK(rate(-1) == "n/a");
+  CHECK(rate(std::numeric_limits<double>::infinity()) == "n/a");
+  CHECK(rate(std::numeric_limits<double>::quiet_NaN()) == "n/a");
+}

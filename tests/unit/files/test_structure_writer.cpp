@@ -559,11 +559,9 @@ TEST_CASE("store refuses chunks that do not fit the layout", "[structure_writer]
 
   EncodedChunk out_of_range = run.chunks[0];
   out_of_range.chunk = 3;
-  CHECK_THROWS_WITH(writer.store(out_of_range),
-                    "store: chunk 3 is out of range or already written");
+  CHECK_THROWS_WITH(writer.store(out_of_range), "store: chunk 3 is past the last chunk (3 in all)");
   writer.store(run.chunks[0]);
-  CHECK_THROWS_WITH(writer.store(run.chunks[0]),
-                    "store: chunk 0 is out of range or already written");
+  CHECK_THROWS_WITH(writer.store(run.chunks[0]), "store: chunk 0 was already written");
 
   // Failure columns must have one element per failed request.
   EncodedChunk uneven = run.chunks[1];
