@@ -2,7 +2,7 @@
 // The Adler-32 checksum that ends every zlib stream (RFC 1950 section 8.2), with AVX2 where
 // the CPU has it: zlib's own loop costs about a third of a nanosecond per byte, as much as
 // Huffman-coding a reliable chain's whole dense chunk. Elsewhere it is zlib's adler32_z.
-// tests/unit/test_adler32.cpp holds both to zlib's on every length and alignment.
+// tests/unit/io/test_adler32.cpp holds both to zlib's on every length and alignment.
 #include <cstddef>
 #include <cstdint>
 

@@ -9,7 +9,7 @@
 // stores, so h5py, h5dump and any zlib inflater read it. zlib's own Z_RLE strategy writes the
 // same kind of stream, a few percent larger, but spends 1.9-11 ns per byte where this spends
 // 0.4-1.7; on two cores that was the whole difference between writing dense output and not.
-// tests/unit/test_column_deflate.cpp inflates everything it writes with zlib.
+// tests/unit/io/test_column_deflate.cpp inflates everything it writes with zlib.
 #include <cstddef>
 #include <cstdint>
 #include <vector>

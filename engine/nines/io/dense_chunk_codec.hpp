@@ -1,7 +1,7 @@
 #pragma once
 // Deflating dense chunks for HDF5 direct chunk writes, with no file involved: run_writer.cpp
 // and structure_writer.cpp compress through it, and MPI ranks other than the writer compress
-// their chunks with it before sending the bytes to rank 0 (mpi_run.cpp).
+// their chunks with it before sending the bytes to rank 0 (run/driver.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <vector>

@@ -1,8 +1,8 @@
 #pragma once
 // Both exact chain samplers behind one per-chunk call. The kind is chosen once per run (or per
-// sweep point) by choose_sampler; `nines run` (simulation.cpp), MPI runs (mpi_run.cpp) and
-// sweeps (sweep_scheduler.cpp) all sample through this class, so a sweep point and the run of
-// that point use the same method and get the same counts.
+// sweep point) by choose_sampler; every chain run (one process, MPI ranks, sweep points) samples
+// through this class in the chain kernel (pipeline/chain_pipeline.cpp), so a sweep point and the
+// run of that point use the same method and get the same counts.
 #include <cstdint>
 #include <vector>
 

@@ -2,7 +2,7 @@
 // Philox4x32-10 for many consecutive counters at once. The scalar block function in
 // philox.hpp is the definition; this computes the same values with SIMD, picked once for the
 // CPU at hand (AVX-512, AVX2, or the SSE2 every x86-64 has; the scalar function elsewhere).
-// tests/unit/test_philox.cpp holds every variant the machine can run to the scalar function.
+// tests/unit/sample/test_philox.cpp holds every variant the machine can run to the scalar function.
 #include <cstddef>
 #include <cstdint>
 

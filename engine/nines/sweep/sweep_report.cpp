@@ -5,17 +5,15 @@
 #include <cstdio>
 #include <string_view>
 
+#include "nines/base/number_format.hpp"
 #include "nines/sweep/point_run.hpp"
 
 namespace nines {
 
 namespace {
 
-std::string printf_string(const char* format, auto... args) {
-  char buffer[128];
-  std::snprintf(buffer, sizeof buffer, format, args...);
-  return buffer;
-}
+using number_format::fixed_ascii;
+using number_format::printf_string;
 
 std::string value_label(const SweepParameter& p, const SweepValue& v) {
   if (p.is_integer()) return std::to_string(v.integer);
@@ -136,7 +134,7 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
       const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
       row.push_back(percent(s.reliability_empirical));
       row.push_back(percent(analytic));
-      row.push_back(printf_string("%.2f", s.z_score));
+      row.push_back(fixed_ascii(s.z_score, 2));
     } else {
       row.insert(row.end(), {"-", percent(analytic), "-"});
     }
@@ -188,7 +186,8 @@ std::string format_sweep_table(const SweepPlan& plan, const SweepResults& result
   out += "\n" + std::to_string(a.done) + " of " + std::to_string(plan.points.size()) +
          " points simulated";
   if (a.done > 0) {
-    out += printf_string("; largest |z| = %.2f (point %zu); ", a.max_abs_z, a.worst_point);
+    out += "; largest |z| = " + fixed_ascii(a.max_abs_z, 2) + " (point " +
+           std::to_string(a.worst_point) + "); ";
     out +=
         a.beyond == 0
             ? (plan.base_format == 1 ? std::string("every point agrees with the analytic product")
