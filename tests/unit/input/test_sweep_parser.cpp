@@ -61,7 +61,7 @@ replications: 2
   CHECK_FALSE(plan.base_text.empty());
 }
 
-TEST_CASE("zip pairs lists; components[*] and indices address components", "[sweep]") {
+TEST_CASE("zip pairs lists, and components-star and indices address components", "[sweep]") {
   const auto plan = parse(R"(format_version: 1
 kind: sweep
 name: z

@@ -79,7 +79,7 @@ TEST_CASE("AttemptStream's cached block never leaks into another index", "[attem
   CHECK(AttemptStream(99, 12345, 2)(0) != AttemptStream(99, 12345, 2)(1));
 }
 
-TEST_CASE("open_unit maps a draw into (0, 1], never 0", "[attempt_stream]") {
+TEST_CASE("open_unit maps a draw into the unit interval, never to 0", "[attempt_stream]") {
   CHECK(nines::open_unit(0) == 0x1.0p-53);
   CHECK(nines::open_unit(2047) == 0x1.0p-53);  // the low 11 bits do not count
   CHECK(nines::open_unit(2048) == 0x1.0p-52);
