@@ -512,9 +512,9 @@ def bump(index: int, by: int = 1):
     ("offsets", "point_failures", bump(3, 10 ** 6), "failures",
      "/offsets/point_failures decreases"),
     ("point_failures", "point", bump(0, 2), "failures",
-     "/point_failures/point[0] is 2"),
+     "/point_failures/point[0] is 2; the points table allows 0 to 0"),
     ("point_failures", "component", bump(1, 100), "failures",
-     "/point_failures/component[1] is 100"),
+     "/point_failures/component[1] is 100; the points table allows 0 to 2"),
     ("point_failures", "request", lambda v: np.concatenate([v[:1], v[:1], v[2:]]), "failures",
      "/point_failures/request[1] is"),
 ])

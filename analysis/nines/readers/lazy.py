@@ -20,12 +20,13 @@ class LazyArray:
     `valid` = (lowest, highest) bounds every value read (either may be None): a value outside
     is damage, found in the block where it is read. `window` = (start, stop) makes the array
     that range of the dataset (a sweep point's rows of a table shared by all points): indices
-    count from `start`, messages name the dataset's own index. Shape, type and chunking are
-    read once, when the array is made."""
+    count from `start`, messages name the dataset's own index. `bounded_by` names what sets the
+    bounds, for messages. Shape, type and chunking are read once, when the array is made."""
 
     def __init__(self, dataset: h5py.Dataset, path: str | None = None, *,
                  valid: tuple[int | None, int | None] | None = None,
-                 window: tuple[int, int] | None = None):
+                 window: tuple[int, int] | None = None,
+                 bounded_by: str = "the run's summary"):
         self._dataset = dataset
         self.name = dataset.name
         self.path = path if path is not None else dataset.file.filename
@@ -47,6 +48,7 @@ class LazyArray:
         self._length = stop - start
         self._chunk = int(chunks[0]) if chunks else max(1, min(total, 1 << 20))
         self._valid = valid
+        self._bounded_by = bounded_by
 
     def __len__(self) -> int:
         return self._length
@@ -82,8 +84,8 @@ class LazyArray:
                 where = start + int(np.flatnonzero(values == bad)[0]) * step
                 allowed = (f"{low} to {high}" if low is not None and high is not None else
                            f"at least {low}" if low is not None else f"at most {high}")
-                raise DamagedFileError(self.path, f"{self.name}[{where}] is {bad}; the run's "
-                                       f"summary allows {allowed}")
+                raise DamagedFileError(self.path, f"{self.name}[{where}] is {bad}; "
+                                       f"{self._bounded_by} allows {allowed}")
         return values
 
     def __getitem__(self, key):

@@ -210,7 +210,8 @@ class PointTable:
 
     def lazy(self, column: str, *, window: tuple[int, int] | None = None,
              valid: tuple[int | None, int | None] | None = None) -> LazyArray:
-        return LazyArray(self.datasets[column], self.path, valid=valid, window=window)
+        return LazyArray(self.datasets[column], self.path, valid=valid, window=window,
+                         bounded_by="the points table")
 
 
 class SweepFailures:
