@@ -28,18 +28,18 @@ from .errors import DamagedFileError, FormatError, NinesError, OutputError, Reco
 from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FORMAT_VERSION,
                       STRUCTURE_FORMAT_VERSION, SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Failures,
                       ImportanceMeasure, Metadata, Outcomes, Requests, Run, RunSummary,
-                      StructureFailures, StructureRun, StructureSummary, Sweep, SweepMetadata,
-                      SweepPoint, check_file, open, text)
+                      StructureFailures, StructureRun, StructureSummary, Sweep, SweepFailures,
+                      SweepMetadata, SweepPoint, check_file, open, text)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
 
 __all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "Failures",
            "StructureRun", "StructureSummary", "Requests", "StructureFailures", "Sweep",
-           "SweepMetadata", "SweepPoint", "SweepAgreement", "analytic", "NinesError",
-           "FormatError", "DamagedFileError", "RecordError", "OutputError", "READERS",
-           "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots", "report",
-           "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",
+           "SweepMetadata", "SweepPoint", "SweepFailures", "SweepAgreement", "analytic",
+           "NinesError", "FormatError", "DamagedFileError", "RecordError", "OutputError",
+           "READERS", "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots",
+           "report", "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",
            "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "__version__"]
 
 _ON_FIRST_USE = ("plots", "report")

@@ -21,6 +21,7 @@ import nines
 from nines import engine
 
 from conftest import SCENARIOS
+from sweep_files import write_layout_1
 
 SWEEPS = SCENARIOS.parent / "tests" / "sweeps"
 
@@ -43,6 +44,8 @@ def originals(nines_binary, tmp_path_factory) -> dict[str, str]:
                                              record="failures", binary=nines_binary)
     files["sweep"] = engine.run_sweep(SWEEPS / "small.sweep.yaml", out / "sweep.h5",
                                       record_requests=True, binary=nines_binary)
+    files["sweep-layout1"] = out / "sweep-layout1.h5"  # as nines 0.2 wrote it
+    write_layout_1(files["sweep"], files["sweep-layout1"])
     return {key: str(path) for key, path in files.items()}
 
 
@@ -162,12 +165,22 @@ def test_corrupted_structure_chunks(copy):
 
 
 def test_corrupted_sweep_point_chunk(copy):
-    path = copy("sweep")
+    path = copy("sweep-layout1")
     flip_in_chunk(path, "point/000001/failures/request")
     with nines.open(path) as sweep:
         point = sweep.point(1)
         damaged(path, "/point/000001/failures/request",
                 action=lambda: list(point.failures.iter_chunks()))
+    path = copy("sweep")
+    with h5py.File(path, "r") as f:
+        first = int(f["offsets/point_failures"][1])  # point 1's first row
+        chunk = f["point_failures/request"].chunks[0]
+    flip_in_chunk(path, "point_failures/request", first // chunk + 1)
+    with nines.open(path) as sweep:
+        point = sweep.point(1)
+        damaged(path, "/point_failures/request",
+                action=lambda: list(point.failures.iter_chunks()))
+        assert len(sweep.point(0).components) == 3  # the other tables still read
 
 
 def test_the_report_of_a_corrupted_run_fails_cleanly(copy, tmp_path):
@@ -209,7 +222,7 @@ def test_ill_typed_root_attribute(copy, attribute, value, expected):
 
 
 def test_missing_sweep_point_attribute(copy):
-    path = copy("sweep")
+    path = copy("sweep-layout1")
     with h5py.File(path, "r+") as f:
         del f["point/000002"].attrs["requests"]
     with nines.open(path) as sweep:
@@ -255,7 +268,7 @@ def test_dataset_length_disagrees_with_the_summary(copy, kind, dataset, change, 
 
 
 def test_sweep_point_datasets_against_their_point(copy):
-    path = copy("sweep")
+    path = copy("sweep-layout1")
     with h5py.File(path, "r+") as f:
         short = f["point/000003/components/failures"][:-1]
         requests = f["point/000004/failures/request"][:-1]
@@ -454,3 +467,82 @@ def test_flipped_bytes_anywhere_give_nines_errors_only(copy, kind):
             outcome = "crash, found by check_file"
         seen[int(position)] = outcome
     assert set(seen.values()) <= {"ok", "NinesError", "crash, found by check_file"}, seen
+
+
+# --- sweep layout 2: the per-point tables against the points table ----------------------------
+
+def test_sweep_root_attributes_of_layout_2(copy):
+    path = copy("sweep")
+    with h5py.File(path, "r+") as f:
+        del f.attrs["base_format"]
+    damaged(path, "the root attribute 'base_format'")
+    with h5py.File(path, "r+") as f:
+        f.attrs["base_format"] = np.int64(3)
+    damaged(path, "'base_format' is 3")
+
+
+def edited(path: str, table: str, column: str, change) -> None:
+    """Rewrites /table/column as change(values)."""
+    with h5py.File(path, "r") as f:
+        values = f[f"{table}/{column}"][...]
+    replace_dataset(path, f"{table}/{column}", change(values.copy()))
+
+
+def bump(index: int, by: int = 1):
+    def change(values):
+        values[index] += by
+        return values
+    return change
+
+
+@pytest.mark.parametrize("table,column,change,action,expected", [
+    ("point_components", "failures", lambda v: v[:-1], "components",
+     "/point_components/failures has 23 entries, expected 24 (one per component of a point)"),
+    ("point_components", "failures", bump(4), "components",
+     "the component failures of point 1 (/point_components/failures) add up to"),
+    ("point_components", "point", bump(3), "components",
+     "/point_components/point[3] is 2, but /offsets/point_components gives that row to point 1"),
+    ("point_components", "component", bump(5), "components",
+     "/point_components/component[5] is 3, expected 2"),
+    ("offsets", "point_components", bump(2, 1), "components",
+     "/offsets/point_components gives point 1 4 rows of /point_components, but the points "
+     "table says it has 3"),
+    ("offsets", "point_components", lambda v: v[:-1], "components",
+     "/offsets/point_components has 8 entries, expected 9 (one per point, plus one)"),
+    ("offsets", "point_failures", bump(3, 10 ** 6), "failures",
+     "/offsets/point_failures decreases"),
+    ("point_failures", "point", bump(0, 2), "failures",
+     "/point_failures/point[0] is 2; the points table allows 0 to 0"),
+    ("point_failures", "component", bump(1, 100), "failures",
+     "/point_failures/component[1] is 100; the points table allows 0 to 2"),
+    ("point_failures", "request", lambda v: np.concatenate([v[:1], v[:1], v[2:]]), "failures",
+     "/point_failures/request[1] is"),
+])
+def test_sweep_tables_against_the_points(copy, table, column, change, action, expected):
+    path = copy("sweep")
+    edited(path, table, column, change)
+
+    def read():
+        with nines.open(path) as sweep:
+            if action == "components":
+                for point in sweep.iter_points():
+                    point.components
+            else:
+                for point in sweep.iter_points():
+                    list(point.failures.iter_chunks())
+    damaged(path, expected, action=read)
+
+
+def test_sweep_tables_missing(copy):
+    path = copy("sweep")
+    with h5py.File(path, "r+") as f:
+        del f["point_failures"]
+    with nines.open(path) as sweep:
+        sweep.point(0).components
+        damaged(path, "group /point_failures is missing", action=lambda: sweep.point(0).failures)
+    path = copy("sweep")
+    with h5py.File(path, "r+") as f:
+        del f["point_components/expected_failures"]
+    with nines.open(path) as sweep:
+        damaged(path, "the table /point_components lacks the column expected_failures",
+                action=lambda: sweep.point(0).components)

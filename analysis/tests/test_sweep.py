@@ -1,11 +1,16 @@
-"""Sweep files (format "nines-sweep" v1) written by the real engine: the reader, the analytic
-check of the essay's spreadsheet, the plots, the report and an interrupted (partial) sweep.
+"""Sweep files of chains written by the real engine: the reader, the analytic check of the
+essay's spreadsheet, the plots, the report and an interrupted (partial) sweep, each in both
+layouts: layout 2 (format_version 2, what the engine writes) and layout 1 (nines 0.2, made from
+the engine's file by sweep_files.write_layout_1). Sweeps of structures: test_sweep_structure.py.
 
 The spreadsheet here is scenarios/seed-spreadsheet.sweep.yaml cut down to chains of 1 to 20
 parts at 100k requests a point (120 points, about a second)."""
 import hashlib
 import math
+import os
+import pathlib
 import shutil
+import subprocess
 
 import h5py
 import numpy as np
@@ -19,6 +24,7 @@ from nines.report import render_report, text_summary
 from nines.report.sweep import sweep_decimals
 
 from conftest import ANALYSIS
+from sweep_files import make_partial, write_layout_1
 from test_report import assert_self_contained, run_cli
 
 SWEEPS = ANALYSIS.parent / "tests" / "sweeps"
@@ -37,44 +43,41 @@ grid:
 """
 
 
+def both_layouts(path: pathlib.Path) -> dict[int, pathlib.Path]:
+    """{2: the engine's file, 1: the same sweep as nines 0.2 wrote it}."""
+    old = path.with_name(path.stem + "-layout1.h5")
+    write_layout_1(path, old)
+    return {2: path, 1: old}
+
+
 @pytest.fixture(scope="session")
-def spreadsheet(nines_binary, tmp_path_factory):
+def spreadsheets(nines_binary, tmp_path_factory):
     out = tmp_path_factory.mktemp("sweep")
     (out / "spreadsheet.sweep.yaml").write_text(SPREADSHEET)
-    return engine.run_sweep(out / "spreadsheet.sweep.yaml", out / "spreadsheet.h5",
-                            binary=nines_binary)
+    return both_layouts(engine.run_sweep(out / "spreadsheet.sweep.yaml", out / "spreadsheet.h5",
+                                         binary=nines_binary))
 
 
 @pytest.fixture(scope="session")
-def small(nines_binary, tmp_path_factory):
+def smalls(nines_binary, tmp_path_factory):
     """tests/sweeps/small.sweep.yaml (a base scenario; grid, zip and 2 replications) with the
     failed requests of every point recorded."""
     out = tmp_path_factory.mktemp("sweep")
-    return engine.run_sweep(SWEEPS / "small.sweep.yaml", out / "small.h5",
-                            record_requests=True, binary=nines_binary)
+    return both_layouts(engine.run_sweep(SWEEPS / "small.sweep.yaml", out / "small.h5",
+                                         record_requests=True, binary=nines_binary))
 
 
-def make_partial(source, target, done) -> None:
-    """An interrupted sweep, as the engine leaves it: the points not in `done` unfinished (done
-    0, failures 0, statistics NaN, no /point group), points_done and complete = 0 at the root."""
-    shutil.copyfile(source, target)
-    with h5py.File(target, "r+") as f:
-        n = int(f.attrs["points"])
-        keep = np.zeros(n, dtype=bool)
-        keep[list(done)] = True
-        table = f["points"]
-        table["done"][...] = keep.astype(np.uint8)
-        table["agrees"][...] = np.where(keep, table["agrees"][...], 0)
-        table["failures"][...] = np.where(keep, table["failures"][...], 0)
-        for column in ("reliability_empirical", "ci_low", "ci_high", "z_score", "z_p_value",
-                       "reliability_p_value", "attribution_chi2", "attribution_dof",
-                       "attribution_p_value"):
-            table[column][...] = np.where(keep, table[column][...], np.nan)
-        for i in np.flatnonzero(~keep):
-            del f[f"point/{i:06d}"]
-        f.attrs["points_done"] = np.uint64(keep.sum())
-        f.attrs["complete"] = np.int8(0)
-        f.attrs["record_requests"] = np.int8(0)
+LAYOUTS = dict(params=[2, 1], ids=["layout2", "layout1"])
+
+
+@pytest.fixture(scope="session", **LAYOUTS)
+def spreadsheet(spreadsheets, request):
+    return spreadsheets[request.param]
+
+
+@pytest.fixture(scope="session", **LAYOUTS)
+def small(smalls, request):
+    return smalls[request.param]
 
 
 @pytest.fixture(scope="session")
@@ -92,13 +95,16 @@ def partial(spreadsheet, tmp_path_factory):
 
 def test_readers_know_sweeps():
     assert nines.READERS[("nines-sweep", 1)] is nines.Sweep
+    assert nines.READERS[("nines-sweep", 2)] is nines.Sweep
+    assert nines.SWEEP_FORMAT_VERSION == 2
 
 
 def test_open_reads_the_metadata(spreadsheet):
     with nines.open(spreadsheet) as sweep:
         assert isinstance(sweep, nines.Sweep)
         m = sweep.metadata
-        assert (m.format, m.format_version) == ("nines-sweep", 1)
+        assert m.format == "nines-sweep" and m.format_version == sweep.layout
+        assert m.base_format == 1 and not sweep.is_structure and m.importance == ""
         assert m.sweep_name == "spreadsheet-test"
         assert sweep.parameters == ["chain.count", "chain.reliability"]
         assert m.points == len(sweep) == 120 and sweep.points_done == 120
@@ -336,15 +342,18 @@ def test_cli_on_a_sweep(spreadsheet, tmp_path):
 
 
 def test_unknown_sweep_version_is_refused(spreadsheet, tmp_path):
-    path = tmp_path / "v2.h5"
+    path = tmp_path / "v3.h5"
     shutil.copyfile(spreadsheet, path)
     with h5py.File(path, "r+") as f:
-        f.attrs["format_version"] = np.int64(2)
-    with pytest.raises(nines.FormatError, match="format_version 2; this nines package reads "
-                                                "version 1"):
+        version = int(f.attrs["format_version"])
+        f.attrs["format_version"] = np.int64(3)
+    with pytest.raises(nines.FormatError, match="format_version 3; this nines package reads "
+                                                "versions 1 and 2"):
         nines.open(path)
+    with pytest.raises(nines.FormatError, match="format_version 3"):
+        nines.Sweep(path)
     with h5py.File(path, "r+") as f:
-        f.attrs["format_version"] = np.int64(1)
+        f.attrs["format_version"] = np.int64(version)
         del f["points/z_score"]
     with nines.open(path) as sweep, pytest.raises(nines.FormatError, match="z_score"):
         sweep.points
@@ -370,3 +379,143 @@ def test_agreement_of_a_file_without_the_exact_test(small, tmp_path):
     with nines.open(copy) as sweep:
         assert "reliability_p_value" not in sweep.points
         assert sweep.agreement() == expected
+
+
+# --- layout 1 as nines 0.2 wrote it ------------------------------------------------------------
+
+OLD_BINARY = os.environ.get("NINES_0_2_BINARY", "")
+# What differs between two runs of one sweep, or between the engines' spelling of a verdict.
+_RUN_DEPENDENT = {"created", "nines_version", "verdict"}
+
+
+def _layout(f: h5py.File) -> dict:
+    """Every object of a file: groups with their attribute types, datasets with type, shape and
+    chunking, and the values of attributes and datasets."""
+    seen = {"/": ("group", {k: np.asarray(v).dtype.kind for k, v in f.attrs.items()})}
+    values = {f"/@{k}": v for k, v in f.attrs.items() if k not in _RUN_DEPENDENT}
+
+    def visit(name, obj):
+        kinds = {k: np.asarray(v).dtype.kind for k, v in obj.attrs.items()}
+        values.update({f"{name}@{k}": v for k, v in obj.attrs.items()
+                       if k not in _RUN_DEPENDENT})
+        if isinstance(obj, h5py.Dataset):
+            seen[name] = ("dataset", obj.dtype.str, obj.shape, obj.chunks, obj.compression,
+                          kinds)
+            values[name] = obj[...]
+        else:
+            seen[name] = ("group", kinds)
+    f.visititems(visit)
+    return seen, values
+
+
+@pytest.mark.skipif(not os.path.isfile(OLD_BINARY),
+                    reason="set NINES_0_2_BINARY to a nines 0.2 binary to compare with it")
+def test_layout_1_is_what_nines_0_2_wrote(smalls, tmp_path):
+    """sweep_files.write_layout_1 against the real thing: the same objects, types, shapes,
+    chunks and values (the counts of both engines are the same for the same seeds)."""
+    real = tmp_path / "real.h5"
+    subprocess.run([OLD_BINARY, "sweep", str(SWEEPS / "small.sweep.yaml"), "-o", str(real),
+                    "--record-requests", "--quiet", "--force"], check=True, capture_output=True)
+    with h5py.File(real) as a, h5py.File(smalls[1]) as b:
+        (objects_a, values_a), (objects_b, values_b) = _layout(a), _layout(b)
+    assert objects_a == objects_b
+    assert values_a.keys() == values_b.keys()
+    for key in values_a:
+        if key.endswith("@sweep_path"):
+            continue
+        x, y = np.asarray(values_a[key]), np.asarray(values_b[key])
+        if x.dtype.kind == "f":
+            assert np.array_equal(x, y, equal_nan=True), key
+        else:
+            assert np.array_equal(x, y), key
+
+
+# --- layout 2: the per-point tables -----------------------------------------------------------
+
+def test_both_layouts_read_alike(smalls):
+    with nines.open(smalls[2]) as new, nines.open(smalls[1]) as old:
+        assert (new.layout, old.layout) == (2, 1)
+        common = [c for c in old.points.columns]
+        assert [c for c in new.points.columns if c not in ("kernel", "unreliability_analytic")] \
+            == common
+        pd.testing.assert_frame_equal(new.points[common], old.points[common])
+        for i in range(len(new)):
+            a, b = new.point(i), old.point(i)
+            pd.testing.assert_frame_equal(a.components, b.components)
+            assert a.verdict == b.verdict
+            assert a.unreliability_analytic == pytest.approx(b.unreliability_analytic, rel=1e-12)
+            pd.testing.assert_frame_equal(a.failures[:], b.failures[:], check_dtype=False)
+        pd.testing.assert_frame_equal(new.point_components, old.point_components)
+
+
+def test_long_tables(small):
+    with nines.open(small) as sweep:
+        long = sweep.point_components
+        assert list(long.columns[:2]) == ["point", "component"]
+        assert len(long) == sweep.points["n_components"].sum()
+        for point in sweep.iter_points():
+            mine = long[long["point"] == point.index].drop(columns="point")
+            mine = mine.set_index("component")
+            pd.testing.assert_frame_equal(mine, point.components, check_names=False)
+        joined = long.merge(sweep.points[["point", "components[api].reliability"]], on="point")
+        api = joined[joined["name"] == "api"]
+        assert (api["reliability"] == api["components[api].reliability"]).all()
+        with pytest.raises(nines.RecordError, match="request kinds"):
+            sweep.point_kinds
+        with pytest.raises(nines.RecordError, match="chain"):
+            sweep.point(0).kinds
+        if sweep.layout == 1:
+            with pytest.raises(nines.RecordError, match="point\\(i\\).failures"):
+                sweep.point_failures
+            return
+        every = sweep.point_failures
+        assert len(every) == sweep.points["failures"].sum()
+        assert list(every[:2].columns) == ["point", "request", "component"]
+        blocks = list(every.iter_blocks(100_000))
+        assert sum(len(b["request"]) for _, b in blocks) == len(every)
+        start = 0
+        for point in sweep.iter_points():
+            own = point.failures[:]
+            assert (every[start:start + len(own)]["request"].to_numpy() ==
+                    own["request"].to_numpy()).all()
+            start += len(own)
+
+
+def test_points_are_read_in_blocks(spreadsheets, monkeypatch):
+    """Walking every point reads each table in blocks, not one read per point."""
+    from nines.readers import sweep_tables
+    reads = []
+    original = sweep_tables.PointTable.read
+    monkeypatch.setattr(sweep_tables.PointTable, "read",
+                        lambda self, *a, **k: reads.append(a) or original(self, *a, **k))
+    with nines.open(spreadsheets[2]) as sweep:
+        total = sum(int(p.components["failures"].sum()) for p in sweep.iter_points())
+        assert total == sweep.points["failures"].sum()
+    assert len(reads) == 1  # 1,050 component rows: one block
+
+
+def test_a_sweep_of_many_points(tmp_path, monkeypatch):
+    """100,000 points: the points table and the long component table read whole; single points
+    from blocks of one chunk (65,536 rows) starting at the point asked for, so that walking
+    2,000 points takes one read of each column (not 2,000)."""
+    from nines.readers import sweep_tables
+    from sweep_files import write_many_points
+    path = tmp_path / "many.h5"
+    write_many_points(path, 100_000)
+    reads = []
+    original = sweep_tables.PointTable.read
+    monkeypatch.setattr(sweep_tables.PointTable, "read",
+                        lambda self, *a, **k: reads.append(a) or original(self, *a, **k))
+    with nines.open(path) as sweep:
+        assert len(sweep.points) == 100_000 and sweep.points_done == 100_000
+        long = sweep.point_components
+        assert len(long) == 200_000 and reads == [()]
+        reads.clear()
+        for i in range(32_000, 34_000):  # rows 64,000 to 68,000
+            c = sweep.point(i).components
+            assert len(c) == 2 and c["failures"].sum() == sweep.points.at[i, "failures"]
+        assert len(reads) == 1
+        last = sweep.point(99_999)
+        assert (last.components["failures"].to_numpy() ==
+                long["failures"].to_numpy()[-2:]).all()
+        assert last.components["share"].sum() == pytest.approx(1.0)

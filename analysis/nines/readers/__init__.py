@@ -6,7 +6,8 @@
     importance  the importance measures a structure run stores (names, labels, units)
     run_file    chain runs, nines-run v1: Run
     structure   structure runs, nines-run v2: StructureRun
-    sweep       sweep files, nines-sweep v1: Sweep
+    sweep       sweep files, nines-sweep v1 and v2: Sweep (sweep_point: its points of either
+                layout; sweep_tables: layout 2's per-point tables)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file
 
@@ -22,10 +23,12 @@ from .run_file import (RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outco
                        RunSummary)
 from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, StructureRun,
                         StructureSummary)
-from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep, SweepMetadata, SweepPoint
+from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
+                    SweepFailures, SweepMetadata, SweepPoint)
 
 __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEASURES",
            "ImportanceMeasure", "LazyArray", "RUN_FORMAT", "RUN_FORMAT_VERSION", "Failures",
            "Metadata", "Outcomes", "Run", "RunSummary", "STRUCTURE_FORMAT_VERSION", "Requests",
            "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
-           "SWEEP_FORMAT_VERSION", "Sweep", "SweepMetadata", "SweepPoint"]
+           "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
+           "SweepMetadata", "SweepPoint"]

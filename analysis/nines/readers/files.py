@@ -9,17 +9,17 @@ from .hdf5 import Attributes, open_file, reading, text
 from .probe import check_file
 from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Run
 from .structure import STRUCTURE_FORMAT_VERSION, StructureRun
-from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Sweep
+from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSIONS, Sweep
 
 __all__ = ["open", "READERS", "check_file"]
 
 # The file kinds this package reads: (format attribute, major format_version) -> reader.
 # Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, and the files of
-# `nines sweep` nines-sweep v1.
+# `nines sweep` nines-sweep v2 (nines 0.3: tables) or v1 (nines 0.2: a group per point).
 READERS = {
     (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
     (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
-    (SWEEP_FORMAT, SWEEP_FORMAT_VERSION): Sweep,
+    **{(SWEEP_FORMAT, version): Sweep for version in SWEEP_FORMAT_VERSIONS},
 }
 
 
@@ -35,8 +35,8 @@ def open(path: str | os.PathLike, *, check: bool = False):  # noqa: A001 - mirro
 
     Checks the root `format` attribute and the major `format_version` and fails with a plain
     message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, and
-    nines-sweep v1 (the files of `nines sweep`) a Sweep. Reads only attributes and small
-    tables; per-request data and per-point groups stay lazy.
+    nines-sweep v1 or v2 (the files of `nines sweep`) a Sweep. Reads only attributes and small
+    tables; per-request data and per-point details stay lazy.
 
     Raises FileNotFoundError for a missing file, FormatError for a file this package does not
     read (not HDF5, another format, another major version) and DamagedFileError (a

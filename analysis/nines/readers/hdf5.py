@@ -249,17 +249,25 @@ class Columns:
                     f"{length:,}" + (f" (one per {per})" if per else ""))
             return dataset
 
-    def _read_whole(self, dataset: h5py.Dataset, where: str) -> np.ndarray:
+    def _read_whole(self, dataset: h5py.Dataset, where: str,
+                    rows: tuple[int, int] | None = None) -> np.ndarray:
         try:
-            return dataset[...]
+            if rows is None:
+                return dataset[...]
+            start, stop = rows
+            if not 0 <= start <= stop <= dataset.shape[0]:
+                raise DamagedFileError(self.path, f"{where} has {dataset.shape[0]:,} entries; "
+                                       f"rows {start:,} to {stop:,} are asked for")
+            return dataset[start:stop]
         except MemoryError:  # a small table that claims more entries than memory holds
             raise DamagedFileError(self.path, f"{where} claims {dataset.shape[0]:,} entries, "
                                    "more than can be read") from None
 
     def numbers(self, key: str, dtype, *, length: int | None = None, per: str = "",
-                optional: bool = False) -> np.ndarray | None:
-        """A numeric column read whole and converted to `dtype` (None when `optional` and
-        absent)."""
+                optional: bool = False, rows: tuple[int, int] | None = None
+                ) -> np.ndarray | None:
+        """A numeric column read whole (or only `rows` = (start, stop) of it) and converted to
+        `dtype` (None when `optional` and absent)."""
         if optional and key not in self:
             return None
         dataset = self.dataset(key, length=length, per=per)
@@ -268,7 +276,7 @@ class Columns:
             if dataset.dtype.kind not in "biuf":
                 raise DamagedFileError(self.path, f"{where} should hold numbers but holds "
                                        f"{dataset.dtype}")
-            values = self._read_whole(dataset, where)
+            values = self._read_whole(dataset, where, rows)
         target = np.dtype(dtype)
         if target.kind in "iu" and values.dtype.kind == "f":
             raise DamagedFileError(self.path, f"{where} should hold integers but holds "
@@ -279,12 +287,13 @@ class Columns:
                                    "count nines writes")
         return values.astype(target)
 
-    def strings(self, key: str, *, length: int | None = None, per: str = "") -> list[str]:
+    def strings(self, key: str, *, length: int | None = None, per: str = "",
+                rows: tuple[int, int] | None = None) -> list[str]:
         dataset = self.dataset(key, length=length, per=per)
         where = f"{self.name}/{key}"
         with reading(self.path, where):
             if h5py.check_string_dtype(dataset.dtype) is None and dataset.dtype.kind not in "SO":
                 raise DamagedFileError(self.path, f"{where} should hold strings but holds "
                                        f"{dataset.dtype}")
-            values = self._read_whole(dataset, where)
+            values = self._read_whole(dataset, where, rows)
         return [text(v) for v in values]

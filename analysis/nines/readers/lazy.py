@@ -18,11 +18,15 @@ class LazyArray:
     """A one-dimensional dataset read only where sliced: a[i], a[a:b], a[a:b:step], len(a).
 
     `valid` = (lowest, highest) bounds every value read (either may be None): a value outside
-    is damage, found in the block where it is read. Shape, type and chunking are read once,
-    when the array is made."""
+    is damage, found in the block where it is read. `window` = (start, stop) makes the array
+    that range of the dataset (a sweep point's rows of a table shared by all points): indices
+    count from `start`, messages name the dataset's own index. `bounded_by` names what sets the
+    bounds, for messages. Shape, type and chunking are read once, when the array is made."""
 
     def __init__(self, dataset: h5py.Dataset, path: str | None = None, *,
-                 valid: tuple[int | None, int | None] | None = None):
+                 valid: tuple[int | None, int | None] | None = None,
+                 window: tuple[int, int] | None = None,
+                 bounded_by: str = "the run's summary"):
         self._dataset = dataset
         self.name = dataset.name
         self.path = path if path is not None else dataset.file.filename
@@ -30,17 +34,29 @@ class LazyArray:
             if len(dataset.shape) != 1:
                 raise DamagedFileError(self.path, f"{self.name} should be one-dimensional but "
                                        f"has shape {dataset.shape}")
-            self._length = int(dataset.shape[0])
+            total = int(dataset.shape[0])
             self._dtype = dataset.dtype
             chunks = dataset.chunks
             if self._dtype.kind not in "biu":
                 raise DamagedFileError(self.path, f"{self.name} should hold integers but holds "
                                        f"{self._dtype}")
-        self._chunk = int(chunks[0]) if chunks else max(1, min(self._length, 1 << 20))
+        start, stop = (0, total) if window is None else (int(window[0]), int(window[1]))
+        if not 0 <= start <= stop <= total:
+            raise DamagedFileError(self.path, f"{self.name} has {total:,} entries; rows "
+                                   f"{start:,} to {stop:,} are asked for")
+        self._offset = start
+        self._length = stop - start
+        self._chunk = int(chunks[0]) if chunks else max(1, min(total, 1 << 20))
         self._valid = valid
+        self._bounded_by = bounded_by
 
     def __len__(self) -> int:
         return self._length
+
+    @property
+    def offset(self) -> int:
+        """Where the array starts in its dataset (0 unless made with a window)."""
+        return self._offset
 
     @property
     def dtype(self) -> np.dtype:
@@ -52,6 +68,8 @@ class LazyArray:
         return self._chunk
 
     def _read(self, start: int, stop: int, step: int = 1) -> np.ndarray:
+        start += self._offset
+        stop += self._offset
         with reading(self.path, f"{self.name}[{start}:{stop}]"):
             values = self._dataset[start:stop:step] if stop > start else self._dataset[0:0]
         if self._valid is not None and values.size:
@@ -66,8 +84,8 @@ class LazyArray:
                 where = start + int(np.flatnonzero(values == bad)[0]) * step
                 allowed = (f"{low} to {high}" if low is not None and high is not None else
                            f"at least {low}" if low is not None else f"at most {high}")
-                raise DamagedFileError(self.path, f"{self.name}[{where}] is {bad}; the run's "
-                                       f"summary allows {allowed}")
+                raise DamagedFileError(self.path, f"{self.name}[{where}] is {bad}; "
+                                       f"{self._bounded_by} allows {allowed}")
         return values
 
     def __getitem__(self, key):
@@ -113,7 +131,8 @@ def check_increasing(requests: np.ndarray, previous: int, array: LazyArray, star
     steps = np.diff(values, prepend=previous)
     if np.any(steps <= 0):
         where = start + int(np.flatnonzero(steps <= 0)[0])
-        raise DamagedFileError(array.path, f"{array.name}[{where}] is {values[where - start]}, "
+        raise DamagedFileError(array.path, f"{array.name}[{array.offset + where}] is "
+                               f"{values[where - start]}, "
                                "not above the index before it (failed requests are stored in "
                                "increasing order)")
     return int(values[-1])

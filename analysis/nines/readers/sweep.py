@@ -1,16 +1,24 @@
-"""Reading a sweep file (HDF5, root attribute format = "nines-sweep", format_version 1).
+"""Reading a sweep file (HDF5, root attribute format = "nines-sweep", format_version 1 or 2).
 
-`nines sweep FILE.sweep.yaml -o out.h5` runs many variations of one chain and writes them all
-to one file: the points table (/points, one 1-D dataset per column), and for every finished
-point its per-component counts (/point/NNNNNN/components) and, with --record-requests, its
-failed requests (/point/NNNNNN/failures). Opening reads the root attributes only; the points
-table is read in one go the first time it is asked for, and a point's group only when that
-point is asked for.
+`nines sweep FILE.sweep.yaml -o out.h5` runs many variations of one base (a chain, or a
+structure of scenario format 2) and writes them all to one file. Both layouts start with the
+points table (/points, one 1-D dataset per column, one row per point); they keep each point's
+details differently:
+
+    layout 2 (nines 0.3, format_version 2): tables shared by all points, /point_components,
+        /point_kinds (structures) and /point_failures (--record-requests), with
+        /offsets/TABLE giving each point's rows (readers/sweep_tables.py)
+    layout 1 (nines 0.2, format_version 1, chains only): a group /point/NNNNNN per finished
+        point with its summary as attributes, /components and /failures
+
+Opening reads the root attributes only; the points table is read in one go the first time it
+is asked for, and a point's details only when that point is asked for (layout 2: in blocks of
+rows shared by neighbouring points, so that walking every point reads each chunk once).
 
 Every read is checked: each column of the points table one entry per point, the done column
-adding up to points_done, each point's component datasets one entry per component of the
-point and its failed-request record as long as its failures. Anything wrong raises
-DamagedFileError naming the file.
+adding up to points_done, each point's components one row per component of the point and
+adding up to its failures, its failed-request record as long as its failures. Anything wrong
+raises DamagedFileError naming the file.
 """
 from __future__ import annotations
 
@@ -22,31 +30,42 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from ..errors import DamagedFileError, RecordError
-from ..stats import analytic
+from ..errors import DamagedFileError, FormatError, RecordError
 from ..stats.sweep import SWEEP_POINT_TAIL, SWEEP_Z_LIMIT, SweepAgreement, sweep_agreement
 from .hdf5 import Attributes, Columns, open_file, reading
-from .run_file import Failures
+from .sweep_point import GroupPoint, SweepPoint, TablePoint, finish_components, finish_kinds
+from .sweep_tables import (COMPONENT_COLUMNS, FAILURE_COLUMNS, KIND_COLUMNS, PointTable,
+                           SweepFailures)
 
 SWEEP_FORMAT = "nines-sweep"
-SWEEP_FORMAT_VERSION = 1
+SWEEP_FORMAT_VERSION = 2           # the layout nines writes
+SWEEP_FORMAT_VERSIONS = (1, 2)     # the layouts this package reads
 
-__all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepAgreement", "SWEEP_FORMAT",
-           "SWEEP_FORMAT_VERSION", "SWEEP_Z_LIMIT", "SWEEP_POINT_TAIL"]
+__all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepFailures", "SweepAgreement",
+           "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "SWEEP_Z_LIMIT",
+           "SWEEP_POINT_TAIL"]
 
-# The points table's columns besides the swept parameters, in the engine's order.
+# The points table's columns besides the swept parameters, in the engine's order: layout 1,
+# what layout 2 adds, and what it adds for structures.
 _FIXED_COLUMNS = ("point", "replication", "n_components", "requests", "seed", "sampler", "done",
                   "failures", "reliability_empirical", "reliability_analytic", "ci_low",
                   "ci_high", "z_score", "z_p_value", "reliability_p_value", "attribution_chi2",
                   "attribution_dof", "attribution_p_value", "agrees")
+_LAYOUT_2_COLUMNS = ("kernel", "unreliability_analytic")
+_STRUCTURE_COLUMNS = ("verdict_tests", "expected_attempts")
 
 # Columns that files written by older engines may lack.
 _ADDED_COLUMNS = ("reliability_p_value",)
 
+# Base formats: the scenario format of the swept base.
+CHAIN_BASE, STRUCTURE_BASE = 1, 2
+
 
 @dataclasses.dataclass(frozen=True)
 class SweepMetadata:
-    """What was swept, by which engine, when, and how far it got."""
+    """What was swept, by which engine, when, and how far it got. `base_format` is the swept
+    base's scenario format (1 chain, 2 structure; always 1 in layout-1 files); `importance`
+    is "exact" for structure sweeps (their components carry the exact importance measures)."""
     path: str
     format: str
     format_version: int
@@ -68,110 +87,12 @@ class SweepMetadata:
     ci_level: float
     sampler: str
     record_requests: bool
-
-
-class SweepPoint:
-    """One finished point of a sweep: its row of the points table, its stored attributes and,
-    read on first use, its per-component counts and (with --record-requests) failed requests."""
-
-    def __init__(self, sweep: "Sweep", index: int, group: h5py.Group, row: pd.Series):
-        self.sweep = sweep
-        self.index = int(index)
-        self.name = group.name
-        self._group = group
-        self.row = row
-        a = Attributes(group, sweep.path, "attribute", of=self.name)
-        self.requests = a.integer("requests", minimum=1)
-        self.seed = a.integer("seed", minimum=0)
-        self.replication = a.integer("replication", minimum=0)
-        self.sampler = a.string("sampler")
-        self.failures_count = a.integer("failures", minimum=0)
-        if self.failures_count > self.requests:
-            raise DamagedFileError(sweep.path, f"{self.name} has {self.failures_count:,} "
-                                   f"failures, more than its {self.requests:,} requests")
-        self.reliability_empirical = a.real("reliability_empirical")
-        self.reliability_analytic = a.real("reliability_analytic")
-        self.z_score = a.real("z_score")
-        self.verdict = a.string("verdict")
-        self._components = None
-
-    @property
-    def values(self) -> dict:
-        """The swept parameters' values at this point: {path: value}."""
-        return {p: self.row[p] for p in self.sweep.parameters}
-
-    @property
-    def components(self) -> pd.DataFrame:
-        """name, reliability, failures, expected_failures, first_failure_probability, share
-        (as Run.components), read on first use."""
-        if self._components is None:
-            with reading(self.sweep.path, f"{self.name}/components"):
-                g = Columns(self._group, "components", self.sweep.path,
-                            f"sweep point {self.index}")
-                names = g.strings("name")
-                n = len(names)
-                expected = self.row.get("n_components")
-                if expected is not None and n != int(expected):
-                    raise DamagedFileError(self.sweep.path, f"{g.name}/name has {n:,} entries "
-                                           f"but the points table says point {self.index} has "
-                                           f"{int(expected):,} components")
-                one = dict(length=n, per="component")
-                frame = pd.DataFrame({
-                    "name": names,
-                    "reliability": g.numbers("reliability", np.float64, **one),
-                    "failures": g.numbers("failures", np.int64, **one),
-                    "expected_failures": g.numbers("expected_failures", np.float64, **one),
-                    "first_failure_probability":
-                        g.numbers("first_failure_probability", np.float64, **one),
-                })
-            total = self.failures_count
-            counted = int(frame["failures"].sum())
-            if counted != total:
-                raise DamagedFileError(self.sweep.path, f"{g.name}/failures adds up to "
-                                       f"{counted:,} but {self.name} says {total:,} failures")
-            frame["share"] = frame["failures"] / total if total > 0 else np.nan
-            frame.index.name = "component"
-            frame.attrs["requests"] = self.requests
-            frame.attrs["ci_level"] = self.sweep.metadata.ci_level
-            self._components = frame
-        return self._components
-
-    @property
-    def has_request_records(self) -> bool:
-        with reading(self.sweep.path, self.name):
-            return "failures" in self._group
-
-    @property
-    def failures(self) -> Failures:
-        """The point's failed requests (sweeps run with --record-requests), lazy: .request,
-        .component, [a:b] -> DataFrame, iter_chunks()."""
-        if not self.has_request_records:
-            raise RecordError(
-                f"{self.sweep.path}: point {self.index} has no failed-request record (run the "
-                "sweep with --record-requests to keep them)")
-        p = self.sweep.path
-        g = Columns(self._group, "failures", p, f"sweep point {self.index}")
-        length = dict(length=self.failures_count, per="failed request")
-        return Failures(g.dataset("request", **length), g.dataset("component", **length),
-                        path=p, n_requests=self.requests,
-                        n_components=len(self.components))
-
-    def recompute_summary(self) -> analytic.Summary:
-        """The point's summary recomputed in Python from its components (see nines.analytic);
-        it agrees with the points table to 1e-12."""
-        c = self.components
-        return analytic.summarize(c["reliability"].to_numpy(), self.requests,
-                                  c["failures"].to_numpy(), self.sweep.metadata.ci_level)
-
-    def __repr__(self) -> str:
-        values = ", ".join(f"{k}={v}" for k, v in self.values.items())
-        return (f"<nines.SweepPoint {self.index} ({values}): {self.requests} requests, "
-                f"{self.failures_count} failures, R={self.reliability_empirical:.6g} "
-                f"(analytic {self.reliability_analytic:.6g})>")
+    base_format: int = CHAIN_BASE
+    importance: str = ""
 
 
 class Sweep:
-    """An opened sweep file. Use as a context manager or call close()."""
+    """An opened sweep file (either layout). Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
         self.path = os.fspath(path)
@@ -184,6 +105,7 @@ class Sweep:
             self.close()
             raise
         self._points = None
+        self._tables: dict[str, PointTable] = {}
 
     def _read_metadata(self) -> SweepMetadata:
         a = Attributes(self._file, self.path, of="a nines sweep file")
@@ -191,6 +113,15 @@ class Sweep:
         points = a.integer("points", minimum=0)
         points_done = a.integer("points_done", minimum=0)
         complete = a.flag("complete")
+        version = a.integer("format_version")
+        if version not in SWEEP_FORMAT_VERSIONS:
+            raise FormatError(f"{self.path} has format_version {version}; this nines package "
+                              "reads versions " + " and ".join(map(str, SWEEP_FORMAT_VERSIONS)))
+        # Layout 1 swept chains only and did not say so; layout 2 always says which.
+        base_format = a.integer("base_format") if version >= 2 else CHAIN_BASE
+        if base_format not in (CHAIN_BASE, STRUCTURE_BASE):
+            raise DamagedFileError(self.path, f"the root attribute 'base_format' is "
+                                   f"{base_format}; nines sweeps chains (1) and structures (2)")
         if points_done > points or (complete and points_done != points):
             raise DamagedFileError(self.path, f"the root attributes say {points_done:,} of "
                                    f"{points:,} points are done"
@@ -198,7 +129,7 @@ class Sweep:
         return SweepMetadata(
             path=self.path,
             format=a.string("format"),
-            format_version=a.integer("format_version"),
+            format_version=version,
             nines_version=a.string("nines_version"),
             created=a.string("created"),
             sweep_name=a.string("sweep_name"),
@@ -217,9 +148,22 @@ class Sweep:
             ci_level=a.real("ci_level", 0.95),
             sampler=a.string("sampler", "auto"),
             record_requests=a.flag("record_requests", False),
+            base_format=base_format,
+            importance=a.string("importance", ""),
         )
 
     # -- the points table ---------------------------------------------------------------------
+
+    @property
+    def layout(self) -> int:
+        """The file's layout: 1 (nines 0.2, a group per point) or 2 (nines 0.3, tables)."""
+        return self.metadata.format_version
+
+    @property
+    def is_structure(self) -> bool:
+        """Whether the swept base is a structure (scenario format 2): its points have request
+        kinds, replicas and exact importance measures."""
+        return self.metadata.base_format == STRUCTURE_BASE
 
     @property
     def parameters(self) -> list[str]:
@@ -242,11 +186,14 @@ class Sweep:
     @property
     def points(self) -> pd.DataFrame:
         """One row per point, indexed by point number, in the file's column order: point, the
-        swept parameters, replication, n_components, requests, seed, sampler, done (bool),
-        failures, reliability_empirical, reliability_analytic, ci_low, ci_high, z_score,
-        z_p_value, reliability_p_value (exact binomial test; absent from files of nines before
-        0.2), attribution_chi2, attribution_dof, attribution_p_value, agrees (bool).
-        Unfinished points (done False) have NaN statistics and failures 0. Read once."""
+        swept parameters, replication, n_components, requests, seed, sampler, kernel (layout
+        2), done (bool), failures, reliability_empirical, reliability_analytic,
+        unreliability_analytic (layout 2), ci_low, ci_high, z_score, z_p_value,
+        reliability_p_value (exact binomial test; absent from files of nines before 0.2),
+        attribution_chi2, attribution_dof, attribution_p_value, agrees (bool); structure
+        sweeps also verdict_tests and expected_attempts. For a structure the row is the mix of
+        its request kinds and n_components counts replicas (api[0], api[1], ...). Unfinished
+        points (done False) have NaN statistics and failures 0. Read once."""
         if self._points is None:
             with reading(self.path, "the points table /points"):
                 self._points = self._read_points()
@@ -256,7 +203,12 @@ class Sweep:
         g = Columns(self._file, "points", self.path, "nines sweep file")
         a = Attributes(g.group, self.path, "attribute", of="/points")
         order = a.string("columns").split(",") if "columns" in a else list(g.group)
-        missing = [c for c in (*_FIXED_COLUMNS, *self.parameters)
+        required = list(_FIXED_COLUMNS)
+        if self.layout >= 2:
+            required += _LAYOUT_2_COLUMNS
+        if self.is_structure:
+            required += _STRUCTURE_COLUMNS
+        missing = [c for c in (*required, *self.parameters)
                    if c not in g and c not in _ADDED_COLUMNS]
         if missing:
             raise DamagedFileError(self.path, f"the points table lacks {', '.join(missing)}")
@@ -274,6 +226,17 @@ class Sweep:
                 if values.dtype == np.uint64 and (values.size == 0 or values.max() < 2 ** 63):
                     values = values.astype(np.int64)  # plain ints; huge seeds stay uint64
             columns[name] = values
+        if not np.array_equal(columns["point"], np.arange(n)):
+            i = int(np.flatnonzero(columns["point"] != np.arange(n))[0])
+            raise DamagedFileError(self.path, f"/points/point[{i}] is {columns['point'][i]}, "
+                                   "not its row number")
+        over = np.flatnonzero(columns["failures"].astype(np.float64) >
+                              columns["requests"].astype(np.float64))
+        if over.size:
+            i = int(over[0])
+            raise DamagedFileError(self.path, f"point {i} has {columns['failures'][i]:,} "
+                                   f"failures, more than its {columns['requests'][i]:,} "
+                                   "requests")
         done = int(np.count_nonzero(columns["done"]))
         if done != self.metadata.points_done:
             raise DamagedFileError(self.path, f"/points/done marks {done:,} points done but "
@@ -317,7 +280,8 @@ class Sweep:
             if key not in frame.columns:
                 raise KeyError(f"no column {key!r} in the points table")
         if done_only is None:
-            done_only = value not in ("reliability_analytic", "requests", "seed",
+            done_only = value not in ("reliability_analytic", "unreliability_analytic",
+                                      "requests", "seed",
                                       "n_components", "replication", "point", "done", *parameters)
         keys = rows + cols
         used = frame[frame["done"]] if done_only else frame
@@ -345,7 +309,10 @@ class Sweep:
     def identical_parts(self) -> pd.DataFrame | None:
         """For sweeps whose every point is a chain of identical parts (chain: sweeps, or
         components[*].reliability swept over a base): the points table with a
-        component_reliability column, the frame plots.essay_curves takes. None otherwise."""
+        component_reliability column, the frame plots.essay_curves takes. None otherwise
+        (always for sweeps of a structure)."""
+        if self.is_structure:
+            return None
         p = self.points
         if any(q.startswith("components[") and q != "components[*].reliability"
                for q in self.parameters):
@@ -368,12 +335,18 @@ class Sweep:
     # -- single points ------------------------------------------------------------------------
 
     def _group_name(self, i: int) -> str:
+        """Layout 1: the group of point i (six digits, more beyond a million points)."""
         width = 6
         limit = 1_000_000
         while self.metadata.points > limit and width < 20:
             width += 1
             limit *= 10
         return f"point/{i:0{width}d}"
+
+    def _not_simulated(self, i: int) -> RecordError:
+        return RecordError(f"{self.path}: point {i} has not been simulated yet (the sweep is "
+                           f"incomplete: {self.points_done} of {self.metadata.points} points "
+                           "done; rerun `nines sweep` to finish it)")
 
     def point(self, i: int) -> SweepPoint:
         """The finished point i (its number in the points table; negative counts from the
@@ -384,22 +357,121 @@ class Sweep:
             i += n
         if not 0 <= i < n:
             raise IndexError(f"point {i} out of range: the sweep has {n} points")
-        name = self._group_name(i)
         row = self.points.iloc[i]
+        if self.layout >= 2:
+            if not bool(row["done"]):
+                raise self._not_simulated(i)
+            return TablePoint(self, i, row)
+        name = self._group_name(i)
         with reading(self.path, f"/{name}"):
             if name not in self._file:
                 if bool(row["done"]):
                     raise DamagedFileError(self.path, f"point {i} is done but its group /{name} "
                                            "is missing")
-                raise RecordError(f"{self.path}: point {i} has not been simulated yet (the "
-                                  f"sweep is incomplete: {self.points_done} of {n} points "
-                                  "done; rerun `nines sweep` to finish it)")
-            return SweepPoint(self, i, self._file[name], row)
+                raise self._not_simulated(i)
+            return GroupPoint(self, i, row, self._file[name])
 
     def iter_points(self) -> Iterator[SweepPoint]:
-        """Every finished point, in order."""
+        """Every finished point, in order (layout 2 reads the tables in blocks as it goes, each
+        chunk once)."""
         for i in np.flatnonzero(self.points["done"].to_numpy()):
             yield self.point(int(i))
+
+    # -- the per-point tables (layout 2) -------------------------------------------------------
+
+    def _table(self, name: str) -> PointTable:
+        """The per-point table `name` of a layout-2 file, checked against the points table when
+        first used."""
+        if name not in self._tables:
+            structure = self.metadata.base_format
+            p = self.points
+            if name == "point_components":
+                table = PointTable(self._file, name, self.path, p, COMPONENT_COLUMNS[structure],
+                                   per="component of a point", index="component",
+                                   rows_per_point=p["n_components"].to_numpy(dtype=np.int64))
+            elif name == "point_kinds":
+                table = PointTable(self._file, name, self.path, p, KIND_COLUMNS,
+                                   per="request kind of a point", index="kind")
+            else:
+                table = PointTable(self._file, name, self.path, p, FAILURE_COLUMNS[structure],
+                                   per="failed request of a point", index=None,
+                                   rows_per_point=p["failures"].to_numpy(dtype=np.int64))
+            self._tables[name] = table
+        return self._tables[name]
+
+    def _point_rows(self, table: str, i: int) -> dict[str, np.ndarray]:
+        return self._table(table).point_rows(i)
+
+    def _point_failures(self, i: int) -> SweepFailures:
+        point = self.points.iloc[i]
+        kinds = int(self._table("point_kinds").counts[i]) if self.is_structure else None
+        return SweepFailures(self._table("point_failures"), structure=self.is_structure,
+                             point=i, requests=int(point["requests"]),
+                             components=int(point["n_components"]), kinds=kinds)
+
+    def _whole(self, name: str) -> pd.DataFrame:
+        table = self._table(name)
+        with reading(self.path, f"/{name}"):
+            return pd.DataFrame(table.read())
+
+    @property
+    def point_components(self) -> pd.DataFrame:
+        """Every finished point's components in one long table, points in order and components
+        in model order: point, component (its number in the point) and the columns of
+        SweepPoint.components (share is of the point's failures). Join with `points` on the
+        point column. Read whole on each call (layout 1: point by point)."""
+        if self.layout < 2:
+            frames = []
+            for point in self.iter_points():
+                frame = point.components.reset_index()
+                frame.insert(0, "point", point.index)
+                frames.append(frame)
+            if frames:
+                return pd.concat(frames, ignore_index=True)
+            names = ("point", "component", *COMPONENT_COLUMNS[CHAIN_BASE][2:], "share")
+            return pd.DataFrame({c: [] for c in names})
+        frame = self._whole("point_components")
+        failures = self.points["failures"].to_numpy(dtype=np.int64)
+        table = self._table("point_components")
+        counted = table.sums({"point": frame["point"].to_numpy(),
+                              "failures": frame["failures"].to_numpy()}, "failures")
+        done = self.points["done"].to_numpy(dtype=bool)
+        wrong = np.flatnonzero(done & (counted != failures))
+        if wrong.size:
+            i = int(wrong[0])
+            raise DamagedFileError(self.path, f"the component failures of point {i} "
+                                   f"(/point_components/failures) add up to {counted[i]:,}, but "
+                                   f"the point has {failures[i]:,} failures")
+        return finish_components(frame, failures[frame["point"].to_numpy()], self.is_structure)
+
+    @property
+    def point_kinds(self) -> pd.DataFrame:
+        """Structure sweeps: every finished point's request kinds in one long table: point,
+        kind and the columns of SweepPoint.kinds. Read whole on each call."""
+        if not self.is_structure:
+            raise RecordError(f"{self.path}: a sweep of a chain has no request kinds (they "
+                              "belong to sweeps of a structure, format 2, base)")
+        frame = self._whole("point_kinds")
+        return finish_kinds(frame, frame["point"].to_numpy(), self.metadata.ci_level)
+
+    @property
+    def point_failures(self) -> SweepFailures:
+        """Layout 2 with --record-requests: every point's failed requests, lazy (columns point,
+        request, component; structures also kind, attempts, common_cause). Slice it
+        (failures[a:b] is a DataFrame) or walk it with iter_blocks()."""
+        if not self.metadata.record_requests:
+            raise RecordError(f"{self.path}: the sweep has no failed-request record (run it "
+                              "with --record-requests to keep them)")
+        if self.layout < 2:
+            raise RecordError(f"{self.path}: a layout-1 sweep file (nines 0.2) keeps each "
+                              "point's failed requests apart: use sweep.point(i).failures")
+        p = self.points
+        kinds = int(self._table("point_kinds").counts.max(initial=0)) \
+            if self.is_structure else None
+        most = dict(requests=int(p["requests"].to_numpy().max(initial=1)),
+                    components=int(p["n_components"].to_numpy().max(initial=1)))
+        return SweepFailures(self._table("point_failures"), structure=self.is_structure,
+                             point=None, kinds=kinds, **most)
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -415,8 +487,9 @@ class Sweep:
         return sweep_agreement(done["point"].to_numpy(), done["z_score"].to_numpy(), exact_p)
 
     def recompute_points(self) -> pd.DataFrame:
-        """Every finished point's summary recomputed in Python from its components: a frame
-        indexed like done_points with the points table's statistic columns."""
+        """Every finished point's summary recomputed in Python from its counts
+        (SweepPoint.recompute_summary): a frame indexed like done_points with the points
+        table's statistic columns (structures also verdict_tests)."""
         rows = {}
         for point in self.iter_points():
             s = point.recompute_summary()
@@ -427,6 +500,8 @@ class Sweep:
                 reliability_p_value=s.reliability_p_value,
                 attribution_chi2=s.attribution_chi2, attribution_dof=float(s.attribution_dof),
                 attribution_p_value=s.attribution_p_value, agrees=s.agrees)
+            if self.is_structure:
+                rows[point.index]["verdict_tests"] = s.verdict_tests
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "point_index"
         return frame

@@ -70,7 +70,9 @@ def _agreement_sentence(sweep) -> tuple[bool, str]:
         return False, text + "; nothing to check yet"
     text += f"; largest |z| = {a.max_abs_z:.2f} (point {a.worst_point}); "
     if a.beyond_limit == 0:
-        text += ("every point agrees with the analytic product (exact binomial p >= 5.7e-07, "
+        # The engine's words: a chain's exact value is a product, a structure's is not.
+        exact = "its exact value" if sweep.is_structure else "the analytic product"
+        text += (f"every point agrees with {exact} (exact binomial p >= 5.7e-07, "
                  f"the tail of |z| = {a.limit:g})")
     else:
         text += (f"{a.beyond_limit} point{' has' if a.beyond_limit == 1 else 's have'} exact "

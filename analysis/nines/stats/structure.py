@@ -11,7 +11,8 @@ from typing import Sequence
 
 from . import analytic
 
-__all__ = ["StructureVerdict", "exact_p_value", "compare_kind", "structure_verdict"]
+__all__ = ["StructureVerdict", "exact_p_value", "compare_kind", "verdict_tests",
+           "structure_verdict", "stored_verdict"]
 
 
 def _p_clause(p: float) -> str:
@@ -66,9 +67,9 @@ class StructureVerdict:
     alpha: float   # the level each test is held to: VERDICT_ALPHA / tests
 
 
-def structure_verdict(kinds: Sequence[dict], mix: dict) -> StructureVerdict:
-    """The engine's verdict text over the kinds (in file order) and the mix, each a dict from
-    compare_kind."""
+def verdict_tests(kinds: Sequence[dict], mix: dict) -> list[tuple[str, float]]:
+    """The verdict's tests in the engine's order: per kind (file order), then the mix, the
+    exact binomial test of the failures and, where there is one, the attribution chi-square."""
     tests: list[tuple[str, float]] = []
     for row in (*kinds, mix):
         if row["requests"] == 0:
@@ -80,17 +81,50 @@ def structure_verdict(kinds: Sequence[dict], mix: dict) -> StructureVerdict:
             tests.append((f"{label} attribution chi-square = "
                           f"{analytic.fixed2(row['attribution_chi2'])}, dof "
                           f"{int(row['attribution_dof'])}", row["attribution_p_value"]))
-    alpha = analytic.VERDICT_ALPHA / max(1, len(tests))
-    failed = [f"{what} ({_p_clause(p)})" for what, p in tests if not p >= alpha]
+    return tests
+
+
+def _agreeing_text(kinds: Sequence[dict], mix: dict, tests: int) -> str:
     worst, worst_name = 0.0, "mix"
     for row in kinds:
         if row["requests"] > 0 and abs(row["z_score"]) > abs(worst):
             worst, worst_name = row["z_score"], row["name"]
+    n = len(kinds)
+    return (f"agrees with the analytic model (mix z = {analytic.fixed2(mix['z_score'])}, "
+            f"{n} {'kind' if n == 1 else 'kinds'}, largest kind "
+            f"|z| = {analytic.fixed2(abs(worst))} ({worst_name}), {tests} tests)")
+
+
+def structure_verdict(kinds: Sequence[dict], mix: dict) -> StructureVerdict:
+    """The engine's verdict text over the kinds (in file order) and the mix, each a dict from
+    compare_kind."""
+    tests = verdict_tests(kinds, mix)
+    alpha = analytic.VERDICT_ALPHA / max(1, len(tests))
+    failed = [f"{what} ({_p_clause(p)})" for what, p in tests if not p >= alpha]
     if not failed:
-        n = len(kinds)
-        text = (f"agrees with the analytic model (mix z = {analytic.fixed2(mix['z_score'])}, "
-                f"{n} {'kind' if n == 1 else 'kinds'}, largest kind "
-                f"|z| = {analytic.fixed2(abs(worst))} ({worst_name}), {len(tests)} tests)")
+        text = _agreeing_text(kinds, mix, len(tests))
     else:
         text = "DISAGREES with the analytic model: " + "; ".join(failed)
     return StructureVerdict(not failed, text, len(tests), alpha)
+
+
+# The one test of a structure verdict that a sweep file keeps no numbers for (the engine adds it
+# when a point's common-cause events fire together more or less often than the exact model says).
+_UNSTORED_TEST = "the common-cause sets chi-square (not stored in a sweep file)"
+
+
+def stored_verdict(kinds: Sequence[dict], mix: dict, tests: int, agrees: bool
+                   ) -> StructureVerdict:
+    """The verdict of a structure sweep point from what its rows store: the kinds' and the
+    mix's tests, the size of the Bonferroni family (`tests`, which counts the common-cause sets
+    test a sweep file has no numbers for) and the engine's `agrees`. The text is the engine's
+    when the stored tests explain the outcome; a point that disagrees only through the
+    unstored test says so."""
+    known = verdict_tests(kinds, mix)
+    tests = max(int(tests), len(known))
+    alpha = analytic.VERDICT_ALPHA / max(1, tests)
+    if agrees:
+        return StructureVerdict(True, _agreeing_text(kinds, mix, tests), tests, alpha)
+    failed = [f"{what} ({_p_clause(p)})" for what, p in known if not p >= alpha]
+    text = "DISAGREES with the analytic model: " + "; ".join(failed or [_UNSTORED_TEST])
+    return StructureVerdict(False, text, tests, alpha)
