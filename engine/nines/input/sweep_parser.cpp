@@ -569,10 +569,15 @@ class Parser : private FieldReader {
   // Two parameters that set the same value would make the result depend on their order.
   void check_conflict(const SweepParameter& p, const YAML::Node& key,
                       const std::string& section) const {
+    // Targets that address one component, kind or event conflict only for the same one:
+    // components[api].replicas and components[db].replicas are two values.
+    const bool addresses_one = p.target != SweepTarget::all_reliabilities &&
+                               p.target != SweepTarget::requests && p.target != SweepTarget::seed &&
+                               p.target != SweepTarget::chain_count &&
+                               p.target != SweepTarget::chain_reliability;
     for (const auto& [q, line] : seen_) {
       const bool same_target =
-          p.target == q.target &&
-          (p.target != SweepTarget::component_reliability || p.component == q.component);
+          p.target == q.target && (!addresses_one || p.component == q.component);
       const bool overlap = (p.target == SweepTarget::all_reliabilities &&
                             q.target == SweepTarget::component_reliability) ||
                            (q.target == SweepTarget::all_reliabilities &&

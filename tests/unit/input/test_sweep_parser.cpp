@@ -1,6 +1,8 @@
 // Sweep files -> SweepPlan: expansion order, parameter paths, seeds, and the exact message for
 // every invalid sweep in tests/sweeps/invalid/ (first line "# expect: ...", where {file} is
 // the path the file was loaded by and {dir} its directory with a trailing slash).
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -139,6 +141,41 @@ TEST_CASE("overlapping parameters are refused", "[sweep]") {
       message_of("format_version: 1\nkind: sweep\nname: f\nbase: base.yaml\ngrid:\n"
                  "  components[api].reliability: [0.5]\n  components[0].reliability: [0.7]\n"),
       Catch::Contains("sets the same value as"));
+}
+
+TEST_CASE("structure parameters of different components, kinds or events are distinct", "[sweep]") {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("nines-sweep-parser-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/base.yaml") << R"(format_version: 2
+name: b
+components:
+  - {name: api, reliability: 0.99, replicas: 2}
+  - {name: db, reliability: 0.99, replicas: 2}
+request_kinds:
+  - {name: read, weight: 1, retries: 1, path: [api, db]}
+  - {name: write, weight: 1, path: [db]}
+common_cause:
+  - {name: e1, probability: 0.1, takes_down: ["api[1]"]}
+  - {name: e2, probability: 0.1, takes_down: ["db[1]"]}
+)";
+  const auto sweep = [&](const std::string& grid) {
+    return nines::parse_sweep(
+        "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n" + grid,
+        dir + "/s.sweep.yaml");
+  };
+  CHECK(sweep("  components[api].replicas: [1, 2]\n  components[db].replicas: [2, 3]\n")
+            .points.size() == 4);
+  CHECK(sweep("  components[api].retries: [0, 1]\n  components[db].retries: [0, 1]\n")
+            .points.size() == 4);
+  CHECK(sweep("  request_kinds[read].weight: [1, 2]\n  request_kinds[write].weight: [1, 3]\n")
+            .points.size() == 4);
+  CHECK(sweep("  common_cause[e1].probability: [0, 0.5]\n  common_cause[e2].probability: [0.5]\n")
+            .points.size() == 2);
+  // The same one twice is still refused.
+  CHECK_THROWS_WITH(sweep("  components[db].replicas: [2]\n  components[1].replicas: [3]\n"),
+                    Catch::Contains("sets the same value as"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("every invalid sweep is rejected with its expected message", "[sweep]") {
