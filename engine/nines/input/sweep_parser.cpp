@@ -373,7 +373,8 @@ class Parser : private FieldReader {
         if (k == "step") {
           step = parse_integer(SweepTarget::requests, field, path + ".step");
         } else {
-          (k == "from" ? from : to) = parse_integer(p.target, field, path + "." + k);
+          // A bound is a value of the parameter: its own range and hint (retries from 0).
+          (k == "from" ? from : to) = parse_value(p, field, path + "." + k).integer;
         }
       });
       if (to < from) {

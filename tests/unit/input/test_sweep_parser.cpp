@@ -32,6 +32,38 @@ std::string message_of(const std::string& text) {
   return "<no error>";
 }
 
+// A sweep over a structure base (written once per process, removed at exit) with `grid`
+// under grid:.
+nines::SweepPlan structure_sweep(const std::string& grid) {
+  struct BaseDir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("nines-sweep-parser-" + std::to_string(::getpid()));
+    BaseDir() {
+      std::filesystem::create_directories(path);
+      std::ofstream(path / "base.yaml") << R"(format_version: 2
+name: b
+components:
+  - {name: api, reliability: 0.99, replicas: 2}
+  - {name: db, reliability: 0.99, replicas: 2}
+request_kinds:
+  - {name: read, weight: 1, retries: 1, path: [api, db]}
+  - {name: write, weight: 1, path: [db]}
+common_cause:
+  - {name: e1, probability: 0.1, takes_down: ["api[1]"]}
+  - {name: e2, probability: 0.1, takes_down: ["db[1]"]}
+)";
+    }
+    ~BaseDir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const BaseDir dir;
+  return nines::parse_sweep(
+      "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n" + grid,
+      (dir.path / "s.sweep.yaml").string());
+}
+
 }  // namespace
 
 TEST_CASE("grid axes expand in file order, first slowest, replications innermost", "[sweep]") {
@@ -144,38 +176,34 @@ TEST_CASE("overlapping parameters are refused", "[sweep]") {
 }
 
 TEST_CASE("structure parameters of different components, kinds or events are distinct", "[sweep]") {
-  const std::string dir =
-      std::filesystem::temp_directory_path() / ("nines-sweep-parser-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir + "/base.yaml") << R"(format_version: 2
-name: b
-components:
-  - {name: api, reliability: 0.99, replicas: 2}
-  - {name: db, reliability: 0.99, replicas: 2}
-request_kinds:
-  - {name: read, weight: 1, retries: 1, path: [api, db]}
-  - {name: write, weight: 1, path: [db]}
-common_cause:
-  - {name: e1, probability: 0.1, takes_down: ["api[1]"]}
-  - {name: e2, probability: 0.1, takes_down: ["db[1]"]}
-)";
-  const auto sweep = [&](const std::string& grid) {
-    return nines::parse_sweep(
-        "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n" + grid,
-        dir + "/s.sweep.yaml");
-  };
-  CHECK(sweep("  components[api].replicas: [1, 2]\n  components[db].replicas: [2, 3]\n")
+  CHECK(structure_sweep("  components[api].replicas: [1, 2]\n  components[db].replicas: [2, 3]\n")
             .points.size() == 4);
-  CHECK(sweep("  components[api].retries: [0, 1]\n  components[db].retries: [0, 1]\n")
+  CHECK(structure_sweep("  components[api].retries: [0, 1]\n  components[db].retries: [0, 1]\n")
             .points.size() == 4);
-  CHECK(sweep("  request_kinds[read].weight: [1, 2]\n  request_kinds[write].weight: [1, 3]\n")
+  CHECK(structure_sweep(
+            "  request_kinds[read].weight: [1, 2]\n  request_kinds[write].weight: [1, 3]\n")
             .points.size() == 4);
-  CHECK(sweep("  common_cause[e1].probability: [0, 0.5]\n  common_cause[e2].probability: [0.5]\n")
+  CHECK(structure_sweep(
+            "  common_cause[e1].probability: [0, 0.5]\n  common_cause[e2].probability: [0.5]\n")
             .points.size() == 2);
   // The same one twice is still refused.
-  CHECK_THROWS_WITH(sweep("  components[db].replicas: [2]\n  components[1].replicas: [3]\n"),
-                    Catch::Contains("sets the same value as"));
-  std::filesystem::remove_all(dir);
+  CHECK_THROWS_WITH(
+      structure_sweep("  components[db].replicas: [2]\n  components[1].replicas: [3]\n"),
+      Catch::Contains("sets the same value as"));
+}
+
+TEST_CASE("a range of replicas or retries is bounded like a list of them", "[sweep]") {
+  const auto plan = structure_sweep("  components[api].retries: {from: 0, to: 2}\n");
+  REQUIRE(plan.points.size() == 3);
+  CHECK(plan.points[0].values[0].integer == 0);
+  CHECK(plan.points[2].values[0].integer == 2);
+  CHECK_THROWS_WITH(structure_sweep("  components[api].replicas: {from: 1, to: 1001}\n"),
+                    Catch::EndsWith("grid.components[api].replicas.to: \"1001\" is outside that "
+                                    "range; write a whole number of replicas from 1 to 1000"));
+  CHECK_THROWS_WITH(structure_sweep("  components[api].replicas: {from: 0, to: 2}\n"),
+                    Catch::Contains("replicas.from: \"0\" is outside that range"));
+  CHECK_THROWS_WITH(structure_sweep("  request_kinds[read].retries: {from: 0, to: 101}\n"),
+                    Catch::Contains("retries.to: \"101\" is outside that range"));
 }
 
 TEST_CASE("every invalid sweep is rejected with its expected message", "[sweep]") {
