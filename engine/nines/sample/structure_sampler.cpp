@@ -1,6 +1,7 @@
 #include "nines/sample/structure_sampler.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -72,6 +73,7 @@ StructureSampler::Workspace::Workspace(std::size_t words, std::size_t path, std:
     : own(words), ccf(words), eff(words), scratch(words), perfect_ok(path), pending(path) {
   fired.reserve(events);
   failed_local.reserve(path);
+  draws.resize(events + path + 1);
 }
 
 StructureSampler::~StructureSampler() = default;
@@ -316,10 +318,10 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   std::fill_n(ws.ccf.begin(), words, 0);
   ws.fired.clear();
   {
-    AttemptStream draw(seed, request, 0);
+    AttemptStream(seed, request, 0).fill(static_cast<std::uint32_t>(n_events + n), ws.draws.data());
     bool any = false;
     for (std::size_t t = 0; t < n_events + n; ++t) {
-      const std::uint64_t v = draw(static_cast<std::uint32_t>(t));
+      const std::uint64_t v = ws.draws[t];
       if (!(any ? below(v, plan.marginal[t]) : below(v, plan.first_conditional[t]))) continue;
       any = true;
       if (t < n_events) {
@@ -341,14 +343,28 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
       if (plan.block.works(ws.scratch.data())) ws.perfect_ok[j] = 1;
     }
   };
+  // Whether the attempt's effective states let the kind work. Most requests that are not all
+  // clear have one component down, and whether that alone breaks the kind is known (breaks_):
+  // the same answer as the block's evaluation, without walking it.
+  const std::vector<std::uint8_t>& breaks_alone = breaks_[k];
+  const auto attempt_works = [&] {
+    std::size_t down = 0, at = 0;
+    for (std::size_t w = 0; w < words && down < 2; ++w) {
+      if (ws.eff[w] == 0) continue;
+      down += static_cast<std::size_t>(std::popcount(ws.eff[w]));
+      at = w * 64 + static_cast<std::size_t>(std::countr_zero(ws.eff[w]));
+    }
+    if (down == 1) return breaks_alone[at] == 0;
+    return plan.block.works(ws.eff.data());
+  };
   combine();
-  bool ok = plan.block.works(ws.eff.data());
+  bool ok = attempt_works();
   std::uint32_t attempts = 1;
   while (!ok && attempts <= plan.retries) {
     if (counterfactuals_) note_perfect();
     sample_retry(attempts);
     combine();
-    ok = plan.block.works(ws.eff.data());
+    ok = attempt_works();
     ++attempts;
   }
   out.attempts = attempts;

@@ -150,6 +150,7 @@ class StructureSampler {
     std::vector<std::uint8_t> perfect_ok, pending;      // per path component
     std::vector<std::uint32_t> fired;                   // events fired, local, increasing
     std::vector<std::uint32_t> failed_local;            // the failed set, local, path order
+    std::vector<std::uint64_t> draws;                   // one attempt's uniforms (fill)
   };
   std::unique_ptr<Workspace> make_workspace() const;
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "nines/sample/structure_sampler.hpp"
 
@@ -77,6 +78,17 @@ TEST_CASE("AttemptStream's cached block never leaks into another index", "[attem
   CHECK(AttemptStream(99, 12345, 2)(0) != AttemptStream(99, 12346, 2)(0));
   CHECK(AttemptStream(99, 12345, 2)(0) != AttemptStream(98, 12345, 2)(0));
   CHECK(AttemptStream(99, 12345, 2)(0) != AttemptStream(99, 12345, 2)(1));
+}
+
+TEST_CASE("AttemptStream fill gives the draws operator() gives, odd counts included",
+          "[attempt_stream]") {
+  for (const std::uint32_t count : {1u, 2u, 7u, 64u, 301u}) {
+    std::vector<std::uint64_t> filled(count + 1, 0xdeadbeef);
+    nines::AttemptStream(99, (std::uint64_t{1} << 40) + 3, 2).fill(count, filled.data());
+    nines::AttemptStream one_by_one(99, (std::uint64_t{1} << 40) + 3, 2);
+    for (std::uint32_t i = 0; i < count; ++i) CHECK(filled[i] == one_by_one(i));
+    CHECK(filled[count] == 0xdeadbeef);  // nothing written past the count
+  }
 }
 
 TEST_CASE("open_unit maps a draw into the unit interval, never to 0", "[attempt_stream]") {
