@@ -63,8 +63,12 @@ void StructureChunkEncoder::encode(std::uint64_t chunk, std::uint64_t n,
   const std::size_t first = dense ? kDenseParts : 0;
   out.reset(chunk, n, first + kFailureParts);
   if (dense) {
-    if (n > chunk_length_ || sampled.kind.size() < n)
-      throw std::invalid_argument("encode: chunk larger than the HDF5 chunk");
+    if (n > chunk_length_) throw std::invalid_argument("encode: chunk larger than the HDF5 chunk");
+    // Constant columns are never read, so a kernel may leave them empty.
+    if (sampled.culprit.size() < n || (!constant_.kind && sampled.kind.size() < n) ||
+        (!constant_.attempts && sampled.attempts.size() < n) ||
+        (!constant_.common_cause && sampled.common_cause.size() < n))
+      throw std::invalid_argument("encode: a dense column is shorter than the chunk");
     const auto deflate = [&](const void* data, std::size_t element, unsigned char fill,
                              std::vector<unsigned char>& part) {
       part.resize(deflate_padded(data, n, element, chunk_length_, fill, deflate_level_, part));

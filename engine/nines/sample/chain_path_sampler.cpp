@@ -75,9 +75,11 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   if (dense) {
     if (sampler_.kind() != SamplerKind::per_request)
       throw std::logic_error("sample_chunk: dense outcomes need the per-request sampler");
-    chunk.kind.assign(n, 0);
-    chunk.attempts.assign(n, 1);
-    chunk.common_cause.assign(n, -1);
+    // A chain has one kind, no retries and no event on its path: those dense columns are
+    // constant (files/structure_writer.hpp, ConstantColumns) and stay empty here.
+    chunk.kind.clear();
+    chunk.attempts.clear();
+    chunk.common_cause.clear();
     chunk.culprit.resize(n);
     sampler_.per_request().record_dense(seed, first, n, chunk.culprit.data(), counts.data());
     for (std::uint64_t i = 0; i < n; ++i) {

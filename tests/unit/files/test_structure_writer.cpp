@@ -602,7 +602,12 @@ TEST_CASE("the encoder checks the run's settings and chunk sizes", "[structure_w
   // ... or a chunk whose columns are shorter than it says.
   StructureChunk small = big;
   small.kind.resize(50);
-  CHECK_THROWS_WITH(encoder.encode(0, 100, small, out), "encode: chunk larger than the HDF5 chunk");
+  CHECK_THROWS_WITH(encoder.encode(0, 100, small, out),
+                    "encode: a dense column is shorter than the chunk");
+  StructureChunk no_culprits = big;
+  no_culprits.culprit.clear();
+  CHECK_THROWS_WITH(encoder.encode(0, 100, no_culprits, out),
+                    "encode: a dense column is shorter than the chunk");
   CHECK_NOTHROW(encoder.encode(0, 100, big, out));
   CHECK(out.parts.size() ==
         StructureChunkEncoder::kDenseParts + StructureChunkEncoder::kFailureParts);
