@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nines/io/column_deflate.hpp"
+#include "support/inflate.hpp"
 
 // The encoder is checked against zlib's inflater, which is what HDF5's deflate filter (and so
 // h5py) decodes chunks with: every stream must inflate to exactly the input, with a valid
@@ -18,21 +19,7 @@ namespace {
 
 std::vector<unsigned char> inflate_all(const std::vector<unsigned char>& stream, std::size_t size,
                                        std::size_t expected) {
-  std::vector<unsigned char> out(expected + 16);
-  z_stream z{};
-  REQUIRE(inflateInit(&z) == Z_OK);
-  z.next_in = const_cast<Bytef*>(stream.data());
-  z.avail_in = static_cast<uInt>(size);
-  z.next_out = out.data();
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = inflate(&z, Z_FINISH);
-  const auto produced = static_cast<std::size_t>(z.total_out);
-  const auto consumed = static_cast<std::size_t>(z.total_in);
-  inflateEnd(&z);
-  CHECK(status == Z_STREAM_END);
-  CHECK(consumed == size);
-  out.resize(produced);
-  return out;
+  return nines::test::inflate_zlib(stream.data(), size, expected);
 }
 
 std::size_t round_trip(const std::vector<unsigned char>& data, std::size_t element,

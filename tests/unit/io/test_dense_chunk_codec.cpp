@@ -11,26 +11,13 @@
 #include <stdexcept>
 #include <vector>
 
+#include "support/inflate.hpp"
+
 namespace {
 
-// Inflates a whole zlib stream with zlib itself (what HDF5 and h5py decode chunks with).
 std::vector<unsigned char> inflate_stream(const std::vector<unsigned char>& stream,
                                           std::size_t expected) {
-  std::vector<unsigned char> out(expected + 64);
-  z_stream z{};
-  REQUIRE(inflateInit(&z) == Z_OK);
-  z.next_in = const_cast<Bytef*>(stream.data());
-  z.avail_in = static_cast<uInt>(stream.size());
-  z.next_out = out.data();
-  z.avail_out = static_cast<uInt>(out.size());
-  const int status = inflate(&z, Z_FINISH);
-  const auto produced = static_cast<std::size_t>(z.total_out);
-  const auto consumed = static_cast<std::size_t>(z.total_in);
-  inflateEnd(&z);
-  CHECK(status == Z_STREAM_END);
-  CHECK(consumed == stream.size());  // nothing follows the stream's end
-  out.resize(produced);
-  return out;
+  return nines::test::inflate_zlib(stream.data(), stream.size(), expected);
 }
 
 template <class T>
