@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 import pytest
 
-from conftest import nines_binary
+from conftest import assert_same, nines_binary
 
 SEED_APP = "scenarios/seed-app.yaml"
 STRUCTURE = "scenarios/essay-app-redundant.yaml"
@@ -316,33 +316,6 @@ def journal_of(reference, points):
             lines.append(with_crc(f"P {i} {requests} {len(counts)} " +
                                   " ".join(str(int(c)) for c in counts)))
     return "\n".join(lines) + "\n"
-
-
-def contents(path):
-    out = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            for k, v in obj.attrs.items():
-                if k != "created":
-                    out[f"{name}@{k}"] = v
-            if isinstance(obj, h5py.Dataset):
-                out[name] = obj[...]
-        visit("/", f)
-        f.visititems(visit)
-    return out
-
-
-def assert_same(a, b):
-    ca, cb = contents(a), contents(b)
-    assert ca.keys() == cb.keys(), set(ca) ^ set(cb)
-    for k in ca:
-        x, y = ca[k], cb[k]
-        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-            assert np.array_equal(x, y, equal_nan=True), k
-        elif isinstance(x, np.ndarray):
-            assert np.array_equal(x, y), k
-        else:
-            assert x == y, k
 
 
 def sweep(nines, root, out, *extra):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import nines_binary
+from conftest import assert_same, nines_binary
 
 SPREADSHEET = "scenarios/seed-spreadsheet.sweep.yaml"
 SWEEPS = "tests/sweeps"
@@ -23,38 +23,6 @@ def points_table(path):
     """The documented one-call recipe."""
     with h5py.File(path, "r") as f:
         return pd.DataFrame({k: f["points"][k][...] for k in f["points"]})
-
-
-def contents(path):
-    """Every dataset and attribute of a file except `created`, for exact comparisons."""
-    out = {}
-    with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            for k, v in obj.attrs.items():
-                if k != "created":
-                    out[f"{name}@{k}"] = v
-            if isinstance(obj, h5py.Dataset):
-                out[name] = obj[...]
-        visit("/", f)
-        f.visititems(visit)
-    return out
-
-
-def assert_same(a, b):
-    ca, cb = contents(a), contents(b)
-    assert ca.keys() == cb.keys(), set(ca) ^ set(cb)
-    for k in ca:
-        x, y = ca[k], cb[k]
-        if isinstance(x, np.ndarray):
-            assert x.dtype == y.dtype, k
-            if x.dtype.kind == "f":
-                assert np.array_equal(x, y, equal_nan=True), k
-            else:
-                assert np.array_equal(x, y), k
-        elif isinstance(x, float) and np.isnan(x):
-            assert np.isnan(y), k
-        else:
-            assert x == y, k
 
 
 def journal_records(path):

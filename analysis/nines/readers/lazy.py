@@ -11,7 +11,7 @@ import numpy as np
 from ..errors import DamagedFileError
 from .hdf5 import reading
 
-__all__ = ["LazyArray", "check_increasing"]
+__all__ = ["LazyArray", "check_increasing", "failure_blocks"]
 
 
 class LazyArray:
@@ -136,3 +136,18 @@ def check_increasing(requests: np.ndarray, previous: int, array: LazyArray, star
                                "not above the index before it (failed requests are stored in "
                                "increasing order)")
     return int(values[-1])
+
+
+def failure_blocks(request: LazyArray, column: LazyArray, chunk: int | None
+                   ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(request indices, `column`) blocks of at most `chunk` failed requests (default: the
+    request dataset's HDF5 chunk), checking that the request indices increase."""
+    step = request.chunk_length if chunk is None else int(chunk)
+    if step <= 0:
+        raise ValueError("chunk must be positive")
+    last = -1
+    for start in range(0, len(request), step):
+        stop = min(start + step, len(request))
+        requests = request[start:stop]
+        last = check_increasing(requests, last, request, start)
+        yield requests, column[start:stop]

@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import DamagedFileError, RecordError
 from ..stats import analytic
 from .hdf5 import Attributes, Columns, open_file, reading, text
-from .lazy import LazyArray, check_increasing
+from .lazy import LazyArray, failure_blocks
 
 RUN_FORMAT = "nines-run"
 RUN_FORMAT_VERSION = 1
@@ -119,15 +119,7 @@ class Failures:
                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield (request indices, components) blocks of at most `chunk` failures, checking
         that the request indices increase."""
-        step = self.request.chunk_length if chunk is None else int(chunk)
-        if step <= 0:
-            raise ValueError("chunk must be positive")
-        last = -1
-        for start in range(0, len(self), step):
-            stop = min(start + step, len(self))
-            requests = self.request[start:stop]
-            last = check_increasing(requests, last, self.request, start)
-            yield requests, self.component[start:stop]
+        return failure_blocks(self.request, self.component, chunk)
 
     iter_failures = iter_chunks
 

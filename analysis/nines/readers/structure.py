@@ -38,7 +38,7 @@ from ..errors import DamagedFileError, RecordError
 from ..stats import structure as verdicts
 from .hdf5 import Columns, reading
 from .importance import IMPORTANCE_MEASURES, MEASURES, RANKING_MEASURE
-from .lazy import LazyArray, check_increasing
+from .lazy import LazyArray, failure_blocks
 from .run_file import Run, RunSummary
 
 STRUCTURE_FORMAT_VERSION = 2
@@ -274,15 +274,7 @@ class StructureFailures:
         """(request indices, primary culprits) blocks of at most `chunk` failures: the same
         shape as a v1 run's Failures.iter_chunks, so convergence and pareto code works on both.
         Checks that the request indices increase."""
-        step = self.request.chunk_length if chunk is None else int(chunk)
-        if step <= 0:
-            raise ValueError("chunk must be positive")
-        last = -1
-        for start in range(0, len(self), step):
-            stop = min(start + step, len(self))
-            requests = self.request[start:stop]
-            last = check_increasing(requests, last, self.request, start)
-            yield requests, self.culprit[start:stop]
+        return failure_blocks(self.request, self.culprit, chunk)
 
     iter_failures = iter_chunks
 

@@ -158,3 +158,18 @@ def tile(label: str, value: str, sub: str = "", wide: bool = False) -> str:
     cls = "tile wide" if wide else "tile"
     return (f'<div class="{cls}"><div class="label">{label}</div><div class="value">{value}</div>'
             f'<div class="sub">{sub}</div></div>')
+
+
+def run_header(m, summary, brand: str) -> str:
+    """A run report's header (scenario, requests, seed, record, engine, creation time, scenario
+    digest) and its verdict line: the same for chain and structure runs."""
+    agrees = summary.agrees
+    return f"""<header>
+  <div><div class="brand">{brand}</div><h1>{html.escape(m.scenario_name)}</h1></div>
+  <div class="meta">{fmt.count(m.requests)} requests · seed {m.seed} · record {html.escape(m.record)}<br>
+  engine {html.escape(m.nines_version)} · run {html.escape(m.created)}<br>
+  scenario sha256 <code>{html.escape(m.scenario_sha256[:16])}…</code></div>
+</header>
+
+<div class="verdict {"ok" if agrees else "bad"}"><span class="badge">{"AGREES" if agrees else "DISAGREES"}</span>
+<span>Simulation {html.escape(summary.verdict)}</span></div>"""

@@ -10,7 +10,7 @@ from .. import plots
 from ..errors import RecordError
 from ..version import __version__
 from .html import CSS, estimate_and_interval, figure_to_data_uri, generated_now, row as _row, \
-    stats_table, tile, units_table
+    run_header, stats_table, tile, units_table
 
 __all__ = ["render_run_report", "run_text_summary"]
 
@@ -45,8 +45,6 @@ def render_run_report(run, *, dpi: int = 144) -> str:
     m, s = run.metadata, run.summary
     title = html.escape(m.scenario_name)
     level = f"{s.ci_level:.0%}"
-    verdict_cls = "ok" if s.agrees else "bad"
-    badge = "AGREES" if s.agrees else "DISAGREES"
 
     estimate, low, high, analytic_r = estimate_and_interval(s)
     tiles = "".join([
@@ -82,7 +80,6 @@ def render_run_report(run, *, dpi: int = 144) -> str:
         highlight=(len(run.components), s.reliability_analytic, m.scenario_name),
         figsize=(12, 4.8)), dpi)
 
-    created = html.escape(m.created)
     generated = generated_now()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -90,15 +87,7 @@ def render_run_report(run, *, dpi: int = 144) -> str:
 <title>nines report — {title}</title>
 <style>{CSS}</style></head>
 <body><main>
-<header>
-  <div><div class="brand">nines · reliability report</div><h1>{title}</h1></div>
-  <div class="meta">{fmt.count(m.requests)} requests · seed {m.seed} · record {html.escape(m.record)}<br>
-  engine {html.escape(m.nines_version)} · run {created}<br>
-  scenario sha256 <code>{html.escape(m.scenario_sha256[:16])}…</code></div>
-</header>
-
-<div class="verdict {verdict_cls}"><span class="badge">{badge}</span>
-<span>Simulation {html.escape(s.verdict)}</span></div>
+{run_header(m, s, "nines · reliability report")}
 
 <div class="tiles">{tiles}</div>
 

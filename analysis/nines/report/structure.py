@@ -14,7 +14,7 @@ from ..errors import RecordError
 from ..readers.importance import MEASURES, RANKING_MEASURE, measure
 from ..version import __version__
 from .html import CSS, esc as _esc, estimate_and_interval, figure_to_data_uri, generated_now, \
-    pill as _pill, row as _row, stats_table, tile, units_table
+    pill as _pill, row as _row, run_header, stats_table, tile, units_table
 
 __all__ = ["render_structure_report", "structure_text_summary"]
 
@@ -236,8 +236,6 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
     m, s = run.metadata, run.summary
     title = html.escape(m.scenario_name)
     level = f"{s.ci_level:.0%}"
-    verdict_cls = "ok" if s.agrees else "bad"
-    badge = "AGREES" if s.agrees else "DISAGREES"
     n_kinds, n_components, n_events = len(run.kinds), len(run.components), len(run.common_cause)
 
     estimate, low, high, analytic_r = estimate_and_interval(s)
@@ -277,7 +275,6 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
             "records. Rerun with <code>--record dense</code> or <code>--record failures</code>."
             "</p>")
 
-    created = html.escape(m.created)
     generated = generated_now()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -293,15 +290,7 @@ table.kinds th {{ font-size: 11px; }}
 table.events td:nth-child(3) {{ text-align: left; }}
 </style></head>
 <body><main>
-<header>
-  <div><div class="brand">nines · structure reliability report</div><h1>{title}</h1></div>
-  <div class="meta">{fmt.count(m.requests)} requests · seed {m.seed} · record {html.escape(m.record)}<br>
-  engine {html.escape(m.nines_version)} · run {created}<br>
-  scenario sha256 <code>{html.escape(m.scenario_sha256[:16])}…</code></div>
-</header>
-
-<div class="verdict {verdict_cls}"><span class="badge">{badge}</span>
-<span>Simulation {html.escape(s.verdict)}</span></div>
+{run_header(m, s, "nines · structure reliability report")}
 
 <div class="tiles">{tiles}</div>
 
