@@ -116,4 +116,27 @@ std::string rate(double per_second) {
   return "n/a";
 }
 
+std::string duration_unit(double seconds) {
+  std::string out;
+  if (non_finite(seconds, out)) return out;
+  struct Unit {
+    double seconds;
+    const char* suffix;
+  };
+  // The units the scenario format reads (input/duration_parser.cpp); a year is 365 days.
+  static constexpr Unit kUnits[] = {
+      {365 * 86400.0, "y"}, {86400.0, "d"}, {3600.0, "h"}, {60.0, "m"}, {1.0, "s"}};
+  const double magnitude = seconds < 0 ? -seconds : seconds;
+  for (const Unit& unit : kUnits)
+    if (magnitude >= unit.seconds)
+      return printf_string("%.4g%s", seconds / unit.seconds, unit.suffix);
+  return printf_string("%.4gs", seconds);
+}
+
+std::string general(double x) {
+  std::string out;
+  if (non_finite(x, out)) return out;
+  return printf_string("%g", x);
+}
+
 }  // namespace nines::number_format

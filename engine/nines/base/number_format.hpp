@@ -55,4 +55,11 @@ std::string p_clause(double p);
 // "950 /s"; "n/a" for zero, negative or non-finite rates.
 std::string rate(double per_second);
 
+// A duration in seconds in the scenario format's largest fitting unit, four significant
+// digits: "90d", "45m", "1.5h", "2y", "0.25s"; non_finite's words for NaN and infinities.
+std::string duration_unit(double seconds);
+
+// "%g" with up to six significant digits: "1.5", "0.001", "2e+06".
+std::string general(double x);
+
 }  // namespace nines::number_format

@@ -10,6 +10,10 @@ std::string_view to_string(RecordMode mode) noexcept {
       return "failures";
     case RecordMode::none:
       return "none";
+    case RecordMode::outages:
+      return "outages";
+    case RecordMode::requests:
+      return "requests";
   }
   return "?";
 }
@@ -18,6 +22,8 @@ std::optional<RecordMode> parse_record_mode(std::string_view text) noexcept {
   if (text == "dense") return RecordMode::dense;
   if (text == "failures") return RecordMode::failures;
   if (text == "none") return RecordMode::none;
+  if (text == "outages") return RecordMode::outages;
+  if (text == "requests") return RecordMode::requests;
   return std::nullopt;
 }
 

@@ -9,10 +9,12 @@
 // to `api` in a path means k_of_n(required, [api[1], api[2], api[3]]). Named blocks are
 // expanded into the paths that use them, so a path is a plain Block tree over components.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "nines/model/block.hpp"
+#include "nines/model/outage_model.hpp"
 #include "nines/model/scenario.hpp"
 
 namespace nines {
@@ -81,7 +83,7 @@ struct CommonCauseEvent {
 };
 
 struct StructureModel {
-  int format_version = kStructureFormatVersion;
+  int format_version = kStructureFormatVersion;  // 3 when `time` is set
   std::string name;
   std::string description;
   std::vector<ComponentDeclaration> declarations;
@@ -90,6 +92,9 @@ struct StructureModel {
   bool kinds_declared = false;                 // the file lists request_kinds (else one "request")
   std::vector<CommonCauseEvent> common_causes;
   RunDefaults defaults;
+  // Format 3: outages over time (outage_model.hpp). Unset for format 2, whose requests fail
+  // independently.
+  std::optional<TimeModel> time;
   std::string source_path;
   std::string source_text;
 

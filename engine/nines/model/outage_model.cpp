@@ -1,0 +1,43 @@
+#include "nines/model/outage_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nines {
+
+namespace {
+constexpr double kHour = 3600;
+constexpr double kDay = 86400;
+constexpr double kWeek = 7 * kDay;
+}  // namespace
+
+double TrafficProfile::rate_at(double t) const noexcept {
+  double rate = rate_per_second;
+  if (hourly_declared) {
+    const auto hour = static_cast<std::size_t>(std::fmod(t, kDay) / kHour);
+    rate *= hourly[std::min<std::size_t>(hour, 23)];
+  }
+  if (daily_declared) {
+    const auto day = static_cast<std::size_t>(std::fmod(t, kWeek) / kDay);
+    rate *= daily[std::min<std::size_t>(day, 6)];
+  }
+  return rate;
+}
+
+double TrafficProfile::arrivals_between(double t0, double t1) const noexcept {
+  if (!(t1 > t0)) return 0;
+  if (!hourly_declared && !daily_declared) return rate_per_second * (t1 - t0);
+  // The rate is constant on each hour (daily profile alone: on each day): integrate piece by
+  // piece. Callers integrate over at most a day at a time, so this is at most 25 pieces.
+  const double step = hourly_declared ? kHour : kDay;
+  double total = 0;
+  double t = t0;
+  while (t < t1) {
+    const double next = std::min(t1, (std::floor(t / step) + 1) * step);
+    total += rate_at(t) * (next - t);
+    t = next;
+  }
+  return total;
+}
+
+}  // namespace nines

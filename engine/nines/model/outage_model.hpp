@@ -1,0 +1,106 @@
+#pragma once
+// Outages over time (scenario format 3 = format 2 plus time). A format-3 file is a structure
+// (structure_model.hpp) whose components fail and get repaired over a horizon: TimeModel holds
+// what the time simulation needs besides the structure. Parsed and validated once by
+// input/structure_parser.cpp; immutable afterwards.
+//
+// The rules the kernel follows (README "Outages over time"):
+//  - a component with `outages` alternates: up for a time drawn from `failure`, then down until
+//    its outage is detected and repaired; a component without `outages` never has an outage of
+//    its own;
+//  - detection: `immediate`, or a delay drawn at the failure that elapses only while the
+//    `needs` block (a series of component references) works; the outage is detected when the
+//    delay has fully elapsed (a zero delay: at the first moment the needs block works);
+//  - repair starts at detection when a crew is free (crews == 0: unlimited), otherwise the
+//    outage waits, first come first served; the component is up again when its repair ends and
+//    draws its next time to failure then;
+//  - a common-cause event with a process fires after a time drawn from `every` (measured from
+//    the end of its previous occurrence) and takes its components down for a time drawn from
+//    `lasts`; it needs no detection or repair, and the components' own processes go on;
+//  - a component works at time t when it has no outage of its own and no event holding it down.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "nines/model/block.hpp"
+#include "nines/model/duration.hpp"
+
+namespace nines {
+
+inline constexpr int kTimeFormatVersion = 3;
+
+// Limits (README "Limits and safety"); each is a located input error when exceeded.
+inline constexpr double kMaxHorizonSeconds = 1000.0 * 365 * 86400;  // 1000 years
+inline constexpr std::uint64_t kMaxHistories = std::uint64_t{1} << 32;
+inline constexpr double kMinDurationSeconds =
+    1e-3;  // means and fixed values below 1 ms are refused
+inline constexpr std::uint32_t kMaxCrews = 1'000'000;
+
+// A component's (or event's) alternating process: `failure` is the time to failure (`every`),
+// `repair` the time to repair once detected (for an event: how long it `lasts`).
+struct OutageProcess {
+  DurationDistribution failure;
+  DurationDistribution repair;
+};
+
+struct Detection {
+  bool immediate = true;
+  DurationDistribution delay;  // when not immediate
+  // The components whose working the delay needs, as a series block over component indices
+  // (a replicated declaration named in `needs` contributes its k-of-n block); empty children:
+  // needs nothing.
+  Block needs = Block::series({});
+  std::vector<std::uint32_t> needs_components;  // every component `needs` references, increasing
+};
+
+struct ComponentTiming {
+  std::optional<OutageProcess> outages;  // none: the component never has an outage of its own
+  Detection detection;
+};
+
+// Requests arrive as a Poisson process of rate `rate_per_second` x hourly[hour of day] x
+// daily[day of week]; both profiles are normalised to mean 1 by the parser, so `rate` is the
+// average rate. Time 0 is 00:00 on a Monday.
+struct TrafficProfile {
+  double rate_per_second = 0;
+  std::array<double, 24> hourly{};
+  std::array<double, 7> daily{};
+  bool hourly_declared = false;
+  bool daily_declared = false;
+
+  // The rate at time t (seconds from the start), requests per second.
+  double rate_at(double t) const noexcept;
+  // The expected number of arrivals in [t0, t1).
+  double arrivals_between(double t0, double t1) const noexcept;
+};
+
+enum class SloWindows {
+  rolling,         // [d, d + window) for every whole day d with d + window <= horizon
+  tumbling,        // [k window, (k + 1) window) while inside the horizon
+  calendar_months  // the months of a 365-day year (31, 28, 31, ...), repeated
+};
+
+struct SloTarget {
+  double target = 0.999;                 // availability to meet, in (0, 1)
+  double window_seconds = 30 * 86400.0;  // whole days
+  SloWindows windows = SloWindows::rolling;
+};
+
+enum class StartState {
+  fresh,  // every component up, every process at the start of its first cycle
+  steady  // each process drawn from its stationary (equilibrium renewal) state
+};
+
+struct TimeModel {
+  double horizon_seconds = 365 * 86400.0;
+  std::uint64_t histories = 1000;
+  StartState start = StartState::fresh;
+  std::uint32_t crews = 0;  // 0: as many as needed (independent repair)
+  TrafficProfile traffic;
+  std::optional<SloTarget> slo;
+  std::vector<ComponentTiming> components;           // parallel to StructureModel::components
+  std::vector<std::optional<OutageProcess>> events;  // parallel to StructureModel::common_causes
+};
+
+}  // namespace nines
