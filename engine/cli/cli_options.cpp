@@ -27,6 +27,8 @@ const char* const kRunUsage = R"(Usage: nines run FILE [options]
 Samples requests through the scenario (a chain, format 1, or a structure, format 2) on every
 core and, under mpirun, on every rank; records which component failed each request, writes an
 HDF5 file and prints a summary comparing the simulated reliability with the exact value.
+A scenario with outages over time (format 3) is simulated as independent histories of its
+horizon instead: outages, detection, repair and the requests they cost.
 
 Options:
   -n, --requests N   requests to simulate: 10000000, 1e7, 10M, 2.5G (default: the scenario's
@@ -35,7 +37,11 @@ Options:
   -t, --threads T    worker threads (default: all cores); results do not depend on it
   -o, --output FILE  HDF5 output (default: <scenario name>.h5 in the current directory)
       --record MODE  dense (one outcome per request, default), failures (only failed
-                     requests), none (summaries only)
+                     requests), none (summaries only); format 3: outages (every outage and
+                     window per history, default), requests (also each failed request during
+                     an outage), none
+      --histories N  format 3: independent histories to simulate (default: the scenario's
+                     time.histories)
       --sampler S    auto (default), per-request or skip: how requests are drawn. Both are
                      exact; per-request gives every record mode the same outcomes, skip draws
                      only the gaps between failures (chains) or between requests that are not
@@ -158,15 +164,22 @@ class ArgReader {
 
 RunOptions parse_run_options(const std::vector<std::string>& args) {
   static const std::vector<std::string> known = {
-      "-n",     "--requests", "-s",       "--seed",    "-t",     "--threads",
-      "-o",     "--output",   "--record", "--sampler", "-f",     "--force",
-      "--json", "-q",         "--quiet",  "-h",        "--help", "--importance"};
+      "-n",       "--requests", "-s",        "--seed",       "-t",         "--threads", "-o",
+      "--output", "--record",   "--sampler", "-f",           "--force",    "--json",    "-q",
+      "--quiet",  "-h",         "--help",    "--importance", "--histories"};
   RunOptions o;
   ArgReader in("run", args);
   while (!in.done()) {
     const std::string a = in.next();
     if (a == "-h" || a == "--help") {
       o.help = true;
+    } else if (a == "--histories") {
+      const std::string v = in.value(a);
+      std::string why;
+      o.histories = parse_request_count(v, &why);
+      if (!o.histories)
+        in.fail(a + ": \"" + v + "\" " + why +
+                "; write a positive whole number such as 10000 or 10k");
     } else if (a == "-n" || a == "--requests") {
       const std::string v = in.value(a);
       std::string why;
@@ -187,7 +200,9 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     } else if (a == "--record") {
       const std::string v = in.value(a);
       const auto mode = parse_record_mode(v);
-      if (!mode) in.fail("invalid --record mode '" + v + "': expected dense, failures or none");
+      if (!mode)
+        in.fail("invalid --record mode '" + v +
+                "': expected dense, failures or none (format 3: outages, requests or none)");
       o.record = *mode;
     } else if (a == "--sampler") {
       o.sampler = in.sampler(a);

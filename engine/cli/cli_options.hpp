@@ -17,7 +17,9 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<int> threads;  // unset: every core
   std::optional<std::string> output;
-  RecordMode record = RecordMode::dense;
+  std::optional<std::uint64_t> histories;  // time runs (format 3) only
+  // Unset: dense for request runs (formats 1 and 2), outages for time runs (format 3).
+  std::optional<RecordMode> record;
   SamplerChoice sampler = SamplerChoice::automatic;
   std::optional<ImportanceMode> importance;  // structures only
   bool json = false;

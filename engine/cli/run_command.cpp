@@ -20,6 +20,7 @@
 #include "nines/pipeline/chain_pipeline.hpp"
 #include "nines/pipeline/run_pipeline.hpp"
 #include "nines/pipeline/structure_pipeline.hpp"
+#include "nines/pipeline/time_pipeline.hpp"
 #include "nines/run/mpi_world.hpp"
 #include "run_session.hpp"
 
@@ -29,17 +30,10 @@ namespace {
 constexpr std::uint64_t kFallbackRequests = 1'000'000;
 constexpr std::uint64_t kFallbackSeed = 1;
 
+// Runs `pipeline` with the settings `info` to the file the options name, and reports.
 template <class P>
-int run_model(const P& pipeline, const RunOptions& options, Communicator& world) {
-  RunInfo info;
-  const RunDefaults& defaults = pipeline.defaults();
-  info.requests = options.requests.value_or(defaults.requests.value_or(kFallbackRequests));
-  info.seed = options.seed.value_or(defaults.seed.value_or(kFallbackSeed));
-  info.record = options.record;
-  info.importance = pipeline.importance();
-  info.sampler = pipeline.choose_sampler(options.sampler, options.record);
-  info.chunk_requests = kDefaultChunkRequests;
-  info.created = utc_timestamp_now();
+int execute(const P& pipeline, const RunInfo& info, const RunOptions& options,
+            Communicator& world) {
   const RunTarget target{options.output.value_or(pipeline.name() + ".h5"), options.force};
 
   // The thread count is set once, here; nothing below depends on it but the speed.
@@ -88,6 +82,50 @@ int run_model(const P& pipeline, const RunOptions& options, Communicator& world)
   return 0;
 }
 
+// A request run (formats 1 and 2).
+template <class P>
+int run_model(const P& pipeline, const RunOptions& options, Communicator& world) {
+  if (options.histories)
+    throw InputError(
+        "--histories applies to scenarios with outages over time (format 3); use "
+        "--requests for '" +
+        options.scenario_path + "'");
+  const RecordMode record = options.record.value_or(RecordMode::dense);
+  if (record == RecordMode::outages || record == RecordMode::requests)
+    throw InputError("--record " + std::string(to_string(record)) +
+                     " applies to scenarios with outages over time (format 3); request runs "
+                     "record dense, failures or none");
+  RunInfo info;
+  const RunDefaults& defaults = pipeline.defaults();
+  info.requests = options.requests.value_or(defaults.requests.value_or(kFallbackRequests));
+  info.seed = options.seed.value_or(defaults.seed.value_or(kFallbackSeed));
+  info.record = record;
+  info.importance = pipeline.importance();
+  info.sampler = pipeline.choose_sampler(options.sampler, record);
+  info.chunk_requests = kDefaultChunkRequests;
+  info.created = utc_timestamp_now();
+  return execute(pipeline, info, options, world);
+}
+
+// A time run (format 3): the driver's "requests" are histories.
+int run_time_model(const StructureModel& model, const RunOptions& options, Communicator& world) {
+  if (options.requests)
+    throw InputError("--requests applies to request runs; '" + options.scenario_path +
+                     "' has outages over time: set the number of histories with --histories");
+  if (options.importance)
+    throw InputError("--importance applies to request runs of structures (format 2)");
+  if (options.sampler != SamplerChoice::automatic)
+    throw InputError("--sampler applies to request runs; time runs are event-driven");
+  RunInfo info;
+  info.seed = options.seed.value_or(model.defaults.seed.value_or(kFallbackSeed));
+  info.requests = options.histories.value_or(model.time->histories);
+  info.record = options.record.value_or(RecordMode::outages);
+  info.chunk_requests = kHistoriesPerChunk;
+  info.created = utc_timestamp_now();
+  const TimePipeline pipeline(model, info.seed, &install_interrupt_handlers());
+  return execute(pipeline, info, options, world);
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -101,6 +139,8 @@ int run_command(const std::vector<std::string>& args) {
   Communicator& world = mpi_world();
   try {
     const AnyScenario scenario = load_any_scenario(options.scenario_path);
+    if (const auto* model = std::get_if<StructureModel>(&scenario); model && model->time)
+      return run_time_model(*model, options, world);
     if (const auto* model = std::get_if<StructureModel>(&scenario)) {
       const StructurePipeline pipeline(*model, options.importance.value_or(ImportanceMode::exact),
                                        &install_interrupt_handlers());

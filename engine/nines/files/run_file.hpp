@@ -21,9 +21,14 @@ void check_run_info(const RunInfo& info);
 // longer than a fixed-size dataset.
 std::uint64_t dense_chunk_length(const RunInfo& info) noexcept;
 
-// The root attributes every run file opens with, in this order: format, format_version,
-// nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests, record,
-// sampler, chunk_requests, created.
+// The root attributes every run file of any layout opens with: format, format_version,
+// nines_version, scenario_name, scenario_yaml, scenario_sha256.
+void write_file_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
+                         const std::string& scenario_yaml);
+
+// The root attributes every request-run file (layouts 1 and 2) opens with, in this order: format,
+// format_version, nines_version, scenario_name, scenario_yaml, scenario_sha256, seed, requests,
+// record, sampler, chunk_requests, created.
 void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
                         const std::string& scenario_yaml, const RunInfo& info);
 

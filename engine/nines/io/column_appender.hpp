@@ -46,6 +46,7 @@ class ColumnAppender {
 
   // Elements appended so far.
   std::uint64_t size() const noexcept { return appended_; }
+  std::size_t element_bytes() const noexcept { return element_; }
 
  private:
   struct Job;

@@ -66,8 +66,8 @@ std::string DurationDistribution::describe() const {
       return "lognormal(median " + number_format::duration_unit(std::exp(a)) + ", sigma " +
              number_format::general(b) + ")";
     case DurationShape::gamma:
-      return "gamma(shape " + number_format::general(a) + ", scale " + number_format::duration_unit(b) +
-             ")";
+      return "gamma(shape " + number_format::general(a) + ", scale " +
+             number_format::duration_unit(b) + ")";
     case DurationShape::fixed:
       return "fixed(" + number_format::duration_unit(a) + ")";
   }

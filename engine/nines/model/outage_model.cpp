@@ -11,6 +11,18 @@ constexpr double kDay = 86400;
 constexpr double kWeek = 7 * kDay;
 }  // namespace
 
+std::string to_string(SloWindows windows) {
+  switch (windows) {
+    case SloWindows::rolling:
+      return "rolling";
+    case SloWindows::tumbling:
+      return "tumbling";
+    case SloWindows::calendar_months:
+      return "calendar-months";
+  }
+  return "?";
+}
+
 double TrafficProfile::rate_at(double t) const noexcept {
   double rate = rate_per_second;
   if (hourly_declared) {
@@ -38,6 +50,26 @@ double TrafficProfile::arrivals_between(double t0, double t1) const noexcept {
     t = next;
   }
   return total;
+}
+
+double TrafficProfile::time_of(double t0, double arrivals) const noexcept {
+  if (!(arrivals > 0)) return t0;
+  const bool profiled = hourly_declared || daily_declared;
+  if (!profiled) return rate_per_second > 0 ? t0 + arrivals / rate_per_second : t0;
+  const double step = hourly_declared ? kHour : kDay;
+  double t = t0;
+  double left = arrivals;
+  // Walk the constant-rate pieces; a zero-rate piece is skipped. Bounded: callers ask for a
+  // share of the arrivals of a stretch they integrated, so the walk ends inside it.
+  for (int piece = 0; piece < 100000; ++piece) {
+    const double next = (std::floor(t / step) + 1) * step;
+    const double rate = rate_at(t);
+    const double in_piece = rate * (next - t);
+    if (rate > 0 && in_piece >= left) return t + left / rate;
+    left -= in_piece;
+    t = next;
+  }
+  return t;
 }
 
 }  // namespace nines

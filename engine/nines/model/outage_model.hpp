@@ -21,6 +21,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "nines/model/block.hpp"
@@ -73,6 +74,9 @@ struct TrafficProfile {
   double rate_at(double t) const noexcept;
   // The expected number of arrivals in [t0, t1).
   double arrivals_between(double t0, double t1) const noexcept;
+  // The moment t >= t0 by which `arrivals` arrivals are expected (arrivals_between(t0, t) ==
+  // arrivals): the inverse that places a Poisson arrival drawn as a uniform share of a stretch.
+  double time_of(double t0, double arrivals) const noexcept;
 };
 
 enum class SloWindows {
@@ -80,6 +84,9 @@ enum class SloWindows {
   tumbling,        // [k window, (k + 1) window) while inside the horizon
   calendar_months  // the months of a 365-day year (31, 28, 31, ...), repeated
 };
+
+// "rolling", "tumbling", "calendar-months": the scenario's and the run file's spelling.
+std::string to_string(SloWindows windows);
 
 struct SloTarget {
   double target = 0.999;                 // availability to meet, in (0, 1)

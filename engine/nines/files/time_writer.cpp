@@ -1,0 +1,495 @@
+#include "nines/files/time_writer.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "nines/base/error.hpp"
+#include "nines/files/run_file.hpp"
+#include "nines/io/atomic_output.hpp"
+#include "nines/io/column_appender.hpp"
+#include "nines/io/hdf5.hpp"
+
+namespace nines {
+
+namespace {
+
+using hdf5::ElementType;
+
+// Elements per HDF5 chunk of every appended column.
+constexpr std::uint64_t kTimeChunk = std::uint64_t{1} << 16;
+
+struct Column {
+  const char* name;
+  ElementType type;
+  std::size_t bytes;
+};
+
+// The appended tables, in part order. /histories' last three columns hold one value per kind
+// for each history (histories x kinds, row-major).
+constexpr Column kHistoryColumns[] = {
+    {"downtime", ElementType::float64, 8},
+    {"outages", ElementType::uint64, 8},
+    {"requests", ElementType::uint64, 8},
+    {"failed", ElementType::uint64, 8},
+    {"failed_outage", ElementType::uint64, 8},
+    {"time_availability", ElementType::float64, 8},
+    {"request_availability", ElementType::float64, 8},
+    {"mean_time_to_detect", ElementType::float64, 8},
+    {"mean_time_to_repair", ElementType::float64, 8},
+    {"windows_met_time", ElementType::uint64, 8},
+    {"windows_met_requests", ElementType::uint64, 8},
+    {"kind_downtime", ElementType::float64, 8},
+    {"kind_requests", ElementType::uint64, 8},
+    {"kind_failed", ElementType::uint64, 8},
+};
+constexpr Column kOutageColumns[] = {
+    {"history", ElementType::uint64, 8},   {"component", ElementType::int32, 4},
+    {"event", ElementType::int32, 4},      {"start", ElementType::float64, 8},
+    {"detected", ElementType::float64, 8}, {"repair_start", ElementType::float64, 8},
+    {"end", ElementType::float64, 8},      {"detection_paused", ElementType::float64, 8},
+    {"cause", ElementType::int8, 1},
+};
+constexpr Column kWindowColumns[] = {
+    {"history", ElementType::uint64, 8},    {"window", ElementType::int32, 4},
+    {"requests", ElementType::uint64, 8},   {"failed", ElementType::uint64, 8},
+    {"downtime", ElementType::float64, 8},  {"met_time", ElementType::int8, 1},
+    {"met_requests", ElementType::int8, 1},
+};
+constexpr Column kRequestColumns[] = {
+    {"history", ElementType::uint64, 8}, {"time", ElementType::float64, 8},
+    {"kind", ElementType::int8, 1},      {"culprit", ElementType::int32, 4},
+    {"cause", ElementType::int8, 1},
+};
+constexpr std::size_t kHistoryParts = std::size(kHistoryColumns);
+constexpr std::size_t kOutageParts = std::size(kOutageColumns);
+constexpr std::size_t kWindowParts = std::size(kWindowColumns);
+constexpr std::size_t kRequestParts = std::size(kRequestColumns);
+
+template <class T>
+void put(std::vector<unsigned char>& part, T value) {
+  static_assert(std::endian::native == std::endian::little, "columns are stored as raw bytes");
+  const std::size_t at = part.size();
+  part.resize(at + sizeof(T));
+  std::memcpy(part.data() + at, &value, sizeof(T));
+}
+
+double ratio_or_nan(double sum, std::uint64_t count) {
+  return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
+    : plan_(plan), record_(info.record) {
+  if (record_ != RecordMode::outages && record_ != RecordMode::requests)
+    throw std::invalid_argument("TimeChunkEncoder: a time run records outages or requests");
+}
+
+std::size_t TimeChunkEncoder::part_count() const noexcept {
+  return kHistoryParts + kOutageParts + (plan_.windows.empty() ? 0 : kWindowParts) +
+         (record_ == RecordMode::requests ? kRequestParts : 0);
+}
+
+void TimeChunkEncoder::begin(std::uint64_t chunk, std::uint64_t histories,
+                             EncodedChunk& out) const {
+  out.reset(chunk, histories, part_count());
+}
+
+void TimeChunkEncoder::add(std::uint64_t history, const HistoryResult& h, EncodedChunk& out) const {
+  auto* part = out.parts.data();
+  const std::uint64_t requests = h.requests(), failed = h.failed();
+  put(part[0], h.downtime);
+  put(part[1], std::uint64_t{h.outages});
+  put(part[2], requests);
+  put(part[3], failed);
+  put(part[4], h.failed_outage());
+  put(part[5], 1 - h.downtime / plan_.horizon);
+  put(part[6], requests > 0 ? 1 - static_cast<double>(failed) / static_cast<double>(requests)
+                            : std::numeric_limits<double>::quiet_NaN());
+  put(part[7], ratio_or_nan(h.detect_time, h.detected));
+  put(part[8], ratio_or_nan(h.repair_time, h.repaired));
+  put(part[9], std::uint64_t{h.windows_met_time});
+  put(part[10], std::uint64_t{h.windows_met_requests});
+  for (std::size_t k = 0; k < plan_.kinds; ++k) {
+    put(part[11], h.kind_downtime[k]);
+    put(part[12], h.kind_requests[k]);
+    put(part[13], h.kind_failed[k]);
+  }
+  part += kHistoryParts;
+  const std::uint32_t K = plan_.components;
+  for (const OutageRecord& o : h.outage_records) {
+    const bool event = o.process >= K;
+    put(part[0], history);
+    put(part[1], event ? std::int32_t{-1} : static_cast<std::int32_t>(o.process));
+    put(part[2], event ? static_cast<std::int32_t>(o.process - K) : std::int32_t{-1});
+    put(part[3], o.start);
+    put(part[4], o.detected);
+    put(part[5], o.repair_start);
+    put(part[6], o.end);
+    put(part[7], o.detection_paused);
+    put(part[8], static_cast<std::int8_t>(event ? 1 : 0));
+  }
+  part += kOutageParts;
+  if (!plan_.windows.empty()) {
+    for (std::size_t w = 0; w < plan_.windows.size(); ++w) {
+      put(part[0], history);
+      put(part[1], static_cast<std::int32_t>(w));
+      put(part[2], h.window_requests[w]);
+      put(part[3], h.window_failed[w]);
+      put(part[4], h.window_downtime[w]);
+      put(part[5], static_cast<std::int8_t>(h.window_met_time[w]));
+      put(part[6], static_cast<std::int8_t>(h.window_met_requests[w]));
+    }
+    part += kWindowParts;
+  }
+  if (record_ == RecordMode::requests) {
+    for (const FailedRequestRecord& r : h.request_records) {
+      put(part[0], history);
+      put(part[1], r.time);
+      put(part[2], static_cast<std::int8_t>(r.kind));
+      put(part[3], r.culprit);
+      put(part[4], r.cause);
+    }
+  }
+}
+
+struct TimeRunWriter::Impl {
+  std::optional<AtomicOutput> output;
+  RunInfo info;
+  const OutagePlan* plan = nullptr;
+  std::uint64_t histories_seen = 0;
+  std::uint64_t next_chunk = 0;
+  std::optional<hdf5::File> file;
+  std::vector<std::unique_ptr<ColumnAppender>> columns;  // in part order
+
+  void close_columns() {
+    for (auto& c : columns) c->close();
+    columns.clear();
+  }
+  bool finished() const noexcept { return output && output->committed(); }
+};
+
+TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const OutagePlan& plan,
+                             const RunInfo& info)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.info = info;
+  w.plan = &plan;
+  check_run_info(info);
+  const StructureModel& model = *plan.model;
+  const TimeModel& time = *model.time;
+  w.output.emplace(std::move(final_path), overwrite);
+  w.file.emplace(hdf5::File::create_exclusive(w.output->temporary_path()));
+  w.output->created();
+  hdf5::File& file = *w.file;
+  write_file_identity(file, kTimeRunFormatVersion, model.name, model.source_text);
+  file.write_attribute("seed", std::uint64_t{info.seed});
+  file.write_attribute("histories", std::uint64_t{info.requests});
+  file.write_attribute("chunk_histories", std::uint64_t{info.chunk_requests});
+  file.write_attribute("record", to_string(info.record));
+  file.write_attribute("created", info.created);
+  file.write_attribute("horizon_seconds", time.horizon_seconds);
+  file.write_attribute("start", time.start == StartState::steady ? "steady" : "fresh");
+  file.write_attribute("crews", std::uint64_t{time.crews});
+  file.write_attribute("traffic_rate", time.traffic.rate_per_second);
+  if (time.slo) {
+    file.write_attribute("slo_target", time.slo->target);
+    file.write_attribute("slo_window_seconds", time.slo->window_seconds);
+    file.write_attribute("slo_windows", to_string(time.slo->windows));
+  }
+
+  if (info.record == RecordMode::none) return;
+  const auto table = [&](const char* group_name, std::span<const Column> columns) {
+    hdf5::Group group = file.create_group(group_name);
+    const auto layout =
+        hdf5::DatasetLayout::unlimited().chunked(kTimeChunk).deflate(info.deflate_level);
+    for (const Column& c : columns)
+      w.columns.push_back(std::make_unique<ColumnAppender>(
+          group.create_dataset(c.name, c.type, layout.shuffled(c.bytes > 1)), c.bytes, c.bytes > 1,
+          info.deflate_level));
+    return group;
+  };
+  {
+    hdf5::Group g = table("histories", kHistoryColumns);
+    g.write_attribute("kinds", std::uint64_t{plan.kinds});
+  }
+  table("outages", kOutageColumns).close();
+  if (!plan.windows.empty()) {
+    hdf5::Group g = table("windows", kWindowColumns);
+    std::vector<std::int64_t> first, days;
+    for (const SloWindow& win : plan.windows) {
+      first.push_back(win.first_day);
+      days.push_back(win.days);
+    }
+    g.write_dataset<std::int64_t>("window_first_day", first).close();
+    g.write_dataset<std::int64_t>("window_days", days).close();
+    g.close();
+  }
+  if (info.record == RecordMode::requests) table("requests", kRequestColumns).close();
+}
+
+TimeRunWriter::~TimeRunWriter() = default;
+
+const std::string& TimeRunWriter::final_path() const noexcept {
+  return impl_->output->final_path();
+}
+
+void TimeRunWriter::store(const EncodedChunk& chunk) {
+  Impl& w = *impl_;
+  if (w.finished()) throw std::logic_error("TimeRunWriter::store after finish");
+  if (chunk.chunk != w.next_chunk)
+    throw std::invalid_argument("TimeRunWriter::store: chunk " + std::to_string(chunk.chunk) +
+                                " out of order");
+  ++w.next_chunk;
+  w.histories_seen += chunk.requests;
+  if (w.columns.empty()) return;
+  if (chunk.parts.size() != w.columns.size())
+    throw std::invalid_argument("TimeRunWriter::store: not a layout-3 chunk");
+  for (std::size_t i = 0; i < w.columns.size(); ++i) {
+    ColumnAppender& column = *w.columns[i];
+    const std::vector<unsigned char>& part = chunk.parts[i];
+    // Element width: the appender knows it; the part is a whole number of elements.
+    column.append(part.data(), part.size() / column.element_bytes());
+  }
+}
+
+void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
+  Impl& w = *impl_;
+  if (w.finished()) throw std::logic_error("TimeRunWriter::finish called twice");
+  if (s.histories != w.info.requests)
+    throw std::invalid_argument("TimeRunWriter::finish: the summary covers " +
+                                std::to_string(s.histories) + " histories, the file " +
+                                std::to_string(w.info.requests));
+  if (w.info.record != RecordMode::none && w.histories_seen != s.histories)
+    throw std::logic_error("TimeRunWriter::finish: " + std::to_string(w.histories_seen) +
+                           " histories stored, the summary counts " + std::to_string(s.histories));
+  w.close_columns();
+  const OutagePlan& plan = *w.plan;
+  const StructureModel& model = *plan.model;
+  const TimeModel& time = *model.time;
+  hdf5::File& file = *w.file;
+  if (w.info.record != RecordMode::none) {
+    // The per-kind columns are histories x kinds, row-major.
+    hdf5::Group histories = file.open_group("histories");
+    for (const char* name : {"kind_downtime", "kind_requests", "kind_failed"}) {
+      hdf5::Dataset d = histories.open_dataset(name);
+      d.write_attribute("rows", std::uint64_t{s.histories});
+      d.write_attribute("columns", std::uint64_t{plan.kinds});
+      d.close();
+    }
+    histories.close();
+  }
+
+  file.write_attribute("ci_level", s.ci_level);
+  file.write_attribute("agrees", static_cast<std::int8_t>(s.agrees ? 1 : 0));
+  file.write_attribute("verdict", s.verdict);
+  file.write_attribute("verdict_tests", std::int64_t{s.tests});
+  file.write_attribute("verdict_test_alpha", s.test_alpha);
+  file.write_attribute("exact_method", s.exact_method);
+  file.write_attribute("requests", s.requests);
+  file.write_attribute("failed", s.failed);
+  file.write_attribute("failed_outage", s.failed_outage);
+  file.write_attribute("outages", s.outages);
+  file.write_attribute("time_availability", s.mix.time_availability);
+  file.write_attribute("time_availability_ci_low", s.mix.time_ci_low);
+  file.write_attribute("time_availability_ci_high", s.mix.time_ci_high);
+  file.write_attribute("time_availability_exact", s.mix.availability_exact);
+  file.write_attribute("request_availability", s.mix.request_availability);
+
+  {
+    hdf5::Group g = file.create_group("components");
+    std::vector<std::string> name, declaration, failure, repair, detection;
+    std::vector<std::int64_t> replica;
+    std::vector<double> reliability, availability_exact, mttd_exact;
+    for (std::size_t c = 0; c < model.components.size(); ++c) {
+      const StructureComponent& comp = model.components[c];
+      const ComponentTiming& t = time.components[c];
+      name.push_back(comp.name);
+      declaration.push_back(comp.declaration);
+      replica.push_back(comp.replica);
+      reliability.push_back(comp.reliability);
+      failure.push_back(t.outages ? t.outages->failure.describe() : "");
+      repair.push_back(t.outages ? t.outages->repair.describe() : "");
+      std::string d;
+      if (t.outages) {
+        if (t.detection.immediate) {
+          d = "immediate";
+        } else {
+          d = t.detection.delay.describe();
+          if (!t.detection.needs_components.empty()) {
+            d += " while up:";
+            for (const std::uint32_t n : t.detection.needs_components)
+              d += " " + model.components[n].name;
+          }
+        }
+      }
+      detection.push_back(d);
+      availability_exact.push_back(c < exact.component_availability.size()
+                                       ? exact.component_availability[c]
+                                       : std::numeric_limits<double>::quiet_NaN());
+      mttd_exact.push_back(c < exact.mean_time_to_detect.size()
+                               ? exact.mean_time_to_detect[c]
+                               : std::numeric_limits<double>::quiet_NaN());
+    }
+    // Realised values: components without outages have none.
+    const std::size_t K = model.components.size();
+    std::vector<std::uint64_t> outages(K, 0);
+    std::vector<double> downtime(K, 0), opy(K, 0), dpy(K, 0), mttd(K, std::nan("")),
+        mttr(K, std::nan("")), budget(K, 0), budget_detection(K, 0), budget_requests(K, 0),
+        avail(K, 1);
+    std::vector<double> z(K, std::nan(""));
+    for (std::size_t i = 0; i < s.processes.size(); ++i) {
+      const std::uint32_t p = s.process_index[i];
+      if (p >= K) continue;
+      const ProcessSummary& r = s.processes[i];
+      outages[p] = r.outages;
+      downtime[p] = r.downtime;
+      opy[p] = r.outages_per_year;
+      dpy[p] = r.downtime_per_year;
+      mttd[p] = r.mean_time_to_detect;
+      mttr[p] = r.mean_time_to_repair;
+      budget[p] = r.budget_seconds_per_year;
+      budget_detection[p] = r.budget_detection_seconds_per_year;
+      budget_requests[p] = r.budget_requests_per_year;
+      avail[p] = r.availability_simulated;
+      z[p] = r.z_score;
+    }
+    g.write_string_dataset("name", name).close();
+    g.write_string_dataset("declaration", declaration).close();
+    g.write_dataset<std::int64_t>("replica", replica).close();
+    g.write_dataset<double>("reliability", reliability).close();
+    g.write_string_dataset("failure", failure).close();
+    g.write_string_dataset("repair", repair).close();
+    g.write_string_dataset("detection", detection).close();
+    g.write_dataset<std::uint64_t>("outages", outages).close();
+    g.write_dataset<double>("downtime", downtime).close();
+    g.write_dataset<double>("outages_per_year", opy).close();
+    g.write_dataset<double>("downtime_per_year", dpy).close();
+    g.write_dataset<double>("mean_time_to_detect", mttd).close();
+    g.write_dataset<double>("mean_time_to_detect_exact", mttd_exact).close();
+    g.write_dataset<double>("mean_time_to_repair", mttr).close();
+    g.write_dataset<double>("budget_seconds_per_year", budget).close();
+    g.write_dataset<double>("budget_detection_seconds_per_year", budget_detection).close();
+    g.write_dataset<double>("budget_requests_per_year", budget_requests).close();
+    g.write_dataset<double>("availability_simulated", avail).close();
+    g.write_dataset<double>("availability_exact", availability_exact).close();
+    g.write_dataset<double>("z_score", z).close();
+    g.close();
+  }
+  {
+    hdf5::Group g = file.create_group("events");
+    std::vector<std::string> name, every, lasts;
+    std::vector<std::uint64_t> occurrences;
+    std::vector<double> downtime, budget, budget_requests, avail, avail_exact;
+    for (std::size_t i = 0; i < s.processes.size(); ++i) {
+      if (!s.processes[i].event) continue;
+      const ProcessSummary& r = s.processes[i];
+      const std::size_t e = s.process_index[i] - model.components.size();
+      name.push_back(r.name);
+      every.push_back(time.events[e]->failure.describe());
+      lasts.push_back(time.events[e]->repair.describe());
+      occurrences.push_back(r.outages);
+      downtime.push_back(r.downtime);
+      budget.push_back(r.budget_seconds_per_year);
+      budget_requests.push_back(r.budget_requests_per_year);
+      avail.push_back(r.availability_simulated);
+      avail_exact.push_back(r.availability_exact);
+    }
+    g.write_string_dataset("name", name).close();
+    g.write_string_dataset("every", every).close();
+    g.write_string_dataset("lasts", lasts).close();
+    g.write_dataset<std::uint64_t>("occurrences", occurrences).close();
+    g.write_dataset<double>("downtime", downtime).close();
+    g.write_dataset<double>("budget_seconds_per_year", budget).close();
+    g.write_dataset<double>("budget_requests_per_year", budget_requests).close();
+    g.write_dataset<double>("quiet_simulated", avail).close();
+    g.write_dataset<double>("quiet_exact", avail_exact).close();
+    g.close();
+  }
+  {
+    hdf5::Group g = file.create_group("kinds");
+    std::vector<std::string> name;
+    std::vector<double> weight, ta, ta_low, ta_high, ra, dpy, exact_a, z;
+    std::vector<std::uint64_t> requests, failed, failed_outage;
+    for (const KindTimeSummary& k : s.kinds) {
+      name.push_back(k.name);
+      weight.push_back(k.weight);
+      ta.push_back(k.time_availability);
+      ta_low.push_back(k.time_ci_low);
+      ta_high.push_back(k.time_ci_high);
+      ra.push_back(k.request_availability);
+      dpy.push_back(k.downtime_per_year);
+      exact_a.push_back(k.availability_exact);
+      z.push_back(k.z_score);
+      requests.push_back(k.requests);
+      failed.push_back(k.failed);
+      failed_outage.push_back(k.failed_outage);
+    }
+    g.write_string_dataset("name", name).close();
+    g.write_dataset<double>("weight", weight).close();
+    g.write_dataset<double>("time_availability", ta).close();
+    g.write_dataset<double>("time_availability_ci_low", ta_low).close();
+    g.write_dataset<double>("time_availability_ci_high", ta_high).close();
+    g.write_dataset<double>("request_availability", ra).close();
+    g.write_dataset<double>("downtime_per_year", dpy).close();
+    g.write_dataset<double>("availability_exact", exact_a).close();
+    g.write_dataset<double>("z_score", z).close();
+    g.write_dataset<std::uint64_t>("requests", requests).close();
+    g.write_dataset<std::uint64_t>("failed", failed).close();
+    g.write_dataset<std::uint64_t>("failed_outage", failed_outage).close();
+    g.close();
+  }
+  {
+    hdf5::Group g = file.create_group("summary");
+    std::vector<std::string> metric, unit;
+    std::vector<double> mean, lo, hi, p05, p50, p95;
+    for (const MetricSummary& m : s.metrics) {
+      metric.push_back(m.metric);
+      unit.push_back(m.unit);
+      mean.push_back(m.mean);
+      lo.push_back(m.ci_low);
+      hi.push_back(m.ci_high);
+      p05.push_back(m.p05);
+      p50.push_back(m.p50);
+      p95.push_back(m.p95);
+    }
+    g.write_string_dataset("metric", metric).close();
+    g.write_string_dataset("unit", unit).close();
+    g.write_dataset<double>("mean", mean).close();
+    g.write_dataset<double>("ci_low", lo).close();
+    g.write_dataset<double>("ci_high", hi).close();
+    g.write_dataset<double>("p05", p05).close();
+    g.write_dataset<double>("p50", p50).close();
+    g.write_dataset<double>("p95", p95).close();
+    g.close();
+  }
+  if (s.slo.declared) {
+    hdf5::Group g = file.create_group("slo");
+    const SloSummary& o = s.slo;
+    g.write_attribute("target", o.target);
+    g.write_attribute("window_seconds", o.window_seconds);
+    g.write_attribute("windows", o.windows);
+    g.write_attribute("windows_per_history", std::uint64_t{o.windows_per_history});
+    g.write_attribute("share_met_time", o.share_met_time);
+    g.write_attribute("share_met_time_low", o.share_met_time_low);
+    g.write_attribute("share_met_time_high", o.share_met_time_high);
+    g.write_attribute("share_met_requests", o.share_met_requests);
+    g.write_attribute("share_met_requests_low", o.share_met_requests_low);
+    g.write_attribute("share_met_requests_high", o.share_met_requests_high);
+    g.write_attribute("first_window_met_time", o.first_met_time);
+    g.write_attribute("first_window_met_time_low", o.first_met_time_low);
+    g.write_attribute("first_window_met_time_high", o.first_met_time_high);
+    g.write_attribute("first_window_met_time_exact", o.first_met_time_exact);
+    g.write_attribute("first_window_met_requests", o.first_met_requests);
+    g.close();
+  }
+  file.close();
+  w.file.reset();
+  w.output->commit();
+}
+
+}  // namespace nines

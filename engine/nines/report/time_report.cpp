@@ -1,0 +1,220 @@
+#include "nines/report/time_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nines/base/json_writer.hpp"
+#include "nines/base/number_format.hpp"
+#include "nines/report/run_json.hpp"
+
+namespace nines {
+
+namespace {
+
+using namespace number_format;
+
+std::string percent(double a) {
+  if (!std::isfinite(a)) return "n/a";
+  return percent_from_unreliability(1 - a, std::max(3, decimals_for(1 - a, 3)));
+}
+
+// A duration for people: "n/a", "0", "4.2 min", "3.1 h", "2.5 d".
+std::string span(double seconds) {
+  if (!std::isfinite(seconds)) return "n/a";
+  if (seconds == 0) return "0";
+  if (seconds < 60) return printf_string("%.3g s", seconds);
+  if (seconds < 3600) return printf_string("%.3g min", seconds / 60);
+  if (seconds < 86400) return printf_string("%.3g h", seconds / 3600);
+  return printf_string("%.3g d", seconds / 86400);
+}
+
+std::string number(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  return printf_string("%.3g", x);
+}
+
+std::string pad(std::string s, std::size_t width) {
+  // Pads by code points so that "∞" and "µ" count as one column.
+  std::size_t columns = 0;
+  for (const unsigned char c : s) columns += (c & 0xC0) != 0x80;
+  if (columns < width) s.append(width - columns, ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, bool color) {
+  const StructureModel& model = c.model;
+  const TimeModel& time = *model.time;
+  const char* bold = color ? "\033[1m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  std::string out;
+  out += std::string(bold) + model.name + reset + ": " + integer(s.histories) + " histories of " +
+         duration_unit(time.horizon_seconds) + " (" +
+         (time.start == StartState::steady ? "steady start" : "fresh start") + "), seed " +
+         std::to_string(c.info.seed) + ", traffic " + general(time.traffic.rate_per_second) + "/s" +
+         (time.crews > 0 ? ", " + std::to_string(time.crews) + " repair crews" : "") + "\n";
+  if (!c.output_path.empty())
+    out += "output: " + c.output_path + " (record " + std::string(to_string(c.info.record)) + ")\n";
+  if (c.elapsed_seconds > 0)
+    out += "time: " + printf_string("%.2f s", c.elapsed_seconds) + " on " +
+           std::to_string(c.threads) + (c.threads == 1 ? " thread" : " threads") + "\n";
+  out +=
+      "\nover histories              mean        95% CI                    5%        median    "
+      "95%\n";
+  for (const MetricSummary& m : s.metrics) {
+    const bool availability = m.metric.find("availability") != std::string::npos;
+    const bool seconds = m.unit == "s";
+    const auto show = [&](double v) {
+      return availability ? percent(v) : seconds ? span(v) : number(v);
+    };
+    std::string name = m.metric;
+    std::replace(name.begin(), name.end(), '_', ' ');
+    const std::string ci =
+        std::isfinite(m.ci_low) ? "[" + show(m.ci_low) + ", " + show(m.ci_high) + "]" : "";
+    out += "  " + pad(name, 26) + pad(show(m.mean), 12) + pad(ci, 26) + pad(show(m.p05), 10) +
+           pad(show(m.p50), 10) + show(m.p95) + "\n";
+  }
+  out +=
+      "\nkinds        time availability   exact (steady state)   request availability   "
+      "downtime/year\n";
+  const auto kind_line = [&](const KindTimeSummary& k) {
+    out += "  " + pad(k.name, 11) + pad(percent(k.time_availability), 20) +
+           pad(std::isfinite(k.availability_exact) ? percent(k.availability_exact) : "n/a", 23) +
+           pad(percent(k.request_availability), 23) + span(k.downtime_per_year) + "\n";
+  };
+  for (const KindTimeSummary& k : s.kinds) kind_line(k);
+  if (s.kinds.size() > 1) kind_line(s.mix);
+  out += "  exact values: " + s.exact_method + "\n";
+
+  if (!s.processes.empty()) {
+    out +=
+        "\nerror budget by component    outages/y   MTTD      MTTR      downtime/y   "
+        "budget/y (own + via detection)   failed req/y\n";
+    std::vector<std::size_t> order(s.processes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const auto total = [&](std::size_t i) {
+        return s.processes[i].budget_seconds_per_year +
+               s.processes[i].budget_detection_seconds_per_year;
+      };
+      return total(a) > total(b);
+    });
+    for (const std::size_t i : order) {
+      const ProcessSummary& p = s.processes[i];
+      out +=
+          "  " + pad(p.name + (p.event ? " (event)" : ""), 27) +
+          pad(number(p.outages_per_year), 12) + pad(span(p.mean_time_to_detect), 10) +
+          pad(span(p.mean_time_to_repair), 10) + pad(span(p.downtime_per_year), 13) +
+          pad(span(p.budget_seconds_per_year) + " + " + span(p.budget_detection_seconds_per_year),
+              33) +
+          number(p.budget_requests_per_year) + "\n";
+    }
+  }
+  if (s.slo.declared) {
+    const SloSummary& o = s.slo;
+    out += "\nSLO " + percent(o.target) + " over " + duration_unit(o.window_seconds) + " (" +
+           o.windows + ", " + std::to_string(o.windows_per_history) + " windows per history)\n";
+    out += "  windows met, time-based:    " + percent(o.share_met_time) + " [" +
+           percent(o.share_met_time_low) + ", " + percent(o.share_met_time_high) + "]\n";
+    out += "  windows met, request-based: " + percent(o.share_met_requests) + " [" +
+           percent(o.share_met_requests_low) + ", " + percent(o.share_met_requests_high) + "]\n";
+    out += "  P(first window meets it):   " + percent(o.first_met_time) + " [" +
+           percent(o.first_met_time_low) + ", " + percent(o.first_met_time_high) + "]" +
+           (std::isfinite(o.first_met_time_exact) ? ", exact " + percent(o.first_met_time_exact)
+                                                  : "") +
+           "\n";
+  }
+  out += "\n" + std::string(bold) + "verdict: " + reset + s.verdict + "\n";
+  return out;
+}
+
+std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
+  const StructureModel& model = c.model;
+  const TimeModel& time = *model.time;
+  JsonWriter json;
+  begin_run_json(json, model.name, model.source_path, model.source_text, [&](JsonWriter& j) {
+    j.field("format_version", model.format_version);
+    j.field("horizon_seconds", time.horizon_seconds);
+    j.field("start", time.start == StartState::steady ? "steady" : "fresh");
+    j.field("crews", std::uint64_t{time.crews});
+    j.field("traffic_rate", time.traffic.rate_per_second);
+  });
+  write_run_json(json, c.info, c.threads, c.elapsed_seconds, c.output_path,
+                 [&](JsonWriter& j) { j.field("histories", s.histories); });
+  json.key("summary").begin_object();
+  json.field("requests", s.requests);
+  json.field("failed", s.failed);
+  json.field("failed_outage", s.failed_outage);
+  json.field("outages", s.outages);
+  json.key("metrics").begin_object();
+  for (const MetricSummary& m : s.metrics) {
+    json.key(m.metric).begin_object();
+    json.field("mean", m.mean).field("ci_low", m.ci_low).field("ci_high", m.ci_high);
+    json.field("p05", m.p05).field("p50", m.p50).field("p95", m.p95).field("unit", m.unit);
+    json.end_object();
+  }
+  json.end_object();
+  const auto kind = [&](const KindTimeSummary& k) {
+    json.begin_object();
+    json.field("name", k.name).field("weight", k.weight);
+    json.field("requests", k.requests).field("failed", k.failed);
+    json.field("failed_outage", k.failed_outage);
+    json.field("time_availability", k.time_availability);
+    json.field("time_availability_ci_low", k.time_ci_low);
+    json.field("time_availability_ci_high", k.time_ci_high);
+    json.field("request_availability", k.request_availability);
+    json.field("downtime_per_year", k.downtime_per_year);
+    json.field("availability_exact", k.availability_exact);
+    json.field("z_score", k.z_score).field("p_value", k.p_value).field("tested", k.tested);
+    json.end_object();
+  };
+  json.key("kinds").begin_array();
+  for (const KindTimeSummary& k : s.kinds) kind(k);
+  json.end_array();
+  json.key("mix");
+  kind(s.mix);
+  json.field("exact_method", s.exact_method);
+  json.key("processes").begin_array();
+  for (const ProcessSummary& p : s.processes) {
+    json.begin_object();
+    json.field("name", p.name).field("event", p.event).field("outages", p.outages);
+    json.field("downtime", p.downtime);
+    json.field("outages_per_year", p.outages_per_year);
+    json.field("downtime_per_year", p.downtime_per_year);
+    json.field("mean_time_to_detect", p.mean_time_to_detect);
+    json.field("mean_time_to_detect_exact", p.mean_time_to_detect_exact);
+    json.field("mean_time_to_repair", p.mean_time_to_repair);
+    json.field("budget_seconds_per_year", p.budget_seconds_per_year);
+    json.field("budget_detection_seconds_per_year", p.budget_detection_seconds_per_year);
+    json.field("budget_requests_per_year", p.budget_requests_per_year);
+    json.field("availability_simulated", p.availability_simulated);
+    json.field("availability_exact", p.availability_exact);
+    json.field("z_score", p.z_score).field("p_value", p.p_value).field("tested", p.tested);
+    json.end_object();
+  }
+  json.end_array();
+  if (s.slo.declared) {
+    const SloSummary& o = s.slo;
+    json.key("slo").begin_object();
+    json.field("target", o.target).field("window_seconds", o.window_seconds);
+    json.field("windows", o.windows).field("windows_per_history", o.windows_per_history);
+    json.field("share_met_time", o.share_met_time);
+    json.field("share_met_time_low", o.share_met_time_low);
+    json.field("share_met_time_high", o.share_met_time_high);
+    json.field("share_met_requests", o.share_met_requests);
+    json.field("share_met_requests_low", o.share_met_requests_low);
+    json.field("share_met_requests_high", o.share_met_requests_high);
+    json.field("first_window_met_time", o.first_met_time);
+    json.field("first_window_met_time_exact", o.first_met_time_exact);
+    json.field("first_window_met_p_value", o.first_met_p_value);
+    json.end_object();
+  }
+  json.field("tests", s.tests).field("test_alpha", s.test_alpha);
+  json.field("agrees", s.agrees).field("verdict", s.verdict);
+  json.end_object();
+  json.end_object();
+  return json.str();
+}
+
+}  // namespace nines

@@ -1,0 +1,726 @@
+#include "nines/sample/outage_simulator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+#include <boost/random/poisson_distribution.hpp>
+
+#include "nines/sample/duration_sampling.hpp"
+#include "nines/sample/outage_streams.hpp"
+#include "nines/sample/timer_heap.hpp"
+
+namespace nines {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint32_t kNoProcess = std::numeric_limits<std::uint32_t>::max();
+
+// A component's outage goes detecting -> (queued ->) repairing -> up; an event's process is
+// up (quiet) or repairing (active, "lasting").
+enum class Phase : std::uint8_t { up, detecting, queued, repairing };
+
+constexpr std::uint32_t kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+std::uint64_t poisson(double mean, OutageStream& stream) {
+  if (!(mean > 0)) return 0;
+  boost::random::poisson_distribution<std::uint64_t, double> draw(mean);
+  return draw(stream);
+}
+
+struct DownSetHash {
+  std::size_t operator()(const std::vector<std::uint32_t>& v) const noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ v.size();
+    for (const std::uint32_t x : v) h = (h ^ x) * 0x100000001B3ull + (h >> 29);
+    return static_cast<std::size_t>(h);
+  }
+};
+
+}  // namespace
+
+std::vector<SloWindow> slo_windows(const SloTarget& slo, std::uint32_t whole_days) {
+  std::vector<SloWindow> out;
+  const auto length = static_cast<std::uint32_t>(std::llround(slo.window_seconds / kSecondsPerDay));
+  switch (slo.windows) {
+    case SloWindows::rolling:
+      for (std::uint32_t d = 0; length > 0 && d + length <= whole_days; ++d)
+        out.push_back({d, length});
+      break;
+    case SloWindows::tumbling:
+      for (std::uint32_t d = 0; length > 0 && d + length <= whole_days; d += length)
+        out.push_back({d, length});
+      break;
+    case SloWindows::calendar_months:
+      for (std::uint32_t d = 0, m = 0; d + kMonthDays[m % 12] <= whole_days;
+           d += kMonthDays[m % 12], ++m)
+        out.push_back({d, kMonthDays[m % 12]});
+      break;
+  }
+  return out;
+}
+
+OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std::uint64_t run_seed)
+    : model(&m), analytics(&a), seed(run_seed) {
+  if (!m.time) throw std::invalid_argument("OutagePlan: the model has no time section");
+  const TimeModel& time = *m.time;
+  components = static_cast<std::uint32_t>(m.components.size());
+  events = static_cast<std::uint32_t>(m.common_causes.size());
+  kinds = static_cast<std::uint32_t>(m.kinds.size());
+  horizon = time.horizon_seconds;
+  days = static_cast<std::uint32_t>(std::ceil(horizon / kSecondsPerDay));
+  whole_days = static_cast<std::uint32_t>(std::floor(horizon / kSecondsPerDay));
+  const double total = m.total_weight();
+  kinds_of_component.assign(components, {});
+  for (std::uint32_t k = 0; k < kinds; ++k) {
+    kind_share.push_back(m.kinds[k].weight / total);
+    const Block& path = m.kinds[k].path;
+    const std::vector<std::uint32_t> on_path = components_in_path_order(path);
+    for (const std::uint32_t c : on_path) kinds_of_component[c].push_back(k);
+    std::uint32_t threshold = 0;
+    if (path.kind == BlockKind::component) {
+      threshold = 1;
+    } else {
+      bool flat = on_path.size() == path.children.size();  // distinct components
+      for (const Block& child : path.children) flat = flat && child.kind == BlockKind::component;
+      // n - required + 1 of the n components down break it (series: 1, parallel: n).
+      if (flat && !path.children.empty())
+        threshold = static_cast<std::uint32_t>(path.children.size() - path.required() + 1);
+    }
+    kind_down_threshold.push_back(threshold);
+    base_unreliability.push_back(a.kinds()[k].unreliability);
+    transient = transient || a.kinds()[k].unreliability > 0;
+  }
+  needed_by.assign(components, {});
+  for (std::uint32_t c = 0; c < components; ++c) {
+    const ComponentTiming& timing = time.components[c];
+    if (!timing.outages || timing.detection.immediate) continue;
+    for (const std::uint32_t n : timing.detection.needs_components) needed_by[n].push_back(c);
+  }
+  if (time.slo) {
+    windows = slo_windows(*time.slo, whole_days);
+    window_budget_fraction = 1 - time.slo->target;
+  }
+}
+
+std::uint64_t HistoryResult::requests() const noexcept {
+  std::uint64_t n = 0;
+  for (const std::uint64_t x : kind_requests) n += x;
+  return n;
+}
+std::uint64_t HistoryResult::failed() const noexcept {
+  std::uint64_t n = 0;
+  for (const std::uint64_t x : kind_failed) n += x;
+  return n;
+}
+std::uint64_t HistoryResult::failed_outage() const noexcept {
+  std::uint64_t n = 0;
+  for (const std::uint64_t x : kind_failed_outage) n += x;
+  return n;
+}
+
+struct OutageSimulator::State {
+  explicit State(const OutagePlan& p)
+      : plan(p),
+        model(*p.model),
+        time(*p.model->time),
+        K(p.components),
+        E(p.events),
+        P(p.components + p.events),
+        probabilities(p.analytics->base()) {
+    phase.resize(P);
+    cycle.resize(P);
+    down_count.resize(K);
+    start.resize(P);
+    detected_at.resize(P);
+    repair_start.resize(P);
+    detect_left.resize(K);
+    detect_resumed.resize(K);
+    pause_began.resize(K);
+    paused_total.resize(K);
+    detect_running.resize(K);
+    kind_down.resize(p.kinds);
+    kind_culprit.resize(p.kinds);
+    down_on_path.resize(p.kinds);
+    q.resize(p.kinds);
+    lam_ok.resize(p.kinds);
+    lam_q.resize(p.kinds);
+    for (std::uint32_t k = 0; k < p.kinds; ++k)
+      kind_path.push_back(components_in_path_order(model.kinds[k].path));
+  }
+
+  const OutagePlan& plan;
+  const StructureModel& model;
+  const TimeModel& time;
+  const std::uint32_t K, E, P;
+
+  TimerHeap timers;
+  std::vector<Phase> phase;
+  std::vector<std::uint32_t> cycle;
+  std::vector<std::uint32_t> down_count;  // own outage + active events holding it down
+  std::vector<double> start, detected_at, repair_start;
+  std::vector<double> detect_left, detect_resumed, pause_began, paused_total;
+  std::vector<std::uint8_t> detect_running;
+  std::vector<std::uint8_t> kind_down;
+  std::vector<std::uint32_t> kind_culprit;
+  std::vector<std::uint32_t> down_on_path;  // components on the kind's path not working
+  std::vector<std::vector<std::uint32_t>> kind_path;
+  std::vector<std::uint32_t> queue;
+  std::size_t queue_head = 0;
+  std::uint32_t busy = 0;
+  std::vector<std::uint32_t> down_list;  // components not working, increasing
+  bool q_dirty = true;
+  std::vector<double> q;
+  std::unordered_map<std::vector<std::uint32_t>, std::vector<double>, DownSetHash> q_cache;
+  StructureProbabilities probabilities;
+
+  // The day being accumulated.
+  struct DownPiece {
+    std::uint32_t kind, culprit;
+    std::int8_t cause;
+    double a, b, arrivals;
+  };
+  std::vector<double> lam_ok, lam_q;
+  std::vector<DownPiece> pieces;
+  std::uint32_t day = 0;
+  std::uint64_t events = 0;
+
+  HistoryResult* out = nullptr;
+  std::uint32_t history = 0;
+  bool record_outages = false, record_requests = false;
+
+  OutageStream stream(std::uint32_t c, OutagePurpose purpose, std::uint32_t process) const {
+    return OutageStream(plan.seed, history, c, purpose, process);
+  }
+  double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process) {
+    OutageStream s = stream(cycle[process], purpose, process);
+    return draw_duration(d, s);
+  }
+  const OutageProcess& process_of(std::uint32_t p) const {
+    return p < K ? *time.components[p].outages : *time.events[p - K];
+  }
+  bool works(std::uint32_t c) const noexcept { return down_count[c] == 0; }
+  bool needs_work(std::uint32_t c) const {
+    return block_works(time.components[c].detection.needs,
+                       [this](std::uint32_t x) { return works(x); });
+  }
+  bool process_down(std::uint32_t p) const noexcept { return phase[p] != Phase::up; }
+
+  void begin(std::uint32_t h, bool outages, bool requests, HistoryResult& result) {
+    out = &result;
+    history = h;
+    record_outages = outages;
+    record_requests = requests;
+    const std::uint32_t kinds = plan.kinds;
+    result.kind_downtime.assign(kinds, 0);
+    result.kind_requests.assign(kinds, 0);
+    result.kind_failed.assign(kinds, 0);
+    result.kind_failed_outage.assign(kinds, 0);
+    result.downtime = 0;
+    result.outages = 0;
+    result.detect_time = result.repair_time = 0;
+    result.detected = result.repaired = 0;
+    result.process_outages.assign(P, 0);
+    result.process_downtime.assign(P, 0);
+    result.process_detect_time.assign(P, 0);
+    result.process_repair_time.assign(P, 0);
+    result.process_detected.assign(P, 0);
+    result.process_repaired.assign(P, 0);
+    result.budget_time.assign(P, 0);
+    result.budget_detection_time.assign(P, 0);
+    result.budget_requests.assign(P, 0);
+    result.day_requests.assign(plan.days, 0);
+    result.day_failed.assign(plan.days, 0);
+    result.day_downtime.assign(plan.days, 0);
+    result.outage_records.clear();
+    result.request_records.clear();
+
+    timers.reset(P);
+    std::fill(phase.begin(), phase.end(), Phase::up);
+    std::fill(cycle.begin(), cycle.end(), 0u);
+    std::fill(down_count.begin(), down_count.end(), 0u);
+    std::fill(detect_running.begin(), detect_running.end(), std::uint8_t{0});
+    std::fill(paused_total.begin(), paused_total.end(), 0.0);
+    std::fill(kind_down.begin(), kind_down.end(), std::uint8_t{0});
+    std::fill(down_on_path.begin(), down_on_path.end(), 0u);
+    std::fill(kind_culprit.begin(), kind_culprit.end(), kNoProcess);
+    std::fill(lam_ok.begin(), lam_ok.end(), 0.0);
+    std::fill(lam_q.begin(), lam_q.end(), 0.0);
+    queue.clear();
+    queue_head = 0;
+    busy = 0;
+    down_list.clear();
+    pieces.clear();
+    q_dirty = true;
+    day = 0;
+    events = 0;
+  }
+
+  // ---- the start state ----
+
+  void start_processes() {
+    const bool steady = time.start == StartState::steady;
+    // Pass 1: phases and down counts, no clocks yet (a detection clock depends on the others).
+    for (std::uint32_t p = 0; p < P; ++p) {
+      const bool component = p < K;
+      if (component ? !time.components[p].outages : !time.events[p - K]) continue;
+      const OutageProcess& proc = process_of(p);
+      if (!steady) {
+        timers.set(p, draw(proc.failure, OutagePurpose::failure, p));
+        continue;
+      }
+      OutageStream s = stream(0, OutagePurpose::start, p);
+      const Detection* detection = component ? &time.components[p].detection : nullptr;
+      const double up_mean = proc.failure.mean();
+      const double detect_mean =
+          detection != nullptr && !detection->immediate ? detection->delay.mean() : 0;
+      const double down_mean = proc.repair.mean();
+      const double u = s.open_uniform() * (up_mean + detect_mean + down_mean);
+      if (u < up_mean) {
+        timers.set(p, draw_residual(proc.failure, s));
+        continue;
+      }
+      // In an outage since before the start: it counts, beginning at 0.
+      start[p] = 0;
+      detected_at[p] = kNaN;
+      repair_start[p] = kNaN;
+      ++out->outages;
+      ++out->process_outages[p];
+      if (component) {
+        ++down_count[p];
+        if (u < up_mean + detect_mean) {
+          phase[p] = Phase::detecting;
+          detect_left[p] = draw_residual(detection->delay, s);
+          paused_total[p] = 0;
+        } else {
+          detected_at[p] = 0;
+          if (time.crews == 0 || busy < time.crews) {
+            ++busy;
+            phase[p] = Phase::repairing;
+            repair_start[p] = 0;
+            timers.set(p, draw_residual(proc.repair, s));
+          } else {
+            phase[p] = Phase::queued;
+            queue.push_back(p);
+          }
+        }
+      } else {
+        phase[p] = Phase::repairing;
+        detected_at[p] = repair_start[p] = 0;
+        for (const std::uint32_t c : model.common_causes[p - K].takes_down) ++down_count[c];
+        timers.set(p, draw_residual(proc.repair, s));
+      }
+    }
+    if (!steady) return;
+    // Pass 2: the detection clocks of outages in progress.
+    for (std::uint32_t c = 0; c < K; ++c) {
+      if (phase[c] != Phase::detecting) continue;
+      if (needs_work(c)) {
+        detect_running[c] = 1;
+        detect_resumed[c] = 0;
+        timers.set(c, detect_left[c]);
+      } else {
+        pause_began[c] = 0;
+      }
+    }
+    // Pass 3: what is down, which kinds are down and why.
+    for (std::uint32_t c = 0; c < K; ++c)
+      if (down_count[c] > 0) down_list.push_back(c);
+    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
+      for (const std::uint32_t c : kind_path[k]) down_on_path[k] += !works(c);
+      kind_down[k] = path_down(k);
+      if (kind_down[k]) kind_culprit[k] = first_down_on_path(k);
+    }
+  }
+
+  // ---- state changes ----
+
+  bool path_down(std::uint32_t k) const {
+    const std::uint32_t threshold = plan.kind_down_threshold[k];
+    if (threshold > 0) return down_on_path[k] >= threshold;
+    return !block_works(model.kinds[k].path, [this](std::uint32_t x) { return works(x); });
+  }
+
+  // The process holding down the first component on kind k's path that does not work: its own
+  // outage, else the first active event taking it down.
+  std::uint32_t first_down_on_path(std::uint32_t k) const {
+    for (const std::uint32_t c : kind_path[k]) {
+      if (works(c)) continue;
+      if (phase[c] != Phase::up) return c;
+      for (std::uint32_t e = 0; e < E; ++e) {
+        if (phase[K + e] == Phase::up) continue;
+        const auto& down = model.common_causes[e].takes_down;
+        if (std::binary_search(down.begin(), down.end(), c)) return K + e;
+      }
+    }
+    return kNoProcess;
+  }
+
+  void change_down(std::uint32_t c, int delta, double t, std::uint32_t trigger) {
+    const bool worked = down_count[c] == 0;
+    down_count[c] = static_cast<std::uint32_t>(static_cast<int>(down_count[c]) + delta);
+    if (worked == (down_count[c] == 0)) return;
+    q_dirty = true;
+    if (worked)
+      down_list.insert(std::lower_bound(down_list.begin(), down_list.end(), c), c);
+    else
+      down_list.erase(std::lower_bound(down_list.begin(), down_list.end(), c));
+    for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
+    for (const std::uint32_t k : plan.kinds_of_component[c]) {
+      if (worked) ++down_on_path[k];
+      else --down_on_path[k];
+      const bool down = path_down(k);
+      if (down && !kind_down[k]) {
+        kind_culprit[k] = trigger;
+      } else if (down && (kind_culprit[k] == kNoProcess || !process_down(kind_culprit[k]))) {
+        // The outage that brought the kind down is over but another keeps it down.
+        kind_culprit[k] = first_down_on_path(k);
+      }
+      if (!down) kind_culprit[k] = kNoProcess;
+      kind_down[k] = down;
+    }
+  }
+
+  void update_detection_clock(std::uint32_t c, double t) {
+    if (phase[c] != Phase::detecting) return;
+    const bool can_run = needs_work(c);
+    if (detect_running[c] && !can_run) {
+      detect_left[c] = std::max(0.0, detect_left[c] - (t - detect_resumed[c]));
+      detect_running[c] = 0;
+      pause_began[c] = t;
+      timers.cancel(c);
+    } else if (!detect_running[c] && can_run) {
+      detect_running[c] = 1;
+      detect_resumed[c] = t;
+      paused_total[c] += t - pause_began[c];
+      timers.set(c, t + detect_left[c]);
+    }
+  }
+
+  void fail(std::uint32_t c, double t) {
+    ++out->outages;
+    ++out->process_outages[c];
+    start[c] = t;
+    detected_at[c] = kNaN;
+    repair_start[c] = kNaN;
+    paused_total[c] = 0;
+    phase[c] = Phase::detecting;
+    change_down(c, +1, t, c);
+    const Detection& detection = time.components[c].detection;
+    if (detection.immediate) {
+      detect(c, t);
+      return;
+    }
+    detect_left[c] = draw(detection.delay, OutagePurpose::detection, c);
+    if (needs_work(c)) {
+      detect_running[c] = 1;
+      detect_resumed[c] = t;
+      timers.set(c, t + detect_left[c]);
+    } else {
+      detect_running[c] = 0;
+      pause_began[c] = t;
+    }
+  }
+
+  void detect(std::uint32_t c, double t) {
+    detect_running[c] = 0;
+    detected_at[c] = t;
+    const double took = t - start[c];
+    out->detect_time += took;
+    ++out->detected;
+    out->process_detect_time[c] += took;
+    ++out->process_detected[c];
+    if (time.crews == 0 || busy < time.crews) {
+      start_repair(c, t);
+    } else {
+      phase[c] = Phase::queued;
+      queue.push_back(c);
+    }
+  }
+
+  void start_repair(std::uint32_t c, double t) {
+    ++busy;
+    phase[c] = Phase::repairing;
+    repair_start[c] = t;
+    timers.set(c, t + draw(time.components[c].outages->repair, OutagePurpose::repair, c));
+  }
+
+  void next_cycle(std::uint32_t p) {
+    if (++cycle[p] == 0) throw std::runtime_error("a process ran more than 2^32 cycles");
+  }
+
+  void repaired(std::uint32_t c, double t) {
+    --busy;
+    phase[c] = Phase::up;
+    const double took = t - detected_at[c];
+    out->repair_time += took;
+    ++out->repaired;
+    out->process_repair_time[c] += took;
+    ++out->process_repaired[c];
+    out->process_downtime[c] += t - start[c];
+    if (record_outages)
+      out->outage_records.push_back(
+          {c, start[c], detected_at[c], repair_start[c], t, paused_total[c]});
+    change_down(c, -1, t, c);
+    next_cycle(c);
+    timers.set(c, t + draw(time.components[c].outages->failure, OutagePurpose::failure, c));
+    if (queue_head < queue.size()) {
+      start_repair(queue[queue_head++], t);
+      if (queue_head == queue.size()) {
+        queue.clear();
+        queue_head = 0;
+      }
+    }
+  }
+
+  void event_starts(std::uint32_t p, double t) {
+    ++out->outages;
+    ++out->process_outages[p];
+    phase[p] = Phase::repairing;
+    start[p] = detected_at[p] = repair_start[p] = t;
+    for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, +1, t, p);
+    timers.set(p, t + draw(time.events[p - K]->repair, OutagePurpose::repair, p));
+  }
+
+  void event_ends(std::uint32_t p, double t) {
+    phase[p] = Phase::up;
+    out->process_downtime[p] += t - start[p];
+    if (record_outages) out->outage_records.push_back({p, start[p], start[p], start[p], t, 0});
+    for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, -1, t, p);
+    next_cycle(p);
+    timers.set(p, t + draw(time.events[p - K]->failure, OutagePurpose::failure, p));
+  }
+
+  void handle(std::uint32_t p, double t) {
+    if (p >= K) {
+      if (phase[p] == Phase::up)
+        event_starts(p, t);
+      else
+        event_ends(p, t);
+      return;
+    }
+    switch (phase[p]) {
+      case Phase::up:
+        fail(p, t);
+        break;
+      case Phase::detecting:
+        detect(p, t);
+        break;
+      case Phase::repairing:
+        repaired(p, t);
+        break;
+      case Phase::queued:
+        break;  // never scheduled
+    }
+  }
+
+  // ---- requests and downtime ----
+
+  void refresh_q() {
+    q_dirty = false;
+    if (!plan.transient) return;
+    if (down_list.empty()) {
+      q = plan.base_unreliability;
+      return;
+    }
+    auto found = q_cache.find(down_list);
+    if (found == q_cache.end()) {
+      // Bounded: a structure with many components can visit many down sets.
+      if (q_cache.size() >= 4096) q_cache.clear();
+      for (const std::uint32_t c : down_list) {
+        probabilities.component_up[c] = 0;
+        probabilities.component_down[c] = 1;
+      }
+      std::vector<double> values(plan.kinds);
+      for (std::uint32_t k = 0; k < plan.kinds; ++k)
+        values[k] = plan.analytics->kind_unreliability(k, probabilities);
+      const StructureProbabilities& base = plan.analytics->base();
+      for (const std::uint32_t c : down_list) {
+        probabilities.component_up[c] = base.component_up[c];
+        probabilities.component_down[c] = base.component_down[c];
+      }
+      found = q_cache.emplace(down_list, std::move(values)).first;
+    }
+    q = found->second;
+  }
+
+  // Who a down kind's time is charged to: the outage that brought it down, or, while that
+  // outage's detection waits for its `needs`, the first needed component that is down.
+  std::pair<std::uint32_t, std::int8_t> charged(std::uint32_t k) const {
+    const std::uint32_t c = kind_culprit[k];
+    if (c < K && phase[c] == Phase::detecting && !detect_running[c])
+      for (const std::uint32_t n : time.components[c].detection.needs_components)
+        if (!works(n)) return {n, std::int8_t{2}};
+    return {c, std::int8_t{1}};
+  }
+
+  // A stretch [a, b) inside one day with a constant state.
+  void piece(double a, double b) {
+    if (!(b > a)) return;
+    if (q_dirty) refresh_q();
+    const double arrivals = time.traffic.arrivals_between(a, b);
+    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
+      const double lam = arrivals * plan.kind_share[k];
+      if (kind_down[k]) {
+        const double length = b - a;
+        const double weighted = length * plan.kind_share[k];
+        out->kind_downtime[k] += length;
+        out->downtime += weighted;
+        out->day_downtime[day] += weighted;
+        const auto [process, cause] = charged(k);
+        if (process != kNoProcess) {
+          if (cause == 1)
+            out->budget_time[process] += weighted;
+          else
+            out->budget_detection_time[process] += weighted;
+        }
+        if (lam > 0) pieces.push_back({k, process, cause, a, b, lam});
+      } else if (plan.transient) {
+        lam_q[k] += q[k] * lam;
+        lam_ok[k] += (1 - q[k]) * lam;
+      } else {
+        lam_ok[k] += lam;
+      }
+    }
+  }
+
+  void flush_day() {
+    std::size_t first_record = out->request_records.size();
+    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
+      OutageStream s = stream(day, OutagePurpose::traffic, k);
+      const std::uint64_t ok = poisson(lam_ok[k], s);
+      const std::uint64_t transient = poisson(lam_q[k], s);
+      std::uint64_t outage = 0;
+      OutageStream arrivals = stream(day, OutagePurpose::arrival, k);
+      for (const DownPiece& piece : pieces) {
+        if (piece.kind != k) continue;
+        const std::uint64_t n = poisson(piece.arrivals, s);
+        outage += n;
+        if (piece.culprit != kNoProcess) out->budget_requests[piece.culprit] += n;
+        if (!record_requests) continue;
+        for (std::uint64_t i = 0; i < n; ++i) {
+          const double at =
+              std::min(time.traffic.time_of(
+                           piece.a, arrivals.open_uniform() * piece.arrivals / plan.kind_share[k]),
+                       std::nextafter(piece.b, piece.a));
+          out->request_records.push_back({at, k,
+                                          piece.culprit == kNoProcess
+                                              ? std::int32_t{-1}
+                                              : static_cast<std::int32_t>(piece.culprit),
+                                          piece.cause});
+        }
+      }
+      out->kind_requests[k] += ok + transient + outage;
+      out->kind_failed[k] += transient + outage;
+      out->kind_failed_outage[k] += outage;
+      out->day_requests[day] += ok + transient + outage;
+      out->day_failed[day] += transient + outage;
+      lam_ok[k] = lam_q[k] = 0;
+    }
+    pieces.clear();
+    if (record_requests)
+      std::sort(out->request_records.begin() + static_cast<std::ptrdiff_t>(first_record),
+                out->request_records.end(), [](const auto& x, const auto& y) {
+                  return x.time < y.time || (x.time == y.time && x.kind < y.kind);
+                });
+    ++day;
+  }
+
+  // Accounts [t0, t1), day by day.
+  void account(double t0, double t1) {
+    while (t0 < t1) {
+      const double day_end = (day + 1) * kSecondsPerDay;
+      const double b = std::min(t1, day_end);
+      piece(t0, b);
+      t0 = b;
+      if (b >= day_end) flush_day();
+    }
+  }
+
+  // ---- the end of the horizon ----
+
+  void close_open(double horizon) {
+    for (std::uint32_t p = 0; p < P; ++p) {
+      if (phase[p] == Phase::up) continue;
+      out->process_downtime[p] += horizon - start[p];
+      double paused = p < K ? paused_total[p] : 0;
+      if (p < K && phase[p] == Phase::detecting && !detect_running[p])
+        paused += horizon - pause_began[p];
+      if (record_outages)
+        out->outage_records.push_back({p, start[p], detected_at[p], repair_start[p], kNaN, paused});
+    }
+  }
+
+  void windows() {
+    HistoryResult& r = *out;
+    const std::size_t n = plan.windows.size();
+    r.window_requests.assign(n, 0);
+    r.window_failed.assign(n, 0);
+    r.window_downtime.assign(n, 0);
+    r.window_met_time.assign(n, 0);
+    r.window_met_requests.assign(n, 0);
+    r.windows_met_time = r.windows_met_requests = 0;
+    for (std::size_t w = 0; w < n; ++w) {
+      const SloWindow& window = plan.windows[w];
+      std::uint64_t requests = 0, failed = 0;
+      double downtime = 0;
+      for (std::uint32_t d = window.first_day; d < window.first_day + window.days; ++d) {
+        requests += r.day_requests[d];
+        failed += r.day_failed[d];
+        downtime += r.day_downtime[d];
+      }
+      r.window_requests[w] = requests;
+      r.window_failed[w] = failed;
+      r.window_downtime[w] = downtime;
+      const double budget = plan.window_budget_fraction;
+      const bool met_time = downtime <= budget * window.days * kSecondsPerDay;
+      const bool met_requests =
+          static_cast<double>(failed) <= budget * static_cast<double>(requests);
+      r.window_met_time[w] = met_time;
+      r.window_met_requests[w] = met_requests;
+      r.windows_met_time += met_time;
+      r.windows_met_requests += met_requests;
+    }
+  }
+
+  void run() {
+    start_processes();
+    double t_prev = 0;
+    while (!timers.empty()) {
+      const double t = timers.top_time();
+      if (!(t < plan.horizon)) break;
+      account(t_prev, t);
+      t_prev = t;
+      const std::uint32_t p = timers.top();
+      timers.pop();
+      if (++events > kMaxEventsPerHistory)
+        throw std::runtime_error("history " + std::to_string(history) + " has more than " +
+                                 std::to_string(kMaxEventsPerHistory) +
+                                 " outage events: times to failure far below the horizon");
+      handle(p, t);
+    }
+    account(t_prev, plan.horizon);
+    if (day < plan.days) flush_day();  // the partial last day
+    close_open(plan.horizon);
+    if (record_outages)
+      std::sort(out->outage_records.begin(), out->outage_records.end(),
+                [](const OutageRecord& x, const OutageRecord& y) {
+                  return x.start < y.start || (x.start == y.start && x.process < y.process);
+                });
+    windows();
+  }
+};
+
+OutageSimulator::OutageSimulator(const OutagePlan& plan) : state_(std::make_unique<State>(plan)) {}
+OutageSimulator::~OutageSimulator() = default;
+
+void OutageSimulator::run(std::uint32_t history, bool record_outages, bool record_requests,
+                          HistoryResult& out) {
+  state_->begin(history, record_outages, record_requests, out);
+  state_->run();
+}
+
+}  // namespace nines

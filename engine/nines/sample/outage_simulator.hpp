@@ -1,0 +1,130 @@
+#pragma once
+// The time kernel's core (scenario format 3): one history of a structure whose components fail
+// and get repaired over the horizon, simulated event by event. Its cost is in proportion to
+// the outage events and the days, never to the requests: the requests a kind receives on a day
+// are Poisson counts drawn from the integral of the traffic rate over the stretches where the
+// kind was down, or up with a per-request failure probability (the thinning of a Poisson
+// process is Poisson), and arrival times are drawn only for failed requests that are recorded.
+//
+// The rules (detection, crews, events) are in model/outage_model.hpp; the random numbers in
+// outage_streams.hpp. OutagePlan is built once per run; an OutageSimulator per thread reuses
+// its memory for every history.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "nines/exact/structure_analytics.hpp"
+#include "nines/model/structure_model.hpp"
+
+namespace nines {
+
+inline constexpr double kSecondsPerDay = 86400;
+inline constexpr double kSecondsPerYear = 365 * kSecondsPerDay;
+// Events one history may take (failures, detections, repairs, event starts and ends); beyond
+// it the run stops with an error instead of running for days (a 1 s time to failure over
+// 1000 years).
+inline constexpr std::uint64_t kMaxEventsPerHistory = std::uint64_t{1} << 31;
+
+// An SLO window in whole days: [first_day, first_day + days).
+struct SloWindow {
+  std::uint32_t first_day = 0;
+  std::uint32_t days = 0;
+};
+
+// The windows of `slo` inside `days` whole days of horizon (a partial last day is not part of
+// any window).
+std::vector<SloWindow> slo_windows(const SloTarget& slo, std::uint32_t whole_days);
+
+// Everything the simulator needs, derived once from the model and its exact values.
+struct OutagePlan {
+  const StructureModel* model = nullptr;
+  const StructureAnalytics* analytics = nullptr;
+  std::uint64_t seed = 0;
+  std::uint32_t components = 0;  // K
+  std::uint32_t events = 0;      // all common-cause events (only those with a process run)
+  std::uint32_t kinds = 0;
+  std::uint32_t days = 0;        // ceil(horizon / day)
+  std::uint32_t whole_days = 0;  // floor(horizon / day)
+  double horizon = 0;
+  std::vector<double> kind_share;                              // weight / total weight
+  std::vector<std::vector<std::uint32_t>> kinds_of_component;  // kinds whose path uses it
+  // A kind whose path is one series, parallel or k-of-n block of distinct components (or one
+  // component) is down exactly when at least kind_down_threshold of them are down, which the
+  // simulator keeps as a count; 0 for any other path, which it evaluates as a block.
+  std::vector<std::uint32_t> kind_down_threshold;
+  std::vector<std::vector<std::uint32_t>> needed_by;  // components whose detection needs it
+  std::vector<double> base_unreliability;             // per kind, every component up
+  bool transient = false;             // some kind can fail while up (per-request failures)
+  std::vector<SloWindow> windows;     // empty without an SLO
+  double window_budget_fraction = 0;  // 1 - target
+
+  OutagePlan(const StructureModel& model, const StructureAnalytics& analytics, std::uint64_t seed);
+};
+
+// One outage as recorded in /outages. Times in seconds from the history's start; NaN for a
+// moment not reached within the horizon.
+struct OutageRecord {
+  std::uint32_t process = 0;  // component index, or K + event index
+  double start = 0, detected = 0, repair_start = 0, end = 0;
+  double detection_paused = 0;  // time the detection clock stood still (needs down)
+};
+
+// One failed request (--record requests): only those that failed because their kind was down.
+struct FailedRequestRecord {
+  double time = 0;
+  std::uint32_t kind = 0;
+  std::int32_t culprit = -1;  // process index
+  std::int8_t cause = 1;      // 1 outage, 2 outage prolonged by detection waiting on needs
+};
+
+// What one history produced. Per-history quantities feed the tally; the per-day and
+// per-window arrays feed /windows.
+struct HistoryResult {
+  // Per kind.
+  std::vector<double> kind_downtime;
+  std::vector<std::uint64_t> kind_requests, kind_failed, kind_failed_outage;
+  double downtime = 0;                      // traffic-weight mix of the kinds' downtime
+  std::uint64_t outages = 0;                // component outages and event occurrences begun
+  double detect_time = 0, repair_time = 0;  // sums over outages detected / ended
+  std::uint64_t detected = 0, repaired = 0;
+  // Per process (components, then events).
+  std::vector<std::uint64_t> process_outages;
+  std::vector<double> process_downtime;  // own downtime (an event: time active)
+  std::vector<double> process_detect_time, process_repair_time;
+  std::vector<std::uint64_t> process_detected, process_repaired;
+  std::vector<double> budget_time;             // mix downtime it triggered (cause 1)
+  std::vector<double> budget_detection_time;   // mix downtime while a detection waited on it
+  std::vector<std::uint64_t> budget_requests;  // failed requests attributed (both causes)
+  // Per day and per window.
+  std::vector<std::uint64_t> day_requests, day_failed;
+  std::vector<double> day_downtime;
+  std::vector<std::uint64_t> window_requests, window_failed;
+  std::vector<double> window_downtime;
+  std::vector<std::uint8_t> window_met_time, window_met_requests;
+  std::uint32_t windows_met_time = 0, windows_met_requests = 0;
+  // Recorded only when asked.
+  std::vector<OutageRecord> outage_records;
+  std::vector<FailedRequestRecord> request_records;
+
+  std::uint64_t requests() const noexcept;
+  std::uint64_t failed() const noexcept;
+  std::uint64_t failed_outage() const noexcept;
+};
+
+class OutageSimulator {
+ public:
+  explicit OutageSimulator(const OutagePlan& plan);
+  ~OutageSimulator();
+  OutageSimulator(const OutageSimulator&) = delete;
+  OutageSimulator& operator=(const OutageSimulator&) = delete;
+
+  // Simulates history `history` into `out` (its vectors are resized and reused). Records
+  // outages / failed requests when asked. std::runtime_error beyond kMaxEventsPerHistory.
+  void run(std::uint32_t history, bool record_outages, bool record_requests, HistoryResult& out);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace nines

@@ -1,0 +1,68 @@
+#pragma once
+// The random numbers of time runs (scenario format 3). Every draw is
+//   philox4x32_10({history, cycle, purpose << 24 | process, block}, seed)
+// so a draw is a function of (seed, history, process, cycle, purpose) only: never of the
+// thread, the chunk of histories or the machine, and never of another process's draws. A
+// component's cycle n (its n-th failure, detection and repair) uses the same numbers in every
+// scenario that gives it the same distributions, which is why the twin scenarios (monitoring
+// that can fail and monitoring that cannot) differ only where monitoring matters.
+//
+// process: a component index, or K + event index for a common-cause event's process (K
+// components), or a request kind for traffic; cycle: the process's cycle, or the day for
+// traffic. Each (history, cycle, purpose, process) is one engine whose blocks count in the
+// counter's last word, so distributions that consume a variable number of uniforms (Boost's
+// gamma and Poisson) stay within their own stream.
+#include <cstdint>
+#include <limits>
+
+#include "nines/sample/philox.hpp"
+
+namespace nines {
+
+enum class OutagePurpose : std::uint32_t {
+  failure = 1,    // time to failure (an event: time to its next occurrence)
+  repair = 2,     // time to repair (an event: how long it lasts)
+  detection = 3,  // detection delay
+  start = 4,      // the steady start: phase and residual time
+  traffic = 8,    // a kind's arrivals on one day (process = kind, cycle = day)
+  arrival = 9,    // arrival times of recorded failed requests (process = kind, cycle = day)
+};
+
+inline constexpr std::uint32_t kMaxOutageProcesses = std::uint32_t{1} << 24;
+
+class OutageStream {
+ public:
+  using result_type = std::uint32_t;
+  static constexpr result_type min() noexcept { return 0; }
+  static constexpr result_type max() noexcept { return std::numeric_limits<result_type>::max(); }
+
+  OutageStream(std::uint64_t seed, std::uint32_t history, std::uint32_t cycle,
+               OutagePurpose purpose, std::uint32_t process) noexcept
+      : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
+        counter_{history, cycle, static_cast<std::uint32_t>(purpose) << 24 | process, 0} {}
+
+  result_type operator()() noexcept {
+    if (index_ == 4) {
+      block_ = philox4x32_10(counter_, key_);
+      ++counter_[3];
+      index_ = 0;
+    }
+    return block_[index_++];
+  }
+
+  // A uniform in (0, 1): 53 random bits, never 0 or 1, so log(u) and quantiles stay finite.
+  double open_uniform() noexcept {
+    const std::uint64_t hi = (*this)();
+    const std::uint64_t lo = (*this)();
+    const std::uint64_t bits = (hi << 32 | lo) >> 11;
+    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+  }
+
+ private:
+  PhiloxKey key_;
+  PhiloxCounter counter_;
+  PhiloxCounter block_{};
+  unsigned index_ = 4;
+};
+
+}  // namespace nines
