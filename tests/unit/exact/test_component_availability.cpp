@@ -124,7 +124,7 @@ TEST_CASE("unavailability keeps its digits", "[component_availability]") {
   CHECK(p.availability() == Approx(1 - 1e-12).epsilon(1e-15));
 }
 
-TEST_CASE("the equilibrium time left in a phase has mean E[X^2] / (2 E[X])",
+TEST_CASE("the equilibrium time left in a phase has mean E(X^2) / (2 E(X))",
           "[component_availability]") {
   // E[u_position * L] = E[L] / 2, and E[L] = E[X^2] / E[X]: integrate the length-biased
   // quantile over u_length by the midpoint rule (u_position = 1/2 gives the half).
