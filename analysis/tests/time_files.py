@@ -4,8 +4,9 @@ fixtures of the time-run tests, made to the spec in the README ("Outages over ti
 make_time_run(path, ...) simulates a small model with numpy (its own random stream, not the
 engine's): a load balancer that never fails, an api whose outages are detected 5 minutes after
 they begin, counted only while `monitoring` is up, two database replicas (one of two needed)
-detected at once, monitoring itself failing every 7 days for 12 hours (often, so that its effect shows), and a zone event every 120 days that
-takes down the api and one database replica. Two request kinds: browse (lb, api) and checkout
+detected at once, monitoring itself failing every 7 days for 12 hours (often, so that its
+effect shows), and a zone event every 120 days that takes down the api and one database
+replica. Two request kinds: browse (lb, api) and checkout
 (lb, api, database). Every table is filled consistently with the others (the counts add up the
 way the reader checks), so the reader, the plots and the report can be tested on it; the
 numbers follow the model but are not the engine's.
@@ -60,7 +61,7 @@ time:
     outages: {{every: 7d, repair: 12h}}
 common_cause:
   - {{name: zone-a, every: 120d, lasts: 2h, takes_down: [api, "database[1]"]}}
-requests:
+request_kinds:
   - {{name: browse, weight: 3, path: [lb, api]}}
   - {{name: checkout, weight: 1, path: [lb, api, database]}}
 """
@@ -146,7 +147,8 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         window = slo["window_days"] * DAY
         window_list = _windows(horizon, window, slo["windows"])
 
-    outages = []      # (history, component, event, start, detected, repair_start, end, paused, cause)
+    # (history, component, event, start, detected, repair_start, end, paused, cause)
+    outages = []
     per_history = []  # dicts
     window_rows = []
     request_rows = []
@@ -260,7 +262,8 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             if record == "requests":
                 segs = np.flatnonzero(kinds_down[k])
                 if outage_failed:
-                    pick = request_rng.choice(segs, size=outage_failed, p=length[segs] / length[segs].sum())
+                    pick = request_rng.choice(segs, size=outage_failed,
+                                              p=length[segs] / length[segs].sum())
                     times = lo[pick] + request_rng.random(outage_failed) * length[pick]
                     for t in times:
                         active = [iv for iv in intervals if iv[1] <= t < iv[2]]

@@ -248,10 +248,11 @@ def render_time_report(run, *, dpi: int = 144) -> str:
         distribution_uri = figure_to_data_uri(plots.downtime_distribution(run, figsize=(11, 4.4)),
                                               dpi)
         timeline_uri = figure_to_data_uri(plots.timeline(run, history), dpi)
+        allowed = ", the dotted one what the SLO's target allows in a year" if run.slo else ""
         histories_html = f"""<h2>Downtime over histories</h2>
 <figure><img alt="downtime per year over histories" src="{distribution_uri}">
 <figcaption>Each history's service downtime per year; the solid line is the mean, the dashed
-ones the 5%, 50% and 95% quantiles{", the dotted one what the SLO's target allows in a year" if run.slo else ""}.</figcaption></figure>
+ones the 5%, 50% and 95% quantiles{allowed}.</figcaption></figure>
 
 <h2>One history: the year with the most downtime</h2>
 <figure><img alt="timeline of history {history}" src="{timeline_uri}">
@@ -319,8 +320,8 @@ def time_text_summary(run) -> str:
                      f"{_value(kind, values['p95'])}")
     slo = run.slo
     if slo:
-        lines.append(f"  SLO {fmt.percent(slo['target'])} over {fmt.duration(slo['window_seconds'])}"
-                     f" ({slo['windows']}): {_share(slo['share_met_time'])} of windows met by "
+        lines.append(f"  SLO {fmt.percent(slo['target'])} over "
+                     f"{fmt.duration(slo['window_seconds'])} ({slo['windows']}): {_share(slo['share_met_time'])} of windows met by "
                      f"time, {_share(slo['share_met_requests'])} by requests")
     lines.append(f"  verdict  {run.verdict}")
     budget = run.budget()
