@@ -12,7 +12,8 @@ The package is laid out by stage; each depends only on the ones above it
 
     errors, version, formatting, engine   base: no other part of the package
     stats/      the engine's formulas on plain numbers (special, analytic, structure, sweep)
-    readers/    the only code that knows file layouts: open(), Run, StructureRun, Sweep
+    readers/    the only code that knows file layouts: open(), Run, StructureRun, TimeRun,
+                Sweep
     plots/      matplotlib Figures of runs and sweeps
     report/     the HTML page and the text summary (python3 -m nines report | summary)
 
@@ -29,7 +30,8 @@ from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FO
                       STRUCTURE_FORMAT_VERSION, SWEEP_FORMAT, SWEEP_FORMAT_VERSION, Failures,
                       ImportanceMeasure, Metadata, Outcomes, Requests, Run, RunSummary,
                       StructureFailures, StructureRun, StructureSummary, Sweep, SweepFailures,
-                      SweepMetadata, SweepPoint, check_file, open, text)
+                      SweepMetadata, SweepPoint, TIME_FORMAT_VERSION, Records, TimeMetadata,
+                      TimeRun, check_file, open, text)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
@@ -40,7 +42,8 @@ __all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "F
            "NinesError", "FormatError", "DamagedFileError", "RecordError", "OutputError",
            "READERS", "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots",
            "report", "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",
-           "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "__version__"]
+           "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "TimeRun",
+           "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "__version__"]
 
 _ON_FIRST_USE = ("plots", "report")
 

@@ -54,3 +54,17 @@ def expected_count(x: float) -> str:
 def percent(r: float) -> str:
     """A configured probability as written: 0.995 -> '99.5%', 0.9999966 -> '99.99966%'."""
     return f"{100 * r:.10g}%"
+
+
+def duration(seconds: float) -> str:
+    """A duration in the unit that reads best: 42 -> '42 s', 750 -> '12.5 min',
+    18000 -> '5 h', 400000 -> '4.63 days'; NaN -> 'n/a'."""
+    if seconds is None or math.isnan(seconds):
+        return "n/a"
+    if math.isinf(seconds):
+        return "∞"
+    s = abs(seconds)
+    for limit, size, unit in ((120, 1, "s"), (120 * 60, 60, "min"), (48 * 3600, 3600, "h")):
+        if s < limit:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds / 86400:,.3g} days" if s < 1000 * 86400 else f"{seconds / 86400:,.0f} days"

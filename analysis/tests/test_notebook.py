@@ -1,4 +1,6 @@
-"""The quickstart notebook runs top to bottom against a freshly simulated file.
+"""The notebooks run top to bottom: the quickstart against a freshly simulated file, the
+outages notebook against a synthetic time-run file (tests/time_files.py) named by
+NINES_TIME_RUN, so that it runs without the engine.
 
 It is executed with nbclient on a kernel whose spec this test writes itself, pointing at the
 interpreter running the tests (the system /usr/bin/python3 with ipykernel): the kernel that
@@ -12,11 +14,20 @@ import pytest
 
 from conftest import ANALYSIS
 
+import time_files
+
 NOTEBOOK = ANALYSIS / "notebooks" / "quickstart.ipynb"
+OUTAGES_NOTEBOOK = ANALYSIS / "notebooks" / "outages.ipynb"
 
 
 @pytest.fixture
-def kernel_name(tmp_path, monkeypatch, nines_binary):
+def kernel_name(plain_kernel_name, monkeypatch, nines_binary):
+    monkeypatch.setenv("NINES_BINARY", os.path.abspath(nines_binary))
+    return plain_kernel_name
+
+
+@pytest.fixture
+def plain_kernel_name(tmp_path, monkeypatch):
     pytest.importorskip("ipykernel")
     name = "nines-test-python"
     spec = tmp_path / "jupyter" / "kernels" / name
@@ -26,7 +37,6 @@ def kernel_name(tmp_path, monkeypatch, nines_binary):
         "display_name": "nines test kernel", "language": "python",
     }))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("NINES_BINARY", os.path.abspath(nines_binary))
     monkeypatch.setenv("PYTHONPATH", str(ANALYSIS) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel must use its inline backend
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -34,16 +44,20 @@ def kernel_name(tmp_path, monkeypatch, nines_binary):
     return name
 
 
-def test_quickstart_notebook_executes(kernel_name, tmp_path):
+def execute(path, kernel_name, tmp_path) -> list:
+    """Runs the notebook at `path` and returns its code cells' outputs."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(notebook, kernel_name=kernel_name, timeout=600,
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+                                     resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError with the failing cell's traceback
-    nbformat.write(notebook, tmp_path / "executed.ipynb")
+    nbformat.write(notebook, tmp_path / f"executed-{path.name}")
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
 
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+
+def test_quickstart_notebook_executes(kernel_name, tmp_path):
+    outputs = execute(NOTEBOOK, kernel_name, tmp_path)
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 3  # pareto, convergence, essay curves
@@ -51,3 +65,16 @@ def test_quickstart_notebook_executes(kernel_name, tmp_path):
     assert "reliability (analytic):   0.92274" in text
     assert "verdict: agrees with the analytic model" in text
     assert list(tmp_path.glob("nines-quickstart-*/essay-app.html"))
+
+
+def test_outages_notebook_executes_on_a_time_run(plain_kernel_name, tmp_path, monkeypatch):
+    run_file = time_files.make_time_run(tmp_path / "time-run.h5", histories=30)
+    monkeypatch.setenv("NINES_TIME_RUN", str(run_file))
+    outputs = execute(OUTAGES_NOTEBOOK, plain_kernel_name, tmp_path)
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4  # downtime distribution, timeline, SLO attainment, error budget
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "synthetic-time: 30 histories of 120 days" in text
+    assert "windows meeting 99.9% by time:" in text
+    assert list(tmp_path.glob("nines-outages-*/essay-app-over-a-year.html"))

@@ -39,14 +39,15 @@ def test_a_run_file_labelled_as_a_sweep_is_named(tmp_path):
 
 
 def test_newer_major_version(tmp_path):
-    path = small(tmp_path, format_version=3)
-    assert message_of(path) == (f"{path} has format_version 3; this nines package reads "
-                                "versions 1 and 2")
+    path = small(tmp_path, format_version=4)
+    assert message_of(path) == (f"{path} has format_version 4; this nines package reads "
+                                "versions 1, 2 and 3")
 
 
 def test_readers_table_maps_format_and_major_version():
     assert nines.READERS[("nines-run", 1)] is nines.Run
     assert nines.READERS[("nines-run", 2)] is nines.StructureRun
+    assert nines.READERS[("nines-run", 3)] is nines.TimeRun
     assert nines.READERS[("nines-sweep", 1)] is nines.Sweep
 
 

@@ -12,9 +12,16 @@
                       potential, with simulated intervals, Birnbaum, RAW and RRW
     kind_reliability(run)  structure runs: each request kind and the mix, simulated with its
                       interval against the exact analytic value
+    timeline(run, h)  time runs: one history's outages as a Gantt chart, detection marked
+    downtime_distribution(run)  time runs: yearly downtime over histories, mean and 5/50/95%
+    slo_attainment(run)  time runs: share of windows met per history, and one history's
+                      downtime per window against the budget
+    error_budget(run) time runs: service downtime per year each component caused, own and
+                      through detection delays
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
-(sweep_z, sweep_points), structure (importance, kind_reliability). Plots read through
+(sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
+downtime_distribution, slo_attainment, error_budget). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
 from .essay import ESSAY_RELIABILITIES, essay_curves
@@ -22,7 +29,9 @@ from .run import convergence, geometric_points, pareto
 from .structure import importance, importance_ranking, kind_reliability
 from .style import PALETTE
 from .sweep import sweep_points, sweep_z
+from .time import downtime_distribution, error_budget, slo_attainment, timeline, worst_history
 
 __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
            "importance_ranking", "kind_reliability", "geometric_points",
-           "ESSAY_RELIABILITIES", "PALETTE"]
+           "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
+           "slo_attainment", "error_budget", "worst_history"]

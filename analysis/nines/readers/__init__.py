@@ -6,6 +6,8 @@
     importance  the importance measures a structure run stores (names, labels, units)
     run_file    chain runs, nines-run v1: Run
     structure   structure runs, nines-run v2: StructureRun
+    time_run    time runs (outages over time), nines-run v3: TimeRun (records: its big
+                tables, one row per outage, window or failed request, read chunk by chunk)
     sweep       sweep files, nines-sweep v1 and v2: Sweep (sweep_point: its points of either
                 layout; sweep_tables: layout 2's per-point tables)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
@@ -23,6 +25,8 @@ from .run_file import (RUN_FORMAT, RUN_FORMAT_VERSION, Failures, Metadata, Outco
                        RunSummary)
 from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, StructureRun,
                         StructureSummary)
+from .time_run import TIME_FORMAT_VERSION, TimeMetadata, TimeRun
+from .records import Records
 from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
                     SweepFailures, SweepMetadata, SweepPoint)
 
@@ -31,4 +35,5 @@ __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEAS
            "Metadata", "Outcomes", "Run", "RunSummary", "STRUCTURE_FORMAT_VERSION", "Requests",
            "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
            "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
-           "SweepMetadata", "SweepPoint"]
+           "SweepMetadata", "SweepPoint", "TIME_FORMAT_VERSION", "TimeMetadata", "TimeRun",
+           "Records"]

@@ -10,15 +10,18 @@ from .probe import check_file
 from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Run
 from .structure import STRUCTURE_FORMAT_VERSION, StructureRun
 from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSIONS, Sweep
+from .time_run import TIME_FORMAT_VERSION, TimeRun
 
 __all__ = ["open", "READERS", "check_file"]
 
 # The file kinds this package reads: (format attribute, major format_version) -> reader.
-# Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, and the files of
+# Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, time runs
+# (scenario format 3: outages over time) nines-run v3, and the files of
 # `nines sweep` nines-sweep v2 (nines 0.3: tables) or v1 (nines 0.2: a group per point).
 READERS = {
     (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
     (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
+    (RUN_FORMAT, TIME_FORMAT_VERSION): TimeRun,
     **{(SWEEP_FORMAT, version): Sweep for version in SWEEP_FORMAT_VERSIONS},
 }
 
@@ -34,7 +37,8 @@ def open(path: str | os.PathLike, *, check: bool = False):  # noqa: A001 - mirro
     """Open a nines file and return its reader (a Run for format "nines-run").
 
     Checks the root `format` attribute and the major `format_version` and fails with a plain
-    message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, and
+    message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, v3 (time
+    runs: outages over time) a TimeRun, and
     nines-sweep v1 or v2 (the files of `nines sweep`) a Sweep. Reads only attributes and small
     tables; per-request data and per-point details stay lazy.
 

@@ -21,12 +21,13 @@ class LazyArray:
     is damage, found in the block where it is read. `window` = (start, stop) makes the array
     that range of the dataset (a sweep point's rows of a table shared by all points): indices
     count from `start`, messages name the dataset's own index. `bounded_by` names what sets the
-    bounds, for messages. Shape, type and chunking are read once, when the array is made."""
+    bounds, for messages. `real` admits floating-point data (times, durations) besides
+    integers. Shape, type and chunking are read once, when the array is made."""
 
     def __init__(self, dataset: h5py.Dataset, path: str | None = None, *,
                  valid: tuple[int | None, int | None] | None = None,
                  window: tuple[int, int] | None = None,
-                 bounded_by: str = "the run's summary"):
+                 bounded_by: str = "the run's summary", real: bool = False):
         self._dataset = dataset
         self.name = dataset.name
         self.path = path if path is not None else dataset.file.filename
@@ -37,8 +38,9 @@ class LazyArray:
             total = int(dataset.shape[0])
             self._dtype = dataset.dtype
             chunks = dataset.chunks
-            if self._dtype.kind not in "biu":
-                raise DamagedFileError(self.path, f"{self.name} should hold integers but holds "
+            if self._dtype.kind not in ("biuf" if real else "biu"):
+                raise DamagedFileError(self.path, f"{self.name} should hold "
+                                       f"{'numbers' if real else 'integers'} but holds "
                                        f"{self._dtype}")
         start, stop = (0, total) if window is None else (int(window[0]), int(window[1]))
         if not 0 <= start <= stop <= total:

@@ -3,6 +3,7 @@
     html        the style sheet, tables, tiles and embedded figures every page shares
     run         chain runs (nines-run v1)
     structure   structure runs (nines-run v2)
+    time_run    time runs (nines-run v3, outages over time)
     sweep       sweep files (nines-sweep v1)
     output      writing the page: a temporary file beside the target, renamed when complete
 
@@ -13,21 +14,24 @@ from __future__ import annotations
 
 import os
 
-from ..readers import StructureRun, Sweep
+from ..readers import StructureRun, Sweep, TimeRun
 from .html import figure_to_data_uri
 from .output import check_target, write_text_atomically
 from .run import render_run_report, run_text_summary
 from .structure import render_structure_report, structure_text_summary
 from .sweep import render_sweep_report, sweep_text_summary
+from .time_run import render_time_report, time_text_summary
 
 __all__ = ["render_report", "write_report", "text_summary", "figure_to_data_uri", "check_target",
            "write_text_atomically"]
 
 
 def render_report(run, *, dpi: int = 144) -> str:
-    """The report page for an open Run, StructureRun or Sweep, as a string."""
+    """The report page for an open Run, StructureRun, TimeRun or Sweep, as a string."""
     if isinstance(run, Sweep):
         return render_sweep_report(run, dpi=dpi)
+    if isinstance(run, TimeRun):
+        return render_time_report(run, dpi=dpi)
     if isinstance(run, StructureRun):
         return render_structure_report(run, dpi=dpi)
     return render_run_report(run, dpi=dpi)
@@ -46,6 +50,8 @@ def text_summary(run, full: bool = False) -> str:
     """A few lines for a terminal (for a sweep, `full` prints every point)."""
     if isinstance(run, Sweep):
         return sweep_text_summary(run, full=full)
+    if isinstance(run, TimeRun):
+        return time_text_summary(run)
     if isinstance(run, StructureRun):
         return structure_text_summary(run)
     return run_text_summary(run)

@@ -1,0 +1,538 @@
+"""Reading a time run (HDF5 layout 3, format = "nines-run", format_version = 3).
+
+Time runs simulate scenarios of format version 3: the components of a structure fail and get
+repaired over a horizon, in many independent histories (timelines), and requests arrive over
+time. The layout (the spec the engine writes; README "Outages over time"):
+
+    root attributes   provenance as layout 2, record (outages | requests | none), verdict,
+                      agrees, histories, horizon_seconds, start, crews, traffic_rate,
+                      chunk_histories, and slo_target / slo_window_seconds / slo_windows when
+                      the scenario declares an SLO
+    /histories/*      one row per history (record outages or requests); kind_downtime,
+                      kind_requests and kind_failed are histories x kinds matrices stored flat
+    /outages/*        one row per outage or event occurrence (record outages or requests)
+    /windows/*        one row per history and SLO window (record outages or requests, SLO)
+    /requests/*       one row per failed request (record requests)
+    /components/*, /events/*, /kinds/*, /summary/*   small tables
+    /slo              attributes only: the SLO and its attainment
+
+Opening reads the root attributes and the small tables and checks them against each other and
+the big tables' lengths (one entry per history, per outage counted in /components and /events,
+per window, per failed request counted in /histories/failed); rows of the big tables are read
+only when asked for, chunk by chunk, and their values are checked as they are read. Anything
+wrong raises DamagedFileError naming the file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from ..errors import DamagedFileError, RecordError
+from .hdf5 import Attributes, Columns, open_file, reading
+from .lazy import LazyArray
+from .records import Column, Records, exactly_one_of
+
+TIME_FORMAT_VERSION = 3
+SECONDS_PER_YEAR = 365 * 86400.0  # the scenario's `y` unit
+
+RECORD_MODES = ("outages", "requests", "none")
+START_STATES = ("fresh", "steady")
+SLO_WINDOWS = ("rolling", "tumbling", "calendar-months")
+SUMMARY_METRICS = ("time_availability", "request_availability", "downtime_per_year",
+                   "outages_per_year", "mean_time_to_detect", "mean_time_to_repair",
+                   "failed_requests_per_year")
+OUTAGE_CAUSES = {0: "own failure", 1: "common-cause event"}
+REQUEST_CAUSES = {0: "transient", 1: "outage", 2: "outage prolonged by detection"}
+
+__all__ = ["TimeRun", "TimeMetadata", "TIME_FORMAT_VERSION", "SECONDS_PER_YEAR",
+           "SUMMARY_METRICS", "OUTAGE_CAUSES", "REQUEST_CAUSES"]
+
+# /histories: one value per history.
+_HISTORY_COLUMNS = (("downtime", np.float64), ("outages", np.int64), ("requests", np.uint64),
+                    ("failed", np.uint64), ("failed_outage", np.uint64),
+                    ("time_availability", np.float64), ("request_availability", np.float64),
+                    ("mean_time_to_detect", np.float64), ("mean_time_to_repair", np.float64),
+                    ("windows_met_time", np.int64), ("windows_met_requests", np.int64))
+# /histories: histories x kinds, stored flat (row-major) with attributes rows and columns.
+_KIND_MATRICES = (("kind_downtime", np.float64), ("kind_requests", np.uint64),
+                  ("kind_failed", np.uint64))
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeMetadata:
+    """What was run, by which engine, when, over how long."""
+    path: str
+    format: str
+    format_version: int
+    nines_version: str
+    scenario_name: str
+    scenario_yaml: str
+    scenario_sha256: str
+    seed: int
+    record: str
+    created: str
+    histories: int
+    horizon_seconds: float
+    start: str
+    crews: int              # 0: unlimited (independent repair)
+    traffic_rate: float     # requests per second, on average
+    chunk_histories: int
+    slo_target: float | None = None
+    slo_window_seconds: float | None = None
+    slo_windows: str | None = None
+
+    @property
+    def horizon_years(self) -> float:
+        return self.horizon_seconds / SECONDS_PER_YEAR
+
+    @property
+    def history_years(self) -> float:
+        """All histories together, in years: what per-year figures divide by."""
+        return self.histories * self.horizon_years
+
+
+class TimeRun:
+    """An opened time run file (format_version 3). Use as a context manager or call close().
+
+    Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
+    as a dict (slo); one row per history: histories() and kind_histories(); the big tables as
+    lazy Records: outages(), windows(), requests() (or a DataFrame of one history's rows with
+    history=h)."""
+
+    _kind = "nines time run file"
+
+    def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
+        self.path = os.fspath(path)
+        self._file = file if file is not None else open_file(self.path)
+        try:
+            with reading(self.path, "the run's summary"):
+                self._load()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        self._attrs = Attributes(self._file, self.path, of=f"a {self._kind}")
+        self.metadata = self._read_metadata()
+        a = self._attrs
+        self.verdict = a.string("verdict")
+        self.agrees = a.flag("agrees")
+        self._read_tables()
+
+    def _choice(self, key: str, allowed: tuple[str, ...], value: str) -> str:
+        if value not in allowed:
+            raise DamagedFileError(self.path, f"the root attribute '{key}' is {value!r}; "
+                                   f"expected {', '.join(allowed[:-1])} or {allowed[-1]}")
+        return value
+
+    def _read_metadata(self) -> TimeMetadata:
+        a = self._attrs
+        horizon = a.real("horizon_seconds")
+        if not (math.isfinite(horizon) and horizon > 0):
+            raise DamagedFileError(self.path, f"the root attribute 'horizon_seconds' is "
+                                   f"{horizon}; a horizon is a positive number of seconds")
+        slo = {}
+        if "slo_target" in a:
+            target = a.real("slo_target")
+            if not 0 < target < 1:
+                raise DamagedFileError(self.path, f"the root attribute 'slo_target' is "
+                                       f"{target}; a target lies between 0 and 1")
+            slo = dict(slo_target=target, slo_window_seconds=a.real("slo_window_seconds"),
+                       slo_windows=self._choice("slo_windows", SLO_WINDOWS,
+                                                a.string("slo_windows")))
+        return TimeMetadata(
+            path=self.path,
+            format=a.string("format"),
+            format_version=a.integer("format_version"),
+            nines_version=a.string("nines_version"),
+            scenario_name=a.string("scenario_name"),
+            scenario_yaml=a.string("scenario_yaml"),
+            scenario_sha256=a.string("scenario_sha256"),
+            seed=a.integer("seed", minimum=0),
+            record=self._choice("record", RECORD_MODES, a.string("record")),
+            created=a.string("created"),
+            histories=a.integer("histories", minimum=1),
+            horizon_seconds=horizon,
+            start=self._choice("start", START_STATES, a.string("start")),
+            crews=a.integer("crews", minimum=0),
+            traffic_rate=a.real("traffic_rate"),
+            chunk_histories=a.integer("chunk_histories", minimum=1),
+            **slo)
+
+    def _columns(self, name: str, why: str = "") -> Columns:
+        return Columns(self._file, name, self.path, self._kind + why)
+
+    def _read_tables(self) -> None:
+        p = self.path
+        m = self.metadata
+
+        # /components: one row per replica.
+        g = self._columns("components")
+        names = g.strings("name")
+        n_components = len(names)
+        one = dict(length=n_components, per="component")
+        components = pd.DataFrame({"name": names})
+        for key in ("declaration", "failure", "repair", "detection"):
+            components[key] = g.strings(key, **one)
+        components.insert(2, "replica", g.numbers("replica", np.int64, **one))
+        components.insert(3, "reliability", g.numbers("reliability", np.float64, **one))
+        components["outages"] = g.numbers("outages", np.int64, **one)
+        for key in ("downtime", "outages_per_year", "downtime_per_year", "mean_time_to_detect",
+                    "mean_time_to_repair", "budget_seconds_per_year",
+                    "budget_detection_seconds_per_year", "budget_requests_per_year",
+                    "availability_simulated", "availability_exact"):
+            components[key] = g.numbers(key, np.float64, **one)
+        components.index.name = "component"
+        self._components = components
+
+        # /events: common-cause events with processes.
+        g = self._columns("events")
+        events = pd.DataFrame({"name": g.strings("name")})
+        one = dict(length=len(events), per="common-cause event")
+        for key in ("every", "lasts"):
+            events[key] = g.strings(key, **one)
+        events["occurrences"] = g.numbers("occurrences", np.int64, **one)
+        for key in ("downtime", "budget_seconds_per_year", "budget_requests_per_year"):
+            events[key] = g.numbers(key, np.float64, **one)
+        events.index.name = "event"
+        self._events = events
+        n_events = len(events)
+
+        # /kinds: one row per request kind.
+        g = self._columns("kinds")
+        kinds = pd.DataFrame({"name": g.strings("name")})
+        one = dict(length=len(kinds), per="request kind")
+        for key in ("weight", "time_availability", "request_availability", "downtime_per_year",
+                    "availability_exact", "z_score"):
+            kinds[key] = g.numbers(key, np.float64, **one)
+        if not len(kinds):
+            raise DamagedFileError(p, "/kinds is empty: a run has at least one request kind")
+        total_weight = kinds["weight"].sum()
+        kinds.insert(2, "traffic_share", kinds["weight"] / total_weight if total_weight > 0
+                     else np.nan)
+        kinds.index.name = "kind"
+        self._kinds = kinds
+        n_kinds = len(kinds)
+
+        # /summary: one row per metric.
+        g = self._columns("summary")
+        metrics = g.strings("metric")
+        if len(set(metrics)) != len(metrics):
+            raise DamagedFileError(p, "/summary/metric names a metric twice")
+        one = dict(length=len(metrics), per="metric")
+        summary = pd.DataFrame({key: g.numbers(key, np.float64, **one)
+                                for key in ("mean", "ci_low", "ci_high", "p05", "p50", "p95")},
+                               index=pd.Index(metrics, name="metric"))
+        self._summary = summary
+
+        # /slo: attributes, present exactly when the scenario declares an SLO.
+        self._slo = self._read_slo()
+
+        # The per-history tables.
+        record = m.record
+        H = m.histories
+        self._outages = self._windows = self._requests = None
+        if record == "none":
+            return
+        why = f" (record={record})"
+        g = self._columns("histories", why)
+        self._history_columns = {key: (g.dataset(key, length=H, per="history"), dtype)
+                                 for key, dtype in _HISTORY_COLUMNS}
+        self._history_group = g
+        self._kind_matrices = {}
+        for key, dtype in _KIND_MATRICES:
+            dataset = g.dataset(key, length=H * n_kinds, per="(history, kind) pair")
+            with reading(p, f"/histories/{key}"):
+                shape = (int(dataset.attrs.get("rows", H)), int(dataset.attrs.get("columns",
+                                                                                  n_kinds)))
+            if shape != (H, n_kinds):
+                raise DamagedFileError(p, f"/histories/{key} says it is a {shape[0]} x "
+                                       f"{shape[1]} matrix, expected {H} x {n_kinds} "
+                                       "(histories x kinds)")
+            self._kind_matrices[key] = dtype
+        bounded = "the run's tables"
+        self._outages = Records(self._columns("outages", why), [
+            Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
+            Column("component", (-1, n_components - 1), bounded_by="/components"),
+            Column("event", (-1, n_events - 1), bounded_by="/events"),
+            Column("start", real=True), Column("detected", real=True),
+            Column("repair_start", real=True), Column("end", real=True),
+            Column("detection_paused", real=True),
+            Column("cause", (0, 1), bounded_by="the layout")],
+            per="outage", check=exactly_one_of(p, "/outages", "component", "event"))
+        counted = int(components["outages"].sum() + events["occurrences"].sum())
+        if len(self._outages) != counted:
+            raise DamagedFileError(p, f"/outages has {len(self._outages):,} rows but "
+                                   f"/components/outages and /events/occurrences add up to "
+                                   f"{counted:,}")
+        if self._slo:
+            per_history = self._slo["windows_per_history"]
+            self._windows = Records(self._columns("windows", why + " with an SLO"), [
+                Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
+                Column("window", (0, per_history - 1),
+                       bounded_by="/slo windows_per_history"),
+                Column("start", real=True), Column("length", real=True),
+                Column("requests", (0, None)), Column("failed", (0, None)),
+                Column("downtime", real=True), Column("met_time", (0, 1)),
+                Column("met_requests", (0, 1))],
+                length=H * per_history, per="history and window")
+        if record == "requests":
+            failed = self._sum_history_column("failed")
+            self._requests = Records(self._columns("requests", why), [
+                Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
+                Column("time", real=True),
+                Column("kind", (0, n_kinds - 1), bounded_by="/kinds"),
+                Column("culprit", (-1, n_components + n_events - 1),
+                       bounded_by="/components and /events"),
+                Column("cause", (0, 2), bounded_by="the layout")])
+            if len(self._requests) != failed:
+                raise DamagedFileError(p, f"/requests has {len(self._requests):,} rows but "
+                                       f"/histories/failed adds up to {failed:,} failed "
+                                       "requests")
+
+    def _read_slo(self) -> dict:
+        p = self.path
+        declared = self.metadata.slo_target is not None
+        with reading(p, "the group /slo"):
+            present = "slo" in self._file
+        if not declared:
+            if present:
+                raise DamagedFileError(p, "/slo is present but the root attributes declare no "
+                                       "SLO (slo_target)")
+            return {}
+        if not present:
+            raise DamagedFileError(p, "the root attributes declare an SLO (slo_target) but "
+                                   f"the {self._kind}'s group /slo is missing")
+        with reading(p, "the group /slo"):
+            group = self._file["slo"]
+        a = Attributes(group, p, where="attribute", of="/slo")
+        slo = {"target": a.real("target"), "window_seconds": a.real("window_seconds"),
+               "windows": self._choice("slo_windows", SLO_WINDOWS, a.string("windows")),
+               "windows_per_history": a.integer("windows_per_history", minimum=1)}
+        for key in ("share_met_time", "share_met_requests", "first_window_met_time"):
+            for suffix in ("", "_low", "_high"):
+                slo[key + suffix] = a.real(key + suffix)
+        slo["first_window_met_time_exact"] = a.real("first_window_met_time_exact")
+        if slo["target"] != self.metadata.slo_target:
+            raise DamagedFileError(p, f"/slo says the target is {slo['target']} but the root "
+                                   f"attribute 'slo_target' says {self.metadata.slo_target}")
+        return slo
+
+    def _sum_history_column(self, key: str) -> int:
+        dataset, _ = self._history_columns[key]
+        column = LazyArray(dataset, self.path)
+        return sum(int(block.sum(dtype=np.uint64)) for _, block in column.iter_chunks())
+
+    def _need_histories(self) -> None:
+        if not self.has_histories:
+            self._need(None, "/histories", "run with --record outages or requests to keep them")
+
+    def _need(self, table, what: str, how: str):
+        if table is None:
+            raise RecordError(f"{self.path} was recorded with --record {self.metadata.record}: "
+                              f"it has no {what} ({how})")
+        return table
+
+    # -- the small tables ----------------------------------------------------------------------
+
+    def components(self) -> pd.DataFrame:
+        """Per component replica: name, declaration, replica, reliability, the failure, repair
+        and detection models as text ("" when it has no outages), outages, downtime (s, all
+        histories), outages_per_year, downtime_per_year (s), mean_time_to_detect and
+        mean_time_to_repair (realised, s), budget_seconds_per_year and
+        budget_detection_seconds_per_year (service downtime it caused as the triggering
+        outage, and through other outages' detection waiting on it), budget_requests_per_year,
+        availability_simulated and availability_exact (NaN without a closed form)."""
+        return self._components.copy()
+
+    def events(self) -> pd.DataFrame:
+        """Per common-cause event with a process: name, every, lasts (text), occurrences,
+        downtime (s, all histories), budget_seconds_per_year, budget_requests_per_year."""
+        return self._events.copy()
+
+    def kinds(self) -> pd.DataFrame:
+        """Per request kind: name, weight, traffic_share, time_availability and
+        request_availability (means over histories), downtime_per_year (s),
+        availability_exact (steady state through the BDD; NaN when none) and z_score."""
+        return self._kinds.copy()
+
+    def summary(self) -> pd.DataFrame:
+        """One row per metric (time_availability, request_availability, downtime_per_year,
+        outages_per_year, mean_time_to_detect, mean_time_to_repair, failed_requests_per_year;
+        durations in seconds): mean, ci_low, ci_high, p05, p50, p95 over histories."""
+        return self._summary.copy()
+
+    def metric(self, name: str) -> pd.Series:
+        """One row of summary() (mean, ci_low, ci_high, p05, p50, p95); all NaN when the file
+        does not hold that metric."""
+        if name in self._summary.index:
+            return self._summary.loc[name].copy()
+        return pd.Series(np.nan, index=self._summary.columns, name=name)
+
+    @property
+    def slo(self) -> dict:
+        """The SLO and its attainment (the /slo attributes): target, window_seconds, windows,
+        windows_per_history, share_met_time(_low/_high), share_met_requests(_low/_high),
+        first_window_met_time(_low/_high), first_window_met_time_exact. Empty when the
+        scenario declares no SLO."""
+        return dict(self._slo)
+
+    def budget(self) -> pd.DataFrame:
+        """The error budget by culprit, components and events together, largest first: name,
+        element ("component" or "common cause"), own (s of service downtime per year as the
+        triggering outage), detection (s per year through detection delays it caused; 0 for
+        events), total, requests (failed requests per year) and share of the total."""
+        c, e = self._components, self._events
+        table = pd.concat([
+            pd.DataFrame({"name": c["name"], "element": "component",
+                          "own": c["budget_seconds_per_year"],
+                          "detection": c["budget_detection_seconds_per_year"],
+                          "requests": c["budget_requests_per_year"]}),
+            pd.DataFrame({"name": e["name"], "element": "common cause",
+                          "own": e["budget_seconds_per_year"], "detection": 0.0,
+                          "requests": e["budget_requests_per_year"]}),
+        ], ignore_index=True)
+        table["total"] = table["own"] + table["detection"]
+        everything = table["total"].sum()
+        table["share"] = table["total"] / everything if everything > 0 else np.nan
+        table = table.sort_values("total", ascending=False, kind="mergesort")
+        return table.reset_index(drop=True)
+
+    # -- per history ---------------------------------------------------------------------------
+
+    @property
+    def has_histories(self) -> bool:
+        """Whether the file holds /histories (record outages or requests)."""
+        return self.metadata.record != "none"
+
+    def histories(self, columns=None, *, start: int = 0, stop: int | None = None
+                  ) -> pd.DataFrame:
+        """One row per history (index: history), histories [start, stop): downtime (s),
+        outages, requests, failed, failed_outage, time_availability, request_availability,
+        mean_time_to_detect, mean_time_to_repair (s; NaN without a detected or repaired
+        outage), windows_met_time, windows_met_requests; `columns` picks some of them."""
+        self._need_histories()
+        start, stop, _ = slice(start, stop).indices(self.metadata.histories)
+        stop = max(start, stop)
+        keys = [k for k, _ in _HISTORY_COLUMNS] if columns is None else list(columns)
+        unknown = [k for k in keys if k not in self._history_columns]
+        if unknown:
+            raise KeyError(f"no history column {unknown[0]!r} (columns: "
+                           f"{', '.join(self._history_columns)})")
+        g = self._history_group
+        frame = pd.DataFrame({key: g.numbers(key, self._history_columns[key][1],
+                                             rows=(start, stop))
+                              for key in keys},
+                             index=pd.RangeIndex(start, stop, name="history"))
+        return frame
+
+    def kind_histories(self, column: str = "kind_downtime", *, start: int = 0,
+                       stop: int | None = None) -> pd.DataFrame:
+        """A histories x kinds matrix (kind_downtime in s, kind_requests or kind_failed) for
+        histories [start, stop): rows by history, columns by kind name."""
+        self._need_histories()
+        if column not in self._kind_matrices:
+            raise KeyError(f"no kind matrix {column!r} (matrices: "
+                           f"{', '.join(self._kind_matrices)})")
+        start, stop, _ = slice(start, stop).indices(self.metadata.histories)
+        stop = max(start, stop)
+        n = len(self._kinds)
+        values = self._history_group.numbers(column, self._kind_matrices[column],
+                                             rows=(start * n, stop * n))
+        return pd.DataFrame(values.reshape(stop - start, n),
+                            index=pd.RangeIndex(start, stop, name="history"),
+                            columns=pd.Index(self._kinds["name"], name="kind"))
+
+    # -- the big tables ------------------------------------------------------------------------
+
+    def outages(self, history: int | None = None):
+        """Every outage and event occurrence: lazy Records with columns history, component (-1
+        for an event), event (-1 for a component outage), start, detected, repair_start, end
+        (s from the history's start; NaN = not reached within the horizon; for events
+        detected = repair_start = start), detection_paused (s the detection clock stood still)
+        and cause (0 own failure, 1 common-cause event). With `history`: that history's rows
+        as a DataFrame with a `name` column (the component's or event's)."""
+        table = self._need(self._outages, "/outages",
+                           "run with --record outages or requests to keep them")
+        if history is None:
+            return table
+        frame = table.where_history(self._history_index(history))
+        names = np.where(frame["component"].to_numpy() >= 0,
+                         self._components["name"].to_numpy()[
+                             np.maximum(frame["component"].to_numpy(), 0)]
+                         if len(self._components) else "",
+                         self._events["name"].to_numpy()[np.maximum(frame["event"].to_numpy(), 0)]
+                         if len(self._events) else "")
+        frame.insert(3, "name", names)
+        return frame
+
+    def windows(self, history: int | None = None):
+        """Per history and SLO window: lazy Records with columns history, window, start,
+        length (s), requests, failed, downtime (s), met_time, met_requests (0/1). With
+        `history`: that history's windows as a DataFrame. RecordError without an SLO or with
+        --record none."""
+        if not self._slo:
+            raise RecordError(f"{self.path}: the scenario declares no SLO, so the run has no "
+                              "windows (add time.slo to the scenario)")
+        table = self._need(self._windows, "/windows",
+                           "run with --record outages or requests to keep them")
+        if history is None:
+            return table
+        return table.where_history(self._history_index(history))
+
+    def requests(self, history: int | None = None):
+        """The failed requests (--record requests): lazy Records with columns history, time
+        (s), kind, culprit (component index, or K + event index; -1 unknown) and cause (0
+        transient, 1 outage, 2 outage prolonged by detection waiting on its needs). With
+        `history`: that history's failed requests as a DataFrame."""
+        table = self._need(self._requests, "/requests",
+                           "run with --record requests to keep the failed requests")
+        if history is None:
+            return table
+        return table.where_history(self._history_index(history))
+
+    def _history_index(self, history: int) -> int:
+        h = int(history)
+        if h < 0:
+            h += self.metadata.histories
+        if not 0 <= h < self.metadata.histories:
+            raise IndexError(f"history {history} out of range for {self.metadata.histories} "
+                             "histories")
+        return h
+
+    def culprit_name(self, code: int) -> str:
+        """The name behind a culprit code of /requests: a component, an event (K + e), or
+        "unknown" (-1)."""
+        k = len(self._components)
+        if code < 0:
+            return "unknown"
+        return self._components["name"].iat[code] if code < k else \
+            self._events["name"].iat[code - k]
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with reading(self.path, "the file while closing it"):
+            self._file.close()
+
+    def __enter__(self) -> "TimeRun":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        m = self.metadata
+        availability = self.metric("time_availability")["mean"]
+        return (f"<nines.TimeRun {m.scenario_name!r}: {m.histories:,} histories of "
+                f"{m.horizon_seconds / 86400:g} days, {len(self._components)} components, "
+                f"{len(self._events)} events, record={m.record}, time availability "
+                f"{availability:.6g}>")
+
