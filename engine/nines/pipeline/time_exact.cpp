@@ -2,90 +2,95 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+
+#include "nines/exact/component_availability.hpp"
+#include "nines/exact/markov_availability.hpp"
+#include "nines/exact/service_availability.hpp"
+#include "nines/exact/window_downtime.hpp"
 
 namespace nines {
 
 namespace {
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The first SLO window's probability of meeting its time budget, where the closed form
+// (window_downtime.hpp) covers the model: one component with outages and no event process,
+// exponential failures and repairs, detection immediate or a fixed delay that never waits,
+// a fresh start, and every kind down exactly while that component is down.
+double first_window_exact(const StructureModel& model, const OutagePlan& plan) {
+  const TimeModel& time = *model.time;
+  if (!time.slo || plan.windows.empty() || time.start != StartState::fresh) return kNaN;
+  for (const auto& e : time.events)
+    if (e) return kNaN;
+  std::optional<std::uint32_t> only;
+  for (std::uint32_t c = 0; c < model.components.size(); ++c) {
+    if (!time.components[c].outages) continue;
+    if (only) return kNaN;
+    only = c;
+  }
+  if (!only) return kNaN;
+  const ComponentTiming& t = time.components[*only];
+  if (!t.outages->failure.memoryless() || !t.outages->repair.memoryless()) return kNaN;
+  double delay = 0;
+  if (!t.detection.immediate) {
+    if (t.detection.delay.shape != DurationShape::fixed || !detection_never_waits(model, *only))
+      return kNaN;
+    delay = t.detection.delay.a;
+  }
+  for (const RequestKind& kind : model.kinds) {
+    const bool down = !block_works(kind.path, [&](std::uint32_t c) { return c != *only; });
+    if (!down) return kNaN;
+  }
+  const double window = plan.windows[0].days * kSecondsPerDay;
+  return window_downtime_within(1 / t.outages->failure.mean(), delay, 1 / t.outages->repair.mean(),
+                                window, (1 - time.slo->target) * window)
+      .within;
 }
 
-TimeExactValues time_exact_values(const StructureModel& model, const StructureAnalytics& analytics,
+}  // namespace
+
+TimeExactValues time_exact_values(const StructureModel& model, const StructureAnalytics&,
                                   const OutagePlan& plan) {
   const TimeModel& time = *model.time;
+  const auto K = static_cast<std::uint32_t>(model.components.size());
   TimeExactValues v;
-  const std::size_t K = model.components.size();
-  // Components that are always up: no outages of their own and no event process taking them
-  // down. Detection that needs only those never waits.
-  std::vector<bool> always_up(K, true);
-  for (std::size_t c = 0; c < K; ++c) always_up[c] = !time.components[c].outages.has_value();
-  for (std::size_t e = 0; e < model.common_causes.size(); ++e)
-    if (time.events[e])
-      for (const std::uint32_t c : model.common_causes[e].takes_down) always_up[c] = false;
-  std::size_t with_outages = 0;
-  bool all_exact = true;
-  for (std::size_t c = 0; c < K; ++c) {
-    const ComponentTiming& t = time.components[c];
-    if (!t.outages) {
-      v.component_availability.push_back(1);
-      v.mean_time_to_detect.push_back(kNaN);
-      continue;
-    }
-    ++with_outages;
-    bool independent = true;
-    if (!t.detection.immediate)
-      for (const std::uint32_t n : t.detection.needs_components)
-        independent = independent && always_up[n];
-    const double detect = t.detection.immediate ? 0 : t.detection.delay.mean();
-    v.mean_time_to_detect.push_back(independent ? detect : kNaN);
-    if (!independent) {
-      v.component_availability.push_back(kNaN);
-      all_exact = false;
-      continue;
-    }
-    const double up = t.outages->failure.mean();
-    v.component_availability.push_back(up / (up + detect + t.outages->repair.mean()));
+  for (std::uint32_t c = 0; c < K; ++c) {
+    v.component_availability.push_back(component_availability(model, c).value_or(kNaN));
+    v.mean_time_to_detect.push_back(mean_time_to_detect(model, c).value_or(kNaN));
   }
-  for (const auto& e : time.events)
-    v.event_availability.push_back(e ? e->failure.mean() / (e->failure.mean() + e->repair.mean())
-                                     : 1.0);
-  const bool crews_limit = time.crews > 0 && time.crews < with_outages;
-  if (crews_limit) {
-    for (std::size_t c = 0; c < K; ++c)
-      if (time.components[c].outages) v.component_availability[c] = kNaN;
+  for (std::uint32_t e = 0; e < model.common_causes.size(); ++e) {
+    const std::optional<PhaseMeans> phases = event_phases(model, e);
+    v.event_availability.push_back(phases ? phases->availability() : 1.0);
   }
   v.kind_availability.assign(model.kinds.size(), kNaN);
-  if (crews_limit) {
-    v.kind_method = "none: repairs queue for " + std::to_string(time.crews) +
-                    " crews (the Markov chain solver covers exponential models)";
-  } else if (!all_exact) {
-    v.kind_method =
-        "none: detection waits for other components (needs), so components are "
-        "not independent";
+  if (const auto steady = service_steady_state(model)) {
+    for (std::size_t k = 0; k < model.kinds.size(); ++k)
+      v.kind_availability[k] = steady->kinds[k].availability;
+    v.kind_method = "bdd (independent components, steady state)";
   } else {
-    StructureProbabilities p = analytics.base();
-    for (std::size_t c = 0; c < K; ++c) {
-      p.component_up[c] = v.component_availability[c];
-      p.component_down[c] = 1 - v.component_availability[c];
-    }
-    for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
-      const double active = 1 - v.event_availability[e];
-      p.event_fires[e] = time.events[e] ? active : 0;
-      p.event_quiet[e] = 1 - p.event_fires[e];
-    }
-    bool retries = false;
-    for (std::size_t k = 0; k < model.kinds.size(); ++k) {
-      if (model.kinds[k].retries > 0) {
-        retries = true;
-        continue;
+    const std::string why = no_exact_service_availability(model);
+    const MarkovResult markov = markov_service_availability(model);
+    if (markov.solution) {
+      const MarkovSolution& s = *markov.solution;
+      for (std::size_t k = 0; k < model.kinds.size(); ++k)
+        v.kind_availability[k] = s.structures[k].availability;
+      for (std::uint32_t c = 0; c < K; ++c) {
+        if (!time.components[c].outages) continue;
+        v.component_availability[c] = s.component_availability[c];
+        v.mean_time_to_detect[c] = s.mean_time_to_detect[c];
       }
-      v.kind_availability[k] = 1 - analytics.kind_unreliability(k, p);
+      v.kind_method = "markov chain (" + std::to_string(s.states) + " states)";
+    } else {
+      v.kind_method = "none: " + why + "; no Markov chain either: " + markov.refusal;
     }
-    v.kind_method = retries ? "bdd (kinds with retries: none)" : "bdd";
   }
   double mix = 0;
   for (std::size_t k = 0; k < model.kinds.size(); ++k)
     mix += plan.kind_share[k] * v.kind_availability[k];
   v.mix_availability = mix;
+  v.first_window_met_time = first_window_exact(model, plan);
   return v;
 }
 

@@ -5,6 +5,8 @@
 #include <boost/random/gamma_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
+#include "nines/exact/component_availability.hpp"
+
 namespace nines {
 
 double draw_duration(const DurationDistribution& d, OutageStream& stream) {
@@ -28,33 +30,9 @@ double draw_duration(const DurationDistribution& d, OutageStream& stream) {
 }
 
 double draw_residual(const DurationDistribution& d, OutageStream& stream) {
-  const double u = stream.open_uniform();
-  double length = d.a;
-  switch (d.shape) {
-    case DurationShape::exponential: {
-      boost::random::gamma_distribution<double> gamma(2, d.a);
-      length = gamma(stream);
-      break;
-    }
-    case DurationShape::weibull: {
-      boost::random::gamma_distribution<double> gamma(1 + 1 / d.a, 1);
-      length = d.b * std::pow(gamma(stream), 1 / d.a);
-      break;
-    }
-    case DurationShape::lognormal: {
-      boost::random::normal_distribution<double> normal(d.a + d.b * d.b, d.b);
-      length = std::exp(normal(stream));
-      break;
-    }
-    case DurationShape::gamma: {
-      boost::random::gamma_distribution<double> gamma(d.a + 1, d.b);
-      length = gamma(stream);
-      break;
-    }
-    case DurationShape::fixed:
-      break;
-  }
-  return u * length;
+  const double u_length = stream.open_uniform();
+  const double u_position = stream.open_uniform();
+  return equilibrium_remaining(d, u_length, u_position);
 }
 
 }  // namespace nines

@@ -12,11 +12,8 @@ double draw_duration(const DurationDistribution& d, OutageStream& stream);
 
 // A draw from the equilibrium forward-recurrence distribution of `d`: the time left in the
 // current interval of a renewal process with intervals d, observed at a random moment long
-// after it started (density (1 - F(x)) / mean). Drawn exactly as U x L, where U is uniform and
-// L is the length-biased interval (density x f(x) / mean), which for every shape here is
-// closed-form: exponential(m) -> gamma(2, m); weibull(k, s) -> s G^(1/k) with G ~ gamma(1 +
-// 1/k, 1); lognormal(mu, sigma) -> lognormal(mu + sigma^2, sigma); gamma(k, s) -> gamma(k + 1,
-// s); fixed -> fixed.
+// after it started (density (1 - F(x)) / mean): exact/component_availability.hpp's
+// equilibrium_remaining with two uniforms of the stream.
 double draw_residual(const DurationDistribution& d, OutageStream& stream);
 
 }  // namespace nines

@@ -9,6 +9,7 @@
 
 #include <boost/random/poisson_distribution.hpp>
 
+#include "nines/exact/component_availability.hpp"
 #include "nines/sample/duration_sampling.hpp"
 #include "nines/sample/outage_streams.hpp"
 #include "nines/sample/timer_heap.hpp"
@@ -63,6 +64,13 @@ std::vector<SloWindow> slo_windows(const SloTarget& slo, std::uint32_t whole_day
   return out;
 }
 
+bool steady_start_exact(const StructureModel& model) {
+  if (!repair_never_waits(model)) return false;
+  for (std::uint32_t c = 0; c < model.components.size(); ++c)
+    if (model.time->components[c].outages && !detection_never_waits(model, c)) return false;
+  return true;
+}
+
 OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std::uint64_t run_seed)
     : model(&m), analytics(&a), seed(run_seed) {
   if (!m.time) throw std::invalid_argument("OutagePlan: the model has no time section");
@@ -99,6 +107,18 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
     const ComponentTiming& timing = time.components[c];
     if (!timing.outages || timing.detection.immediate) continue;
     for (const std::uint32_t n : timing.detection.needs_components) needed_by[n].push_back(c);
+  }
+  if (time.start == StartState::steady && !steady_start_exact(m)) {
+    double longest = 0;
+    for (std::uint32_t c = 0; c < components; ++c)
+      if (const auto& o = time.components[c].outages) {
+        const Detection& d = time.components[c].detection;
+        longest = std::max(
+            longest, o->failure.mean() + (d.immediate ? 0 : d.delay.mean()) + o->repair.mean());
+      }
+    for (const auto& e : time.events)
+      if (e) longest = std::max(longest, e->failure.mean() + e->repair.mean());
+    warm_up = kWarmUpCycles * longest;
   }
   if (time.slo) {
     windows = slo_windows(*time.slo, whole_days);
@@ -189,6 +209,7 @@ struct OutageSimulator::State {
   std::uint64_t events = 0;
 
   HistoryResult* out = nullptr;
+  HistoryResult warm;  // where the warm-up's counts go (discarded)
   std::uint32_t history = 0;
   bool record_outages = false, record_requests = false;
 
@@ -214,6 +235,12 @@ struct OutageSimulator::State {
     history = h;
     record_outages = outages;
     record_requests = requests;
+    reset_result(result);
+    if (plan.warm_up > 0) reset_result(warm);
+    reset_state();
+  }
+
+  void reset_result(HistoryResult& result) const {
     const std::uint32_t kinds = plan.kinds;
     result.kind_downtime.assign(kinds, 0);
     result.kind_requests.assign(kinds, 0);
@@ -237,7 +264,9 @@ struct OutageSimulator::State {
     result.day_downtime.assign(plan.days, 0);
     result.outage_records.clear();
     result.request_records.clear();
+  }
 
+  void reset_state() {
     timers.reset(P);
     std::fill(phase.begin(), phase.end(), Phase::up);
     std::fill(cycle.begin(), cycle.end(), 0u);
@@ -261,7 +290,8 @@ struct OutageSimulator::State {
 
   // ---- the start state ----
 
-  void start_processes() {
+  // Starts every process at time `origin` (0, or -warm_up).
+  void start_processes(double origin) {
     const bool steady = time.start == StartState::steady;
     // Pass 1: phases and down counts, no clocks yet (a detection clock depends on the others).
     for (std::uint32_t p = 0; p < P; ++p) {
@@ -269,7 +299,7 @@ struct OutageSimulator::State {
       if (component ? !time.components[p].outages : !time.events[p - K]) continue;
       const OutageProcess& proc = process_of(p);
       if (!steady) {
-        timers.set(p, draw(proc.failure, OutagePurpose::failure, p));
+        timers.set(p, origin + draw(proc.failure, OutagePurpose::failure, p));
         continue;
       }
       OutageStream s = stream(0, OutagePurpose::start, p);
@@ -280,11 +310,11 @@ struct OutageSimulator::State {
       const double down_mean = proc.repair.mean();
       const double u = s.open_uniform() * (up_mean + detect_mean + down_mean);
       if (u < up_mean) {
-        timers.set(p, draw_residual(proc.failure, s));
+        timers.set(p, origin + draw_residual(proc.failure, s));
         continue;
       }
-      // In an outage since before the start: it counts, beginning at 0.
-      start[p] = 0;
+      // In an outage since before the start: it counts, beginning at the origin.
+      start[p] = origin;
       detected_at[p] = kNaN;
       repair_start[p] = kNaN;
       ++out->outages;
@@ -296,12 +326,12 @@ struct OutageSimulator::State {
           detect_left[p] = draw_residual(detection->delay, s);
           paused_total[p] = 0;
         } else {
-          detected_at[p] = 0;
+          detected_at[p] = origin;
           if (time.crews == 0 || busy < time.crews) {
             ++busy;
             phase[p] = Phase::repairing;
-            repair_start[p] = 0;
-            timers.set(p, draw_residual(proc.repair, s));
+            repair_start[p] = origin;
+            timers.set(p, origin + draw_residual(proc.repair, s));
           } else {
             phase[p] = Phase::queued;
             queue.push_back(p);
@@ -309,9 +339,9 @@ struct OutageSimulator::State {
         }
       } else {
         phase[p] = Phase::repairing;
-        detected_at[p] = repair_start[p] = 0;
+        detected_at[p] = repair_start[p] = origin;
         for (const std::uint32_t c : model.common_causes[p - K].takes_down) ++down_count[c];
-        timers.set(p, draw_residual(proc.repair, s));
+        timers.set(p, origin + draw_residual(proc.repair, s));
       }
     }
     if (!steady) return;
@@ -320,10 +350,10 @@ struct OutageSimulator::State {
       if (phase[c] != Phase::detecting) continue;
       if (needs_work(c)) {
         detect_running[c] = 1;
-        detect_resumed[c] = 0;
-        timers.set(c, detect_left[c]);
+        detect_resumed[c] = origin;
+        timers.set(c, origin + detect_left[c]);
       } else {
-        pause_began[c] = 0;
+        pause_began[c] = origin;
       }
     }
     // Pass 3: what is down, which kinds are down and why.
@@ -370,8 +400,10 @@ struct OutageSimulator::State {
       down_list.erase(std::lower_bound(down_list.begin(), down_list.end(), c));
     for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
     for (const std::uint32_t k : plan.kinds_of_component[c]) {
-      if (worked) ++down_on_path[k];
-      else --down_on_path[k];
+      if (worked)
+        ++down_on_path[k];
+      else
+        --down_on_path[k];
       const bool down = path_down(k);
       if (down && !kind_down[k]) {
         kind_culprit[k] = trigger;
@@ -686,8 +718,51 @@ struct OutageSimulator::State {
     }
   }
 
+  // A steady start that is not exact by itself (repairs that queue, detection that waits):
+  // simulate from -warm_up to 0 without counting anything, then count the outages in
+  // progress at 0 as beginning at 0, as the exact steady start does.
+  void warm_up() {
+    HistoryResult& real = *out;
+    const bool record = record_outages;
+    out = &warm;
+    record_outages = false;
+    start_processes(-plan.warm_up);
+    while (!timers.empty() && timers.top_time() < 0) {
+      const std::uint32_t p = timers.top();
+      const double t = timers.top_time();
+      timers.pop();
+      if (++events > kMaxEventsPerHistory) throw_too_many_events();
+      handle(p, t);
+    }
+    out = &real;
+    record_outages = record;
+    for (std::uint32_t p = 0; p < P; ++p) {
+      if (phase[p] == Phase::up) continue;
+      ++out->outages;
+      ++out->process_outages[p];
+      start[p] = 0;
+      if (detected_at[p] < 0) detected_at[p] = 0;
+      if (repair_start[p] < 0) repair_start[p] = 0;
+      if (p < K) {
+        paused_total[p] = 0;
+        if (pause_began[p] < 0) pause_began[p] = 0;
+        if (detect_resumed[p] < 0) detect_resumed[p] = 0;
+      }
+    }
+    events = 0;
+  }
+
+  [[noreturn]] void throw_too_many_events() const {
+    throw std::runtime_error("history " + std::to_string(history) + " has more than " +
+                             std::to_string(kMaxEventsPerHistory) +
+                             " outage events: times to failure far below the horizon");
+  }
+
   void run() {
-    start_processes();
+    if (plan.warm_up > 0)
+      warm_up();
+    else
+      start_processes(0);
     double t_prev = 0;
     while (!timers.empty()) {
       const double t = timers.top_time();
@@ -696,10 +771,7 @@ struct OutageSimulator::State {
       t_prev = t;
       const std::uint32_t p = timers.top();
       timers.pop();
-      if (++events > kMaxEventsPerHistory)
-        throw std::runtime_error("history " + std::to_string(history) + " has more than " +
-                                 std::to_string(kMaxEventsPerHistory) +
-                                 " outage events: times to failure far below the horizon");
+      if (++events > kMaxEventsPerHistory) throw_too_many_events();
       handle(p, t);
     }
     account(t_prev, plan.horizon);

@@ -25,6 +25,13 @@ inline constexpr double kSecondsPerYear = 365 * kSecondsPerDay;
 // 1000 years).
 inline constexpr std::uint64_t kMaxEventsPerHistory = std::uint64_t{1} << 31;
 
+// A steady start draws each process's state independently from its equilibrium, which is
+// exact when the processes are independent: repairs never wait for a crew and detection never
+// waits for components that can go down. Otherwise each history first runs kWarmUpCycles of
+// its longest mean cycle, uncounted, from that start.
+bool steady_start_exact(const StructureModel& model);
+inline constexpr double kWarmUpCycles = 20;
+
 // An SLO window in whole days: [first_day, first_day + days).
 struct SloWindow {
   std::uint32_t first_day = 0;
@@ -55,6 +62,7 @@ struct OutagePlan {
   std::vector<std::vector<std::uint32_t>> needed_by;  // components whose detection needs it
   std::vector<double> base_unreliability;             // per kind, every component up
   bool transient = false;             // some kind can fail while up (per-request failures)
+  double warm_up = 0;                 // seconds simulated, uncounted, before 0 (steady start)
   std::vector<SloWindow> windows;     // empty without an SLO
   double window_budget_fraction = 0;  // 1 - target
 

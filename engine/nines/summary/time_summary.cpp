@@ -48,7 +48,6 @@ std::pair<double, double> z_test(double estimate, double se, double exact) {
   return {z, two_sided_normal_p_value(z)};
 }
 
-
 }  // namespace
 
 const MetricSummary& TimeSummary::metric(const std::string& name) const {
