@@ -296,5 +296,5 @@ def test_every_invalid_format_3_file_exits_2_with_its_message(nines, root):
 def test_validate_describes_a_format_3_scenario(nines, root):
     proc = nines("validate", root / "tests/fuzz/seeds/scenario/outages-over-time.yaml")
     assert "(format 3)" in proc.stdout
-    assert ("over time: horizon 365d, 10000 histories, 8 of 11 components with outages, "
+    assert ("over time: horizon 1y, 10000 histories, 8 of 11 components with outages, "
             "1 common-cause events over time, 2 repair crews") in proc.stdout

@@ -43,7 +43,7 @@ std::string error_of(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("a bare duration is an exponential's mean; mappings give each shape",
+TEST_CASE("a bare duration is an exponential's mean, and mappings give each shape",
           "[time][distribution]") {
   const auto exp_scalar = every("90d");
   CHECK(exp_scalar.shape == nines::DurationShape::exponential);
