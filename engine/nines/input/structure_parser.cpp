@@ -748,8 +748,7 @@ class Parser : private TimeFieldReader {
     if (!draft.needs) return out;
     const std::string sub = path + ".needs";
     const YAML::Node& list = nonempty_list(
-        *draft.needs, sub,
-        "list the components detection needs up, e.g. [monitoring, alerting]");
+        *draft.needs, sub, "list the components detection needs up, e.g. [monitoring, alerting]");
     std::vector<Block> children;
     std::set<std::uint32_t> components;
     std::size_t i = 0;
