@@ -1,14 +1,36 @@
+#include <algorithm>
 #include <cstdio>
+#include <string>
 #include <variant>
 
 #include "cli_options.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "nines/base/number_format.hpp"
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/input/any_scenario.hpp"
 
 namespace nines::cli {
+namespace {
+
+// Format 3: what the structure line leaves out, on a line of its own.
+void print_time(const TimeModel& time) {
+  const auto with_outages = std::count_if(time.components.begin(), time.components.end(),
+                                          [](const ComponentTiming& c) { return c.outages; });
+  const auto timed_events = std::count_if(time.events.begin(), time.events.end(),
+                                          [](const auto& e) { return e.has_value(); });
+  const std::string repair = time.crews == 0 ? std::string("independent repair")
+                                             : std::to_string(time.crews) + " repair crews";
+  std::printf(
+      "  over time: horizon %s, %llu histories, %td of %zu components with outages, %td "
+      "common-cause events over time, %s\n",
+      number_format::duration_unit(time.horizon_seconds).c_str(),
+      static_cast<unsigned long long>(time.histories), with_outages, time.components.size(),
+      timed_events, repair.c_str());
+}
+
+}  // namespace
 
 // Reads the file once, through the same parsers as `nines run`, so that whatever validate
 // accepts, run accepts too (encodings and limits included).
@@ -28,6 +50,7 @@ int validate_command(const std::vector<std::string>& args) {
         path.c_str(), model->name.c_str(), model->format_version, model->components.size(),
         model->declarations.size(), model->kinds.size(), model->common_causes.size(),
         analytics.reliability());
+    if (model->time) print_time(*model->time);
     return 0;
   }
   const Scenario& chain = std::get<Scenario>(scenario);

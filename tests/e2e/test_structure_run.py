@@ -276,3 +276,25 @@ def test_common_causes_are_counted_by_event_and_by_set(nines, root, tmp_path):
                           f.attrs["requests"] * f.attrs["unreliability_analytic"], rtol=1e-9)
         assert sets.attrs["attribution_p_value"] > 1e-5
     assert len(report["common_cause_sets"]) == len(by_set)
+
+
+def expected_message(path):
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# expect: "), path
+    return first[len("# expect: "):].replace("{file}", str(path))
+
+
+def test_every_invalid_format_3_file_exits_2_with_its_message(nines, root):
+    paths = sorted((root / "tests/invalid_v3").glob("*.yaml"))
+    assert len(paths) >= 50
+    for path in paths:
+        proc = nines("validate", path, check=False)
+        assert proc.returncode == 2, path
+        assert expected_message(path) in proc.stderr, (path, proc.stderr)
+
+
+def test_validate_describes_a_format_3_scenario(nines, root):
+    proc = nines("validate", root / "tests/fuzz/seeds/scenario/outages-over-time.yaml")
+    assert "(format 3)" in proc.stdout
+    assert ("over time: horizon 1y, 10000 histories, 8 of 11 components with outages, "
+            "1 common-cause events over time, 2 repair crews") in proc.stdout

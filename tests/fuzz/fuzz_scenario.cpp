@@ -1,8 +1,9 @@
-// Fuzz target: any bytes as a scenario file, read by parse_any_scenario (formats 1 and 2), the
+// Fuzz target: any bytes as a scenario file, read by parse_any_scenario (formats 1, 2 and 3), the
 // entry point `nines validate` reads through. The only acceptable outcomes are a model that
 // keeps the invariants everything downstream relies on, or an InputError; anything else (a
 // crash, a sanitizer report, another exception, a timeout, memory past the limit) is a finding.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -51,6 +52,56 @@ std::size_t depth(const nines::Block& root) {
   return deepest;
 }
 
+// A distribution the kernel can draw from: finite parameters, a finite mean of at least 1 ms
+// (a fixed detection delay may be 0).
+void check_distribution(const nines::DurationDistribution& d, bool zero_allowed) {
+  require(std::isfinite(d.a) && std::isfinite(d.b));
+  if (zero_allowed && d.shape == nines::DurationShape::fixed && d.a == 0) return;
+  const double mean = d.mean();
+  require(std::isfinite(mean) && mean >= nines::kMinDurationSeconds);
+  if (d.shape == nines::DurationShape::weibull || d.shape == nines::DurationShape::gamma)
+    require(d.a > 0 && d.b > 0);
+  if (d.shape == nines::DurationShape::lognormal) require(d.b >= 0);
+}
+
+void check_time(const nines::TimeModel& t, const nines::StructureModel& m) {
+  const std::size_t n = m.components.size();
+  require(t.horizon_seconds > 0 && t.horizon_seconds <= nines::kMaxHorizonSeconds);
+  require(t.histories >= 1 && t.histories <= nines::kMaxHistories);
+  require(t.crews <= nines::kMaxCrews);
+  require(t.traffic.rate_per_second >= 0 &&
+          t.traffic.rate_per_second * t.horizon_seconds <= nines::kMaxRequestsPerHistory);
+  for (const double v : t.traffic.hourly) require(std::isfinite(v) && v >= 0);
+  for (const double v : t.traffic.daily) require(std::isfinite(v) && v >= 0);
+  if (t.slo) {
+    require(t.slo->target > 0 && t.slo->target < 1);
+    require(t.slo->window_seconds > 0 && std::fmod(t.slo->window_seconds, 86400) == 0);
+  }
+  require(t.components.size() == n);
+  require(t.events.size() == m.common_causes.size());
+  for (std::size_t c = 0; c < n; ++c) {
+    const nines::ComponentTiming& timing = t.components[c];
+    if (timing.outages) {
+      check_distribution(timing.outages->failure, false);
+      check_distribution(timing.outages->repair, false);
+    }
+    if (!timing.detection.immediate) {
+      require(timing.outages.has_value());
+      check_distribution(timing.detection.delay, true);
+    }
+    for (const std::uint32_t need : timing.detection.needs_components) {
+      require(need < n);
+      require(m.components[need].declaration != m.components[c].declaration);
+    }
+  }
+  for (std::size_t e = 0; e < t.events.size(); ++e) {
+    if (!t.events[e]) continue;
+    require(m.common_causes[e].probability == 0);
+    check_distribution(t.events[e]->failure, false);
+    check_distribution(t.events[e]->repair, false);
+  }
+}
+
 void check(const nines::StructureModel& m) {
   const std::size_t n = m.components.size();
   require(n >= 1 && n <= nines::kMaxStructureComponents);
@@ -69,6 +120,8 @@ void check(const nines::StructureModel& m) {
     require(event.probability >= 0 && event.probability <= 1);
     for (const std::uint32_t c : event.takes_down) require(c < n);
   }
+  require(m.time.has_value() == (m.format_version == nines::kTimeFormatVersion));
+  if (m.time) check_time(*m.time, m);
 }
 
 }  // namespace

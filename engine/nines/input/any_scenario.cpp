@@ -10,7 +10,8 @@ namespace nines {
 AnyScenario parse_any_scenario(std::string_view yaml_text, const std::string& source_path) {
   const std::string_view text = checked_input_text(yaml_text, source_path);
   const YAML::Node root = single_document(text, source_path);
-  if (peek_document_version(root, source_path) == kStructureFormatVersion)
+  const int version = peek_document_version(root, source_path);
+  if (version == kStructureFormatVersion || version == kTimeFormatVersion)
     return parse_structure_document(root, text, source_path);
   return parse_scenario_document(root, text, source_path);
 }

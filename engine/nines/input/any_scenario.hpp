@@ -12,7 +12,8 @@ namespace nines {
 
 using AnyScenario = std::variant<Scenario, StructureModel>;
 
-// A chain (format 1, scenario_parser.hpp) or a structure (format 2, structure_parser.hpp).
+// A chain (format 1, scenario_parser.hpp) or a structure (format 2, or 3 with outages over
+// time: structure_parser.hpp).
 // Throws InputError for anything either parser refuses.
 AnyScenario parse_any_scenario(std::string_view yaml_text, const std::string& source_path);
 

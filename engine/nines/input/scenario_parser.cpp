@@ -54,6 +54,7 @@ class Parser : private FieldReader {
     const auto version = top_level_version(root);
     if (!version) return kScenarioFormatVersion;  // the chain parser reports it in its turn
     if (version->second.IsScalar() && version->second.Scalar() == "2") return 2;
+    if (version->second.IsScalar() && version->second.Scalar() == "3") return 3;
     return parse_version(*version);
   }
 
@@ -63,6 +64,11 @@ class Parser : private FieldReader {
     if (text == "2") {
       fail(entry.second.Mark(), "format_version", "\"2\" is a structure scenario, not a chain",
            "read it with load_structure_model (nines run and nines validate read both)");
+    }
+    if (text == "3") {
+      fail(entry.second.Mark(), "format_version",
+           "\"3\" is a scenario of outages over time, not a chain",
+           "read it with load_structure_model (nines validate reads every format)");
     }
     if (text != std::to_string(kScenarioFormatVersion)) {
       fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", kVersionHint);

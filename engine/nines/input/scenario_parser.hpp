@@ -16,9 +16,10 @@ Scenario load_scenario(const std::string& path);
 Scenario parse_scenario(std::string_view yaml_text, const std::string& source_path);
 
 // Routing between the format versions. A file's bytes (IOError when unreadable), and the
-// format_version a scenario text declares: 1 (a chain, this file's Scenario) or 2 (a structure,
-// structure_parser.hpp). Throws InputError, in this file's message style, for anything else:
-// no YAML mapping, no format_version, or a version this nines does not read.
+// format_version a scenario text declares: 1 (a chain, this file's Scenario), 2 (a structure,
+// structure_parser.hpp) or 3 (a structure with outages over time, the same parser). Throws
+// InputError, in this file's message style, for anything else: no YAML mapping, no format_version,
+// or a version this nines does not read.
 std::string read_scenario_file(const std::string& path);
 int peek_format_version(std::string_view yaml_text, const std::string& source_path);
 

@@ -15,8 +15,14 @@
 #include "nines/base/error.hpp"
 #include "nines/base/spelling.hpp"
 #include "nines/input/scenario_parser.hpp"
+#include "nines/input/time_fields.hpp"
 #include "nines/input/yaml_fields.hpp"
 
+// Format 3 (outages over time) is format 2 plus the keys time_fields.hpp reads: `time`, a
+// component's `outages` and `detection`, and an event's `every` and `lasts`. This file adds
+// what refers to components: `needs`, resolved once every component is known and checked for
+// self-references and cycles.
+//
 // Messages have the shape yaml_fields.hpp describes, as in scenario_parser.cpp, so users meet
 // one style whatever the version:
 //   <file>:<line>:<column>: <key path>: <what is wrong>; <what would be valid>
@@ -42,29 +48,52 @@ const std::vector<YamlKey> kKindKeys = {
     {"name", true}, {"path", false}, {"weight", false}, {"retries", false}, {"description", false}};
 const std::vector<YamlKey> kCommonCauseKeys = {
     {"name", true}, {"probability", true}, {"takes_down", true}, {"description", false}};
+// Format 3: the same sections with their time keys (an event has `probability` or `every` and
+// `lasts`, checked by the parser).
+const std::vector<YamlKey> kTopKeysV3 = {
+    {"format_version", true}, {"name", true},           {"description", false},
+    {"run", false},           {"time", true},           {"components", true},
+    {"blocks", false},        {"request_kinds", false}, {"common_cause", false}};
+const std::vector<YamlKey> kComponentKeysV3 = {
+    {"name", true},     {"reliability", true}, {"replicas", false},  {"required", false},
+    {"retries", false}, {"outages", false},    {"detection", false}, {"description", false}};
+const std::vector<YamlKey> kCommonCauseKeysV3 = {{"name", true},       {"probability", false},
+                                                 {"every", false},     {"lasts", false},
+                                                 {"takes_down", true}, {"description", false}};
+// What a format-2 file may not hold, by section.
+const std::vector<std::string_view> kTopKeysOnlyV3 = {"time"};
+const std::vector<std::string_view> kComponentKeysOnlyV3 = {"outages", "detection"};
+const std::vector<std::string_view> kCommonCauseKeysOnlyV3 = {"every", "lasts"};
+
 const std::vector<YamlKey> kBlockKeys = {{"series", false}, {"parallel", false}, {"k_of_n", false}};
 const std::vector<YamlKey> kKOfNKeys = {{"k", true}, {"of", true}};
 
-class Parser : private FieldReader {
+class Parser : private TimeFieldReader {
  public:
-  using FieldReader::FieldReader;
+  using TimeFieldReader::TimeFieldReader;
 
   StructureModel parse(const YAML::Node& root) {
     StructureModel m;
     model_ = &m;
     if (const auto version = top_level_version(root)) parse_version(*version);
+    if (!v3()) refuse_v3_keys(root, "", kTopKeysOnlyV3);
     // Keys are checked in file order; the sections that refer to components are read once
     // the components are known, whatever order the file lists them in.
     std::optional<YamlEntry> blocks, kinds, causes;
-    walk(root, "", kTopKeys, [&](const std::string& key, const YamlEntry& entry) {
-      if (key == "name") m.name = parse_name(entry, "name");
-      if (key == "description") m.description = parse_text(entry, "description");
-      if (key == "run") m.defaults = parse_run(entry);
-      if (key == "components") parse_components(entry, m);
-      if (key == "blocks") blocks = entry;
-      if (key == "request_kinds") kinds = entry;
-      if (key == "common_cause") causes = entry;
-    });
+    walk(root, "", v3() ? kTopKeysV3 : kTopKeys,
+         [&](const std::string& key, const YamlEntry& entry) {
+           if (key == "name") m.name = parse_name(entry, "name");
+           if (key == "description") m.description = parse_text(entry, "description");
+           if (key == "run") {
+             if (v3()) refuse_requests(entry);
+             m.defaults = parse_run(entry);
+           }
+           if (key == "time") time_section_ = parse_time(entry);
+           if (key == "components") parse_components(entry, m);
+           if (key == "blocks") blocks = entry;
+           if (key == "request_kinds") kinds = entry;
+           if (key == "common_cause") causes = entry;
+         });
     // Named blocks are read first, each once, in file order (so that one no kind uses is still
     // checked), and measured before any kind's path expands them.
     if (blocks) {
@@ -82,19 +111,56 @@ class Parser : private FieldReader {
       m.kinds.push_back(std::move(kind));
     }
     if (causes) parse_common_causes(*causes, m);
+    if (v3()) {
+      m.format_version = kTimeFormatVersion;
+      m.time = resolve_time(m);
+    }
     return m;
   }
 
  private:
-  void parse_version(const YamlEntry& entry) const {
+  bool v3() const noexcept { return version_ == kTimeFormatVersion; }
+
+  void parse_version(const YamlEntry& entry) {
     const std::string& text = scalar(entry, "format_version", kVersionHint);
     if (text == "1") {
       fail(entry.second.Mark(), "format_version",
            "\"1\" is a chain scenario, not a structure (format 2)",
            "read it with load_scenario (nines run and nines validate read both)");
     }
+    if (text == std::to_string(kTimeFormatVersion)) {
+      version_ = kTimeFormatVersion;
+      return;
+    }
     if (text != std::to_string(kStructureFormatVersion)) {
       fail(entry.second.Mark(), "format_version", quoted(text) + " is not supported", kVersionHint);
+    }
+  }
+
+  // A format-2 mapping holding a key of format 3: the version, not the key, is what to fix
+  // first, so this is reported before anything else in the mapping.
+  void refuse_v3_keys(const YAML::Node& map, const std::string& path,
+                      const std::vector<std::string_view>& keys) const {
+    if (!map.IsMap()) return;
+    for (const auto& pair : map) {
+      if (!pair.first.IsScalar()) continue;
+      const std::string& name = pair.first.Scalar();
+      if (std::find(keys.begin(), keys.end(), name) == keys.end()) continue;
+      fail(pair.first.Mark(), path,
+           "key " + quoted(name) + " needs format_version 3 (outages over time)",
+           "write format_version: 3, or remove " + quoted(name));
+    }
+  }
+
+  // Histories, not requests, are what a format-3 run counts.
+  void refuse_requests(const YamlEntry& entry) const {
+    if (!entry.second.IsMap()) return;
+    for (const auto& pair : entry.second) {
+      if (pair.first.IsScalar() && pair.first.Scalar() == "requests") {
+        fail(pair.first.Mark(), "run",
+             "key \"requests\" does not apply to format 3 (a run simulates histories over time)",
+             "remove it and set time.histories instead");
+      }
     }
   }
 
@@ -111,11 +177,20 @@ class Parser : private FieldReader {
           ComponentDeclaration d;
           YAML::Mark name_mark, required_mark;
           std::optional<std::uint32_t> required;
-          walk(item, path, kComponentKeys, [&](const std::string& key, const YamlEntry& field) {
+          DeclarationTiming timing;
+          timing.path = path;
+          if (!v3()) refuse_v3_keys(item, path, kComponentKeysOnlyV3);
+          const auto& keys = v3() ? kComponentKeysV3 : kComponentKeys;
+          walk(item, path, keys, [&](const std::string& key, const YamlEntry& field) {
             const std::string sub = path + "." + key;
             if (key == "name") {
               c.name = parse_name(field, sub);
               name_mark = field.second.Mark();
+            }
+            if (key == "outages") timing.outages = parse_outages(field, sub);
+            if (key == "detection") {
+              timing.detection = parse_detection(field, sub);
+              timing.detection_key = field.first;
             }
             if (key == "reliability") c.reliability = parse_reliability(field, sub);
             if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
@@ -161,6 +236,8 @@ class Parser : private FieldReader {
           }
           declaration_index_[d.name] = m.declarations.size();
           m.declarations.push_back(d);
+          timing.name_mark = name_mark;
+          timings_.push_back(std::move(timing));
         });
   }
 
@@ -557,20 +634,59 @@ class Parser : private FieldReader {
         "write each event as a mapping with name, probability and takes_down keys",
         [&](const YAML::Node& item, const std::string& path) {
           CommonCauseEvent event;
-          walk(item, path, kCommonCauseKeys, [&](const std::string& key, const YamlEntry& field) {
+          std::optional<YAML::Node> probability, every, lasts;
+          OutageProcess process;
+          if (!v3()) refuse_v3_keys(item, path, kCommonCauseKeysOnlyV3);
+          const auto& keys = v3() ? kCommonCauseKeysV3 : kCommonCauseKeys;
+          walk(item, path, keys, [&](const std::string& key, const YamlEntry& field) {
             const std::string sub = path + "." + key;
             if (key == "name") {
               event.name = parse_name(field, sub);
               claim_name(event.name, field.second.Mark(), sub, names, "common-cause event");
             }
-            if (key == "probability")
+            if (key == "probability") {
               event.probability =
                   parse_number(field, sub, kProbabilityHint, NumberRange::probability);
+              probability = field.first;
+            }
+            if (key == "every") {
+              process.failure = parse_distribution(field, sub, ScalarDuration::exponential_mean);
+              every = field.first;
+            }
+            if (key == "lasts") {
+              process.repair = parse_distribution(field, sub, ScalarDuration::exponential_mean);
+              lasts = field.first;
+            }
             if (key == "takes_down") event.takes_down = parse_targets(field, sub);
             if (key == "description") event.description = parse_text(field, sub);
           });
+          if (v3())
+            events_.push_back(event_process(item, path, probability, every, lasts, process));
           m.common_causes.push_back(std::move(event));
         });
+  }
+
+  // Format 3: an event fires per request (`probability`) or over time (`every` and `lasts`).
+  std::optional<OutageProcess> event_process(const YAML::Node& item, const std::string& path,
+                                             const std::optional<YAML::Node>& probability,
+                                             const std::optional<YAML::Node>& every,
+                                             const std::optional<YAML::Node>& lasts,
+                                             const OutageProcess& process) const {
+    constexpr std::string_view hint =
+        "give an event either probability (per request) or every and lasts (over time)";
+    if (probability && (every || lasts)) {
+      const YAML::Node& second = every ? *every : *lasts;
+      fail(second.Mark(), path,
+           "key " + quoted(second.Scalar()) + " is given together with \"probability\"", hint);
+    }
+    if (probability) return std::nullopt;
+    if (!every && !lasts) {
+      fail(item.Mark(), path, "missing key \"probability\", or \"every\" and \"lasts\"", hint);
+    }
+    if (!every)
+      fail(item.Mark(), path, "missing key \"every\" (how often the event happens)", hint);
+    if (!lasts) fail(item.Mark(), path, "missing key \"lasts\" (how long the event lasts)", hint);
+    return process;
   }
 
   std::vector<std::uint32_t> parse_targets(const YamlEntry& entry, const std::string& path) const {
@@ -599,6 +715,173 @@ class Parser : private FieldReader {
     return {targets.begin(), targets.end()};
   }
 
+  // --- time (format 3) ----------------------------------------------------------------------
+  //
+  // A declaration's timing applies to each of its replicas. Detection `needs` names components
+  // or replicas (a replicated declaration contributes its k-of-n block, as in paths); it may
+  // not name the component itself or its own replicas, and the declarations' needs may not form
+  // a cycle (then no outage on the cycle could ever be detected while the others are down).
+
+  struct DeclarationTiming {
+    std::string path;  // "components[i]"
+    YAML::Mark name_mark;
+    std::optional<OutageProcess> outages;
+    std::optional<DetectionDraft> detection;
+    YAML::Node detection_key;
+  };
+
+  // One name in a `needs` list, resolved.
+  struct NeedsReference {
+    std::size_t declaration;
+    YAML::Mark mark;
+    std::string path;
+    std::string text;
+  };
+
+  struct ResolvedNeeds {
+    Detection detection;
+    std::vector<NeedsReference> references;
+  };
+
+  ResolvedNeeds resolve_detection(const DetectionDraft& draft, const std::string& path) const {
+    ResolvedNeeds out{draft.detection, {}};
+    if (!draft.needs) return out;
+    const std::string sub = path + ".needs";
+    const YAML::Node& list = nonempty_list(
+        *draft.needs, sub, "list the components detection needs up, e.g. [monitoring, alerting]");
+    std::vector<Block> children;
+    std::set<std::uint32_t> components;
+    std::size_t i = 0;
+    for (const YAML::Node& item : list) {
+      const std::string at = sub + "[" + std::to_string(i++) + "]";
+      if (!item.IsScalar()) {
+        fail(item.Mark(), at, "found " + describe(item),
+             "write a component name such as monitoring, or a replica such as probe[1]");
+      }
+      const std::string& text = item.Scalar();
+      Block block;
+      std::size_t declaration = 0;
+      if (const auto replica = replica_index(text, item.Mark(), at)) {
+        block = Block::component_ref(*replica);
+        components.insert(*replica);
+        declaration = declaration_index_.at(model_->components[*replica].declaration);
+      } else if (const auto d = declaration_index_.find(text); d != declaration_index_.end()) {
+        block = declaration_block(d->second);
+        declaration = d->second;
+        const ComponentDeclaration& decl = model_->declarations[declaration];
+        for (std::uint32_t r = 0; r < std::max<std::uint32_t>(decl.replicas, 1); ++r)
+          components.insert(decl.first + r);
+      } else if (block_index_.contains(text)) {
+        fail(item.Mark(), at, quoted(text) + " is a block, not a component",
+             "list components or replicas; detection needs each of them up");
+      } else {
+        unknown_name(text, item.Mark(), at, false);
+      }
+      out.references.push_back(NeedsReference{declaration, item.Mark(), at, text});
+      children.push_back(std::move(block));
+    }
+    out.detection.needs = Block::series(std::move(children));
+    out.detection.needs_components.assign(components.begin(), components.end());
+    return out;
+  }
+
+  TimeModel resolve_time(const StructureModel& m) {
+    TimeModel time = time_section_->time;
+    const DetectionDraft& default_draft = time_section_->detection;
+    const ResolvedNeeds default_needs = resolve_detection(default_draft, "time.detection");
+    std::vector<ResolvedNeeds> resolved(timings_.size());
+    for (std::size_t d = 0; d < timings_.size(); ++d) {
+      const DeclarationTiming& t = timings_[d];
+      const std::string& name = m.declarations[d].name;
+      if (!t.outages) {
+        if (t.detection) {
+          fail(t.detection_key.Mark(), t.path,
+               quoted(name) + " has detection but no outages to detect",
+               "add outages: {every: ..., repair: ...}, or remove detection");
+        }
+        continue;
+      }
+      if (t.detection) {
+        resolved[d] = resolve_detection(*t.detection, t.path + ".detection");
+        for (const NeedsReference& ref : resolved[d].references) {
+          if (ref.declaration != d) continue;
+          fail(ref.mark, ref.path,
+               quoted(ref.text) + (ref.text == name ? " is the component itself"
+                                                    : " is a replica of the component itself"),
+               "detection cannot wait for the component whose outage it detects; list others, "
+               "such as monitoring");
+        }
+      } else {
+        resolved[d] = default_needs;
+        for (const NeedsReference& ref : resolved[d].references) {
+          if (ref.declaration != d) continue;
+          fail(t.name_mark, t.path + ".name",
+               quoted(name) +
+                   " has outages and takes the default time.detection, whose needs "
+                   "include it (" +
+                   quoted(ref.text) + ")",
+               "give " + name + " a detection of its own, such as detection: immediate");
+        }
+      }
+    }
+    check_detection_cycles(m, resolved);
+    for (std::size_t d = 0; d < timings_.size(); ++d) {
+      ComponentTiming timing;
+      timing.outages = timings_[d].outages;
+      if (timing.outages) timing.detection = resolved[d].detection;
+      for (std::uint32_t r = 0; r < std::max<std::uint32_t>(m.declarations[d].replicas, 1); ++r)
+        time.components.push_back(timing);
+    }
+    time.events = events_;
+    return time;
+  }
+
+  // A depth-first walk of the declarations' needs with its own stack, as for named blocks.
+  void check_detection_cycles(const StructureModel& m,
+                              const std::vector<ResolvedNeeds>& resolved) const {
+    enum class State : std::uint8_t { unvisited, open, done };
+    std::vector<State> state(resolved.size(), State::unvisited);
+    struct Frame {
+      std::size_t declaration;
+      std::size_t next = 0;
+    };
+    std::vector<Frame> stack;
+    for (std::size_t root = 0; root < resolved.size(); ++root) {
+      if (state[root] != State::unvisited) continue;
+      stack.push_back(Frame{root});
+      state[root] = State::open;
+      while (!stack.empty()) {
+        Frame& frame = stack.back();
+        const auto& refs = resolved[frame.declaration].references;
+        if (frame.next == refs.size()) {
+          state[frame.declaration] = State::done;
+          stack.pop_back();
+          continue;
+        }
+        const NeedsReference& ref = refs[frame.next++];
+        if (state[ref.declaration] == State::unvisited) {
+          state[ref.declaration] = State::open;
+          stack.push_back(Frame{ref.declaration});
+        } else if (state[ref.declaration] == State::open) {
+          std::string shown;
+          bool on_cycle = false;
+          for (const Frame& f : stack) {
+            on_cycle = on_cycle || f.declaration == ref.declaration;
+            if (on_cycle) shown += m.declarations[f.declaration].name + " -> ";
+          }
+          shown += m.declarations[ref.declaration].name;
+          fail(ref.mark, ref.path, quoted(ref.text) + " closes a detection cycle (" + shown + ")",
+               "an outage's detection cannot wait for a component whose own detection waits for "
+               "it; remove one of these needs");
+        }
+      }
+    }
+  }
+
+  int version_ = kStructureFormatVersion;
+  std::optional<TimeSection> time_section_;
+  std::vector<DeclarationTiming> timings_;            // parallel to declarations
+  std::vector<std::optional<OutageProcess>> events_;  // parallel to common causes
   const StructureModel* model_ = nullptr;
   std::map<std::string, int> names_;  // component declaration name -> line
   std::map<std::string, std::size_t> declaration_index_;

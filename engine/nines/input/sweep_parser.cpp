@@ -202,7 +202,17 @@ class Parser : private FieldReader {
     plan_.base_path = path.lexically_normal().string();
     try {
       AnyScenario base = load_any_scenario(plan_.base_path);
-      if (auto* structure = std::get_if<StructureModel>(&base))
+      auto* structure = std::get_if<StructureModel>(&base);
+      // Until sweeps learn the time parameters, a format-3 base would be swept as if its
+      // components never had outages: refused rather than answered wrongly.
+      if (structure != nullptr && structure->time) {
+        fail(entry.second.Mark(), "base",
+             nines::quoted(text) +
+                 " is a format-3 scenario (outages over time), which sweeps "
+                 "do not read yet",
+             "sweep a format-1 or format-2 scenario");
+      }
+      if (structure != nullptr)
         adopt(std::move(*structure));
       else
         adopt(std::get<Scenario>(base));

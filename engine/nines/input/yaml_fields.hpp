@@ -33,7 +33,8 @@ inline constexpr std::string_view kReliabilityHint =
 inline constexpr std::string_view kNameHint =
     "use only letters, digits, '_', '.' and '-', at most 100 characters";
 inline constexpr std::string_view kVersionHint =
-    "write format_version: 1 (a chain of components) or 2 (request kinds over structures)";
+    "write format_version: 1 (a chain of components), 2 (request kinds over structures) or 3 "
+    "(outages over time)";
 inline constexpr std::string_view kRequestsHint =
     "write a positive whole number such as 10000000, 1e7 or 10M";
 inline constexpr std::string_view kSeedHint =

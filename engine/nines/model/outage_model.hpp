@@ -37,6 +37,8 @@ inline constexpr std::uint64_t kMaxHistories = std::uint64_t{1} << 32;
 inline constexpr double kMinDurationSeconds =
     1e-3;  // means and fixed values below 1 ms are refused
 inline constexpr std::uint32_t kMaxCrews = 1'000'000;
+// The expected requests of one history (traffic rate x horizon): counts stay exact in a double.
+inline constexpr double kMaxRequestsPerHistory = 9007199254740992.0;  // 2^53
 
 // A component's (or event's) alternating process: `failure` is the time to failure (`every`),
 // `repair` the time to repair once detected (for an event: how long it `lasts`).

@@ -31,9 +31,9 @@ TEST_CASE("parse_any_scenario reports each format's problems in its words", "[an
     }
     return std::string("<parsed>");
   };
-  CHECK(error_of("format_version: 3\n") ==
-        "t.yaml:1:17: format_version: \"3\" is not supported; write format_version: 1 (a chain "
-        "of components) or 2 (request kinds over structures)");
+  CHECK(error_of("format_version: 4\n") ==
+        "t.yaml:1:17: format_version: \"4\" is not supported; write format_version: 1 (a chain "
+        "of components), 2 (request kinds over structures) or 3 (outages over time)");
   CHECK(error_of("name: x\n") ==
         "t.yaml:1:1: missing required key \"format_version\"; required keys here are "
         "format_version, name, components");

@@ -164,9 +164,9 @@ TEST_CASE("structural errors", "[scenario]") {
         "t.yaml:3:14: description: found a list; write plain text, quoted if it contains ': ' "
         "or ' #'");
   // The version is checked first: a future file's other keys would only confuse the reader.
-  CHECK(error_of("newkey: 1\nformat_version: 3\n") ==
-        "t.yaml:2:17: format_version: \"3\" is not supported; write format_version: 1 (a chain "
-        "of components) or 2 (request kinds over structures)");
+  CHECK(error_of("newkey: 1\nformat_version: 4\n") ==
+        "t.yaml:2:17: format_version: \"4\" is not supported; write format_version: 1 (a chain "
+        "of components), 2 (request kinds over structures) or 3 (outages over time)");
   // Otherwise the first problem in the file is the one reported.
   CHECK(error_of("format_version: 1\nname: a b\ncolour: red\n").starts_with("t.yaml:2:7: name:"));
 }

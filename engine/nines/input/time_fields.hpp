@@ -1,0 +1,71 @@
+#pragma once
+// The YAML readers of scenario format 3 (outages over time): durations, distributions, the
+// `time:` section, a component's `outages:` and `detection:`. Internal to the parsers; the
+// structure parser (structure_parser.cpp) inherits them and resolves what refers to
+// components (`needs`) once every component is known. Messages have the shape of
+// yaml_fields.hpp; tests/invalid_v3/ pins them.
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "nines/input/yaml_fields.hpp"
+#include "nines/model/outage_model.hpp"
+
+namespace nines {
+
+// What a bare duration means where a distribution may be written: the mean of an exponential
+// (`every`, `repair`, `lasts`) or a fixed value (a detection `delay`).
+enum class ScalarDuration { exponential_mean, fixed };
+
+// A detection as written, before its `needs` names are resolved.
+struct DetectionDraft {
+  Detection detection;             // needs and needs_components still empty
+  std::optional<YamlEntry> needs;  // the `needs` entry, when given
+  YAML::Node node;                 // the detection value, for messages
+};
+
+// The `time:` section, except what refers to components.
+struct TimeSection {
+  TimeModel time;            // components and events left empty
+  DetectionDraft detection;  // the scenario default (immediate when not given)
+  bool detection_declared = false;
+};
+
+class TimeFieldReader : public FieldReader {
+ public:
+  using FieldReader::FieldReader;
+
+  // A duration in seconds: positive and at least kMinDurationSeconds, or with `zero_allowed`
+  // also exactly 0.
+  double parse_duration(const YamlEntry& entry, const std::string& path,
+                        bool zero_allowed = false) const;
+  // A bare duration (meaning `scalar`) or a mapping with one of exponential, weibull,
+  // lognormal, gamma, fixed. Its mean is finite and at least kMinDurationSeconds (with
+  // `zero_allowed`, a fixed 0 is accepted too).
+  DurationDistribution parse_distribution(const YamlEntry& entry, const std::string& path,
+                                          ScalarDuration scalar, bool zero_allowed = false) const;
+  // {every, repair}.
+  OutageProcess parse_outages(const YamlEntry& entry, const std::string& path) const;
+  // `immediate`, or {delay, needs}.
+  DetectionDraft parse_detection(const YamlEntry& entry, const std::string& path) const;
+  // The `time:` mapping.
+  TimeSection parse_time(const YamlEntry& entry) const;
+
+ private:
+  double parse_positive_number(const YamlEntry& entry, const std::string& path,
+                               std::string_view hint) const;
+  double parse_plain_number(const YamlEntry& entry, const std::string& path,
+                            std::string_view hint) const;
+  DurationDistribution parse_distribution_mapping(const YAML::Node& node, const std::string& path,
+                                                  bool zero_allowed) const;
+  double parse_rate(const YamlEntry& entry, const std::string& path) const;
+  TrafficProfile parse_traffic(const YamlEntry& entry, double horizon_seconds) const;
+  template <std::size_t N>
+  void parse_profile(const YamlEntry& entry, const std::string& path, std::array<double, N>& out,
+                     std::string_view hint) const;
+  SloTarget parse_slo(const YamlEntry& entry, double horizon_seconds) const;
+};
+
+}  // namespace nines
