@@ -72,8 +72,8 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
     std::replace(name.begin(), name.end(), '_', ' ');
     const std::string ci =
         std::isfinite(m.ci_low) ? "[" + show(m.ci_low) + ", " + show(m.ci_high) + "]" : "";
-    out += "  " + pad(name, 26) + pad(show(m.mean), 12) + pad(ci, 26) + pad(show(m.p05), 10) +
-           pad(show(m.p50), 10) + show(m.p95) + "\n";
+    out += "  " + pad(name, 26) + pad(show(m.mean), 12) + pad(ci, 26) + pad(show(m.p05), 14) +
+           pad(show(m.p50), 14) + show(m.p95) + "\n";
   }
   out +=
       "\nkinds        time availability   exact (steady state)   request availability   "
