@@ -93,3 +93,16 @@ def test_mpi_build_runs_without_mpirun(nines, root, tmp_path):
     proc = nines("run", root / "scenarios/seed-app.yaml", "-n", "1000", "-o", tmp_path / "a.h5",
                  "--quiet")
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("scenario", ["essay-app-over-a-year", "database-quorum-one-crew",
+                                      "zone-outages-over-time"])
+@pytest.mark.parametrize("record", ["outages", "none"])
+def test_mpi_time_run_equals_single_process(nines, root, tmp_path, record, scenario):
+    """Time runs (format 3): ranks split the histories; the file is the one-process file."""
+    single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    args = ["run", root / f"scenarios/{scenario}.yaml", "--histories", "201", "--seed", "4",
+            "--record", record]
+    nines(*args, "-o", single, "--quiet")
+    mpirun(*args, "-o", distributed, "--quiet")
+    assert_same(single, distributed)

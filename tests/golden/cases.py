@@ -69,8 +69,27 @@ def _run_cases():
             yield Case(f"{scenario}.{mode}", ("run", f"{{inputs}}/{scenario}.yaml", *flags, *RUN))
 
 
+# Format 3 (outages over time): 300 histories in 5 chunks of 64 and a ragged sixth, so chunk
+# boundaries are pinned; every record mode; the steady starts of the quorum include its warm-up.
+TIME_RUN = ("--histories", "300", "--seed", "2026", "--json", "-o", "{output}")
+TIME_SCENARIOS = ("essay-app-over-a-year", "essay-app-over-a-year-perfect-monitoring",
+                  "database-quorum-one-crew", "zone-outages-over-time", "shop-daily-traffic")
+TIME_MODES = (("outages", ("--record", "outages")), ("none", ("--record", "none")))
+
+
+def _time_cases():
+    for scenario in TIME_SCENARIOS:
+        for mode, flags in TIME_MODES:
+            yield Case(f"{scenario}.{mode}", ("run", f"{{inputs}}/{scenario}.yaml", *flags,
+                                              *TIME_RUN))
+    # Every failed request of an outage, at a traffic low enough to list them.
+    yield Case("time-requests.requests", ("run", "{inputs}/time-requests.yaml", "--record",
+                                          "requests", *TIME_RUN))
+
+
 CASES = (
     *_run_cases(),
+    *_time_cases(),
     # The shipped sweep: 27 points of 2M requests, auto sampler (geometric skip).
     Case("sweep.seed-app-upgrades", ("sweep", "{inputs}/seed-app-upgrades.sweep.yaml", *SWEEP),
          json_summary=False),

@@ -98,6 +98,8 @@ def records_failures(digest):
     root = hdf5["/"]["attributes"]
     if "failures" in root:
         return root["failures"]["value"] > 0
+    if "outages" in root:  # a time run: its outages and the requests they failed
+        return root["outages"]["value"] > 0 and root["failed"]["value"] > 0
     points = hdf5.get("/points/failures", {})
     return any(v > 0 for v in points.get("values", []))
 
