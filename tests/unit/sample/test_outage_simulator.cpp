@@ -282,3 +282,26 @@ TEST_CASE("wide sums carry past 64 bits") {
   for (int i = 0; i < 1000; ++i) add_wide(e, big);
   CHECK(wide_total(e) == big * 1000);
 }
+
+TEST_CASE("the first SLO window meets its budget as often as the closed form says") {
+  // One component, exponential failures and repairs, a fixed detection delay, fresh start:
+  // P(downtime in [0, T] <= x) = sum_n Poisson(n; l (T - x)) P(Gamma(n, m) <= x - n d).
+  TimeModel t = year_model(30, StartState::fresh);
+  SloTarget slo;
+  slo.target = 0.99;
+  slo.window_seconds = 30 * kDay;
+  slo.windows = SloWindows::tumbling;
+  t.slo = slo;
+  const StructureModel m = time_model(
+      {{"db", exponential_process(8 * kDay, 4 * kHour),
+        delayed(DurationDistribution::fixed(30 * 60))}},
+      std::nullopt, t);
+  const TimeRunResult r = run_time(m, 3000, 17);
+  const SloSummary& o = r.summary.slo;
+  REQUIRE(std::isfinite(o.first_met_time_exact));
+  CHECK(o.first_met_time_exact > 0.2);
+  CHECK(o.first_met_time_exact < 0.95);
+  CHECK(o.tested);
+  CHECK(o.first_met_p_value > 1e-3);
+  CHECK(r.summary.agrees);
+}
