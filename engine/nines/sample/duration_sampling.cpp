@@ -9,12 +9,22 @@
 
 namespace nines {
 
+double duration_from_uniform(const DurationDistribution& d, double u) noexcept {
+  switch (d.shape) {
+    case DurationShape::exponential:
+      return -d.a * std::log(u);
+    case DurationShape::weibull:
+      return d.b * std::pow(-std::log(u), 1 / d.a);
+    default:
+      return d.a;  // fixed (the other shapes need more than one uniform)
+  }
+}
+
 double draw_duration(const DurationDistribution& d, OutageStream& stream) {
   switch (d.shape) {
     case DurationShape::exponential:
-      return -d.a * std::log(stream.open_uniform());
     case DurationShape::weibull:
-      return d.b * std::pow(-std::log(stream.open_uniform()), 1 / d.a);
+      return duration_from_uniform(d, stream.open_uniform());
     case DurationShape::lognormal: {
       boost::random::normal_distribution<double> normal(d.a, d.b);
       return std::exp(normal(stream));

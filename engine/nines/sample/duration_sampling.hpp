@@ -7,6 +7,10 @@
 
 namespace nines {
 
+// A duration of a shape that needs one uniform (exponential, Weibull; fixed ignores it) from
+// the uniform u in (0, 1), by the inverse CDF.
+double duration_from_uniform(const DurationDistribution& d, double u) noexcept;
+
 // One duration from `d`, in seconds.
 double draw_duration(const DurationDistribution& d, OutageStream& stream);
 

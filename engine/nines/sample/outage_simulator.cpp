@@ -153,6 +153,9 @@ struct OutageSimulator::State {
         probabilities(p.analytics->base()) {
     phase.resize(P);
     cycle.resize(P);
+    block.resize(P);
+    block_cycle.resize(P);
+    block_valid.resize(P);
     down_count.resize(K);
     start.resize(P);
     detected_at.resize(P);
@@ -180,6 +183,9 @@ struct OutageSimulator::State {
   TimerHeap timers;
   std::vector<Phase> phase;
   std::vector<std::uint32_t> cycle;
+  std::vector<PhiloxCounter> block;  // the cycle block of block_cycle, when block_valid
+  std::vector<std::uint32_t> block_cycle;
+  std::vector<std::uint8_t> block_valid;
   std::vector<std::uint32_t> down_count;  // own outage + active events holding it down
   std::vector<double> start, detected_at, repair_start;
   std::vector<double> detect_left, detect_resumed, pause_began, paused_total;
@@ -216,7 +222,25 @@ struct OutageSimulator::State {
   OutageStream stream(std::uint32_t c, OutagePurpose purpose, std::uint32_t process) const {
     return OutageStream(plan.seed, history, c, purpose, process);
   }
+  // A cycle's time to failure and time to repair, when their shapes need one uniform each
+  // (exponential, Weibull; fixed needs none), come from one Philox block per (process, cycle):
+  // words 0-1 and 2-3 (outage_streams.hpp, OutagePurpose::cycle). Other shapes, and detection
+  // delays, draw from their own purpose's stream.
   double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process) {
+    const bool one_uniform =
+        d.shape == DurationShape::exponential || d.shape == DurationShape::weibull;
+    if (one_uniform &&
+        (purpose == OutagePurpose::failure || purpose == OutagePurpose::repair)) {
+      if (block_cycle[process] != cycle[process] || !block_valid[process]) {
+        block[process] = cycle_block(plan.seed, history, cycle[process], process);
+        block_cycle[process] = cycle[process];
+        block_valid[process] = 1;
+      }
+      const PhiloxCounter& b = block[process];
+      const bool failure = purpose == OutagePurpose::failure;
+      return duration_from_uniform(
+          d, uniform_from_words(failure ? b[0] : b[2], failure ? b[1] : b[3]));
+    }
     OutageStream s = stream(cycle[process], purpose, process);
     return draw_duration(d, s);
   }
@@ -270,6 +294,7 @@ struct OutageSimulator::State {
     timers.reset(P);
     std::fill(phase.begin(), phase.end(), Phase::up);
     std::fill(cycle.begin(), cycle.end(), 0u);
+    std::fill(block_valid.begin(), block_valid.end(), std::uint8_t{0});
     std::fill(down_count.begin(), down_count.end(), 0u);
     std::fill(detect_running.begin(), detect_running.end(), std::uint8_t{0});
     std::fill(paused_total.begin(), paused_total.end(), 0.0);
@@ -358,7 +383,7 @@ struct OutageSimulator::State {
     }
     // Pass 3: what is down, which kinds are down and why.
     for (std::uint32_t c = 0; c < K; ++c)
-      if (down_count[c] > 0) down_list.push_back(c);
+      if (plan.transient && down_count[c] > 0) down_list.push_back(c);
     for (std::uint32_t k = 0; k < plan.kinds; ++k) {
       for (const std::uint32_t c : kind_path[k]) down_on_path[k] += !works(c);
       kind_down[k] = path_down(k);
@@ -394,10 +419,12 @@ struct OutageSimulator::State {
     down_count[c] = static_cast<std::uint32_t>(static_cast<int>(down_count[c]) + delta);
     if (worked == (down_count[c] == 0)) return;
     q_dirty = true;
-    if (worked)
-      down_list.insert(std::lower_bound(down_list.begin(), down_list.end(), c), c);
-    else
-      down_list.erase(std::lower_bound(down_list.begin(), down_list.end(), c));
+    if (plan.transient) {  // the down set keys the per-request failure probabilities
+      if (worked)
+        down_list.insert(std::lower_bound(down_list.begin(), down_list.end(), c), c);
+      else
+        down_list.erase(std::lower_bound(down_list.begin(), down_list.end(), c));
+    }
     for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
     for (const std::uint32_t k : plan.kinds_of_component[c]) {
       if (worked)

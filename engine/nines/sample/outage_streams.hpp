@@ -26,9 +26,26 @@ enum class OutagePurpose : std::uint32_t {
   start = 4,      // the steady start: phase and residual time
   traffic = 8,    // a kind's arrivals on one day (process = kind, cycle = day)
   arrival = 9,    // arrival times of recorded failed requests (process = kind, cycle = day)
+  // One block per (process, cycle) whose words 0-1 give the time to failure and 2-3 the time
+  // to repair when each needs one uniform (exponential, Weibull): cycle_block() below. Other
+  // shapes use the failure and repair purposes' engines.
+  cycle = 10,
 };
 
 inline constexpr std::uint32_t kMaxOutageProcesses = std::uint32_t{1} << 24;
+
+// 53 random bits of two words as a uniform in (0, 1), never 0 or 1.
+constexpr double uniform_from_words(std::uint32_t hi, std::uint32_t lo) noexcept {
+  const std::uint64_t bits = (std::uint64_t{hi} << 32 | lo) >> 11;
+  return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+}
+
+constexpr PhiloxCounter cycle_block(std::uint64_t seed, std::uint32_t history,
+                                    std::uint32_t cycle, std::uint32_t process) noexcept {
+  return philox4x32_10(
+      {history, cycle, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process, 0},
+      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
+}
 
 class OutageStream {
  public:
@@ -52,10 +69,9 @@ class OutageStream {
 
   // A uniform in (0, 1): 53 random bits, never 0 or 1, so log(u) and quantiles stay finite.
   double open_uniform() noexcept {
-    const std::uint64_t hi = (*this)();
-    const std::uint64_t lo = (*this)();
-    const std::uint64_t bits = (hi << 32 | lo) >> 11;
-    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+    const std::uint32_t hi = (*this)();
+    const std::uint32_t lo = (*this)();
+    return uniform_from_words(hi, lo);
   }
 
  private:
