@@ -755,11 +755,11 @@ struct OutageSimulator::State {
     record_outages = false;
     start_processes(-plan.warm_up);
     while (!timers.empty() && timers.top_time() < 0) {
-      const std::uint32_t p = timers.top();
       const double t = timers.top_time();
-      timers.pop();
+      const std::uint32_t p = timers.take_due();
       if (++events > kMaxEventsPerHistory) throw_too_many_events();
       handle(p, t);
+      timers.finish_due();
     }
     out = &real;
     record_outages = record;
@@ -796,10 +796,10 @@ struct OutageSimulator::State {
       if (!(t < plan.horizon)) break;
       account(t_prev, t);
       t_prev = t;
-      const std::uint32_t p = timers.top();
-      timers.pop();
+      const std::uint32_t p = timers.take_due();
       if (++events > kMaxEventsPerHistory) throw_too_many_events();
       handle(p, t);
+      timers.finish_due();
     }
     account(t_prev, plan.horizon);
     if (day < plan.days) flush_day();  // the partial last day
