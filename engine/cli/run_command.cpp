@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <variant>
 
 #include "cli_options.hpp"
@@ -68,7 +69,9 @@ int execute(const P& pipeline, const RunInfo& info, const RunOptions& options,
     throw;
   }
   if (outcome->drive.interrupted)
-    return root ? report_interrupted(outcome->drive.requests_done, info.requests) : 130;
+    return root ? report_interrupted(outcome->drive.requests_done, info.requests,
+                                     std::is_same_v<P, TimePipeline> ? "histories" : "requests")
+                : 130;
   if (!root) return 0;
 
   const RunFacts facts{info, target.output, threads, seconds_since(started_at)};

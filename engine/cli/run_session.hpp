@@ -33,9 +33,11 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // The notice for a run stopped by a signal (its partial output already deleted); returns 130.
-inline int report_interrupted(std::uint64_t done, std::uint64_t total) {
-  std::fprintf(stderr, "nines: interrupted after %s of %s requests; no output written\n",
-               format_count(done).c_str(), format_count(total).c_str());
+// `unit`: what was counted ("requests", or "histories" for a time run).
+inline int report_interrupted(std::uint64_t done, std::uint64_t total,
+                              const char* unit = "requests") {
+  std::fprintf(stderr, "nines: interrupted after %s of %s %s; no output written\n",
+               format_count(done).c_str(), format_count(total).c_str(), unit);
   return 130;
 }
 

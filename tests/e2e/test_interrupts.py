@@ -70,6 +70,20 @@ def test_during_sampling_of_a_run_no_one_could_finish(root, tmp_path, record):
     assert leftovers(out) == []
 
 
+@pytest.mark.parametrize("record", ["none", "outages"])
+def test_during_a_time_run_of_many_histories(root, tmp_path, record):
+    out = tmp_path / "out"
+    out.mkdir()
+    code, err, seconds = stop(["run", root / "scenarios/essay-app-over-a-year.yaml",
+                               "--histories", str(2**32), "--record", record, "-o", out / "t.h5",
+                               "--quiet"], tmp_path, signal.SIGINT)
+    print(f"time run, --record {record}, stopped {seconds:.3f} s after the signal")
+    assert code == 130, err
+    assert "histories" in err
+    assert seconds < 5
+    assert leftovers(out) == []
+
+
 def test_during_a_sweep_of_huge_points(tmp_path):
     sweep = tmp_path / "huge.sweep.yaml"
     sweep.write_text("format_version: 1\nkind: sweep\nname: huge\n"
