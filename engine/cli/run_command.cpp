@@ -123,7 +123,9 @@ int run_time_model(const StructureModel& model, const RunOptions& options, Commu
   info.seed = options.seed.value_or(model.defaults.seed.value_or(kFallbackSeed));
   info.requests = options.histories.value_or(model.time->histories);
   info.record = options.record.value_or(RecordMode::outages);
-  info.chunk_requests = kHistoriesPerChunk;
+  // A chunk of histories is held in memory until it is written: with failed requests listed,
+  // two histories per chunk (chunks are even) bound that by kMaxListedRequestsPerHistory.
+  info.chunk_requests = info.record == RecordMode::requests ? 2 : kHistoriesPerChunk;
   info.created = utc_timestamp_now();
   const TimePipeline pipeline(model, info.seed, &install_interrupt_handlers());
   return execute(pipeline, info, options, world);

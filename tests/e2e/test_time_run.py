@@ -126,6 +126,21 @@ def test_request_options_on_a_time_run_are_errors(root, tmp_path, args, message)
     assert not (tmp_path / "x.h5").exists()
 
 
+def test_listing_millions_of_failed_requests_is_refused(root, tmp_path):
+    """--record requests lists at most 1,000,000 failed requests per history: refused before
+    sampling where the exact availability predicts more (the quorum at 50/s), else when the
+    first history passes the limit (the essay app at 300/s). Either way no file is left."""
+    for scenario, before in (("database-quorum-one-crew", True), ("essay-app-over-a-year", False)):
+        out = tmp_path / f"{scenario}.h5"
+        proc = subprocess.run([nines_binary(), "run", str(root / f"scenarios/{scenario}.yaml"),
+                               "--record", "requests", "-o", str(out)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 2, proc.stderr
+        assert ("requests per history fail during outages" in proc.stderr) == before
+        assert "--record outages" in proc.stderr
+        assert not out.exists()
+
+
 @pytest.mark.parametrize("args, message", [
     (["--histories", "10"], "--histories applies to scenarios with outages over time"),
     (["--record", "outages"], "--record outages applies to scenarios with outages over time"),

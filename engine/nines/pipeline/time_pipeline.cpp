@@ -1,5 +1,6 @@
 #include "nines/pipeline/time_pipeline.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -71,6 +72,17 @@ std::unique_ptr<ChunkKernel> TimePipeline::kernel(const RunInfo& info) const {
   if (info.requests > kMaxHistories)
     throw InputError("--histories " + std::to_string(info.requests) + " is above the limit of " +
                      std::to_string(kMaxHistories));
+  if (info.record == RecordMode::requests && std::isfinite(exact_.mix_availability)) {
+    // Refused up front where the exact availability tells the expected listing.
+    const double expected =
+        model_.time->traffic.rate_per_second * plan_.horizon * (1 - exact_.mix_availability);
+    if (expected > static_cast<double>(kMaxListedRequestsPerHistory) / 2)
+      throw InputError("--record requests: about " + std::to_string(std::llround(expected)) +
+                       " requests per history fail during outages, more than the " +
+                       std::to_string(kMaxListedRequestsPerHistory) +
+                       " a history may list; lower the traffic rate or record outages "
+                       "(--record outages)");
+  }
   return std::make_unique<TimeKernel>(plan_, layout_, info);
 }
 

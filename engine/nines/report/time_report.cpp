@@ -60,7 +60,8 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
     out += "time: " + printf_string("%.2f s", c.elapsed_seconds) + " on " +
            std::to_string(c.threads) + (c.threads == 1 ? " thread" : " threads") + "\n";
   out +=
-      "\nover histories              mean        95% CI                    5%            median        "
+      "\nover histories              mean        95% CI                    5%            median    "
+      "    "
       "95%\n";
   for (const MetricSummary& m : s.metrics) {
     const bool availability = m.metric.find("availability") != std::string::npos;

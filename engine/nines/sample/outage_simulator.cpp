@@ -9,6 +9,7 @@
 
 #include <boost/random/poisson_distribution.hpp>
 
+#include "nines/base/error.hpp"
 #include "nines/exact/component_availability.hpp"
 #include "nines/sample/duration_sampling.hpp"
 #include "nines/sample/outage_streams.hpp"
@@ -229,8 +230,7 @@ struct OutageSimulator::State {
   double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process) {
     const bool one_uniform =
         d.shape == DurationShape::exponential || d.shape == DurationShape::weibull;
-    if (one_uniform &&
-        (purpose == OutagePurpose::failure || purpose == OutagePurpose::repair)) {
+    if (one_uniform && (purpose == OutagePurpose::failure || purpose == OutagePurpose::repair)) {
       if (block_cycle[process] != cycle[process] || !block_valid[process]) {
         block[process] = cycle_block(plan.seed, history, cycle[process], process);
         block_cycle[process] = cycle[process];
@@ -660,6 +660,12 @@ struct OutageSimulator::State {
         outage += n;
         if (piece.culprit != kNoProcess) out->budget_requests[piece.culprit] += n;
         if (!record_requests) continue;
+        if (out->request_records.size() + n > kMaxListedRequestsPerHistory)
+          throw InputError(
+              "--record requests: history " + std::to_string(history) + " has more than " +
+              std::to_string(kMaxListedRequestsPerHistory) +
+              " failed requests to list (the limit per history); lower the traffic rate, or "
+              "record outages (--record outages)");
         for (std::uint64_t i = 0; i < n; ++i) {
           const double at =
               std::min(time.traffic.time_of(

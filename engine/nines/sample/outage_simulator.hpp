@@ -24,6 +24,10 @@ inline constexpr double kSecondsPerYear = 365 * kSecondsPerDay;
 // it the run stops with an error instead of running for days (a 1 s time to failure over
 // 1000 years).
 inline constexpr std::uint64_t kMaxEventsPerHistory = std::uint64_t{1} << 31;
+// Failed requests one history may list with --record requests: the listing is for seeing
+// individual requests, and a busy service's outages fail millions (the essay app at 300/s:
+// about 3e7 a year). Beyond it the run stops with an input error naming --record outages.
+inline constexpr std::uint64_t kMaxListedRequestsPerHistory = 1'000'000;
 
 // A steady start draws each process's state independently from its equilibrium, which is
 // exact when the processes are independent: repairs never wait for a crew and detection never

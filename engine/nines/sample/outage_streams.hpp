@@ -40,8 +40,8 @@ constexpr double uniform_from_words(std::uint32_t hi, std::uint32_t lo) noexcept
   return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
 }
 
-constexpr PhiloxCounter cycle_block(std::uint64_t seed, std::uint32_t history,
-                                    std::uint32_t cycle, std::uint32_t process) noexcept {
+constexpr PhiloxCounter cycle_block(std::uint64_t seed, std::uint32_t history, std::uint32_t cycle,
+                                    std::uint32_t process) noexcept {
   return philox4x32_10(
       {history, cycle, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process, 0},
       {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});

@@ -53,8 +53,10 @@ class TimerHeap {
     }
     const Entry old = heap_[at];
     heap_[at].time = t;
-    if (before(heap_[at], old)) up(at);
-    else down(at);
+    if (before(heap_[at], old))
+      up(at);
+    else
+      down(at);
   }
 
   void cancel(std::uint32_t p) {

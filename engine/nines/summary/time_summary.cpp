@@ -185,7 +185,7 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     const std::size_t index = event ? p - K : p;
     r.availability_exact = index < exact_values.size() ? exact_values[index] : kNaN;
     r.z_score = kNaN;
-    if (steady && std::isfinite(r.availability_exact) && n >= 2) {
+    if (steady && std::isfinite(r.availability_exact) && n >= kMinHistoriesForTests) {
       std::tie(r.z_score, r.p_value) =
           z_test(r.availability_simulated, own.se / plan.horizon, r.availability_exact);
       r.tested = true;
@@ -212,7 +212,7 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     r.downtime_per_year = d.mean / years;
     r.availability_exact = exact_value;
     r.z_score = kNaN;
-    if (steady && std::isfinite(exact_value) && n >= 2) {
+    if (steady && std::isfinite(exact_value) && n >= kMinHistoriesForTests) {
       std::tie(r.z_score, r.p_value) =
           z_test(r.time_availability, d.se / plan.horizon, exact_value);
       r.tested = true;

@@ -12,6 +12,9 @@
 //    a run that starts fresh is biased towards "up" early on and gets no such test;
 //  - the first SLO window's time target, when an exact probability exists for it: the exact
 //    binomial test of the histories that met it.
+// The z-tests need kMinHistoriesForTests histories: below that the normal approximation of a
+// mean whose standard error comes from the sample itself is not trusted (with 2 to 5
+// histories of nearly identical downtime it rejects a correct kernel).
 // Where no exact value exists (detection that waits for monitoring) the summary says so
 // instead of inventing one.
 #include <cstdint>
@@ -38,6 +41,8 @@ struct TimeExactValues {
   double first_window_met_time = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> mean_time_to_detect;  // per component, closed form; NaN when none
 };
+
+inline constexpr std::uint64_t kMinHistoriesForTests = 30;
 
 struct MetricSummary {
   std::string metric;  // time_availability, request_availability, downtime_per_year, ...

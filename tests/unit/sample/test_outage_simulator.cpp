@@ -266,13 +266,13 @@ TEST_CASE("SLO windows: rolling by the day, tumbling, and the months of a 365-da
   CHECK(slo_windows(slo, 58).size() == 1);
 }
 
-TEST_CASE("quantile bins report a quantile within half a percent") {
+TEST_CASE("quantile bins report a quantile within 0.05 percent") {
   std::vector<std::uint64_t> counts(QuantileBins::size(), 0);
   for (int i = 1; i <= 1000; ++i) ++counts[QuantileBins::bin(i * 1.0)];
   ++counts[QuantileBins::bin(0)];
   CHECK(QuantileBins::quantile(counts, 0.0) == 0);
-  CHECK(QuantileBins::quantile(counts, 0.5) == Approx(500).epsilon(0.006));
-  CHECK(QuantileBins::quantile(counts, 0.95) == Approx(950).epsilon(0.006));
+  CHECK(QuantileBins::quantile(counts, 0.5) == Approx(500).epsilon(0.0006));
+  CHECK(QuantileBins::quantile(counts, 0.95) == Approx(950).epsilon(0.0006));
   CHECK(std::isnan(QuantileBins::quantile(std::vector<std::uint64_t>(10, 0), 0.5)));
 }
 
@@ -292,10 +292,9 @@ TEST_CASE("the first SLO window meets its budget as often as the closed form say
   slo.window_seconds = 30 * kDay;
   slo.windows = SloWindows::tumbling;
   t.slo = slo;
-  const StructureModel m = time_model(
-      {{"db", exponential_process(8 * kDay, 4 * kHour),
-        delayed(DurationDistribution::fixed(30 * 60))}},
-      std::nullopt, t);
+  const StructureModel m = time_model({{"db", exponential_process(8 * kDay, 4 * kHour),
+                                        delayed(DurationDistribution::fixed(30 * 60))}},
+                                      std::nullopt, t);
   const TimeRunResult r = run_time(m, 3000, 17);
   const SloSummary& o = r.summary.slo;
   REQUIRE(std::isfinite(o.first_met_time_exact));
