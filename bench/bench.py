@@ -27,7 +27,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import structures  # noqa: E402  (bench/structures.py: the structure cases of issue 10)
+import outages  # noqa: E402  (bench/outages.py: the time-run cases of issue 11)
 ROOT = BENCH.parent
+SECTIONS = ("chains", "structures", "outages")
 BASELINES = BENCH / "baselines"
 
 Z_LIMIT = 5.0
@@ -543,7 +545,46 @@ def render_table(headers: list[str], rows: list[list[str]], markdown: bool, righ
 
 
 def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bool,
-                structure_summary: dict | None = None) -> str:
+                structure_summary: dict | None = None, outage_summary: dict | None = None) -> str:
+    out = []
+    if summary:
+        out += chain_report(summary, meta, markdown)
+    if structure_summary:
+        sheaders, srows = structures.table_rows(structure_summary, fmt)
+        out += [("#### " if markdown else "") + "Structures (format 2) and the chains they are compared with", "",
+                render_table(sheaders, srows, markdown, right=set(range(3, len(sheaders)))), ""]
+        out.append("Set-up rows run 2 requests: their time is process start-up, parsing, the exact values "
+                   "(BDD, culprit distribution, importance) and the kernel's plan. Rates are n / process wall time.")
+        out.append("")
+    if outage_summary:
+        oheaders, orows = outages.table_rows(outage_summary, fmt)
+        out += [("#### " if markdown else "") + "Outages over time (format 3)", "",
+                render_table(oheaders, orows, markdown, right=set(range(2, len(oheaders)))), ""]
+        out.append(f"Medians of {meta['reps']} interleaved repetitions (peak-RSS runs: one each); load average "
+                   f"{meta['load_before'][0]:.2f} before, {meta['load_after'][0]:.2f} after. " + outages.NOTE)
+        out.append("")
+    headers = ["target", "value", "limit", "verdict"]
+    unit = {"MiB": " MiB", "s": " s", "M/s": " M/s", "T/s": " T/s"}
+    trows = [[t["target"], fmt(t["value"], 1 if t["unit"] == "MiB" else 2) + unit.get(t["unit"], "x"),
+              "-" if t["limit"] is None else f"{t['comparison']} {t['limit']:g}{unit.get(t['unit'], 'x')}",
+              t["verdict"]]
+             for t in target_rows]
+    out += [("#### " if markdown else "") + "Targets (ratios of medians from this run)", "",
+            render_table(headers, trows, markdown, right={1, 2}), ""]
+    if summary:
+        k, r = HIGH_RELIABILITY
+        q = sum(first_failure_probabilities(k, r))
+        out.append(f"Sampling-only targets use the per-request sampler, which like the baselines draws for every request; "
+                   f"rows marked auto show what nines does by default where it picks the geometric skip. The failures row "
+                   f"uses K={k} r={r:g}, where {q:.2e} of requests fail: if --record failures costs time per failure "
+                   f"rather than per request, its rate far exceeds the per-request sampling-only rate. On that chain the "
+                   f"runs that skip use {HIGH_RELIABILITY_SKIP_FACTOR}x the requests, so that process start-up does not "
+                   f"dominate them.")
+    return "\n".join(out)
+
+
+def chain_report(summary: dict, meta: dict, markdown: bool) -> list[str]:
+    """The chains' throughput and peak-RSS tables (issue 3)."""
     out = []
     T = "throughput"
     headers = ["chain", "implementation", "record", "sampler", "thr", "n", "median s", "M req/s",
@@ -603,30 +644,7 @@ def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bo
         title = f"Peak RSS flatness ({meta['rss_threads']} threads, {meta['rss_reps']} run each)"
         out += [("#### " if markdown else "") + title, "",
                 render_table(headers, rss_rows, markdown, right=set(range(3, len(headers)))), ""]
-    if structure_summary:
-        sheaders, srows = structures.table_rows(structure_summary, fmt)
-        out += [("#### " if markdown else "") + "Structures (format 2) and the chains they are compared with", "",
-                render_table(sheaders, srows, markdown, right=set(range(3, len(sheaders)))), ""]
-        out.append("Set-up rows run 2 requests: their time is process start-up, parsing, the exact values "
-                   "(BDD, culprit distribution, importance) and the kernel's plan. Rates are n / process wall time.")
-        out.append("")
-    headers = ["target", "value", "limit", "verdict"]
-    unit = {"MiB": " MiB", "s": " s"}
-    trows = [[t["target"], fmt(t["value"], 1 if t["unit"] == "MiB" else 2) + unit.get(t["unit"], "x"),
-              "-" if t["limit"] is None else f"{t['comparison']} {t['limit']:g}{unit.get(t['unit'], 'x')}",
-              t["verdict"]]
-             for t in target_rows]
-    out += [("#### " if markdown else "") + "Targets (ratios of medians from this run)", "",
-            render_table(headers, trows, markdown, right={1, 2}), ""]
-    k, r = HIGH_RELIABILITY
-    q = sum(first_failure_probabilities(k, r))
-    out.append(f"Sampling-only targets use the per-request sampler, which like the baselines draws for every request; "
-               f"rows marked auto show what nines does by default where it picks the geometric skip. The failures row "
-               f"uses K={k} r={r:g}, where {q:.2e} of requests fail: if --record failures costs time per failure "
-               f"rather than per request, its rate far exceeds the per-request sampling-only rate. On that chain the "
-               f"runs that skip use {HIGH_RELIABILITY_SKIP_FACTOR}x the requests, so that process start-up does not "
-               f"dominate them.")
-    return "\n".join(out)
+    return out
 
 
 def machine_meta() -> dict:
@@ -692,11 +710,15 @@ def main() -> int:
     p.add_argument("--rss-n", type=parse_count, nargs="+", help="sizes of the RSS runs (default 1e8 1e9, quick 1e7 1e8)")
     p.add_argument("--no-rss", action="store_true", help="skip the RSS-flatness runs")
     p.add_argument("--seed", type=int, default=20240601, help="seed of the first repetition (+1 per repetition)")
+    p.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+                   help="which parts to run: chains (issue 3), structures (format 2, issue 10), outages "
+                        "(format 3, issue 11); default all")
     args = p.parse_args()
 
     reps = args.reps or (1 if args.quick or args.check_only else 3)
     # A smoke run must not overwrite the last full run's results.
-    args.output = args.output or BENCH / "results" / ("quick.json" if args.quick else "latest.json")
+    partial = "" if set(args.sections) == set(SECTIONS) else "-" + "-".join(s for s in SECTIONS if s in args.sections)
+    args.output = args.output or BENCH / "results" / (("quick" if args.quick else "latest") + partial + ".json")
     n_nines = args.n or (10**7 if args.quick else 10**8)
     n_base = args.n_baseline or (10**6 if args.quick else 10**7)
     rss_sizes = [] if args.no_rss else (args.rss_n or ([10**7, 10**8] if args.quick else [10**8, 10**9]))
@@ -711,7 +733,8 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="nines-bench-", dir=args.workdir))
     try:
         if args.check_only:
-            return check_only(Runner(nines, naive, rusage_exec, workdir, check_records=True), n_nines, n_base, args.seed, reps)
+            return check_only(Runner(nines, naive, rusage_exec, workdir, check_records=True), n_nines, n_base,
+                              args.seed, reps, args.sections, args.quick)
         return benchmark(Runner(nines, naive, rusage_exec, workdir), args, reps, n_nines, n_base, rss_sizes)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -736,8 +759,9 @@ def execute(runner: Runner, cases: list[Case], reps: int, seed: int, shuffle: bo
     return records
 
 
-def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int) -> int:
-    cases = check_cases(n_nines, n_base, probe_samplers(runner))
+def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int, sections: list[str],
+               quick: bool) -> int:
+    cases = check_cases(n_nines, n_base, probe_samplers(runner)) if "chains" in sections else []
     records = execute(runner, cases, reps, seed, shuffle=False)
     failed = [r for r in records if r["problems"]]
     # Results must not depend on the thread count: same seed, same mode, same counts.
@@ -753,13 +777,23 @@ def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int) 
                         failed.append(b)
     # Structures: every case once, statistics only (the mix against its exact value).
     srunner = structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT, run_measured)
-    for case in structures.cases(n_nines, quick=True):
+    for case in structures.cases(n_nines, quick=True) if "structures" in sections else []:
         record = srunner.run(case, seed)
         log(f"[structures] {case.label()}  " + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])))
         record["max_abs_z"] = abs(record.get("z", 0.0))
         records.append(record)
         if record["problems"]:
             failed.append(record)
+    # Outages over time: every check once, on 1 and 2 threads (identical summaries).
+    orunner = outages.OutageRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT, run_measured)
+    orecords = []
+    for case in outages.check_cases(quick) if "outages" in sections else []:
+        record = orunner.run(case, seed)
+        orecords.append(record)
+        log(f"[outages] {case.label()}  " + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])))
+    outages.check_thread_counts(orecords)
+    records += orecords
+    failed += [r for r in orecords if r["problems"]]
     checked = len(records)
     worst = max((r.get("max_abs_z", math.inf) for r in records), default=math.inf)
     if failed:
@@ -767,8 +801,8 @@ def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int) 
             print(f"FAIL {r['key']} seed {r['seed']}: " + "; ".join(r["problems"]))
         print(f"bench check: {len(failed)} of {checked} runs FAILED")
         return 1
-    print(f"bench check: all {checked} runs agree with the analytic first-failure probabilities "
-          f"(largest |z| = {worst:.2f}, limit {Z_LIMIT:g}); nines counts identical for 1 and 2 threads; "
+    print(f"bench check: all {checked} runs agree with their exact values ({', '.join(sections)}; "
+          f"largest |z| = {worst:.2f}, limit {Z_LIMIT:g}); nines results identical for 1 and 2 threads; "
           f"recorded HDF5 outcomes match the reported counts")
     return 0
 
@@ -794,54 +828,79 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     meta = machine_meta()
     meta.update(reps=reps, n_nines=n_nines, n_baseline=n_base, native=args.native, quick=args.quick,
                 nines=str(runner.nines), load_before=os.getloadavg(), rss_threads=2, rss_reps=1,
-                rss_sizes=rss_sizes, seed=args.seed, targets=TARGETS)
+                rss_sizes=rss_sizes, seed=args.seed, sections=args.sections,
+                targets={**TARGETS, **structures.TARGETS, **outages.TARGETS})
     started = time.perf_counter()
-    cases = throughput_cases(n_nines, n_base, probe_samplers(runner))
-    records = execute(runner, cases, reps, args.seed, shuffle=True)
-    rss = rss_cases(rss_sizes, threads=2)
-    records += execute(runner, rss, 1, args.seed, shuffle=False)
+    cases, rss, records = [], [], []
+    if "chains" in args.sections:
+        cases = throughput_cases(n_nines, n_base, probe_samplers(runner))
+        records = execute(runner, cases, reps, args.seed, shuffle=True)
+        rss = rss_cases(rss_sizes, threads=2)
+        records += execute(runner, rss, 1, args.seed, shuffle=False)
     # Structures (issue 10): their own cases, interleaved among themselves.
-    srunner = structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT, run_measured)
-    scases = structures.cases(n_nines, args.quick)
-    srecords = []
-    for rep in range(reps):
-        order = list(scases)
-        random.Random(args.seed + 100 + rep).shuffle(order)
-        for case in order:
-            record = srunner.run(case, args.seed + rep)
-            srecords.append(record)
-            log(f"[structures {rep + 1}/{reps}] {case.label()}  {record['wall_seconds']:7.3f} s  "
-                + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])[:300]))
+    scases = structures.cases(n_nines, args.quick) if "structures" in args.sections else []
+    srecords = interleave(structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT,
+                                                     run_measured) if scases else None,
+                          scases, reps, args.seed, 100, "structures")
+    # Outages over time (issue 11): their own cases, interleaved among themselves, then the
+    # peak-RSS runs once each.
+    ocases = outages.cases(args.quick) + ([] if args.no_rss else outages.rss_cases(args.quick)) \
+        if "outages" in args.sections else []
+    orunner = outages.OutageRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT,
+                                   run_measured) if ocases else None
+    orecords = interleave(orunner, [c for c in ocases if c.group != "rss"], reps, args.seed, 200, "outages")
+    orecords += interleave(orunner, [c for c in ocases if c.group == "rss"], 1, args.seed, 300, "outages rss")
+    outages.check_thread_counts(orecords)
     meta["load_after"] = os.getloadavg()
     meta["seconds"] = time.perf_counter() - started
 
     summary = summarize(cases + rss, records)
-    target_rows = targets(summary, rss_sizes[-1] if rss_sizes else None)
+    target_rows = targets(summary, rss_sizes[-1] if rss_sizes else None) if summary else []
     ssummary = structures.summarize(scases, srecords)
-    target_rows += structures.targets(ssummary)
+    target_rows += structures.targets(ssummary) if ssummary else []
+    osummary = outages.summarize(ocases, orecords)
+    target_rows += outages.targets(osummary) if osummary else []
     # Written before any rendering, so a reporting bug never loses a long run's measurements.
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result = {"meta": meta, "summary": list(summary.values()), "structures": list(ssummary.values()),
-              "targets": target_rows, "runs": records, "structure_runs": srecords}
+              "outages": list(osummary.values()), "targets": target_rows, "runs": records,
+              "structure_runs": srecords, "outage_runs": orecords}
     args.output.write_text(json.dumps(finite(result), indent=1) + "\n")
 
-    text = report_text(summary, target_rows, meta, args.markdown, ssummary)
-    markdown = text if args.markdown else report_text(summary, target_rows, meta, True, ssummary)
-    problems = [(s["case"], s["problems"]) for s in summary.values() if s["problems"]]
-    problems += [(None, s["problems"]) for s in ssummary.values() if s["problems"]]
+    text = report_text(summary, target_rows, meta, args.markdown, ssummary, osummary)
+    markdown = text if args.markdown else report_text(summary, target_rows, meta, True, ssummary, osummary)
+    problems = [(Case(**s["case"]).label(), s["problems"]) for s in summary.values() if s["problems"]]
+    problems += [(f"structures {s['case']}", s["problems"]) for s in ssummary.values() if s["problems"]]
+    problems += [(outages.OutageCase(**s["case"]).label(), s["problems"]) for s in osummary.values() if s["problems"]]
     print(text)
-    busy = busy_machine_warning(summary)
-    if busy:
-        print("\n" + busy)
+    for busy in (busy_machine_warning(summary), outages.busy_machine_warning(osummary)):
+        if busy:
+            print("\n" + busy)
     if problems:
         print("\nSTATISTICAL OR RUN FAILURES:")
-        for case, ps in problems:
-            print(f"  {Case(**case).label() if case else 'structure case'}: " + "; ".join(ps))
+        for label, ps in problems:
+            print(f"  {label}: " + "; ".join(ps))
     print(f"\n(bench took {meta['seconds']:.0f} s)")
 
     args.output.with_suffix(".md").write_text(markdown + "\n")
     log(f"wrote {args.output} and {args.output.with_suffix('.md')}")
     return 1 if problems else 0
+
+
+def interleave(runner, cases: list, reps: int, seed: int, shuffle_salt: int, what: str) -> list[dict]:
+    """Runs a section's cases `reps` times, each repetition in its own shuffled order;
+    repetition i uses seed + i."""
+    records = []
+    for rep in range(reps):
+        order = list(cases)
+        random.Random(seed + shuffle_salt + rep).shuffle(order)
+        for case in order:
+            record = runner.run(case, seed + rep)
+            record["rep"] = rep
+            records.append(record)
+            log(f"[{what} {rep + 1}/{reps}] {case.label()}  {record['wall_seconds']:7.3f} s  "
+                + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])[:300]))
+    return records
 
 
 if __name__ == "__main__":
