@@ -1,6 +1,7 @@
-"""The notebooks run top to bottom: the quickstart against a freshly simulated file, the
+"""The notebooks run top to bottom: the quickstart against a freshly simulated file; the
 outages notebook against a synthetic time-run file (tests/time_files.py) named by
-NINES_TIME_RUN, so that it runs without the engine.
+NINES_TIME_RUN, so that it runs without the engine, and, when there is an engine binary,
+against the real file it simulates itself.
 
 It is executed with nbclient on a kernel whose spec this test writes itself, pointing at the
 interpreter running the tests (the system /usr/bin/python3 with ipykernel): the kernel that
@@ -12,6 +13,7 @@ import sys
 
 import pytest
 
+import nines
 from conftest import ANALYSIS
 
 import time_files
@@ -77,4 +79,24 @@ def test_outages_notebook_executes_on_a_time_run(plain_kernel_name, tmp_path, mo
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "synthetic-time: 30 histories of 120 days" in text
     assert "windows meeting 99.9% by time:" in text
+    assert list(tmp_path.glob("nines-outages-*/essay-app-over-a-year.html"))
+
+
+def test_outages_notebook_executes_with_the_engine(kernel_name, tmp_path, monkeypatch):
+    """No NINES_TIME_RUN: the notebook runs its own scenario through the engine (2,000
+    histories of a year, about a second) and reads the real file."""
+    monkeypatch.delenv("NINES_TIME_RUN", raising=False)
+    outputs = execute(OUTAGES_NOTEBOOK, kernel_name, tmp_path)
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "essay-app-over-a-year: 2,000 histories of 365 days, seed 2026, record outages" \
+        in text
+    assert "windows meeting 99.9% by time:" in text
+    assert "336 windows per history" in text  # rolling 30-day windows in 365 days
+    files = list(tmp_path.glob("nines-outages-*/essay-app-over-a-year.h5"))
+    assert len(files) == 1
+    with nines.open(files[0]) as run:
+        assert run.metadata.nines_version != "0.0.0-synthetic"
     assert list(tmp_path.glob("nines-outages-*/essay-app-over-a-year.html"))

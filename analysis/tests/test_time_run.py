@@ -54,13 +54,28 @@ def test_small_tables(time_runs):
         assert list(c["name"]) == ["lb", "api", "database[1]", "database[2]", "monitoring"]
         assert c.loc[0, "failure"] == "" and c.loc[1, "failure"].startswith("exponential")
         assert math.isnan(c.loc[1, "availability_exact"])  # detection needs monitoring
+        assert math.isnan(c.loc[1, "mean_time_to_detect_exact"])
+        assert c.loc[0, "outages"] == 0 and math.isnan(c.loc[0, "mean_time_to_repair"])
+        assert c["outages"].dtype == np.int64 and c["replica"].dtype == np.int64
         assert c.loc[2, "availability_exact"] == pytest.approx(60 * 86400 / (60 * 86400 + 2700))
         assert list(e["name"]) == ["zone-a"]
+        assert e.loc[0, "quiet_exact"] == pytest.approx(120 / (120 + 2 / 24))
+        totals = run.totals
+        assert totals["outages"] == c["outages"].sum() + e["occurrences"].sum()
+        for key in ("requests", "failed", "failed_outage"):
+            assert totals[key] == k[key].sum()
+        assert totals["time_availability_ci_low"] <= totals["time_availability"] <= \
+            totals["time_availability_ci_high"]
+        assert run.exact_method
         assert list(k["name"]) == ["browse", "checkout"]
         assert k["traffic_share"].tolist() == [0.75, 0.25]
         assert set(s.index) == set(nines.readers.time_run.SUMMARY_METRICS)
-        assert list(s.columns) == ["mean", "ci_low", "ci_high", "p05", "p50", "p95"]
+        assert list(s.columns) == ["unit", "mean", "ci_low", "ci_high", "p05", "p50", "p95"]
+        assert s.loc["downtime_per_year", "unit"] == "s"
+        assert s.loc["outages_per_year", "unit"] == "1/y"
+        assert s.loc["time_availability", "unit"] == ""
         t = run.metric("time_availability")
+        assert list(t.index) == ["mean", "ci_low", "ci_high", "p05", "p50", "p95"]
         assert t["ci_low"] <= t["mean"] <= t["ci_high"] and t["p05"] <= t["p50"] <= t["p95"]
         assert run.metric("no such metric").isna().all()
         # Copies: changing one does not change the run.
@@ -151,6 +166,11 @@ def test_windows(time_runs):
     with nines.open(time_runs["outages"]) as run:
         windows = run.windows()
         assert len(windows) == 40 * 91
+        assert "start" not in windows.columns  # the windows are defined once, not per row
+        defined = run.window_definitions()
+        assert list(defined.columns) == ["first_day", "days", "start", "length"]
+        assert defined["first_day"].tolist() == list(range(91))
+        assert (defined["days"] == 30).all()
         one = run.windows(history=5)
         assert list(one["window"]) == list(range(91))
         assert (one["length"] == 30 * 86400).all()
@@ -164,19 +184,25 @@ def test_windows(time_runs):
         assert run.slo["windows_per_history"] == 12
         lengths = run.windows(history=0)["length"].to_numpy() / 86400
         assert lengths.tolist() == list(time_files.MONTHS)
+        assert run.window_definitions()["first_day"].tolist() == \
+            list(np.cumsum((0,) + time_files.MONTHS[:-1]))
+    with nines.open(time_runs["tumbling"]) as run:  # 120 days hold four whole 30-day windows
+        assert run.window_definitions()["first_day"].tolist() == [0, 30, 60, 90]
 
 
 def test_requests_record(time_runs):
     with nines.open(time_runs["requests"]) as run:
         requests = run.requests()
-        failed = run.histories()["failed"]
-        assert len(requests) == failed.sum()
+        h = run.histories()
+        # Only the requests an outage failed are listed; transient failures are only counted.
+        assert len(requests) == h["failed_outage"].sum() < h["failed"].sum()
         one = run.requests(history=3)
-        assert len(one) == failed[3]
+        assert len(one) == h["failed_outage"][3]
         assert one["time"].is_monotonic_increasing
-        by_kind = one.groupby("kind").size()
-        assert by_kind.tolist() == run.kind_histories("kind_failed").loc[3].tolist()
-        assert set(one["cause"]) <= {0, 1, 2}
+        by_kind = requests[:].groupby("kind").size()
+        assert by_kind.tolist() == run.kinds()["failed_outage"].tolist()
+        assert set(requests[:]["cause"]) <= {1, 2}
+        run.verify()
         assert run.culprit_name(1) == "api" and run.culprit_name(5) == "zone-a"
         assert run.culprit_name(-1) == "unknown"
         # The outages are the same whatever is recorded.
@@ -378,17 +404,50 @@ def test_lengths_that_disagree(damage):
 
     def more_outages(f):
         f["components/outages"][1] += 1
-    damaged(damage("outages", more_outages), "/outages has")
+    damaged(damage("outages", more_outages), "/components/outages and /events/occurrences "
+            "add up to")
+
+    def more_outages_everywhere(f):
+        f["components/outages"][1] += 1
+        f.attrs["outages"] = np.uint64(f.attrs["outages"] + 1)
+    damaged(damage("outages", more_outages_everywhere), "/outages has")
     damaged(damage("outages", lambda f: replace(f, "windows/met_time", np.zeros(5, np.int8))),
             "/windows/met_time has 5 entries, expected 3,640 (one per history and window)")
 
     def fewer_windows(f):
         f["slo"].attrs["windows_per_history"] = np.uint32(90)
-    damaged(damage("outages", fewer_windows), "expected 3,600 (one per history and window)")
+    damaged(damage("outages", fewer_windows), "/windows/window_first_day has 91 entries, "
+            "expected 90 (one per window of /slo windows_per_history)")
 
     def more_failed(f):
-        f["histories/failed"][0] += 1
-    damaged(damage("requests", more_failed), "/histories/failed adds up to")
+        f["histories/failed_outage"][0] += 1
+    damaged(damage("requests", more_failed), "/histories/failed_outage adds up to")
+
+    def more_total(f):
+        f.attrs["outages"] = np.uint64(f.attrs["outages"] + 1)
+    damaged(damage("none", more_total), "/components/outages and /events/occurrences add "
+            "up to")
+
+    def kind_total(f):
+        f["kinds/failed"][0] += 1
+    damaged(damage("none", kind_total), "/kinds/failed adds up to")
+    damaged(damage("outages", lambda f: f.attrs.__delitem__("failed_outage")),
+            "the root attribute 'failed_outage' of a nines time run file is missing")
+    damaged(damage("outages", lambda f: replace(f, "windows/window_days",
+                                                np.full(91, 31, np.int64))),
+            "/windows defines window 90 as days 90 to 121")
+    damaged(damage("outages", lambda f: replace(f, "windows/window_first_day",
+                                                np.zeros(90, np.int64))),
+            "/windows/window_first_day has 90 entries, expected 91")
+
+    def one_window_less(f):  # definitions and /slo agree, the rows do not
+        f["slo"].attrs["windows_per_history"] = np.uint32(90)
+        replace(f, "windows/window_first_day", np.arange(90, dtype=np.int64))
+        replace(f, "windows/window_days", np.full(90, 30, np.int64))
+    damaged(damage("outages", one_window_less), "expected 3,600 (one per history and window)")
+    damaged(damage("outages", lambda f: replace(f, "summary/unit",
+                                                np.array([b"min"] * 7, dtype="S3"))),
+            "/summary/unit holds 'min'")
 
     def matrix(f):
         f["histories/kind_downtime"].attrs["columns"] = np.uint64(3)
@@ -445,3 +504,40 @@ def test_a_corrupted_chunk(damage):
         run.outages()[:64]  # the first chunk is intact
         damaged(path, "cannot read /outages/start[64:128]: a compressed chunk is corrupt",
                 lambda: list(run.outages().iter_chunks()))
+
+
+def test_verify_checks_every_row(time_runs, damage):
+    for kind in ("outages", "requests", "none", "months"):
+        with nines.open(time_runs[kind]) as run:
+            run.verify()
+
+    def swap(f):  # the totals still agree; only counting the rows shows it
+        counts = f["components/outages"][:]
+        counts[[1, 4]] = counts[[4, 1]]
+        f["components/outages"][:] = counts
+    path = damage("outages", swap)
+    with nines.open(path) as run:
+        damaged(path, "/outages rows of component 1:", run.verify)
+
+    def unsorted(f):
+        rows = f["outages/history"][:]
+        first, second = int(rows[0]), int(np.flatnonzero(rows != rows[0])[0])
+        rows[[0, second]] = rows[[second, 0]]
+        f["outages/history"][:] = rows
+    path = damage("outages", unsorted)
+    with nines.open(path) as run:
+        damaged(path, "/outages is not sorted by history, then start", run.verify)
+
+    def met(f):
+        f["windows/met_time"][0] = 1 - f["windows/met_time"][0]
+    path = damage("outages", met)
+    with nines.open(path) as run:
+        damaged(path, "windows met by time in history 0", run.verify)
+
+    def moved(f):
+        rows = f["requests/history"][:]
+        rows[-1] = 0
+        f["requests/history"][:] = rows
+    path = damage("requests", moved)
+    with nines.open(path) as run:
+        damaged(path, "/requests rows of history 0", run.verify)

@@ -1,5 +1,6 @@
 """Writes small time-run files (HDF5 layout 3, format_version 3) without the engine: the
-fixtures of the time-run tests, made to the spec in the README ("Outages over time").
+fixtures of the time-run tests, made to the layout the engine writes (README "Outages over
+time"; the end-to-end tests in test_time_engine.py check the reader on the engine's own files).
 
 make_time_run(path, ...) simulates a small model with numpy (its own random stream, not the
 engine's): a load balancer that never fails, an api whose outages are detected 5 minutes after
@@ -92,15 +93,17 @@ def _detect(start: float, delay: float, down: list[tuple[float, float]]) -> tupl
     return t + remaining, paused
 
 
-def _windows(horizon: float, window: float, kind: str) -> list[tuple[float, float]]:
+def _windows(horizon: float, window: float, kind: str) -> list[tuple[int, int]]:
+    """The SLO's windows as (first day, days): only whole windows inside the horizon."""
+    days, horizon_days = int(window // DAY), int(horizon // DAY)
     if kind == "rolling":
-        return [(d * DAY, window) for d in range(int((horizon - window) // DAY) + 1)]
+        return [(d, days) for d in range(horizon_days - days + 1)]
     if kind == "tumbling":
-        return [(k * window, window) for k in range(int(horizon // window))]
-    out, t, m = [], 0.0, 0
-    while t + MONTHS[m % 12] * DAY <= horizon:
-        out.append((t, MONTHS[m % 12] * DAY))
-        t += MONTHS[m % 12] * DAY
+        return [(k * days, days) for k in range(horizon_days // days)]
+    out, t, m = [], 0, 0
+    while t + MONTHS[m % 12] <= horizon_days:
+        out.append((t, MONTHS[m % 12]))
+        t += MONTHS[m % 12]
         m += 1
     return out
 
@@ -155,6 +158,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
     kind_down = np.zeros((histories, len(KINDS)))
     kind_requests = np.zeros((histories, len(KINDS)), dtype=np.uint64)
     kind_failed = np.zeros((histories, len(KINDS)), dtype=np.uint64)
+    kind_failed_outage = np.zeros(len(KINDS), dtype=np.uint64)
     own_down = np.zeros(K)
     own_count = np.zeros(K, dtype=np.int64)
     detect_times = [[] for _ in range(K)]
@@ -249,7 +253,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
                 budget_own[culprit] += amount
 
         # Requests: Poisson arrivals; those in a kind's down time fail, the rest fail
-        # transiently with the path's per-request unreliability.
+        # transiently with the path's per-request unreliability. Only the first are listed.
         failed_outage_h = 0
         for k, (_, _, path_blocks) in enumerate(KINDS):
             n = int(rng.poisson(traffic_rate * shares[k] * horizon))
@@ -259,6 +263,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             kind_requests[h, k] = n
             kind_failed[h, k] = outage_failed + transient
             failed_outage_h += outage_failed
+            kind_failed_outage[k] += outage_failed
             if record == "requests":
                 segs = np.flatnonzero(kinds_down[k])
                 if outage_failed:
@@ -270,9 +275,6 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
                         iv = min(active, key=lambda v: v[1]) if active else None
                         cause = 2 if iv and iv[5] > 0 and iv[3] <= t < iv[4] else 1
                         request_rows.append((h, t, k, iv[0] if iv else -1, cause))
-                on_path = [members[0] for members, _ in path_blocks]
-                for t in request_rng.random(transient) * horizon:
-                    request_rows.append((h, t, k, int(request_rng.choice(on_path)), 0))
         requests_h = int(kind_requests[h].sum())
         failed_h = int(kind_failed[h].sum())
         downtime = float(shares @ kind_down[h])
@@ -282,7 +284,8 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         met_time = met_requests = 0
         if slo is not False:
             seg_weight = mix_weight
-            for w, (ws, wl) in enumerate(window_list):
+            for w, (first_day, days) in enumerate(window_list):
+                ws, wl = first_day * DAY, days * DAY
                 dt = _overlap(lo, hi, seg_weight, ws, ws + wl)
                 n = int(rng.poisson(traffic_rate * wl))
                 f = int(rng.binomial(n, min(1.0, dt / wl + 1e-4)))
@@ -290,7 +293,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
                 mr = int(f <= (1 - slo["target"]) * n)
                 met_time += mt
                 met_requests += mr
-                window_rows.append((h, w, ws, wl, n, f, dt, mt, mr))
+                window_rows.append((h, w, n, f, dt, mt, mr))
         per_history.append(dict(
             downtime=downtime, outages=len(rows_h), requests=requests_h, failed=failed_h,
             failed_outage=failed_outage_h, time_availability=1 - downtime / horizon,
@@ -322,7 +325,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         a["histories"] = np.uint64(histories)
         a["horizon_seconds"] = np.float64(horizon)
         a["start"] = start
-        a["crews"] = np.uint32(crews)
+        a["crews"] = np.uint64(crews)
         a["traffic_rate"] = np.float64(traffic_rate)
         a["chunk_histories"] = np.uint64(min(histories, 4096))
         if slo is not False:
@@ -341,11 +344,11 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
 
         if record != "none":
             g = f.create_group("histories")
-            types = dict(downtime=np.float64, outages=np.uint32, requests=np.uint64,
+            types = dict(downtime=np.float64, outages=np.uint64, requests=np.uint64,
                          failed=np.uint64, failed_outage=np.uint64,
                          time_availability=np.float64, request_availability=np.float64,
                          mean_time_to_detect=np.float64, mean_time_to_repair=np.float64,
-                         windows_met_time=np.uint32, windows_met_requests=np.uint32)
+                         windows_met_time=np.uint64, windows_met_requests=np.uint64)
             for key, dtype in types.items():
                 g.create_dataset(key, data=column[key].astype(dtype))
             for key, values in (("kind_downtime", kind_down), ("kind_requests", kind_requests),
@@ -358,10 +361,12 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
                   (np.uint64, np.int32, np.int32, np.float64, np.float64, np.float64,
                    np.float64, np.float64, np.int8), outages)
             if slo is not False:
-                table("windows", ("history", "window", "start", "length", "requests", "failed",
-                                  "downtime", "met_time", "met_requests"),
-                      (np.uint64, np.uint32, np.float64, np.float64, np.uint64, np.uint64,
-                       np.float64, np.int8, np.int8), window_rows)
+                g = table("windows", ("history", "window", "requests", "failed", "downtime",
+                                      "met_time", "met_requests"),
+                          (np.uint64, np.int32, np.uint64, np.uint64, np.float64, np.int8,
+                           np.int8), window_rows)
+                g["window_first_day"] = np.array([w[0] for w in window_list], dtype=np.int64)
+                g["window_days"] = np.array([w[1] for w in window_list], dtype=np.int64)
             if record == "requests":
                 request_rows.sort(key=lambda r: (r[0], r[1]))
                 table("requests", ("history", "time", "kind", "culprit", "cause"),
@@ -370,7 +375,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         g = f.create_group("components")
         _strings(g, "name", [c[0] for c in COMPONENTS])
         _strings(g, "declaration", [c[1] for c in COMPONENTS])
-        g["replica"] = np.array([c[2] for c in COMPONENTS], dtype=np.uint32)
+        g["replica"] = np.array([c[2] for c in COMPONENTS], dtype=np.int64)
         g["reliability"] = np.array([c[3] for c in COMPONENTS])
         _strings(g, "failure", [f"exponential(mean {_describe(c[4])})" if c[4] else ""
                                 for c in COMPONENTS])
@@ -402,6 +407,9 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             else:
                 exact.append(c[4] / (c[4] + (c[6] or 0.0) + c[5]))
         g["availability_exact"] = np.array(exact)
+        g["mean_time_to_detect_exact"] = np.array(
+            [math.nan if c[4] is None or c[7] else (c[6] or 0.0) for c in COMPONENTS])
+        g["z_score"] = np.full(K, math.nan)
 
         g = f.create_group("events")
         _strings(g, "name", [e[0] for e in EVENTS])
@@ -411,6 +419,8 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         g["downtime"] = event_down
         g["budget_seconds_per_year"] = budget_own[K:] / history_years
         g["budget_requests_per_year"] = budget_own[K:] * traffic_rate / history_years
+        g["quiet_simulated"] = 1 - event_down / (histories * horizon)
+        g["quiet_exact"] = np.array([e[1] / (e[1] + e[2]) for e in EVENTS])
 
         g = f.create_group("kinds")
         _strings(g, "name", [k[0] for k in KINDS])
@@ -419,6 +429,12 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         with np.errstate(invalid="ignore", divide="ignore"):
             request_av = 1 - kind_failed / kind_requests
         g["time_availability"] = time_av.mean(axis=0)
+        kind_intervals = [_interval(time_av[:, k]) for k in range(len(KINDS))]
+        g["time_availability_ci_low"] = np.array([i[1] for i in kind_intervals])
+        g["time_availability_ci_high"] = np.array([i[2] for i in kind_intervals])
+        g["requests"] = kind_requests.sum(axis=0, dtype=np.uint64)
+        g["failed"] = kind_failed.sum(axis=0, dtype=np.uint64)
+        g["failed_outage"] = kind_failed_outage
         g["request_availability"] = np.nanmean(request_av, axis=0)
         g["downtime_per_year"] = kind_down.mean(axis=0) / (horizon / YEAR)
         exact_kinds, z = [], []
@@ -436,6 +452,10 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
         g["z_score"] = np.array(z)
 
         rows = []
+        units = {"time_availability": "", "request_availability": "",
+                 "downtime_per_year": "s", "outages_per_year": "1/y",
+                 "mean_time_to_detect": "s", "mean_time_to_repair": "s",
+                 "failed_requests_per_year": "1/y"}
         metrics = {
             "time_availability": column["time_availability"],
             "request_availability": column["request_availability"],
@@ -452,6 +472,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             rows.append((metric, mean, low, high, *q))
         g = f.create_group("summary")
         _strings(g, "metric", [r[0] for r in rows])
+        _strings(g, "unit", [units[r[0]] for r in rows])
         for i, key in enumerate(("mean", "ci_low", "ci_high", "p05", "p50", "p95"), start=1):
             g[key] = np.array([r[i] for r in rows])
 
@@ -461,7 +482,7 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             s["window_seconds"] = np.float64(window)
             s["windows"] = slo["windows"]
             s["windows_per_history"] = np.uint32(len(window_list))
-            met = np.array([(r[7], r[8]) for r in window_rows], dtype=np.float64)
+            met = np.array([(r[5], r[6]) for r in window_rows], dtype=np.float64)
             for j, key in enumerate(("share_met_time", "share_met_requests")):
                 mean, low, high = _interval(met[:, j]) if met.size else (math.nan,) * 3
                 s[key], s[key + "_low"], s[key + "_high"] = mean, max(low, 0.0), min(high, 1.0)
@@ -471,4 +492,21 @@ def make_time_run(path, *, histories: int = 40, horizon_days: int = 120, seed: i
             s["first_window_met_time_low"] = max(low, 0.0)
             s["first_window_met_time_high"] = min(high, 1.0)
             s["first_window_met_time_exact"] = math.nan
+            s["first_window_met_requests"] = float(met[::len(window_list), 1].mean()) \
+                if met.size else math.nan
+
+        # The totals over every history, written when the run has finished.
+        a["ci_level"] = 0.95
+        a["verdict_tests"] = np.int64(len(KINDS))
+        a["verdict_test_alpha"] = 0.001
+        a["exact_method"] = "closed forms (synthetic file)"
+        a["requests"] = np.uint64(kind_requests.sum())
+        a["failed"] = np.uint64(kind_failed.sum())
+        a["failed_outage"] = np.uint64(kind_failed_outage.sum())
+        a["outages"] = np.uint64(own_count.sum() + event_count.sum())
+        mix = 1 - kind_down @ shares / horizon
+        a["time_availability"], a["time_availability_ci_low"], \
+            a["time_availability_ci_high"] = _interval(mix)
+        a["time_availability_exact"] = float(np.dot(shares, exact_kinds))
+        a["request_availability"] = 1 - float(kind_failed.sum()) / float(kind_requests.sum())
     return path

@@ -11,16 +11,24 @@ time. The layout (the spec the engine writes; README "Outages over time"):
     /histories/*      one row per history (record outages or requests); kind_downtime,
                       kind_requests and kind_failed are histories x kinds matrices stored flat
     /outages/*        one row per outage or event occurrence (record outages or requests)
-    /windows/*        one row per history and SLO window (record outages or requests, SLO)
-    /requests/*       one row per failed request (record requests)
-    /components/*, /events/*, /kinds/*, /summary/*   small tables
+    /windows/*        one row per history and SLO window (record outages or requests, SLO);
+                      the windows themselves are defined once, by window_first_day and
+                      window_days (one entry per window: days [first, first + days))
+    /requests/*       one row per request that failed because its kind was down (record
+                      requests); transient per-request failures are counted, not listed
+    /components/*, /events/*, /kinds/*, /summary/*   small tables (/events: only the
+                      common-cause events with a process, every/lasts)
     /slo              attributes only: the SLO and its attainment
+    root totals       requests, failed, failed_outage, outages, time_availability (+ _ci_low,
+                      _ci_high, _exact), request_availability, ci_level, exact_method,
+                      verdict_tests, verdict_test_alpha: written when the run has finished
 
 Opening reads the root attributes and the small tables and checks them against each other and
 the big tables' lengths (one entry per history, per outage counted in /components and /events,
-per window, per failed request counted in /histories/failed); rows of the big tables are read
-only when asked for, chunk by chunk, and their values are checked as they are read. Anything
-wrong raises DamagedFileError naming the file.
+per window, per failed request counted in /histories/failed_outage); rows of the big tables are
+read only when asked for, chunk by chunk, and their values are checked as they are read.
+verify() reads everything once and checks the counts row by row. Anything wrong raises
+DamagedFileError naming the file.
 """
 from __future__ import annotations
 
@@ -46,11 +54,18 @@ SLO_WINDOWS = ("rolling", "tumbling", "calendar-months")
 SUMMARY_METRICS = ("time_availability", "request_availability", "downtime_per_year",
                    "outages_per_year", "mean_time_to_detect", "mean_time_to_repair",
                    "failed_requests_per_year")
+SUMMARY_UNITS = ("", "s", "1/y")  # fractions and counts, seconds, per year
 OUTAGE_CAUSES = {0: "own failure", 1: "common-cause event"}
-REQUEST_CAUSES = {0: "transient", 1: "outage", 2: "outage prolonged by detection"}
+# /requests lists only the requests an outage failed (transient failures are only counted).
+REQUEST_CAUSES = {1: "outage", 2: "outage prolonged by detection"}
+# Root attributes written when the run has finished: the totals over every history.
+_TOTAL_COUNTS = ("requests", "failed", "failed_outage", "outages")
+_TOTAL_REALS = ("time_availability", "time_availability_ci_low", "time_availability_ci_high",
+                "time_availability_exact", "request_availability", "ci_level",
+                "verdict_test_alpha")
 
 __all__ = ["TimeRun", "TimeMetadata", "TIME_FORMAT_VERSION", "SECONDS_PER_YEAR",
-           "SUMMARY_METRICS", "OUTAGE_CAUSES", "REQUEST_CAUSES"]
+           "SUMMARY_METRICS", "SUMMARY_UNITS", "OUTAGE_CAUSES", "REQUEST_CAUSES"]
 
 # /histories: one value per history.
 _HISTORY_COLUMNS = (("downtime", np.float64), ("outages", np.int64), ("requests", np.uint64),
@@ -124,6 +139,11 @@ class TimeRun:
         a = self._attrs
         self.verdict = a.string("verdict")
         self.agrees = a.flag("agrees")
+        self.exact_method = a.string("exact_method")
+        totals = {key: a.integer(key, minimum=0) for key in _TOTAL_COUNTS}
+        totals.update({key: a.real(key) for key in _TOTAL_REALS})
+        totals["verdict_tests"] = a.integer("verdict_tests", minimum=0)
+        self._totals = totals
         self._read_tables()
 
     def _choice(self, key: str, allowed: tuple[str, ...], value: str) -> str:
@@ -187,7 +207,8 @@ class TimeRun:
         for key in ("downtime", "outages_per_year", "downtime_per_year", "mean_time_to_detect",
                     "mean_time_to_repair", "budget_seconds_per_year",
                     "budget_detection_seconds_per_year", "budget_requests_per_year",
-                    "availability_simulated", "availability_exact"):
+                    "availability_simulated", "availability_exact",
+                    "mean_time_to_detect_exact", "z_score"):
             components[key] = g.numbers(key, np.float64, **one)
         components.index.name = "component"
         self._components = components
@@ -199,7 +220,8 @@ class TimeRun:
         for key in ("every", "lasts"):
             events[key] = g.strings(key, **one)
         events["occurrences"] = g.numbers("occurrences", np.int64, **one)
-        for key in ("downtime", "budget_seconds_per_year", "budget_requests_per_year"):
+        for key in ("downtime", "budget_seconds_per_year", "budget_requests_per_year",
+                    "quiet_simulated", "quiet_exact"):
             events[key] = g.numbers(key, np.float64, **one)
         events.index.name = "event"
         self._events = events
@@ -209,9 +231,12 @@ class TimeRun:
         g = self._columns("kinds")
         kinds = pd.DataFrame({"name": g.strings("name")})
         one = dict(length=len(kinds), per="request kind")
-        for key in ("weight", "time_availability", "request_availability", "downtime_per_year",
+        for key in ("weight", "time_availability", "time_availability_ci_low",
+                    "time_availability_ci_high", "request_availability", "downtime_per_year",
                     "availability_exact", "z_score"):
             kinds[key] = g.numbers(key, np.float64, **one)
+        for key in ("requests", "failed", "failed_outage"):
+            kinds[key] = g.numbers(key, np.uint64, **one)
         if not len(kinds):
             raise DamagedFileError(p, "/kinds is empty: a run has at least one request kind")
         total_weight = kinds["weight"].sum()
@@ -220,6 +245,20 @@ class TimeRun:
         kinds.index.name = "kind"
         self._kinds = kinds
         n_kinds = len(kinds)
+        for key in ("requests", "failed", "failed_outage"):
+            total = int(kinds[key].to_numpy().sum(dtype=np.uint64))
+            if total != self._totals[key]:
+                raise DamagedFileError(p, f"/kinds/{key} adds up to {total:,} but the root "
+                                       f"attribute '{key}' says {self._totals[key]:,}")
+        if not (kinds["failed_outage"] <= kinds["failed"]).all() or \
+                not (kinds["failed"] <= kinds["requests"]).all():
+            raise DamagedFileError(p, "/kinds counts more failed requests than requests, or "
+                                   "more failed in outages than failed")
+        counted = int(components["outages"].sum() + events["occurrences"].sum())
+        if counted != self._totals["outages"]:
+            raise DamagedFileError(p, f"/components/outages and /events/occurrences add up to "
+                                   f"{counted:,} but the root attribute 'outages' says "
+                                   f"{self._totals['outages']:,}")
 
         # /summary: one row per metric.
         g = self._columns("summary")
@@ -227,9 +266,14 @@ class TimeRun:
         if len(set(metrics)) != len(metrics):
             raise DamagedFileError(p, "/summary/metric names a metric twice")
         one = dict(length=len(metrics), per="metric")
-        summary = pd.DataFrame({key: g.numbers(key, np.float64, **one)
-                                for key in ("mean", "ci_low", "ci_high", "p05", "p50", "p95")},
-                               index=pd.Index(metrics, name="metric"))
+        units = g.strings("unit", **one)
+        odd = [u for u in units if u not in SUMMARY_UNITS]
+        if odd:
+            raise DamagedFileError(p, f"/summary/unit holds {odd[0]!r}; units are "
+                                   + ", ".join(repr(u) for u in SUMMARY_UNITS))
+        summary = pd.DataFrame({"unit": units}, index=pd.Index(metrics, name="metric"))
+        for key in ("mean", "ci_low", "ci_high", "p05", "p50", "p95"):
+            summary[key] = g.numbers(key, np.float64, **one)
         self._summary = summary
 
         # /slo: attributes, present exactly when the scenario declares an SLO.
@@ -239,6 +283,7 @@ class TimeRun:
         record = m.record
         H = m.histories
         self._outages = self._windows = self._requests = None
+        self._window_definitions = None
         if record == "none":
             return
         why = f" (record={record})"
@@ -272,30 +317,59 @@ class TimeRun:
             raise DamagedFileError(p, f"/outages has {len(self._outages):,} rows but "
                                    f"/components/outages and /events/occurrences add up to "
                                    f"{counted:,}")
+        if len(self._outages) != self._totals["outages"]:
+            raise DamagedFileError(p, f"/outages has {len(self._outages):,} rows but the root "
+                                   f"attribute 'outages' says {self._totals['outages']:,}")
         if self._slo:
             per_history = self._slo["windows_per_history"]
-            self._windows = Records(self._columns("windows", why + " with an SLO"), [
+            group = self._columns("windows", why + " with an SLO")
+            self._window_definitions = self._read_window_definitions(group)
+            self._windows = Records(group, [
                 Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
                 Column("window", (0, per_history - 1),
                        bounded_by="/slo windows_per_history"),
-                Column("start", real=True), Column("length", real=True),
                 Column("requests", (0, None)), Column("failed", (0, None)),
                 Column("downtime", real=True), Column("met_time", (0, 1)),
                 Column("met_requests", (0, 1))],
                 length=H * per_history, per="history and window")
         if record == "requests":
-            failed = self._sum_history_column("failed")
+            failed = self._sum_history_column("failed_outage")
             self._requests = Records(self._columns("requests", why), [
                 Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
                 Column("time", real=True),
                 Column("kind", (0, n_kinds - 1), bounded_by="/kinds"),
                 Column("culprit", (-1, n_components + n_events - 1),
                        bounded_by="/components and /events"),
-                Column("cause", (0, 2), bounded_by="the layout")])
+                Column("cause", (1, 2), bounded_by="the layout")])
             if len(self._requests) != failed:
                 raise DamagedFileError(p, f"/requests has {len(self._requests):,} rows but "
-                                       f"/histories/failed adds up to {failed:,} failed "
-                                       "requests")
+                                       f"/histories/failed_outage adds up to {failed:,} "
+                                       "requests failed by outages")
+
+    def _read_window_definitions(self, group: Columns) -> pd.DataFrame:
+        """The SLO's windows, one row per window: first_day, days, and start and length in
+        seconds. Checked: whole windows inside the horizon, as many as /slo says."""
+        p = self.path
+        per_history = self._slo["windows_per_history"]
+        one = dict(length=per_history, per="window of /slo windows_per_history")
+        first = group.numbers("window_first_day", np.int64, **one)
+        days = group.numbers("window_days", np.int64, **one)
+        horizon_days = self.metadata.horizon_seconds / 86400.0
+        bad = np.flatnonzero((first < 0) | (days < 1) | (first + days > horizon_days + 1e-9))
+        if bad.size:
+            w = int(bad[0])
+            raise DamagedFileError(p, f"/windows defines window {w} as days {first[w]} to "
+                                   f"{first[w] + days[w]}, not a whole window inside the "
+                                   f"horizon of {horizon_days:g} days")
+        if self._slo["windows"] != "calendar-months" and per_history and \
+                not (days * 86400.0 == self._slo["window_seconds"]).all():
+            raise DamagedFileError(p, f"/windows/window_days holds lengths other than the "
+                                   f"SLO's window of {self._slo['window_seconds'] / 86400:g} "
+                                   "days")
+        frame = pd.DataFrame({"first_day": first, "days": days,
+                              "start": first * 86400.0, "length": days * 86400.0},
+                             index=pd.RangeIndex(per_history, name="window"))
+        return frame
 
     def _read_slo(self) -> dict:
         p = self.path
@@ -320,6 +394,7 @@ class TimeRun:
             for suffix in ("", "_low", "_high"):
                 slo[key + suffix] = a.real(key + suffix)
         slo["first_window_met_time_exact"] = a.real("first_window_met_time_exact")
+        slo["first_window_met_requests"] = a.real("first_window_met_requests")
         if slo["target"] != self.metadata.slo_target:
             raise DamagedFileError(p, f"/slo says the target is {slo['target']} but the root "
                                    f"attribute 'slo_target' says {self.metadata.slo_target}")
@@ -349,39 +424,56 @@ class TimeRun:
         mean_time_to_repair (realised, s), budget_seconds_per_year and
         budget_detection_seconds_per_year (service downtime it caused as the triggering
         outage, and through other outages' detection waiting on it), budget_requests_per_year,
-        availability_simulated and availability_exact (NaN without a closed form)."""
+        availability_simulated and availability_exact (NaN without a closed form),
+        mean_time_to_detect_exact (NaN without a closed form) and z_score. Components without
+        outages have 0 outages and NaN mean_time_to_detect / mean_time_to_repair."""
         return self._components.copy()
+
 
     def events(self) -> pd.DataFrame:
         """Per common-cause event with a process: name, every, lasts (text), occurrences,
-        downtime (s, all histories), budget_seconds_per_year, budget_requests_per_year."""
+        downtime (s, all histories), budget_seconds_per_year, budget_requests_per_year,
+        quiet_simulated and quiet_exact (the share of time it is not going on). Events given
+        by a probability instead (per request) are not listed."""
         return self._events.copy()
 
     def kinds(self) -> pd.DataFrame:
-        """Per request kind: name, weight, traffic_share, time_availability and
-        request_availability (means over histories), downtime_per_year (s),
-        availability_exact (steady state through the BDD; NaN when none) and z_score."""
+        """Per request kind: name, weight, traffic_share, time_availability (mean over
+        histories) with time_availability_ci_low / _ci_high, request_availability,
+        downtime_per_year (s), availability_exact (steady state through the BDD; NaN when
+        none), z_score, and the counts requests, failed and failed_outage."""
         return self._kinds.copy()
 
     def summary(self) -> pd.DataFrame:
         """One row per metric (time_availability, request_availability, downtime_per_year,
-        outages_per_year, mean_time_to_detect, mean_time_to_repair, failed_requests_per_year;
-        durations in seconds): mean, ci_low, ci_high, p05, p50, p95 over histories."""
+        outages_per_year, mean_time_to_detect, mean_time_to_repair, failed_requests_per_year):
+        unit ("" for fractions, "s" for durations, "1/y" for rates per year), mean, ci_low,
+        ci_high, p05, p50, p95 over histories. The engine's quantiles come from logarithmic
+        bins (within 0.5%); a NaN interval means the engine gives none."""
         return self._summary.copy()
 
     def metric(self, name: str) -> pd.Series:
-        """One row of summary() (mean, ci_low, ci_high, p05, p50, p95); all NaN when the file
-        does not hold that metric."""
-        if name in self._summary.index:
-            return self._summary.loc[name].copy()
-        return pd.Series(np.nan, index=self._summary.columns, name=name)
+        """One row of summary() without its unit (mean, ci_low, ci_high, p05, p50, p95, as
+        floats); all NaN when the file does not hold that metric."""
+        numbers = self._summary.drop(columns="unit")
+        if name in numbers.index:
+            return numbers.loc[name].astype(np.float64)
+        return pd.Series(np.nan, index=numbers.columns, name=name)
+
+    @property
+    def totals(self) -> dict:
+        """The run's totals over every history (root attributes): requests, failed,
+        failed_outage, outages (counts), time_availability with _ci_low, _ci_high (at
+        ci_level) and _exact (NaN where none), request_availability, verdict_tests and
+        verdict_test_alpha."""
+        return dict(self._totals)
 
     @property
     def slo(self) -> dict:
         """The SLO and its attainment (the /slo attributes): target, window_seconds, windows,
         windows_per_history, share_met_time(_low/_high), share_met_requests(_low/_high),
-        first_window_met_time(_low/_high), first_window_met_time_exact. Empty when the
-        scenario declares no SLO."""
+        first_window_met_time(_low/_high), first_window_met_time_exact,
+        first_window_met_requests. Empty when the scenario declares no SLO."""
         return dict(self._slo)
 
     def budget(self) -> pd.DataFrame:
@@ -474,24 +566,44 @@ class TimeRun:
         return frame
 
     def windows(self, history: int | None = None):
-        """Per history and SLO window: lazy Records with columns history, window, start,
-        length (s), requests, failed, downtime (s), met_time, met_requests (0/1). With
-        `history`: that history's windows as a DataFrame. RecordError without an SLO or with
-        --record none."""
-        if not self._slo:
-            raise RecordError(f"{self.path}: the scenario declares no SLO, so the run has no "
-                              "windows (add time.slo to the scenario)")
+        """Per history and SLO window: lazy Records with columns history, window, requests,
+        failed, downtime (s), met_time, met_requests (0/1); when each window begins and how
+        long it lasts is in window_definitions(). With `history`: that history's windows as a
+        DataFrame, with the window's start and length (s) joined in. RecordError without an
+        SLO or with --record none."""
+        self._need_slo()
         table = self._need(self._windows, "/windows",
                            "run with --record outages or requests to keep them")
         if history is None:
             return table
-        return table.where_history(self._history_index(history))
+        frame = table.where_history(self._history_index(history))
+        where = self._window_definitions.loc[frame["window"].to_numpy()]
+        frame.insert(2, "start", where["start"].to_numpy())
+        frame.insert(3, "length", where["length"].to_numpy())
+        return frame
+
+    def window_definitions(self) -> pd.DataFrame:
+        """The SLO's windows, the same in every history (index: window): first_day and days
+        (the window covers days [first_day, first_day + days) of a history), start and length
+        in seconds. Only whole windows inside the horizon exist. RecordError without an SLO or
+        with --record none."""
+        self._need_slo()
+        table = self._need(self._window_definitions, "/windows",
+                           "run with --record outages or requests to keep them")
+        return table.copy()
+
+    def _need_slo(self) -> None:
+        if not self._slo:
+            raise RecordError(f"{self.path}: the scenario declares no SLO, so the run has no "
+                              "windows (add time.slo to the scenario)")
 
     def requests(self, history: int | None = None):
-        """The failed requests (--record requests): lazy Records with columns history, time
-        (s), kind, culprit (component index, or K + event index; -1 unknown) and cause (0
-        transient, 1 outage, 2 outage prolonged by detection waiting on its needs). With
-        `history`: that history's failed requests as a DataFrame."""
+        """The requests that failed because their kind was down (--record requests; as many
+        as /histories/failed_outage counts: transient per-request failures are counted in
+        /histories/failed but not listed): lazy Records with columns history, time (s), kind,
+        culprit (component index, or K + event index; -1 unknown) and cause (1 outage, 2
+        outage prolonged by detection waiting on its needs). With `history`: that history's
+        rows as a DataFrame."""
         table = self._need(self._requests, "/requests",
                            "run with --record requests to keep the failed requests")
         if history is None:
@@ -515,6 +627,98 @@ class TimeRun:
             return "unknown"
         return self._components["name"].iat[code] if code < k else \
             self._events["name"].iat[code - k]
+
+    # -- checking everything ---------------------------------------------------------------------
+
+    def verify(self) -> None:
+        """Reads every row of the big tables once, chunk by chunk, and checks that they add
+        up: /outages per history against /histories/outages, per component and per event
+        against /components/outages and /events/occurrences, rows sorted by history and start;
+        /windows per history against windows_met_time / windows_met_requests; /requests per
+        history against failed_outage and per kind against /kinds/failed_outage; the
+        histories' sums against the root totals. Raises DamagedFileError at the first
+        disagreement; returns None when everything agrees (also for --record none, where
+        opening checked all there is)."""
+        if not self.has_histories:
+            return
+        p = self.path
+        H = self.metadata.histories
+        h = self.histories(["outages", "requests", "failed", "failed_outage",
+                            "windows_met_time", "windows_met_requests"])
+        for key in ("requests", "failed", "failed_outage"):
+            total = int(h[key].to_numpy().sum(dtype=np.uint64))
+            if total != self._totals[key]:
+                raise DamagedFileError(p, f"/histories/{key} adds up to {total:,} but the root "
+                                       f"attribute '{key}' says {self._totals[key]:,}")
+        for key in ("kind_requests", "kind_failed"):
+            per_history = self.kind_histories(key).sum(axis=1).to_numpy(dtype=np.uint64)
+            column = h[key.removeprefix("kind_")].to_numpy(dtype=np.uint64)
+            if not np.array_equal(per_history, column):
+                row = int(np.flatnonzero(per_history != column)[0])
+                raise DamagedFileError(p, f"/histories/{key} for history {row} adds up to "
+                                       f"{per_history[row]:,}, /histories/"
+                                       f"{key.removeprefix('kind_')} says {column[row]:,}")
+        K, E = len(self._components), len(self._events)
+        per_history = np.zeros(H, dtype=np.int64)
+        per_component = np.zeros(K, dtype=np.int64)
+        per_event = np.zeros(E, dtype=np.int64)
+        last = (-1, -math.inf)
+        for start, block in self._outages.iter_chunks():
+            history = block["history"].to_numpy(dtype=np.int64)
+            begins = block["start"].to_numpy()
+            order = np.lexsort((begins, history))
+            previous = np.concatenate([[last[0]], history[:-1]]), \
+                np.concatenate([[last[1]], begins[:-1]])
+            unsorted = (history < previous[0]) | ((history == previous[0]) &
+                                                  (begins < previous[1]))
+            if unsorted.any() or not np.array_equal(order, np.arange(len(block))):
+                row = start + int(np.flatnonzero(unsorted)[0]) if unsorted.any() else start
+                raise DamagedFileError(p, f"/outages is not sorted by history, then start, "
+                                       f"at row {row:,}")
+            last = (int(history[-1]), float(begins[-1]))
+            per_history += np.bincount(history, minlength=H)
+            component = block["component"].to_numpy()
+            event = block["event"].to_numpy()
+            per_component += np.bincount(component[component >= 0], minlength=K)
+            per_event += np.bincount(event[event >= 0], minlength=E)
+        self._agree(per_history, h["outages"], "/outages rows of history",
+                    "/histories/outages")
+        self._agree(per_component, self._components["outages"], "/outages rows of component",
+                    "/components/outages")
+        self._agree(per_event, self._events["occurrences"], "/outages rows of event",
+                    "/events/occurrences")
+        if self._windows is not None:
+            met_time = np.zeros(H, dtype=np.int64)
+            met_requests = np.zeros(H, dtype=np.int64)
+            for _, block in self._windows.iter_chunks():
+                history = block["history"].to_numpy(dtype=np.int64)
+                met_time += np.bincount(history, weights=block["met_time"],
+                                        minlength=H).astype(np.int64)
+                met_requests += np.bincount(history, weights=block["met_requests"],
+                                            minlength=H).astype(np.int64)
+            self._agree(met_time, h["windows_met_time"], "windows met by time in history",
+                        "/histories/windows_met_time")
+            self._agree(met_requests, h["windows_met_requests"],
+                        "windows met by requests in history", "/histories/windows_met_requests")
+        if self._requests is not None:
+            per_history = np.zeros(H, dtype=np.int64)
+            per_kind = np.zeros(len(self._kinds), dtype=np.int64)
+            for _, block in self._requests.iter_chunks():
+                per_history += np.bincount(block["history"].to_numpy(dtype=np.int64),
+                                           minlength=H)
+                per_kind += np.bincount(block["kind"].to_numpy(dtype=np.int64),
+                                        minlength=len(self._kinds))
+            self._agree(per_history, h["failed_outage"], "/requests rows of history",
+                        "/histories/failed_outage")
+            self._agree(per_kind, self._kinds["failed_outage"], "/requests rows of kind",
+                        "/kinds/failed_outage")
+
+    def _agree(self, counted: np.ndarray, stated, what: str, where: str) -> None:
+        stated = np.asarray(stated, dtype=np.int64)
+        if not np.array_equal(counted, stated):
+            i = int(np.flatnonzero(counted != stated)[0])
+            raise DamagedFileError(self.path, f"{what} {i}: {counted[i]:,} counted, {where} "
+                                   f"says {stated[i]:,}")
 
     # -- lifetime ------------------------------------------------------------------------------
 
