@@ -150,3 +150,32 @@ def test_time_options_on_a_request_run_are_errors(root, tmp_path, args, message)
                            str(tmp_path / "x.h5"), *args], capture_output=True, text=True)
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_event_indices_name_rows_of_events_whatever_the_file_order(root, tmp_path):
+    """A per-request event declared before the events over time: /outages/event and the
+    culprit codes K + e still index /events (which lists every event, in file order)."""
+    text = (root / "scenarios/zone-outages-over-time.yaml").read_text()
+    text = text.replace("common_cause:\n", "common_cause:\n  - name: bad-deploy\n"
+                        "    probability: 0.001\n    takes_down: [\"web[1]\", \"web[2]\"]\n")
+    text = text.replace("rate: 120/s", "rate: 0.01/s")
+    scenario = tmp_path / "mixed.yaml"
+    scenario.write_text(text)
+    out = tmp_path / "mixed.h5"
+    proc = subprocess.run([nines_binary(), "run", str(scenario), "--histories", "200",
+                           "--record", "requests", "-o", str(out), "--quiet"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(out) as f:
+        names = list(f["events/name"].asstr()[...])
+        assert names == ["bad-deploy", "zone-a", "zone-b"]
+        assert list(f["events/every"].asstr()[...])[0] == ""
+        events = f["outages/event"][...]
+        fired = events[events >= 0]
+        assert len(fired) > 0 and set(fired) <= {1, 2}
+        occurrences = f["events/occurrences"][...]
+        assert occurrences[0] == 0
+        assert occurrences[1] == (fired == 1).sum() and occurrences[2] == (fired == 2).sum()
+        components = len(f["components/name"])
+        culprits = f["requests/culprit"][...]
+        assert culprits.max() < components + len(names)

@@ -382,22 +382,26 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
   }
   {
     hdf5::Group g = file.create_group("events");
+    // Every common-cause event, in file order, so that /outages/event and the culprit codes
+    // (K + e) index this table; an event with a per-request probability has no process here
+    // (every and lasts empty, nothing counted).
     std::vector<std::string> name, every, lasts;
     std::vector<std::uint64_t> occurrences;
     std::vector<double> downtime, budget, budget_requests, avail, avail_exact;
-    for (std::size_t i = 0; i < s.processes.size(); ++i) {
-      if (!s.processes[i].event) continue;
-      const ProcessSummary& r = s.processes[i];
-      const std::size_t e = s.process_index[i] - model.components.size();
-      name.push_back(r.name);
-      every.push_back(time.events[e]->failure.describe());
-      lasts.push_back(time.events[e]->repair.describe());
-      occurrences.push_back(r.outages);
-      downtime.push_back(r.downtime);
-      budget.push_back(r.budget_seconds_per_year);
-      budget_requests.push_back(r.budget_requests_per_year);
-      avail.push_back(r.availability_simulated);
-      avail_exact.push_back(r.availability_exact);
+    std::vector<const ProcessSummary*> row(model.common_causes.size(), nullptr);
+    for (std::size_t i = 0; i < s.processes.size(); ++i)
+      if (s.processes[i].event) row[s.process_index[i] - model.components.size()] = &s.processes[i];
+    for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
+      const ProcessSummary* r = row[e];
+      name.push_back(model.common_causes[e].name);
+      every.push_back(time.events[e] ? time.events[e]->failure.describe() : "");
+      lasts.push_back(time.events[e] ? time.events[e]->repair.describe() : "");
+      occurrences.push_back(r ? r->outages : 0);
+      downtime.push_back(r ? r->downtime : 0);
+      budget.push_back(r ? r->budget_seconds_per_year : 0);
+      budget_requests.push_back(r ? r->budget_requests_per_year : 0);
+      avail.push_back(r ? r->availability_simulated : 1);
+      avail_exact.push_back(r ? r->availability_exact : 1);
     }
     g.write_string_dataset("name", name).close();
     g.write_string_dataset("every", every).close();

@@ -16,6 +16,7 @@ TimeTallyLayout::TimeTallyLayout(const OutagePlan& plan) {
   };
   histories = plain();
   outages = wide();
+  outages_squared = wide();
   detected = wide();
   repaired = wide();
   detect_ms = wide();
@@ -62,6 +63,7 @@ void add_history(const TimeTallyLayout& l, const OutagePlan& plan, const History
   const double years = plan.horizon / kSecondsPerYear;
   ++tally[l.histories];
   wide(l.outages, h.outages);
+  wide(l.outages_squared, u128{h.outages} * h.outages);
   wide(l.detected, h.detected);
   wide(l.repaired, h.repaired);
   wide(l.detect_ms, whole_milliseconds(h.detect_time));

@@ -26,7 +26,8 @@ struct TimeTallyLayout {
   explicit TimeTallyLayout(const OutagePlan& plan);
 
   std::size_t histories = 0;  // plain count
-  std::size_t outages = 0, detected = 0, repaired = 0, detect_ms = 0, repair_ms = 0;
+  std::size_t outages = 0, outages_squared = 0, detected = 0, repaired = 0, detect_ms = 0,
+              repair_ms = 0;
   std::size_t downtime_ms = 0, downtime_ms_squared = 0;
   std::size_t requests = 0, failed = 0, failed_outage = 0;
   std::size_t requests_squared = 0, failed_squared = 0, failed_times_requests = 0;

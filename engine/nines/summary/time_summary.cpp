@@ -88,8 +88,8 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     MetricSummary m{"time_availability",
                     "",
                     1 - down.mean / plan.horizon,
-                    1 - down.high / plan.horizon,
-                    1 - down.low / plan.horizon,
+                    std::max(0.0, 1 - down.high / plan.horizon),
+                    std::min(1.0, 1 - down.low / plan.horizon),
                     0,
                     0,
                     0};
@@ -116,7 +116,7 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
         if (var < 0) var = 0;
         const long double mean_requests = requests / nn;
         const double se = static_cast<double>(std::sqrt(var / nn) / mean_requests);
-        m.ci_low = m.mean - z * se;
+        m.ci_low = std::max(0.0, m.mean - z * se);
         m.ci_high = std::min(1.0, m.mean + z * se);
       }
     }
@@ -132,9 +132,12 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
         {name, unit, mean, low, high, q(metric, 0.05), q(metric, 0.5), q(metric, 0.95)});
   };
   per_history("downtime_per_year", "s", HistoryMetric::downtime_per_year, down.mean / years,
-              down.low / years, down.high / years);
-  per_history("outages_per_year", "1/y", HistoryMetric::outages_per_year,
-              static_cast<double>(W(l.outages) / nn) / years, kNaN, kNaN);
+              std::max(0.0, down.low / years), down.high / years);
+  {
+    const MeanCi o = mean_ci(W(l.outages), W(l.outages_squared), n, z);
+    per_history("outages_per_year", "1/y", HistoryMetric::outages_per_year, o.mean / years,
+                std::max(0.0, o.low / years), o.high / years);
+  }
   const long double detected = W(l.detected), repaired = W(l.repaired);
   per_history("mean_time_to_detect", "s", HistoryMetric::mean_time_to_detect,
               detected > 0 ? static_cast<double>(W(l.detect_ms) / 1000 / detected) : kNaN, kNaN,
@@ -145,7 +148,7 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
   {
     const MeanCi f = mean_ci(W(l.failed), W(l.failed_squared), n, z);
     per_history("failed_requests_per_year", "1/y", HistoryMetric::failed_requests_per_year,
-                f.mean / years, f.low / years, f.high / years);
+                f.mean / years, std::max(0.0, f.low / years), f.high / years);
   }
 
   // ---- tests ----
@@ -178,8 +181,8 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     r.budget_requests_per_year = static_cast<double>(W(l.process(p, 8)) / nn) / years;
     const MeanCi own = mean_ci(W(l.process(p, 1)) / 1000, W(l.process(p, 9)) / 1e6, n, z);
     r.availability_simulated = 1 - own.mean / plan.horizon;
-    r.availability_ci_low = 1 - own.high / plan.horizon;
-    r.availability_ci_high = 1 - own.low / plan.horizon;
+    r.availability_ci_low = std::max(0.0, 1 - own.high / plan.horizon);
+    r.availability_ci_high = std::min(1.0, 1 - own.low / plan.horizon);
     const std::vector<double>& exact_values =
         event ? exact.event_availability : exact.component_availability;
     const std::size_t index = event ? p - K : p;
@@ -206,8 +209,8 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     r.failed_outage = static_cast<std::uint64_t>(failed_outage);
     const MeanCi d = mean_ci(down_ms / 1000, down_sq / 1e6, n, z);
     r.time_availability = 1 - d.mean / plan.horizon;
-    r.time_ci_low = 1 - d.high / plan.horizon;
-    r.time_ci_high = 1 - d.low / plan.horizon;
+    r.time_ci_low = std::max(0.0, 1 - d.high / plan.horizon);
+    r.time_ci_high = std::min(1.0, 1 - d.low / plan.horizon);
     r.request_availability = requests > 0 ? static_cast<double>(1 - failed / requests) : kNaN;
     r.downtime_per_year = d.mean / years;
     r.availability_exact = exact_value;
