@@ -120,6 +120,9 @@ void add_history(const TimeTallyLayout& l, const OutagePlan& plan, const History
   if (h.repaired > 0)
     count(HistoryMetric::mean_time_to_repair, h.repair_time / static_cast<double>(h.repaired));
   count(HistoryMetric::failed_requests_per_year, static_cast<double>(failed) / years);
+  count(HistoryMetric::uptime_per_year, (plan.horizon - h.downtime) / years);
+  count(HistoryMetric::served,
+        requests > 0 ? 1 - static_cast<double>(failed) / static_cast<double>(requests) : 1.0);
 }
 
 }  // namespace nines

@@ -18,8 +18,12 @@ enum class HistoryMetric : std::uint32_t {
   mean_time_to_detect,       // seconds, histories with a detected outage
   mean_time_to_repair,       // seconds, histories with a repaired outage
   failed_requests_per_year,  // failed requests per year
+  // The complements, for quantiles of availabilities below 1/2 (a log bin's relative error is
+  // then on the smaller quantity).
+  uptime_per_year,  // seconds of (mix) uptime per year
+  served,           // 1 - unavailability
 };
-inline constexpr std::size_t kHistoryMetrics = 6;
+inline constexpr std::size_t kHistoryMetrics = 8;
 
 // Offsets into the tally. A "wide" entry takes kWideEntries slots.
 struct TimeTallyLayout {

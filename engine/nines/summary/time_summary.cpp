@@ -93,8 +93,11 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
                     0,
                     0,
                     0};
+    // From the smaller of downtime and uptime, whose bins' relative error is then the smaller.
+    const bool mostly_up = !(m.mean < 0.5);
     const auto a = [&](double p) {
-      return 1 - q(HistoryMetric::downtime_per_year, 1 - p) / kSecondsPerYear;
+      return mostly_up ? 1 - q(HistoryMetric::downtime_per_year, 1 - p) / kSecondsPerYear
+                       : q(HistoryMetric::uptime_per_year, p) / kSecondsPerYear;
     };
     m.p05 = a(0.05);
     m.p50 = a(0.5);
@@ -120,10 +123,15 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
         m.ci_high = std::min(1.0, m.mean + z * se);
       }
     }
-    const auto a = [&](double p) { return 1 - q(HistoryMetric::unavailability, 1 - p); };
-    m.p05 = a(0.05);
-    m.p50 = a(0.5);
-    m.p95 = a(0.95);
+    const bool mostly_served = !(m.mean < 0.5);
+    const auto a = [&](double p) {
+      return mostly_served ? 1 - q(HistoryMetric::unavailability, 1 - p)
+                           : q(HistoryMetric::served, p);
+    };
+    // No traffic: no request availability, and no quantiles of it.
+    m.p05 = requests > 0 ? a(0.05) : kNaN;
+    m.p50 = requests > 0 ? a(0.5) : kNaN;
+    m.p95 = requests > 0 ? a(0.95) : kNaN;
     s.metrics.push_back(m);
   }
   const auto per_history = [&](const char* name, const char* unit, HistoryMetric metric,

@@ -266,13 +266,13 @@ TEST_CASE("SLO windows: rolling by the day, tumbling, and the months of a 365-da
   CHECK(slo_windows(slo, 58).size() == 1);
 }
 
-TEST_CASE("quantile bins report a quantile within 0.05 percent") {
+TEST_CASE("quantile bins report a quantile within half a percent") {
   std::vector<std::uint64_t> counts(QuantileBins::size(), 0);
   for (int i = 1; i <= 1000; ++i) ++counts[QuantileBins::bin(i * 1.0)];
   ++counts[QuantileBins::bin(0)];
   CHECK(QuantileBins::quantile(counts, 0.0) == 0);
-  CHECK(QuantileBins::quantile(counts, 0.5) == Approx(500).epsilon(0.0006));
-  CHECK(QuantileBins::quantile(counts, 0.95) == Approx(950).epsilon(0.0006));
+  CHECK(QuantileBins::quantile(counts, 0.5) == Approx(500).epsilon(0.006));
+  CHECK(QuantileBins::quantile(counts, 0.95) == Approx(950).epsilon(0.006));
   CHECK(std::isnan(QuantileBins::quantile(std::vector<std::uint64_t>(10, 0), 0.5)));
 }
 
