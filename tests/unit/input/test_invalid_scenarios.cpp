@@ -9,23 +9,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/input_errors.hpp"
 #include "nines/base/error.hpp"
 #include "nines/input/scenario_parser.hpp"
 
 namespace {
 
-std::string expected_message(const std::string& path) {
-  std::ifstream in(path);
-  std::string first_line;
-  std::getline(in, first_line);
-  const std::string marker = "# expect: ";
-  if (first_line.rfind(marker, 0) != 0) return "<" + path + " has no '# expect: ' first line>";
-  std::string expected = first_line.substr(marker.size());
-  for (auto at = expected.find("{file}"); at != std::string::npos; at = expected.find("{file}")) {
-    expected.replace(at, 6, path);
-  }
-  return expected;
-}
+using nines::test::expected_message;
 
 }  // namespace
 

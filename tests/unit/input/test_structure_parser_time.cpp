@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/input_errors.hpp"
 #include "nines/base/error.hpp"
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/input/any_scenario.hpp"
@@ -19,26 +20,8 @@
 
 namespace {
 
-std::string error_of(const std::string& text) {
-  try {
-    nines::parse_structure_model(text, "t.yaml");
-  } catch (const nines::InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-std::string expected_message(const std::string& path) {
-  std::ifstream in(path);
-  std::string first_line;
-  std::getline(in, first_line);
-  const std::string marker = "# expect: ";
-  if (first_line.rfind(marker, 0) != 0) return "<" + path + " has no '# expect: ' first line>";
-  std::string expected = first_line.substr(marker.size());
-  for (auto at = expected.find("{file}"); at != std::string::npos; at = expected.find("{file}"))
-    expected.replace(at, 6, path);
-  return expected;
-}
+const auto& error_of = nines::test::structure_error_of;
+using nines::test::expected_message;
 
 const std::string kApp = R"(format_version: 3
 name: app

@@ -5,10 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "../support/input_errors.hpp"
 #include "nines/base/error.hpp"
 #include "nines/input/structure_parser.hpp"
 
 namespace {
+
+const auto& error_of = nines::test::structure_error_of;
+using nines::test::expected_message;
 
 const std::string kHead = "format_version: 3\nname: t\ntime: {horizon: 365d, histories: 100}\n";
 
@@ -30,15 +34,6 @@ nines::TimeModel time_of(const std::string& time) {
       "t.yaml");
   REQUIRE(m.time);
   return *m.time;
-}
-
-std::string error_of(const std::string& text) {
-  try {
-    nines::parse_structure_model(text, "t.yaml");
-  } catch (const nines::InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
 }
 
 }  // namespace

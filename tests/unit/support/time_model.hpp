@@ -12,11 +12,9 @@
 #include "nines/sample/outage_simulator.hpp"
 #include "nines/sample/time_tally.hpp"
 #include "nines/summary/time_summary.hpp"
+#include "outage_models.hpp"  // kHour, kDay
 
 namespace nines::test {
-
-inline constexpr double kHour = 3600;
-inline constexpr double kDay = 86400;
 
 struct TimeComponentSpec {
   std::string name;
