@@ -139,4 +139,22 @@ std::string general(double x) {
   return printf_string("%g", x);
 }
 
+namespace {
+std::size_t display_columns(const std::string& s) {
+  std::size_t shown = 0;
+  for (const unsigned char c : s) shown += (c & 0xC0) != 0x80;
+  return shown;
+}
+}  // namespace
+
+std::string align_left(const std::string& s, std::size_t width) {
+  const std::size_t shown = display_columns(s);
+  return shown >= width ? s : s + std::string(width - shown, ' ');
+}
+
+std::string align_right(const std::string& s, std::size_t width) {
+  const std::size_t shown = display_columns(s);
+  return shown >= width ? s : std::string(width - shown, ' ') + s;
+}
+
 }  // namespace nines::number_format

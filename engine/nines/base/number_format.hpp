@@ -62,4 +62,10 @@ std::string duration_unit(double seconds);
 // "%g" with up to six significant digits: "1.5", "0.001", "2e+06".
 std::string general(double x);
 
+// Table cells: `s` padded with spaces to `width` display columns, on the right (align_left) or
+// the left (align_right). Columns count UTF-8 lead bytes, so "∞" and "µ" pad like one
+// character; a longer `s` is returned unchanged.
+std::string align_left(const std::string& s, std::size_t width);
+std::string align_right(const std::string& s, std::size_t width);
+
 }  // namespace nines::number_format

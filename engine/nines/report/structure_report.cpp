@@ -31,17 +31,8 @@ std::string level_percent(double level) {
   return printf_string("%.10g%%", 100 * level);
 }
 
-std::string pad(const std::string& s, std::size_t width) {
-  // Display width: count UTF-8 lead bytes only, so "∞" pads like one character.
-  std::size_t shown = 0;
-  for (const unsigned char c : s) shown += (c & 0xC0) != 0x80;
-  return shown >= width ? s : s + std::string(width - shown, ' ');
-}
-std::string pad_left(const std::string& s, std::size_t width) {
-  std::size_t shown = 0;
-  for (const unsigned char c : s) shown += (c & 0xC0) != 0x80;
-  return shown >= width ? s : std::string(width - shown, ' ') + s;
-}
+const auto& pad = align_left;
+const auto& pad_left = align_right;
 
 std::string attribution_text(const KindSummary& k) {
   if (k.requests == 0) return "n/a (no requests)";

@@ -33,13 +33,7 @@ std::string number(double x) {
   return printf_string("%.3g", x);
 }
 
-std::string pad(std::string s, std::size_t width) {
-  // Pads by code points so that "∞" and "µ" count as one column.
-  std::size_t columns = 0;
-  for (const unsigned char c : s) columns += (c & 0xC0) != 0x80;
-  if (columns < width) s.append(width - columns, ' ');
-  return s;
-}
+const auto& pad = align_left;
 
 }  // namespace
 

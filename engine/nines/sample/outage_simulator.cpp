@@ -198,10 +198,11 @@ struct OutageSimulator::State {
   std::vector<std::uint32_t> queue;
   std::size_t queue_head = 0;
   std::uint32_t busy = 0;
-  std::vector<std::uint32_t> down_list;  // components not working, increasing
   bool q_dirty = true;
-  std::vector<double> q;
-  std::unordered_map<std::vector<std::uint32_t>, std::vector<double>, DownSetHash> q_cache;
+  std::vector<double> q;  // per kind that is up: P(a request fails), given what is down
+  // Keyed by {kind, the components on its path that are down}: all q depends on.
+  std::unordered_map<std::vector<std::uint32_t>, double, DownSetHash> q_cache;
+  std::vector<std::uint32_t> q_key;
   StructureProbabilities probabilities;
 
   // The day being accumulated.
@@ -306,7 +307,6 @@ struct OutageSimulator::State {
     queue.clear();
     queue_head = 0;
     busy = 0;
-    down_list.clear();
     pieces.clear();
     q_dirty = true;
     day = 0;
@@ -382,8 +382,6 @@ struct OutageSimulator::State {
       }
     }
     // Pass 3: what is down, which kinds are down and why.
-    for (std::uint32_t c = 0; c < K; ++c)
-      if (plan.transient && down_count[c] > 0) down_list.push_back(c);
     for (std::uint32_t k = 0; k < plan.kinds; ++k) {
       for (const std::uint32_t c : kind_path[k]) down_on_path[k] += !works(c);
       kind_down[k] = path_down(k);
@@ -419,12 +417,6 @@ struct OutageSimulator::State {
     down_count[c] = static_cast<std::uint32_t>(static_cast<int>(down_count[c]) + delta);
     if (worked == (down_count[c] == 0)) return;
     q_dirty = true;
-    if (plan.transient) {  // the down set keys the per-request failure probabilities
-      if (worked)
-        down_list.insert(std::lower_bound(down_list.begin(), down_list.end(), c), c);
-      else
-        down_list.erase(std::lower_bound(down_list.begin(), down_list.end(), c));
-    }
     for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
     for (const std::uint32_t k : plan.kinds_of_component[c]) {
       if (worked)
@@ -578,32 +570,40 @@ struct OutageSimulator::State {
 
   // ---- requests and downtime ----
 
+  // A kind's per-request failure probability while it is up depends only on which components
+  // of its own path are down: none (the common case, and always for a series path) is the
+  // exact value of the structure analytics; otherwise one pass over the kind's diagram with
+  // those components down, cached.
   void refresh_q() {
     q_dirty = false;
     if (!plan.transient) return;
-    if (down_list.empty()) {
-      q = plan.base_unreliability;
-      return;
-    }
-    auto found = q_cache.find(down_list);
-    if (found == q_cache.end()) {
-      // Bounded: a structure with many components can visit many down sets.
-      if (q_cache.size() >= 4096) q_cache.clear();
-      for (const std::uint32_t c : down_list) {
-        probabilities.component_up[c] = 0;
-        probabilities.component_down[c] = 1;
+    const StructureProbabilities& base = plan.analytics->base();
+    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
+      if (kind_down[k]) continue;  // every request fails: q is not used
+      if (down_on_path[k] == 0) {
+        q[k] = plan.base_unreliability[k];
+        continue;
       }
-      std::vector<double> values(plan.kinds);
-      for (std::uint32_t k = 0; k < plan.kinds; ++k)
-        values[k] = plan.analytics->kind_unreliability(k, probabilities);
-      const StructureProbabilities& base = plan.analytics->base();
-      for (const std::uint32_t c : down_list) {
-        probabilities.component_up[c] = base.component_up[c];
-        probabilities.component_down[c] = base.component_down[c];
+      q_key.assign(1, k);
+      for (const std::uint32_t c : kind_path[k])
+        if (!works(c)) q_key.push_back(c);
+      auto found = q_cache.find(q_key);
+      if (found == q_cache.end()) {
+        // Bounded: a structure with many components can visit many down sets.
+        if (q_cache.size() >= 4096) q_cache.clear();
+        for (std::size_t i = 1; i < q_key.size(); ++i) {
+          probabilities.component_up[q_key[i]] = 0;
+          probabilities.component_down[q_key[i]] = 1;
+        }
+        const double value = plan.analytics->kind_unreliability(k, probabilities);
+        for (std::size_t i = 1; i < q_key.size(); ++i) {
+          probabilities.component_up[q_key[i]] = base.component_up[q_key[i]];
+          probabilities.component_down[q_key[i]] = base.component_down[q_key[i]];
+        }
+        found = q_cache.emplace(q_key, value).first;
       }
-      found = q_cache.emplace(down_list, std::move(values)).first;
+      q[k] = found->second;
     }
-    q = found->second;
   }
 
   // Who a down kind's time is charged to: the outage that brought it down, or, while that
