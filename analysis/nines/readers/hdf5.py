@@ -297,3 +297,36 @@ class Columns:
                                        f"{dataset.dtype}")
             values = self._read_whole(dataset, where, rows)
         return [text(v) for v in values]
+
+
+class OpenedFile:
+    """An opened nines file (a run, a time run, a sweep): opens it, reads its summary with
+    `_load()` (which subclasses define), closes it again if that fails, and closes it on
+    close() or at the end of a `with` block."""
+
+    # What the summary is called in messages about it ("while reading the run's summary").
+    _summary = "the run's summary"
+
+    def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
+        self.path = os.fspath(path)
+        self._file = file if file is not None else open_file(self.path)
+        try:
+            with reading(self.path, self._summary):
+                self._load()
+        except BaseException:
+            self.close()
+            raise
+
+    def _load(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        with reading(self.path, "the file while closing it"):
+            self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+

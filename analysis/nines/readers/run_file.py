@@ -10,7 +10,6 @@ Anything wrong raises DamagedFileError naming the file.
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Iterator
 
 import h5py
@@ -19,7 +18,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
 from ..stats import analytic
-from .hdf5 import Attributes, Columns, open_file, reading, text
+from .hdf5 import Attributes, Columns, OpenedFile, text
 from .lazy import LazyArray, failure_blocks
 
 RUN_FORMAT = "nines-run"
@@ -127,21 +126,11 @@ class Failures:
         return f"<Failures: {len(self)} failed requests (lazy)>"
 
 
-class Run:
+class Run(OpenedFile):
     """An opened run file. Use as a context manager or call close()."""
 
     # What messages call the file ("... is a nines run file but ...").
     _kind = "nines run file"
-
-    def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
-        self.path = os.fspath(path)
-        self._file = file if file is not None else open_file(self.path)
-        try:
-            with reading(self.path, "the run's summary"):
-                self._load()
-        except BaseException:
-            self.close()
-            raise
 
     def _load(self) -> None:
         self._attrs = Attributes(self._file, self.path, of=f"a {self._kind}")
@@ -318,16 +307,6 @@ class Run:
                                   self.summary.ci_level)
 
     # -- lifetime -----------------------------------------------------------------------------
-
-    def close(self) -> None:
-        with reading(self.path, "the file while closing it"):
-            self._file.close()
-
-    def __enter__(self) -> "Run":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         m, s = self.metadata, self.summary

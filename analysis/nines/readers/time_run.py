@@ -34,14 +34,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 
-import h5py
 import numpy as np
 import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
-from .hdf5 import Attributes, Columns, open_file, reading
+from .hdf5 import Attributes, Columns, OpenedFile, reading
 from .lazy import LazyArray
 from .records import Column, Records, exactly_one_of
 
@@ -111,7 +109,7 @@ class TimeMetadata:
         return self.histories * self.horizon_years
 
 
-class TimeRun:
+class TimeRun(OpenedFile):
     """An opened time run file (format_version 3). Use as a context manager or call close().
 
     Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
@@ -120,16 +118,6 @@ class TimeRun:
     history=h)."""
 
     _kind = "nines time run file"
-
-    def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
-        self.path = os.fspath(path)
-        self._file = file if file is not None else open_file(self.path)
-        try:
-            with reading(self.path, "the run's summary"):
-                self._load()
-        except BaseException:
-            self.close()
-            raise
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -302,7 +290,6 @@ class TimeRun:
                                        f"{shape[1]} matrix, expected {H} x {n_kinds} "
                                        "(histories x kinds)")
             self._kind_matrices[key] = dtype
-        bounded = "the run's tables"
         self._outages = Records(self._columns("outages", why), [
             Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
             Column("component", (-1, n_components - 1), bounded_by="/components"),
@@ -721,16 +708,6 @@ class TimeRun:
                                    f"says {stated[i]:,}")
 
     # -- lifetime ------------------------------------------------------------------------------
-
-    def close(self) -> None:
-        with reading(self.path, "the file while closing it"):
-            self._file.close()
-
-    def __enter__(self) -> "TimeRun":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         m = self.metadata
