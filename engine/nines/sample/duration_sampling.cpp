@@ -6,15 +6,16 @@
 #include <boost/random/normal_distribution.hpp>
 
 #include "nines/exact/component_availability.hpp"
+#include "nines/sample/unit_log.hpp"
 
 namespace nines {
 
-double duration_from_uniform(const DurationDistribution& d, double u) noexcept {
+double duration_from_exponential(const DurationDistribution& d, double e) noexcept {
   switch (d.shape) {
     case DurationShape::exponential:
-      return -d.a * std::log(u);
+      return d.a * e;
     case DurationShape::weibull:
-      return d.b * std::pow(-std::log(u), 1 / d.a);
+      return d.b * std::pow(e, 1 / d.a);
     default:
       return d.a;  // fixed (the other shapes need more than one uniform)
   }
@@ -24,7 +25,7 @@ double draw_duration(const DurationDistribution& d, OutageStream& stream) {
   switch (d.shape) {
     case DurationShape::exponential:
     case DurationShape::weibull:
-      return duration_from_uniform(d, stream.open_uniform());
+      return duration_from_exponential(d, -unit_log(stream.open_uniform()));
     case DurationShape::lognormal: {
       boost::random::normal_distribution<double> normal(d.a, d.b);
       return std::exp(normal(stream));

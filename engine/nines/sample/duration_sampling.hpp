@@ -8,8 +8,9 @@
 namespace nines {
 
 // A duration of a shape that needs one uniform (exponential, Weibull; fixed ignores it) from
-// the uniform u in (0, 1), by the inverse CDF.
-double duration_from_uniform(const DurationDistribution& d, double u) noexcept;
+// the standard exponential variate e = -log(u) of a uniform u, by the inverse CDF:
+// mean * e, or scale * e^(1/shape).
+double duration_from_exponential(const DurationDistribution& d, double e) noexcept;
 
 // One duration from `d`, in seconds.
 double draw_duration(const DurationDistribution& d, OutageStream& stream);

@@ -1,8 +1,10 @@
 #include "nines/sample/outage_simulator.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -14,6 +16,7 @@
 #include "nines/sample/duration_sampling.hpp"
 #include "nines/sample/outage_streams.hpp"
 #include "nines/sample/timer_heap.hpp"
+#include "nines/sample/transition_order.hpp"
 
 namespace nines {
 
@@ -103,12 +106,34 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
     base_unreliability.push_back(a.kinds()[k].unreliability);
     transient = transient || a.kinds()[k].unreliability > 0;
   }
+  // Each kind's down bits take whole 64-bit words of one array, in kind order.
+  std::vector<std::uint32_t> first_word;
+  std::uint32_t words = 0;
+  for (std::uint32_t k = 0; k < kinds; ++k) {
+    first_word.push_back(words);
+    words +=
+        static_cast<std::uint32_t>((components_in_path_order(m.kinds[k].path).size() + 63) / 64);
+  }
+  down_words = words;
+  kind_first_word = first_word;
+  slot_begin.push_back(0);
+  for (std::uint32_t c = 0; c < components; ++c) {
+    for (const std::uint32_t k : kinds_of_component[c]) {
+      const std::vector<std::uint32_t> on_path = components_in_path_order(m.kinds[k].path);
+      const auto at = static_cast<std::uint32_t>(std::find(on_path.begin(), on_path.end(), c) -
+                                                 on_path.begin());
+      slots.push_back({k, first_word[k] + at / 64, std::uint64_t{1} << (at % 64)});
+    }
+    slot_begin.push_back(static_cast<std::uint32_t>(slots.size()));
+  }
+  traffic = time.traffic.rate_per_second > 0;
   needed_by.assign(components, {});
   for (std::uint32_t c = 0; c < components; ++c) {
     const ComponentTiming& timing = time.components[c];
     if (!timing.outages || timing.detection.immediate) continue;
     for (const std::uint32_t n : timing.detection.needs_components) needed_by[n].push_back(c);
   }
+  for (std::uint32_t c = 0; c < components; ++c) is_needed.push_back(!needed_by[c].empty());
   if (time.start == StartState::steady && !steady_start_exact(m)) {
     double longest = 0;
     for (std::uint32_t c = 0; c < components; ++c)
@@ -120,6 +145,24 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
     for (const auto& e : time.events)
       if (e) longest = std::max(longest, e->failure.mean() + e->repair.mean());
     warm_up = kWarmUpCycles * longest;
+  }
+  batched = steady_start_exact(m);
+  if (batched) {
+    // About two transitions per process in a batch: enough to amortise the pass over every
+    // process that fills it, few enough that the batch stays in L1.
+    double per_second = 0;
+    for (std::uint32_t c = 0; c < components; ++c)
+      if (const auto& o = time.components[c].outages) {
+        const Detection& d = time.components[c].detection;
+        const double cycle =
+            o->failure.mean() + (d.immediate ? 0 : d.delay.mean()) + o->repair.mean();
+        per_second += (d.immediate ? 2 : 3) / cycle;
+      }
+    for (const auto& e : time.events)
+      if (e) per_second += 2 / (e->failure.mean() + e->repair.mean());
+    const double processes = std::max<double>(1, components + events);
+    batch_seconds =
+        std::min(horizon, per_second > 0 ? std::max(1.0, 2 * processes / per_second) : horizon);
   }
   if (time.slo) {
     windows = slo_windows(*time.slo, whole_days);
@@ -154,9 +197,6 @@ struct OutageSimulator::State {
         probabilities(p.analytics->base()) {
     phase.resize(P);
     cycle.resize(P);
-    block.resize(P);
-    block_cycle.resize(P);
-    block_valid.resize(P);
     down_count.resize(K);
     start.resize(P);
     detected_at.resize(P);
@@ -172,8 +212,15 @@ struct OutageSimulator::State {
     q.resize(p.kinds);
     lam_ok.resize(p.kinds);
     lam_q.resize(p.kinds);
+    since.resize(p.kinds);
     for (std::uint32_t k = 0; k < p.kinds; ++k)
       kind_path.push_back(components_in_path_order(model.kinds[k].path));
+    down_words.resize(p.down_words);
+    if (p.batched) {
+      gen_next.resize(P);
+      gen_phase.resize(P);
+      gen_cycle.resize(P);
+    }
   }
 
   const OutagePlan& plan;
@@ -184,22 +231,26 @@ struct OutageSimulator::State {
   TimerHeap timers;
   std::vector<Phase> phase;
   std::vector<std::uint32_t> cycle;
-  std::vector<PhiloxCounter> block;  // the cycle block of block_cycle, when block_valid
-  std::vector<std::uint32_t> block_cycle;
-  std::vector<std::uint8_t> block_valid;
+  CycleBlocks blocks;
   std::vector<std::uint32_t> down_count;  // own outage + active events holding it down
   std::vector<double> start, detected_at, repair_start;
   std::vector<double> detect_left, detect_resumed, pause_began, paused_total;
-  std::vector<std::uint8_t> detect_running;
-  std::vector<std::uint8_t> kind_down;
+  // uint32 rather than uint8: a store of a char type may alias anything, and would make the
+  // compiler reload every vector's data pointer after it in the hot loop.
+  std::vector<std::uint32_t> detect_running;
+  std::vector<std::uint32_t> kind_down;
   std::vector<std::uint32_t> kind_culprit;
   std::vector<std::uint32_t> down_on_path;  // components on the kind's path not working
+  // Kind k's bit i (from word plan.kind_first_word[k]): the i-th component of its path
+  // (kind_path) does not work.
+  std::vector<std::uint64_t> down_words;
   std::vector<std::vector<std::uint32_t>> kind_path;
   std::vector<std::uint32_t> queue;
   std::size_t queue_head = 0;
   std::uint32_t busy = 0;
-  bool q_dirty = true;
-  std::vector<double> q;  // per kind that is up: P(a request fails), given what is down
+  // Per kind that is up: P(a request fails), given what is down (kept only with traffic and
+  // transient failures, the only time it is used).
+  std::vector<double> q;
   // Keyed by {kind, the components on its path that are down}: all q depends on.
   std::unordered_map<std::vector<std::uint32_t>, double, DownSetHash> q_cache;
   std::vector<std::uint32_t> q_key;
@@ -213,8 +264,18 @@ struct OutageSimulator::State {
   };
   std::vector<double> lam_ok, lam_q;
   std::vector<DownPiece> pieces;
+  std::vector<double> since;  // per kind: where its open stretch began
+  bool accounting = true;     // false during a warm-up
   std::uint32_t day = 0;
   std::uint64_t events = 0;
+
+  // Batched histories (plan.batched): each process's own clock, ahead of the merged one.
+  std::vector<double> gen_next;  // its next transition (+inf: none)
+  std::vector<Phase> gen_phase;  // the phase that transition ends
+  std::vector<std::uint32_t> gen_cycle;
+  std::vector<Transition> batch;  // batch[0, batch_size) this round
+  std::size_t batch_size = 0;
+  TransitionOrder order;
 
   HistoryResult* out = nullptr;
   HistoryResult warm;  // where the warm-up's counts go (discarded)
@@ -228,22 +289,31 @@ struct OutageSimulator::State {
   // (exponential, Weibull; fixed needs none), come from one Philox block per (process, cycle):
   // words 0-1 and 2-3 (outage_streams.hpp, OutagePurpose::cycle). Other shapes, and detection
   // delays, draw from their own purpose's stream.
-  double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process) {
-    const bool one_uniform =
-        d.shape == DurationShape::exponential || d.shape == DurationShape::weibull;
-    if (one_uniform && (purpose == OutagePurpose::failure || purpose == OutagePurpose::repair)) {
-      if (block_cycle[process] != cycle[process] || !block_valid[process]) {
-        block[process] = cycle_block(plan.seed, history, cycle[process], process);
-        block_cycle[process] = cycle[process];
-        block_valid[process] = 1;
-      }
-      const PhiloxCounter& b = block[process];
-      const bool failure = purpose == OutagePurpose::failure;
-      return duration_from_uniform(
-          d, uniform_from_words(failure ? b[0] : b[2], failure ? b[1] : b[3]));
+  double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process,
+              std::uint32_t at_cycle) {
+    const bool cycle_purpose =
+        purpose == OutagePurpose::failure || purpose == OutagePurpose::repair;
+    // The common case inline: an exponential time to failure or repair is its mean times a
+    // standard exponential of the cycle block.
+    if (d.shape == DurationShape::exponential && cycle_purpose) [[likely]]
+      return d.a * blocks.exponential(
+                       process, at_cycle,
+                       purpose == OutagePurpose::failure ? CycleHalf::failure : CycleHalf::repair);
+    return draw_other(d, purpose, process, at_cycle);
+  }
+  [[gnu::noinline]] double draw_other(const DurationDistribution& d, OutagePurpose purpose,
+                                      std::uint32_t process, std::uint32_t at_cycle) {
+    if (d.shape == DurationShape::weibull &&
+        (purpose == OutagePurpose::failure || purpose == OutagePurpose::repair)) {
+      const CycleHalf half =
+          purpose == OutagePurpose::failure ? CycleHalf::failure : CycleHalf::repair;
+      return duration_from_exponential(d, blocks.exponential(process, at_cycle, half));
     }
-    OutageStream s = stream(cycle[process], purpose, process);
+    OutageStream s = stream(at_cycle, purpose, process);
     return draw_duration(d, s);
+  }
+  double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process) {
+    return draw(d, purpose, process, cycle[process]);
   }
   const OutageProcess& process_of(std::uint32_t p) const {
     return p < K ? *time.components[p].outages : *time.events[p - K];
@@ -263,6 +333,7 @@ struct OutageSimulator::State {
     reset_result(result);
     if (plan.warm_up > 0) reset_result(warm);
     reset_state();
+    blocks.start_history(plan.seed, history, P);
   }
 
   void reset_result(HistoryResult& result) const {
@@ -295,12 +366,12 @@ struct OutageSimulator::State {
     timers.reset(P);
     std::fill(phase.begin(), phase.end(), Phase::up);
     std::fill(cycle.begin(), cycle.end(), 0u);
-    std::fill(block_valid.begin(), block_valid.end(), std::uint8_t{0});
     std::fill(down_count.begin(), down_count.end(), 0u);
-    std::fill(detect_running.begin(), detect_running.end(), std::uint8_t{0});
+    std::fill(detect_running.begin(), detect_running.end(), 0u);
     std::fill(paused_total.begin(), paused_total.end(), 0.0);
-    std::fill(kind_down.begin(), kind_down.end(), std::uint8_t{0});
+    std::fill(kind_down.begin(), kind_down.end(), 0u);
     std::fill(down_on_path.begin(), down_on_path.end(), 0u);
+    std::fill(down_words.begin(), down_words.end(), std::uint64_t{0});
     std::fill(kind_culprit.begin(), kind_culprit.end(), kNoProcess);
     std::fill(lam_ok.begin(), lam_ok.end(), 0.0);
     std::fill(lam_q.begin(), lam_q.end(), 0.0);
@@ -308,7 +379,8 @@ struct OutageSimulator::State {
     queue_head = 0;
     busy = 0;
     pieces.clear();
-    q_dirty = true;
+    std::fill(since.begin(), since.end(), 0.0);
+    accounting = true;
     day = 0;
     events = 0;
   }
@@ -342,7 +414,6 @@ struct OutageSimulator::State {
       start[p] = origin;
       detected_at[p] = kNaN;
       repair_start[p] = kNaN;
-      ++out->outages;
       ++out->process_outages[p];
       if (component) {
         ++down_count[p];
@@ -383,7 +454,11 @@ struct OutageSimulator::State {
     }
     // Pass 3: what is down, which kinds are down and why.
     for (std::uint32_t k = 0; k < plan.kinds; ++k) {
-      for (const std::uint32_t c : kind_path[k]) down_on_path[k] += !works(c);
+      for (std::size_t i = 0; i < kind_path[k].size(); ++i)
+        if (!works(kind_path[k][i])) {
+          ++down_on_path[k];
+          down_words[plan.kind_first_word[k] + i / 64] |= std::uint64_t{1} << (i % 64);
+        }
       kind_down[k] = path_down(k);
       if (kind_down[k]) kind_culprit[k] = first_down_on_path(k);
     }
@@ -399,40 +474,78 @@ struct OutageSimulator::State {
 
   // The process holding down the first component on kind k's path that does not work: its own
   // outage, else the first active event taking it down.
+  // A component that does not work is in its own outage or held down by an active event, so
+  // the first set bit of down_bits names it.
   std::uint32_t first_down_on_path(std::uint32_t k) const {
-    for (const std::uint32_t c : kind_path[k]) {
-      if (works(c)) continue;
+    const std::uint64_t* bits = &down_words[plan.kind_first_word[k]];
+    const std::size_t words = (kind_path[k].size() + 63) / 64;
+    for (std::size_t w = 0; w < words; ++w) {
+      if (bits[w] == 0) continue;
+      const std::uint32_t c =
+          kind_path[k][w * 64 + static_cast<std::size_t>(std::countr_zero(bits[w]))];
       if (phase[c] != Phase::up) return c;
       for (std::uint32_t e = 0; e < E; ++e) {
         if (phase[K + e] == Phase::up) continue;
         const auto& down = model.common_causes[e].takes_down;
         if (std::binary_search(down.begin(), down.end(), c)) return K + e;
       }
+      return kNoProcess;
     }
     return kNoProcess;
   }
 
+  // Component c's down count changes by delta at t (trigger: the process that changes it). When
+  // c stops or starts working, every kind whose stretch that ends (its state, its charge or
+  // its q changes) is accounted up to t first, with what held before.
   void change_down(std::uint32_t c, int delta, double t, std::uint32_t trigger) {
-    const bool worked = down_count[c] == 0;
-    down_count[c] = static_cast<std::uint32_t>(static_cast<int>(down_count[c]) + delta);
-    if (worked == (down_count[c] == 0)) return;
-    q_dirty = true;
-    for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
-    for (const std::uint32_t k : plan.kinds_of_component[c]) {
-      if (worked)
-        ++down_on_path[k];
-      else
-        --down_on_path[k];
-      const bool down = path_down(k);
-      if (down && !kind_down[k]) {
-        kind_culprit[k] = trigger;
-      } else if (down && (kind_culprit[k] == kNoProcess || !process_down(kind_culprit[k]))) {
-        // The outage that brought the kind down is over but another keeps it down.
-        kind_culprit[k] = first_down_on_path(k);
-      }
-      if (!down) kind_culprit[k] = kNoProcess;
-      kind_down[k] = down;
+    const std::uint32_t before = down_count[c];
+    const auto after = static_cast<std::uint32_t>(static_cast<int>(before) + delta);
+    const bool worked = before == 0;
+    if (worked == (after == 0)) {
+      down_count[c] = after;
+      return;
     }
+    // Kinds charged to an outage whose detection waits for c are charged to c (or another
+    // need) until now.
+    if (plan.is_needed[c]) [[unlikely]]
+      for (const std::uint32_t x : plan.needed_by[c]) close_charged_to(x, t);
+    down_count[c] = after;
+    if (plan.is_needed[c]) [[unlikely]]
+      for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
+    const bool q_matters = plan.traffic && plan.transient;
+    const OutagePlan::PathSlot* slot = plan.slots.data() + plan.slot_begin[c];
+    const OutagePlan::PathSlot* const end = plan.slots.data() + plan.slot_begin[c + 1];
+    for (; slot != end; ++slot) {
+      const std::uint32_t k = slot->kind;
+      down_words[slot->word] ^= slot->mask;
+      const std::uint32_t on_path = worked ? down_on_path[k] + 1 : down_on_path[k] - 1;
+      down_on_path[k] = on_path;
+      const std::uint32_t threshold = plan.kind_down_threshold[k];
+      const bool down = threshold > 0 ? on_path >= threshold : path_down(k);
+      const bool was_down = kind_down[k] != 0;
+      if (down && was_down) {
+        // Still down: only the charge can change, when the outage that brought the kind down
+        // is over but another keeps it down.
+        const std::uint32_t culprit = kind_culprit[k];
+        if (culprit != kNoProcess && process_down(culprit)) continue;
+        const std::uint32_t next = first_down_on_path(k);
+        if (charged_to(next) != charged_to(culprit)) close_stretch(k, t);
+        kind_culprit[k] = next;
+        continue;
+      }
+      if (down != was_down || q_matters) close_stretch(k, t);
+      kind_down[k] = down;
+      kind_culprit[k] = down ? trigger : kNoProcess;
+      if (!down && q_matters) q[k] = kind_q(k);
+    }
+  }
+
+  // Ends the stretches of the down kinds charged to x's outage (their charge is about to
+  // change with x's detection clock or its needs).
+  void close_charged_to(std::uint32_t x, double t) {
+    if (phase[x] != Phase::detecting) return;
+    for (const std::uint32_t k : plan.kinds_of_component[x])
+      if (kind_down[k] && kind_culprit[k] == x) close_stretch(k, t);
   }
 
   void update_detection_clock(std::uint32_t c, double t) {
@@ -451,13 +564,42 @@ struct OutageSimulator::State {
     }
   }
 
-  void fail(std::uint32_t c, double t) {
-    ++out->outages;
+  // ---- a process's own bookkeeping (the heap's handlers and the batched generator) ----
+
+  void count_failure(std::uint32_t c, double t) {
     ++out->process_outages[c];
     start[c] = t;
     detected_at[c] = kNaN;
     repair_start[c] = kNaN;
     paused_total[c] = 0;
+  }
+  void count_detection(std::uint32_t c, double t) {
+    detect_running[c] = 0;
+    detected_at[c] = t;
+    out->process_detect_time[c] += t - start[c];
+    ++out->process_detected[c];
+  }
+  void count_repaired(std::uint32_t c, double t) {
+    out->process_repair_time[c] += t - detected_at[c];
+    ++out->process_repaired[c];
+    out->process_downtime[c] += t - start[c];
+    if (record_outages)
+      out->outage_records.push_back(
+          {c, start[c], detected_at[c], repair_start[c], t, paused_total[c]});
+  }
+  void count_event_start(std::uint32_t p, double t) {
+    ++out->process_outages[p];
+    start[p] = detected_at[p] = repair_start[p] = t;
+  }
+  void count_event_end(std::uint32_t p, double t) {
+    out->process_downtime[p] += t - start[p];
+    if (record_outages) out->outage_records.push_back({p, start[p], start[p], start[p], t, 0});
+  }
+
+  // ---- the timer heap's handlers ----
+
+  void fail(std::uint32_t c, double t) {
+    count_failure(c, t);
     phase[c] = Phase::detecting;
     change_down(c, +1, t, c);
     const Detection& detection = time.components[c].detection;
@@ -477,13 +619,7 @@ struct OutageSimulator::State {
   }
 
   void detect(std::uint32_t c, double t) {
-    detect_running[c] = 0;
-    detected_at[c] = t;
-    const double took = t - start[c];
-    out->detect_time += took;
-    ++out->detected;
-    out->process_detect_time[c] += took;
-    ++out->process_detected[c];
+    count_detection(c, t);
     if (time.crews == 0 || busy < time.crews) {
       start_repair(c, t);
     } else {
@@ -506,15 +642,7 @@ struct OutageSimulator::State {
   void repaired(std::uint32_t c, double t) {
     --busy;
     phase[c] = Phase::up;
-    const double took = t - detected_at[c];
-    out->repair_time += took;
-    ++out->repaired;
-    out->process_repair_time[c] += took;
-    ++out->process_repaired[c];
-    out->process_downtime[c] += t - start[c];
-    if (record_outages)
-      out->outage_records.push_back(
-          {c, start[c], detected_at[c], repair_start[c], t, paused_total[c]});
+    count_repaired(c, t);
     change_down(c, -1, t, c);
     next_cycle(c);
     timers.set(c, t + draw(time.components[c].outages->failure, OutagePurpose::failure, c));
@@ -528,18 +656,15 @@ struct OutageSimulator::State {
   }
 
   void event_starts(std::uint32_t p, double t) {
-    ++out->outages;
-    ++out->process_outages[p];
+    count_event_start(p, t);
     phase[p] = Phase::repairing;
-    start[p] = detected_at[p] = repair_start[p] = t;
     for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, +1, t, p);
     timers.set(p, t + draw(time.events[p - K]->repair, OutagePurpose::repair, p));
   }
 
   void event_ends(std::uint32_t p, double t) {
     phase[p] = Phase::up;
-    out->process_downtime[p] += t - start[p];
-    if (record_outages) out->outage_records.push_back({p, start[p], start[p], start[p], t, 0});
+    count_event_end(p, t);
     for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, -1, t, p);
     next_cycle(p);
     timers.set(p, t + draw(time.events[p - K]->failure, OutagePurpose::failure, p));
@@ -568,81 +693,99 @@ struct OutageSimulator::State {
     }
   }
 
-  // ---- requests and downtime ----
-
   // A kind's per-request failure probability while it is up depends only on which components
   // of its own path are down: none (the common case, and always for a series path) is the
   // exact value of the structure analytics; otherwise one pass over the kind's diagram with
   // those components down, cached.
-  void refresh_q() {
-    q_dirty = false;
-    if (!plan.transient) return;
+  double kind_q(std::uint32_t k) {
+    if (!plan.transient) return 0;
+    if (down_on_path[k] == 0) return plan.base_unreliability[k];
     const StructureProbabilities& base = plan.analytics->base();
-    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
-      if (kind_down[k]) continue;  // every request fails: q is not used
-      if (down_on_path[k] == 0) {
-        q[k] = plan.base_unreliability[k];
-        continue;
+    q_key.assign(1, k);
+    for (const std::uint32_t c : kind_path[k])
+      if (!works(c)) q_key.push_back(c);
+    auto found = q_cache.find(q_key);
+    if (found == q_cache.end()) {
+      // Bounded: a structure with many components can visit many down sets.
+      if (q_cache.size() >= 4096) q_cache.clear();
+      for (std::size_t i = 1; i < q_key.size(); ++i) {
+        probabilities.component_up[q_key[i]] = 0;
+        probabilities.component_down[q_key[i]] = 1;
       }
-      q_key.assign(1, k);
-      for (const std::uint32_t c : kind_path[k])
-        if (!works(c)) q_key.push_back(c);
-      auto found = q_cache.find(q_key);
-      if (found == q_cache.end()) {
-        // Bounded: a structure with many components can visit many down sets.
-        if (q_cache.size() >= 4096) q_cache.clear();
-        for (std::size_t i = 1; i < q_key.size(); ++i) {
-          probabilities.component_up[q_key[i]] = 0;
-          probabilities.component_down[q_key[i]] = 1;
-        }
-        const double value = plan.analytics->kind_unreliability(k, probabilities);
-        for (std::size_t i = 1; i < q_key.size(); ++i) {
-          probabilities.component_up[q_key[i]] = base.component_up[q_key[i]];
-          probabilities.component_down[q_key[i]] = base.component_down[q_key[i]];
-        }
-        found = q_cache.emplace(q_key, value).first;
+      const double value = plan.analytics->kind_unreliability(k, probabilities);
+      for (std::size_t i = 1; i < q_key.size(); ++i) {
+        probabilities.component_up[q_key[i]] = base.component_up[q_key[i]];
+        probabilities.component_down[q_key[i]] = base.component_down[q_key[i]];
       }
-      q[k] = found->second;
+      found = q_cache.emplace(q_key, value).first;
     }
+    return found->second;
   }
 
   // Who a down kind's time is charged to: the outage that brought it down, or, while that
   // outage's detection waits for its `needs`, the first needed component that is down.
-  std::pair<std::uint32_t, std::int8_t> charged(std::uint32_t k) const {
-    const std::uint32_t c = kind_culprit[k];
+  std::pair<std::uint32_t, std::int8_t> charged_to(std::uint32_t c) const {
     if (c < K && phase[c] == Phase::detecting && !detect_running[c])
       for (const std::uint32_t n : time.components[c].detection.needs_components)
         if (!works(n)) return {n, std::int8_t{2}};
     return {c, std::int8_t{1}};
   }
 
-  // A stretch [a, b) inside one day with a constant state.
-  void piece(double a, double b) {
-    if (!(b > a)) return;
-    if (q_dirty) refresh_q();
-    const double arrivals = time.traffic.arrivals_between(a, b);
-    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
-      const double lam = arrivals * plan.kind_share[k];
-      if (kind_down[k]) {
-        const double length = b - a;
-        const double weighted = length * plan.kind_share[k];
-        out->kind_downtime[k] += length;
-        out->downtime += weighted;
-        out->day_downtime[day] += weighted;
-        const auto [process, cause] = charged(k);
-        if (process != kNoProcess) {
-          if (cause == 1)
-            out->budget_time[process] += weighted;
-          else
-            out->budget_detection_time[process] += weighted;
-        }
-        if (lam > 0) pieces.push_back({k, process, cause, a, b, lam});
-      } else if (plan.transient) {
-        lam_q[k] += q[k] * lam;
-        lam_ok[k] += (1 - q[k]) * lam;
-      } else {
-        lam_ok[k] += lam;
+  // ---- requests and downtime ----
+  //
+  // Each kind's time is accounted in stretches over which everything that decides its
+  // requests stays the same: down or up, whom its downtime is charged to, and (with traffic
+  // and transient failures) its q. A stretch ends just before one of them changes
+  // (change_down, update_detection_clock) and at the end of each day, whose requests are
+  // drawn at once (flush_day); since[k] is where kind k's open stretch began. An event that
+  // changes nothing for a kind costs it nothing.
+
+  // Accounts kind k's stretch [since[k], t), which lies inside the current day.
+  void close_stretch(std::uint32_t k, double t) {
+    const double a = since[k];
+    since[k] = t;
+    if (!accounting || !(t > a)) return;
+    const bool down = kind_down[k];
+    if (!down && !plan.traffic) return;
+    const double lam =
+        plan.traffic ? time.traffic.arrivals_between(a, t) * plan.kind_share[k] : 0.0;
+    if (down) {
+      const double length = t - a;
+      const double weighted = length * plan.kind_share[k];
+      out->kind_downtime[k] += length;
+      out->downtime += weighted;
+      out->day_downtime[day] += weighted;
+      const auto [process, cause] = charged_to(kind_culprit[k]);
+      if (process != kNoProcess) {
+        if (cause == 1)
+          out->budget_time[process] += weighted;
+        else
+          out->budget_detection_time[process] += weighted;
       }
+      if (lam > 0) pieces.push_back({k, process, cause, a, t, lam});
+    } else if (plan.transient) {
+      lam_q[k] += q[k] * lam;
+      lam_ok[k] += (1 - q[k]) * lam;
+    } else {
+      lam_ok[k] += lam;
+    }
+  }
+
+  // Every day that ends by t: its stretches end with it and its requests are drawn.
+  void pass_days(double t) {
+    while (day < plan.days) {
+      const double day_end = (day + 1) * kSecondsPerDay;
+      if (t < day_end) return;
+      for (std::uint32_t k = 0; k < plan.kinds; ++k) close_stretch(k, day_end);
+      flush_day();
+    }
+  }
+
+  // Stretches begin at `origin` with q for the state there.
+  void open_stretches(double origin) {
+    for (std::uint32_t k = 0; k < plan.kinds; ++k) {
+      since[k] = origin;
+      if (!kind_down[k] && plan.traffic && plan.transient) q[k] = kind_q(k);
     }
   }
 
@@ -692,17 +835,6 @@ struct OutageSimulator::State {
                   return x.time < y.time || (x.time == y.time && x.kind < y.kind);
                 });
     ++day;
-  }
-
-  // Accounts [t0, t1), day by day.
-  void account(double t0, double t1) {
-    while (t0 < t1) {
-      const double day_end = (day + 1) * kSecondsPerDay;
-      const double b = std::min(t1, day_end);
-      piece(t0, b);
-      t0 = b;
-      if (b >= day_end) flush_day();
-    }
   }
 
   // ---- the end of the horizon ----
@@ -759,6 +891,7 @@ struct OutageSimulator::State {
     const bool record = record_outages;
     out = &warm;
     record_outages = false;
+    accounting = false;
     start_processes(-plan.warm_up);
     while (!timers.empty() && timers.top_time() < 0) {
       const double t = timers.top_time();
@@ -769,9 +902,9 @@ struct OutageSimulator::State {
     }
     out = &real;
     record_outages = record;
+    accounting = true;
     for (std::uint32_t p = 0; p < P; ++p) {
       if (phase[p] == Phase::up) continue;
-      ++out->outages;
       ++out->process_outages[p];
       start[p] = 0;
       if (detected_at[p] < 0) detected_at[p] = 0;
@@ -785,30 +918,161 @@ struct OutageSimulator::State {
     events = 0;
   }
 
+  // The history's totals, summed over processes in index order (the same order whichever way
+  // the history ran).
+  void totals() {
+    HistoryResult& r = *out;
+    r.outages = r.detected = r.repaired = 0;
+    r.detect_time = r.repair_time = 0;
+    for (std::uint32_t p = 0; p < P; ++p) {
+      r.outages += r.process_outages[p];
+      r.detected += r.process_detected[p];
+      r.repaired += r.process_repaired[p];
+      r.detect_time += r.process_detect_time[p];
+      r.repair_time += r.process_repair_time[p];
+    }
+  }
+
   [[noreturn]] void throw_too_many_events() const {
     throw std::runtime_error("history " + std::to_string(history) + " has more than " +
                              std::to_string(kMaxEventsPerHistory) +
                              " outage events: times to failure far below the horizon");
   }
 
+  // ---- batched histories ----
+
+  // Process p's transition at gen_next[p] happens on its own clock: its bookkeeping as the
+  // heap's handler would do it, the transition into the batch, and its next one drawn from the
+  // numbers the handler would draw. The merged state (phase, down counts, kinds) changes later,
+  // in sweep(), in the heap's order.
+  void advance(std::uint32_t p) {
+    const double t = gen_next[p];
+    if (++events > kMaxEventsPerHistory) throw_too_many_events();
+    if (p >= K) {
+      const OutageProcess& event = *time.events[p - K];
+      if (gen_phase[p] == Phase::up) {
+        count_event_start(p, t);
+        emit({t, p, Change::down});
+        gen_phase[p] = Phase::repairing;
+        gen_next[p] = t + draw(event.repair, OutagePurpose::repair, p, gen_cycle[p]);
+      } else {
+        count_event_end(p, t);
+        emit({t, p, Change::up});
+        gen_phase[p] = Phase::up;
+        if (++gen_cycle[p] == 0) throw std::runtime_error("a process ran more than 2^32 cycles");
+        gen_next[p] = t + draw(event.failure, OutagePurpose::failure, p, gen_cycle[p]);
+      }
+      return;
+    }
+    const ComponentTiming& timing = time.components[p];
+    switch (gen_phase[p]) {
+      case Phase::up:
+        count_failure(p, t);
+        emit({t, p, Change::down});
+        if (!timing.detection.immediate) {
+          gen_phase[p] = Phase::detecting;
+          detect_running[p] = 1;
+          detect_resumed[p] = t;
+          gen_next[p] = t + draw(timing.detection.delay, OutagePurpose::detection, p, gen_cycle[p]);
+          return;
+        }
+        break;
+      case Phase::detecting:
+      case Phase::queued:  // never: repairs do not wait in a batched history
+        break;             // a detection changes nothing for the requests: not merged
+      case Phase::repairing:
+        count_repaired(p, t);
+        emit({t, p, Change::up});
+        gen_phase[p] = Phase::up;
+        if (++gen_cycle[p] == 0) throw std::runtime_error("a process ran more than 2^32 cycles");
+        gen_next[p] = t + draw(timing.outages->failure, OutagePurpose::failure, p, gen_cycle[p]);
+        return;
+    }
+    count_detection(p, t);
+    repair_start[p] = t;
+    gen_phase[p] = Phase::repairing;
+    gen_next[p] = t + draw(timing.outages->repair, OutagePurpose::repair, p, gen_cycle[p]);
+  }
+
+  void emit(const Transition& transition) {
+    if (batch_size == batch.size()) [[unlikely]]
+      batch.resize(2 * batch.size() + 256);
+    batch[batch_size++] = transition;
+  }
+
+  // A transition of the merged timeline: what the heap's handler changes beyond the process's
+  // own bookkeeping. phase[] only tells up from not up here (gen_phase has the rest).
+  void sweep(const Transition& transition) {
+    const std::uint32_t p = transition.process;
+    const double t = transition.time;
+    const int delta = transition.change == Change::down ? +1 : -1;
+    phase[p] = delta > 0 ? Phase::repairing : Phase::up;
+    if (p < K) {
+      change_down(p, delta, t, p);
+      return;
+    }
+    for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, delta, t, p);
+  }
+
+  // The processes start as in the heap; then each runs ahead on its own clock, batch_seconds
+  // at a time, and the batch's transitions are handled in the heap's order.
+  void run_batched() {
+    start_processes(0);
+    for (std::uint32_t p = 0; p < P; ++p) {
+      gen_phase[p] = phase[p];
+      gen_cycle[p] = cycle[p];
+      gen_next[p] = timers.pending(p) ? timers.time_of(p) : std::numeric_limits<double>::infinity();
+      if (phase[p] != Phase::up) phase[p] = Phase::repairing;
+    }
+    timers.reset(P);
+    open_stretches(0);
+    for (double lo = 0; lo < plan.horizon;) {
+      double hi = std::min(plan.horizon, lo + plan.batch_seconds);
+      if (!(hi > lo)) hi = plan.horizon;
+      batch_size = 0;
+      for (std::uint32_t p = 0; p < P; ++p)
+        while (gen_next[p] < hi) advance(p);
+      order.order(batch, batch_size, lo, hi);
+      for (const Transition& transition : std::span(batch.data(), batch_size)) {
+        pass_days(transition.time);
+        sweep(transition);
+      }
+      lo = hi;
+    }
+    // The end of the horizon sees each process as its own clock left it.
+    phase.swap(gen_phase);
+    finish();
+  }
+
   void run() {
+    if (plan.batched) {
+      run_batched();
+      return;
+    }
     if (plan.warm_up > 0)
       warm_up();
     else
       start_processes(0);
-    double t_prev = 0;
+    open_stretches(0);
     while (!timers.empty()) {
       const double t = timers.top_time();
       if (!(t < plan.horizon)) break;
-      account(t_prev, t);
-      t_prev = t;
+      pass_days(t);
       const std::uint32_t p = timers.take_due();
       if (++events > kMaxEventsPerHistory) throw_too_many_events();
       handle(p, t);
       timers.finish_due();
     }
-    account(t_prev, plan.horizon);
-    if (day < plan.days) flush_day();  // the partial last day
+    finish();
+  }
+
+  void finish() {
+    pass_days(plan.horizon);
+    if (day < plan.days) {  // the partial last day
+      for (std::uint32_t k = 0; k < plan.kinds; ++k) close_stretch(k, plan.horizon);
+      flush_day();
+    }
+    totals();
     close_open(plan.horizon);
     if (record_outages)
       std::sort(out->outage_records.begin(), out->outage_records.end(),

@@ -6,6 +6,17 @@
 // kind was down, or up with a per-request failure probability (the thinning of a Poisson
 // process is Poisson), and arrival times are drawn only for failed requests that are recorded.
 //
+// Two ways to run a history, with the same result bit for bit
+// (tests/unit/sample/test_batched_histories.cpp):
+// - the timer heap (timer_heap.hpp), one pending moment per process, for every model;
+// - batches, when every process runs on its own (repairs never wait for a crew, detection never
+//   waits for a component that can fail: OutagePlan::batched): each process's transitions are
+//   generated ahead, batch_seconds at a time, from SIMD-drawn cycle blocks, and merged by a
+//   counting sort (transition_order.hpp) in the heap's order. No heap, no draw per event.
+// Either way, a kind's requests and downtime are accounted in stretches that end only when
+// something that decides them changes, so an event that changes nothing for a kind costs it
+// nothing.
+//
 // The rules (detection, crews, events) are in model/outage_model.hpp; the random numbers in
 // outage_streams.hpp. OutagePlan is built once per run; an OutageSimulator per thread reuses
 // its memory for every history.
@@ -63,9 +74,27 @@ struct OutagePlan {
   // component) is down exactly when at least kind_down_threshold of them are down, which the
   // simulator keeps as a count; 0 for any other path, which it evaluates as a block.
   std::vector<std::uint32_t> kind_down_threshold;
+  // Component c's place in each kind whose path uses it: slots[slot_begin[c] ..
+  // slot_begin[c + 1]), each the kind and the bit of c in that kind's down words (kind k's
+  // bits start at word kind_first_word[k]; down_words in all).
+  struct PathSlot {
+    std::uint32_t kind, word;
+    std::uint64_t mask;
+  };
+  std::vector<PathSlot> slots;
+  std::vector<std::uint32_t> slot_begin;
+  std::vector<std::uint32_t> kind_first_word;
+  std::uint32_t down_words = 0;
   std::vector<std::vector<std::uint32_t>> needed_by;  // components whose detection needs it
+  std::vector<std::uint32_t> is_needed;               // needed_by[c] is not empty
   std::vector<double> base_unreliability;             // per kind, every component up
-  bool transient = false;             // some kind can fail while up (per-request failures)
+  bool transient = false;  // some kind can fail while up (per-request failures)
+  bool traffic = false;    // requests arrive (a positive rate)
+  // Every process runs on its own (steady_start_exact): the simulator generates each one's
+  // transitions batch_seconds at a time and merges them (transition_order.hpp) instead of
+  // keeping them in the timer heap. Both ways give the same history, bit for bit.
+  bool batched = false;
+  double batch_seconds = 0;
   double warm_up = 0;                 // seconds simulated, uncounted, before 0 (steady start)
   std::vector<SloWindow> windows;     // empty without an SLO
   double window_budget_fraction = 0;  // 1 - target

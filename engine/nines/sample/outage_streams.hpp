@@ -1,7 +1,7 @@
 #pragma once
 // The random numbers of time runs (scenario format 3). Every draw is
 //   philox4x32_10({history, cycle, purpose << 24 | process, block}, seed)
-// so a draw is a function of (seed, history, process, cycle, purpose) only: never of the
+// (the cycle blocks swap the first two words: cycle_block below), so a draw is a function of (seed, history, process, cycle, purpose) only: never of the
 // thread, the chunk of histories or the machine, and never of another process's draws. A
 // component's cycle n (its n-th failure, detection and repair) uses the same numbers in every
 // scenario that gives it the same distributions, which is why the twin scenarios (monitoring
@@ -12,10 +12,15 @@
 // traffic. Each (history, cycle, purpose, process) is one engine whose blocks count in the
 // counter's last word, so distributions that consume a variable number of uniforms (Boost's
 // gamma and Poisson) stay within their own stream.
+#include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "nines/sample/philox.hpp"
+#include "nines/sample/philox_bulk.hpp"
+#include "nines/sample/unit_log.hpp"
 
 namespace nines {
 
@@ -40,12 +45,66 @@ constexpr double uniform_from_words(std::uint32_t hi, std::uint32_t lo) noexcept
   return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
 }
 
+// The top 52 bits m of a 64-bit word (two block words, the lower one first) as the uniform
+// (2m + 1) 2^-53 in (0, 1), never 0 or 1. Built from the bits of 1 + m 2^-52 and one exact
+// subtraction (Sterbenz), because SIMD units without AVX-512 cannot convert 64-bit integers.
+constexpr double uniform_from_bits(std::uint64_t bits) noexcept {
+  return std::bit_cast<double>((std::uint64_t{0x3ff} << 52) | (bits >> 12)) - (1.0 - 0x1.0p-53);
+}
+
+// The cycle block of (process, cycle): philox4x32_10({cycle, history, cycle purpose << 24 |
+// process, 0}, seed). The cycle is the counter's lowest word so that a process's successive
+// cycles are consecutive counters, which philox_bulk computes many at a time (CycleBlocks).
+// Its failure uniform is uniform_from_bits(word 1 << 32 | word 0), its repair uniform
+// uniform_from_bits(word 3 << 32 | word 2).
 constexpr PhiloxCounter cycle_block(std::uint64_t seed, std::uint32_t history, std::uint32_t cycle,
                                     std::uint32_t process) noexcept {
   return philox4x32_10(
-      {history, cycle, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process, 0},
+      {cycle, history, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process, 0},
       {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
 }
+
+enum class CycleHalf : unsigned { failure = 0, repair = 1 };
+
+// The cycle blocks of one history as standard exponential variates (-log of each half's
+// uniform, unit_log.hpp), kPhiloxBulkBlocks successive cycles of a process at a time: one SIMD
+// Philox call and one SIMD pass of logarithms where one cycle at a time would take a call
+// each. Values are exactly those of cycle_block's uniforms, whatever order cycles are asked in.
+class CycleBlocks {
+ public:
+  void start_history(std::uint64_t seed, std::uint32_t history, std::uint32_t processes) {
+    key_ = {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+    history_ = history;
+    bulk_ = philox_bulk_function();
+    first_.assign(processes, kEmpty);
+    values_.resize(std::size_t{processes} * 2 * kPhiloxBulkBlocks);
+  }
+
+  // -log(u) for the given half of (process, cycle)'s block.
+  double exponential(std::uint32_t process, std::uint32_t cycle, CycleHalf half) noexcept {
+    if (cycle < first_[process] || cycle >= first_[process] + kPhiloxBulkBlocks) [[unlikely]]
+      refill(process, cycle);
+    return values_[std::size_t{process} * 2 * kPhiloxBulkBlocks + 2 * (cycle - first_[process]) +
+                   static_cast<unsigned>(half)];
+  }
+
+ private:
+  void refill(std::uint32_t process, std::uint32_t cycle) noexcept {
+    std::uint64_t words[2 * kPhiloxBulkBlocks];
+    bulk_(key_, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process,
+          std::uint64_t{history_} << 32 | cycle, words);
+    exponential_variates(words, &values_[std::size_t{process} * 2 * kPhiloxBulkBlocks],
+                         2 * kPhiloxBulkBlocks);
+    first_[process] = cycle;
+  }
+
+  static constexpr std::uint64_t kEmpty = std::numeric_limits<std::uint64_t>::max();
+  PhiloxKey key_{};
+  std::uint32_t history_ = 0;
+  PhiloxBulkFunction bulk_ = nullptr;
+  std::vector<std::uint64_t> first_;  // the first cycle held per process, kEmpty for none
+  std::vector<double> values_;        // per process: 2 per held cycle
+};
 
 class OutageStream {
  public:

@@ -26,6 +26,7 @@ class TimerHeap {
   std::uint32_t top() const noexcept { return heap_.front().process; }
   double top_time() const noexcept { return heap_.front().time; }
   bool pending(std::uint32_t p) const noexcept { return position_[p] != kNone; }
+  double time_of(std::uint32_t p) const noexcept { return heap_[position_[p]].time; }
 
   // The due process (the top) is handled in place: take_due() names it, the handler usually
   // sets its next moment (one sift down from the root, where pop-then-push would sift twice),
