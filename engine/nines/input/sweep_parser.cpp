@@ -323,7 +323,12 @@ class Parser : private TimeFieldReader {
         "write a whole number of crews from 1 to " + std::to_string(kMaxCrews) + ", or unlimited";
     const std::string& text = scalar(entry, path, hint);
     if (text == "unlimited") return 0;
-    return parse_small(entry, path, 1, kMaxCrews, "crews");
+    std::string why;
+    const auto parsed = parse_seed(text, &why);  // any whole number 0 .. 2^64 - 1
+    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
+    if (*parsed < 1 || *parsed > kMaxCrews)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is outside that range", hint);
+    return *parsed;
   }
 
   std::uint64_t parse_histories(const Entry& entry, const std::string& path) const {

@@ -45,6 +45,8 @@ std::string seconds_text(double seconds) {
 }
 
 DurationDistribution with_mean(const DurationDistribution& d, double mean) {
+  // Only a detection delay may be 0s: the one distribution with mean 0 is the point mass.
+  if (mean == 0) return DurationDistribution::fixed(0);
   switch (d.shape) {
     case DurationShape::exponential:
       return DurationDistribution::exponential(mean);

@@ -18,7 +18,8 @@ namespace nines {
 // and lasts are the new mean, and the base's distribution is rescaled to it keeping its shape:
 // exponential and fixed take the value; Weibull's scale becomes mean / Gamma(1 + 1/k);
 // lognormal keeps sigma and its median becomes mean * exp(-sigma^2 / 2); gamma keeps its
-// shape and its scale becomes mean / shape. The point's file writes the result in seconds.
+// shape and its scale becomes mean / shape; a delay of 0s is a fixed 0. The point's file writes
+// the result in seconds.
 StructureModel sweep_point_structure(const SweepPlan& plan, const SweepPoint& point);
 
 // `d` with mean `mean` and the same shape (as above).
