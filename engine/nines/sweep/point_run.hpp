@@ -55,6 +55,10 @@ struct PointComponentRow {
 // and the point's time settings.
 struct TimePointConclusion {
   TimeSummary summary;
+  // One row per expanded component and per common-cause event, as the run file's /components
+  // and /events hold them: those without outages (events without a process) have no outages,
+  // NaN realised times and availability 1, and their exact values.
+  std::vector<ProcessSummary> components, events;
   double horizon_seconds = 0;
   double traffic_rate = 0;  // requests per second
   std::uint64_t crews = 0;  // 0: unlimited

@@ -297,8 +297,8 @@ constexpr std::array<const char*, 7> kTimeMetrics = {
     "time_availability",   "request_availability", "downtime_per_year",       "outages_per_year",
     "mean_time_to_detect", "mean_time_to_repair",  "failed_requests_per_year"};
 
-// A row of /point_components (a component) or /point_events (an event with a process) of a
-// time point; with no `r`, only the columns (so that an empty table has them all).
+// A row of /point_components (a component) or /point_events (an event) of a time point; with no
+// `r`, only the columns (so that an empty table has them all).
 void process_row(Table& t, std::uint64_t point, std::uint64_t index, const ProcessSummary* r,
                  bool event) {
   const auto put = [&](const char* name, double value) {
@@ -315,7 +315,7 @@ void process_row(Table& t, std::uint64_t point, std::uint64_t index, const Proce
   if (r != nullptr) name.push_back(r->name);
   const ProcessSummary none;
   const ProcessSummary& v = r != nullptr ? *r : none;
-  put_count("outages", v.outages);
+  put_count(event ? "occurrences" : "outages", v.outages);
   put("outages_per_year", v.outages_per_year);
   put("downtime_per_year", v.downtime_per_year);
   if (!event) {
@@ -326,9 +326,10 @@ void process_row(Table& t, std::uint64_t point, std::uint64_t index, const Proce
   put("budget_seconds_per_year", v.budget_seconds_per_year);
   if (!event) put("budget_detection_seconds_per_year", v.budget_detection_seconds_per_year);
   put("budget_requests_per_year", v.budget_requests_per_year);
-  put("availability_simulated", v.availability_simulated);
-  put("availability_exact", v.availability_exact);
-  put("z_score", v.z_score);
+  // An event's share of time without it, as the run file's /events says it.
+  put(event ? "quiet_simulated" : "availability_simulated", v.availability_simulated);
+  put(event ? "quiet_exact" : "availability_exact", v.availability_exact);
+  if (!event) put("z_score", v.z_score);
   if (r != nullptr) t.row_done();
 }
 
@@ -377,9 +378,7 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
     else
       points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
   }
-  std::size_t n_components = 0;
-  if (done)
-    for (const ProcessSummary& r : t->summary.processes) n_components += r.event ? 0 : 1;
+  const std::size_t n_components = done ? t->components.size() : 0;
   points.column<std::uint64_t>("replication").push_back(point.replication);
   points.column<std::uint64_t>("n_components").push_back(n_components);
   points.column<std::uint64_t>("histories").push_back(point.requests);
@@ -431,9 +430,9 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
   points.column<std::string>("verdict").push_back(done ? s->verdict : "");
   points.row_done();
   if (!done) return;
-  std::uint64_t component = 0, event = 0;
-  for (const ProcessSummary& r : s->processes)
-    process_row(r.event ? events : components, i, r.event ? event++ : component++, &r, r.event);
+  for (std::size_t k = 0; k < t->components.size(); ++k)
+    process_row(components, i, k, &t->components[k], false);
+  for (std::size_t e = 0; e < t->events.size(); ++e) process_row(events, i, e, &t->events[e], true);
   for (std::size_t k = 0; k < s->kinds.size(); ++k) time_kind_row(kinds, i, k, &s->kinds[k]);
 }
 
@@ -456,8 +455,8 @@ void write_time_tables(hdf5::File& file, const SweepPlan& plan, const SweepResul
     time_point_rows(points, components, kinds, events, plan, i, c ? &*c : nullptr);
     std::uint64_t n_components = 0, n_events = 0, n_kinds = 0;
     if (c) {
-      for (const ProcessSummary& r : c->time->summary.processes)
-        (r.event ? n_events : n_components)++;
+      n_components = c->time->components.size();
+      n_events = c->time->events.size();
       n_kinds = c->time->summary.kinds.size();
     }
     component_offset.push_back(component_offset.back() + n_components);
