@@ -43,9 +43,9 @@ def test_time_sweep_layout_and_report(time_sweep, root):
         assert int(f.attrs["chunk_requests"]) == 64
         assert "importance" not in f.attrs
         columns = text(f["points"].attrs["columns"]).split(",")
-        assert columns[:10] == ["point", "components[api].repair", "time.crews", "time.histories",
-                                "time.traffic.rate", "replication", "n_components", "histories",
-                                "seed", "kernel"]
+        assert columns[:12] == ["point", "components[api].repair", "time.crews", "time.histories",
+                                "time.traffic.rate", "replication", "n_components", "n_kinds",
+                                "n_events", "histories", "seed", "kernel"]
         for m in METRICS:
             for suffix in ("", "_ci_low", "_ci_high", "_p05", "_p50", "_p95"):
                 assert m + suffix in columns

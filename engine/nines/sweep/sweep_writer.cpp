@@ -381,6 +381,8 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
   const std::size_t n_components = done ? t->components.size() : 0;
   points.column<std::uint64_t>("replication").push_back(point.replication);
   points.column<std::uint64_t>("n_components").push_back(n_components);
+  points.column<std::uint64_t>("n_kinds").push_back(done ? t->summary.kinds.size() : 0);
+  points.column<std::uint64_t>("n_events").push_back(done ? t->events.size() : 0);
   points.column<std::uint64_t>("histories").push_back(point.requests);
   points.column<std::uint64_t>("seed").push_back(point.seed);
   points.column<std::string>("kernel").push_back(done ? c->kernel : "-");
