@@ -477,8 +477,11 @@ def test_sweep_root_attributes_of_layout_2(copy):
         del f.attrs["base_format"]
     damaged(path, "the root attribute 'base_format'")
     with h5py.File(path, "r+") as f:
-        f.attrs["base_format"] = np.int64(3)
-    damaged(path, "'base_format' is 3")
+        f.attrs["base_format"] = np.int64(4)
+    damaged(path, "'base_format' is 4")
+    with h5py.File(path, "r+") as f:
+        f.attrs["base_format"] = np.int64(3)  # a time base, but layout 2
+    damaged(path, "a sweep of a time base (3) is layout 3")
 
 
 def edited(path: str, table: str, column: str, change) -> None:

@@ -342,15 +342,15 @@ def test_cli_on_a_sweep(spreadsheet, tmp_path):
 
 
 def test_unknown_sweep_version_is_refused(spreadsheet, tmp_path):
-    path = tmp_path / "v3.h5"
+    path = tmp_path / "v4.h5"
     shutil.copyfile(spreadsheet, path)
     with h5py.File(path, "r+") as f:
         version = int(f.attrs["format_version"])
-        f.attrs["format_version"] = np.int64(3)
-    with pytest.raises(nines.FormatError, match="format_version 3; this nines package reads "
-                                                "versions 1 and 2"):
+        f.attrs["format_version"] = np.int64(4)
+    with pytest.raises(nines.FormatError, match="format_version 4; this nines package reads "
+                                                "versions 1, 2 and 3"):
         nines.open(path)
-    with pytest.raises(nines.FormatError, match="format_version 3"):
+    with pytest.raises(nines.FormatError, match="format_version 4"):
         nines.Sweep(path)
     with h5py.File(path, "r+") as f:
         f.attrs["format_version"] = np.int64(version)

@@ -19,6 +19,7 @@
 #include "nines/base/timestamp.hpp"
 #include "nines/files/run_writer.hpp"
 #include "nines/input/sweep_parser.hpp"
+#include "nines/pipeline/time_pipeline.hpp"
 #include "nines/run/mpi_world.hpp"
 #include "nines/sweep/sweep_report.hpp"
 #include "nines/sweep/sweep_runner.hpp"
@@ -32,8 +33,10 @@ namespace {
 class SweepProgress {
  public:
   SweepProgress(const std::atomic<std::uint64_t>& points, std::uint64_t total_points,
-                const std::atomic<std::uint64_t>& requests, std::uint64_t local_requests, int ranks)
-      : points_(points),
+                const std::atomic<std::uint64_t>& requests, std::uint64_t local_requests, int ranks,
+                const char* unit)
+      : unit_(unit),
+        points_(points),
         total_points_(total_points),
         requests_(requests),
         local_requests_(local_requests),
@@ -71,14 +74,15 @@ class SweepProgress {
         rate > 0 && local_requests_ >= requests
             ? format_duration(static_cast<double>(local_requests_ - requests) / rate)
             : std::string("?");
-    std::fprintf(stderr, "\r\033[K[%s] %llu/%llu points  %s req/s  ETA %s", bar.c_str(),
-                 static_cast<unsigned long long>(points),
-                 static_cast<unsigned long long>(total_points_),
-                 format_count(static_cast<std::uint64_t>(rate * ranks_)).c_str(), eta.c_str());
+    std::fprintf(
+        stderr, "\r\033[K[%s] %llu/%llu points  %s %s/s  ETA %s", bar.c_str(),
+        static_cast<unsigned long long>(points), static_cast<unsigned long long>(total_points_),
+        format_count(static_cast<std::uint64_t>(rate * ranks_)).c_str(), unit_, eta.c_str());
     std::fflush(stderr);
     drawn_ = true;
   }
 
+  const char* unit_;  // "req" or "histories"
   const std::atomic<std::uint64_t>& points_;
   std::uint64_t total_points_;
   const std::atomic<std::uint64_t>& requests_;
@@ -105,6 +109,18 @@ int sweep_command(const std::vector<std::string>& args) {
   std::optional<SweepPlan> plan;
   try {
     plan.emplace(load_sweep(options.sweep_path));
+    if (plan->base_format == kTimeFormatVersion) {
+      // As `nines run` of a time scenario: event-driven, no per-request records.
+      if (options.record_requests)
+        throw InputError("--record-requests applies to sweeps of request runs; '" +
+                         options.sweep_path +
+                         "' sweeps a base with outages over time (format 3), whose points "
+                         "keep summaries only");
+      if (options.sampler != SamplerChoice::automatic)
+        throw InputError(
+            "--sampler applies to sweeps of request runs; time runs are "
+            "event-driven");
+    }
   } catch (const std::exception& e) {
     if (!root) return exit_code_of(e);
     throw;
@@ -123,6 +139,8 @@ int sweep_command(const std::vector<std::string>& args) {
   run.record_requests = options.record_requests;
   run.sampler = options.sampler;
   run.created = utc_timestamp_now();
+  // A time point's "requests" are histories, in the time pipeline's chunks.
+  if (plan->base_format == kTimeFormatVersion) run.chunk_requests = kHistoriesPerChunk;
 
   const std::atomic<bool>& stop = install_interrupt_handlers();
   std::atomic<std::uint64_t> points_done{0};
@@ -143,8 +161,9 @@ int sweep_command(const std::vector<std::string>& args) {
       std::fprintf(stderr, "nines: continuing '%s': %zu of %zu points already done\n",
                    run.output.c_str(), s.resumed, s.points);
     if (isatty(STDERR_FILENO) != 0)
-      progress = std::make_unique<SweepProgress>(points_done, s.points, requests_done,
-                                                 s.local_requests, world.size());
+      progress = std::make_unique<SweepProgress>(
+          points_done, s.points, requests_done, s.local_requests, world.size(),
+          plan->base_format == kTimeFormatVersion ? "histories" : "req");
   };
 
   const auto start = std::chrono::steady_clock::now();

@@ -106,3 +106,15 @@ def test_mpi_time_run_equals_single_process(nines, root, tmp_path, record, scena
     nines(*args, "-o", single, "--quiet")
     mpirun(*args, "-o", distributed, "--quiet")
     assert_same(single, distributed)
+
+
+@pytest.mark.parametrize("sweep", ["time.sweep.yaml", "time-resume.sweep.yaml"])
+def test_mpi_time_sweep_equals_single_process(nines, root, tmp_path, sweep):
+    """A sweep of a time base (format 3): small points split across ranks (time.sweep.yaml,
+    one chunk of histories each), and points of 128 chunks whose histories are split
+    (time-resume.sweep.yaml): the one-process file either way."""
+    single, distributed = tmp_path / "single.h5", tmp_path / "mpi.h5"
+    nines("sweep", root / SWEEPS / sweep, "-o", single, "--quiet")
+    proc = mpirun("sweep", root / SWEEPS / sweep, "-o", distributed)
+    assert_same(single, distributed)
+    assert proc.stdout.count("points simulated") == 1

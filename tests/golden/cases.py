@@ -100,6 +100,11 @@ CASES = (
     # A sweep of a structure (format 2) base: API replicas, required and reliability.
     Case("sweep.essay-app-replicas", ("sweep", "{inputs}/essay-app-replicas.sweep.yaml", *SWEEP),
          json_summary=False),
+    # A sweep of a time (format 3) base: monitoring's mean time to failure and the database's
+    # detection delay, 300 histories a point (sweep layout 3).
+    Case("sweep.essay-app-over-a-year-monitoring",
+         ("sweep", "{inputs}/essay-app-over-a-year-monitoring.sweep.yaml", *SWEEP),
+         json_summary=False),
     # Grid, zip, replications and a seed of 2^64 - 1 in one small sweep, drawn per request.
     Case("sweep.small.per-request",
          ("sweep", "{inputs}/small.sweep.yaml", "--sampler", "per-request", *SWEEP),

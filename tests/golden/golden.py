@@ -100,6 +100,10 @@ def records_failures(digest):
         return root["failures"]["value"] > 0
     if "outages" in root:  # a time run: its outages and the requests they failed
         return root["outages"]["value"] > 0 and root["failed"]["value"] > 0
+    if "/points/outages" in hdf5:  # a time sweep: its points' outages and failed requests
+        outages = hdf5["/points/outages"].get("values", [])
+        failed = hdf5.get("/points/failed", {}).get("values", [])
+        return any(v > 0 for v in outages) and any(v > 0 for v in failed)
     points = hdf5.get("/points/failures", {})
     return any(v > 0 for v in points.get("values", []))
 

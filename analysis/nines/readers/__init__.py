@@ -8,7 +8,7 @@
     structure   structure runs, nines-run v2: StructureRun
     time_run    time runs (outages over time), nines-run v3: TimeRun (records: its big
                 tables, one row per outage, window or failed request, read chunk by chunk)
-    sweep       sweep files, nines-sweep v1 and v2: Sweep (sweep_point: its points of either
+    sweep       sweep files, nines-sweep v1, v2 and v3 (time bases): Sweep (sweep_point: its points of either
                 layout; sweep_tables: layout 2's per-point tables)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file

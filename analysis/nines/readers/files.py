@@ -17,7 +17,8 @@ __all__ = ["open", "READERS", "check_file"]
 # The file kinds this package reads: (format attribute, major format_version) -> reader.
 # Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, time runs
 # (scenario format 3: outages over time) nines-run v3, and the files of
-# `nines sweep` nines-sweep v2 (nines 0.3: tables) or v1 (nines 0.2: a group per point).
+# `nines sweep` nines-sweep v2 (nines 0.3: tables), v1 (nines 0.2: a group per point) or v3
+# (sweeps of a time base: tables with the time summary's columns).
 READERS = {
     (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
     (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
@@ -39,7 +40,7 @@ def open(path: str | os.PathLike, *, check: bool = False):  # noqa: A001 - mirro
     Checks the root `format` attribute and the major `format_version` and fails with a plain
     message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, v3 (time
     runs: outages over time) a TimeRun, and
-    nines-sweep v1 or v2 (the files of `nines sweep`) a Sweep. Reads only attributes and small
+    nines-sweep v1, v2 or v3 (the files of `nines sweep`; v3: sweeps of a time base) a Sweep. Reads only attributes and small
     tables; per-request data and per-point details stay lazy.
 
     Raises FileNotFoundError for a missing file, FormatError for a file this package does not

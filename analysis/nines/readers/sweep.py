@@ -1,4 +1,4 @@
-"""Reading a sweep file (HDF5, root attribute format = "nines-sweep", format_version 1 or 2).
+"""Reading a sweep file (HDF5, root attribute format = "nines-sweep", format_version 1, 2 or 3).
 
 `nines sweep FILE.sweep.yaml -o out.h5` runs many variations of one base (a chain, or a
 structure of scenario format 2) and writes them all to one file. Both layouts start with the
@@ -10,6 +10,12 @@ details differently:
         /offsets/TABLE giving each point's rows (readers/sweep_tables.py)
     layout 1 (nines 0.2, format_version 1, chains only): a group /point/NNNNNN per finished
         point with its summary as attributes, /components and /failures
+    layout 3 (format_version 3, bases with outages over time, scenario format 3): layout 2's
+        tables with the time summary's columns: /points (per point its settings and, per
+        metric m of a time run's /summary, m, m_ci_low, m_ci_high, m_p05, m_p50, m_p95; the
+        SLO shares; the verdict), /point_components, /point_kinds and /point_events (as a
+        time run's /components, /kinds and /events). Read as DataFrames: Sweep.points,
+        point_components, point_kinds, point_events
 
 Opening reads the root attributes only; the points table is read in one go the first time it
 is asked for, and a point's details only when that point is asked for (layout 2: in blocks of
@@ -38,12 +44,13 @@ from .sweep_tables import (COMPONENT_COLUMNS, FAILURE_COLUMNS, KIND_COLUMNS, Poi
                            SweepFailures)
 
 SWEEP_FORMAT = "nines-sweep"
-SWEEP_FORMAT_VERSION = 2           # the layout nines writes
-SWEEP_FORMAT_VERSIONS = (1, 2)     # the layouts this package reads
+SWEEP_FORMAT_VERSION = 2           # the layout nines writes for chains and structures
+TIME_SWEEP_FORMAT_VERSION = 3      # ... and for bases with outages over time
+SWEEP_FORMAT_VERSIONS = (1, 2, 3)  # the layouts this package reads
 
 __all__ = ["Sweep", "SweepMetadata", "SweepPoint", "SweepFailures", "SweepAgreement",
-           "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "SWEEP_Z_LIMIT",
-           "SWEEP_POINT_TAIL"]
+           "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "TIME_SWEEP_FORMAT_VERSION",
+           "SWEEP_FORMAT_VERSIONS", "SWEEP_Z_LIMIT", "SWEEP_POINT_TAIL", "TIME_METRICS"]
 
 # The points table's columns besides the swept parameters, in the engine's order: layout 1,
 # what layout 2 adds, and what it adds for structures.
@@ -57,8 +64,39 @@ _STRUCTURE_COLUMNS = ("verdict_tests", "expected_attempts")
 # Columns that files written by older engines may lack.
 _ADDED_COLUMNS = ("reliability_p_value",)
 
+# Layout 3 (time bases): the metrics of a time run's /summary, each in /points as m, m_ci_low,
+# m_ci_high, m_p05, m_p50, m_p95, and the other columns besides the swept parameters.
+TIME_METRICS = ("time_availability", "request_availability", "downtime_per_year",
+                "outages_per_year", "mean_time_to_detect", "mean_time_to_repair",
+                "failed_requests_per_year")
+_METRIC_SUFFIXES = ("", "_ci_low", "_ci_high", "_p05", "_p50", "_p95")
+_TIME_COLUMNS = ("point", "replication", "n_components", "n_kinds", "n_events", "histories", "seed", "kernel", "done",
+                 "horizon_seconds", "traffic_rate", "crews", "requests", "failed",
+                 "failed_outage", "outages",
+                 *(m + x for m in TIME_METRICS for x in _METRIC_SUFFIXES),
+                 "time_availability_exact", "exact_method", "slo_target", "slo_window_seconds",
+                 "slo_share_met_time", "slo_share_met_time_low", "slo_share_met_time_high",
+                 "slo_share_met_requests", "slo_share_met_requests_low",
+                 "slo_share_met_requests_high", "slo_first_window_met_time",
+                 "slo_first_window_met_time_exact", "agrees", "verdict_tests", "verdict")
+_TIME_TABLE_COLUMNS = {
+    "point_components": ("point", "component", "name", "outages", "outages_per_year",
+                         "downtime_per_year", "mean_time_to_detect",
+                         "mean_time_to_detect_exact", "mean_time_to_repair",
+                         "budget_seconds_per_year", "budget_detection_seconds_per_year",
+                         "budget_requests_per_year", "availability_simulated",
+                         "availability_exact", "z_score"),
+    "point_kinds": ("point", "kind", "name", "weight", "requests", "failed", "failed_outage",
+                    "time_availability", "time_availability_ci_low",
+                    "time_availability_ci_high", "request_availability", "downtime_per_year",
+                    "availability_exact", "z_score"),
+    "point_events": ("point", "event", "name", "occurrences", "outages_per_year",
+                     "downtime_per_year", "budget_seconds_per_year", "budget_requests_per_year",
+                     "quiet_simulated", "quiet_exact"),
+}
+
 # Base formats: the scenario format of the swept base.
-CHAIN_BASE, STRUCTURE_BASE = 1, 2
+CHAIN_BASE, STRUCTURE_BASE, TIME_BASE = 1, 2, 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,9 +157,15 @@ class Sweep:
                               "reads versions " + " and ".join(map(str, SWEEP_FORMAT_VERSIONS)))
         # Layout 1 swept chains only and did not say so; layout 2 always says which.
         base_format = a.integer("base_format") if version >= 2 else CHAIN_BASE
-        if base_format not in (CHAIN_BASE, STRUCTURE_BASE):
+        if base_format not in (CHAIN_BASE, STRUCTURE_BASE, TIME_BASE):
             raise DamagedFileError(self.path, f"the root attribute 'base_format' is "
-                                   f"{base_format}; nines sweeps chains (1) and structures (2)")
+                                   f"{base_format}; nines sweeps chains (1), structures (2) and "
+                                   "structures with outages over time (3)")
+        # The layout names the kind of model: 3 exactly for time bases.
+        if (version == TIME_SWEEP_FORMAT_VERSION) != (base_format == TIME_BASE):
+            raise DamagedFileError(self.path, f"format_version {version} with base_format "
+                                   f"{base_format}: a sweep of a time base (3) is layout 3, "
+                                   "any other layout 1 or 2")
         if points_done > points or (complete and points_done != points):
             raise DamagedFileError(self.path, f"the root attributes say {points_done:,} of "
                                    f"{points:,} points are done"
@@ -166,6 +210,14 @@ class Sweep:
         return self.metadata.base_format == STRUCTURE_BASE
 
     @property
+    def is_time(self) -> bool:
+        """Whether the swept base has outages over time (scenario format 3, layout 3): its
+        points are time runs of `histories` histories, whose rows hold the time summary
+        (time_availability, downtime_per_year, ... with their intervals and quantiles over
+        histories) instead of request counts."""
+        return self.metadata.base_format == TIME_BASE
+
+    @property
     def parameters(self) -> list[str]:
         """The swept parameter paths, in the sweep file's order (e.g. chain.count)."""
         return list(self.metadata.parameters)
@@ -203,11 +255,14 @@ class Sweep:
         g = Columns(self._file, "points", self.path, "nines sweep file")
         a = Attributes(g.group, self.path, "attribute", of="/points")
         order = a.string("columns").split(",") if "columns" in a else list(g.group)
-        required = list(_FIXED_COLUMNS)
-        if self.layout >= 2:
-            required += _LAYOUT_2_COLUMNS
-        if self.is_structure:
-            required += _STRUCTURE_COLUMNS
+        if self.is_time:
+            required = list(_TIME_COLUMNS)
+        else:
+            required = list(_FIXED_COLUMNS)
+            if self.layout >= 2:
+                required += _LAYOUT_2_COLUMNS
+            if self.is_structure:
+                required += _STRUCTURE_COLUMNS
         missing = [c for c in (*required, *self.parameters)
                    if c not in g and c not in _ADDED_COLUMNS]
         if missing:
@@ -230,11 +285,12 @@ class Sweep:
             i = int(np.flatnonzero(columns["point"] != np.arange(n))[0])
             raise DamagedFileError(self.path, f"/points/point[{i}] is {columns['point'][i]}, "
                                    "not its row number")
-        over = np.flatnonzero(columns["failures"].astype(np.float64) >
+        counted = "failed" if self.is_time else "failures"
+        over = np.flatnonzero(columns[counted].astype(np.float64) >
                               columns["requests"].astype(np.float64))
         if over.size:
             i = int(over[0])
-            raise DamagedFileError(self.path, f"point {i} has {columns['failures'][i]:,} "
+            raise DamagedFileError(self.path, f"point {i} has {columns[counted][i]:,} "
                                    f"failures, more than its {columns['requests'][i]:,} "
                                    "requests")
         done = int(np.count_nonzero(columns["done"]))
@@ -253,7 +309,7 @@ class Sweep:
         """The rows of the finished points."""
         return self.points[self.points["done"]]
 
-    def pivot(self, value: str = "reliability_empirical", index: str | list[str] | None = None,
+    def pivot(self, value: str | None = None, index: str | list[str] | None = None,
               columns: str | list[str] | None = None, aggfunc="mean",
               done_only: bool | None = None) -> pd.DataFrame:
         """The points table as a grid: `value` by `index` (rows) and `columns`.
@@ -266,6 +322,8 @@ class Sweep:
         reliability_analytic, requests or seed) leaves unfinished points out.
         """
         frame = self.points
+        if value is None:
+            value = "time_availability" if self.is_time else "reliability_empirical"
         if value not in frame.columns:
             raise KeyError(f"no column {value!r} in the points table")
         parameters = self.parameters
@@ -281,7 +339,7 @@ class Sweep:
                 raise KeyError(f"no column {key!r} in the points table")
         if done_only is None:
             done_only = value not in ("reliability_analytic", "unreliability_analytic",
-                                      "requests", "seed",
+                                      "requests", "seed", "histories",
                                       "n_components", "replication", "point", "done", *parameters)
         keys = rows + cols
         used = frame[frame["done"]] if done_only else frame
@@ -310,8 +368,8 @@ class Sweep:
         """For sweeps whose every point is a chain of identical parts (chain: sweeps, or
         components[*].reliability swept over a base): the points table with a
         component_reliability column, the frame plots.essay_curves takes. None otherwise
-        (always for sweeps of a structure)."""
-        if self.is_structure:
+        (always for sweeps of a structure or a time base)."""
+        if self.is_structure or self.is_time:
             return None
         p = self.points
         if any(q.startswith("components[") and q != "components[*].reliability"
@@ -358,6 +416,11 @@ class Sweep:
         if not 0 <= i < n:
             raise IndexError(f"point {i} out of range: the sweep has {n} points")
         row = self.points.iloc[i]
+        if self.is_time:
+            raise RecordError(f"{self.path}: the points of a time sweep are rows of its tables, "
+                              "not runs with requests: read Sweep.points, point_components, "
+                              "point_kinds and point_events (one row per point and component, "
+                              "kind or event)")
         if self.layout >= 2:
             if not bool(row["done"]):
                 raise self._not_simulated(i)
@@ -385,6 +448,17 @@ class Sweep:
         if name not in self._tables:
             structure = self.metadata.base_format
             p = self.points
+            if self.is_time:
+                rows = {"point_components": ("component", p["n_components"]),
+                        "point_kinds": ("kind", p["n_kinds"]),
+                        "point_events": ("event", p["n_events"])}
+                if name not in rows:
+                    raise RecordError(f"{self.path}: a time sweep has no /{name}")
+                index, counts = rows[name][0], rows[name][1].to_numpy(np.int64)
+                self._tables[name] = PointTable(
+                    self._file, name, self.path, p, _TIME_TABLE_COLUMNS[name],
+                    per=f"{index} of a point", index=index, rows_per_point=counts)
+                return self._tables[name]
             if name == "point_components":
                 table = PointTable(self._file, name, self.path, p, COMPONENT_COLUMNS[structure],
                                    per="component of a point", index="component",
@@ -419,7 +493,12 @@ class Sweep:
         """Every finished point's components in one long table, points in order and components
         in model order: point, component (its number in the point) and the columns of
         SweepPoint.components (share is of the point's failures). Join with `points` on the
-        point column. Read whole on each call (layout 1: point by point)."""
+        point column. Read whole on each call (layout 1: point by point). A time sweep's have
+        the columns of a time run's /components (outages, outages_per_year,
+        downtime_per_year, mean_time_to_detect[_exact], mean_time_to_repair, budget_*,
+        availability_simulated, availability_exact, z_score), a row per expanded component."""
+        if self.is_time:
+            return self._whole("point_components")
         if self.layout < 2:
             frames = []
             for point in self.iter_points():
@@ -448,6 +527,8 @@ class Sweep:
     def point_kinds(self) -> pd.DataFrame:
         """Structure sweeps: every finished point's request kinds in one long table: point,
         kind and the columns of SweepPoint.kinds. Read whole on each call."""
+        if self.is_time:
+            return self._whole("point_kinds")
         if not self.is_structure:
             raise RecordError(f"{self.path}: a sweep of a chain has no request kinds (they "
                               "belong to sweeps of a structure, format 2, base)")
@@ -455,10 +536,24 @@ class Sweep:
         return finish_kinds(frame, frame["point"].to_numpy(), self.metadata.ci_level)
 
     @property
+    def point_events(self) -> pd.DataFrame:
+        """Time sweeps: every finished point's common-cause events in one long table, as a time
+        run's /events: point, event, name, occurrences, outages_per_year, downtime_per_year,
+        budget_seconds_per_year, budget_requests_per_year, quiet_simulated, quiet_exact (an
+        event with a per-request probability has no occurrences). Read whole on each call."""
+        if not self.is_time:
+            raise RecordError(f"{self.path}: only sweeps of a base with outages over time "
+                              "(format 3) have events over time")
+        return self._whole("point_events")
+
+    @property
     def point_failures(self) -> SweepFailures:
         """Layout 2 with --record-requests: every point's failed requests, lazy (columns point,
         request, component; structures also kind, attempts, common_cause). Slice it
         (failures[a:b] is a DataFrame) or walk it with iter_blocks()."""
+        if self.is_time:
+            raise RecordError(f"{self.path}: a time sweep keeps summaries only (its points "
+                              "ran with --record none)")
         if not self.metadata.record_requests:
             raise RecordError(f"{self.path}: the sweep has no failed-request record (run it "
                               "with --record-requests to keep them)")
@@ -478,6 +573,9 @@ class Sweep:
     def agreement(self) -> SweepAgreement:
         """The engine's closing check: the largest |z| over the finished points and how many
         have an exact binomial p-value below SWEEP_POINT_TAIL (see nines.stats.sweep)."""
+        if self.is_time:
+            raise RecordError(f"{self.path}: a time sweep has no per-point z; each point's "
+                              "verdict is in Sweep.points (agrees, verdict_tests, verdict)")
         done = self.done_points
         if "reliability_p_value" in done:
             exact_p = done["reliability_p_value"].to_numpy()
@@ -490,6 +588,8 @@ class Sweep:
         """Every finished point's summary recomputed in Python from its counts
         (SweepPoint.recompute_summary): a frame indexed like done_points with the points
         table's statistic columns (structures also verdict_tests)."""
+        if self.is_time:
+            raise RecordError(f"{self.path}: a time sweep keeps no counts to recompute from")
         rows = {}
         for point in self.iter_points():
             s = point.recompute_summary()

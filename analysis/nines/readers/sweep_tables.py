@@ -59,7 +59,9 @@ FAILURE_COLUMNS = {
 
 # Counts and indices (read as int64); every other numeric column is float64, text stays text.
 _INTEGER_COLUMNS = frozenset({"point", "component", "kind", "failures", "requests", "attempts",
-                              "attribution_dof"})
+                              "attribution_dof",
+                              # layout 3 (time sweeps)
+                              "event", "occurrences", "outages", "failed", "failed_outage"})
 _TEXT_COLUMNS = frozenset({"name"})
 
 

@@ -16,6 +16,7 @@ from .. import plots
 from ..stats import analytic
 from ..version import __version__
 from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, tile as _tile
+from .time_sweep import render_time_sweep_report, time_sweep_text_summary
 
 __all__ = ["render_sweep_report", "sweep_text_summary", "sweep_decimals", "two_way_table"]
 
@@ -172,6 +173,8 @@ def _points_html(sweep, decimals: int) -> str:
 
 def render_sweep_report(sweep, *, dpi: int = 144) -> str:
     """The report page for an open Sweep, as a string."""
+    if sweep.is_time:
+        return render_time_sweep_report(sweep, dpi=dpi)
     m = sweep.metadata
     title = _esc(m.sweep_name)
     ok, sentence = _agreement_sentence(sweep)
@@ -294,6 +297,8 @@ def _readable_rows(index, full: bool) -> list:
 def sweep_text_summary(sweep, full: bool = False) -> str:
     """A few lines for a terminal: what was swept, how far it got, the check, and the points
     (two-way sweeps as the engine prints them: a readable subset of rows unless full)."""
+    if sweep.is_time:
+        return time_sweep_text_summary(sweep, full)
     m = sweep.metadata
     ok, sentence = _agreement_sentence(sweep)
     decimals = sweep_decimals(sweep)

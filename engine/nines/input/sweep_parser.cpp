@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -18,8 +19,10 @@
 #include "nines/base/spelling.hpp"
 #include "nines/input/any_scenario.hpp"
 #include "nines/input/count_parser.hpp"
+#include "nines/input/duration_parser.hpp"
 #include "nines/input/scenario_parser.hpp"
 #include "nines/input/sweep_structure.hpp"
+#include "nines/input/time_fields.hpp"
 #include "nines/input/yaml_fields.hpp"
 
 // Messages have the shape yaml_fields.hpp describes, shared with the scenario parsers:
@@ -36,8 +39,11 @@ constexpr std::string_view kTopLevelSweepHint =
 constexpr std::string_view kPathForms =
     "components[NAME].reliability, components[INDEX].reliability, components[*].reliability, "
     "run.requests, run.seed, with a chain generator chain.count and chain.reliability, and "
-    "with a structure (format 2) base also components[NAME].replicas, .required, .retries, "
-    "request_kinds[NAME].weight, .retries and common_cause[NAME].probability";
+    "with a structure (format 2 or 3) base also components[NAME].replicas, .required, "
+    ".retries, request_kinds[NAME].weight, .retries and common_cause[NAME].probability, and "
+    "with a time (format 3) base also components[NAME].every, .repair, .detection.delay, "
+    "common_cause[NAME].every, .lasts, time.crews, time.traffic.rate, time.histories and "
+    "time.horizon";
 
 const std::vector<YamlKey> kTopKeys = {
     {"format_version", true}, {"kind", true},      {"name", true},          {"description", false},
@@ -88,9 +94,9 @@ std::optional<Block> extract_block(std::string_view text, const YAML::Mark& mark
   return block;
 }
 
-class Parser : private FieldReader {
+class Parser : private TimeFieldReader {
  public:
-  Parser(std::string file, std::string_view text) : FieldReader(std::move(file)), text_(text) {}
+  Parser(std::string file, std::string_view text) : TimeFieldReader(std::move(file)), text_(text) {}
 
   // The plan with its points, or with `measure_only` the plan without them (size_ holds what
   // they would be).
@@ -180,8 +186,9 @@ class Parser : private FieldReader {
   }
 
   void adopt(StructureModel s) {
-    plan_.base_format = kStructureFormatVersion;
+    plan_.base_format = s.time ? kTimeFormatVersion : kStructureFormatVersion;
     if (s.defaults.requests) requests_ = *s.defaults.requests;
+    if (s.time) requests_ = s.time->histories;  // a time point's "requests" are its histories
     if (s.defaults.seed) seed_ = *s.defaults.seed;
     plan_.base_text = s.source_text;
     for (const ComponentDeclaration& d : s.declarations) {
@@ -203,15 +210,6 @@ class Parser : private FieldReader {
     try {
       AnyScenario base = load_any_scenario(plan_.base_path);
       auto* structure = std::get_if<StructureModel>(&base);
-      // Until sweeps learn the time parameters, a format-3 base would be swept as if its
-      // components never had outages: refused rather than answered wrongly.
-      if (structure != nullptr && structure->time) {
-        fail(entry.second.Mark(), "base",
-             nines::quoted(text) +
-                 " is a format-3 scenario (outages over time), which sweeps "
-                 "do not read yet",
-             "sweep a format-1 or format-2 scenario");
-      }
       if (structure != nullptr)
         adopt(std::move(*structure));
       else
@@ -262,6 +260,16 @@ class Parser : private FieldReader {
   }
 
   void parse_run(const Entry& entry) {
+    // A time base counts histories, not requests (as `run: requests` in a format-3 file).
+    if (is_time() && entry.second.IsMap() && entry.second["requests"]) {
+      for (const auto& pair : entry.second) {
+        if (pair.first.IsScalar() && pair.first.Scalar() == "requests") {
+          fail(pair.first.Mark(), "run.requests",
+               "the base has outages over time (format 3), whose runs count histories",
+               "set time.histories in the base, or vary time.histories in grid or zip");
+        }
+      }
+    }
     const RunDefaults run = FieldReader::parse_run(entry);
     if (run.requests) requests_ = *run.requests;
     if (run.seed) seed_ = *run.seed;
@@ -301,6 +309,40 @@ class Parser : private FieldReader {
     return *parsed;
   }
 
+  double parse_rate(const Entry& entry, const std::string& path) const {
+    const std::string& text = scalar(entry, path, kRateHint);
+    std::string why;
+    const auto rate = parse_rate_text(text, &why);
+    if (!rate) fail(entry.second.Mark(), path, why, kRateHint);
+    return *rate;
+  }
+
+  // 1 to kMaxCrews, or "unlimited" (0: every outage repaired at once, as without crews).
+  std::uint64_t parse_crews(const Entry& entry, const std::string& path) const {
+    const std::string hint =
+        "write a whole number of crews from 1 to " + std::to_string(kMaxCrews) + ", or unlimited";
+    const std::string& text = scalar(entry, path, hint);
+    if (text == "unlimited") return 0;
+    std::string why;
+    const auto parsed = parse_seed(text, &why);  // any whole number 0 .. 2^64 - 1
+    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
+    if (*parsed < 1 || *parsed > kMaxCrews)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is outside that range", hint);
+    return *parsed;
+  }
+
+  std::uint64_t parse_histories(const Entry& entry, const std::string& path) const {
+    constexpr std::string_view hint =
+        "write a whole number of histories from 1 to 4294967296, such as 1000 or 10k";
+    const std::string& text = scalar(entry, path, hint);
+    std::string why;
+    const auto parsed = parse_request_count(text, &why);
+    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
+    if (*parsed > kMaxHistories)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is more than 4294967296", hint);
+    return *parsed;
+  }
+
   double parse_weight(const Entry& entry, const std::string& path) const {
     constexpr std::string_view hint =
         "write a non-negative number such as 70 or 0.25 (weights are relative shares)";
@@ -330,6 +372,30 @@ class Parser : private FieldReader {
       case SweepTarget::kind_weight:
         v.real = parse_weight(entry, path);
         return v;
+      case SweepTarget::component_every:
+      case SweepTarget::component_repair:
+      case SweepTarget::cause_every:
+      case SweepTarget::cause_lasts:
+        v.real = parse_duration(entry, path);
+        return v;
+      case SweepTarget::component_delay:
+        v.real = parse_duration(entry, path, true);
+        return v;
+      case SweepTarget::horizon:
+        v.real = parse_duration(entry, path);
+        if (v.real > kMaxHorizonSeconds)
+          fail(entry.second.Mark(), path, nines::quoted(entry.second.Scalar()) + " is above 1000y",
+               "write a horizon of at most 1000y");
+        return v;
+      case SweepTarget::traffic_rate:
+        v.real = parse_rate(entry, path);
+        return v;
+      case SweepTarget::crews:
+        v.integer = parse_crews(entry, path);
+        break;
+      case SweepTarget::histories:
+        v.integer = parse_histories(entry, path);
+        break;
       default:
         if (!p.is_integer()) {
           v.real = parse_reliability(entry, path);
@@ -368,8 +434,11 @@ class Parser : private FieldReader {
            "split it into several sweeps or use fewer values");
     };
     const std::string hint =
-        p.is_integer()
-            ? "write a list of values such as [1, 2, 5] or a range such as {from: 1, to: 100}"
+        p.is_integer()    ? "write a list of values such as [1, 2, 5] or a range such as {from: 1, "
+                            "to: 100}"
+        : p.is_duration() ? "write a list of durations such as [30d, 90d, 180d]"
+        : p.target == SweepTarget::traffic_rate
+            ? "write a list of rates such as [100/s, 300/s]"
             : "write a list of values such as [0.99, \"99.9%\"]";
     std::vector<SweepValue> out;
     if (list.IsNull()) fail(key.Mark(), path, "no values given", hint);
@@ -423,8 +492,16 @@ class Parser : private FieldReader {
       known.insert(known.end(), {"chain.count", "chain.reliability"});
     } else {
       known.push_back("components[*].reliability");
-      for (const auto& c : base_components_)
+      for (const auto& c : base_components_) {
         known.push_back("components[" + c.name + "].reliability");
+        if (is_time()) {
+          for (const char* field : {".every", ".repair", ".detection.delay"})
+            known.push_back("components[" + c.name + "]" + field);
+        }
+      }
+    }
+    if (is_time()) {
+      for (const char* path : kTimePaths) known.push_back(path);
     }
     const std::vector<std::string_view> candidates(known.begin(), known.end());
     const std::string_view guess = closest_spelling(text, candidates);
@@ -437,7 +514,15 @@ class Parser : private FieldReader {
     fail(key.Mark(), section, problem, "parameters are " + std::string(kPathForms));
   }
 
-  bool is_structure() const { return plan_.base_format == kStructureFormatVersion; }
+  // A structure: format 2, or format 3 (a structure with outages over time).
+  bool is_structure() const { return plan_.base_format >= kStructureFormatVersion; }
+  bool is_time() const { return plan_.base_format == kTimeFormatVersion; }
+
+  // time.crews, time.traffic.rate, time.histories, time.horizon: a time base's own settings.
+  static constexpr std::array<const char*, 4> kTimePaths = {"time.crews", "time.traffic.rate",
+                                                            "time.histories", "time.horizon"};
+  static constexpr std::array<SweepTarget, 4> kTimeTargets = {
+      SweepTarget::crews, SweepTarget::traffic_rate, SweepTarget::histories, SweepTarget::horizon};
 
   // The index of `selector` (a name, or an index from 0) among `names`; fails naming `what`.
   std::size_t select(const YAML::Node& key, const std::string& section, const std::string& text,
@@ -477,7 +562,24 @@ class Parser : private FieldReader {
     SweepParameter p;
     p.path = text;
     if (text == "run.requests") {
+      if (is_time()) {
+        fail(key.Mark(), section,
+             "\"run.requests\": the base has outages over time (format 3), whose runs count "
+             "histories",
+             "vary time.histories");
+      }
       p.target = SweepTarget::requests;
+      return p;
+    }
+    for (std::size_t t = 0; t < kTimePaths.size(); ++t) {
+      if (text != kTimePaths[t]) continue;
+      if (!is_time()) {
+        fail(key.Mark(), section,
+             nines::quoted(text) + " needs a base with outages over time (format 3)",
+             "sweep a format-3 scenario (README, Outages over time), or vary this base's "
+             "reliabilities and structure");
+      }
+      p.target = kTimeTargets[t];
       return p;
     }
     if (text == "run.seed") {
@@ -523,6 +625,10 @@ class Parser : private FieldReader {
         fields.insert(fields.end(), {{".replicas", SweepTarget::component_replicas},
                                      {".required", SweepTarget::component_required},
                                      {".retries", SweepTarget::component_retries}});
+      if (is_time())
+        fields.insert(fields.end(), {{".every", SweepTarget::component_every},
+                                     {".repair", SweepTarget::component_repair},
+                                     {".detection.delay", SweepTarget::component_delay}});
     } else if (section_name == "request_kinds") {
       if (!structure_->kinds_declared) {
         fail(key.Mark(), section,
@@ -538,9 +644,18 @@ class Parser : private FieldReader {
       for (const auto& e : structure_->common_causes) names.push_back(e.name);
       what = "common-cause event";
       fields = {{".probability", SweepTarget::cause_probability}};
+      if (is_time())
+        fields.insert(fields.end(),
+                      {{".every", SweepTarget::cause_every}, {".lasts", SweepTarget::cause_lasts}});
     }
     const auto found =
         std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == field; });
+    if (found == fields.end() && !is_time() && is_time_field(field)) {
+      fail(key.Mark(), section,
+           nines::quoted(text) + " needs a base with outages over time (format 3)",
+           "sweep a format-3 scenario (README, Outages over time), or vary this base's "
+           "reliabilities and structure");
+    }
     if (found == fields.end()) {
       std::string valid;
       for (const auto& f : fields) valid += (valid.empty() ? "" : ", ") + f.first.substr(1);
@@ -561,6 +676,7 @@ class Parser : private FieldReader {
     }
     p.component = select(key, section, text, selector, names, what);
     p.name = names[p.component];
+    if (p.is_duration()) p.distribution = base_distribution(p, key, section, text);
     if (is_structure() && (p.target == SweepTarget::component_required) &&
         structure_->declarations[p.component].replicas == 0) {
       bool replicas_swept = false;
@@ -577,15 +693,55 @@ class Parser : private FieldReader {
     return p;
   }
 
+  static bool is_time_field(const std::string& field) {
+    return field == ".every" || field == ".repair" || field == ".detection.delay" ||
+           field == ".lasts";
+  }
+
+  // The base's distribution that a swept mean rescales: it must exist (a component with
+  // outages; for a delay, one whose detection is not immediate; an event with a process).
+  DurationDistribution base_distribution(const SweepParameter& p, const YAML::Node& key,
+                                         const std::string& section,
+                                         const std::string& text) const {
+    const TimeModel& time = *structure_->time;
+    if (p.target == SweepTarget::cause_every || p.target == SweepTarget::cause_lasts) {
+      const auto& process = time.events[p.component];
+      if (!process) {
+        fail(key.Mark(), section,
+             nines::quoted(text) + ": the event " + nines::quoted(p.name) +
+                 " has a per-request probability in the base, not a process over time",
+             "give it every and lasts in the base to vary them");
+      }
+      return p.target == SweepTarget::cause_every ? process->failure : process->repair;
+    }
+    const ComponentTiming& timing = time.components[structure_->declarations[p.component].first];
+    if (!timing.outages) {
+      fail(key.Mark(), section,
+           nines::quoted(text) + ": " + nines::quoted(p.name) + " has no outages in the base",
+           "give it outages: {every: ..., repair: ...} in the base to vary them");
+    }
+    if (p.target == SweepTarget::component_every) return timing.outages->failure;
+    if (p.target == SweepTarget::component_repair) return timing.outages->repair;
+    if (timing.detection.immediate) {
+      fail(key.Mark(), section,
+           nines::quoted(text) + ": " + nines::quoted(p.name) +
+               "'s detection is immediate in the base",
+           "give it (or time.detection) a delay in the base to vary it");
+    }
+    return timing.detection.delay;
+  }
+
   // Two parameters that set the same value would make the result depend on their order.
   void check_conflict(const SweepParameter& p, const YAML::Node& key,
                       const std::string& section) const {
     // Targets that address one component, kind or event conflict only for the same one:
     // components[api].replicas and components[db].replicas are two values.
-    const bool addresses_one = p.target != SweepTarget::all_reliabilities &&
-                               p.target != SweepTarget::requests && p.target != SweepTarget::seed &&
-                               p.target != SweepTarget::chain_count &&
-                               p.target != SweepTarget::chain_reliability;
+    const bool addresses_one =
+        p.target != SweepTarget::all_reliabilities && p.target != SweepTarget::requests &&
+        p.target != SweepTarget::seed && p.target != SweepTarget::chain_count &&
+        p.target != SweepTarget::chain_reliability && p.target != SweepTarget::crews &&
+        p.target != SweepTarget::traffic_rate && p.target != SweepTarget::histories &&
+        p.target != SweepTarget::horizon;
     for (const auto& [q, line] : seen_) {
       const bool same_target =
           p.target == q.target && (!addresses_one || p.component == q.component);
@@ -755,7 +911,7 @@ class Parser : private FieldReader {
     std::vector<std::size_t> axes;
     for (std::size_t a = 0; a < plan_.axes.size(); ++a)
       for (const std::size_t p : plan_.axes[a].parameters)
-        if (plan_.parameters[p].is_structural()) {
+        if (plan_.parameters[p].is_checked_in_combination()) {
           axes.push_back(a);
           break;
         }
@@ -793,8 +949,11 @@ class Parser : private FieldReader {
     for (std::size_t p = 0; p < plan_.parameters.size(); ++p) {
       const SweepParameter& param = plan_.parameters[p];
       out += (out.empty() ? "" : ", ") + param.path + " = " +
-             (param.is_integer() ? std::to_string(point.values[p].integer)
-                                 : number_format::printf_string("%.17g", point.values[p].real));
+             (param.is_integer()    ? std::to_string(point.values[p].integer)
+              : param.is_duration() ? number_format::printf_string("%.17gs", point.values[p].real)
+              : param.target == SweepTarget::traffic_rate
+                  ? number_format::printf_string("%.17g/s", point.values[p].real)
+                  : number_format::printf_string("%.17g", point.values[p].real));
     }
     return out;
   }

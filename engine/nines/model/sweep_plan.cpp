@@ -16,10 +16,35 @@ bool SweepParameter::is_integer() const noexcept {
     case SweepTarget::component_required:
     case SweepTarget::component_retries:
     case SweepTarget::kind_retries:
+    case SweepTarget::crews:
+    case SweepTarget::histories:
       return true;
     default:
       return false;
   }
+}
+
+bool SweepParameter::is_duration() const noexcept {
+  switch (target) {
+    case SweepTarget::component_every:
+    case SweepTarget::component_repair:
+    case SweepTarget::component_delay:
+    case SweepTarget::cause_every:
+    case SweepTarget::cause_lasts:
+    case SweepTarget::horizon:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool SweepParameter::is_time() const noexcept {
+  return is_duration() || target == SweepTarget::crews || target == SweepTarget::traffic_rate ||
+         target == SweepTarget::histories;
+}
+
+bool SweepParameter::is_checked_in_combination() const noexcept {
+  return is_structural() || target == SweepTarget::horizon || target == SweepTarget::traffic_rate;
 }
 
 bool SweepParameter::is_structural() const noexcept {
@@ -82,6 +107,7 @@ SweepPoint SweepPointList::operator[](std::size_t index) const {
         for (auto& c : point.components) c.reliability = v.real;
         break;
       case SweepTarget::requests:
+      case SweepTarget::histories:
         point.requests = v.integer;
         break;
       case SweepTarget::seed:

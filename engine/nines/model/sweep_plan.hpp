@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "nines/model/duration.hpp"
 #include "nines/model/scenario.hpp"
 
 namespace nines {
@@ -30,6 +31,17 @@ enum class SweepTarget {
   kind_weight,         // request_kinds[NAME].weight
   kind_retries,        // request_kinds[NAME].retries
   cause_probability,   // common_cause[NAME].probability
+  // Time bases (format 3) only. A duration value is the new mean of the base's distribution,
+  // which keeps its shape (input/sweep_structure.hpp); `index` as above.
+  component_every,   // components[NAME].every (time to failure)
+  component_repair,  // components[NAME].repair (time to repair)
+  component_delay,   // components[NAME].detection.delay
+  cause_every,       // common_cause[NAME].every
+  cause_lasts,       // common_cause[NAME].lasts
+  crews,             // time.crews (0: unlimited)
+  traffic_rate,      // time.traffic.rate, requests per second
+  histories,         // time.histories (the point's "requests": the driver counts histories)
+  horizon,           // time.horizon, seconds
 };
 
 struct SweepParameter {
@@ -38,6 +50,9 @@ struct SweepParameter {
   std::size_t component = 0;  // component_*: the (declared) component; kind_*: the kind;
                               // cause_probability: the event
   std::string name;           // the component, kind or event named (structures)
+  // component_every, _repair, _delay, cause_every, _lasts: the base's distribution, whose
+  // shape the swept mean keeps.
+  DurationDistribution distribution;
 
   // Counts, requests, seeds, replicas, required and retries are whole numbers; reliabilities,
   // weights and probabilities are real numbers.
@@ -46,6 +61,15 @@ struct SweepParameter {
   // weights), not only its probabilities: the combinations of such values are validated when
   // the sweep is read.
   bool is_structural() const noexcept;
+  // True for a time parameter whose values in seconds are durations (every, repair, delay,
+  // lasts, horizon).
+  bool is_duration() const noexcept;
+  // True for a parameter that only a time (format 3) base has.
+  bool is_time() const noexcept;
+  // True when a point's combination of values must be checked against the base's rules when
+  // the sweep is read: structural parameters, and a horizon or traffic rate (the SLO window
+  // and rate x horizon depend on both).
+  bool is_checked_in_combination() const noexcept;
 };
 
 // One value of one parameter: `real` for real-valued parameters, `integer` otherwise.
@@ -80,7 +104,7 @@ struct SweepGrid {
   // r)): common random numbers, which sharpen differences between points. seeds: per-point
   // gives point i replication_seed(seed, i), so that every point's draws are independent.
   bool per_point_seeds = false;
-  std::uint64_t requests = 1'000'000;  // the base's, after run: overrides
+  std::uint64_t requests = 1'000'000;  // the base's, after run: overrides (time: histories)
   std::uint64_t seed = 1;
   std::vector<Component> base_components;  // chain bases (base file or inline scenario)
   bool chain_generator = false;            // chain: {count, reliability}
@@ -136,7 +160,8 @@ struct SweepPlan {
   std::string source_path;
   std::string source_text;  // the exact bytes of the sweep file
   std::string base_kind;    // "base", "scenario" or "chain"
-  int base_format = 1;      // 1: the points are chains; 2: they are structures
+  int base_format = 1;      // 1: the points are chains; 2: structures; 3: structures with
+                            // outages over time (a point's "requests" are its histories)
   std::string base_path;    // resolved path of `base:`, else empty
   std::string base_text;    // the base scenario's text (empty for a chain generator)
   std::vector<SweepParameter> parameters;

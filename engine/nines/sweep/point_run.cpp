@@ -6,6 +6,7 @@
 #include "nines/input/sweep_structure.hpp"
 #include "nines/pipeline/chain_pipeline.hpp"
 #include "nines/pipeline/structure_pipeline.hpp"
+#include "nines/sweep/time_point_run.hpp"
 
 namespace nines {
 namespace {
@@ -189,6 +190,7 @@ std::unique_ptr<PointRun> PointRun::make(const SweepPlan& plan, std::size_t poin
                                          SamplerChoice choice, std::uint64_t chunk_requests,
                                          StopFlag stop) {
   const SweepPoint p = plan.points.at(point);
+  if (plan.base_format == kTimeFormatVersion) return make_time_point_run(plan, p, stop);
   if (plan.base_format == kStructureFormatVersion)
     return std::make_unique<StructurePointRun>(plan, p, choice, chunk_requests, stop);
   return std::make_unique<ChainPointRun>(p, choice, chunk_requests);

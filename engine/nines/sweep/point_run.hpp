@@ -12,6 +12,7 @@
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/sweep_plan.hpp"
 #include "nines/run/chunk_kernel.hpp"
+#include "nines/summary/time_summary.hpp"
 
 namespace nines {
 
@@ -50,11 +51,26 @@ struct PointComponentRow {
   double improvement_potential = 0, unreliability_if_perfect = 0, unreliability_if_failed = 0;
 };
 
+// A time point's (format 3) summary, as `nines run --record none` of the point concludes it,
+// and the point's time settings.
+struct TimePointConclusion {
+  TimeSummary summary;
+  // One row per expanded component and per common-cause event, as the run file's /components
+  // and /events hold them: those without outages (events without a process) have no outages,
+  // NaN realised times and availability 1, and their exact values.
+  std::vector<ProcessSummary> components, events;
+  double horizon_seconds = 0;
+  double traffic_rate = 0;  // requests per second
+  std::uint64_t crews = 0;  // 0: unlimited
+  bool slo = false;
+};
+
 struct PointConclusion {
   std::string sampler, kernel;  // what sampled the point: "per-request" / "geometric-skip",
-                                // "chain" / "structure"
-  PointRow row;
-  std::vector<PointKindRow> kinds;  // structures only
+                                // "chain" / "structure"; time points: "event-driven", "time"
+  PointRow row;                 // time points: agrees and verdict_tests only
+  std::shared_ptr<const TimePointConclusion> time;  // time points only
+  std::vector<PointKindRow> kinds;                  // structures only
   std::vector<PointComponentRow> components;
 };
 
@@ -68,10 +84,11 @@ class PointRun {
   virtual ~PointRun() = default;
 
   virtual SamplerKind sampler() const = 0;
-  virtual std::string kernel_name() const = 0;  // "chain" or "structure"
+  virtual std::string kernel_name() const = 0;  // "chain", "structure" or "time"
   virtual std::size_t components() const = 0;
   // The counts the sweep keeps (and journals): a chain's first failures per component; a
-  // structure's whole tally (sample/structure_sampler.hpp TallyLayout).
+  // structure's whole tally (sample/structure_sampler.hpp TallyLayout); a time point's whole
+  // time tally (sample/time_tally.hpp).
   virtual std::size_t counts_size() const = 0;
   // The point's kernel; the PointRun must outlive it. Its tally is the kernel's own
   // (counts_from_tally turns it into the kept counts).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "nines/io/outcome_type.hpp"
+#include "nines/pipeline/time_pipeline.hpp"
 #include "nines/sweep/point_run.hpp"
 #include "nines/sweep/sweep_results.hpp"
 
@@ -37,7 +38,10 @@ SweepPoints::SweepPoints(const SweepPlan& plan, SamplerChoice sampler, std::uint
     : plan_(plan), sampler_(sampler), chunk_requests_(chunk_requests), stop_(stop) {}
 
 ChunkPlan SweepPoints::plan(std::size_t point) const {
-  return ChunkPlan{plan_.points.at(point).requests, chunk_requests_};
+  // A time point's "requests" are histories, in the time pipeline's chunks.
+  const std::uint64_t chunk =
+      plan_.base_format == kTimeFormatVersion ? kHistoriesPerChunk : chunk_requests_;
+  return ChunkPlan{plan_.points.at(point).requests, chunk};
 }
 
 std::size_t SweepPoints::tally_size(std::size_t point) const {

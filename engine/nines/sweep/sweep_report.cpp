@@ -16,8 +16,47 @@ using number_format::fixed_ascii;
 using number_format::printf_string;
 
 std::string value_label(const SweepParameter& p, const SweepValue& v) {
+  if (p.target == SweepTarget::crews && v.integer == 0) return "unlimited";
   if (p.is_integer()) return std::to_string(v.integer);
+  if (p.is_duration()) return number_format::duration_unit(v.real);
+  if (p.target == SweepTarget::traffic_rate) return number_format::rate(v.real);
+  if (p.target == SweepTarget::kind_weight) return printf_string("%.10g", v.real);
   return printf_string("%.10g%%", v.real * 100);
+}
+
+// An availability in percent with the decimals its nines need (time_report.cpp's rule); "-"
+// for NaN.
+std::string availability(double a) {
+  if (!std::isfinite(a)) return "-";
+  return number_format::percent_from_unreliability(
+      1 - a, std::max(3, number_format::decimals_for(1 - a, 3)));
+}
+
+// A duration for people: "-", "0", "4.2 min", "3.1 h", "2.5 d" (as time runs print them).
+std::string span(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  if (seconds == 0) return "0";
+  if (seconds < 60) return printf_string("%.3g s", seconds);
+  if (seconds < 3600) return printf_string("%.3g min", seconds / 60);
+  if (seconds < 86400) return printf_string("%.3g h", seconds / 3600);
+  return printf_string("%.3g d", seconds / 86400);
+}
+
+// Cells padded to the widest in each column, the first row the heading.
+std::string aligned(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += (c ? "  " : "") + number_format::align_right(row[c], width[c]);
+    out += line + "\n";
+  }
+  return out;
 }
 
 // Percent with five decimals: resolves 1e-7, finer than the sampling error of any sweep that
@@ -157,6 +196,66 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
   return out;
 }
 
+// A time sweep: one row per point with the time summary's measures (mean over histories, the
+// time availability's 95% interval and exact steady-state value, downtime's 5% to 95% range
+// over histories) and each point's verdict.
+std::string time_table(const SweepPlan& plan, const SweepResults& results, bool full,
+                       SamplerChoice sampler, std::uint64_t chunk) {
+  bool slo = false;
+  for (std::size_t i = 0; i < plan.points.size() && !slo; ++i)
+    if (results.done(i)) slo = conclude_point(plan, results, i, sampler, chunk).time->slo;
+  std::vector<std::string> head = {"point"};
+  for (const auto& p : plan.parameters) head.push_back(p.path);
+  if (plan.replications > 1) head.push_back("replication");
+  for (const char* h : {"histories", "time avail %", "95% CI", "exact %", "request avail %",
+                        "downtime/y", "5%..95%", "outages/y", "MTTD", "MTTR"})
+    head.push_back(h);
+  if (slo) head.push_back("SLO met");
+  head.push_back("verdict");
+  std::vector<std::vector<std::string>> rows = {head};
+  const std::size_t n = plan.points.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!full && n > 20 && i == 10) {
+      rows.push_back(std::vector<std::string>(head.size(), "..."));
+      i = n - 6;
+      continue;
+    }
+    const SweepPoint point = plan.points[i];
+    std::vector<std::string> row = {std::to_string(i)};
+    for (std::size_t p = 0; p < plan.parameters.size(); ++p)
+      row.push_back(value_label(plan.parameters[p], point.values[p]));
+    if (plan.replications > 1) row.push_back(std::to_string(point.replication));
+    row.push_back(std::to_string(point.requests));
+    if (!results.done(i)) {
+      row.resize(head.size(), "-");
+      rows.push_back(std::move(row));
+      continue;
+    }
+    const PointConclusion c = conclude_point(plan, results, i, sampler, chunk);
+    const TimeSummary& s = c.time->summary;
+    const MetricSummary& a = s.metric("time_availability");
+    const MetricSummary& down = s.metric("downtime_per_year");
+    row.push_back(availability(a.mean));
+    row.push_back(std::isfinite(a.ci_low)
+                      ? "[" + availability(a.ci_low) + ", " + availability(a.ci_high) + "]"
+                      : "-");
+    row.push_back(availability(s.mix.availability_exact));
+    row.push_back(availability(s.metric("request_availability").mean));
+    row.push_back(span(down.mean));
+    row.push_back(span(down.p05) + ".." + span(down.p95));
+    const double outages = s.metric("outages_per_year").mean;
+    row.push_back(std::isfinite(outages) ? printf_string("%.3g", outages) : "-");
+    row.push_back(span(s.metric("mean_time_to_detect").mean));
+    row.push_back(span(s.metric("mean_time_to_repair").mean));
+    if (slo) row.push_back(c.time->slo ? availability(s.slo.share_met_time) : "-");
+    row.push_back(s.tests == 0 ? "no test" : s.agrees ? "agrees" : "DISAGREES");
+    rows.push_back(std::move(row));
+  }
+  return "Time availability over histories (mean, its 95% interval, the exact steady state where "
+         "one exists):\n\n" +
+         aligned(rows);
+}
+
 }  // namespace
 
 SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results,
@@ -165,7 +264,14 @@ SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& result
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     if (!results.done(i)) continue;
     ++a.done;
-    const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
+    const PointConclusion c = conclude_point(plan, results, i, sampler, chunk);
+    if (c.time) {
+      // A time point has no single z; its verdict's tests are counted instead.
+      a.tested += c.row.verdict_tests > 0 ? 1 : 0;
+      a.disagree += c.row.agrees ? 0 : 1;
+      continue;
+    }
+    const PointRow& s = c.row;
     const double z = std::fabs(s.z_score);
     if (s.reliability_p_value < kSweepPointTail) ++a.beyond;
     if (z > a.max_abs_z || a.done == 1) {
@@ -178,6 +284,20 @@ SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& result
 
 std::string format_sweep_table(const SweepPlan& plan, const SweepResults& results, bool full,
                                SamplerChoice sampler, std::uint64_t chunk) {
+  if (plan.base_format == kTimeFormatVersion) {
+    std::string out = time_table(plan, results, full, sampler, chunk);
+    const SweepAgreement a = sweep_agreement(plan, results, sampler, chunk);
+    out += "\n" + std::to_string(a.done) + " of " + std::to_string(plan.points.size()) +
+           " points simulated";
+    if (a.done > 0) {
+      out += "; " + std::to_string(a.tested) + " with exact tests, " +
+             (a.disagree == 0
+                  ? std::string("every one agrees")
+                  : std::to_string(a.disagree) + (a.disagree == 1 ? " disagrees" : " disagree")) +
+             " (each point's verdict: its time run's exact tests, Bonferroni-corrected)";
+    }
+    return out + "\n";
+  }
   const bool two_way = plan.axes.size() == 2 && plan.replications == 1 &&
                        plan.axes[0].parameters.size() == 1 && plan.axes[1].parameters.size() == 1;
   std::string out = two_way ? two_way_table(plan, results, full, sampler, chunk)

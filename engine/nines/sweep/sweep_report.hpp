@@ -1,5 +1,7 @@
 #pragma once
-// The table printed at the end of a sweep: simulated reliability next to the analytic one.
+// The table printed at the end of a sweep: simulated reliability next to the analytic one (a
+// time sweep: one row per point with its time availability, downtime, outages, detection and
+// repair times, SLO share and verdict).
 // A sweep over exactly two single-parameter grid axes (like the essay's spreadsheet: component
 // counts x reliabilities) prints as a two-way table, rows from the first axis; anything else
 // prints one row per point. Pure functions returning strings, so tests can pin the output.
@@ -31,6 +33,9 @@ struct SweepAgreement {
   double max_abs_z = 0;
   std::size_t worst_point = 0;
   std::size_t beyond = 0;  // points with reliability_p_value < kSweepPointTail
+  // Time sweeps: points whose verdict had exact tests, and points whose verdict disagrees.
+  std::size_t tested = 0;
+  std::size_t disagree = 0;
 };
 SweepAgreement sweep_agreement(const SweepPlan& plan, const SweepResults& results,
                                SamplerChoice sampler = SamplerChoice::automatic,

@@ -130,6 +130,7 @@ void keep_resumed(const SweepPlan& plan, const SweepRunOptions& options, SweepRe
     if (!results.done(i) || results.kept(i) != nullptr) continue;
     const auto run = PointRun::make(plan, i, options.sampler, options.chunk_requests);
     results.keep(i, std::make_shared<const PointConclusion>(run->conclude(results.counts(i))));
+    if (plan.base_format == kTimeFormatVersion) results.release_counts(i);
   }
 }
 
@@ -216,6 +217,8 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
         keep_point(plan, options, window[s], result.tallies[s], out.results);
       }
       journal->append(window, out.results);  // durable: from here on these points are done
+      if (plan.base_format == kTimeFormatVersion)
+        for (const std::size_t p : window) out.results.release_counts(p);
       if (control.points_done != nullptr) control.points_done->fetch_add(window.size());
       unwritten = true;
       if (seconds_since(last_write) >= std::max(options.checkpoint_seconds, 10 * write_cost)) {

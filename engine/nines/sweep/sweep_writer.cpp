@@ -1,5 +1,6 @@
 #include "nines/sweep/sweep_writer.hpp"
 
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -290,6 +291,191 @@ class FailureRows final : public ChunkStore {
   std::vector<std::int32_t> components_;
 };
 
+// The metrics of a time summary (summary/time_summary.hpp) that a time point's row carries,
+// each as m, m_ci_low, m_ci_high, m_p05, m_p50, m_p95.
+constexpr std::array<const char*, 7> kTimeMetrics = {
+    "time_availability",   "request_availability", "downtime_per_year",       "outages_per_year",
+    "mean_time_to_detect", "mean_time_to_repair",  "failed_requests_per_year"};
+
+// A row of /point_components (a component) or /point_events (an event) of a time point; with no
+// `r`, only the columns (so that an empty table has them all).
+void process_row(Table& t, std::uint64_t point, std::uint64_t index, const ProcessSummary* r,
+                 bool event) {
+  const auto put = [&](const char* name, double value) {
+    auto& column = t.column<double>(name);
+    if (r != nullptr) column.push_back(value);
+  };
+  const auto put_count = [&](const char* name, std::uint64_t value) {
+    auto& column = t.column<std::uint64_t>(name);
+    if (r != nullptr) column.push_back(value);
+  };
+  put_count("point", point);
+  put_count(event ? "event" : "component", index);
+  auto& name = t.column<std::string>("name");
+  if (r != nullptr) name.push_back(r->name);
+  const ProcessSummary none;
+  const ProcessSummary& v = r != nullptr ? *r : none;
+  put_count(event ? "occurrences" : "outages", v.outages);
+  put("outages_per_year", v.outages_per_year);
+  put("downtime_per_year", v.downtime_per_year);
+  if (!event) {
+    put("mean_time_to_detect", v.mean_time_to_detect);
+    put("mean_time_to_detect_exact", v.mean_time_to_detect_exact);
+    put("mean_time_to_repair", v.mean_time_to_repair);
+  }
+  put("budget_seconds_per_year", v.budget_seconds_per_year);
+  if (!event) put("budget_detection_seconds_per_year", v.budget_detection_seconds_per_year);
+  put("budget_requests_per_year", v.budget_requests_per_year);
+  // An event's share of time without it, as the run file's /events says it.
+  put(event ? "quiet_simulated" : "availability_simulated", v.availability_simulated);
+  put(event ? "quiet_exact" : "availability_exact", v.availability_exact);
+  if (!event) put("z_score", v.z_score);
+  if (r != nullptr) t.row_done();
+}
+
+// A row of /point_kinds of a time point (with no `r`, only the columns).
+void time_kind_row(Table& t, std::uint64_t point, std::uint64_t index, const KindTimeSummary* r) {
+  const auto put = [&](const char* name, double value) {
+    auto& column = t.column<double>(name);
+    if (r != nullptr) column.push_back(value);
+  };
+  const auto put_count = [&](const char* name, std::uint64_t value) {
+    auto& column = t.column<std::uint64_t>(name);
+    if (r != nullptr) column.push_back(value);
+  };
+  const KindTimeSummary none;
+  const KindTimeSummary& v = r != nullptr ? *r : none;
+  put_count("point", point);
+  put_count("kind", index);
+  auto& name = t.column<std::string>("name");
+  if (r != nullptr) name.push_back(v.name);
+  put("weight", v.weight);
+  put_count("requests", v.requests);
+  put_count("failed", v.failed);
+  put_count("failed_outage", v.failed_outage);
+  put("time_availability", v.time_availability);
+  put("time_availability_ci_low", v.time_ci_low);
+  put("time_availability_ci_high", v.time_ci_high);
+  put("request_availability", v.request_availability);
+  put("downtime_per_year", v.downtime_per_year);
+  put("availability_exact", v.availability_exact);
+  put("z_score", v.z_score);
+  if (r != nullptr) t.row_done();
+}
+
+// One time point's rows: /points (its values, settings and summary), /point_components,
+// /point_kinds and /point_events.
+void time_point_rows(Table& points, Table& components, Table& kinds, Table& events,
+                     const SweepPlan& plan, std::size_t i, const PointConclusion* c) {
+  const SweepPoint point = plan.points[i];
+  const TimePointConclusion* t = c != nullptr ? c->time.get() : nullptr;
+  const bool done = t != nullptr;
+  const auto stat = [&](double value) { return done ? value : kNaN; };
+  points.column<std::uint64_t>("point").push_back(i);
+  for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
+    if (plan.parameters[p].is_integer())
+      points.column<std::uint64_t>(plan.parameters[p].path).push_back(point.values[p].integer);
+    else
+      points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
+  }
+  const std::size_t n_components = done ? t->components.size() : 0;
+  points.column<std::uint64_t>("replication").push_back(point.replication);
+  points.column<std::uint64_t>("n_components").push_back(n_components);
+  points.column<std::uint64_t>("n_kinds").push_back(done ? t->summary.kinds.size() : 0);
+  points.column<std::uint64_t>("n_events").push_back(done ? t->events.size() : 0);
+  points.column<std::uint64_t>("histories").push_back(point.requests);
+  points.column<std::uint64_t>("seed").push_back(point.seed);
+  points.column<std::string>("kernel").push_back(done ? c->kernel : "-");
+  points.column<std::uint8_t>("done").push_back(done ? 1 : 0);
+  points.column<double>("horizon_seconds").push_back(stat(done ? t->horizon_seconds : 0));
+  points.column<double>("traffic_rate").push_back(stat(done ? t->traffic_rate : 0));
+  points.column<std::uint64_t>("crews").push_back(done ? t->crews : 0);
+  const TimeSummary* s = done ? &t->summary : nullptr;
+  points.column<std::uint64_t>("requests").push_back(done ? s->requests : 0);
+  points.column<std::uint64_t>("failed").push_back(done ? s->failed : 0);
+  points.column<std::uint64_t>("failed_outage").push_back(done ? s->failed_outage : 0);
+  points.column<std::uint64_t>("outages").push_back(done ? s->outages : 0);
+  for (const char* name : kTimeMetrics) {
+    const std::string m = name;
+    const MetricSummary* v = done ? &s->metric(m) : nullptr;
+    points.column<double>(m).push_back(v ? v->mean : kNaN);
+    points.column<double>(m + "_ci_low").push_back(v ? v->ci_low : kNaN);
+    points.column<double>(m + "_ci_high").push_back(v ? v->ci_high : kNaN);
+    points.column<double>(m + "_p05").push_back(v ? v->p05 : kNaN);
+    points.column<double>(m + "_p50").push_back(v ? v->p50 : kNaN);
+    points.column<double>(m + "_p95").push_back(v ? v->p95 : kNaN);
+  }
+  points.column<double>("time_availability_exact")
+      .push_back(stat(done ? s->mix.availability_exact : 0));
+  points.column<std::string>("exact_method").push_back(done ? s->exact_method : "");
+  const bool slo = done && t->slo;
+  const auto slo_stat = [&](double value) { return slo ? value : kNaN; };
+  points.column<double>("slo_target").push_back(slo_stat(slo ? s->slo.target : 0));
+  points.column<double>("slo_window_seconds").push_back(slo_stat(slo ? s->slo.window_seconds : 0));
+  points.column<double>("slo_share_met_time").push_back(slo_stat(slo ? s->slo.share_met_time : 0));
+  points.column<double>("slo_share_met_time_low")
+      .push_back(slo_stat(slo ? s->slo.share_met_time_low : 0));
+  points.column<double>("slo_share_met_time_high")
+      .push_back(slo_stat(slo ? s->slo.share_met_time_high : 0));
+  points.column<double>("slo_share_met_requests")
+      .push_back(slo_stat(slo ? s->slo.share_met_requests : 0));
+  points.column<double>("slo_share_met_requests_low")
+      .push_back(slo_stat(slo ? s->slo.share_met_requests_low : 0));
+  points.column<double>("slo_share_met_requests_high")
+      .push_back(slo_stat(slo ? s->slo.share_met_requests_high : 0));
+  points.column<double>("slo_first_window_met_time")
+      .push_back(slo_stat(slo ? s->slo.first_met_time : 0));
+  points.column<double>("slo_first_window_met_time_exact")
+      .push_back(slo_stat(slo ? s->slo.first_met_time_exact : 0));
+  points.column<std::uint8_t>("agrees").push_back(done && s->agrees ? 1 : 0);
+  points.column<std::int64_t>("verdict_tests").push_back(done ? s->tests : 0);
+  points.column<std::string>("verdict").push_back(done ? s->verdict : "");
+  points.row_done();
+  if (!done) return;
+  for (std::size_t k = 0; k < t->components.size(); ++k)
+    process_row(components, i, k, &t->components[k], false);
+  for (std::size_t e = 0; e < t->events.size(); ++e) process_row(events, i, e, &t->events[e], true);
+  for (std::size_t k = 0; k < s->kinds.size(); ++k) time_kind_row(kinds, i, k, &s->kinds[k]);
+}
+
+// A time sweep's tables (layout 3): the time columns in /points, and per point its components,
+// kinds and events with a process.
+void write_time_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
+                       const SweepFileInfo& info) {
+  Table points(file, "points");
+  Table components(file, "point_components");
+  Table kinds(file, "point_kinds");
+  Table events(file, "point_events");
+  // The columns exist even when no point has rows.
+  process_row(components, 0, 0, nullptr, false);
+  process_row(events, 0, 0, nullptr, true);
+  time_kind_row(kinds, 0, 0, nullptr);
+  std::vector<std::uint64_t> component_offset = {0}, kind_offset = {0}, event_offset = {0};
+  for (std::size_t i = 0; i < plan.points.size(); ++i) {
+    std::optional<PointConclusion> c;
+    if (results.done(i)) c = conclude_point(plan, results, i, info.sampler, info.chunk_requests);
+    time_point_rows(points, components, kinds, events, plan, i, c ? &*c : nullptr);
+    std::uint64_t n_components = 0, n_events = 0, n_kinds = 0;
+    if (c) {
+      n_components = c->time->components.size();
+      n_events = c->time->events.size();
+      n_kinds = c->time->summary.kinds.size();
+    }
+    component_offset.push_back(component_offset.back() + n_components);
+    kind_offset.push_back(kind_offset.back() + n_kinds);
+    event_offset.push_back(event_offset.back() + n_events);
+  }
+  points.close();
+  hdf5::Group offsets = file.create_group("offsets");
+  offsets.write_dataset<std::uint64_t>("point_components", component_offset).close();
+  offsets.write_dataset<std::uint64_t>("point_kinds", kind_offset).close();
+  offsets.write_dataset<std::uint64_t>("point_events", event_offset).close();
+  offsets.close();
+  components.close();
+  kinds.close();
+  events.close();
+}
+
 // /point_failures: every point's failed requests, as `nines run --record failures` of the
 // point records them (sampled again from the point's seed: the very requests its counts came
 // from). False when `stop` cut it short.
@@ -348,7 +534,9 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     hdf5::File file = hdf5::File::create_exclusive(output.temporary_path());
     output.created();
     file.write_attribute("format", kSweepFileFormat);
-    file.write_attribute("format_version", std::int64_t{kSweepFileFormatVersion});
+    const bool time = plan.base_format == kTimeFormatVersion;
+    file.write_attribute("format_version", std::int64_t{time ? kTimeSweepFileFormatVersion
+                                                             : kSweepFileFormatVersion});
     file.write_attribute("nines_version", kVersion);
     file.write_attribute("created", info.created);
     file.write_attribute("sweep_name", plan.name);
@@ -369,11 +557,14 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     file.write_attribute("chunk_requests", std::uint64_t{info.chunk_requests});
     file.write_attribute("ci_level", kDefaultCiLevel);
     file.write_attribute("sampler", sampler_choice_name(info.sampler));
-    if (plan.base_format != 1) file.write_attribute("importance", "exact");
+    if (plan.base_format == kStructureFormatVersion) file.write_attribute("importance", "exact");
     const bool records = info.record_requests && results.complete();
     file.write_attribute("record_requests", static_cast<std::int8_t>(records ? 1 : 0));
 
-    write_tables(file, plan, results, info);
+    if (time)
+      write_time_tables(file, plan, results, info);
+    else
+      write_tables(file, plan, results, info);
     if (records) finished = write_point_failures(file, plan, results, info, stop);
     file.close();
   }

@@ -12,6 +12,9 @@
 //   /point_failures    with --record-requests, once complete: one row per failed request,
 //                      /points/failure_offset
 //
+// Layout 3 (time bases): /points with the time summary's columns, /point_components,
+// /point_kinds and /point_events (events with a process) with the time columns.
+//
 // The file is always written whole from SweepResults (the journal's contents) to a temporary
 // file, synced, and renamed over <path> (AtomicOutput): a reader, or a sweep killed at any
 // moment, only ever sees a complete old or a complete new file.
@@ -27,6 +30,11 @@ namespace nines {
 
 inline constexpr const char* kSweepFileFormat = "nines-sweep";
 inline constexpr int kSweepFileFormatVersion = 2;
+// Sweeps of a time base (scenario format 3) write layout 3: the same root attributes and
+// /offsets, with the time summary's columns in /points and time tables per point (README,
+// Sweeps). As run files do (layout 1 chains, 2 structures, 3 time), the version names the
+// kind of model, so a layout-2 reader refuses a time sweep instead of misreading it.
+inline constexpr int kTimeSweepFileFormatVersion = 3;
 
 struct SweepFileInfo {
   std::string created;  // ISO 8601 UTC

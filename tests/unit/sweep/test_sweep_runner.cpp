@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -222,4 +223,55 @@ components:
   // 1 of 2 replicas needed, then both: the second point is less reliable.
   CHECK(out.results.kept(0)->row.reliability_analytic >
         out.results.kept(1)->row.reliability_analytic);
+}
+
+TEST_CASE("a time sweep's point concludes as the time pipeline's own run of it", "[sweep_runner]") {
+  TempDir dir("sweep-runner");
+  std::ofstream(dir.file("base.yaml")) << R"(format_version: 3
+name: pair-over-time
+run: {seed: 5}
+time: {horizon: 30d, histories: 150, traffic: {rate: 2/s}}
+components:
+  - {name: a, reliability: 0.999, replicas: 2, outages: {every: 5d, repair: 2h}}
+  - {name: b, reliability: 0.9999, outages: {every: {weibull: {shape: 2, scale: 10d}}, repair: 1h}}
+)";
+  const SweepPlan plan = parse_sweep(
+      "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n"
+      "  components[b].every: [3d, 20d]\n  time.crews: [1, unlimited]\n",
+      dir.file("s.sweep.yaml"));
+  REQUIRE(plan.base_format == kTimeFormatVersion);
+  LocalCommunicator world;
+  SweepRunOptions options = options_for(dir.file("out.h5"));
+  options.sampler = SamplerChoice::automatic;
+  const SweepOutcome out = run_sweep(plan, options, world);
+  REQUIRE(out.complete);
+  for (std::size_t i = 0; i < plan.points.size(); ++i) {
+    INFO("point " << i);
+    const PointConclusion* kept = out.results.kept(i);
+    REQUIRE(kept != nullptr);
+    REQUIRE(kept->time != nullptr);
+    CHECK(out.results.counts(i).empty());  // released once journaled: the conclusion is kept
+    // The point's own run, chunked differently: the same tally, so the same summary.
+    const auto run = PointRun::make(plan, i, SamplerChoice::automatic, kChunk);
+    ChunkPlan chunks;
+    chunks.requests = plan.points[i].requests;
+    chunks.chunk_requests = 6;
+    const auto tally = drive(*run->kernel(RecordMode::none), chunks, nullptr).tally;
+    const TimeSummary direct = run->conclude(tally).time->summary;
+    const TimeSummary& swept = kept->time->summary;
+    CHECK(swept.histories == 150);
+    CHECK(swept.outages == direct.outages);
+    CHECK(swept.failed == direct.failed);
+    for (const MetricSummary& m : direct.metrics) {
+      INFO(m.metric);
+      const MetricSummary& s = swept.metric(m.metric);
+      CHECK((s.mean == m.mean || (std::isnan(s.mean) && std::isnan(m.mean))));
+      CHECK((s.p95 == m.p95 || (std::isnan(s.p95) && std::isnan(m.p95))));
+    }
+    CHECK(kept->time->components.size() == 3);
+    CHECK(kept->time->crews == (i % 2 == 0 ? 1u : 0u));
+  }
+  // b failing every 3 days costs more downtime than every 20 days.
+  CHECK(out.results.kept(0)->time->summary.metric("downtime_per_year").mean >
+        out.results.kept(2)->time->summary.metric("downtime_per_year").mean);
 }
