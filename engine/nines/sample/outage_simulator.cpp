@@ -133,7 +133,10 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
     if (!timing.outages || timing.detection.immediate) continue;
     for (const std::uint32_t n : timing.detection.needs_components) needed_by[n].push_back(c);
   }
-  for (std::uint32_t c = 0; c < components; ++c) is_needed.push_back(!needed_by[c].empty());
+  for (std::uint32_t c = 0; c < components; ++c) {
+    is_needed.push_back(!needed_by[c].empty());
+    one_slot.push_back(needed_by[c].empty() && slot_begin[c + 1] - slot_begin[c] == 1);
+  }
   if (time.start == StartState::steady && !steady_start_exact(m)) {
     double longest = 0;
     for (std::uint32_t c = 0; c < components; ++c)
@@ -148,8 +151,9 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
   }
   batched = steady_start_exact(m);
   if (batched) {
-    // About two transitions per process in a batch: enough to amortise the pass over every
-    // process that fills it, few enough that the batch stays in L1.
+    // About 32 transitions per process in a batch: the loop that fills it mispredicts about
+    // once per process and batch, so longer batches cost less per transition (2 per process
+    // ran at half the speed); at 16 bytes a transition, held twice, it still fits in L2.
     double per_second = 0;
     for (std::uint32_t c = 0; c < components; ++c)
       if (const auto& o = time.components[c].outages) {
@@ -162,7 +166,7 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
       if (e) per_second += 2 / (e->failure.mean() + e->repair.mean());
     const double processes = std::max<double>(1, components + events);
     batch_seconds =
-        std::min(horizon, per_second > 0 ? std::max(1.0, 2 * processes / per_second) : horizon);
+        std::min(horizon, per_second > 0 ? std::max(1.0, 32 * processes / per_second) : horizon);
   }
   if (time.slo) {
     windows = slo_windows(*time.slo, whole_days);
@@ -274,6 +278,7 @@ struct OutageSimulator::State {
   std::vector<Phase> gen_phase;  // the phase that transition ends
   std::vector<std::uint32_t> gen_cycle;
   std::vector<Transition> batch;  // batch[0, batch_size) this round
+  std::vector<Transition> later;  // moments generated for a later batch
   std::size_t batch_size = 0;
   TransitionOrder order;
 
@@ -289,8 +294,8 @@ struct OutageSimulator::State {
   // (exponential, Weibull; fixed needs none), come from one Philox block per (process, cycle):
   // words 0-1 and 2-3 (outage_streams.hpp, OutagePurpose::cycle). Other shapes, and detection
   // delays, draw from their own purpose's stream.
-  double draw(const DurationDistribution& d, OutagePurpose purpose, std::uint32_t process,
-              std::uint32_t at_cycle) {
+  [[gnu::always_inline]] double draw(const DurationDistribution& d, OutagePurpose purpose,
+                                     std::uint32_t process, std::uint32_t at_cycle) {
     const bool cycle_purpose =
         purpose == OutagePurpose::failure || purpose == OutagePurpose::repair;
     // The common case inline: an exponential time to failure or repair is its mean times a
@@ -512,32 +517,36 @@ struct OutageSimulator::State {
     down_count[c] = after;
     if (plan.is_needed[c]) [[unlikely]]
       for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
-    const bool q_matters = plan.traffic && plan.transient;
     const OutagePlan::PathSlot* slot = plan.slots.data() + plan.slot_begin[c];
     const OutagePlan::PathSlot* const end = plan.slots.data() + plan.slot_begin[c + 1];
-    for (; slot != end; ++slot) {
-      const std::uint32_t k = slot->kind;
-      down_words[slot->word] ^= slot->mask;
-      const std::uint32_t on_path = worked ? down_on_path[k] + 1 : down_on_path[k] - 1;
-      down_on_path[k] = on_path;
-      const std::uint32_t threshold = plan.kind_down_threshold[k];
-      const bool down = threshold > 0 ? on_path >= threshold : path_down(k);
-      const bool was_down = kind_down[k] != 0;
-      if (down && was_down) {
-        // Still down: only the charge can change, when the outage that brought the kind down
-        // is over but another keeps it down.
-        const std::uint32_t culprit = kind_culprit[k];
-        if (culprit != kNoProcess && process_down(culprit)) continue;
-        const std::uint32_t next = first_down_on_path(k);
-        if (charged_to(next) != charged_to(culprit)) close_stretch(k, t);
-        kind_culprit[k] = next;
-        continue;
-      }
-      if (down != was_down || q_matters) close_stretch(k, t);
-      kind_down[k] = down;
-      kind_culprit[k] = down ? trigger : kNoProcess;
-      if (!down && q_matters) q[k] = kind_q(k);
+    for (; slot != end; ++slot) update_kind(*slot, worked, t, trigger);
+  }
+
+  // A component on kind slot.kind's path stopped working (worked) or started again at t.
+  [[gnu::always_inline]] void update_kind(const OutagePlan::PathSlot& slot, bool worked, double t,
+                                          std::uint32_t trigger) {
+    const std::uint32_t k = slot.kind;
+    down_words[slot.word] ^= slot.mask;
+    const std::uint32_t on_path = worked ? down_on_path[k] + 1 : down_on_path[k] - 1;
+    down_on_path[k] = on_path;
+    const std::uint32_t threshold = plan.kind_down_threshold[k];
+    const bool down = threshold > 0 ? on_path >= threshold : path_down(k);
+    const bool was_down = kind_down[k] != 0;
+    const bool q_matters = plan.traffic && plan.transient;
+    if (down && was_down) {
+      // Still down: only the charge can change, when the outage that brought the kind down is
+      // over but another keeps it down.
+      const std::uint32_t culprit = kind_culprit[k];
+      if (culprit != kNoProcess && process_down(culprit)) return;
+      const std::uint32_t next = first_down_on_path(k);
+      if (charged_to(next) != charged_to(culprit)) close_stretch(k, t);
+      kind_culprit[k] = next;
+      return;
     }
+    if (down != was_down || q_matters) close_stretch(k, t);
+    kind_down[k] = down;
+    kind_culprit[k] = down ? trigger : kNoProcess;
+    if (!down && q_matters) q[k] = kind_q(k);
   }
 
   // Ends the stretches of the down kinds charged to x's outage (their charge is about to
@@ -566,20 +575,20 @@ struct OutageSimulator::State {
 
   // ---- a process's own bookkeeping (the heap's handlers and the batched generator) ----
 
-  void count_failure(std::uint32_t c, double t) {
+  [[gnu::always_inline]] void count_failure(std::uint32_t c, double t) {
     ++out->process_outages[c];
     start[c] = t;
     detected_at[c] = kNaN;
     repair_start[c] = kNaN;
     paused_total[c] = 0;
   }
-  void count_detection(std::uint32_t c, double t) {
+  [[gnu::always_inline]] void count_detection(std::uint32_t c, double t) {
     detect_running[c] = 0;
     detected_at[c] = t;
     out->process_detect_time[c] += t - start[c];
     ++out->process_detected[c];
   }
-  void count_repaired(std::uint32_t c, double t) {
+  [[gnu::always_inline]] void count_repaired(std::uint32_t c, double t) {
     out->process_repair_time[c] += t - detected_at[c];
     ++out->process_repaired[c];
     out->process_downtime[c] += t - start[c];
@@ -587,11 +596,11 @@ struct OutageSimulator::State {
       out->outage_records.push_back(
           {c, start[c], detected_at[c], repair_start[c], t, paused_total[c]});
   }
-  void count_event_start(std::uint32_t p, double t) {
+  [[gnu::always_inline]] void count_event_start(std::uint32_t p, double t) {
     ++out->process_outages[p];
     start[p] = detected_at[p] = repair_start[p] = t;
   }
-  void count_event_end(std::uint32_t p, double t) {
+  [[gnu::always_inline]] void count_event_end(std::uint32_t p, double t) {
     out->process_downtime[p] += t - start[p];
     if (record_outages) out->outage_records.push_back({p, start[p], start[p], start[p], t, 0});
   }
@@ -941,60 +950,77 @@ struct OutageSimulator::State {
 
   // ---- batched histories ----
 
-  // Process p's transition at gen_next[p] happens on its own clock: its bookkeeping as the
-  // heap's handler would do it, the transition into the batch, and its next one drawn from the
-  // numbers the handler would draw. The merged state (phase, down counts, kinds) changes later,
-  // in sweep(), in the heap's order.
-  void advance(std::uint32_t p) {
-    const double t = gen_next[p];
-    if (++events > kMaxEventsPerHistory) throw_too_many_events();
+  // Process p's clock runs from gen_next[p] to the end of its current outage (or event): each
+  // moment it passes gets the bookkeeping the heap's handler would give it, with the same
+  // arithmetic; the moments that change what works go to the batch, or, from hi on, wait in
+  // `later` for their batch. Then its next failure is drawn, from the numbers the heap would
+  // draw. An outage still open at the horizon stays in its phase, as the heap leaves it.
+  [[gnu::always_inline]] void advance(std::uint32_t p, double hi) {
+    double t = gen_next[p];
+    const std::uint32_t n = gen_cycle[p];
+    count_event();  // the moment at gen_next
     if (p >= K) {
       const OutageProcess& event = *time.events[p - K];
       if (gen_phase[p] == Phase::up) {
         count_event_start(p, t);
         emit({t, p, Change::down});
         gen_phase[p] = Phase::repairing;
-        gen_next[p] = t + draw(event.repair, OutagePurpose::repair, p, gen_cycle[p]);
-      } else {
-        count_event_end(p, t);
-        emit({t, p, Change::up});
-        gen_phase[p] = Phase::up;
-        if (++gen_cycle[p] == 0) throw std::runtime_error("a process ran more than 2^32 cycles");
-        gen_next[p] = t + draw(event.failure, OutagePurpose::failure, p, gen_cycle[p]);
+        t += draw(event.repair, OutagePurpose::repair, p, n);
+        if (!(t < plan.horizon)) return stop(p);
+        count_event();
       }
+      count_event_end(p, t);
+      emit_at({t, p, Change::up}, hi);
+      next_failure(p, t, event.failure);
       return;
     }
     const ComponentTiming& timing = time.components[p];
-    switch (gen_phase[p]) {
-      case Phase::up:
-        count_failure(p, t);
-        emit({t, p, Change::down});
-        if (!timing.detection.immediate) {
-          gen_phase[p] = Phase::detecting;
-          detect_running[p] = 1;
-          detect_resumed[p] = t;
-          gen_next[p] = t + draw(timing.detection.delay, OutagePurpose::detection, p, gen_cycle[p]);
-          return;
-        }
-        break;
-      case Phase::detecting:
-      case Phase::queued:  // never: repairs do not wait in a batched history
-        break;             // a detection changes nothing for the requests: not merged
-      case Phase::repairing:
-        count_repaired(p, t);
-        emit({t, p, Change::up});
-        gen_phase[p] = Phase::up;
-        if (++gen_cycle[p] == 0) throw std::runtime_error("a process ran more than 2^32 cycles");
-        gen_next[p] = t + draw(timing.outages->failure, OutagePurpose::failure, p, gen_cycle[p]);
-        return;
+    if (gen_phase[p] == Phase::up) {
+      count_failure(p, t);
+      emit({t, p, Change::down});
+      gen_phase[p] = Phase::detecting;
+      if (!timing.detection.immediate) {
+        detect_running[p] = 1;
+        detect_resumed[p] = t;
+        t += draw(timing.detection.delay, OutagePurpose::detection, p, n);
+        if (!(t < plan.horizon)) return stop(p);
+        count_event();
+      }
     }
-    count_detection(p, t);
-    repair_start[p] = t;
-    gen_phase[p] = Phase::repairing;
-    gen_next[p] = t + draw(timing.outages->repair, OutagePurpose::repair, p, gen_cycle[p]);
+    if (gen_phase[p] == Phase::detecting) {
+      count_detection(p, t);
+      repair_start[p] = t;
+      gen_phase[p] = Phase::repairing;
+      t += draw(timing.outages->repair, OutagePurpose::repair, p, n);
+      if (!(t < plan.horizon)) return stop(p);
+      count_event();
+    }
+    count_repaired(p, t);
+    emit_at({t, p, Change::up}, hi);
+    next_failure(p, t, timing.outages->failure);
   }
 
-  void emit(const Transition& transition) {
+  [[gnu::always_inline]] void count_event() {
+    if (++events > kMaxEventsPerHistory) [[unlikely]]
+      throw_too_many_events();
+  }
+  // The process stays in its phase to the horizon.
+  void stop(std::uint32_t p) { gen_next[p] = std::numeric_limits<double>::infinity(); }
+  [[gnu::always_inline]] void next_failure(std::uint32_t p, double t,
+                                           const DurationDistribution& failure) {
+    gen_phase[p] = Phase::up;
+    if (++gen_cycle[p] == 0) [[unlikely]]
+      throw std::runtime_error("a process ran more than 2^32 cycles");
+    gen_next[p] = t + draw(failure, OutagePurpose::failure, p, gen_cycle[p]);
+  }
+  [[gnu::always_inline]] void emit_at(const Transition& transition, double hi) {
+    if (transition.time < hi)
+      emit(transition);
+    else
+      later.push_back(transition);
+  }
+
+  [[gnu::always_inline]] void emit(const Transition& transition) {
     if (batch_size == batch.size()) [[unlikely]]
       batch.resize(2 * batch.size() + 256);
     batch[batch_size++] = transition;
@@ -1002,11 +1028,20 @@ struct OutageSimulator::State {
 
   // A transition of the merged timeline: what the heap's handler changes beyond the process's
   // own bookkeeping. phase[] only tells up from not up here (gen_phase has the rest).
-  void sweep(const Transition& transition) {
+  [[gnu::always_inline]] void sweep(const Transition& transition) {
     const std::uint32_t p = transition.process;
     const double t = transition.time;
     const int delta = transition.change == Change::down ? +1 : -1;
     phase[p] = delta > 0 ? Phase::repairing : Phase::up;
+    if (p < K && plan.one_slot[p]) {
+      // change_down for the common component: on one kind's path, needed by no detection.
+      const std::uint32_t before = down_count[p];
+      const auto after = static_cast<std::uint32_t>(static_cast<int>(before) + delta);
+      down_count[p] = after;
+      if ((before == 0) != (after == 0))
+        update_kind(plan.slots[plan.slot_begin[p]], before == 0, t, p);
+      return;
+    }
     if (p < K) {
       change_down(p, delta, t, p);
       return;
@@ -1025,13 +1060,21 @@ struct OutageSimulator::State {
       if (phase[p] != Phase::up) phase[p] = Phase::repairing;
     }
     timers.reset(P);
+    later.clear();
     open_stretches(0);
     for (double lo = 0; lo < plan.horizon;) {
       double hi = std::min(plan.horizon, lo + plan.batch_seconds);
       if (!(hi > lo)) hi = plan.horizon;
       batch_size = 0;
+      std::size_t kept = 0;
+      for (const Transition& transition : later)
+        if (transition.time < hi)
+          emit(transition);
+        else
+          later[kept++] = transition;
+      later.resize(kept);
       for (std::uint32_t p = 0; p < P; ++p)
-        while (gen_next[p] < hi) advance(p);
+        while (gen_next[p] < hi) advance(p, hi);
       order.order(batch, batch_size, lo, hi);
       for (const Transition& transition : std::span(batch.data(), batch_size)) {
         pass_days(transition.time);

@@ -87,6 +87,7 @@ struct OutagePlan {
   std::uint32_t down_words = 0;
   std::vector<std::vector<std::uint32_t>> needed_by;  // components whose detection needs it
   std::vector<std::uint32_t> is_needed;               // needed_by[c] is not empty
+  std::vector<std::uint32_t> one_slot;                // on exactly one kind's path and not needed
   std::vector<double> base_unreliability;             // per kind, every component up
   bool transient = false;  // some kind can fail while up (per-request failures)
   bool traffic = false;    // requests arrive (a positive rate)

@@ -1,11 +1,12 @@
 #pragma once
 // The random numbers of time runs (scenario format 3). Every draw is
 //   philox4x32_10({history, cycle, purpose << 24 | process, block}, seed)
-// (the cycle blocks swap the first two words: cycle_block below), so a draw is a function of (seed, history, process, cycle, purpose) only: never of the
-// thread, the chunk of histories or the machine, and never of another process's draws. A
-// component's cycle n (its n-th failure, detection and repair) uses the same numbers in every
-// scenario that gives it the same distributions, which is why the twin scenarios (monitoring
-// that can fail and monitoring that cannot) differ only where monitoring matters.
+// (the cycle blocks swap the first two words: cycle_block below), so a draw is a function of (seed,
+// history, process, cycle, purpose) only: never of the thread, the chunk of histories or the
+// machine, and never of another process's draws. A component's cycle n (its n-th failure, detection
+// and repair) uses the same numbers in every scenario that gives it the same distributions, which
+// is why the twin scenarios (monitoring that can fail and monitoring that cannot) differ only where
+// monitoring matters.
 //
 // process: a component index, or K + event index for a common-cause event's process (K
 // components), or a request kind for traffic; cycle: the process's cycle, or the day for
@@ -81,7 +82,8 @@ class CycleBlocks {
   }
 
   // -log(u) for the given half of (process, cycle)'s block.
-  double exponential(std::uint32_t process, std::uint32_t cycle, CycleHalf half) noexcept {
+  [[gnu::always_inline]] double exponential(std::uint32_t process, std::uint32_t cycle,
+                                            CycleHalf half) noexcept {
     if (cycle < first_[process] || cycle >= first_[process] + kPhiloxBulkBlocks) [[unlikely]]
       refill(process, cycle);
     return values_[std::size_t{process} * 2 * kPhiloxBulkBlocks + 2 * (cycle - first_[process]) +
@@ -89,7 +91,7 @@ class CycleBlocks {
   }
 
  private:
-  void refill(std::uint32_t process, std::uint32_t cycle) noexcept {
+  [[gnu::noinline]] void refill(std::uint32_t process, std::uint32_t cycle) noexcept {
     std::uint64_t words[2 * kPhiloxBulkBlocks];
     bulk_(key_, static_cast<std::uint32_t>(OutagePurpose::cycle) << 24 | process,
           std::uint64_t{history_} << 32 | cycle, words);

@@ -38,7 +38,7 @@ class TransitionOrder {
   // `batch` afterwards is unspecified.
   void order(std::vector<Transition>& batch, std::size_t n, double lo, double hi) {
     if (n < 2) return;
-    const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(n, 16));
+    const std::size_t buckets = std::bit_ceil(std::max<std::size_t>(2 * n, 16));
     counts_.assign(buckets + 1, 0);
     const double scale = static_cast<double>(buckets) / (hi - lo);
     const auto last = static_cast<std::uint32_t>(buckets - 1);
