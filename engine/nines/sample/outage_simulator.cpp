@@ -1,6 +1,7 @@
 #include "nines/sample/outage_simulator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -31,11 +32,34 @@ enum class Phase : std::uint8_t { up, detecting, queued, repairing };
 
 constexpr std::uint32_t kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
-std::uint64_t poisson(double mean, OutageStream& stream) {
-  if (!(mean > 0)) return 0;
-  boost::random::poisson_distribution<std::uint64_t, double> draw(mean);
-  return draw(stream);
-}
+// Poisson draws of a day's requests, with the distributions (Boost's PTRD set-up: a square
+// root, logarithms) kept for the means that recur: a day up from end to end has the same mean
+// as the last such day (or the last such Monday, with a weekly profile). A distribution's
+// draws depend only on its parameters, so reusing one changes no number.
+class PoissonDraws {
+ public:
+  std::uint64_t operator()(double mean, OutageStream& stream) {
+    if (!(mean > 0)) return 0;
+    const auto bits = std::bit_cast<std::uint64_t>(mean);
+    Slot& slot = slots_[(bits ^ bits >> 29 ^ bits >> 47) % kSlots];
+    if (!slot.used || slot.mean_bits != bits) {
+      slot.distribution = Distribution(mean);
+      slot.mean_bits = bits;
+      slot.used = true;
+    }
+    return slot.distribution(stream);
+  }
+
+ private:
+  using Distribution = boost::random::poisson_distribution<std::uint64_t, double>;
+  static constexpr std::size_t kSlots = 32;
+  struct Slot {
+    Distribution distribution = Distribution(1.0);
+    std::uint64_t mean_bits = 0;
+    bool used = false;
+  };
+  std::array<Slot, kSlots> slots_;
+};
 
 struct DownSetHash {
   std::size_t operator()(const std::vector<std::uint32_t>& v) const noexcept {
@@ -268,9 +292,13 @@ struct OutageSimulator::State {
   };
   std::vector<double> lam_ok, lam_q;
   std::vector<DownPiece> pieces;
+  PoissonDraws poisson;
   std::vector<double> since;  // per kind: where its open stretch began
-  bool accounting = true;     // false during a warm-up
+  std::vector<std::uint64_t> requests_before, failed_before;  // windows(): prefix sums by day
+  std::vector<std::uint32_t> down_days;                       // windows(): days with downtime
+  bool accounting = true;                                     // false during a warm-up
   std::uint32_t day = 0;
+  double day_end = kSecondsPerDay;  // (day + 1) days
   std::uint64_t events = 0;
 
   // Batched histories (plan.batched): each process's own clock, ahead of the merged one.
@@ -387,6 +415,7 @@ struct OutageSimulator::State {
     std::fill(since.begin(), since.end(), 0.0);
     accounting = true;
     day = 0;
+    day_end = kSecondsPerDay;
     events = 0;
   }
 
@@ -781,9 +810,10 @@ struct OutageSimulator::State {
   }
 
   // Every day that ends by t: its stretches end with it and its requests are drawn.
-  void pass_days(double t) {
+  [[gnu::always_inline]] void pass_days(double t) {
+    if (t < day_end) [[likely]]
+      return;
     while (day < plan.days) {
-      const double day_end = (day + 1) * kSecondsPerDay;
       if (t < day_end) return;
       for (std::uint32_t k = 0; k < plan.kinds; ++k) close_stretch(k, day_end);
       flush_day();
@@ -844,6 +874,7 @@ struct OutageSimulator::State {
                   return x.time < y.time || (x.time == y.time && x.kind < y.kind);
                 });
     ++day;
+    day_end = (day + 1) * kSecondsPerDay;
   }
 
   // ---- the end of the horizon ----
@@ -869,15 +900,30 @@ struct OutageSimulator::State {
     r.window_met_time.assign(n, 0);
     r.window_met_requests.assign(n, 0);
     r.windows_met_time = r.windows_met_requests = 0;
+    if (n == 0) return;
+    // Rolling windows overlap: 30-day windows stepped daily would add every day 30 times.
+    // Counts come from prefix sums (exact for integers); downtime from the days that have
+    // any, in day order, which adds exactly the nonzero terms of the direct sum in its order.
+    const std::size_t days = r.day_requests.size();
+    requests_before.assign(days + 1, 0);
+    failed_before.assign(days + 1, 0);
+    down_days.clear();
+    for (std::size_t d = 0; d < days; ++d) {
+      requests_before[d + 1] = requests_before[d] + r.day_requests[d];
+      failed_before[d + 1] = failed_before[d] + r.day_failed[d];
+      if (r.day_downtime[d] != 0) down_days.push_back(static_cast<std::uint32_t>(d));
+    }
+    std::size_t first_down = 0;  // windows start on nondecreasing days (slo_windows)
     for (std::size_t w = 0; w < n; ++w) {
       const SloWindow& window = plan.windows[w];
-      std::uint64_t requests = 0, failed = 0;
+      const std::uint32_t end = window.first_day + window.days;
+      const std::uint64_t requests = requests_before[end] - requests_before[window.first_day];
+      const std::uint64_t failed = failed_before[end] - failed_before[window.first_day];
+      while (first_down < down_days.size() && down_days[first_down] < window.first_day)
+        ++first_down;
       double downtime = 0;
-      for (std::uint32_t d = window.first_day; d < window.first_day + window.days; ++d) {
-        requests += r.day_requests[d];
-        failed += r.day_failed[d];
-        downtime += r.day_downtime[d];
-      }
+      for (std::size_t i = first_down; i < down_days.size() && down_days[i] < end; ++i)
+        downtime += r.day_downtime[down_days[i]];
       r.window_requests[w] = requests;
       r.window_failed[w] = failed;
       r.window_downtime[w] = downtime;

@@ -59,6 +59,32 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+// The rows of a list of points: all of them with --full or when there are at most 20, else
+// the first 10, a row of "...", and the last 6. row_of(i, cells) completes point i's row from
+// its leading cells (its index, the swept values, the replication, the requests).
+template <class RowOf>
+std::vector<std::vector<std::string>> point_rows(const SweepPlan& plan, bool full,
+                                                 std::size_t columns, RowOf row_of) {
+  std::vector<std::vector<std::string>> rows;
+  const std::size_t n = plan.points.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!full && n > 20 && i == 10) {
+      rows.push_back(std::vector<std::string>(columns, "..."));
+      i = n - 6;
+      continue;
+    }
+    const SweepPoint& point = plan.points[i];
+    std::vector<std::string> row = {std::to_string(i)};
+    for (std::size_t p = 0; p < plan.parameters.size(); ++p)
+      row.push_back(value_label(plan.parameters[p], point.values[p]));
+    if (plan.replications > 1) row.push_back(std::to_string(point.replication));
+    row.push_back(std::to_string(point.requests));
+    row_of(i, row);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 // Percent with five decimals: resolves 1e-7, finer than the sampling error of any sweep that
 // finishes in minutes, and shows six-sigma's 99.99966% exactly.
 std::string percent(double r) {
@@ -154,46 +180,20 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
   for (const auto& p : plan.parameters) head.push_back(p.path);
   if (plan.replications > 1) head.push_back("replication");
   for (const char* h : {"requests", "simulated %", "analytic %", "z"}) head.push_back(h);
-  std::vector<std::vector<std::string>> rows;
-  const std::size_t n = plan.points.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!full && n > 20 && i == 10) {
-      rows.push_back(std::vector<std::string>(head.size(), "..."));
-      i = n - 6;
-      continue;
-    }
-    const SweepPoint& point = plan.points[i];
-    std::vector<std::string> row = {std::to_string(i)};
-    for (std::size_t p = 0; p < plan.parameters.size(); ++p)
-      row.push_back(value_label(plan.parameters[p], point.values[p]));
-    if (plan.replications > 1) row.push_back(std::to_string(point.replication));
-    row.push_back(std::to_string(point.requests));
-    const double analytic = analytic_of(plan, results, i, sampler, chunk);
-    if (results.done(i)) {
-      const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
-      row.push_back(percent(s.reliability_empirical));
-      row.push_back(percent(analytic));
-      row.push_back(fixed_ascii(s.z_score, 2));
-    } else {
-      row.insert(row.end(), {"-", percent(analytic), "-"});
-    }
+  std::vector<std::vector<std::string>> rows = {head};
+  for (auto& row : point_rows(plan, full, head.size(), [&](std::size_t i, auto&cells) {
+         const double analytic = analytic_of(plan, results, i, sampler, chunk);
+         if (results.done(i)) {
+           const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
+           cells.push_back(percent(s.reliability_empirical));
+           cells.push_back(percent(analytic));
+           cells.push_back(fixed_ascii(s.z_score, 2));
+         } else {
+           cells.insert(cells.end(), {"-", percent(analytic), "-"});
+         }
+       }))
     rows.push_back(std::move(row));
-  }
-  std::vector<std::size_t> width(head.size());
-  for (std::size_t c = 0; c < head.size(); ++c) {
-    width[c] = head[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
-  }
-  std::string out;
-  const auto emit = [&](const std::vector<std::string>& row) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      line += (c ? "  " : "") + pad_left(row[c], width[c]);
-    out += line + "\n";
-  };
-  emit(head);
-  for (const auto& row : rows) emit(row);
-  return out;
+  return aligned(rows);
 }
 
 // A time sweep: one row per point with the time summary's measures (mean over histories, the
@@ -213,44 +213,31 @@ std::string time_table(const SweepPlan& plan, const SweepResults& results, bool 
   if (slo) head.push_back("SLO met");
   head.push_back("verdict");
   std::vector<std::vector<std::string>> rows = {head};
-  const std::size_t n = plan.points.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!full && n > 20 && i == 10) {
-      rows.push_back(std::vector<std::string>(head.size(), "..."));
-      i = n - 6;
-      continue;
-    }
-    const SweepPoint point = plan.points[i];
-    std::vector<std::string> row = {std::to_string(i)};
-    for (std::size_t p = 0; p < plan.parameters.size(); ++p)
-      row.push_back(value_label(plan.parameters[p], point.values[p]));
-    if (plan.replications > 1) row.push_back(std::to_string(point.replication));
-    row.push_back(std::to_string(point.requests));
-    if (!results.done(i)) {
-      row.resize(head.size(), "-");
-      rows.push_back(std::move(row));
-      continue;
-    }
-    const PointConclusion c = conclude_point(plan, results, i, sampler, chunk);
-    const TimeSummary& s = c.time->summary;
-    const MetricSummary& a = s.metric("time_availability");
-    const MetricSummary& down = s.metric("downtime_per_year");
-    row.push_back(availability(a.mean));
-    row.push_back(std::isfinite(a.ci_low)
-                      ? "[" + availability(a.ci_low) + ", " + availability(a.ci_high) + "]"
-                      : "-");
-    row.push_back(availability(s.mix.availability_exact));
-    row.push_back(availability(s.metric("request_availability").mean));
-    row.push_back(span(down.mean));
-    row.push_back(span(down.p05) + ".." + span(down.p95));
-    const double outages = s.metric("outages_per_year").mean;
-    row.push_back(std::isfinite(outages) ? printf_string("%.3g", outages) : "-");
-    row.push_back(span(s.metric("mean_time_to_detect").mean));
-    row.push_back(span(s.metric("mean_time_to_repair").mean));
-    if (slo) row.push_back(c.time->slo ? availability(s.slo.share_met_time) : "-");
-    row.push_back(s.tests == 0 ? "no test" : s.agrees ? "agrees" : "DISAGREES");
-    rows.push_back(std::move(row));
-  }
+  for (auto& listed : point_rows(plan, full, head.size(), [&](std::size_t i, auto&row) {
+         if (!results.done(i)) {
+           row.resize(head.size(), "-");
+           return;
+         }
+         const PointConclusion c = conclude_point(plan, results, i, sampler, chunk);
+         const TimeSummary& s = c.time->summary;
+         const MetricSummary& a = s.metric("time_availability");
+         const MetricSummary& down = s.metric("downtime_per_year");
+         row.push_back(availability(a.mean));
+         row.push_back(std::isfinite(a.ci_low)
+                           ? "[" + availability(a.ci_low) + ", " + availability(a.ci_high) + "]"
+                           : "-");
+         row.push_back(availability(s.mix.availability_exact));
+         row.push_back(availability(s.metric("request_availability").mean));
+         row.push_back(span(down.mean));
+         row.push_back(span(down.p05) + ".." + span(down.p95));
+         const double outages = s.metric("outages_per_year").mean;
+         row.push_back(std::isfinite(outages) ? printf_string("%.3g", outages) : "-");
+         row.push_back(span(s.metric("mean_time_to_detect").mean));
+         row.push_back(span(s.metric("mean_time_to_repair").mean));
+         if (slo) row.push_back(c.time->slo ? availability(s.slo.share_met_time) : "-");
+         row.push_back(s.tests == 0 ? "no test" : s.agrees ? "agrees" : "DISAGREES");
+       }))
+    rows.push_back(std::move(listed));
   return "Time availability over histories (mean, its 95% interval, the exact steady state where "
          "one exists):\n\n" +
          aligned(rows);

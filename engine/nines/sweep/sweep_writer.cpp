@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -149,6 +150,18 @@ void kind_row(Table& t, std::uint64_t point, std::uint64_t index, const PointKin
   t.row_done();
 }
 
+// The first cells of a /points row: the point's index and its swept values.
+void point_and_values(Table& points, const SweepPlan& plan, std::size_t i) {
+  const SweepPoint& point = plan.points[i];
+  points.column<std::uint64_t>("point").push_back(i);
+  for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
+    if (plan.parameters[p].is_integer())
+      points.column<std::uint64_t>(plan.parameters[p].path).push_back(point.values[p].integer);
+    else
+      points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
+  }
+}
+
 // The points table, with the component and kind tables beside it (their rows come from the
 // same conclusions, computed once per point).
 void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
@@ -187,13 +200,7 @@ void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& r
       sampler = c->sampler;
       kernel = c->kernel;
     }
-    points.column<std::uint64_t>("point").push_back(i);
-    for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
-      if (plan.parameters[p].is_integer())
-        points.column<std::uint64_t>(plan.parameters[p].path).push_back(point.values[p].integer);
-      else
-        points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
-    }
+    point_and_values(points, plan, i);
     points.column<std::uint64_t>("replication").push_back(point.replication);
     points.column<std::uint64_t>("n_components").push_back(n_components);
     points.column<std::uint64_t>("requests").push_back(point.requests);
@@ -297,18 +304,25 @@ constexpr std::array<const char*, 7> kTimeMetrics = {
     "time_availability",   "request_availability", "downtime_per_year",       "outages_per_year",
     "mean_time_to_detect", "mean_time_to_repair",  "failed_requests_per_year"};
 
+// Puts the cells of one row of `t`; when not `writing`, only makes sure its columns exist (so
+// that an empty table has them all).
+struct RowCells {
+  Table& t;
+  bool writing;
+  template <class T>
+  void put(const char* name, T value) const {
+    auto& column = t.column<T>(name);
+    if (writing) column.push_back(value);
+  }
+};
+
 // A row of /point_components (a component) or /point_events (an event) of a time point; with no
 // `r`, only the columns (so that an empty table has them all).
 void process_row(Table& t, std::uint64_t point, std::uint64_t index, const ProcessSummary* r,
                  bool event) {
-  const auto put = [&](const char* name, double value) {
-    auto& column = t.column<double>(name);
-    if (r != nullptr) column.push_back(value);
-  };
-  const auto put_count = [&](const char* name, std::uint64_t value) {
-    auto& column = t.column<std::uint64_t>(name);
-    if (r != nullptr) column.push_back(value);
-  };
+  const RowCells cells{t, r != nullptr};
+  const auto put = [&](const char* name, double value) { cells.put(name, value); };
+  const auto put_count = [&](const char* name, std::uint64_t value) { cells.put(name, value); };
   put_count("point", point);
   put_count(event ? "event" : "component", index);
   auto& name = t.column<std::string>("name");
@@ -335,14 +349,9 @@ void process_row(Table& t, std::uint64_t point, std::uint64_t index, const Proce
 
 // A row of /point_kinds of a time point (with no `r`, only the columns).
 void time_kind_row(Table& t, std::uint64_t point, std::uint64_t index, const KindTimeSummary* r) {
-  const auto put = [&](const char* name, double value) {
-    auto& column = t.column<double>(name);
-    if (r != nullptr) column.push_back(value);
-  };
-  const auto put_count = [&](const char* name, std::uint64_t value) {
-    auto& column = t.column<std::uint64_t>(name);
-    if (r != nullptr) column.push_back(value);
-  };
+  const RowCells cells{t, r != nullptr};
+  const auto put = [&](const char* name, double value) { cells.put(name, value); };
+  const auto put_count = [&](const char* name, std::uint64_t value) { cells.put(name, value); };
   const KindTimeSummary none;
   const KindTimeSummary& v = r != nullptr ? *r : none;
   put_count("point", point);
@@ -371,13 +380,7 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
   const TimePointConclusion* t = c != nullptr ? c->time.get() : nullptr;
   const bool done = t != nullptr;
   const auto stat = [&](double value) { return done ? value : kNaN; };
-  points.column<std::uint64_t>("point").push_back(i);
-  for (std::size_t p = 0; p < plan.parameters.size(); ++p) {
-    if (plan.parameters[p].is_integer())
-      points.column<std::uint64_t>(plan.parameters[p].path).push_back(point.values[p].integer);
-    else
-      points.column<double>(plan.parameters[p].path).push_back(point.values[p].real);
-  }
+  point_and_values(points, plan, i);
   const std::size_t n_components = done ? t->components.size() : 0;
   points.column<std::uint64_t>("replication").push_back(point.replication);
   points.column<std::uint64_t>("n_components").push_back(n_components);
@@ -409,24 +412,21 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
       .push_back(stat(done ? s->mix.availability_exact : 0));
   points.column<std::string>("exact_method").push_back(done ? s->exact_method : "");
   const bool slo = done && t->slo;
-  const auto slo_stat = [&](double value) { return slo ? value : kNaN; };
-  points.column<double>("slo_target").push_back(slo_stat(slo ? s->slo.target : 0));
-  points.column<double>("slo_window_seconds").push_back(slo_stat(slo ? s->slo.window_seconds : 0));
-  points.column<double>("slo_share_met_time").push_back(slo_stat(slo ? s->slo.share_met_time : 0));
-  points.column<double>("slo_share_met_time_low")
-      .push_back(slo_stat(slo ? s->slo.share_met_time_low : 0));
-  points.column<double>("slo_share_met_time_high")
-      .push_back(slo_stat(slo ? s->slo.share_met_time_high : 0));
-  points.column<double>("slo_share_met_requests")
-      .push_back(slo_stat(slo ? s->slo.share_met_requests : 0));
-  points.column<double>("slo_share_met_requests_low")
-      .push_back(slo_stat(slo ? s->slo.share_met_requests_low : 0));
-  points.column<double>("slo_share_met_requests_high")
-      .push_back(slo_stat(slo ? s->slo.share_met_requests_high : 0));
-  points.column<double>("slo_first_window_met_time")
-      .push_back(slo_stat(slo ? s->slo.first_met_time : 0));
-  points.column<double>("slo_first_window_met_time_exact")
-      .push_back(slo_stat(slo ? s->slo.first_met_time_exact : 0));
+  // NaN without an SLO (or before the point is done).
+  constexpr std::pair<const char*, double SloSummary::*> kSloColumns[] = {
+      {"slo_target", &SloSummary::target},
+      {"slo_window_seconds", &SloSummary::window_seconds},
+      {"slo_share_met_time", &SloSummary::share_met_time},
+      {"slo_share_met_time_low", &SloSummary::share_met_time_low},
+      {"slo_share_met_time_high", &SloSummary::share_met_time_high},
+      {"slo_share_met_requests", &SloSummary::share_met_requests},
+      {"slo_share_met_requests_low", &SloSummary::share_met_requests_low},
+      {"slo_share_met_requests_high", &SloSummary::share_met_requests_high},
+      {"slo_first_window_met_time", &SloSummary::first_met_time},
+      {"slo_first_window_met_time_exact", &SloSummary::first_met_time_exact},
+  };
+  for (const auto& [name, member] : kSloColumns)
+    points.column<double>(name).push_back(slo ? s->slo.*member : kNaN);
   points.column<std::uint8_t>("agrees").push_back(done && s->agrees ? 1 : 0);
   points.column<std::int64_t>("verdict_tests").push_back(done ? s->tests : 0);
   points.column<std::string>("verdict").push_back(done ? s->verdict : "");

@@ -14,9 +14,7 @@
 #include "nines/base/error.hpp"
 #include "nines/input/structure_parser.hpp"
 #include "nines/input/sweep_parser.hpp"
-#include "support/temp_dir.hpp"
-
-using nines::test::TempDir;
+#include "support/sweep_over_base.hpp"
 
 namespace {
 
@@ -35,32 +33,14 @@ common_cause:
 )";
 
 // A sweep over the base above with `grid` (the lines under `grid:`).
-class StructureSweep {
- public:
-  explicit StructureSweep(const std::string& grid) {
-    std::ofstream(dir_.file("base.yaml")) << kBase;
-    text_ = "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n" + grid;
-  }
-  nines::SweepPlan plan() const { return nines::parse_sweep(text_, sweep_path()); }
-  std::string sweep_path() const { return dir_.file("s.sweep.yaml"); }
-  std::string base_path() const { return dir_.file("base.yaml"); }
-  // The InputError parse_sweep throws ("" if none).
-  std::string error() const {
-    try {
-      plan();
-    } catch (const nines::InputError& e) {
-      return e.what();
-    }
-    return "";
-  }
-
- private:
-  TempDir dir_{"sweep-structure"};
-  std::string text_;
+// The shared helper with this file's base (support/sweep_over_base.hpp).
+struct StructureSweep : nines::test::SweepOverBase {
+  explicit StructureSweep(const std::string& grid)
+      : SweepOverBase(kBase, grid, "sweep-structure") {}
 };
 
 nines::StructureModel point(const nines::SweepPlan& plan, std::size_t i) {
-  return nines::sweep_point_structure(plan, plan.points[i]);
+  return nines::test::sweep_point(plan, i);
 }
 
 }  // namespace

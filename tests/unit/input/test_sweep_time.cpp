@@ -9,11 +9,10 @@
 #include "nines/base/error.hpp"
 #include "nines/input/sweep_parser.hpp"
 #include "nines/input/sweep_structure.hpp"
-#include "support/temp_dir.hpp"
+#include "support/sweep_over_base.hpp"
 
 using nines::DurationDistribution;
 using nines::DurationShape;
-using nines::test::TempDir;
 
 namespace {
 
@@ -46,29 +45,13 @@ common_cause:
   - {name: zone, every: {weibull: {shape: 0.8, scale: 100d}}, lasts: 2h, takes_down: ["api[1]"]}
 )";
 
-class TimeSweep {
- public:
-  explicit TimeSweep(const std::string& grid) {
-    std::ofstream(dir_.file("base.yaml")) << kBase;
-    text_ = "format_version: 1\nkind: sweep\nname: s\nbase: base.yaml\ngrid:\n" + grid;
-  }
-  nines::SweepPlan plan() const { return nines::parse_sweep(text_, dir_.file("s.sweep.yaml")); }
-  std::string error() const {
-    try {
-      plan();
-    } catch (const nines::InputError& e) {
-      return e.what();
-    }
-    return "";
-  }
-
- private:
-  TempDir dir_{"sweep-time"};
-  std::string text_;
+// The shared helper with this file's base (support/sweep_over_base.hpp).
+struct TimeSweep : nines::test::SweepOverBase {
+  explicit TimeSweep(const std::string& grid) : SweepOverBase(kBase, grid, "sweep-time") {}
 };
 
 nines::StructureModel point(const nines::SweepPlan& plan, std::size_t i) {
-  return nines::sweep_point_structure(plan, plan.points[i]);
+  return nines::test::sweep_point(plan, i);
 }
 
 // Each shape's mean from its formula (not DurationDistribution::mean, which this checks too).
