@@ -116,6 +116,20 @@ std::string rate(double per_second) {
   return "n/a";
 }
 
+std::string duration_for_people(double seconds, const char* missing) {
+  if (!std::isfinite(seconds)) return missing;
+  if (seconds == 0) return "0";
+  if (seconds < 60) return printf_string("%.3g s", seconds);
+  if (seconds < 3600) return printf_string("%.3g min", seconds / 60);
+  if (seconds < 86400) return printf_string("%.3g h", seconds / 3600);
+  return printf_string("%.3g d", seconds / 86400);
+}
+
+std::string availability_percent(double a, const char* missing) {
+  if (!std::isfinite(a)) return missing;
+  return percent_from_unreliability(1 - a, std::max(3, decimals_for(1 - a, 3)));
+}
+
 std::string duration_unit(double seconds) {
   std::string out;
   if (non_finite(seconds, out)) return out;

@@ -59,6 +59,14 @@ std::string rate(double per_second);
 // digits: "90d", "45m", "1.5h", "2y", "0.25s"; non_finite's words for NaN and infinities.
 std::string duration_unit(double seconds);
 
+// A duration for people, three significant digits: "0", "42 s", "4.2 min", "3.1 h", "2.5 d";
+// `missing` for NaN and infinities.
+std::string duration_for_people(double seconds, const char* missing);
+
+// An availability (or reliability) in percent with the decimals its nines need (at least 3);
+// `missing` for NaN.
+std::string availability_percent(double a, const char* missing);
+
 // "%g" with up to six significant digits: "1.5", "0.001", "2e+06".
 std::string general(double x);
 

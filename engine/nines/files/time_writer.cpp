@@ -336,27 +336,22 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
                                : std::numeric_limits<double>::quiet_NaN());
     }
     // Realised values: components without outages have none.
-    const std::size_t K = model.components.size();
-    std::vector<std::uint64_t> outages(K, 0);
-    std::vector<double> downtime(K, 0), opy(K, 0), dpy(K, 0), mttd(K, std::nan("")),
-        mttr(K, std::nan("")), budget(K, 0), budget_detection(K, 0), budget_requests(K, 0),
-        avail(K, 1);
-    std::vector<double> z(K, std::nan(""));
-    for (std::size_t i = 0; i < s.processes.size(); ++i) {
-      const std::uint32_t p = s.process_index[i];
-      if (p >= K) continue;
-      const ProcessSummary& r = s.processes[i];
-      outages[p] = r.outages;
-      downtime[p] = r.downtime;
-      opy[p] = r.outages_per_year;
-      dpy[p] = r.downtime_per_year;
-      mttd[p] = r.mean_time_to_detect;
-      mttr[p] = r.mean_time_to_repair;
-      budget[p] = r.budget_seconds_per_year;
-      budget_detection[p] = r.budget_detection_seconds_per_year;
-      budget_requests[p] = r.budget_requests_per_year;
-      avail[p] = r.availability_simulated;
-      z[p] = r.z_score;
+    const ExpandedProcesses all = expand_processes(s, model, exact);
+    std::vector<std::uint64_t> outages;
+    std::vector<double> downtime, opy, dpy, mttd, mttr, budget, budget_detection, budget_requests,
+        avail, z;
+    for (const ProcessSummary& r : all.components) {
+      outages.push_back(r.outages);
+      downtime.push_back(r.downtime);
+      opy.push_back(r.outages_per_year);
+      dpy.push_back(r.downtime_per_year);
+      mttd.push_back(r.mean_time_to_detect);
+      mttr.push_back(r.mean_time_to_repair);
+      budget.push_back(r.budget_seconds_per_year);
+      budget_detection.push_back(r.budget_detection_seconds_per_year);
+      budget_requests.push_back(r.budget_requests_per_year);
+      avail.push_back(r.availability_simulated);
+      z.push_back(r.z_score);
     }
     g.write_string_dataset("name", name).close();
     g.write_string_dataset("declaration", declaration).close();
@@ -388,20 +383,18 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
     std::vector<std::string> name, every, lasts;
     std::vector<std::uint64_t> occurrences;
     std::vector<double> downtime, budget, budget_requests, avail, avail_exact;
-    std::vector<const ProcessSummary*> row(model.common_causes.size(), nullptr);
-    for (std::size_t i = 0; i < s.processes.size(); ++i)
-      if (s.processes[i].event) row[s.process_index[i] - model.components.size()] = &s.processes[i];
+    const ExpandedProcesses all = expand_processes(s, model, exact);
     for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
-      const ProcessSummary* r = row[e];
-      name.push_back(model.common_causes[e].name);
+      const ProcessSummary& r = all.events[e];
+      name.push_back(r.name);
       every.push_back(time.events[e] ? time.events[e]->failure.describe() : "");
       lasts.push_back(time.events[e] ? time.events[e]->repair.describe() : "");
-      occurrences.push_back(r ? r->outages : 0);
-      downtime.push_back(r ? r->downtime : 0);
-      budget.push_back(r ? r->budget_seconds_per_year : 0);
-      budget_requests.push_back(r ? r->budget_requests_per_year : 0);
-      avail.push_back(r ? r->availability_simulated : 1);
-      avail_exact.push_back(r ? r->availability_exact : 1);
+      occurrences.push_back(r.outages);
+      downtime.push_back(r.downtime);
+      budget.push_back(r.budget_seconds_per_year);
+      budget_requests.push_back(r.budget_requests_per_year);
+      avail.push_back(r.availability_simulated);
+      avail_exact.push_back(r.availability_exact);
     }
     g.write_string_dataset("name", name).close();
     g.write_string_dataset("every", every).close();

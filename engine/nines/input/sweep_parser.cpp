@@ -309,12 +309,17 @@ class Parser : private TimeFieldReader {
     return *parsed;
   }
 
-  double parse_rate(const Entry& entry, const std::string& path) const {
-    const std::string& text = scalar(entry, path, kRateHint);
+  // The sweep's own hint: its examples suit a point's histories.
+  std::uint64_t parse_point_histories(const Entry& entry, const std::string& path) const {
+    constexpr std::string_view hint =
+        "write a whole number of histories from 1 to 4294967296, such as 1000 or 10k";
+    const std::string& text = scalar(entry, path, hint);
     std::string why;
-    const auto rate = parse_rate_text(text, &why);
-    if (!rate) fail(entry.second.Mark(), path, why, kRateHint);
-    return *rate;
+    const auto parsed = parse_request_count(text, &why);
+    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
+    if (*parsed > kMaxHistories)
+      fail(entry.second.Mark(), path, nines::quoted(text) + " is more than 4294967296", hint);
+    return *parsed;
   }
 
   // 1 to kMaxCrews, or "unlimited" (0: every outage repaired at once, as without crews).
@@ -328,18 +333,6 @@ class Parser : private TimeFieldReader {
     if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
     if (*parsed < 1 || *parsed > kMaxCrews)
       fail(entry.second.Mark(), path, nines::quoted(text) + " is outside that range", hint);
-    return *parsed;
-  }
-
-  std::uint64_t parse_histories(const Entry& entry, const std::string& path) const {
-    constexpr std::string_view hint =
-        "write a whole number of histories from 1 to 4294967296, such as 1000 or 10k";
-    const std::string& text = scalar(entry, path, hint);
-    std::string why;
-    const auto parsed = parse_request_count(text, &why);
-    if (!parsed) fail(entry.second.Mark(), path, nines::quoted(text) + " " + why, hint);
-    if (*parsed > kMaxHistories)
-      fail(entry.second.Mark(), path, nines::quoted(text) + " is more than 4294967296", hint);
     return *parsed;
   }
 
@@ -394,7 +387,7 @@ class Parser : private TimeFieldReader {
         v.integer = parse_crews(entry, path);
         break;
       case SweepTarget::histories:
-        v.integer = parse_histories(entry, path);
+        v.integer = parse_point_histories(entry, path);
         break;
       default:
         if (!p.is_integer()) {

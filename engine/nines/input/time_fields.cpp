@@ -243,23 +243,8 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
   std::optional<YamlEntry> traffic, slo;
   walk(map, "time", kTimeKeys, [&](const std::string& key, const YamlEntry& field) {
     const std::string path = "time." + key;
-    if (key == "horizon") {
-      t.horizon_seconds = parse_duration(field, path);
-      if (t.horizon_seconds > kMaxHorizonSeconds) {
-        fail(field.second.Mark(), path,
-             quoted(field.second.Scalar()) + " is longer than 1000 years",
-             "write a horizon of at most 1000y");
-      }
-    }
-    if (key == "histories") {
-      const std::string& text = scalar(field, path, kHistoriesHint);
-      std::string why;
-      const auto n = parse_request_count(text, &why);
-      if (!n) fail(field.second.Mark(), path, quoted(text) + " " + why, kHistoriesHint);
-      if (*n > kMaxHistories)
-        fail(field.second.Mark(), path, quoted(text) + " is more than 4294967296", kHistoriesHint);
-      t.histories = *n;
-    }
+    if (key == "horizon") t.horizon_seconds = parse_horizon(field, path);
+    if (key == "histories") t.histories = parse_histories(field, path);
     if (key == "start") {
       constexpr std::string_view hint =
           "write fresh (everything up at the start) or steady (each component drawn from its "
@@ -285,6 +270,26 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
   if (traffic) t.traffic = parse_traffic(*traffic, t.horizon_seconds);
   if (slo) t.slo = parse_slo(*slo, t.horizon_seconds);
   return section;
+}
+
+double TimeFieldReader::parse_horizon(const YamlEntry& entry, const std::string& path) const {
+  const double seconds = parse_duration(entry, path);
+  if (seconds > kMaxHorizonSeconds) {
+    fail(entry.second.Mark(), path, quoted(entry.second.Scalar()) + " is longer than 1000 years",
+         "write a horizon of at most 1000y");
+  }
+  return seconds;
+}
+
+std::uint64_t TimeFieldReader::parse_histories(const YamlEntry& entry,
+                                               const std::string& path) const {
+  const std::string& text = scalar(entry, path, kHistoriesHint);
+  std::string why;
+  const auto n = parse_request_count(text, &why);
+  if (!n) fail(entry.second.Mark(), path, quoted(text) + " " + why, kHistoriesHint);
+  if (*n > kMaxHistories)
+    fail(entry.second.Mark(), path, quoted(text) + " is more than 4294967296", kHistoriesHint);
+  return *n;
 }
 
 double TimeFieldReader::parse_rate(const YamlEntry& entry, const std::string& path) const {

@@ -52,6 +52,12 @@ class TimeFieldReader : public FieldReader {
   DetectionDraft parse_detection(const YamlEntry& entry, const std::string& path) const;
   // The `time:` mapping.
   TimeSection parse_time(const YamlEntry& entry) const;
+  // A horizon: a duration of at most kMaxHorizonSeconds.
+  double parse_horizon(const YamlEntry& entry, const std::string& path) const;
+  // A number of histories, 1 to kMaxHistories ("10k" as for requests).
+  std::uint64_t parse_histories(const YamlEntry& entry, const std::string& path) const;
+  // A request rate with its unit of time ("300/s", "1.2k/m"), in requests per second.
+  double parse_rate(const YamlEntry& entry, const std::string& path) const;
 
  private:
   double parse_positive_number(const YamlEntry& entry, const std::string& path,
@@ -60,7 +66,6 @@ class TimeFieldReader : public FieldReader {
                             std::string_view hint) const;
   DurationDistribution parse_distribution_mapping(const YAML::Node& node, const std::string& path,
                                                   bool zero_allowed) const;
-  double parse_rate(const YamlEntry& entry, const std::string& path) const;
   TrafficProfile parse_traffic(const YamlEntry& entry, double horizon_seconds) const;
   template <std::size_t N>
   void parse_profile(const YamlEntry& entry, const std::string& path, std::array<double, N>& out,

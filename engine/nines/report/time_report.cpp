@@ -14,18 +14,10 @@ namespace {
 using namespace number_format;
 
 std::string percent(double a) {
-  if (!std::isfinite(a)) return "n/a";
-  return percent_from_unreliability(1 - a, std::max(3, decimals_for(1 - a, 3)));
+  return availability_percent(a, "n/a");
 }
-
-// A duration for people: "n/a", "0", "4.2 min", "3.1 h", "2.5 d".
 std::string span(double seconds) {
-  if (!std::isfinite(seconds)) return "n/a";
-  if (seconds == 0) return "0";
-  if (seconds < 60) return printf_string("%.3g s", seconds);
-  if (seconds < 3600) return printf_string("%.3g min", seconds / 60);
-  if (seconds < 86400) return printf_string("%.3g h", seconds / 3600);
-  return printf_string("%.3g d", seconds / 86400);
+  return duration_for_people(seconds, "n/a");
 }
 
 std::string number(double x) {

@@ -316,4 +316,35 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
   return s;
 }
 
+ExpandedProcesses expand_processes(const TimeSummary& summary, const StructureModel& model,
+                                   const TimeExactValues& exact) {
+  const std::size_t K = model.components.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto at = [&](const std::vector<double>& v, std::size_t i) {
+    return i < v.size() ? v[i] : nan;
+  };
+  ExpandedProcesses out;
+  for (std::size_t c = 0; c < K; ++c) {
+    ProcessSummary r;
+    r.name = model.components[c].name;
+    r.mean_time_to_detect = r.mean_time_to_repair = r.z_score = nan;
+    r.mean_time_to_detect_exact = at(exact.mean_time_to_detect, c);
+    r.availability_exact = at(exact.component_availability, c);
+    out.components.push_back(r);
+  }
+  for (const auto& cause : model.common_causes) {
+    ProcessSummary r;
+    r.name = cause.name;
+    r.event = true;
+    r.mean_time_to_detect = r.mean_time_to_repair = r.mean_time_to_detect_exact = r.z_score = nan;
+    r.availability_exact = 1;
+    out.events.push_back(r);
+  }
+  for (std::size_t i = 0; i < summary.processes.size(); ++i) {
+    const std::uint32_t p = summary.process_index[i];
+    (p < K ? out.components[p] : out.events[p - K]) = summary.processes[i];
+  }
+  return out;
+}
+
 }  // namespace nines

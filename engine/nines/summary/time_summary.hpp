@@ -118,4 +118,13 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& layout
                            const std::vector<std::uint64_t>& tally, const TimeExactValues& exact,
                            double ci_level = kDefaultCiLevel);
 
+// Every component and common-cause event of the model, in index order, as a time run's
+// /components and /events tables list them: the summary's row where there is a process, else
+// no outages, NaN realised times and z, availability 1, and the exact values.
+struct ExpandedProcesses {
+  std::vector<ProcessSummary> components, events;
+};
+ExpandedProcesses expand_processes(const TimeSummary& summary, const StructureModel& model,
+                                   const TimeExactValues& exact);
+
 }  // namespace nines

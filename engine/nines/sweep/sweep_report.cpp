@@ -24,22 +24,12 @@ std::string value_label(const SweepParameter& p, const SweepValue& v) {
   return printf_string("%.10g%%", v.real * 100);
 }
 
-// An availability in percent with the decimals its nines need (time_report.cpp's rule); "-"
-// for NaN.
+// As the time run's report prints them, with "-" for what is missing.
 std::string availability(double a) {
-  if (!std::isfinite(a)) return "-";
-  return number_format::percent_from_unreliability(
-      1 - a, std::max(3, number_format::decimals_for(1 - a, 3)));
+  return number_format::availability_percent(a, "-");
 }
-
-// A duration for people: "-", "0", "4.2 min", "3.1 h", "2.5 d" (as time runs print them).
 std::string span(double seconds) {
-  if (!std::isfinite(seconds)) return "-";
-  if (seconds == 0) return "0";
-  if (seconds < 60) return printf_string("%.3g s", seconds);
-  if (seconds < 3600) return printf_string("%.3g min", seconds / 60);
-  if (seconds < 86400) return printf_string("%.3g h", seconds / 3600);
-  return printf_string("%.3g d", seconds / 86400);
+  return number_format::duration_for_people(seconds, "-");
 }
 
 // Cells padded to the widest in each column, the first row the heading.

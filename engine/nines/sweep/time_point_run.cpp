@@ -1,6 +1,5 @@
 #include "nines/sweep/time_point_run.hpp"
 
-#include <limits>
 #include <utility>
 
 #include "nines/input/sweep_structure.hpp"
@@ -36,7 +35,9 @@ class TimePointRun final : public PointRun {
     time->traffic_rate = t.traffic.rate_per_second;
     time->crews = t.crews;
     time->slo = t.slo.has_value();
-    rows(*time);
+    ExpandedProcesses rows = expand_processes(time->summary, model_, pipeline_.exact());
+    time->components = std::move(rows.components);
+    time->events = std::move(rows.events);
     PointConclusion c;
     c.sampler = "event-driven";
     c.kernel = kernel_name();
@@ -47,38 +48,6 @@ class TimePointRun final : public PointRun {
   }
 
  private:
-  // Every component and event, those the summary has no row for (no outages, no process) with
-  // the run file's values for them.
-  void rows(TimePointConclusion& time) const {
-    const TimeExactValues& exact = pipeline_.exact();
-    const std::size_t K = model_.components.size();
-    const auto nan = std::numeric_limits<double>::quiet_NaN();
-    const auto at = [&](const std::vector<double>& v, std::size_t i, double fallback) {
-      return i < v.size() ? v[i] : fallback;
-    };
-    for (std::size_t c = 0; c < K; ++c) {
-      ProcessSummary r;
-      r.name = model_.components[c].name;
-      r.mean_time_to_detect = r.mean_time_to_repair = r.z_score = nan;
-      r.mean_time_to_detect_exact = at(exact.mean_time_to_detect, c, nan);
-      r.availability_exact = at(exact.component_availability, c, nan);
-      time.components.push_back(r);
-    }
-    for (std::size_t e = 0; e < model_.common_causes.size(); ++e) {
-      ProcessSummary r;
-      r.name = model_.common_causes[e].name;
-      r.event = true;
-      r.mean_time_to_detect = r.mean_time_to_repair = r.mean_time_to_detect_exact = r.z_score = nan;
-      r.availability_exact = 1;
-      time.events.push_back(r);
-    }
-    const TimeSummary& s = time.summary;
-    for (std::size_t i = 0; i < s.processes.size(); ++i) {
-      const std::uint32_t p = s.process_index[i];
-      (p < K ? time.components[p] : time.events[p - K]) = s.processes[i];
-    }
-  }
-
   // What `nines run --record none` of the point runs: its histories, at its seed, in chunks
   // of the time pipeline's size (the tally does not depend on them).
   RunInfo info(RecordMode record) const {

@@ -95,3 +95,16 @@ TEST_CASE("number_format writes rates in three significant digits with an SI pre
   CHECK(rate(std::numeric_limits<double>::infinity()) == "n/a");
   CHECK(rate(std::numeric_limits<double>::quiet_NaN()) == "n/a");
 }
+
+TEST_CASE("number_format writes durations and availabilities for people", "[number_format]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  CHECK(duration_for_people(0, "-") == "0");
+  CHECK(duration_for_people(42, "-") == "42 s");
+  CHECK(duration_for_people(90, "-") == "1.5 min");
+  CHECK(duration_for_people(7200, "-") == "2 h");
+  CHECK(duration_for_people(2.5 * 86400, "-") == "2.5 d");
+  CHECK(duration_for_people(nan, "n/a") == "n/a");
+  CHECK(availability_percent(0.999, "-") == "99.900%");
+  CHECK(availability_percent(1 - 1e-6, "-") == "99.99990%");
+  CHECK(availability_percent(nan, "n/a") == "n/a");
+}
