@@ -64,7 +64,15 @@ constexpr Column kRequestColumns[] = {
     {"kind", ElementType::int8, 1},      {"culprit", ElementType::int32, 4},
     {"cause", ElementType::int8, 1},
 };
+// One row per firing of an alert rule (scenarios with time.alerting).
+constexpr Column kFiringColumns[] = {
+    {"history", ElementType::uint64, 8},    {"policy", ElementType::int32, 4},
+    {"rule", ElementType::int32, 4},        {"fired", ElementType::float64, 8},
+    {"delivered", ElementType::float64, 8}, {"outage_start", ElementType::float64, 8},
+    {"budget", ElementType::float64, 8},
+};
 constexpr std::size_t kHistoryParts = std::size(kHistoryColumns);
+constexpr std::size_t kFiringParts = std::size(kFiringColumns);
 constexpr std::size_t kOutageParts = std::size(kOutageColumns);
 constexpr std::size_t kWindowParts = std::size(kWindowColumns);
 constexpr std::size_t kRequestParts = std::size(kRequestColumns);
@@ -81,6 +89,110 @@ double ratio_or_nan(double sum, std::uint64_t count) {
   return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
 }
 
+// /alerting: one row per policy in /alerting/policies, one per rule (then each policy's page
+// rules together) in /alerting/rules; /alerting/firings was appended while the run went.
+void write_alerting(hdf5::File& file, const TimeSummary& s, bool exists) {
+  hdf5::Group g = exists ? file.open_group("alerting") : file.create_group("alerting");
+  g.write_attribute("missed_firing_bound", s.alert_missed_bound);
+  {
+    hdf5::Group p = g.create_group("policies");
+    std::vector<std::string> name, scope, needs, delivery;
+    std::vector<double> slice, per_year;
+    std::vector<std::uint64_t> outages;
+    const auto join = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (const std::string& x : v) out += (out.empty() ? "" : ",") + x;
+      return out;
+    };
+    for (const AlertPolicySummary& x : s.alerting) {
+      name.push_back(x.name);
+      scope.push_back(x.scope);
+      needs.push_back(join(x.needs));
+      delivery.push_back(join(x.delivery));
+      slice.push_back(x.slice_seconds);
+      outages.push_back(x.outages);
+      per_year.push_back(x.outages_per_year);
+    }
+    p.write_string_dataset("name", name).close();
+    p.write_string_dataset("scope", scope).close();
+    p.write_string_dataset("needs", needs).close();
+    p.write_string_dataset("delivery", delivery).close();
+    p.write_dataset<double>("slice_seconds", slice).close();
+    p.write_dataset<std::uint64_t>("outages", outages).close();
+    p.write_dataset<double>("outages_per_year", per_year).close();
+    p.close();
+  }
+  hdf5::Group r = g.create_group("rules");
+  std::vector<std::int64_t> policy, combined;
+  std::vector<std::string> name, severity;
+  std::vector<std::uint64_t> firings, delivered, noise, paged;
+  std::vector<std::vector<double>> numbers(22);
+  std::vector<double> hours;
+  const char* number_names[] = {"burn_rate",
+                                "threshold",
+                                "long_seconds",
+                                "short_seconds",
+                                "firings_per_year",
+                                "firings_per_year_ci_low",
+                                "firings_per_year_ci_high",
+                                "delivered_share",
+                                "noise_per_year",
+                                "precision",
+                                "precision_ci_low",
+                                "precision_ci_high",
+                                "recall",
+                                "recall_ci_low",
+                                "recall_ci_high",
+                                "time_to_page_mean",
+                                "time_to_page_p50",
+                                "time_to_page_p95",
+                                "budget_at_firing_mean",
+                                "budget_at_firing_p50",
+                                "budget_at_firing_p95",
+                                "outages_per_year"};
+  for (std::size_t i = 0; i < s.alerting.size(); ++i) {
+    for (const AlertRuleSummary& x : s.alerting[i].rows) {
+      policy.push_back(static_cast<std::int64_t>(i));
+      combined.push_back(x.combined ? 1 : 0);
+      name.push_back(x.name);
+      severity.push_back(x.severity);
+      firings.push_back(x.firings);
+      delivered.push_back(x.delivered);
+      noise.push_back(x.noise);
+      paged.push_back(x.outages_paged);
+      const double values[] = {x.burn_rate,        x.threshold,
+                               x.long_seconds,     x.short_seconds,
+                               x.firings_per_year, x.firings_ci_low,
+                               x.firings_ci_high,  x.delivered_share,
+                               x.noise_per_year,   x.precision,
+                               x.precision_ci_low, x.precision_ci_high,
+                               x.recall,           x.recall_ci_low,
+                               x.recall_ci_high,   x.time_to_page_mean,
+                               x.time_to_page_p50, x.time_to_page_p95,
+                               x.budget_mean,      x.budget_p50,
+                               x.budget_p95,       s.alerting[i].outages_per_year};
+      for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(values[k]);
+      hours.insert(hours.end(), x.noise_by_hour_per_year.begin(), x.noise_by_hour_per_year.end());
+    }
+  }
+  r.write_dataset<std::int64_t>("policy", policy).close();
+  r.write_string_dataset("name", name).close();
+  r.write_string_dataset("severity", severity).close();
+  r.write_dataset<std::int64_t>("combined", combined).close();
+  r.write_dataset<std::uint64_t>("firings", firings).close();
+  r.write_dataset<std::uint64_t>("delivered", delivered).close();
+  r.write_dataset<std::uint64_t>("noise", noise).close();
+  r.write_dataset<std::uint64_t>("outages_paged", paged).close();
+  for (std::size_t k = 0; k < numbers.size(); ++k)
+    r.write_dataset<double>(number_names[k], numbers[k]).close();
+  hdf5::Dataset d = r.write_dataset<double>("noise_by_hour_per_year", hours);
+  d.write_attribute("rows", std::uint64_t{name.size()});
+  d.write_attribute("columns", std::uint64_t{24});
+  d.close();
+  r.close();
+  g.close();
+}
+
 }  // namespace
 
 TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
@@ -91,7 +203,8 @@ TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
 
 std::size_t TimeChunkEncoder::part_count() const noexcept {
   return kHistoryParts + kOutageParts + (plan_.windows.empty() ? 0 : kWindowParts) +
-         (record_ == RecordMode::requests ? kRequestParts : 0);
+         (record_ == RecordMode::requests ? kRequestParts : 0) +
+         (plan_.alerts.any ? kFiringParts : 0);
 }
 
 void TimeChunkEncoder::begin(std::uint64_t chunk, std::uint64_t histories,
@@ -153,6 +266,18 @@ void TimeChunkEncoder::add(std::uint64_t history, const HistoryResult& h, Encode
       put(part[2], static_cast<std::int8_t>(r.kind));
       put(part[3], r.culprit);
       put(part[4], r.cause);
+    }
+    part += kRequestParts;
+  }
+  if (plan_.alerts.any) {
+    for (const AlertFiring& f : h.alerts.firings) {
+      put(part[0], history);
+      put(part[1], static_cast<std::int32_t>(f.policy));
+      put(part[2], static_cast<std::int32_t>(f.rule));
+      put(part[3], f.fired);
+      put(part[4], f.delivered);
+      put(part[5], f.outage_start);
+      put(part[6], f.budget);
     }
   }
 }
@@ -230,6 +355,10 @@ TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const Outag
     g.close();
   }
   if (info.record == RecordMode::requests) table("requests", kRequestColumns).close();
+  if (plan.alerts.any) {
+    file.create_group("alerting").close();
+    table("alerting/firings", kFiringColumns).close();
+  }
 }
 
 TimeRunWriter::~TimeRunWriter() = default;
@@ -484,6 +613,7 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
     g.write_attribute("first_window_met_requests", o.first_met_requests);
     g.close();
   }
+  if (!s.alerting.empty()) write_alerting(file, s, w.info.record != RecordMode::none);
   file.close();
   w.file.reset();
   w.output->commit();

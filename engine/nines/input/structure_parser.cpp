@@ -743,12 +743,17 @@ class Parser : private TimeFieldReader {
     std::vector<NeedsReference> references;
   };
 
-  ResolvedNeeds resolve_detection(const DetectionDraft& draft, const std::string& path) const {
+  // `key`: "needs" for a detection or a policy's metrics, "delivery" for a policy's pages.
+  ResolvedNeeds resolve_detection(const DetectionDraft& draft, const std::string& path,
+                                  const std::string& key = "needs") const {
     ResolvedNeeds out{draft.detection, {}};
     if (!draft.needs) return out;
-    const std::string sub = path + ".needs";
+    const std::string sub = path + "." + key;
+    const bool detection = path.ends_with("detection");
     const YAML::Node& list = nonempty_list(
-        *draft.needs, sub, "list the components detection needs up, e.g. [monitoring, alerting]");
+        *draft.needs, sub,
+        detection ? "list the components detection needs up, e.g. [monitoring, alerting]"
+                  : "list the components that must be up, e.g. [monitoring]");
     std::vector<Block> children;
     std::set<std::uint32_t> components;
     std::size_t i = 0;
@@ -773,7 +778,8 @@ class Parser : private TimeFieldReader {
           components.insert(decl.first + r);
       } else if (block_index_.contains(text)) {
         fail(item.Mark(), at, quoted(text) + " is a block, not a component",
-             "list components or replicas; detection needs each of them up");
+             detection ? "list components or replicas; detection needs each of them up"
+                       : "list components or replicas; each of them must be up");
       } else {
         unknown_name(text, item.Mark(), at, false);
       }
@@ -833,7 +839,37 @@ class Parser : private TimeFieldReader {
         time.components.push_back(timing);
     }
     time.events = events_;
+    for (const AlertPolicyDraft& draft : time_section_->alerting)
+      time.alerting.push_back(resolve_policy(m, draft));
     return time;
+  }
+
+  AlertPolicy resolve_policy(const StructureModel& m, const AlertPolicyDraft& draft) const {
+    AlertPolicy policy = draft.policy;
+    const auto components = [&](const std::optional<YamlEntry>& entry, const std::string& key,
+                                Block& block, std::vector<std::uint32_t>& list) {
+      if (!entry) return;
+      DetectionDraft d;
+      d.needs = entry;
+      ResolvedNeeds r = resolve_detection(d, draft.path, key);
+      block = std::move(r.detection.needs);
+      list = std::move(r.detection.needs_components);
+    };
+    components(draft.needs, "needs", policy.needs, policy.needs_components);
+    components(draft.delivery, "delivery", policy.delivery, policy.delivery_components);
+    if (draft.kind) {
+      const std::string path = draft.path + ".kind";
+      const std::string& text = scalar(*draft.kind, path, "write the name of a request kind");
+      std::string names;
+      for (std::uint32_t k = 0; k < m.kinds.size(); ++k) {
+        if (m.kinds[k].name == text) policy.kind = k;
+        names += (k > 0 ? ", " : "") + m.kinds[k].name;
+      }
+      if (!policy.kind)
+        fail(draft.kind->second.Mark(), path, quoted(text) + " is not a request kind",
+             "write one of " + names + ", or leave kind out for the whole traffic mix");
+    }
+    return policy;
   }
 
   // A depth-first walk of the declarations' needs with its own stack, as for named blocks.

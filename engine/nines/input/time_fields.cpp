@@ -28,7 +28,7 @@ constexpr std::string_view kHistoriesHint =
 
 const std::vector<YamlKey> kTimeKeys = {{"horizon", true}, {"histories", true},  {"start", false},
                                         {"crews", false},  {"detection", false}, {"traffic", false},
-                                        {"slo", false}};
+                                        {"slo", false},    {"alerting", false}};
 const std::vector<YamlKey> kTrafficKeys = {{"rate", true}, {"hourly", false}, {"daily", false}};
 const std::vector<YamlKey> kSloKeys = {{"target", true}, {"window", false}, {"windows", false}};
 const std::vector<YamlKey> kOutageKeys = {{"every", true}, {"repair", true}};
@@ -240,7 +240,7 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
   const YAML::Node& map =
       mapping(*this, entry, "time",
               "write a mapping with horizon and histories, e.g. {horizon: 365d, histories: 10k}");
-  std::optional<YamlEntry> traffic, slo;
+  std::optional<YamlEntry> traffic, slo, alerting;
   walk(map, "time", kTimeKeys, [&](const std::string& key, const YamlEntry& field) {
     const std::string path = "time." + key;
     if (key == "horizon") t.horizon_seconds = parse_horizon(field, path);
@@ -265,10 +265,12 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
     }
     if (key == "traffic") traffic = field;
     if (key == "slo") slo = field;
+    if (key == "alerting") alerting = field;
   });
   // Both are checked against the horizon, wherever the file lists it.
   if (traffic) t.traffic = parse_traffic(*traffic, t.horizon_seconds);
   if (slo) t.slo = parse_slo(*slo, t.horizon_seconds);
+  if (alerting) section.alerting = parse_alerting(*alerting, t, traffic.has_value());
   return section;
 }
 

@@ -26,11 +26,19 @@ struct DetectionDraft {
   YAML::Node node;                 // the detection value, for messages
 };
 
+// An alert policy as written, before its `needs`, `delivery` and `kind` names are resolved.
+struct AlertPolicyDraft {
+  AlertPolicy policy;  // needs, delivery and kind still unset
+  std::optional<YamlEntry> needs, delivery, kind;
+  std::string path;  // "time.alerting[i]"
+};
+
 // The `time:` section, except what refers to components.
 struct TimeSection {
-  TimeModel time;            // components and events left empty
+  TimeModel time;            // components, events and alerting left empty
   DetectionDraft detection;  // the scenario default (immediate when not given)
   bool detection_declared = false;
+  std::vector<AlertPolicyDraft> alerting;
 };
 
 class TimeFieldReader : public FieldReader {
@@ -56,6 +64,9 @@ class TimeFieldReader : public FieldReader {
   double parse_horizon(const YamlEntry& entry, const std::string& path) const;
   // A number of histories, 1 to kMaxHistories ("10k" as for requests).
   std::uint64_t parse_histories(const YamlEntry& entry, const std::string& path) const;
+  // The `time.alerting` list (input/alerting_fields.cpp), checked against the rest of `time`.
+  std::vector<AlertPolicyDraft> parse_alerting(const YamlEntry& entry, const TimeModel& time,
+                                               bool traffic_declared) const;
   // A request rate with its unit of time ("300/s", "1.2k/m"), in requests per second.
   double parse_rate(const YamlEntry& entry, const std::string& path) const;
 

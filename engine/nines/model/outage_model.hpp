@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "nines/model/alerting_model.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/duration.hpp"
 
@@ -110,6 +111,7 @@ struct TimeModel {
   std::optional<SloTarget> slo;
   std::vector<ComponentTiming> components;           // parallel to StructureModel::components
   std::vector<std::optional<OutageProcess>> events;  // parallel to StructureModel::common_causes
+  std::vector<AlertPolicy> alerting;  // `time.alerting` (alerting_model.hpp); needs traffic
 };
 
 }  // namespace nines

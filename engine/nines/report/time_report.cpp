@@ -27,6 +27,60 @@ std::string number(double x) {
 
 const auto& pad = align_left;
 
+std::string share(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  return printf_string("%.1f%%", 100 * x);
+}
+
+std::string names(const std::vector<std::string>& v) {
+  if (v.empty()) return "nothing";
+  std::string out;
+  for (const std::string& n : v) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// One table per policy, then the policies side by side (their page rules together): the
+// policies ran on the same histories and see the same counts (common random numbers).
+std::string alert_text(const TimeSummary& s) {
+  if (s.alerting.empty()) return "";
+  std::string out;
+  const auto row_line = [&](const std::string& label, const AlertRuleSummary& r) {
+    return "  " + pad(label, 22) + pad(r.severity, 8) + pad(number(r.firings_per_year), 9) +
+           pad(share(r.delivered_share), 11) + pad(number(r.noise_per_year), 9) +
+           pad(share(r.precision), 11) + pad(share(r.recall), 9) +
+           pad(span(r.time_to_page_p50) + " / " + span(r.time_to_page_p95), 22) +
+           share(r.budget_mean) + "\n";
+  };
+  const std::string header =
+      "fires/y  delivered  noise/y  precision  recall   time to page p50 / p95  budget at fire\n";
+  for (const AlertPolicySummary& p : s.alerting) {
+    out += "\nalert policy " + p.name + " on " + (p.scope == "mix" ? "the traffic mix" : p.scope) +
+           ": " + duration_unit(p.slice_seconds) + " slices, metrics need " + names(p.needs) +
+           ", pages need " + names(p.delivery) + "; " + number(p.outages_per_year) +
+           " outages/year\n";
+    out += "  " + pad("rule", 22) + pad("severity", 8) + header;
+    for (const AlertRuleSummary& r : p.rows) {
+      std::string label = r.name;
+      if (!r.combined) {
+        label += std::isfinite(r.burn_rate) ? " " + general(r.burn_rate) + "x"
+                                            : " >" + share(r.threshold);
+      }
+      out += row_line(label, r);
+    }
+  }
+  if (s.alerting.size() > 1) {
+    out += "\npolicies compared on the same histories (page rules together)\n";
+    out += "  " + pad("policy", 22) + pad("", 8) + header;
+    for (const AlertPolicySummary& p : s.alerting) out += row_line(p.name, p.rows.back());
+  }
+  out +=
+      "  noise: firings whose long window saw no outage; precision: firings about an outage;\n"
+      "  recall: outages with a delivered firing; budget: share of the SLO window's error "
+      "budget\n  spent in the long window when it fired. Quiet ends skipped: at most " +
+      printf_string("%.2g", s.alert_missed_bound) + " firings missed in the whole run.\n";
+  return out;
+}
+
 }  // namespace
 
 std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, bool color) {
@@ -112,6 +166,7 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
                                                   : "") +
            "\n";
   }
+  out += alert_text(s);
   out += "\n" + std::string(bold) + "verdict: " + reset + s.verdict + "\n";
   return out;
 }
@@ -195,6 +250,54 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
     json.field("first_window_met_time", o.first_met_time);
     json.field("first_window_met_time_exact", o.first_met_time_exact);
     json.field("first_window_met_p_value", o.first_met_p_value);
+    json.end_object();
+  }
+  if (!s.alerting.empty()) {
+    json.key("alerting").begin_object();
+    json.field("missed_firing_bound", s.alert_missed_bound);
+    json.key("policies").begin_array();
+    for (const AlertPolicySummary& p : s.alerting) {
+      json.begin_object();
+      json.field("name", p.name).field("scope", p.scope).field("slice_seconds", p.slice_seconds);
+      json.key("needs").begin_array();
+      for (const std::string& n : p.needs) json.value(n);
+      json.end_array();
+      json.key("delivery").begin_array();
+      for (const std::string& n : p.delivery) json.value(n);
+      json.end_array();
+      json.field("outages", p.outages).field("outages_per_year", p.outages_per_year);
+      json.key("rules").begin_array();
+      for (const AlertRuleSummary& r : p.rows) {
+        json.begin_object();
+        json.field("name", r.name).field("severity", r.severity).field("combined", r.combined);
+        json.field("burn_rate", r.burn_rate).field("threshold", r.threshold);
+        json.field("long_seconds", r.long_seconds).field("short_seconds", r.short_seconds);
+        json.field("firings", r.firings).field("delivered", r.delivered);
+        json.field("noise", r.noise).field("outages_paged", r.outages_paged);
+        json.field("firings_per_year", r.firings_per_year);
+        json.field("firings_per_year_ci_low", r.firings_ci_low);
+        json.field("firings_per_year_ci_high", r.firings_ci_high);
+        json.field("delivered_share", r.delivered_share);
+        json.field("noise_per_year", r.noise_per_year);
+        json.field("precision", r.precision).field("precision_ci_low", r.precision_ci_low);
+        json.field("precision_ci_high", r.precision_ci_high);
+        json.field("recall", r.recall).field("recall_ci_low", r.recall_ci_low);
+        json.field("recall_ci_high", r.recall_ci_high);
+        json.field("time_to_page_mean", r.time_to_page_mean);
+        json.field("time_to_page_p50", r.time_to_page_p50);
+        json.field("time_to_page_p95", r.time_to_page_p95);
+        json.field("budget_at_firing_mean", r.budget_mean);
+        json.field("budget_at_firing_p50", r.budget_p50);
+        json.field("budget_at_firing_p95", r.budget_p95);
+        json.key("noise_by_hour_per_year").begin_array();
+        for (const double x : r.noise_by_hour_per_year) json.value(x);
+        json.end_array();
+        json.end_object();
+      }
+      json.end_array();
+      json.end_object();
+    }
+    json.end_array();
     json.end_object();
   }
   json.field("tests", s.tests).field("test_alpha", s.test_alpha);

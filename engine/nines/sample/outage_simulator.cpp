@@ -157,9 +157,12 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
     if (!timing.outages || timing.detection.immediate) continue;
     for (const std::uint32_t n : timing.detection.needs_components) needed_by[n].push_back(c);
   }
+  alerts = AlertPlan(m, kind_share, base_unreliability, horizon);
   for (std::uint32_t c = 0; c < components; ++c) {
     is_needed.push_back(!needed_by[c].empty());
-    one_slot.push_back(needed_by[c].empty() && slot_begin[c + 1] - slot_begin[c] == 1);
+    // A component an alert policy watches takes change_down, which records its flips.
+    one_slot.push_back(needed_by[c].empty() && slot_begin[c + 1] - slot_begin[c] == 1 &&
+                       !alerts.watched[c]);
   }
   if (time.start == StartState::steady && !steady_start_exact(m)) {
     double longest = 0;
@@ -249,6 +252,7 @@ struct OutageSimulator::State {
       gen_phase.resize(P);
       gen_cycle.resize(P);
     }
+    if (p.alerts.any) alert_evaluator = std::make_unique<AlertEvaluator>(model, p.alerts, p.seed);
   }
 
   const OutagePlan& plan;
@@ -309,6 +313,11 @@ struct OutageSimulator::State {
   std::vector<Transition> later;  // moments generated for a later batch
   std::size_t batch_size = 0;
   TransitionOrder order;
+
+  // Alert policies (plan.alerts.any): the kinds' states and the watched components' flips of
+  // this history, evaluated when it ends.
+  AlertTimeline timeline;
+  std::unique_ptr<AlertEvaluator> alert_evaluator;
 
   HistoryResult* out = nullptr;
   HistoryResult warm;  // where the warm-up's counts go (discarded)
@@ -544,6 +553,8 @@ struct OutageSimulator::State {
     if (plan.is_needed[c]) [[unlikely]]
       for (const std::uint32_t x : plan.needed_by[c]) close_charged_to(x, t);
     down_count[c] = after;
+    if (plan.alerts.watched[c] && accounting) [[unlikely]]
+      timeline.flips.push_back({t, c, after == 0 ? 1u : 0u});
     if (plan.is_needed[c]) [[unlikely]]
       for (const std::uint32_t x : plan.needed_by[c]) update_detection_clock(x, t);
     const OutagePlan::PathSlot* slot = plan.slots.data() + plan.slot_begin[c];
@@ -784,6 +795,8 @@ struct OutageSimulator::State {
     since[k] = t;
     if (!accounting || !(t > a)) return;
     const bool down = kind_down[k];
+    if (plan.alerts.any) [[unlikely]]
+      timeline.pieces.push_back({a, t, down ? 1.0 : (plan.transient ? q[k] : 0.0), k, down});
     if (!down && !plan.traffic) return;
     const double lam =
         plan.traffic ? time.traffic.arrivals_between(a, t) * plan.kind_share[k] : 0.0;
@@ -822,6 +835,11 @@ struct OutageSimulator::State {
 
   // Stretches begin at `origin` with q for the state there.
   void open_stretches(double origin) {
+    if (plan.alerts.any) {
+      timeline.clear();
+      for (std::uint32_t c = 0; c < K; ++c)
+        if (plan.alerts.watched[c]) timeline.flips.push_back({origin, c, works(c) ? 1u : 0u});
+    }
     for (std::uint32_t k = 0; k < plan.kinds; ++k) {
       since[k] = origin;
       if (!kind_down[k] && plan.traffic && plan.transient) q[k] = kind_q(k);
@@ -1169,6 +1187,8 @@ struct OutageSimulator::State {
                   return x.start < y.start || (x.start == y.start && x.process < y.process);
                 });
     windows();
+    if (plan.alerts.any)
+      alert_evaluator->evaluate(history, timeline, plan.horizon, record_outages, out->alerts);
   }
 };
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "nines/exact/structure_analytics.hpp"
+#include "nines/sample/alert_evaluator.hpp"
 #include "nines/model/structure_model.hpp"
 
 namespace nines {
@@ -99,6 +100,7 @@ struct OutagePlan {
   double warm_up = 0;                 // seconds simulated, uncounted, before 0 (steady start)
   std::vector<SloWindow> windows;     // empty without an SLO
   double window_budget_fraction = 0;  // 1 - target
+  AlertPlan alerts;                   // the alert policies (alerts.any: some are declared)
 
   OutagePlan(const StructureModel& model, const StructureAnalytics& analytics, std::uint64_t seed);
 };
@@ -147,6 +149,8 @@ struct HistoryResult {
   // Recorded only when asked.
   std::vector<OutageRecord> outage_records;
   std::vector<FailedRequestRecord> request_records;
+  // The alert policies' outcome (only with policies; firings listed when outages are recorded).
+  AlertHistoryResult alerts;
 
   std::uint64_t requests() const noexcept;
   std::uint64_t failed() const noexcept;

@@ -36,6 +36,10 @@ enum class OutagePurpose : std::uint32_t {
   // to repair when each needs one uniform (exponential, Weibull): cycle_block() below. Other
   // shapes use the failure and repair purposes' engines.
   cycle = 10,
+  // An alert policy scope's slice counts (alert_evaluator.hpp): process = the scope (a kind,
+  // or the number of kinds for the mix), cycle = top block << 13 | node (0: the block's
+  // Poisson totals, h >= 1: the split of heap node h).
+  alert = 11,
 };
 
 inline constexpr std::uint32_t kMaxOutageProcesses = std::uint32_t{1} << 24;

@@ -41,6 +41,27 @@ TimeTallyLayout::TimeTallyLayout(const OutagePlan& plan) {
   at += (plan.components + plan.events) * kPerProcess * kWideEntries;
   histograms = at;
   at += kHistoryMetrics * QuantileBins::size();
+  for (const AlertPolicyPlan& policy : plan.alerts.policies) {
+    alert_outages.push_back(wide());
+    std::vector<AlertRowTally> rows(policy.rules.size() + 1);
+    for (AlertRowTally& r : rows) {
+      r.firings = wide();
+      r.firings_squared = wide();
+      r.delivered = wide();
+      r.noise = wide();
+      r.outages_paged = wide();
+      r.time_to_page_ms = wide();
+      r.budget_nano = wide();
+      r.budget_count = wide();
+      r.noise_by_hour = at;
+      at += 24;
+      r.time_to_page_bins = at;
+      at += QuantileBins::size();
+      r.budget_bins = at;
+      at += QuantileBins::size();
+    }
+    alert_rows.push_back(std::move(rows));
+  }
   size = at;
 }
 
@@ -123,6 +144,29 @@ void add_history(const TimeTallyLayout& l, const OutagePlan& plan, const History
   count(HistoryMetric::uptime_per_year, (plan.horizon - h.downtime) / years);
   count(HistoryMetric::served,
         requests > 0 ? 1 - static_cast<double>(failed) / static_cast<double>(requests) : 1.0);
+  for (std::size_t p = 0; p < l.alert_rows.size(); ++p) {
+    wide(l.alert_outages[p], h.alerts.outages[p]);
+    for (std::size_t r = 0; r < l.alert_rows[p].size(); ++r) {
+      const TimeTallyLayout::AlertRowTally& t = l.alert_rows[p][r];
+      const AlertRow& row = h.alerts.rows[p][r];
+      wide(t.firings, row.firings);
+      wide(t.firings_squared, u128{row.firings} * row.firings);
+      wide(t.delivered, row.delivered);
+      wide(t.noise, row.noise);
+      wide(t.outages_paged, row.outages_paged);
+      for (const double x : row.time_to_page) {
+        wide(t.time_to_page_ms, whole_milliseconds(x));
+        ++tally[t.time_to_page_bins + QuantileBins::bin(x)];
+      }
+      for (const double x : row.budget_at_firing) {
+        wide(t.budget_nano, static_cast<std::uint64_t>(std::llround(std::max(0.0, x) * 1e9)));
+        wide(t.budget_count, 1);
+        ++tally[t.budget_bins + QuantileBins::bin(x)];
+      }
+      for (std::size_t hour = 0; hour < 24; ++hour)
+        tally[t.noise_by_hour + hour] += row.noise_by_hour[hour];
+    }
+  }
 }
 
 }  // namespace nines

@@ -6,6 +6,7 @@
 // of 1000 years. Quantiles over histories come from fixed logarithmic bins.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "nines/sample/outage_simulator.hpp"
 
@@ -46,6 +47,16 @@ struct TimeTallyLayout {
   static constexpr std::size_t kPerProcess = 10;
   // kHistoryMetrics histograms of QuantileBins::size() plain counts.
   std::size_t histograms = 0;
+  // Alert policies: per policy its scope's outages (wide), and per row (its rules, then its
+  // page rules together) wide sums, 24 plain noise counts by hour of day and two histograms.
+  struct AlertRowTally {
+    std::size_t firings = 0, firings_squared = 0, delivered = 0, noise = 0, outages_paged = 0;
+    std::size_t time_to_page_ms = 0, budget_nano = 0, budget_count = 0;  // wide
+    std::size_t noise_by_hour = 0;                                       // 24 plain
+    std::size_t time_to_page_bins = 0, budget_bins = 0;                  // histograms
+  };
+  std::vector<std::size_t> alert_outages;
+  std::vector<std::vector<AlertRowTally>> alert_rows;
   std::size_t size = 0;
 
   std::size_t kind(std::size_t k, std::size_t field) const noexcept {

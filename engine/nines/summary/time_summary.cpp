@@ -313,6 +313,8 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
                                    : "the run starts fresh (start: steady compares the "
                                      "steady-state availability)");
   }
+  s.alerting = summarize_alerts(plan, l, tally, ci_level);
+  s.alert_missed_bound = plan.alerts.missed_firing_bound * static_cast<double>(n);
   return s;
 }
 

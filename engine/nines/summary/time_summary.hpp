@@ -27,6 +27,7 @@
 #include "nines/sample/outage_simulator.hpp"
 #include "nines/sample/time_tally.hpp"
 #include "nines/stats/statistics.hpp"
+#include "nines/summary/alert_summary.hpp"
 #include "nines/summary/summary.hpp"
 
 namespace nines {
@@ -106,6 +107,10 @@ struct TimeSummary {
   KindTimeSummary mix;
   std::string exact_method;  // how the kinds' exact availability was found, or why not
   SloSummary slo;
+  std::vector<AlertPolicySummary> alerting;  // per policy (time.alerting)
+  // An upper bound on the expected number of firings over the whole run that the alert
+  // evaluation skipped as quiet (sample/alert_evaluator.hpp): 0 without policies.
+  double alert_missed_bound = 0;
   int tests = 0;
   double test_alpha = 0;
   bool agrees = true;

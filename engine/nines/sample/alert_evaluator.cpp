@@ -1,0 +1,704 @@
+#include "nines/sample/alert_evaluator.hpp"
+
+#include <algorithm>
+#include <boost/random/binomial_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+#include <stdexcept>
+
+#include "nines/sample/outage_streams.hpp"
+
+namespace nines {
+namespace {
+
+using Ranges = std::vector<std::array<std::uint64_t, 2>>;  // sorted, disjoint [lo, hi]
+
+constexpr std::uint32_t kTopBits = 12;  // a top block holds 4096 slices
+constexpr std::uint64_t kTopSlices = std::uint64_t{1} << kTopBits;
+constexpr double kSecondsPerDay = 86400;
+
+// Appends [lo, hi] to sorted ranges, merging with the last when they touch.
+void append(Ranges& r, std::uint64_t lo, std::uint64_t hi) {
+  if (lo > hi) return;
+  if (!r.empty() && lo <= r.back()[1] + 1) {
+    r.back()[1] = std::max(r.back()[1], hi);
+    return;
+  }
+  r.push_back({lo, hi});
+}
+
+Ranges normalized(Ranges r) {
+  std::sort(r.begin(), r.end());
+  Ranges out;
+  for (const auto& x : r) append(out, x[0], x[1]);
+  return out;
+}
+
+Ranges unite(const Ranges& a, const Ranges& b) {
+  Ranges all = a;
+  all.insert(all.end(), b.begin(), b.end());
+  return normalized(std::move(all));
+}
+
+Ranges intersect(const Ranges& a, const Ranges& b) {
+  Ranges out;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    const std::uint64_t lo = std::max(a[i][0], b[j][0]);
+    const std::uint64_t hi = std::min(a[i][1], b[j][1]);
+    if (lo <= hi) append(out, lo, hi);
+    if (a[i][1] < b[j][1])
+      ++i;
+    else
+      ++j;
+  }
+  return out;
+}
+
+Ranges subtract(const Ranges& a, const Ranges& b) {
+  Ranges out;
+  std::size_t j = 0;
+  for (const auto& x : a) {
+    std::uint64_t lo = x[0];
+    const std::uint64_t hi = x[1];
+    while (j < b.size() && b[j][1] < lo) ++j;
+    std::size_t k = j;
+    while (lo <= hi && k < b.size() && b[k][0] <= hi) {
+      if (b[k][0] > lo) append(out, lo, b[k][0] - 1);
+      if (b[k][1] >= hi) {
+        lo = hi + 1;
+        break;
+      }
+      lo = std::max(lo, b[k][1] + 1);
+      ++k;
+    }
+    if (lo <= hi) append(out, lo, hi);
+  }
+  return out;
+}
+
+// The slice ends whose moment lies in [a, b): e s in [a, b).
+void append_ends_in(Ranges& r, double a, double b, double slice, std::uint64_t n) {
+  const auto lo = static_cast<std::uint64_t>(std::max(0.0, std::ceil(a / slice)));
+  const double top = std::ceil(b / slice) - 1;
+  if (top < 0) return;
+  const auto hi = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(top));
+  append(r, std::max<std::uint64_t>(lo, 1), hi);
+}
+
+}  // namespace
+
+double quiet_exponent(double p, double threshold) noexcept {
+  if (!(threshold > p) || p <= 0) return p <= 0 ? -std::numeric_limits<double>::infinity() : 0;
+  const double s = std::log(threshold * (1 - p) / (p * (1 - threshold)));
+  const double g = p * std::expm1(s * (1 - threshold)) + (1 - p) * std::expm1(-s * threshold);
+  return std::min(g, 0.0);
+}
+
+// ---- the per-run plan ----
+
+AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kind_share,
+                     const std::vector<double>& base_unreliability, double horizon) {
+  const TimeModel& time = *model.time;
+  const std::size_t kinds = model.kinds.size();
+  watched.assign(model.components.size(), 0);
+  any = !time.alerting.empty();
+  const TrafficProfile& traffic = time.traffic;
+  const double log_bound = std::log(kQuietFiringBound);
+  for (const AlertPolicy& policy : time.alerting) {
+    for (const std::uint32_t c : policy.needs_components) watched[c] = 1;
+    for (const std::uint32_t c : policy.delivery_components) watched[c] = 1;
+    AlertPolicyPlan pp;
+    pp.scope = policy.kind ? *policy.kind : static_cast<std::uint32_t>(kinds);
+    pp.kind_weight.assign(kinds, 0);
+    pp.scope_share = policy.kind ? kind_share[*policy.kind] : 1.0;
+    for (std::size_t k = 0; k < kinds; ++k)
+      if (!policy.kind || *policy.kind == k) pp.kind_weight[k] = kind_share[k] / pp.scope_share;
+    for (std::size_t k = 0; k < kinds; ++k) pp.quiet_p += pp.kind_weight[k] * base_unreliability[k];
+    pp.slice = policy.slice_seconds;
+    pp.slices = static_cast<std::uint64_t>(std::ceil(horizon / pp.slice));
+    if (time.slo)
+      pp.budget_requests = (1 - time.slo->target) * traffic.rate_per_second * pp.scope_share *
+                           time.slo->window_seconds;
+    // Expected scope requests up to each slice end, over the first windows and one period of
+    // the traffic profile; the pattern of unsafe ends repeats with the period after that.
+    std::uint64_t widest = 0;
+    for (const AlertRule& r : policy.rules) widest = std::max<std::uint64_t>(widest, r.long_slices);
+    const double period_seconds = traffic.daily_declared ? 7 * kSecondsPerDay : kSecondsPerDay;
+    const auto period = static_cast<std::uint64_t>(std::llround(period_seconds / pp.slice));
+    const std::uint64_t explicit_ends = std::min(pp.slices, widest + period);
+    std::vector<double> cumulative(explicit_ends + 1, 0.0);
+    for (std::uint64_t e = 1; e <= explicit_ends; ++e)
+      cumulative[e] = cumulative[e - 1] +
+                      pp.scope_share * traffic.arrivals_between(
+                                           static_cast<double>(e - 1) * pp.slice,
+                                           std::min(horizon, static_cast<double>(e) * pp.slice));
+    for (const AlertRule& rule : policy.rules) {
+      AlertRulePlan rp;
+      rp.threshold = rule.threshold;
+      rp.long_slices = rule.long_slices;
+      rp.short_slices = rule.short_slices > 0 ? rule.short_slices : rule.long_slices;
+      const double g = quiet_exponent(pp.quiet_p, rule.threshold);
+      // A window holding fewer expected requests than this may fire on transient failures
+      // alone with a probability above kQuietFiringBound.
+      const double needed =
+          g < 0 ? (std::isinf(g) ? 0.0 : log_bound / g) : std::numeric_limits<double>::infinity();
+      const auto requests = [&](std::uint64_t e, std::uint64_t w) {
+        return cumulative[e] - cumulative[e > w ? e - w : 0];
+      };
+      const auto unsafe_ranges = [&](std::uint64_t w) {
+        Ranges pattern;
+        for (std::uint64_t e = 1; e <= explicit_ends; ++e)
+          if (!(requests(e, w) >= needed)) append(pattern, e, e);
+        if (explicit_ends == pp.slices) return pattern;
+        // Repeat the last period's pattern to the end of the horizon.
+        const std::uint64_t first = explicit_ends - period + 1;
+        Ranges tail;
+        for (const auto& x : pattern)
+          if (x[1] >= first) tail.push_back({std::max(x[0], first), x[1]});
+        Ranges out = pattern;
+        for (std::uint64_t shift = period; first + shift <= pp.slices; shift += period)
+          for (const auto& x : tail) {
+            if (x[0] + shift > pp.slices) break;
+            append(out, x[0] + shift, std::min(pp.slices, x[1] + shift));
+          }
+        return out;
+      };
+      rp.unsafe_short = unsafe_ranges(rp.short_slices);
+      rp.unsafe_long = unsafe_ranges(rp.long_slices);
+      // The bound the skipped ends add up to: each quiet end's smaller bound.
+      if (std::isfinite(needed) && needed > 0) {
+        double pattern_sum = 0, period_sum = 0;
+        for (std::uint64_t e = 1; e <= explicit_ends; ++e) {
+          const double n = std::max(requests(e, rp.short_slices), requests(e, rp.long_slices));
+          const double b = n >= needed ? std::exp(n * g) : 0.0;
+          pattern_sum += b;
+          if (e + period > explicit_ends) period_sum += b;
+        }
+        double total = pattern_sum;
+        if (explicit_ends < pp.slices)
+          total += period_sum * static_cast<double>(pp.slices - explicit_ends) /
+                   static_cast<double>(period);
+        missed_firing_bound += total;
+      }
+      pp.rules.push_back(std::move(rp));
+    }
+    policies.push_back(std::move(pp));
+  }
+}
+
+// ---- one history ----
+
+namespace {
+
+struct Segment {
+  double a, b, p;
+  std::uint32_t down;
+};
+
+// The scope's integrated error and good-request intensities.
+class ScopeRates {
+ public:
+  void build(std::vector<Segment> segments, const TrafficProfile& traffic, double share,
+             double horizon) {
+    segments_ = std::move(segments);
+    traffic_ = &traffic;
+    share_ = share;
+    horizon_ = horizon;
+    cum_f_.assign(segments_.size() + 1, 0.0);
+    cum_g_.assign(segments_.size() + 1, 0.0);
+    for (std::size_t i = 0; i < segments_.size(); ++i) {
+      const Segment& s = segments_[i];
+      const double n = share_ * traffic.arrivals_between(s.a, s.b);
+      cum_f_[i + 1] = cum_f_[i] + s.p * n;
+      cum_g_[i + 1] = cum_g_[i] + (1 - s.p) * n;
+    }
+  }
+  // Errors' and good requests' expected counts over [0, t).
+  void at(double t, double& f, double& g) const {
+    t = std::min(t, horizon_);
+    if (t <= 0 || segments_.empty()) {
+      f = g = 0;
+      return;
+    }
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
+                               [](double x, const Segment& s) { return x < s.a; });
+    const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
+    const Segment& s = segments_[i];
+    const double n = share_ * traffic_->arrivals_between(s.a, std::min(t, s.b));
+    f = cum_f_[i] + s.p * n;
+    g = cum_g_[i] + (1 - s.p) * n;
+  }
+  const std::vector<Segment>& segments() const noexcept { return segments_; }
+
+ private:
+  std::vector<Segment> segments_;
+  const TrafficProfile* traffic_ = nullptr;
+  double share_ = 1, horizon_ = 0;
+  std::vector<double> cum_f_, cum_g_;
+};
+
+struct Bounds {
+  std::uint64_t f_lo = 0, f_hi = 0, g_lo = 0, g_hi = 0;
+};
+
+// The lazily refined tree of a scope's slice counts (see the header).
+class SliceTree {
+ public:
+  void reset(std::uint64_t slices, double slice, const ScopeRates& rates, std::uint64_t seed,
+             std::uint32_t history, std::uint32_t scope) {
+    slices_ = slices;
+    slice_ = slice;
+    rates_ = &rates;
+    seed_ = seed;
+    history_ = history;
+    scope_ = scope;
+    nodes_.clear();
+    top_.assign((slices + kTopSlices - 1) / kTopSlices, -1);
+  }
+
+  // Bounds on the counts of slices [x, y).
+  Bounds bounds(std::uint64_t x, std::uint64_t y) {
+    Bounds b;
+    y = std::min(y, slices_);
+    if (x >= y) return b;
+    for (std::uint64_t j = x >> kTopBits; j <= (y - 1) >> kTopBits; ++j)
+      add(top(j), j << kTopBits, kTopSlices, x, y, b);
+    return b;
+  }
+
+  // Splits nodes until slice boundary x is a boundary of the nodes around it.
+  void refine_at(std::uint64_t x) {
+    while (refine_step(x)) {
+    }
+  }
+
+  // Splits the unsplit node that holds slice boundary x inside it, if any: one level of
+  // refinement; false when x is a node boundary already.
+  bool refine_step(std::uint64_t x) {
+    if (x == 0 || x >= slices_) return false;
+    const std::uint64_t j = x >> kTopBits;
+    std::int32_t node = top(j);
+    std::uint64_t start = j << kTopBits, size = kTopSlices;
+    std::uint32_t heap = 1;
+    while (x != start && size > 1) {
+      if (nodes_[static_cast<std::size_t>(node)].child < 0) {
+        split(node, j, heap, start, size);
+        return true;
+      }
+      const std::uint64_t mid = start + size / 2;
+      const std::int32_t child = nodes_[static_cast<std::size_t>(node)].child;
+      if (x < mid) {
+        node = child;
+        heap = 2 * heap;
+      } else {
+        node = child + 1;
+        heap = 2 * heap + 1;
+        start = mid;
+      }
+      size /= 2;
+    }
+    return false;
+  }
+
+ private:
+  struct Node {
+    std::uint64_t f = 0, g = 0;
+    std::int32_t child = -1;  // the left child's index (the right one follows); -1: unsplit
+  };
+
+  double time_at(std::uint64_t slice_boundary) const {
+    return static_cast<double>(slice_boundary) * slice_;
+  }
+
+  void expected(std::uint64_t x, std::uint64_t y, double& f, double& g) const {
+    double f0, g0, f1, g1;
+    rates_->at(time_at(x), f0, g0);
+    rates_->at(time_at(y), f1, g1);
+    f = std::max(0.0, f1 - f0);
+    g = std::max(0.0, g1 - g0);
+  }
+
+  OutageStream stream(std::uint64_t j, std::uint32_t heap) const {
+    return OutageStream(seed_, history_, static_cast<std::uint32_t>(j << 13 | heap),
+                        OutagePurpose::alert, scope_);
+  }
+
+  std::int32_t top(std::uint64_t j) {
+    std::int32_t& index = top_[j];
+    if (index >= 0) return index;
+    double f, g;
+    expected(j << kTopBits, (j + 1) << kTopBits, f, g);
+    OutageStream s = stream(j, 0);
+    Node n;
+    n.f = f > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(f)(s) : 0;
+    n.g = g > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(g)(s) : 0;
+    index = static_cast<std::int32_t>(nodes_.size());
+    nodes_.push_back(n);
+    return index;
+  }
+
+  static std::uint64_t binomial(std::uint64_t n, double p, OutageStream& s) {
+    if (n == 0 || !(p > 0)) return 0;
+    if (!(p < 1)) return n;
+    return static_cast<std::uint64_t>(boost::random::binomial_distribution<std::int64_t, double>(
+        static_cast<std::int64_t>(n), p)(s));
+  }
+
+  void split(std::int32_t node, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
+             std::uint64_t size) {
+    double f0, g0, f1, g1, f2, g2;
+    rates_->at(time_at(start), f0, g0);
+    rates_->at(time_at(start + size / 2), f1, g1);
+    rates_->at(time_at(start + size), f2, g2);
+    const double f_all = std::max(0.0, f2 - f0), g_all = std::max(0.0, g2 - g0);
+    const double f_left = std::max(0.0, f1 - f0), g_left = std::max(0.0, g1 - g0);
+    OutageStream s = stream(j, heap);
+    const Node parent = nodes_[static_cast<std::size_t>(node)];
+    Node left, right;
+    left.f = binomial(parent.f, f_all > 0 ? f_left / f_all : 0.0, s);
+    left.g = binomial(parent.g, g_all > 0 ? g_left / g_all : 0.0, s);
+    right.f = parent.f - left.f;
+    right.g = parent.g - left.g;
+    const auto child = static_cast<std::int32_t>(nodes_.size());
+    nodes_.push_back(left);
+    nodes_.push_back(right);
+    nodes_[static_cast<std::size_t>(node)].child = child;
+  }
+
+  void add(std::int32_t index, std::uint64_t start, std::uint64_t size, std::uint64_t x,
+           std::uint64_t y, Bounds& b) const {
+    const std::uint64_t end = start + size;
+    if (end <= x || start >= y) return;
+    const Node& n = nodes_[static_cast<std::size_t>(index)];
+    if (x <= start && end <= y) {
+      b.f_lo += n.f;
+      b.f_hi += n.f;
+      b.g_lo += n.g;
+      b.g_hi += n.g;
+      return;
+    }
+    if (n.child < 0) {
+      b.f_hi += n.f;
+      b.g_hi += n.g;
+      return;
+    }
+    add(n.child, start, size / 2, x, y, b);
+    add(n.child + 1, start + size / 2, size / 2, x, y, b);
+  }
+
+  std::uint64_t slices_ = 0;
+  double slice_ = 60;
+  const ScopeRates* rates_ = nullptr;
+  std::uint64_t seed_ = 0;
+  std::uint32_t history_ = 0, scope_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<std::int32_t> top_;
+};
+
+enum class Verdict { none, all, unknown };
+
+}  // namespace
+
+struct AlertEvaluator::State {
+  State(const StructureModel& m, const AlertPlan& p, std::uint64_t s)
+      : model(m), plan(p), seed(s) {}
+
+  const StructureModel& model;
+  const AlertPlan& plan;
+  std::uint64_t seed;
+
+  std::vector<std::vector<AlertKindPiece>> by_kind;
+  ScopeRates rates;
+  SliceTree tree;
+  std::vector<std::array<double, 2>> outages;  // the scope's down intervals
+  Ranges firing;                               // one rule's firing ends
+  std::vector<std::uint32_t> works;            // per component, during a flip walk
+
+  const AlertPolicyPlan* pp = nullptr;
+  const AlertRulePlan* rule = nullptr;
+  double horizon = 0;
+
+  double end_time(std::uint64_t e, double horizon_seconds) const {
+    return std::min(horizon_seconds, static_cast<double>(e) * pp->slice);
+  }
+
+  // ---- the scope's state over the history ----
+
+  void split_by_kind(const AlertTimeline& timeline) {
+    by_kind.resize(model.kinds.size());
+    for (auto& v : by_kind) v.clear();
+    for (const AlertKindPiece& piece : timeline.pieces) by_kind[piece.kind].push_back(piece);
+  }
+
+  std::vector<Segment> scope_segments() const {
+    std::vector<Segment> out;
+    const std::size_t kinds = by_kind.size();
+    std::vector<std::size_t> at(kinds, 0);
+    double t = 0;
+    while (t < horizon) {
+      double p = 0, next = horizon;
+      std::uint32_t down = 0;
+      for (std::size_t k = 0; k < kinds; ++k) {
+        if (pp->kind_weight[k] == 0) continue;
+        const auto& pieces = by_kind[k];
+        while (at[k] < pieces.size() && pieces[at[k]].b <= t) ++at[k];
+        if (at[k] == pieces.size() || pieces[at[k]].a > t)
+          throw std::logic_error("alert evaluation: a kind's states do not cover the horizon");
+        const AlertKindPiece& piece = pieces[at[k]];
+        p += pp->kind_weight[k] * piece.p;
+        down |= piece.down;
+        next = std::min(next, piece.b);
+      }
+      out.push_back({t, next, p, down});
+      t = next;
+    }
+    return out;
+  }
+
+  // Intervals [a, b) where `block` does not work, from the flips.
+  std::vector<std::array<double, 2>> block_down(const AlertTimeline& timeline, const Block& block,
+                                                bool empty) {
+    std::vector<std::array<double, 2>> out;
+    if (empty) return out;
+    works.assign(model.components.size(), 1);
+    const auto& flips = timeline.flips;
+    double since = 0;
+    bool down = false;
+    std::size_t i = 0;
+    while (i < flips.size()) {
+      const double t = flips[i].t;
+      for (; i < flips.size() && flips[i].t == t; ++i) works[flips[i].component] = flips[i].works;
+      const bool now_down = !block_works(block, [this](std::uint32_t c) { return works[c] != 0; });
+      if (now_down && !down) since = t;
+      if (!now_down && down && t > since) out.push_back({since, t});
+      down = now_down;
+    }
+    if (down && horizon > since) out.push_back({since, horizon});
+    return out;
+  }
+
+  // ---- one rule's decisions ----
+
+  static bool fires(std::uint64_t f, std::uint64_t g, double threshold) {
+    return static_cast<double>(f) * (1 - threshold) > threshold * static_cast<double>(g);
+  }
+
+  Verdict window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) {
+    const Bounds all = tree.bounds(lo > w ? lo - w : 0, hi);
+    const std::uint64_t inner_start = hi > w ? hi - w : 0;
+    const Bounds inner = inner_start < lo ? tree.bounds(inner_start, lo) : Bounds{};
+    if (!fires(all.f_hi, inner.g_lo, rule->threshold)) return Verdict::none;
+    if (fires(inner.f_lo, all.g_hi, rule->threshold)) return Verdict::all;
+    return Verdict::unknown;
+  }
+
+  // The long window first: measured, it decides more ranges alone than the short one.
+  Verdict classify(std::uint64_t lo, std::uint64_t hi) {
+    const Verdict l = window_verdict(lo, hi, rule->long_slices);
+    if (l == Verdict::none || rule->short_slices == rule->long_slices) return l;
+    const Verdict s = window_verdict(lo, hi, rule->short_slices);
+    if (s == Verdict::none) return Verdict::none;
+    return l == Verdict::all && s == Verdict::all ? Verdict::all : Verdict::unknown;
+  }
+
+  // One more level of refinement at each edge of end e's windows; false when they are all
+  // slice boundaries already (the window sums are then exact).
+  bool refine_end(std::uint64_t e) {
+    bool any = tree.refine_step(e);
+    if (e > rule->long_slices) any = tree.refine_step(e - rule->long_slices) || any;
+    if (e > rule->short_slices) any = tree.refine_step(e - rule->short_slices) || any;
+    return any;
+  }
+
+  void decide(std::uint64_t lo, std::uint64_t hi) {
+    Verdict v = classify(lo, hi);
+    if (v == Verdict::unknown) {
+      if (lo < hi) {
+        const std::uint64_t mid = lo + (hi - lo) / 2;
+        decide(lo, mid);
+        decide(mid + 1, hi);
+        return;
+      }
+      // Refine the windows' edges a level at a time until the bounds decide: the left
+      // edges, deep in quiet time, rarely need slices.
+      while (v == Verdict::unknown) {
+        if (!refine_end(lo))
+          throw std::logic_error("alert evaluation: a refined window is still undecided");
+        v = classify(lo, lo);
+      }
+    }
+    if (v == Verdict::all) append(firing, lo, hi);
+  }
+
+  // Errors in the long window of end e, exactly.
+  std::uint64_t long_window_errors(std::uint64_t e) {
+    const std::uint64_t start = e > rule->long_slices ? e - rule->long_slices : 0;
+    tree.refine_at(e);
+    tree.refine_at(start);
+    return tree.bounds(start, e).f_lo;
+  }
+
+  Ranges ends_touching(const std::vector<std::array<double, 2>>& intervals, std::uint64_t w,
+                       std::uint64_t n) const {
+    Ranges r;
+    const double s = pp->slice;
+    for (const auto& x : intervals) {
+      const auto lo = static_cast<std::uint64_t>(std::floor(x[0] / s)) + 1;
+      const double top = std::ceil(x[1] / s) + static_cast<double>(w) - 1;
+      const auto hi = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(top));
+      append(r, lo, hi);
+    }
+    return r;
+  }
+
+  void evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon_seconds,
+                bool keep_firings, AlertHistoryResult& out) {
+    horizon = horizon_seconds;
+    const std::size_t policies = plan.policies.size();
+    out.outages.assign(policies, 0);
+    out.rows.resize(policies);
+    out.firings.clear();
+    split_by_kind(timeline);
+    const TimeModel& time = *model.time;
+    for (std::size_t pi = 0; pi < policies; ++pi) {
+      pp = &plan.policies[pi];
+      const AlertPolicy& policy = time.alerting[pi];
+      const std::size_t rules = policy.rules.size();
+      std::vector<AlertRow>& rows = out.rows[pi];
+      rows.assign(rules + 1, AlertRow{});
+      std::vector<Segment> segments = scope_segments();
+      // Hot: anything but the quiet state; outages: some kind of the scope down.
+      std::vector<std::array<double, 2>> hot;
+      outages.clear();
+      for (const Segment& s : segments) {
+        if (s.down || s.p > pp->quiet_p) {
+          if (!hot.empty() && hot.back()[1] == s.a)
+            hot.back()[1] = s.b;
+          else
+            hot.push_back({s.a, s.b});
+        }
+        if (s.down) {
+          if (!outages.empty() && outages.back()[1] == s.a)
+            outages.back()[1] = s.b;
+          else
+            outages.push_back({s.a, s.b});
+        }
+      }
+      out.outages[pi] = outages.size();
+      rates.build(std::move(segments), time.traffic, pp->scope_share, horizon);
+      tree.reset(pp->slices, pp->slice, rates, seed, history, pp->scope);
+      const std::uint64_t n = pp->slices;
+      Ranges needs_down, delivery_down;
+      for (const auto& x : block_down(timeline, policy.needs, policy.needs_components.empty()))
+        append_ends_in(needs_down, x[0], x[1], pp->slice, n);
+      for (const auto& x :
+           block_down(timeline, policy.delivery, policy.delivery_components.empty()))
+        append_ends_in(delivery_down, x[0], x[1], pp->slice, n);
+      // Per outage, the first delivery of any page rule about it.
+      std::vector<double> first_page(outages.size(), std::numeric_limits<double>::infinity());
+      for (std::size_t ri = 0; ri < rules; ++ri) {
+        rule = &pp->rules[ri];
+        const AlertRule& spec = policy.rules[ri];
+        const bool page = spec.severity == AlertSeverity::page;
+        const Ranges hot_short = ends_touching(hot, rule->short_slices, n);
+        const Ranges hot_long = ends_touching(hot, rule->long_slices, n);
+        Ranges candidates =
+            unite(hot_short, intersect(rule->unsafe_short, unite(hot_long, rule->unsafe_long)));
+        if (plan.exhaustive) candidates = {{1, n}};
+        candidates = subtract(candidates, needs_down);
+        firing.clear();
+        for (const auto& range : candidates) {
+          if (!plan.exhaustive) {
+            decide(range[0], range[1]);
+            continue;
+          }
+          for (std::uint64_t e = range[0]; e <= range[1]; ++e) {
+            tree.refine_at(e);
+            if (e > rule->long_slices) tree.refine_at(e - rule->long_slices);
+            if (e > rule->short_slices) tree.refine_at(e - rule->short_slices);
+            const Verdict v = classify(e, e);
+            if (v == Verdict::unknown) throw std::logic_error("alert evaluation: undecided");
+            if (v == Verdict::all) append(firing, e, e);
+          }
+        }
+        AlertRow& row = rows[ri];
+        std::vector<double> first_delivery(outages.size(), std::numeric_limits<double>::infinity());
+        std::size_t d = 0;
+        for (const auto& episode : firing) {
+          AlertFiring f;
+          f.policy = static_cast<std::uint32_t>(pi);
+          f.rule = static_cast<std::uint32_t>(ri);
+          f.fired = end_time(episode[0], horizon);
+          // The first end of the episode at which delivery works.
+          std::uint64_t e = episode[0];
+          while (d < delivery_down.size() && delivery_down[d][1] < e) ++d;
+          if (d < delivery_down.size() && delivery_down[d][0] <= e) e = delivery_down[d][1] + 1;
+          if (e <= episode[1]) f.delivered = end_time(e, horizon);
+          // The outage it is about: the latest to start before it fired that overlaps its
+          // long window.
+          const double window_start = f.fired - static_cast<double>(rule->long_slices) * pp->slice;
+          auto it =
+              std::lower_bound(outages.begin(), outages.end(), f.fired,
+                               [](const std::array<double, 2>& o, double t) { return o[0] < t; });
+          std::ptrdiff_t about = -1;
+          if (it != outages.begin() && std::prev(it)->at(1) > window_start)
+            about = std::prev(it) - outages.begin();
+          ++row.firings;
+          if (!std::isnan(f.delivered)) ++row.delivered;
+          if (pp->budget_requests > 0)
+            f.budget = static_cast<double>(long_window_errors(episode[0])) / pp->budget_requests;
+          if (about < 0) {
+            ++row.noise;
+            const auto hour = static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600);
+            ++row.noise_by_hour[std::min<std::size_t>(hour, 23)];
+          } else {
+            f.outage_start = outages[static_cast<std::size_t>(about)][0];
+            if (!std::isnan(f.budget)) row.budget_at_firing.push_back(f.budget);
+            if (!std::isnan(f.delivered)) {
+              double& first = first_delivery[static_cast<std::size_t>(about)];
+              first = std::min(first, f.delivered);
+            }
+          }
+          if (keep_firings) out.firings.push_back(f);
+          if (page) {
+            AlertRow& any = rows[rules];
+            ++any.firings;
+            if (!std::isnan(f.delivered)) ++any.delivered;
+            if (about < 0) {
+              ++any.noise;
+              any.noise_by_hour[std::min<std::size_t>(
+                  static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600), 23)]++;
+            } else if (!std::isnan(f.budget)) {
+              any.budget_at_firing.push_back(f.budget);
+            }
+          }
+        }
+        for (std::size_t o = 0; o < outages.size(); ++o) {
+          if (!std::isfinite(first_delivery[o])) continue;
+          ++row.outages_paged;
+          row.time_to_page.push_back(first_delivery[o] - outages[o][0]);
+          if (page) first_page[o] = std::min(first_page[o], first_delivery[o]);
+        }
+      }
+      AlertRow& any = rows[rules];
+      for (std::size_t o = 0; o < outages.size(); ++o) {
+        if (!std::isfinite(first_page[o])) continue;
+        ++any.outages_paged;
+        any.time_to_page.push_back(first_page[o] - outages[o][0]);
+      }
+    }
+  }
+};
+
+AlertEvaluator::AlertEvaluator(const StructureModel& model, const AlertPlan& plan,
+                               std::uint64_t seed)
+    : state_(std::make_unique<State>(model, plan, seed)) {}
+AlertEvaluator::~AlertEvaluator() = default;
+
+void AlertEvaluator::evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon,
+                              bool keep_firings, AlertHistoryResult& out) {
+  state_->evaluate(history, timeline, horizon, keep_firings, out);
+}
+
+}  // namespace nines

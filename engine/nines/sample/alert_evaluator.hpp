@@ -1,0 +1,145 @@
+#pragma once
+// Alert policies (model/alerting_model.hpp) evaluated on one simulated history: which rules
+// fire when, whether the firing reached people, which outage it was about, and how much error
+// budget was gone when it fired.
+//
+// The counts a rule engine would see are the requests and errors of every slice of the
+// history. A year holds 525,600 one-minute slices, so they are never drawn one by one:
+//  - Errors and good requests of the policy's scope are two independent Poisson processes
+//    (rates p(t) lambda(t) and (1 - p(t)) lambda(t), p the scope's error probability in the
+//    history's state at t). Their counts live in a lazily refined binary tree over the slices:
+//    a block of 4096 slices draws its two counts at once (Poisson), and a node is split
+//    between its halves only when a decision needs it (Binomial(n, integrated rate of the
+//    half / of the node)), which is exact for any rate. Each node's split has its own stream
+//    (outage_streams.hpp, purpose alert), so every policy with the same scope and slice sees
+//    the same counts: policies are compared on common random numbers.
+//  - A rule's decision over a range of slice ends is made from bounds on the window sums
+//    (the counts of the nodes inside a window, and of those that overlap it): "no end in the
+//    range fires" or "every end fires" is proved without refining; otherwise the range is
+//    halved, and a single end's windows are refined to slices, where the decision is exact.
+//  - Ends whose windows see only the quiet state (every component up) are not evaluated when
+//    a Chernoff bound proves that transient failures alone make them fire with probability
+//    below kQuietFiringBound: P(F (1 - t) > t G) <= exp(N g(s*)) for Poisson F and G of
+//    means p N and (1 - p) N, with s* = ln(t (1 - p) / (p (1 - t))). The sum of these bounds
+//    over a history is reported (AlertPlan::missed_firing_bound): the probability that a
+//    skipped end would have fired. Ends where the bound is not small enough (low traffic,
+//    thresholds near the quiet error ratio) are evaluated exactly like the others.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "nines/model/structure_model.hpp"
+
+namespace nines {
+
+// The per-window probability below which a quiet end is not evaluated.
+inline constexpr double kQuietFiringBound = 1e-15;
+
+// What the simulator hands over for one history (only when the model has alert policies).
+// A kind's state over [a, b): down (every request fails) or up with error probability p.
+struct AlertKindPiece {
+  double a = 0, b = 0;
+  double p = 0;  // 1 when down
+  std::uint32_t kind = 0;
+  std::uint32_t down = 0;
+};
+// A watched component (one that some policy's needs or delivery names) starts or stops
+// working at t; the first flip of each watched component, at t = 0, gives its start state.
+struct AlertComponentFlip {
+  double t = 0;
+  std::uint32_t component = 0;
+  std::uint32_t works = 0;
+};
+
+struct AlertTimeline {
+  std::vector<AlertKindPiece> pieces;
+  std::vector<AlertComponentFlip> flips;
+  void clear() {
+    pieces.clear();
+    flips.clear();
+  }
+};
+
+// One firing of one rule.
+struct AlertFiring {
+  std::uint32_t policy = 0, rule = 0;
+  double fired = 0;  // seconds from the history's start (a slice end)
+  double delivered = std::numeric_limits<double>::quiet_NaN();     // NaN: lost
+  double outage_start = std::numeric_limits<double>::quiet_NaN();  // NaN: noise
+  double budget = std::numeric_limits<double>::quiet_NaN();  // share of the SLO window's budget
+};
+
+// A policy's rule (or, as row rules.size(), its page rules together) over one history.
+struct AlertRow {
+  std::uint64_t firings = 0, delivered = 0, noise = 0;
+  std::uint64_t outages_paged = 0;       // outages with a delivered firing about them
+  std::vector<double> time_to_page;      // per such outage: first delivery - outage start
+  std::vector<double> budget_at_firing;  // per firing about an outage
+  std::array<std::uint32_t, 24> noise_by_hour{};
+};
+
+struct AlertHistoryResult {
+  std::vector<std::uint64_t> outages;       // per policy: outages of its scope
+  std::vector<std::vector<AlertRow>> rows;  // per policy: rules, then "any page rule"
+  std::vector<AlertFiring> firings;         // every firing, by policy, rule, time
+};
+
+// Per run: what each policy needs, derived once.
+struct AlertRulePlan {
+  double threshold = 0;
+  std::uint32_t long_slices = 0, short_slices = 0;  // short_slices == long_slices: none
+  // Ends (1-based slice-end indices, inclusive ranges) where the quiet bound does not hold
+  // for the short window, and for the long window; over the whole horizon.
+  std::vector<std::array<std::uint64_t, 2>> unsafe_short, unsafe_long;
+};
+
+struct AlertPolicyPlan {
+  std::uint32_t scope = 0;          // kind index, or kinds for the mix (the stream's process)
+  std::vector<double> kind_weight;  // per kind: its share of the scope's traffic (0 if outside)
+  double scope_share = 1;           // the scope's share of the traffic
+  double quiet_p = 0;               // the scope's error probability with everything up
+  double slice = 60;
+  std::uint64_t slices = 0;    // ceil(horizon / slice)
+  double budget_requests = 0;  // (1 - target) x the scope's mean requests per SLO window
+  std::vector<AlertRulePlan> rules;
+};
+
+struct AlertPlan {
+  std::vector<AlertPolicyPlan> policies;
+  std::vector<std::uint32_t>
+      watched;  // per component: 1 when a policy's needs or delivery names it
+  bool any = false;
+  double missed_firing_bound = 0;
+  // For tests: decide every slice end alone, from counts refined to slices, with no bounds
+  // and no quiet ends skipped: the simple evaluation the fast one must agree with.
+  bool exhaustive = false;  // per history: sum of the quiet bounds of skipped ends
+
+  AlertPlan() = default;
+  AlertPlan(const StructureModel& model, const std::vector<double>& kind_share,
+            const std::vector<double>& base_unreliability, double horizon);
+};
+
+// The error probability's Chernoff exponent: ln P(F (1 - t) > t G) <= n * quiet_exponent(p, t)
+// for Poisson F, G of means p n, (1 - p) n. Negative when t > p; 0 otherwise (no bound).
+double quiet_exponent(double p, double threshold) noexcept;
+
+class AlertEvaluator {
+ public:
+  AlertEvaluator(const StructureModel& model, const AlertPlan& plan, std::uint64_t seed);
+  ~AlertEvaluator();
+  AlertEvaluator(const AlertEvaluator&) = delete;
+  AlertEvaluator& operator=(const AlertEvaluator&) = delete;
+
+  // Evaluates every policy on one history's timeline into `out` (reused). `keep_firings`:
+  // list each firing in out.firings.
+  void evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon,
+                bool keep_firings, AlertHistoryResult& out);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace nines
