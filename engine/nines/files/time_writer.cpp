@@ -71,6 +71,13 @@ constexpr Column kFiringColumns[] = {
     {"delivered", ElementType::float64, 8}, {"outage_start", ElementType::float64, 8},
     {"budget", ElementType::float64, 8},
 };
+// The slice counts around early firings (sample/alert_evaluator.hpp, AlertSeries).
+constexpr Column kSeriesColumns[] = {
+    {"history", ElementType::uint64, 8},  {"policy", ElementType::int32, 4},
+    {"slice", ElementType::int64, 8},     {"requests", ElementType::uint64, 8},
+    {"errors", ElementType::uint64, 8},
+};
+constexpr std::size_t kSeriesParts = std::size(kSeriesColumns);
 constexpr std::size_t kHistoryParts = std::size(kHistoryColumns);
 constexpr std::size_t kFiringParts = std::size(kFiringColumns);
 constexpr std::size_t kOutageParts = std::size(kOutageColumns);
@@ -204,7 +211,7 @@ TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
 std::size_t TimeChunkEncoder::part_count() const noexcept {
   return kHistoryParts + kOutageParts + (plan_.windows.empty() ? 0 : kWindowParts) +
          (record_ == RecordMode::requests ? kRequestParts : 0) +
-         (plan_.alerts.any ? kFiringParts : 0);
+         (plan_.alerts.any ? kFiringParts + kSeriesParts : 0);
 }
 
 void TimeChunkEncoder::begin(std::uint64_t chunk, std::uint64_t histories,
@@ -279,6 +286,15 @@ void TimeChunkEncoder::add(std::uint64_t history, const HistoryResult& h, Encode
       put(part[5], f.outage_start);
       put(part[6], f.budget);
     }
+    part += kFiringParts;
+    for (const AlertSeries& x : h.alerts.series)
+      for (std::size_t i = 0; i < x.requests.size(); ++i) {
+        put(part[0], history);
+        put(part[1], static_cast<std::int32_t>(x.policy));
+        put(part[2], static_cast<std::int64_t>(x.first_slice + i));
+        put(part[3], x.requests[i]);
+        put(part[4], x.errors[i]);
+      }
   }
 }
 
@@ -358,6 +374,7 @@ TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const Outag
   if (plan.alerts.any) {
     file.create_group("alerting").close();
     table("alerting/firings", kFiringColumns).close();
+    table("alerting/series", kSeriesColumns).close();
   }
 }
 

@@ -539,6 +539,32 @@ struct AlertEvaluator::State {
     return tree.bounds(start, e).f_lo;
   }
 
+  // The slice counts around policy pi's first firing about an outage, refined to slices:
+  // from one long window of its rule before the firing to one after.
+  void record_series(std::size_t pi, AlertHistoryResult& out) {
+    const AlertFiring* first = nullptr;
+    for (const AlertFiring& f : out.firings)
+      if (f.policy == pi && !std::isnan(f.outage_start) && (first == nullptr || f.fired < first->fired))
+        first = &f;
+    if (first == nullptr) return;
+    const std::uint64_t n = pp->slices;
+    const auto fired = static_cast<std::uint64_t>(std::llround(first->fired / pp->slice));
+    const std::uint64_t half = std::min<std::uint64_t>(
+        kMaxSeriesSlices / 2, pp->rules[first->rule].long_slices + 10);
+    const std::uint64_t lo = fired > half ? fired - half : 0;
+    const std::uint64_t hi = std::min(n, fired + half);
+    AlertSeries series;
+    series.policy = static_cast<std::uint32_t>(pi);
+    series.first_slice = lo;
+    for (std::uint64_t x = lo; x <= hi; ++x) tree.refine_at(x);
+    for (std::uint64_t x = lo; x < hi; ++x) {
+      const Bounds b = tree.bounds(x, x + 1);
+      series.requests.push_back(b.f_lo + b.g_lo);
+      series.errors.push_back(b.f_lo);
+    }
+    out.series.push_back(std::move(series));
+  }
+
   Ranges ends_touching(const std::vector<std::array<double, 2>>& intervals, std::uint64_t w,
                        std::uint64_t n) const {
     Ranges r;
@@ -559,6 +585,7 @@ struct AlertEvaluator::State {
     out.outages.assign(policies, 0);
     out.rows.resize(policies);
     out.firings.clear();
+    out.series.clear();
     split_by_kind(timeline);
     const TimeModel& time = *model.time;
     for (std::size_t pi = 0; pi < policies; ++pi) {
@@ -681,6 +708,7 @@ struct AlertEvaluator::State {
           if (page) first_page[o] = std::min(first_page[o], first_delivery[o]);
         }
       }
+      if (keep_firings && history < kSeriesHistories) record_series(pi, out);
       AlertRow& any = rows[rules];
       for (std::size_t o = 0; o < outages.size(); ++o) {
         if (!std::isfinite(first_page[o])) continue;

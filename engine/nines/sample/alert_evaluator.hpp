@@ -80,10 +80,21 @@ struct AlertRow {
   std::array<std::uint32_t, 24> noise_by_hour{};
 };
 
+// The exact slice counts around a policy's first firing about an outage, for plots of the
+// burn rate around it (the first kSeriesHistories histories, when firings are listed).
+inline constexpr std::uint32_t kSeriesHistories = 4;
+inline constexpr std::uint64_t kMaxSeriesSlices = 1440;
+struct AlertSeries {
+  std::uint32_t policy = 0;
+  std::uint64_t first_slice = 0;  // slice i covers [i slice, (i + 1) slice)
+  std::vector<std::uint64_t> requests, errors;
+};
+
 struct AlertHistoryResult {
   std::vector<std::uint64_t> outages;       // per policy: outages of its scope
   std::vector<std::vector<AlertRow>> rows;  // per policy: rules, then "any page rule"
   std::vector<AlertFiring> firings;         // every firing, by policy, rule, time
+  std::vector<AlertSeries> series;          // see kSeriesHistories
 };
 
 // Per run: what each policy needs, derived once.
