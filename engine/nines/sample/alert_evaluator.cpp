@@ -196,10 +196,36 @@ struct Segment {
   std::uint32_t down;
 };
 
+// The traffic's expected arrivals over [0, t) in constant time: the profile repeats every
+// week, and is constant on each hour (TrafficProfile::rate_at).
+class TrafficIntegral {
+ public:
+  void build(const TrafficProfile& traffic) {
+    prefix_[0] = 0;
+    for (std::size_t h = 0; h < kHours; ++h) {
+      rate_[h] = traffic.rate_at(static_cast<double>(h) * 3600 + 1800);
+      prefix_[h + 1] = prefix_[h] + rate_[h] * 3600;
+    }
+  }
+  double at(double t) const noexcept {
+    if (!(t > 0)) return 0;
+    const double weeks = std::floor(t / kWeek);
+    const double rest = t - weeks * kWeek;
+    const auto h = std::min<std::size_t>(kHours - 1, static_cast<std::size_t>(rest / 3600));
+    return weeks * prefix_[kHours] + prefix_[h] + rate_[h] * (rest - static_cast<double>(h) * 3600);
+  }
+
+ private:
+  static constexpr std::size_t kHours = 168;
+  static constexpr double kWeek = 7 * kSecondsPerDay;
+  std::array<double, kHours> rate_{};
+  std::array<double, kHours + 1> prefix_{};
+};
+
 // The scope's integrated error and good-request intensities.
 class ScopeRates {
  public:
-  void build(std::vector<Segment> segments, const TrafficProfile& traffic, double share,
+  void build(std::vector<Segment> segments, const TrafficIntegral& traffic, double share,
              double horizon) {
     segments_ = std::move(segments);
     traffic_ = &traffic;
@@ -209,7 +235,7 @@ class ScopeRates {
     cum_g_.assign(segments_.size() + 1, 0.0);
     for (std::size_t i = 0; i < segments_.size(); ++i) {
       const Segment& s = segments_[i];
-      const double n = share_ * traffic.arrivals_between(s.a, s.b);
+      const double n = share_ * (traffic.at(s.b) - traffic.at(s.a));
       cum_f_[i + 1] = cum_f_[i] + s.p * n;
       cum_g_[i + 1] = cum_g_[i] + (1 - s.p) * n;
     }
@@ -225,7 +251,7 @@ class ScopeRates {
                                [](double x, const Segment& s) { return x < s.a; });
     const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
     const Segment& s = segments_[i];
-    const double n = share_ * traffic_->arrivals_between(s.a, std::min(t, s.b));
+    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_->at(s.a));
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
@@ -233,7 +259,7 @@ class ScopeRates {
 
  private:
   std::vector<Segment> segments_;
-  const TrafficProfile* traffic_ = nullptr;
+  const TrafficIntegral* traffic_ = nullptr;
   double share_ = 1, horizon_ = 0;
   std::vector<double> cum_f_, cum_g_;
 };
@@ -402,13 +428,16 @@ enum class Verdict { none, all, unknown };
 
 struct AlertEvaluator::State {
   State(const StructureModel& m, const AlertPlan& p, std::uint64_t s)
-      : model(m), plan(p), seed(s) {}
+      : model(m), plan(p), seed(s) {
+    traffic.build(m.time->traffic);
+  }
 
   const StructureModel& model;
   const AlertPlan& plan;
   std::uint64_t seed;
 
   std::vector<std::vector<AlertKindPiece>> by_kind;
+  TrafficIntegral traffic;
   ScopeRates rates;
   SliceTree tree;
   std::vector<std::array<double, 2>> outages;  // the scope's down intervals
@@ -613,7 +642,7 @@ struct AlertEvaluator::State {
         }
       }
       out.outages[pi] = outages.size();
-      rates.build(std::move(segments), time.traffic, pp->scope_share, horizon);
+      rates.build(std::move(segments), traffic, pp->scope_share, horizon);
       tree.reset(pp->slices, pp->slice, rates, seed, history, pp->scope);
       const std::uint64_t n = pp->slices;
       Ranges needs_down, delivery_down;
