@@ -45,7 +45,7 @@ std::string alert_text(const TimeSummary& s) {
   if (s.alerting.empty()) return "";
   std::string out;
   const auto row_line = [&](const std::string& label, const AlertRuleSummary& r) {
-    return "  " + pad(label, 22) + pad(r.severity, 8) + pad(number(r.firings_per_year), 9) +
+    return "  " + pad(label, 22) + pad(r.severity, 10) + pad(number(r.firings_per_year), 9) +
            pad(share(r.delivered_share), 11) + pad(number(r.noise_per_year), 9) +
            pad(share(r.precision), 11) + pad(share(r.recall), 9) +
            pad(span(r.time_to_page_p50) + " / " + span(r.time_to_page_p95), 22) +
@@ -58,7 +58,7 @@ std::string alert_text(const TimeSummary& s) {
            ": " + duration_unit(p.slice_seconds) + " slices, metrics need " + names(p.needs) +
            ", pages need " + names(p.delivery) + "; " + number(p.outages_per_year) +
            " outages/year\n";
-    out += "  " + pad("rule", 22) + pad("severity", 8) + header;
+    out += "  " + pad("rule", 22) + pad("severity", 10) + header;
     for (const AlertRuleSummary& r : p.rows) {
       std::string label = r.name;
       if (!r.combined) {
@@ -70,7 +70,7 @@ std::string alert_text(const TimeSummary& s) {
   }
   if (s.alerting.size() > 1) {
     out += "\npolicies compared on the same histories (page rules together)\n";
-    out += "  " + pad("policy", 22) + pad("", 8) + header;
+    out += "  " + pad("policy", 22) + pad("", 10) + header;
     for (const AlertPolicySummary& p : s.alerting) out += row_line(p.name, p.rows.back());
   }
   out +=

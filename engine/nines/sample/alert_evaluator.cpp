@@ -442,6 +442,8 @@ struct AlertEvaluator::State {
   SliceTree tree;
   std::vector<std::array<double, 2>> outages;  // the scope's down intervals
   Ranges firing;                               // one rule's firing ends
+  std::vector<Ranges> page_firing;             // per rule: its firing ends if a page rule
+  Ranges needs_down, delivery_down;            // the policy's ends without them
   std::vector<std::uint32_t> works;            // per component, during a flip walk
 
   const AlertPolicyPlan* pp = nullptr;
@@ -645,14 +647,14 @@ struct AlertEvaluator::State {
       rates.build(std::move(segments), traffic, pp->scope_share, horizon);
       tree.reset(pp->slices, pp->slice, rates, seed, history, pp->scope);
       const std::uint64_t n = pp->slices;
-      Ranges needs_down, delivery_down;
+      needs_down.clear();
+      delivery_down.clear();
       for (const auto& x : block_down(timeline, policy.needs, policy.needs_components.empty()))
         append_ends_in(needs_down, x[0], x[1], pp->slice, n);
       for (const auto& x :
            block_down(timeline, policy.delivery, policy.delivery_components.empty()))
         append_ends_in(delivery_down, x[0], x[1], pp->slice, n);
-      // Per outage, the first delivery of any page rule about it.
-      std::vector<double> first_page(outages.size(), std::numeric_limits<double>::infinity());
+      page_firing.clear();
       for (std::size_t ri = 0; ri < rules; ++ri) {
         rule = &pp->rules[ri];
         const AlertRule& spec = policy.rules[ri];
@@ -678,73 +680,83 @@ struct AlertEvaluator::State {
             if (v == Verdict::all) append(firing, e, e);
           }
         }
-        AlertRow& row = rows[ri];
-        std::vector<double> first_delivery(outages.size(), std::numeric_limits<double>::infinity());
-        std::size_t d = 0;
-        for (const auto& episode : firing) {
-          AlertFiring f;
-          f.policy = static_cast<std::uint32_t>(pi);
-          f.rule = static_cast<std::uint32_t>(ri);
-          f.fired = end_time(episode[0], horizon);
-          // The first end of the episode at which delivery works.
-          std::uint64_t e = episode[0];
-          while (d < delivery_down.size() && delivery_down[d][1] < e) ++d;
-          if (d < delivery_down.size() && delivery_down[d][0] <= e) e = delivery_down[d][1] + 1;
-          if (e <= episode[1]) f.delivered = end_time(e, horizon);
-          // The outage it is about: the latest to start before it fired that overlaps its
-          // long window.
-          const double window_start = f.fired - static_cast<double>(rule->long_slices) * pp->slice;
-          auto it =
-              std::lower_bound(outages.begin(), outages.end(), f.fired,
-                               [](const std::array<double, 2>& o, double t) { return o[0] < t; });
-          std::ptrdiff_t about = -1;
-          if (it != outages.begin() && std::prev(it)->at(1) > window_start)
-            about = std::prev(it) - outages.begin();
-          ++row.firings;
-          if (!std::isnan(f.delivered)) ++row.delivered;
-          if (pp->budget_requests > 0)
-            f.budget = static_cast<double>(long_window_errors(episode[0])) / pp->budget_requests;
-          if (about < 0) {
-            ++row.noise;
-            const auto hour = static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600);
-            ++row.noise_by_hour[std::min<std::size_t>(hour, 23)];
-          } else {
-            f.outage_start = outages[static_cast<std::size_t>(about)][0];
-            if (!std::isnan(f.budget)) row.budget_at_firing.push_back(f.budget);
-            if (!std::isnan(f.delivered)) {
-              double& first = first_delivery[static_cast<std::size_t>(about)];
-              first = std::min(first, f.delivered);
-            }
-          }
-          if (keep_firings) out.firings.push_back(f);
-          if (page) {
-            AlertRow& any = rows[rules];
-            ++any.firings;
-            if (!std::isnan(f.delivered)) ++any.delivered;
-            if (about < 0) {
-              ++any.noise;
-              any.noise_by_hour[std::min<std::size_t>(
-                  static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600), 23)]++;
-            } else if (!std::isnan(f.budget)) {
-              any.budget_at_firing.push_back(f.budget);
-            }
-          }
-        }
-        for (std::size_t o = 0; o < outages.size(); ++o) {
-          if (!std::isfinite(first_delivery[o])) continue;
-          ++row.outages_paged;
-          row.time_to_page.push_back(first_delivery[o] - outages[o][0]);
-          if (page) first_page[o] = std::min(first_page[o], first_delivery[o]);
-        }
+        page_firing.push_back(page ? firing : Ranges{});
+        account(firing, pi, static_cast<std::int32_t>(ri), rows[ri], keep_firings, out);
       }
+      // The page rules together: the union of their firings, as a grouping alert manager
+      // sends them (one page while any of them fires); the budget is that of the first rule
+      // that fires at a page's start.
+      Ranges pages;
+      for (const Ranges& r : page_firing) pages = unite(pages, r);
+      account(pages, pi, -1, rows[rules], false, out);
       if (keep_firings && history < kSeriesHistories) record_series(pi, out);
-      AlertRow& any = rows[rules];
-      for (std::size_t o = 0; o < outages.size(); ++o) {
-        if (!std::isfinite(first_page[o])) continue;
-        ++any.outages_paged;
-        any.time_to_page.push_back(first_page[o] - outages[o][0]);
-      }
     }
+  }
+
+  // The firings (runs of firing ends) of rule `ri` of policy pi, or with ri = -1 of its page
+  // rules together, into `row` (and out.firings when kept).
+  void account(const Ranges& episodes, std::size_t pi, std::int32_t ri, AlertRow& row,
+               bool keep, AlertHistoryResult& out) {
+    std::vector<double> first_delivery(outages.size(), std::numeric_limits<double>::infinity());
+    std::size_t d = 0;
+    for (const auto& episode : episodes) {
+      if (ri >= 0) {
+        rule = &pp->rules[static_cast<std::size_t>(ri)];
+      } else {
+        for (std::size_t r = 0; r < page_firing.size(); ++r)
+          if (contains(page_firing[r], episode[0])) {
+            rule = &pp->rules[r];
+            break;
+          }
+      }
+      AlertFiring f;
+      f.policy = static_cast<std::uint32_t>(pi);
+      f.rule = static_cast<std::uint32_t>(std::max(ri, 0));
+      f.fired = end_time(episode[0], horizon);
+      // The first end of the firing at which delivery works.
+      std::uint64_t e = episode[0];
+      while (d < delivery_down.size() && delivery_down[d][1] < e) ++d;
+      if (d < delivery_down.size() && delivery_down[d][0] <= e) e = delivery_down[d][1] + 1;
+      if (e <= episode[1]) f.delivered = end_time(e, horizon);
+      // The outage it is about: the latest to start before it fired that overlaps the long
+      // window of the rule that fired.
+      const double window_start = f.fired - static_cast<double>(rule->long_slices) * pp->slice;
+      auto it = std::lower_bound(outages.begin(), outages.end(), f.fired,
+                                 [](const std::array<double, 2>& o, double t) { return o[0] < t; });
+      std::ptrdiff_t about = -1;
+      if (it != outages.begin() && std::prev(it)->at(1) > window_start)
+        about = std::prev(it) - outages.begin();
+      ++row.firings;
+      if (!std::isnan(f.delivered)) ++row.delivered;
+      if (pp->budget_requests > 0)
+        f.budget = static_cast<double>(long_window_errors(episode[0])) / pp->budget_requests;
+      if (about < 0) {
+        ++row.noise;
+        const auto hour = static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600);
+        ++row.noise_by_hour[std::min<std::size_t>(hour, 23)];
+      } else {
+        f.outage_start = outages[static_cast<std::size_t>(about)][0];
+        if (!std::isnan(f.budget)) row.budget_at_firing.push_back(f.budget);
+        if (!std::isnan(f.delivered)) {
+          double& first = first_delivery[static_cast<std::size_t>(about)];
+          first = std::min(first, f.delivered);
+        }
+      }
+      if (keep) out.firings.push_back(f);
+    }
+    for (std::size_t o = 0; o < outages.size(); ++o) {
+      if (!std::isfinite(first_delivery[o])) continue;
+      ++row.outages_paged;
+      row.time_to_page.push_back(first_delivery[o] - outages[o][0]);
+    }
+  }
+
+  static bool contains(const Ranges& r, std::uint64_t e) {
+    auto it = std::upper_bound(r.begin(), r.end(), e,
+                               [](std::uint64_t x, const std::array<std::uint64_t, 2>& y) {
+                                 return x < y[0];
+                               });
+    return it != r.begin() && std::prev(it)->at(1) >= e;
   }
 };
 

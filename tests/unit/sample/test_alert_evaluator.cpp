@@ -149,8 +149,10 @@ TEST_CASE("a 100% outage under constant traffic fires when the Workbook's arithm
   CHECK(time.alerting[0].rules[0].burn_rate * kHour / (30 * kDay) == Approx(0.02));
   CHECK(time.alerting[0].rules[1].burn_rate * 6 * kHour / (30 * kDay) == Approx(0.05));
   CHECK(time.alerting[0].rules[2].burn_rate * 3 * kDay / (30 * kDay) == Approx(0.10));
-  // Every outage paged, by the fast rule first.
+  // Every outage paged, by the fast rule first; the two page rules' firings overlap, so
+  // together they page once (the union of their firings).
   const AlertRow& any = e.result.rows[0][3];
+  CHECK(any.firings == 1);
   CHECK(any.outages_paged == 1);
   REQUIRE(any.time_to_page.size() == 1);
   CHECK(any.time_to_page[0] == firings_of(e.result, 0)[0].delivered - start);
