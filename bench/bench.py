@@ -792,6 +792,7 @@ def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int, 
         orecords.append(record)
         log(f"[outages] {case.label()}  " + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])))
     outages.check_thread_counts(orecords)
+    outages.check_alerting_twins(orecords)
     records += orecords
     failed += [r for r in orecords if r["problems"]]
     checked = len(records)
@@ -851,6 +852,7 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     orecords = interleave(orunner, [c for c in ocases if c.group != "rss"], reps, args.seed, 200, "outages")
     orecords += interleave(orunner, [c for c in ocases if c.group == "rss"], 1, args.seed, 300, "outages rss")
     outages.check_thread_counts(orecords)
+    outages.check_alerting_twins(orecords)
     meta["load_after"] = os.getloadavg()
     meta["seconds"] = time.perf_counter() - started
 

@@ -12,7 +12,11 @@ ratios compare medians of runs made in the same execution, interleaved with each
   two threads in --record none and outages: under 2 s of wall time each;
 - threads: the essay app with --record none, two threads over one: at least 1.8x;
 - memory: peak RSS of the essay app at 100,000 histories over 10,000 (none and outages): flat,
-  at most 1.25x.
+  at most 1.25x;
+- alerting (issue 12): scenarios/essay-app-alerting.yaml with the Workbook's three rules only
+  (its naive policy removed), 10,000 one-year histories on two threads with --record none:
+  under 5 s; and its twin without `alerting`, whose simulation must be the same (alert
+  evaluation only reads the histories): equal outage and request totals.
 """
 from __future__ import annotations
 
@@ -26,7 +30,10 @@ import statistics
 from pathlib import Path
 
 TARGETS = {"events_per_core": 50e6, "essay_wall_seconds": 2.0, "thread_scaling": 1.8,
-           "rss_growth": 1.25}
+           "rss_growth": 1.25, "alerting_wall_seconds": 5.0}
+# The Workbook's fast rule: a 100% outage crosses burn x (1 - target) x 1 h = 51.84 s into its
+# hour, and the next one-minute slice end fires it.
+WORKBOOK_FAST_CROSSING_S, ALERT_SLICE_S = 14.4 * 0.001 * 3600, 60.0
 # RePyability (numba), the best published figure we know: 7-10 M events/s per thread.
 REPYABILITY_EVENTS = (7e6, 10e6)
 
@@ -56,9 +63,23 @@ def write_scenarios(workdir: Path, root: Path) -> dict[str, Path]:
               for j in range(EVENTS_K)]
     events = workdir / "events100.yaml"
     events.write_text("\n".join(lines) + "\n")
-    return {"events100": events,
+    alerting, no_alerting = alerting_scenarios(workdir, root / "scenarios" / "essay-app-alerting.yaml")
+    return {"events100": events, "alerting": alerting, "alerting-off": no_alerting,
             "essay": root / "scenarios" / "essay-app-over-a-year.yaml",
             "twin": root / "scenarios" / "essay-app-over-a-year-perfect-monitoring.yaml"}
+
+
+def alerting_scenarios(workdir: Path, shipped: Path) -> tuple[Path, Path]:
+    """The shipped alerting scenario with its Workbook policy alone, and without any."""
+    import yaml  # python3-yaml (Debian): the scenario is edited as data, not as text
+    doc = yaml.safe_load(shipped.read_text())
+    doc["time"]["alerting"] = [p for p in doc["time"]["alerting"] if p["name"] == "workbook"]
+    workbook = workdir / "essay-alerting-workbook.yaml"
+    workbook.write_text(yaml.safe_dump(doc, sort_keys=False))
+    del doc["time"]["alerting"]
+    off = workdir / "essay-alerting-off.yaml"
+    off.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return workbook, off
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +125,8 @@ def cases(quick: bool) -> list[OutageCase]:
     for cpu in pinnable_cpus():
         out.append(OutageCase("essay", "essay", "none", 1, ESSAY_HISTORIES, cpu))
     out.append(OutageCase("essay", "twin", "none", 2, ESSAY_HISTORIES))
+    out.append(OutageCase("alerting", "alerting", "none", 2, ESSAY_HISTORIES))
+    out.append(OutageCase("alerting", "alerting-off", "none", 2, ESSAY_HISTORIES))
     return out
 
 
@@ -122,6 +145,8 @@ def check_cases(quick: bool) -> list[OutageCase]:
         out.append(OutageCase("check", "essay", "none", threads, h))
         out.append(OutageCase("check", "essay", "outages", threads, h))
         out.append(OutageCase("check", "twin", "none", threads, h))
+        out.append(OutageCase("check", "alerting", "none", threads, h // 10))
+        out.append(OutageCase("check", "alerting-off", "none", threads, h // 10))
     return out
 
 
@@ -204,6 +229,8 @@ def check(case: OutageCase, data: dict, output: Path) -> tuple[list[str], float]
         # not used: its z divides by the standard error estimated from the histories, which
         # with the few histories here has heavy tails (a t law with h - 1 degrees of
         # freedom), so it disagrees spuriously.
+    elif case.scenario.startswith("alerting"):
+        problems += check_alerting(summary)
     else:
         # Traffic: the request total of H histories is Poisson(rate x horizon x H).
         expected = ESSAY_RATE * ESSAY_HORIZON_S * h
@@ -233,6 +260,45 @@ def check(case: OutageCase, data: dict, output: Path) -> tuple[list[str], float]
     if case.mode == "outages":
         problems += check_outage_file(output, int(summary["outages"]), h)
     return problems, max((abs(z) for z in zs), default=0.0)
+
+
+def check_alerting(summary: dict) -> list[str]:
+    """The Workbook policy: its fast rule's median time to page lies between the crossing
+    (51.84 s of a full outage) and the crossing plus a slice (plus the quantile bins' 1%), and
+    its page rules fire only about outages at this traffic (precision 1)."""
+    alerting = summary.get("alerting")
+    if alerting is None:
+        return []
+    problems = []
+    rules = {r["name"]: r for r in alerting["policies"][0]["rules"]}
+    fast = rules["page-1h"]
+    if not WORKBOOK_FAST_CROSSING_S <= fast["time_to_page_p50"] <= 1.01 * (WORKBOOK_FAST_CROSSING_S + ALERT_SLICE_S):
+        problems.append(f"workbook page-1h: median time to page {fast['time_to_page_p50']:.1f} s, "
+                        f"outside [{WORKBOOK_FAST_CROSSING_S:.2f}, {WORKBOOK_FAST_CROSSING_S + ALERT_SLICE_S:.2f}] s")
+    for name in ("page-1h", "page-6h"):
+        if rules[name]["noise"] != 0:
+            problems.append(f"workbook {name}: {rules[name]['noise']} noise firings, expected none at this traffic")
+    return problems
+
+
+def check_alerting_twins(records: list[dict]) -> list[str]:
+    """The alerting scenario and its twin without alerting simulate the same histories."""
+    problems = []
+    by = {}
+    for r in records:
+        if "outages" not in r or "/alerting" not in r["key"]:
+            continue
+        parts = r["key"].split("/")
+        if parts[2] not in ("alerting", "alerting-off"):
+            continue
+        by.setdefault((parts[1], "/".join(parts[3:]), r["seed"]), {})[parts[2]] = r
+    for key, pair in by.items():
+        if len(pair) == 2 and (pair["alerting"]["outages"], pair["alerting"]["requests"]) != \
+                (pair["alerting-off"]["outages"], pair["alerting-off"]["requests"]):
+            problems.append(f"{key}: alert evaluation changed the simulation")
+            for r in pair.values():
+                r["problems"].append("outages or requests differ from the twin without alerting")
+    return problems
 
 
 def check_outage_file(path: Path, outages: int, histories: int) -> list[str]:
@@ -428,6 +494,14 @@ def targets(summary: dict) -> list[dict]:
         add("essay app, --record none: 2 threads / 1 thread left to the scheduler (wall time)", ratio, None)
     else:
         add("essay app, --record none: 2 threads / 1 thread (wall time)", ratio, TARGETS["thread_scaling"])
+    alert = _find(summary, "alerting", "alerting", "none", 2, ESSAY_HISTORIES)
+    off = _find(summary, "alerting", "alerting-off", "none", 2, ESSAY_HISTORIES)
+    add(f"alerting: essay app with the Workbook's three rules, {ESSAY_HISTORIES:,} histories of 1 y, "
+        f"--record none, 2 threads: wall seconds", alert and alert["median_wall_seconds"],
+        TARGETS["alerting_wall_seconds"], "s", lower_is_better=True)
+    add("alerting: the same over its twin without alerting (wall time)",
+        alert and off and off["median_wall_seconds"] and alert["median_wall_seconds"] / off["median_wall_seconds"],
+        None)
     for mode in ("none", "outages"):
         rss = sorted((s for s in summary.values() if s["case"]["group"] == "rss" and s["case"]["mode"] == mode),
                      key=lambda s: s["case"]["histories"])
