@@ -85,6 +85,11 @@ def _time_cases():
     # Every failed request of an outage, at a traffic low enough to list them.
     yield Case("time-requests.requests", ("run", "{inputs}/time-requests.yaml", "--record",
                                           "requests", *TIME_RUN))
+    # Alert policies: every firing and the slice series around the first ones (/alerting);
+    # 100 histories, because the naive rule is decided slice by slice at night.
+    yield Case("essay-app-alerting.outages",
+               ("run", "{inputs}/essay-app-alerting.yaml", "--record", "outages", "--histories",
+                "100", "--seed", "2026", "--json", "-o", "{output}"))
 
 
 CASES = (
