@@ -62,6 +62,7 @@ bool never_goes_down(const StructureModel& model, std::uint32_t c) {
 
 bool detection_never_waits(const StructureModel& model, std::uint32_t c) {
   const Detection& detection = time_of(model).components.at(c).detection;
+  if (detection.by_alert()) return false;  // it waits on pages, which wait on traffic
   if (detection.immediate) return true;
   return std::all_of(detection.needs_components.begin(), detection.needs_components.end(),
                      [&](std::uint32_t n) { return never_goes_down(model, n); });

@@ -373,6 +373,8 @@ MarkovModelOrReason markov_model_of(const StructureModel& model) {
       m.failure_rate = 1 / timing.outages->failure.mean();
       m.repair_rate = 1 / timing.outages->repair.mean();
       const bool waits = !detection_never_waits(model, c);
+      if (timing.detection.by_alert())
+        return {std::nullopt, "the outages of " + name + " are detected by alerts"};
       if (timing.detection.immediate) {
         if (waits) {
           return {std::nullopt,

@@ -73,8 +73,8 @@ constexpr Column kFiringColumns[] = {
 };
 // The slice counts around early firings (sample/alert_evaluator.hpp, AlertSeries).
 constexpr Column kSeriesColumns[] = {
-    {"history", ElementType::uint64, 8},  {"policy", ElementType::int32, 4},
-    {"slice", ElementType::int64, 8},     {"requests", ElementType::uint64, 8},
+    {"history", ElementType::uint64, 8}, {"policy", ElementType::int32, 4},
+    {"slice", ElementType::int64, 8},    {"requests", ElementType::uint64, 8},
     {"errors", ElementType::uint64, 8},
 };
 constexpr std::size_t kSeriesParts = std::size(kSeriesColumns);
@@ -462,7 +462,11 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
       repair.push_back(t.outages ? t.outages->repair.describe() : "");
       std::string d;
       if (t.outages) {
-        if (t.detection.immediate) {
+        if (t.detection.by_alert()) {
+          d = "alert " + model.time->alerting[static_cast<std::size_t>(t.detection.alert)].name +
+              ", acknowledged after " +
+              DurationDistribution::fixed(t.detection.acknowledge).describe();
+        } else if (t.detection.immediate) {
           d = "immediate";
         } else {
           d = t.detection.delay.describe();

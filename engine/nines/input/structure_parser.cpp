@@ -747,6 +747,32 @@ class Parser : private TimeFieldReader {
   ResolvedNeeds resolve_detection(const DetectionDraft& draft, const std::string& path,
                                   const std::string& key = "needs") const {
     ResolvedNeeds out{draft.detection, {}};
+    if (draft.alert) {
+      const std::string& text = draft.alert->second.Scalar();
+      std::string names;
+      const auto& policies = time_section_->alerting;
+      for (std::size_t i = 0; i < policies.size(); ++i) {
+        if (policies[i].policy.name == text) out.detection.alert = static_cast<std::int32_t>(i);
+        names += (i > 0 ? ", " : "") + policies[i].policy.name;
+      }
+      if (!out.detection.by_alert())
+        fail(draft.alert->second.Mark(), path + ".alert", quoted(text) + " is not an alert policy",
+             policies.empty() ? std::string("declare the policy in time.alerting")
+                              : "write one of " + names);
+      const AlertPolicy& policy = policies[static_cast<std::size_t>(out.detection.alert)].policy;
+      if (std::none_of(policy.rules.begin(), policy.rules.end(),
+                       [](const AlertRule& r) { return r.severity == AlertSeverity::page; }))
+        fail(draft.alert->second.Mark(), path + ".alert",
+             quoted(text) + " has no page rule, and only pages detect outages",
+             "give the policy a rule with severity: page");
+      if (time_section_->time.start == StartState::steady)
+        fail(draft.alert->first.Mark(), path + ".alert",
+             "a detection by alert needs the history's requests from its start, and the run "
+             "starts steady",
+             "use start: fresh");
+      out.detection.immediate = false;
+      return out;
+    }
     if (!draft.needs) return out;
     const std::string sub = path + "." + key;
     const bool detection = path.ends_with("detection");
@@ -841,6 +867,25 @@ class Parser : private TimeFieldReader {
     time.events = events_;
     for (const AlertPolicyDraft& draft : time_section_->alerting)
       time.alerting.push_back(resolve_policy(m, draft));
+    // An outage detected by alert must be able to page: its component is on a path of the
+    // policy's scope (else it would stay down, undetected, forever).
+    for (std::size_t d = 0; d < timings_.size(); ++d) {
+      const Detection& detection = resolved[d].detection;
+      if (!timings_[d].outages || !detection.by_alert()) continue;
+      const AlertPolicy& policy = time.alerting[static_cast<std::size_t>(detection.alert)];
+      const std::uint32_t c = m.declarations[d].first;
+      bool seen = false;
+      for (std::uint32_t k = 0; k < m.kinds.size(); ++k) {
+        if (policy.kind && *policy.kind != k) continue;
+        const auto on = components_in_path_order(m.kinds[k].path);
+        seen = seen || std::find(on.begin(), on.end(), c) != on.end();
+      }
+      if (!seen)
+        fail(timings_[d].name_mark, timings_[d].path + ".name",
+             quoted(m.declarations[d].name) + " is detected by alert " + quoted(policy.name) +
+                 ", but no request of its scope uses it, so its outages never page",
+             "give it a detection of its own (a delay, or immediate), or put it on a path");
+    }
     return time;
   }
 

@@ -21,8 +21,9 @@ constexpr std::string_view kFixedDistributionHint =
     "write a duration such as 5m (a fixed delay), or a mapping with one of exponential, weibull, "
     "lognormal, gamma or fixed";
 constexpr std::string_view kDetectionHint =
-    "write immediate, or a mapping with delay (a duration or a distribution) and optionally "
-    "needs (the components detection needs up)";
+    "write immediate, a mapping with delay (a duration or a distribution) and optionally "
+    "needs (the components detection needs up), or one with alert (a policy of time.alerting) "
+    "and optionally acknowledge";
 constexpr std::string_view kHistoriesHint =
     "write a whole number of histories from 1 to 4294967296, such as 10000 or 10k";
 
@@ -32,7 +33,8 @@ const std::vector<YamlKey> kTimeKeys = {{"horizon", true}, {"histories", true}, 
 const std::vector<YamlKey> kTrafficKeys = {{"rate", true}, {"hourly", false}, {"daily", false}};
 const std::vector<YamlKey> kSloKeys = {{"target", true}, {"window", false}, {"windows", false}};
 const std::vector<YamlKey> kOutageKeys = {{"every", true}, {"repair", true}};
-const std::vector<YamlKey> kDetectionKeys = {{"delay", true}, {"needs", false}};
+const std::vector<YamlKey> kDetectionKeys = {
+    {"delay", false}, {"needs", false}, {"alert", false}, {"acknowledge", false}};
 const std::vector<YamlKey> kDistributionKeys = {{"exponential", false},
                                                 {"weibull", false},
                                                 {"lognormal", false},
@@ -225,12 +227,41 @@ DetectionDraft TimeFieldReader::parse_detection(const YamlEntry& entry,
   }
   if (!node.IsMap()) fail(node.Mark(), path, "found " + describe(node), kDetectionHint);
   draft.detection.immediate = false;
+  std::optional<YamlEntry> delay, acknowledge;
   walk(node, path, kDetectionKeys, [&](const std::string& key, const YamlEntry& field) {
     const std::string sub = path + "." + key;
-    if (key == "delay")
+    if (key == "delay") {
+      delay = field;
       draft.detection.delay = parse_distribution(field, sub, ScalarDuration::fixed, true);
+    }
     if (key == "needs") draft.needs = field;
+    if (key == "alert") {
+      draft.alert = field;
+      scalar(field, sub, "write the name of a policy of time.alerting");
+    }
+    if (key == "acknowledge") {
+      acknowledge = field;
+      draft.detection.acknowledge = parse_duration(field, sub, true);
+    }
   });
+  if (draft.alert) {
+    if (delay)
+      fail(delay->first.Mark(), path + ".delay", "a detection by alert has no delay",
+           "remove delay: the alert decides when the outage is detected (acknowledge adds a "
+           "fixed time after the page)");
+    if (draft.needs)
+      fail(draft.needs->first.Mark(), path + ".needs",
+           "a detection by alert needs what its policy needs",
+           "remove needs, and give the policy needs (its monitoring) and delivery (its paging)");
+  } else {
+    if (!delay)
+      fail(node.Mark(), path, "missing required key \"delay\"",
+           "required keys here are delay, or alert for a detection by alert");
+    if (acknowledge)
+      fail(acknowledge->first.Mark(), path + ".acknowledge",
+           "acknowledge is the time from a page to the start of repair",
+           "use it with alert, or add it to the delay");
+  }
   return draft;
 }
 

@@ -21,8 +21,9 @@ enum class ScalarDuration { exponential_mean, fixed };
 
 // A detection as written, before its `needs` names are resolved.
 struct DetectionDraft {
-  Detection detection;             // needs and needs_components still empty
+  Detection detection;             // needs, needs_components and alert still empty
   std::optional<YamlEntry> needs;  // the `needs` entry, when given
+  std::optional<YamlEntry> alert;  // the `alert` entry (a policy's name), when given
   YAML::Node node;                 // the detection value, for messages
 };
 

@@ -56,6 +56,13 @@ struct Detection {
   // needs nothing.
   Block needs = Block::series({});
   std::vector<std::uint32_t> needs_components;  // every component `needs` references, increasing
+  // Detection by alert (`detection: {alert: POLICY, acknowledge: 5m}`): the outage is
+  // detected `acknowledge` after the first slice end, at or after its start, at which a page
+  // rule of policy `alert` (an index into TimeModel::alerting) fires while the policy's needs
+  // and delivery work. -1: by delay (or immediate). No closed form covers it.
+  std::int32_t alert = -1;
+  double acknowledge = 0;
+  bool by_alert() const noexcept { return alert >= 0; }
 };
 
 struct ComponentTiming {

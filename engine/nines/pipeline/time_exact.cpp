@@ -34,6 +34,7 @@ double first_window_exact(const StructureModel& model, const OutagePlan& plan) {
   const ComponentTiming& t = time.components[*only];
   if (!t.outages->failure.memoryless() || !t.outages->repair.memoryless()) return kNaN;
   double delay = 0;
+  if (t.detection.by_alert()) return kNaN;
   if (!t.detection.immediate) {
     if (t.detection.delay.shape != DurationShape::fixed || !detection_never_waits(model, *only))
       return kNaN;

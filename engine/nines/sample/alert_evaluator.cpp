@@ -103,6 +103,8 @@ AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kin
   const std::size_t kinds = model.kinds.size();
   watched.assign(model.components.size(), 0);
   any = !time.alerting.empty();
+  for (const ComponentTiming& c : time.components)
+    detects = detects || (c.outages && c.detection.by_alert());
   const TrafficProfile& traffic = time.traffic;
   const double log_bound = std::log(kQuietFiringBound);
   for (const AlertPolicy& policy : time.alerting) {
@@ -222,31 +224,32 @@ class TrafficIntegral {
   std::array<double, kHours + 1> prefix_{};
 };
 
-// The scope's integrated error and good-request intensities.
+// The scope's integrated error and good-request intensities, built segment by segment as
+// the history's states become known.
 class ScopeRates {
  public:
-  void build(std::vector<Segment> segments, const TrafficIntegral& traffic, double share,
-             double horizon) {
-    segments_ = std::move(segments);
+  void start(const TrafficIntegral& traffic, double share, double horizon) {
+    segments_.clear();
     traffic_ = &traffic;
     share_ = share;
     horizon_ = horizon;
-    cum_f_.assign(segments_.size() + 1, 0.0);
-    cum_g_.assign(segments_.size() + 1, 0.0);
-    for (std::size_t i = 0; i < segments_.size(); ++i) {
-      const Segment& s = segments_[i];
-      const double n = share_ * (traffic.at(s.b) - traffic.at(s.a));
-      cum_f_[i + 1] = cum_f_[i] + s.p * n;
-      cum_g_[i + 1] = cum_g_[i] + (1 - s.p) * n;
-    }
+    cum_f_.assign(1, 0.0);
+    cum_g_.assign(1, 0.0);
   }
-  // Errors' and good requests' expected counts over [0, t).
+  void append(const Segment& s) {
+    const double n = share_ * (traffic_->at(s.b) - traffic_->at(s.a));
+    segments_.push_back(s);
+    cum_f_.push_back(cum_f_.back() + s.p * n);
+    cum_g_.push_back(cum_g_.back() + (1 - s.p) * n);
+  }
+  // Errors' and good requests' expected counts over [0, t) (t within the segments so far).
   void at(double t, double& f, double& g) const {
     t = std::min(t, horizon_);
     if (t <= 0 || segments_.empty()) {
       f = g = 0;
       return;
     }
+    t = std::min(t, segments_.back().b);
     auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
                                [](double x, const Segment& s) { return x < s.a; });
     const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
@@ -255,7 +258,6 @@ class ScopeRates {
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
-  const std::vector<Segment>& segments() const noexcept { return segments_; }
 
  private:
   std::vector<Segment> segments_;
@@ -269,6 +271,17 @@ struct Bounds {
 };
 
 // The lazily refined tree of a scope's slice counts (see the header).
+//
+// Offline (the history is over) every node can be drawn: a top block's root draws its totals
+// (Poisson) and every other node comes from its parent's split. Online (detection by alert,
+// while the history runs) only slices before the frontier have rates, so a node may be drawn
+// only when it lies entirely before it: a node that reaches past the frontier stays undrawn
+// and its children are drawn instead; when it is complete later, it is the sum of its
+// children. Every drawn node is one of: a root or a node with no drawn ancestor, drawn from
+// its own rate (Poisson, independent of every other such node, since their slices are
+// disjoint); a split of its drawn parent, which then had no drawn descendants (Binomial);
+// or the sum of its two drawn children. Together they are exactly the counts of two Poisson
+// processes, whatever order the nodes were drawn in.
 class SliceTree {
  public:
   void reset(std::uint64_t slices, double slice, const ScopeRates& rates, std::uint64_t seed,
@@ -279,17 +292,21 @@ class SliceTree {
     seed_ = seed;
     history_ = history;
     scope_ = scope;
+    frontier_ = std::numeric_limits<std::uint64_t>::max();
     nodes_.clear();
     top_.assign((slices + kTopSlices - 1) / kTopSlices, -1);
   }
 
-  // Bounds on the counts of slices [x, y).
+  // Slices from `frontier` on have no rates yet (online); max: every slice has.
+  void set_frontier(std::uint64_t frontier) { frontier_ = frontier; }
+
+  // Bounds on the counts of slices [x, y), y at most the frontier.
   Bounds bounds(std::uint64_t x, std::uint64_t y) {
     Bounds b;
     y = std::min(y, slices_);
     if (x >= y) return b;
     for (std::uint64_t j = x >> kTopBits; j <= (y - 1) >> kTopBits; ++j)
-      add(top(j), j << kTopBits, kTopSlices, x, y, b);
+      add(root(j), j, 1, j << kTopBits, kTopSlices, x, y, b);
     return b;
   }
 
@@ -299,21 +316,27 @@ class SliceTree {
     }
   }
 
-  // Splits the unsplit node that holds slice boundary x inside it, if any: one level of
-  // refinement; false when x is a node boundary already.
+  // Draws one more node at slice boundary x (x at most the frontier): splits the drawn unsplit
+  // node that holds x inside it; false when x is a node boundary of drawn nodes already.
   bool refine_step(std::uint64_t x) {
     if (x == 0 || x >= slices_) return false;
     const std::uint64_t j = x >> kTopBits;
-    std::int32_t node = top(j);
+    std::int32_t node = root(j);
     std::uint64_t start = j << kTopBits, size = kTopSlices;
     std::uint32_t heap = 1;
     while (x != start && size > 1) {
-      if (nodes_[static_cast<std::size_t>(node)].child < 0) {
+      if (!at(node).drawn) {
+        if (complete(start, size)) {
+          draw(node, j, heap, start, size);
+          return true;
+        }
+        ensure_children(node);
+      } else if (at(node).child < 0 || !at(at(node).child).drawn) {
         split(node, j, heap, start, size);
         return true;
       }
       const std::uint64_t mid = start + size / 2;
-      const std::int32_t child = nodes_[static_cast<std::size_t>(node)].child;
+      const std::int32_t child = at(node).child;
       if (x < mid) {
         node = child;
         heap = 2 * heap;
@@ -330,8 +353,14 @@ class SliceTree {
  private:
   struct Node {
     std::uint64_t f = 0, g = 0;
-    std::int32_t child = -1;  // the left child's index (the right one follows); -1: unsplit
+    std::int32_t child = -1;  // the left child's index (the right one follows); -1: none
+    bool drawn = false;
   };
+
+  Node& at(std::int32_t index) { return nodes_[static_cast<std::size_t>(index)]; }
+  const Node& at(std::int32_t index) const { return nodes_[static_cast<std::size_t>(index)]; }
+
+  bool complete(std::uint64_t start, std::uint64_t size) const { return start + size <= frontier_; }
 
   double time_at(std::uint64_t slice_boundary) const {
     return static_cast<double>(slice_boundary) * slice_;
@@ -345,24 +374,70 @@ class SliceTree {
     g = std::max(0.0, g1 - g0);
   }
 
+  // Top block j's root, drawn when the block is complete.
+  std::int32_t root(std::uint64_t j) {
+    std::int32_t& index = top_[j];
+    if (index < 0) {
+      index = static_cast<std::int32_t>(nodes_.size());
+      nodes_.emplace_back();
+    }
+    const std::int32_t r = index;
+    if (!at(r).drawn && complete(j << kTopBits, kTopSlices))
+      draw(r, j, 1, j << kTopBits, kTopSlices);
+    return r;
+  }
+
+  void ensure_children(std::int32_t node) {
+    if (at(node).child >= 0) return;
+    const auto child = static_cast<std::int32_t>(nodes_.size());
+    nodes_.emplace_back();
+    nodes_.emplace_back();
+    at(node).child = child;
+  }
+
+  bool any_drawn(std::int32_t node) const {
+    if (at(node).drawn) return true;
+    const std::int32_t c = at(node).child;
+    return c >= 0 && (any_drawn(c) || any_drawn(c + 1));
+  }
+
+  // Draws a complete node that has no drawn ancestor: the sum of its children when some node
+  // below it is drawn, else from its rate.
+  void draw(std::int32_t node, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
+            std::uint64_t size) {
+    const std::int32_t c = at(node).child;
+    if (c >= 0 && (any_drawn(c) || any_drawn(c + 1))) {
+      draw_or_keep(c, j, 2 * heap, start, size / 2);
+      draw_or_keep(c + 1, j, 2 * heap + 1, start + size / 2, size / 2);
+      at(node).f = at(c).f + at(c + 1).f;
+      at(node).g = at(c).g + at(c + 1).g;
+      at(node).drawn = true;
+      return;
+    }
+    double f, g;
+    expected(start, start + size, f, g);
+    // A top block's root keeps the stream it has always had; other nodes drawn from their
+    // rate (only online) have streams of their own.
+    OutageStream s = heap == 1 ? stream(j, 0) : direct_stream(j, heap);
+    at(node).f = f > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(f)(s) : 0;
+    at(node).g = g > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(g)(s) : 0;
+    at(node).drawn = true;
+  }
+
+  void draw_or_keep(std::int32_t node, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
+                    std::uint64_t size) {
+    if (!at(node).drawn) draw(node, j, heap, start, size);
+  }
+
   OutageStream stream(std::uint64_t j, std::uint32_t heap) const {
     return OutageStream(seed_, history_, static_cast<std::uint32_t>(j << 13 | heap),
                         OutagePurpose::alert, scope_);
   }
-
-  std::int32_t top(std::uint64_t j) {
-    std::int32_t& index = top_[j];
-    if (index >= 0) return index;
-    double f, g;
-    expected(j << kTopBits, (j + 1) << kTopBits, f, g);
-    OutageStream s = stream(j, 0);
-    Node n;
-    n.f = f > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(f)(s) : 0;
-    n.g = g > 0 ? boost::random::poisson_distribution<std::uint64_t, double>(g)(s) : 0;
-    index = static_cast<std::int32_t>(nodes_.size());
-    nodes_.push_back(n);
-    return index;
+  OutageStream direct_stream(std::uint64_t j, std::uint32_t heap) const {
+    return OutageStream(seed_, history_, static_cast<std::uint32_t>(j << 13 | heap),
+                        OutagePurpose::alert, scope_ | kDirectBit);
   }
+  static constexpr std::uint32_t kDirectBit = std::uint32_t{1} << 23;
 
   static std::uint64_t binomial(std::uint64_t n, double p, OutageStream& s) {
     if (n == 0 || !(p > 0)) return 0;
@@ -371,6 +446,7 @@ class SliceTree {
         static_cast<std::int64_t>(n), p)(s));
   }
 
+  // Splits a drawn node whose children are not drawn (none below them is).
   void split(std::int32_t node, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
              std::uint64_t size) {
     double f0, g0, f1, g1, f2, g2;
@@ -380,23 +456,32 @@ class SliceTree {
     const double f_all = std::max(0.0, f2 - f0), g_all = std::max(0.0, g2 - g0);
     const double f_left = std::max(0.0, f1 - f0), g_left = std::max(0.0, g1 - g0);
     OutageStream s = stream(j, heap);
-    const Node parent = nodes_[static_cast<std::size_t>(node)];
-    Node left, right;
-    left.f = binomial(parent.f, f_all > 0 ? f_left / f_all : 0.0, s);
-    left.g = binomial(parent.g, g_all > 0 ? g_left / g_all : 0.0, s);
-    right.f = parent.f - left.f;
-    right.g = parent.g - left.g;
-    const auto child = static_cast<std::int32_t>(nodes_.size());
-    nodes_.push_back(left);
-    nodes_.push_back(right);
-    nodes_[static_cast<std::size_t>(node)].child = child;
+    const std::uint64_t f = at(node).f, g = at(node).g;
+    const std::uint64_t left_f = binomial(f, f_all > 0 ? f_left / f_all : 0.0, s);
+    const std::uint64_t left_g = binomial(g, g_all > 0 ? g_left / g_all : 0.0, s);
+    ensure_children(node);
+    const std::int32_t c = at(node).child;
+    at(c) = Node{left_f, left_g, at(c).child, true};
+    at(c + 1) = Node{f - left_f, g - left_g, at(c + 1).child, true};
   }
 
-  void add(std::int32_t index, std::uint64_t start, std::uint64_t size, std::uint64_t x,
-           std::uint64_t y, Bounds& b) const {
+  void add(std::int32_t index, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
+           std::uint64_t size, std::uint64_t x, std::uint64_t y, Bounds& b) {
     const std::uint64_t end = start + size;
     if (end <= x || start >= y) return;
-    const Node& n = nodes_[static_cast<std::size_t>(index)];
+    if (!at(index).drawn) {
+      if (complete(start, size)) {
+        draw(index, j, heap, start, size);
+      } else {
+        // Reaches past the frontier: its children are asked instead.
+        ensure_children(index);
+        const std::int32_t c = at(index).child;
+        add(c, j, 2 * heap, start, size / 2, x, y, b);
+        add(c + 1, j, 2 * heap + 1, start + size / 2, size / 2, x, y, b);
+        return;
+      }
+    }
+    const Node& n = at(index);
     if (x <= start && end <= y) {
       b.f_lo += n.f;
       b.f_hi += n.f;
@@ -404,13 +489,14 @@ class SliceTree {
       b.g_hi += n.g;
       return;
     }
-    if (n.child < 0) {
+    if (n.child < 0 || !at(n.child).drawn) {
       b.f_hi += n.f;
       b.g_hi += n.g;
       return;
     }
-    add(n.child, start, size / 2, x, y, b);
-    add(n.child + 1, start + size / 2, size / 2, x, y, b);
+    const std::int32_t c = n.child;
+    add(c, j, 2 * heap, start, size / 2, x, y, b);
+    add(c + 1, j, 2 * heap + 1, start + size / 2, size / 2, x, y, b);
   }
 
   std::uint64_t slices_ = 0;
@@ -418,6 +504,7 @@ class SliceTree {
   const ScopeRates* rates_ = nullptr;
   std::uint64_t seed_ = 0;
   std::uint32_t history_ = 0, scope_ = 0;
+  std::uint64_t frontier_ = std::numeric_limits<std::uint64_t>::max();
   std::vector<Node> nodes_;
   std::vector<std::int32_t> top_;
 };
@@ -428,7 +515,7 @@ enum class Verdict { none, all, unknown };
 
 struct AlertEvaluator::State {
   State(const StructureModel& m, const AlertPlan& p, std::uint64_t s)
-      : model(m), plan(p), seed(s) {
+      : model(m), plan(p), seed(s), runs(p.policies.size()) {
     traffic.build(m.time->traffic);
   }
 
@@ -436,15 +523,29 @@ struct AlertEvaluator::State {
   const AlertPlan& plan;
   std::uint64_t seed;
 
+  // One policy's view of the history being evaluated: its scope's states so far, their
+  // rates, its slice tree, and (online) how far detection has looked.
+  struct PolicyRun {
+    std::uint32_t history = 0;
+    bool online = false;              // started by first_page() for this history
+    std::vector<std::size_t> cursor;  // per kind: its first piece not wholly before `built`
+    double built = 0;                 // the scope's states are known on [0, built)
+    ScopeRates rates;
+    SliceTree tree;
+    std::vector<std::array<double, 2>> hot;      // anything but the quiet state
+    std::vector<std::array<double, 2>> outages;  // some kind of the scope down
+    std::uint64_t checked = 0;                   // online: slice ends looked at for pages
+  };
+  std::vector<PolicyRun> runs;  // per policy
+
   std::vector<std::vector<AlertKindPiece>> by_kind;
+  std::size_t pieces_taken = 0;  // timeline pieces sorted into by_kind so far
   TrafficIntegral traffic;
-  ScopeRates rates;
-  SliceTree tree;
-  std::vector<std::array<double, 2>> outages;  // the scope's down intervals
-  Ranges firing;                               // one rule's firing ends
-  std::vector<Ranges> page_firing;             // per rule: its firing ends if a page rule
-  Ranges needs_down, delivery_down;            // the policy's ends without them
-  std::vector<std::uint32_t> works;            // per component, during a flip walk
+  PolicyRun* cur = nullptr;
+  Ranges firing;                     // one rule's firing ends
+  std::vector<Ranges> page_firing;   // per rule: its firing ends if a page rule
+  Ranges needs_down, delivery_down;  // the policy's ends without them
+  std::vector<std::uint32_t> works;  // per component, during a flip walk
 
   const AlertPolicyPlan* pp = nullptr;
   const AlertRulePlan* rule = nullptr;
@@ -456,40 +557,66 @@ struct AlertEvaluator::State {
 
   // ---- the scope's state over the history ----
 
-  void split_by_kind(const AlertTimeline& timeline) {
-    by_kind.resize(model.kinds.size());
-    for (auto& v : by_kind) v.clear();
-    for (const AlertKindPiece& piece : timeline.pieces) by_kind[piece.kind].push_back(piece);
+  void take_pieces(const AlertTimeline& timeline) {
+    if (by_kind.size() != model.kinds.size()) by_kind.resize(model.kinds.size());
+    for (; pieces_taken < timeline.pieces.size(); ++pieces_taken)
+      by_kind[timeline.pieces[pieces_taken].kind].push_back(timeline.pieces[pieces_taken]);
   }
 
-  std::vector<Segment> scope_segments() const {
-    std::vector<Segment> out;
+  // Starts policy pi's run of `history`: nothing known yet.
+  void start_run(std::size_t pi, std::uint32_t history) {
+    PolicyRun& run = runs[pi];
+    const AlertPolicyPlan& p = plan.policies[pi];
+    run.history = history;
+    run.online = false;
+    run.cursor.assign(model.kinds.size(), 0);
+    run.built = 0;
+    run.rates.start(traffic, p.scope_share, horizon);
+    run.tree.reset(p.slices, p.slice, run.rates, seed, history, p.scope);
+    run.hot.clear();
+    run.outages.clear();
+    run.checked = 0;
+  }
+
+  static void extend(std::vector<std::array<double, 2>>& v, double a, double b) {
+    if (!v.empty() && v.back()[1] == a)
+      v.back()[1] = b;
+    else
+      v.push_back({a, b});
+  }
+
+  // The scope's states of the current run over [built, t): each kind's pieces so far, then
+  // its open piece (online: the state it has had since its last piece ended).
+  void extend_run(double t, const std::vector<AlertKindPiece>* open) {
+    PolicyRun& run = *cur;
     const std::size_t kinds = by_kind.size();
-    std::vector<std::size_t> at(kinds, 0);
-    double t = 0;
-    while (t < horizon) {
-      double p = 0, next = horizon;
+    while (run.built < t) {
+      double p = 0, next = t;
       std::uint32_t down = 0;
       for (std::size_t k = 0; k < kinds; ++k) {
         if (pp->kind_weight[k] == 0) continue;
         const auto& pieces = by_kind[k];
-        while (at[k] < pieces.size() && pieces[at[k]].b <= t) ++at[k];
-        if (at[k] == pieces.size() || pieces[at[k]].a > t)
-          throw std::logic_error("alert evaluation: a kind's states do not cover the horizon");
-        const AlertKindPiece& piece = pieces[at[k]];
-        p += pp->kind_weight[k] * piece.p;
-        down |= piece.down;
-        next = std::min(next, piece.b);
+        std::size_t& at = run.cursor[k];
+        while (at < pieces.size() && pieces[at].b <= run.built) ++at;
+        const AlertKindPiece* piece = at < pieces.size() ? &pieces[at] : nullptr;
+        if (piece == nullptr && open != nullptr) piece = &(*open)[k];
+        if (piece == nullptr || piece->a > run.built || !(piece->b > run.built))
+          throw std::logic_error("alert evaluation: a kind's states do not cover the history");
+        p += pp->kind_weight[k] * piece->p;
+        down |= piece->down;
+        next = std::min(next, piece->b);
       }
-      out.push_back({t, next, p, down});
-      t = next;
+      const Segment s{run.built, next, p, down};
+      run.rates.append(s);
+      if (s.down || s.p > pp->quiet_p) extend(run.hot, s.a, s.b);
+      if (s.down) extend(run.outages, s.a, s.b);
+      run.built = next;
     }
-    return out;
   }
 
   // Intervals [a, b) where `block` does not work, from the flips.
   std::vector<std::array<double, 2>> block_down(const AlertTimeline& timeline, const Block& block,
-                                                bool empty) {
+                                                bool empty, double until) {
     std::vector<std::array<double, 2>> out;
     if (empty) return out;
     works.assign(model.components.size(), 1);
@@ -505,7 +632,7 @@ struct AlertEvaluator::State {
       if (!now_down && down && t > since) out.push_back({since, t});
       down = now_down;
     }
-    if (down && horizon > since) out.push_back({since, horizon});
+    if (down && until > since) out.push_back({since, until});
     return out;
   }
 
@@ -516,9 +643,9 @@ struct AlertEvaluator::State {
   }
 
   Verdict window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) {
-    const Bounds all = tree.bounds(lo > w ? lo - w : 0, hi);
+    const Bounds all = cur->tree.bounds(lo > w ? lo - w : 0, hi);
     const std::uint64_t inner_start = hi > w ? hi - w : 0;
-    const Bounds inner = inner_start < lo ? tree.bounds(inner_start, lo) : Bounds{};
+    const Bounds inner = inner_start < lo ? cur->tree.bounds(inner_start, lo) : Bounds{};
     if (!fires(all.f_hi, inner.g_lo, rule->threshold)) return Verdict::none;
     if (fires(inner.f_lo, all.g_hi, rule->threshold)) return Verdict::all;
     return Verdict::unknown;
@@ -536,9 +663,9 @@ struct AlertEvaluator::State {
   // One more level of refinement at each edge of end e's windows; false when they are all
   // slice boundaries already (the window sums are then exact).
   bool refine_end(std::uint64_t e) {
-    bool any = tree.refine_step(e);
-    if (e > rule->long_slices) any = tree.refine_step(e - rule->long_slices) || any;
-    if (e > rule->short_slices) any = tree.refine_step(e - rule->short_slices) || any;
+    bool any = cur->tree.refine_step(e);
+    if (e > rule->long_slices) any = cur->tree.refine_step(e - rule->long_slices) || any;
+    if (e > rule->short_slices) any = cur->tree.refine_step(e - rule->short_slices) || any;
     return any;
   }
 
@@ -565,9 +692,9 @@ struct AlertEvaluator::State {
   // Errors in the long window of end e, exactly.
   std::uint64_t long_window_errors(std::uint64_t e) {
     const std::uint64_t start = e > rule->long_slices ? e - rule->long_slices : 0;
-    tree.refine_at(e);
-    tree.refine_at(start);
-    return tree.bounds(start, e).f_lo;
+    cur->tree.refine_at(e);
+    cur->tree.refine_at(start);
+    return cur->tree.bounds(start, e).f_lo;
   }
 
   // The slice counts around policy pi's first firing about an outage, refined to slices:
@@ -575,21 +702,22 @@ struct AlertEvaluator::State {
   void record_series(std::size_t pi, AlertHistoryResult& out) {
     const AlertFiring* first = nullptr;
     for (const AlertFiring& f : out.firings)
-      if (f.policy == pi && !std::isnan(f.outage_start) && (first == nullptr || f.fired < first->fired))
+      if (f.policy == pi && !std::isnan(f.outage_start) &&
+          (first == nullptr || f.fired < first->fired))
         first = &f;
     if (first == nullptr) return;
     const std::uint64_t n = pp->slices;
     const auto fired = static_cast<std::uint64_t>(std::llround(first->fired / pp->slice));
-    const std::uint64_t half = std::min<std::uint64_t>(
-        kMaxSeriesSlices / 2, pp->rules[first->rule].long_slices + 10);
+    const std::uint64_t half =
+        std::min<std::uint64_t>(kMaxSeriesSlices / 2, pp->rules[first->rule].long_slices + 10);
     const std::uint64_t lo = fired > half ? fired - half : 0;
     const std::uint64_t hi = std::min(n, fired + half);
     AlertSeries series;
     series.policy = static_cast<std::uint32_t>(pi);
     series.first_slice = lo;
-    for (std::uint64_t x = lo; x <= hi; ++x) tree.refine_at(x);
+    for (std::uint64_t x = lo; x <= hi; ++x) cur->tree.refine_at(x);
     for (std::uint64_t x = lo; x < hi; ++x) {
-      const Bounds b = tree.bounds(x, x + 1);
+      const Bounds b = cur->tree.bounds(x, x + 1);
       series.requests.push_back(b.f_lo + b.g_lo);
       series.errors.push_back(b.f_lo);
     }
@@ -609,6 +737,100 @@ struct AlertEvaluator::State {
     return r;
   }
 
+  // The candidate slice ends of the current rule within [1, last]: those whose windows see
+  // a state other than the quiet one, or where the quiet bound does not hold.
+  Ranges candidates(std::uint64_t last) const {
+    const Ranges hot_short = ends_touching(cur->hot, rule->short_slices, last);
+    const Ranges hot_long = ends_touching(cur->hot, rule->long_slices, last);
+    Ranges c = unite(hot_short, intersect(rule->unsafe_short, unite(hot_long, rule->unsafe_long)));
+    if (plan.exhaustive) c = {{1, last}};
+    return intersect(subtract(c, needs_down), Ranges{{1, last}});
+  }
+
+  void block_ends(const AlertTimeline& timeline, const AlertPolicy& policy, double until,
+                  std::uint64_t n) {
+    needs_down.clear();
+    delivery_down.clear();
+    for (const auto& x : block_down(timeline, policy.needs, policy.needs_components.empty(), until))
+      append_ends_in(needs_down, x[0], x[1], pp->slice, n);
+    for (const auto& x :
+         block_down(timeline, policy.delivery, policy.delivery_components.empty(), until))
+      append_ends_in(delivery_down, x[0], x[1], pp->slice, n);
+  }
+
+  // Online (detection by alert): the first slice end in [from, t], after those looked at
+  // before, at which a page rule of policy pi fires while its needs and delivery work; its
+  // time, or +inf. `open`: each kind's state since its last piece, up to t.
+  //
+  // The ends are decided one at a time, in order, and the scope's states are taken only up
+  // to the end being decided: a page changes what happens after it (the outage is repaired),
+  // so nothing after the page may be drawn from the state that held before it.
+  double first_page(std::size_t pi, std::uint32_t history, double from, double t,
+                    const AlertTimeline& timeline, const std::vector<AlertKindPiece>& open) {
+    pp = &plan.policies[pi];
+    cur = &runs[pi];
+    if (!cur->online || cur->history != history) {
+      start_run(pi, history);
+      cur->online = true;
+    }
+    take_pieces(timeline);
+    const auto last = static_cast<std::uint64_t>(std::floor(t / pp->slice));
+    const auto first = std::max<std::uint64_t>(
+        cur->checked + 1, static_cast<std::uint64_t>(std::ceil(from / pp->slice)));
+    constexpr double kNever = std::numeric_limits<double>::infinity();
+    if (first > last) return kNever;
+    const AlertPolicy& policy = model.time->alerting[pi];
+    block_ends(timeline, policy, t, last);
+    // Where the scope is not quiet: what is known, and the open states up to t.
+    const std::vector<std::array<double, 2>> known_hot = cur->hot;
+    {
+      double p = 0;
+      std::uint32_t down = 0;
+      for (std::size_t k = 0; k < open.size(); ++k) {
+        p += pp->kind_weight[k] * open[k].p;
+        down |= pp->kind_weight[k] > 0 ? open[k].down : 0;
+      }
+      // The pieces after `built` are this open state or pieces closed since with the same
+      // states, so the state at t stands for [built, t) only when nothing closed since; to
+      // be safe every end after `built` is a candidate when the open state is not quiet.
+      if ((down || p > pp->quiet_p) && cur->built < t) extend(cur->hot, cur->built, t);
+    }
+    std::vector<Ranges> rule_candidates(policy.rules.size());
+    Ranges all;
+    for (std::size_t ri = 0; ri < policy.rules.size(); ++ri) {
+      if (policy.rules[ri].severity != AlertSeverity::page) continue;
+      rule = &pp->rules[ri];
+      rule_candidates[ri] = intersect(candidates(last), Ranges{{first, last}});
+      all = unite(all, rule_candidates[ri]);
+    }
+    cur->hot = known_hot;
+    std::uint64_t page = 0;
+    for (const auto& range : all) {
+      for (std::uint64_t e = range[0]; e <= range[1] && page == 0; ++e) {
+        extend_run(end_time(e, horizon), &open);
+        cur->tree.set_frontier(e);
+        for (std::size_t ri = 0; ri < policy.rules.size() && page == 0; ++ri) {
+          if (!contains(rule_candidates[ri], e)) continue;
+          rule = &pp->rules[ri];
+          firing.clear();
+          decide(e, e);
+          if (!firing.empty() && !contains(delivery_down, e)) page = e;
+        }
+      }
+      if (page != 0) break;
+    }
+    cur->tree.set_frontier(std::numeric_limits<std::uint64_t>::max());
+    cur->checked = page != 0 ? page : last;
+    return page != 0 ? end_time(page, horizon) : kNever;
+  }
+
+  void begin_history(double horizon_seconds) {
+    horizon = horizon_seconds;
+    by_kind.assign(model.kinds.size(), {});
+    pieces_taken = 0;
+    for (PolicyRun& run : runs) run.online = false;
+  }
+
   void evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon_seconds,
                 bool keep_firings, AlertHistoryResult& out) {
     horizon = horizon_seconds;
@@ -617,64 +839,43 @@ struct AlertEvaluator::State {
     out.rows.resize(policies);
     out.firings.clear();
     out.series.clear();
-    split_by_kind(timeline);
+    bool any_online = false;
+    for (const PolicyRun& run : runs)
+      any_online = any_online || (run.online && run.history == history);
+    if (!any_online) {
+      by_kind.assign(model.kinds.size(), {});
+      pieces_taken = 0;
+    }
+    take_pieces(timeline);
     const TimeModel& time = *model.time;
     for (std::size_t pi = 0; pi < policies; ++pi) {
       pp = &plan.policies[pi];
+      cur = &runs[pi];
+      if (!(cur->online && cur->history == history)) start_run(pi, history);
+      cur->tree.set_frontier(std::numeric_limits<std::uint64_t>::max());
+      extend_run(horizon, nullptr);
       const AlertPolicy& policy = time.alerting[pi];
       const std::size_t rules = policy.rules.size();
       std::vector<AlertRow>& rows = out.rows[pi];
       rows.assign(rules + 1, AlertRow{});
-      std::vector<Segment> segments = scope_segments();
-      // Hot: anything but the quiet state; outages: some kind of the scope down.
-      std::vector<std::array<double, 2>> hot;
-      outages.clear();
-      for (const Segment& s : segments) {
-        if (s.down || s.p > pp->quiet_p) {
-          if (!hot.empty() && hot.back()[1] == s.a)
-            hot.back()[1] = s.b;
-          else
-            hot.push_back({s.a, s.b});
-        }
-        if (s.down) {
-          if (!outages.empty() && outages.back()[1] == s.a)
-            outages.back()[1] = s.b;
-          else
-            outages.push_back({s.a, s.b});
-        }
-      }
-      out.outages[pi] = outages.size();
-      rates.build(std::move(segments), traffic, pp->scope_share, horizon);
-      tree.reset(pp->slices, pp->slice, rates, seed, history, pp->scope);
+      out.outages[pi] = cur->outages.size();
       const std::uint64_t n = pp->slices;
-      needs_down.clear();
-      delivery_down.clear();
-      for (const auto& x : block_down(timeline, policy.needs, policy.needs_components.empty()))
-        append_ends_in(needs_down, x[0], x[1], pp->slice, n);
-      for (const auto& x :
-           block_down(timeline, policy.delivery, policy.delivery_components.empty()))
-        append_ends_in(delivery_down, x[0], x[1], pp->slice, n);
+      block_ends(timeline, policy, horizon, n);
       page_firing.clear();
       for (std::size_t ri = 0; ri < rules; ++ri) {
         rule = &pp->rules[ri];
         const AlertRule& spec = policy.rules[ri];
         const bool page = spec.severity == AlertSeverity::page;
-        const Ranges hot_short = ends_touching(hot, rule->short_slices, n);
-        const Ranges hot_long = ends_touching(hot, rule->long_slices, n);
-        Ranges candidates =
-            unite(hot_short, intersect(rule->unsafe_short, unite(hot_long, rule->unsafe_long)));
-        if (plan.exhaustive) candidates = {{1, n}};
-        candidates = subtract(candidates, needs_down);
         firing.clear();
-        for (const auto& range : candidates) {
+        for (const auto& range : candidates(n)) {
           if (!plan.exhaustive) {
             decide(range[0], range[1]);
             continue;
           }
           for (std::uint64_t e = range[0]; e <= range[1]; ++e) {
-            tree.refine_at(e);
-            if (e > rule->long_slices) tree.refine_at(e - rule->long_slices);
-            if (e > rule->short_slices) tree.refine_at(e - rule->short_slices);
+            cur->tree.refine_at(e);
+            if (e > rule->long_slices) cur->tree.refine_at(e - rule->long_slices);
+            if (e > rule->short_slices) cur->tree.refine_at(e - rule->short_slices);
             const Verdict v = classify(e, e);
             if (v == Verdict::unknown) throw std::logic_error("alert evaluation: undecided");
             if (v == Verdict::all) append(firing, e, e);
@@ -695,9 +896,10 @@ struct AlertEvaluator::State {
 
   // The firings (runs of firing ends) of rule `ri` of policy pi, or with ri = -1 of its page
   // rules together, into `row` (and out.firings when kept).
-  void account(const Ranges& episodes, std::size_t pi, std::int32_t ri, AlertRow& row,
-               bool keep, AlertHistoryResult& out) {
-    std::vector<double> first_delivery(outages.size(), std::numeric_limits<double>::infinity());
+  void account(const Ranges& episodes, std::size_t pi, std::int32_t ri, AlertRow& row, bool keep,
+               AlertHistoryResult& out) {
+    std::vector<double> first_delivery(cur->outages.size(),
+                                       std::numeric_limits<double>::infinity());
     std::size_t d = 0;
     for (const auto& episode : episodes) {
       if (ri >= 0) {
@@ -721,11 +923,11 @@ struct AlertEvaluator::State {
       // The outage it is about: the latest to start before it fired that overlaps the long
       // window of the rule that fired.
       const double window_start = f.fired - static_cast<double>(rule->long_slices) * pp->slice;
-      auto it = std::lower_bound(outages.begin(), outages.end(), f.fired,
+      auto it = std::lower_bound(cur->outages.begin(), cur->outages.end(), f.fired,
                                  [](const std::array<double, 2>& o, double t) { return o[0] < t; });
       std::ptrdiff_t about = -1;
-      if (it != outages.begin() && std::prev(it)->at(1) > window_start)
-        about = std::prev(it) - outages.begin();
+      if (it != cur->outages.begin() && std::prev(it)->at(1) > window_start)
+        about = std::prev(it) - cur->outages.begin();
       ++row.firings;
       if (!std::isnan(f.delivered)) ++row.delivered;
       if (pp->budget_requests > 0)
@@ -735,7 +937,7 @@ struct AlertEvaluator::State {
         const auto hour = static_cast<std::size_t>(std::fmod(f.fired, kSecondsPerDay) / 3600);
         ++row.noise_by_hour[std::min<std::size_t>(hour, 23)];
       } else {
-        f.outage_start = outages[static_cast<std::size_t>(about)][0];
+        f.outage_start = cur->outages[static_cast<std::size_t>(about)][0];
         if (!std::isnan(f.budget)) row.budget_at_firing.push_back(f.budget);
         if (!std::isnan(f.delivered)) {
           double& first = first_delivery[static_cast<std::size_t>(about)];
@@ -744,18 +946,17 @@ struct AlertEvaluator::State {
       }
       if (keep) out.firings.push_back(f);
     }
-    for (std::size_t o = 0; o < outages.size(); ++o) {
+    for (std::size_t o = 0; o < cur->outages.size(); ++o) {
       if (!std::isfinite(first_delivery[o])) continue;
       ++row.outages_paged;
-      row.time_to_page.push_back(first_delivery[o] - outages[o][0]);
+      row.time_to_page.push_back(first_delivery[o] - cur->outages[o][0]);
     }
   }
 
   static bool contains(const Ranges& r, std::uint64_t e) {
-    auto it = std::upper_bound(r.begin(), r.end(), e,
-                               [](std::uint64_t x, const std::array<std::uint64_t, 2>& y) {
-                                 return x < y[0];
-                               });
+    auto it = std::upper_bound(
+        r.begin(), r.end(), e,
+        [](std::uint64_t x, const std::array<std::uint64_t, 2>& y) { return x < y[0]; });
     return it != r.begin() && std::prev(it)->at(1) >= e;
   }
 };
@@ -768,6 +969,16 @@ AlertEvaluator::~AlertEvaluator() = default;
 void AlertEvaluator::evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon,
                               bool keep_firings, AlertHistoryResult& out) {
   state_->evaluate(history, timeline, horizon, keep_firings, out);
+}
+
+void AlertEvaluator::begin_history(double horizon) {
+  state_->begin_history(horizon);
+}
+
+double AlertEvaluator::first_page(std::uint32_t policy, std::uint32_t history, double from,
+                                  double t, const AlertTimeline& timeline,
+                                  const std::vector<AlertKindPiece>& open) {
+  return state_->first_page(policy, history, from, t, timeline, open);
 }
 
 }  // namespace nines

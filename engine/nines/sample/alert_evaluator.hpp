@@ -119,13 +119,15 @@ struct AlertPolicyPlan {
 
 struct AlertPlan {
   std::vector<AlertPolicyPlan> policies;
-  std::vector<std::uint32_t>
-      watched;  // per component: 1 when a policy's needs or delivery names it
-  bool any = false;
+  // Per component: 1 when a policy's needs or delivery names it.
+  std::vector<std::uint32_t> watched;
+  bool any = false;      // some policy is declared
+  bool detects = false;  // some component's outages are detected by alert
+  // Per history: the sum of the quiet bounds of the skipped ends.
   double missed_firing_bound = 0;
   // For tests: decide every slice end alone, from counts refined to slices, with no bounds
   // and no quiet ends skipped: the simple evaluation the fast one must agree with.
-  bool exhaustive = false;  // per history: sum of the quiet bounds of skipped ends
+  bool exhaustive = false;
 
   AlertPlan() = default;
   AlertPlan(const StructureModel& model, const std::vector<double>& kind_share,
@@ -147,6 +149,15 @@ class AlertEvaluator {
   // list each firing in out.firings.
   void evaluate(std::uint32_t history, const AlertTimeline& timeline, double horizon,
                 bool keep_firings, AlertHistoryResult& out);
+
+  // Online, for detection by alert, while history `history` runs (after begin_history): the
+  // first slice end in [from, t], after the ends looked at before, at which a page rule of
+  // policy `policy` fires while its needs and delivery work; +inf if none. `timeline` holds
+  // the kinds' pieces so far, `open` each kind's state from its last piece's end up to t. The
+  // counts it draws are the ones evaluate() then uses, so the two agree.
+  void begin_history(double horizon);
+  double first_page(std::uint32_t policy, std::uint32_t history, double from, double t,
+                    const AlertTimeline& timeline, const std::vector<AlertKindPiece>& open);
 
  private:
   struct State;

@@ -318,6 +318,8 @@ struct OutageSimulator::State {
   // this history, evaluated when it ends.
   AlertTimeline timeline;
   std::unique_ptr<AlertEvaluator> alert_evaluator;
+  std::vector<std::uint32_t> alert_pending;  // outages waiting for a page (detection by alert)
+  std::vector<AlertKindPiece> open_pieces;   // per kind: its open stretch, for check_alerts
 
   HistoryResult* out = nullptr;
   HistoryResult warm;  // where the warm-up's counts go (discarded)
@@ -421,6 +423,7 @@ struct OutageSimulator::State {
     queue_head = 0;
     busy = 0;
     pieces.clear();
+    alert_pending.clear();
     std::fill(since.begin(), since.end(), 0.0);
     accounting = true;
     day = 0;
@@ -656,6 +659,12 @@ struct OutageSimulator::State {
       detect(c, t);
       return;
     }
+    if (detection.by_alert()) [[unlikely]] {
+      // Detected when a page comes (check_alerts), not after a delay.
+      detect_running[c] = 0;
+      alert_pending.push_back(c);
+      return;
+    }
     detect_left[c] = draw(detection.delay, OutagePurpose::detection, c);
     if (needs_work(c)) {
       detect_running[c] = 1;
@@ -717,6 +726,43 @@ struct OutageSimulator::State {
     for (const std::uint32_t c : model.common_causes[p - K].takes_down) change_down(c, -1, t, p);
     next_cycle(p);
     timers.set(p, t + draw(time.events[p - K]->failure, OutagePurpose::failure, p));
+  }
+
+  // Detection by alert: looks for a page between the last look and the next event (or the
+  // horizon), while the state stays what it is now. A page at t_p detects every outage of its
+  // policy that is waiting and began by t_p, `acknowledge` later. True when it set timers.
+  bool check_alerts() {
+    const double until = std::min(plan.horizon, timers.empty() ? plan.horizon : timers.top_time());
+    // Each kind's open stretch, up to until (it may span day ends the days have not closed
+    // yet: a page may still change what happens before them).
+    open_pieces.resize(plan.kinds);
+    for (std::uint32_t k = 0; k < plan.kinds; ++k)
+      open_pieces[k] = {since[k], until, kind_down[k] ? 1.0 : (plan.transient ? q[k] : 0.0), k,
+                        kind_down[k]};
+    bool set = false;
+    for (std::uint32_t policy = 0; policy < time.alerting.size(); ++policy) {
+      double from = std::numeric_limits<double>::infinity();
+      for (const std::uint32_t c : alert_pending)
+        if (time.components[c].detection.alert == static_cast<std::int32_t>(policy))
+          from = std::min(from, start[c]);
+      if (!std::isfinite(from)) continue;
+      const double page =
+          alert_evaluator->first_page(policy, history, from, until, timeline, open_pieces);
+      if (!(page <= until)) continue;
+      std::size_t kept = 0;
+      for (const std::uint32_t c : alert_pending) {
+        const Detection& d = time.components[c].detection;
+        if (d.alert == static_cast<std::int32_t>(policy) && start[c] <= page) {
+          detect_running[c] = 1;
+          timers.set(c, page + d.acknowledge);
+          set = true;
+        } else {
+          alert_pending[kept++] = c;
+        }
+      }
+      alert_pending.resize(kept);
+    }
+    return set;
   }
 
   void handle(std::uint32_t p, double t) {
@@ -1161,7 +1207,10 @@ struct OutageSimulator::State {
     else
       start_processes(0);
     open_stretches(0);
-    while (!timers.empty()) {
+    if (plan.alerts.detects) alert_evaluator->begin_history(plan.horizon);
+    for (;;) {
+      if (!alert_pending.empty() && check_alerts()) continue;  // a page set detection timers
+      if (timers.empty()) break;
       const double t = timers.top_time();
       if (!(t < plan.horizon)) break;
       pass_days(t);
