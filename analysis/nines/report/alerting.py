@@ -54,18 +54,20 @@ def _policy_table(run, policy: int, p) -> str:
             f"{fmt.duration(r['time_to_page_p50'])} / {fmt.duration(r['time_to_page_p95'])}",
             f"{_share(r['budget_at_firing_p50'])} / {_share(r['budget_at_firing_p95'])}",
             cls="name"))
-    needs = ", ".join(p["needs"]) or "nothing"
-    delivery = ", ".join(p["delivery"]) or "nothing"
     scope = "the traffic mix" if p["scope"] == "mix" else f"request kind {esc(p['scope'])}"
+    needs = (f"rules are evaluated while {esc(', '.join(p['needs']))} "
+             f"work{'s' if len(p['needs']) == 1 else ''}" if p["needs"] else
+             "rules are always evaluated")
+    delivery = (f"pages reach people while {esc(', '.join(p['delivery']))} "
+                f"work{'s' if len(p['delivery']) == 1 else ''}" if p["delivery"] else
+                "pages always reach people")
     head = ("<tr><th>rule</th><th>severity</th><th>fires / year</th><th>delivered</th>"
             "<th>noise / year</th><th>precision</th><th>recall</th>"
             "<th>time to page 50% / 95%</th><th>budget at firing 50% / 95%</th></tr>")
     return (f"<h3>Policy {esc(p['name'])}</h3>"
-            f'<p class="explain">On {scope}, {fmt.duration(p["slice_seconds"])} slices; rules '
-            f"are evaluated while {esc(needs)} work{'s' if len(p['needs']) == 1 else ''}, "
-            f"pages reach people while {esc(delivery)} "
-            f"work{'s' if len(p['delivery']) == 1 else ''}; "
-            f"{_rate(p['outages_per_year'])} outages of the scope a year.</p>"
+            f'<p class="explain">On {scope}, {fmt.duration(p["slice_seconds"])} slices; '
+            f"{needs}, {delivery}; {_rate(p['outages_per_year'])} outages of the scope a "
+            "year.</p>"
             f'<div class="scroll"><table><thead>{head}</thead><tbody>{"".join(body)}'
             "</tbody></table></div>")
 
