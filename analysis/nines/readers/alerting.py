@@ -84,7 +84,7 @@ class AlertTables:
         m = run.metadata
         self._metadata = m
         self._slo_target = m.slo_target
-        kind = f"{run._kind}'s /alerting"
+        kind = run._kind
         with reading(p, "the group /alerting"):
             group = file["alerting"]
         self.missed_firing_bound = Attributes(group, p, where="attribute", of="/alerting") \
@@ -465,7 +465,6 @@ class AlertTables:
             return
         p = self.path
         rules = self.rules
-        P = len(self.policies)
         rules_of = self.rules_per_policy()
         offset = np.concatenate([[0], np.cumsum(rules_of + 1)])[:-1]  # each policy's first row
         R = len(rules)
@@ -495,8 +494,9 @@ class AlertTables:
             backwards = np.where(any_diff, keys[rows, first_diff] < previous[rows, first_diff],
                                  fired <= prev_fired)
             if backwards.any():
+                row = start + int(np.flatnonzero(backwards)[0])
                 raise DamagedFileError(p, f"/alerting/firings is not sorted by history, policy, "
-                                       f"rule and time at row {start + int(np.flatnonzero(backwards)[0]):,}")
+                                       f"rule and time at row {row:,}")
             last = (h[-1], pol[-1], rule[-1], fired[-1])
             row = offset[pol] + rule
             delivered = block["delivered"].to_numpy()
