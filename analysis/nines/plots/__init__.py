@@ -18,12 +18,18 @@
                       downtime per window against the budget
     error_budget(run) time runs: service downtime per year each component caused, own and
                       through detection delays
+    alert_burn_rates(run)  time runs with alert policies: each rule's burn rate around an
+                      outage, thresholds, firings and the page marked
+    alert_noise_by_hour(run)  noise firings per year by hour of day, per policy (or rule)
+    alert_policy_comparison(run)  time to page against noise pages per year, per policy
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
 (sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
-downtime_distribution, slo_attainment, error_budget). Plots read through
+downtime_distribution, slo_attainment, error_budget), alerting (alert_*). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
+from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
+                       first_alert_series)
 from .essay import ESSAY_RELIABILITIES, essay_curves
 from .run import convergence, geometric_points, pareto
 from .structure import importance, importance_ranking, kind_reliability
@@ -34,4 +40,5 @@ from .time import downtime_distribution, error_budget, slo_attainment, timeline,
 __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
            "importance_ranking", "kind_reliability", "geometric_points",
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
-           "slo_attainment", "error_budget", "worst_history"]
+           "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
+           "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series"]

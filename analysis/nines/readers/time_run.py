@@ -19,6 +19,13 @@ time. The layout (the spec the engine writes; README "Outages over time"):
     /components/*, /events/*, /kinds/*, /summary/*   small tables (/events: only the
                       common-cause events with a process, every/lasts)
     /slo              attributes only: the SLO and its attainment
+    /alerting         only when the scenario declares time.alerting (alert policies):
+                      attribute missed_firing_bound; /alerting/policies and /alerting/rules
+                      (small tables: one row per policy, one per rule and per policy's page
+                      rules together); /alerting/firings, one row per firing of a rule, and
+                      /alerting/series, the slice counts around each policy's first firing
+                      about an outage in histories 0..3 (record outages or requests). The
+                      group's layout and checks are in alerting.py
     root totals       requests, failed, failed_outage, outages, time_availability (+ _ci_low,
                       _ci_high, _exact), request_availability, ci_level, exact_method,
                       verdict_tests, verdict_test_alpha: written when the run has finished
@@ -41,6 +48,7 @@ import pandas as pd
 from ..errors import DamagedFileError, RecordError
 from .hdf5 import Attributes, Columns, OpenedFile, reading
 from .lazy import LazyArray
+from .alerting import AlertTables
 from .records import Column, Records, exactly_one_of
 
 TIME_FORMAT_VERSION = 3
@@ -133,6 +141,7 @@ class TimeRun(OpenedFile):
         totals["verdict_tests"] = a.integer("verdict_tests", minimum=0)
         self._totals = totals
         self._read_tables()
+        self._alerting = self._read_alerting()
 
     def _choice(self, key: str, allowed: tuple[str, ...], value: str) -> str:
         if value not in allowed:
@@ -332,6 +341,13 @@ class TimeRun(OpenedFile):
                 raise DamagedFileError(p, f"/requests has {len(self._requests):,} rows but "
                                        f"/histories/failed_outage adds up to {failed:,} "
                                        "requests failed by outages")
+
+    def _read_alerting(self) -> AlertTables | None:
+        with reading(self.path, "the group /alerting"):
+            present = "alerting" in self._file
+        if not present:
+            return None
+        return AlertTables(self._file, self, f" (record={self.metadata.record})")
 
     def _read_window_definitions(self, group: Columns) -> pd.DataFrame:
         """The SLO's windows, one row per window: first_day, days, and start and length in
@@ -615,6 +631,143 @@ class TimeRun(OpenedFile):
         return self._components["name"].iat[code] if code < k else \
             self._events["name"].iat[code - k]
 
+    # -- alert policies (/alerting) --------------------------------------------------------------
+
+    @property
+    def has_alerting(self) -> bool:
+        """Whether the scenario declares alert policies (time.alerting): the file has
+        /alerting. Without them the alert_* tables are empty (alert_policies(), alert_rules(),
+        alert_noise_by_hour(), policy_comparison()), alert_missed_firing_bound is None, and
+        alert_firings(), alert_series() and alert_windows() raise RecordError."""
+        return self._alerting is not None
+
+    @property
+    def alert_missed_firing_bound(self) -> float | None:
+        """An upper bound on the expected number of firings the engine's evaluation skipped
+        over the whole run (quiet slice ends proved by a Chernoff bound); None without alert
+        policies."""
+        return None if self._alerting is None else self._alerting.missed_firing_bound
+
+    def alert_policies(self) -> pd.DataFrame:
+        """One row per alert policy (index: policy, in the scenario's order): name, scope (a
+        request kind's name, or "mix"), needs and delivery (tuples of component names: rules
+        are evaluated only while the needs work, pages reach people only while delivery
+        works), slice_seconds, outages (of the scope, all histories) and outages_per_year.
+        Empty without alert policies."""
+        if self._alerting is None:
+            return pd.DataFrame({key: [] for key in ("name", "scope", "needs", "delivery",
+                                                     "slice_seconds", "outages",
+                                                     "outages_per_year")}).rename_axis("policy")
+        return self._alerting.policies.copy()
+
+    def alert_rules(self, policy=None) -> pd.DataFrame:
+        """One row per rule of each policy (index: row of /alerting/rules), each policy's rules
+        followed by its combined row ("any page": its page rules together): policy (index),
+        rule (index within the policy; the combined row's is the number of rules), policy_name,
+        name, severity (page or ticket), combined (bool); the counts over the run firings,
+        delivered, noise (firings whose long window saw no outage of the scope),
+        outages_paged; the settings burn_rate (NaN for error-ratio rules and combined rows),
+        threshold (error ratio), long_seconds, short_seconds (0: none); and firings_per_year
+        (with _ci_low, _ci_high), delivered_share, noise_per_year, precision and recall (with
+        Wilson intervals), time_to_page_mean/_p50/_p95 (s from the outage's start to its first
+        delivered page), budget_at_firing_mean/_p50/_p95 (share of the SLO window's error
+        budget spent in the long window when it fired) and the policy's outages_per_year. NaN
+        where undefined (no firings: precision; no outages: recall; none paged: time to page).
+        `policy` (index or name) picks one policy's rows. Empty without alert policies."""
+        if self._alerting is None:
+            return pd.DataFrame({key: [] for key in ("policy", "rule", "policy_name", "name",
+                                                     "severity", "combined")}).rename_axis("row")
+        rules = self._alerting.rules
+        if policy is not None:
+            rules = rules[rules["policy"] == self._alerting.policy_index(policy)]
+        return rules.copy()
+
+    def alert_noise_by_hour(self) -> pd.DataFrame:
+        """Noise firings per year by hour of day of the firing: one row per rule row of
+        alert_rules() (index: policy name, rule name; the combined rows are "any page"),
+        columns the hours 0..23 (of the day as the traffic's hourly profile counts them).
+        Empty without alert policies."""
+        if self._alerting is None:
+            return pd.DataFrame(columns=pd.RangeIndex(24, name="hour"),
+                                index=pd.MultiIndex.from_arrays([[], []],
+                                                                names=["policy", "rule"]))
+        return self._alerting.noise_by_hour.copy()
+
+    def policy_comparison(self) -> pd.DataFrame:
+        """The policies side by side on the same histories (common random numbers: each saw
+        the same requests), one row per policy (index: name) from its combined row, the page
+        rules together: scope, slice_seconds, rules, page_rules, outages, outages_per_year,
+        firings_per_year (+ _ci_low, _ci_high), delivered_share, noise_per_year, precision and
+        recall (+ intervals), time_to_page_mean/_p50/_p95, budget_at_firing_mean/_p50/_p95,
+        and the counts firings, delivered, noise, outages_paged. Empty without alert
+        policies."""
+        if self._alerting is None:
+            return pd.DataFrame().rename_axis("name")
+        return self._alerting.comparison()
+
+    def _need_alerting(self, what: str, table: str):
+        if self._alerting is None:
+            raise RecordError(f"{self.path}: the scenario declares no alert policies, so the "
+                              f"run has no {what} (add time.alerting to the scenario)")
+        return self._need(getattr(self._alerting, table), f"/alerting/{table}",
+                          "run with --record outages or requests to keep them")
+
+    def alert_firings(self, history: int | None = None):
+        """Every firing of every rule (--record outages or requests): lazy Records with
+        columns history, policy, rule (index within the policy: alert_rules(policy)["rule"]),
+        fired (s from the history's start, a slice end), delivered (s; NaN: never reached
+        people), outage_start (s; NaN for noise: no outage of the scope in the rule's long
+        window) and budget (share of the SLO window's error budget in the long window when it
+        fired; NaN without an SLO); sorted by history, policy, rule and time. With `history`:
+        that history's rows as a DataFrame with policy_name and rule_name joined in.
+        RecordError without alert policies or with --record none."""
+        table = self._need_alerting("firings", "firings")
+        if history is None:
+            return table
+        frame = table.where_history(self._history_index(history))
+        rules = self._alerting.rules
+        offsets = np.concatenate([[0], np.cumsum(self._alerting.rules_per_policy() + 1)])
+        rows = offsets[frame["policy"].to_numpy(np.int64)] + frame["rule"].to_numpy(np.int64)
+        frame.insert(2, "policy_name", rules["policy_name"].to_numpy()[rows])
+        frame.insert(4, "rule_name", rules["name"].to_numpy()[rows])
+        return frame
+
+    def alert_series(self, history: int | None = None, policy=None) -> pd.DataFrame:
+        """The exact request and error counts of every slice around each policy's first
+        firing about an outage, in histories 0..3 (--record outages or requests; a policy
+        that never fired about an outage in a history has none there): history, policy,
+        policy_name, slice (slice i covers [i, i + 1) x slice_seconds), start (s), requests,
+        errors; at most 720 slices each side. `history` and `policy` (index or name) pick
+        rows. RecordError without alert policies or with --record none."""
+        self._need_alerting("series", "series")
+        frame = self._alerting.read_series()
+        if history is not None:
+            frame = frame[frame["history"] == self._history_index(history)]
+        if policy is not None:
+            frame = frame[frame["policy"] == self._alerting.policy_index(policy)]
+        return frame.reset_index(drop=True)
+
+    def alert_series_keys(self) -> list[tuple[int, int]]:
+        """The (history, policy) pairs alert_series() holds, in file order."""
+        self._need_alerting("series", "series")
+        frame = self._alerting.read_series()
+        return list(dict.fromkeys(zip(frame["history"].astype(int),
+                                      frame["policy"].astype(int))))
+
+    def alert_windows(self, history: int, policy) -> pd.DataFrame:
+        """Each rule's windows over one series of alert_series() (history, policy), recomputed
+        from its slice counts, one row per rule and slice end: rule, name, severity,
+        end_slice, end (s), long_requests, long_errors, long_ratio, short_* (NaN without a
+        short window), threshold, complete (both windows inside the recorded slices, or cut at
+        the history's start; sums of incomplete windows are NaN), fires (both error ratios
+        above the threshold, as the engine decides), starts (a firing starts: it fires here
+        and not at the end before). Burn rates are the ratios / (1 - the SLO's target). Where
+        the policy's needs were down the engine did not evaluate, so `fires` may say more than
+        the engine's firings. Empty when the series has no such block."""
+        self._need_alerting("series", "series")
+        return self._alerting.windows(self._history_index(history),
+                                      self._alerting.policy_index(policy))
+
     # -- checking everything ---------------------------------------------------------------------
 
     def verify(self) -> None:
@@ -623,11 +776,14 @@ class TimeRun(OpenedFile):
         against /components/outages and /events/occurrences, rows sorted by history and start;
         /windows per history against windows_met_time / windows_met_requests; /requests per
         history against failed_outage and per kind against /kinds/failed_outage; the
-        histories' sums against the root totals. Raises DamagedFileError at the first
-        disagreement; returns None when everything agrees (also for --record none, where
-        opening checked all there is)."""
+        histories' sums against the root totals; with alert policies, /alerting/firings and
+        /alerting/series against /alerting/rules (see AlertTables.verify). Raises
+        DamagedFileError at the first disagreement; returns None when everything agrees (also
+        for --record none, where opening checked all there is)."""
         if not self.has_histories:
             return
+        if self._alerting is not None:
+            self._alerting.verify()
         p = self.path
         H = self.metadata.histories
         h = self.histories(["outages", "requests", "failed", "failed_outage",

@@ -3,7 +3,7 @@
     html        the style sheet, tables, tiles and embedded figures every page shares
     run         chain runs (nines-run v1)
     structure   structure runs (nines-run v2)
-    time_run    time runs (nines-run v3, outages over time)
+    time_run    time runs (nines-run v3, outages over time; alerting: their alert policies)
     sweep       sweep files (nines-sweep v1)
     output      writing the page: a temporary file beside the target, renamed when complete
 

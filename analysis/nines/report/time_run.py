@@ -1,6 +1,7 @@
 """The report page and the text summary of a time run (format_version 3, outages over time):
-the summary over histories, the request kinds, SLO attainment, the error budget by component,
-the components and events, the distribution of yearly downtime and one history's timeline."""
+the summary over histories, the request kinds, SLO attainment, alert policies (alerting.py),
+the error budget by component, the components and events, the distribution of yearly downtime
+and one history's timeline."""
 from __future__ import annotations
 
 import html
@@ -11,6 +12,7 @@ from .. import formatting as fmt
 from .. import plots
 from ..readers.time_run import SECONDS_PER_YEAR
 from ..version import __version__
+from .alerting import alerting_section, alerting_text_lines
 from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, row as _row, tile
 
 __all__ = ["render_time_report", "time_text_summary", "METRIC_LABELS"]
@@ -284,6 +286,8 @@ to its end.</p>
 
 {_slo_section(run, dpi)}
 
+{alerting_section(run, dpi)}
+
 <h2>Error budget by component</h2>
 {_budget_table(run)}
 <figure><img alt="error budget by component" src="{budget_uri}">
@@ -324,6 +328,7 @@ def time_text_summary(run) -> str:
                      f"{fmt.duration(slo['window_seconds'])} ({slo['windows']}): {_share(slo['share_met_time'])} of windows met by "
                      f"time, {_share(slo['share_met_requests'])} by requests")
     lines.append(f"  verdict  {run.verdict}")
+    lines += alerting_text_lines(run)
     budget = run.budget()
     budget = budget[budget["total"] > 0]
     if len(budget):

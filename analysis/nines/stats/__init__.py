@@ -4,10 +4,11 @@
     analytic    the chain model, intervals and tests, the units people quote, a run's summary
     structure   the verdict of a structure run over its kinds and the mix (Bonferroni)
     sweep       the closing check over the points of a sweep
+    alerting    alert rules on slice counts: window sums, error ratios, where a rule fires
 
 The readers use these to fill in what older files lack and to recompute a file's numbers; the
 report and the plots use them to draw intervals.
 """
-from . import analytic, special, structure, sweep
+from . import alerting, analytic, special, structure, sweep
 
-__all__ = ["analytic", "special", "structure", "sweep"]
+__all__ = ["alerting", "analytic", "special", "structure", "sweep"]
