@@ -274,21 +274,23 @@ class AlertTables:
                                    "than outages")
         combined = frame["combined"].to_numpy()
         page = (frame["severity"].to_numpy() == "page") & ~combined
+        # The combined row counts the union of its page rules' firings (one page while any
+        # of them fires): no more firings, noise or outages paged than they have together,
+        # and a firing whenever one of them fired.
         for i in np.flatnonzero(combined):
             mine = page & (policy == policy[i])
-            for key, values in (("firings", f), ("delivered", d), ("noise", n)):
+            for key, values in (("firings", f), ("noise", n), ("outages_paged", paged)):
                 total = int(values[mine].sum())
-                if values[i] != total:
+                if values[i] > total:
                     raise DamagedFileError(p, f"/alerting/rules/{key} of policy "
                                            f"{frame['policy_name'].iat[i]!r}'s combined row is "
-                                           f"{values[i]:,}, but its page rules add up to "
-                                           f"{total:,}")
-            most = int(paged[mine].max(initial=0))
-            if not most <= paged[i] <= int(paged[mine].sum()):
-                raise DamagedFileError(p, f"/alerting/rules/outages_paged of policy "
+                                           f"{values[i]:,}, more than its page rules' "
+                                           f"{total:,} together")
+            if (f[i] == 0) != (int(f[mine].sum()) == 0):
+                raise DamagedFileError(p, f"/alerting/rules/firings of policy "
                                        f"{frame['policy_name'].iat[i]!r}'s combined row is "
-                                       f"{paged[i]:,}; its page rules paged for {most:,} "
-                                       "outages alone")
+                                       f"{f[i]:,}, but its page rules fired "
+                                       f"{int(f[mine].sum()):,} times")
         labels = [self._label(frame, i) for i in range(len(frame))]
         self._check_per_year(f, frame["firings_per_year"], "/alerting/rules/firings_per_year",
                              labels)
@@ -359,12 +361,12 @@ class AlertTables:
         table = Records(g, [
             Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
             Column("policy", (0, P - 1), bounded_by="/alerting/policies"),
-            Column("rule", (0, int(rules_of.max()) - 1), bounded_by="/alerting/rules"),
+            # A policy's rules, then its page rules together (index: its number of rules).
+            Column("rule", (0, int(rules_of.max())), bounded_by="/alerting/rules"),
             Column("fired", real=True), Column("delivered", real=True),
             Column("outage_start", real=True), Column("budget", real=True)],
             per="firing", check=check_rules)
-        rules = self.rules[~self.rules["combined"]]
-        expected = int(rules["firings"].sum())
+        expected = int(self.rules["firings"].sum())
         if len(table) != expected:
             raise DamagedFileError(p, f"/alerting/firings has {len(table):,} rows but the "
                                    f"rules of /alerting/rules count {expected:,} firings")
@@ -386,7 +388,7 @@ class AlertTables:
             about = frame["outage_start"].to_numpy()
             budget = frame["budget"].to_numpy()
             problems = (
-                (rule >= rules_of[policy], "names a rule beyond its policy's rules"),
+                (rule > rules_of[policy], "names a rule beyond its policy's rules"),
                 (~((fired > 0) & (fired <= horizon)), "fired outside the horizon"),
                 (~(np.isnan(delivered) | ((delivered >= fired) & (delivered <= horizon))),
                  "was delivered before it fired or after the horizon"),
@@ -518,17 +520,10 @@ class AlertTables:
             for i in np.flatnonzero(~is_noise & (h < SERIES_HISTORIES)):
                 key = (int(h[i]), int(pol[i]))
                 first_about[key] = min(first_about.get(key, math.inf), float(fired[i]))
+        # The combined rows' firings are listed too (rule = the policy's number of rules).
         combined = rules["combined"].to_numpy()
-        # The combined rows: their policy's page rules together.
-        for key, values in counts.items():
-            for i in np.flatnonzero(combined):
-                mine = page & ~combined & (rules["policy"].to_numpy() == rules["policy"].iat[i])
-                values[i] = values[mine].sum()
         for key in ("firings", "delivered", "noise"):
             self._agree(counts[key], rules[key], key)
-        for i in np.flatnonzero(combined):
-            mine = page & ~combined & (rules["policy"].to_numpy() == rules["policy"].iat[i])
-            noise_hours[i] = noise_hours[mine].sum(axis=0)
         stated_hours = np.rint(self.noise_by_hour.to_numpy() * self._years).astype(np.int64)
         if not np.array_equal(noise_hours, stated_hours):
             i = int(np.flatnonzero((noise_hours != stated_hours).any(axis=1))[0])
@@ -543,11 +538,7 @@ class AlertTables:
         time_to_page = np.full(R, math.nan)
         policy_of_row = rules["policy"].to_numpy()
         for i in range(R):
-            if combined[i]:
-                mine = np.isin(paged[:, 0], np.flatnonzero(page & ~combined &
-                                                           (policy_of_row == policy_of_row[i])))
-            else:
-                mine = paged[:, 0] == i
+            mine = paged[:, 0] == i
             frame = pd.DataFrame(paged[mine, 1:], columns=["history", "start", "delivered"])
             first = frame.groupby(["history", "start"])["delivered"].min()
             outages_paged[i] = len(first)
@@ -563,10 +554,6 @@ class AlertTables:
                                    f"{self._label(rules, i)} is "
                                    f"{rules['time_to_page_mean'].iat[i]} s, the firings make "
                                    f"{time_to_page[i]} s")
-        for i in np.flatnonzero(combined):
-            mine = page & ~combined & (policy_of_row == policy_of_row[i])
-            budget_sum[i] = budget_sum[mine].sum()
-            budget_count[i] = budget_count[mine].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             budget_mean = np.where(budget_count > 0, budget_sum / budget_count, np.nan)
         bad = np.flatnonzero(~_close(budget_mean, rules["budget_at_firing_mean"], rtol=1e-6,

@@ -889,7 +889,7 @@ struct AlertEvaluator::State {
       // that fires at a page's start.
       Ranges pages;
       for (const Ranges& r : page_firing) pages = unite(pages, r);
-      account(pages, pi, -1, rows[rules], false, out);
+      account(pages, pi, -1, rows[rules], keep_firings, out);
       if (keep_firings && history < kSeriesHistories) record_series(pi, out);
     }
   }
@@ -913,7 +913,9 @@ struct AlertEvaluator::State {
       }
       AlertFiring f;
       f.policy = static_cast<std::uint32_t>(pi);
-      f.rule = static_cast<std::uint32_t>(std::max(ri, 0));
+      // The page rules together are listed as rule `rules` (the row after the policy's rules).
+      f.rule = ri >= 0 ? static_cast<std::uint32_t>(ri)
+                       : static_cast<std::uint32_t>(pp->rules.size());
       f.fired = end_time(episode[0], horizon);
       // The first end of the firing at which delivery works.
       std::uint64_t e = episode[0];

@@ -62,7 +62,7 @@ struct AlertTimeline {
   }
 };
 
-// One firing of one rule.
+// One firing of one rule (rule = the number of the policy's rules: its page rules together).
 struct AlertFiring {
   std::uint32_t policy = 0, rule = 0;
   double fired = 0;  // seconds from the history's start (a slice end)
