@@ -23,6 +23,9 @@ std::string no_exact_service_availability(const StructureModel& model) {
   if (!model.time) return "the model has no outages over time";
   for (std::uint32_t c = 0; c < model.components.size(); ++c) {
     if (model.time->components.at(c).outages && !detection_never_waits(model, c)) {
+      if (model.time->components[c].detection.by_alert())
+        return "the outages of " + model.components[c].name +
+               " are detected by alerts, which wait on the requests they fail";
       return "the detection of " + model.components[c].name +
              " waits on components that can be down, so its outages have no closed-form length";
     }
