@@ -914,8 +914,8 @@ struct AlertEvaluator::State {
       AlertFiring f;
       f.policy = static_cast<std::uint32_t>(pi);
       // The page rules together are listed as rule `rules` (the row after the policy's rules).
-      f.rule = ri >= 0 ? static_cast<std::uint32_t>(ri)
-                       : static_cast<std::uint32_t>(pp->rules.size());
+      f.rule =
+          ri >= 0 ? static_cast<std::uint32_t>(ri) : static_cast<std::uint32_t>(pp->rules.size());
       f.fired = end_time(episode[0], horizon);
       // The first end of the firing at which delivery works.
       std::uint64_t e = episode[0];

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "nines/exact/structure_analytics.hpp"
-#include "nines/sample/alert_evaluator.hpp"
 #include "nines/model/structure_model.hpp"
+#include "nines/sample/alert_evaluator.hpp"
 
 namespace nines {
 
