@@ -14,7 +14,8 @@ import pytest
 from conftest import assert_same, nines_binary
 
 TIME_SCENARIOS = ["essay-app-over-a-year", "essay-app-over-a-year-perfect-monitoring",
-                  "database-quorum-one-crew", "zone-outages-over-time", "shop-daily-traffic"]
+                  "database-quorum-one-crew", "zone-outages-over-time", "shop-daily-traffic",
+                  "shop-slos"]
 
 
 def run(root, scenario, out, *args, threads=2):
@@ -63,6 +64,17 @@ def test_time_run_tables_agree(root, tmp_path, scenario):
             assert f["slo"].attrs["windows_per_history"] == per_history
             met = windows["met_time"][...].reshape(200, per_history).sum(axis=1)
             assert np.array_equal(met, h["windows_met_time"][...])
+        if "slos" in f:
+            per_history = f["slos/objectives/windows_per_history"][...]
+            assert len(f["slos/windows/history"]) == 200 * int(per_history.sum())
+            assert len(f["slos/window_slo"]) == int(per_history.sum())
+            met = f["slos/windows/met"][...]
+            slo = f["slos/windows/slo"][...]
+            for i, n in enumerate(per_history):
+                if n:
+                    assert np.isclose(met[slo == i].mean(), f["slos/objectives/share_met"][i])
+            assert [s["name"] for s in summary["slos"]] == [
+                n.decode() for n in f["slos/objectives/name"][...]]
         assert f.attrs["agrees"] == 1, f.attrs["verdict"]
 
 

@@ -90,6 +90,9 @@ def _time_cases():
     yield Case("essay-app-alerting.outages",
                ("run", "{inputs}/essay-app-alerting.yaml", "--record", "outages", "--histories",
                 "100", "--seed", "2026", "--json", "-o", "{output}"))
+    # SLOs as objects: every window of each (/slos), by occurrences and by timeslices.
+    yield Case("shop-slos.outages", ("run", "{inputs}/shop-slos.yaml", "--record", "outages",
+                                     *TIME_RUN))
 
 
 CASES = (

@@ -77,6 +77,13 @@ constexpr Column kSeriesColumns[] = {
     {"slice", ElementType::int64, 8},    {"requests", ElementType::uint64, 8},
     {"errors", ElementType::uint64, 8},
 };
+// One row per history, SLO of time.slos and window.
+constexpr Column kSloWindowColumns[] = {
+    {"history", ElementType::uint64, 8}, {"slo", ElementType::int32, 4},
+    {"window", ElementType::int32, 4},   {"bad", ElementType::uint64, 8},
+    {"total", ElementType::uint64, 8},   {"met", ElementType::int8, 1},
+};
+constexpr std::size_t kSloWindowParts = std::size(kSloWindowColumns);
 constexpr std::size_t kSeriesParts = std::size(kSeriesColumns);
 constexpr std::size_t kHistoryParts = std::size(kHistoryColumns);
 constexpr std::size_t kFiringParts = std::size(kFiringColumns);
@@ -200,6 +207,62 @@ void write_alerting(hdf5::File& file, const TimeSummary& s, bool exists) {
   g.close();
 }
 
+// /slos: one row per SLO of time.slos in /slos/objectives, and its windows' days in
+// /slos/window_slo, window_first_day, window_days; /slos/windows was appended while the run
+// went.
+void write_slos(hdf5::File& file, const OutagePlan& plan, const TimeSummary& s, bool exists) {
+  hdf5::Group g = exists ? file.open_group("slos") : file.create_group("slos");
+  {
+    hdf5::Group o = g.create_group("objectives");
+    std::vector<std::string> name, scope, budgeting, windows;
+    std::vector<std::uint64_t> per_history;
+    std::vector<std::vector<double>> numbers(12);
+    const char* number_names[] = {"target",
+                                  "window_seconds",
+                                  "time_slice_target",
+                                  "time_slice_window_seconds",
+                                  "share_met",
+                                  "share_met_low",
+                                  "share_met_high",
+                                  "first_window_met",
+                                  "first_window_met_low",
+                                  "first_window_met_high",
+                                  "good_share",
+                                  "budget_fraction"};
+    for (const SloObjectSummary& x : s.slos) {
+      name.push_back(x.name);
+      scope.push_back(x.scope);
+      budgeting.push_back(x.budgeting);
+      windows.push_back(x.windows);
+      per_history.push_back(x.windows_per_history);
+      const double values[] = {
+          x.target,        x.window_seconds, x.time_slice_target, x.time_slice_seconds,
+          x.share_met,     x.share_met_low,  x.share_met_high,    x.first_met,
+          x.first_met_low, x.first_met_high, x.good_share,        1 - x.target};
+      for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(values[k]);
+    }
+    o.write_string_dataset("name", name).close();
+    o.write_string_dataset("scope", scope).close();
+    o.write_string_dataset("budgeting_method", budgeting).close();
+    o.write_string_dataset("windows", windows).close();
+    o.write_dataset<std::uint64_t>("windows_per_history", per_history).close();
+    for (std::size_t k = 0; k < numbers.size(); ++k)
+      o.write_dataset<double>(number_names[k], numbers[k]).close();
+    o.close();
+  }
+  std::vector<std::int64_t> slo, first, days;
+  for (std::size_t i = 0; i < plan.slos.size(); ++i)
+    for (const SloWindow& win : plan.slos[i].windows) {
+      slo.push_back(static_cast<std::int64_t>(i));
+      first.push_back(win.first_day);
+      days.push_back(win.days);
+    }
+  g.write_dataset<std::int64_t>("window_slo", slo).close();
+  g.write_dataset<std::int64_t>("window_first_day", first).close();
+  g.write_dataset<std::int64_t>("window_days", days).close();
+  g.close();
+}
+
 }  // namespace
 
 TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
@@ -211,7 +274,8 @@ TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
 std::size_t TimeChunkEncoder::part_count() const noexcept {
   return kHistoryParts + kOutageParts + (plan_.windows.empty() ? 0 : kWindowParts) +
          (record_ == RecordMode::requests ? kRequestParts : 0) +
-         (plan_.alerts.any ? kFiringParts + kSeriesParts : 0);
+         (plan_.alerts.any ? kFiringParts + kSeriesParts : 0) +
+         (plan_.slos.empty() ? 0 : kSloWindowParts);
 }
 
 void TimeChunkEncoder::begin(std::uint64_t chunk, std::uint64_t histories,
@@ -295,6 +359,20 @@ void TimeChunkEncoder::add(std::uint64_t history, const HistoryResult& h, Encode
         put(part[3], x.requests[i]);
         put(part[4], x.errors[i]);
       }
+    part += kSeriesParts;
+  }
+  if (!plan_.slos.empty()) {
+    for (std::size_t i = 0; i < h.slos.size(); ++i) {
+      const SloHistory& slo = h.slos[i];
+      for (std::size_t w = 0; w < slo.met.size(); ++w) {
+        put(part[0], history);
+        put(part[1], static_cast<std::int32_t>(i));
+        put(part[2], static_cast<std::int32_t>(w));
+        put(part[3], slo.bad[w]);
+        put(part[4], slo.total[w]);
+        put(part[5], static_cast<std::int8_t>(slo.met[w]));
+      }
+    }
   }
 }
 
@@ -375,6 +453,10 @@ TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const Outag
     file.create_group("alerting").close();
     table("alerting/firings", kFiringColumns).close();
     table("alerting/series", kSeriesColumns).close();
+  }
+  if (!plan.slos.empty()) {
+    file.create_group("slos").close();
+    table("slos/windows", kSloWindowColumns).close();
   }
 }
 
@@ -634,6 +716,7 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
     g.write_attribute("first_window_met_requests", o.first_met_requests);
     g.close();
   }
+  if (!s.slos.empty()) write_slos(file, plan, s, w.info.record != RecordMode::none);
   if (!s.alerting.empty()) write_alerting(file, s, w.info.record != RecordMode::none);
   file.close();
   w.file.reset();

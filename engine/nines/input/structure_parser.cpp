@@ -867,6 +867,7 @@ class Parser : private TimeFieldReader {
     time.events = events_;
     for (const AlertPolicyDraft& draft : time_section_->alerting)
       time.alerting.push_back(resolve_policy(m, draft));
+    for (const SloDraft& draft : time_section_->slos) time.slos.push_back(resolve_slo(m, draft));
     // An outage detected by alert must be able to page: its component is on a path of the
     // policy's scope (else it would stay down, undetected, forever).
     for (std::size_t d = 0; d < timings_.size(); ++d) {
@@ -902,19 +903,27 @@ class Parser : private TimeFieldReader {
     };
     components(draft.needs, "needs", policy.needs, policy.needs_components);
     components(draft.delivery, "delivery", policy.delivery, policy.delivery_components);
-    if (draft.kind) {
-      const std::string path = draft.path + ".kind";
-      const std::string& text = scalar(*draft.kind, path, "write the name of a request kind");
-      std::string names;
-      for (std::uint32_t k = 0; k < m.kinds.size(); ++k) {
-        if (m.kinds[k].name == text) policy.kind = k;
-        names += (k > 0 ? ", " : "") + m.kinds[k].name;
-      }
-      if (!policy.kind)
-        fail(draft.kind->second.Mark(), path, quoted(text) + " is not a request kind",
-             "write one of " + names + ", or leave kind out for the whole traffic mix");
-    }
+    if (draft.kind) policy.kind = resolve_kind(m, *draft.kind, draft.path + ".kind");
     return policy;
+  }
+
+  SloObjective resolve_slo(const StructureModel& m, const SloDraft& draft) const {
+    SloObjective slo = draft.slo;
+    if (draft.kind) slo.kind = resolve_kind(m, *draft.kind, draft.path + ".kind");
+    return slo;
+  }
+
+  // A scope's `kind`: the index of the request kind it names.
+  std::uint32_t resolve_kind(const StructureModel& m, const YamlEntry& entry,
+                             const std::string& path) const {
+    const std::string& text = scalar(entry, path, "write the name of a request kind");
+    std::string names;
+    for (std::uint32_t k = 0; k < m.kinds.size(); ++k) {
+      if (m.kinds[k].name == text) return k;
+      names += (k > 0 ? ", " : "") + m.kinds[k].name;
+    }
+    fail(entry.second.Mark(), path, quoted(text) + " is not a request kind",
+         "write one of " + names + ", or leave kind out for the whole traffic mix");
   }
 
   // A depth-first walk of the declarations' needs with its own stack, as for named blocks.

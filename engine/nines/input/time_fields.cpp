@@ -27,9 +27,10 @@ constexpr std::string_view kDetectionHint =
 constexpr std::string_view kHistoriesHint =
     "write a whole number of histories from 1 to 4294967296, such as 10000 or 10k";
 
-const std::vector<YamlKey> kTimeKeys = {{"horizon", true}, {"histories", true},  {"start", false},
-                                        {"crews", false},  {"detection", false}, {"traffic", false},
-                                        {"slo", false},    {"alerting", false}};
+const std::vector<YamlKey> kTimeKeys = {
+    {"horizon", true}, {"histories", true},  {"start", false},
+    {"crews", false},  {"detection", false}, {"traffic", false},
+    {"slo", false},    {"slos", false},      {"alerting", false}};
 const std::vector<YamlKey> kTrafficKeys = {{"rate", true}, {"hourly", false}, {"daily", false}};
 const std::vector<YamlKey> kSloKeys = {{"target", true}, {"window", false}, {"windows", false}};
 const std::vector<YamlKey> kOutageKeys = {{"every", true}, {"repair", true}};
@@ -271,7 +272,7 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
   const YAML::Node& map =
       mapping(*this, entry, "time",
               "write a mapping with horizon and histories, e.g. {horizon: 365d, histories: 10k}");
-  std::optional<YamlEntry> traffic, slo, alerting;
+  std::optional<YamlEntry> traffic, slo, slos, alerting;
   walk(map, "time", kTimeKeys, [&](const std::string& key, const YamlEntry& field) {
     const std::string path = "time." + key;
     if (key == "horizon") t.horizon_seconds = parse_horizon(field, path);
@@ -296,11 +297,13 @@ TimeSection TimeFieldReader::parse_time(const YamlEntry& entry) const {
     }
     if (key == "traffic") traffic = field;
     if (key == "slo") slo = field;
+    if (key == "slos") slos = field;
     if (key == "alerting") alerting = field;
   });
   // Both are checked against the horizon, wherever the file lists it.
   if (traffic) t.traffic = parse_traffic(*traffic, t.horizon_seconds);
   if (slo) t.slo = parse_slo(*slo, t.horizon_seconds);
+  if (slos) section.slos = parse_slos(*slos, t, traffic.has_value());
   if (alerting) section.alerting = parse_alerting(*alerting, t, traffic.has_value());
   return section;
 }
@@ -390,14 +393,21 @@ void TimeFieldReader::parse_profile(const YamlEntry& entry, const std::string& p
 }
 
 SloTarget TimeFieldReader::parse_slo(const YamlEntry& entry, double horizon_seconds) const {
-  SloTarget slo;
   const YAML::Node& map = mapping(*this, entry, "time.slo",
                                   "write a mapping with target and optionally window and "
                                   "windows, e.g. {target: 99.9%, window: 30d}");
+  return parse_slo_fields(map, "time.slo", kSloKeys, horizon_seconds, {});
+}
+
+SloTarget TimeFieldReader::parse_slo_fields(
+    const YAML::Node& map, const std::string& at, const std::vector<YamlKey>& keys,
+    double horizon_seconds,
+    const std::function<void(const std::string&, const YamlEntry&)>& other) const {
+  SloTarget slo;
   std::optional<YamlEntry> window;
   YAML::Mark windows_mark = map.Mark();
-  walk(map, "time.slo", kSloKeys, [&](const std::string& key, const YamlEntry& field) {
-    const std::string path = "time.slo." + key;
+  walk(map, at, keys, [&](const std::string& key, const YamlEntry& field) {
+    const std::string path = at + "." + key;
     if (key == "target") {
       constexpr std::string_view hint =
           "write an availability strictly between 0 and 1, such as 0.999 or \"99.9%\"";
@@ -406,8 +416,7 @@ SloTarget TimeFieldReader::parse_slo(const YamlEntry& entry, double horizon_seco
         fail(field.second.Mark(), path,
              quoted(field.second.Scalar()) + (slo.target == 0 ? " is 0" : " is 1"), hint);
       }
-    }
-    if (key == "window") {
+    } else if (key == "window") {
       window = field;
       constexpr std::string_view hint = "write a whole number of days, such as 30d or 4w";
       slo.window_seconds = parse_duration(field, path);
@@ -415,8 +424,7 @@ SloTarget TimeFieldReader::parse_slo(const YamlEntry& entry, double horizon_seco
       if (days != std::floor(days)) {
         fail(field.second.Mark(), path, quoted(field.second.Scalar()) + " is not whole days", hint);
       }
-    }
-    if (key == "windows") {
+    } else if (key == "windows") {
       constexpr std::string_view hint = "write rolling, tumbling or calendar-months";
       const std::string& text = scalar(field, path, hint);
       windows_mark = field.second.Mark();
@@ -429,22 +437,24 @@ SloTarget TimeFieldReader::parse_slo(const YamlEntry& entry, double horizon_seco
       } else {
         fail(field.second.Mark(), path, quoted(text) + " is not a kind of window", hint);
       }
+    } else if (other) {
+      other(key, field);
     }
   });
   if (slo.windows == SloWindows::calendar_months) {
     if (window) {
-      fail(window->first.Mark(), "time.slo.window",
+      fail(window->first.Mark(), at + ".window",
            "calendar months have their own lengths (31d, 28d, 31d, ...)",
            "remove window, or use rolling or tumbling windows");
     }
     if (horizon_seconds < 31 * 86400.0) {
-      fail(windows_mark, "time.slo.windows",
+      fail(windows_mark, at + ".windows",
            "the horizon (" + number_format::duration_unit(horizon_seconds) +
                ") holds no whole calendar month",
            "make the horizon at least 31d, or use rolling or tumbling windows");
     }
   } else if (slo.window_seconds > horizon_seconds) {
-    fail(window ? window->second.Mark() : map.Mark(), "time.slo.window",
+    fail(window ? window->second.Mark() : map.Mark(), at + ".window",
          (window ? quoted(window->second.Scalar()) : std::string("the default of 30d")) +
              " is longer than the horizon (" + number_format::duration_unit(horizon_seconds) + ")",
          "write a window of at most the horizon");

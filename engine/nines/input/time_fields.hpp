@@ -6,6 +6,7 @@
 // yaml_fields.hpp; tests/invalid_v3/ pins them.
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,12 +35,20 @@ struct AlertPolicyDraft {
   std::string path;  // "time.alerting[i]"
 };
 
+// An SLO of `time.slos` as written, before its `kind` name is resolved.
+struct SloDraft {
+  SloObjective slo;  // kind still unset
+  std::optional<YamlEntry> kind;
+  std::string path;  // "time.slos[i]"
+};
+
 // The `time:` section, except what refers to components.
 struct TimeSection {
   TimeModel time;            // components, events and alerting left empty
   DetectionDraft detection;  // the scenario default (immediate when not given)
   bool detection_declared = false;
   std::vector<AlertPolicyDraft> alerting;
+  std::vector<SloDraft> slos;
 };
 
 class TimeFieldReader : public FieldReader {
@@ -68,6 +77,9 @@ class TimeFieldReader : public FieldReader {
   // The `time.alerting` list (input/alerting_fields.cpp), checked against the rest of `time`.
   std::vector<AlertPolicyDraft> parse_alerting(const YamlEntry& entry, const TimeModel& time,
                                                bool traffic_declared) const;
+  // The `time.slos` list (input/slo_fields.cpp), checked against the rest of `time`.
+  std::vector<SloDraft> parse_slos(const YamlEntry& entry, const TimeModel& time,
+                                   bool traffic_declared) const;
   // A request rate with its unit of time ("300/s", "1.2k/m"), in requests per second.
   double parse_rate(const YamlEntry& entry, const std::string& path) const;
 
@@ -83,6 +95,11 @@ class TimeFieldReader : public FieldReader {
   void parse_profile(const YamlEntry& entry, const std::string& path, std::array<double, N>& out,
                      std::string_view hint) const;
   SloTarget parse_slo(const YamlEntry& entry, double horizon_seconds) const;
+  // target, window and windows of an SLO mapping at `at`; `other` gets the other keys.
+  SloTarget parse_slo_fields(
+      const YAML::Node& map, const std::string& at, const std::vector<YamlKey>& keys,
+      double horizon_seconds,
+      const std::function<void(const std::string&, const YamlEntry&)>& other) const;
 };
 
 }  // namespace nines

@@ -11,18 +11,6 @@ constexpr double kDay = 86400;
 constexpr double kWeek = 7 * kDay;
 }  // namespace
 
-std::string to_string(SloWindows windows) {
-  switch (windows) {
-    case SloWindows::rolling:
-      return "rolling";
-    case SloWindows::tumbling:
-      return "tumbling";
-    case SloWindows::calendar_months:
-      return "calendar-months";
-  }
-  return "?";
-}
-
 double TrafficProfile::rate_at(double t) const noexcept {
   double rate = rate_per_second;
   if (hourly_declared) {

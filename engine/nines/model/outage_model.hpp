@@ -27,6 +27,7 @@
 #include "nines/model/alerting_model.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/duration.hpp"
+#include "nines/model/slo_model.hpp"
 
 namespace nines {
 
@@ -89,21 +90,6 @@ struct TrafficProfile {
   double time_of(double t0, double arrivals) const noexcept;
 };
 
-enum class SloWindows {
-  rolling,         // [d, d + window) for every whole day d with d + window <= horizon
-  tumbling,        // [k window, (k + 1) window) while inside the horizon
-  calendar_months  // the months of a 365-day year (31, 28, 31, ...), repeated
-};
-
-// "rolling", "tumbling", "calendar-months": the scenario's and the run file's spelling.
-std::string to_string(SloWindows windows);
-
-struct SloTarget {
-  double target = 0.999;                 // availability to meet, in (0, 1)
-  double window_seconds = 30 * 86400.0;  // whole days
-  SloWindows windows = SloWindows::rolling;
-};
-
 enum class StartState {
   fresh,  // every component up, every process at the start of its first cycle
   steady  // each process drawn from its stationary (equilibrium renewal) state
@@ -116,6 +102,7 @@ struct TimeModel {
   std::uint32_t crews = 0;  // 0: as many as needed (independent repair)
   TrafficProfile traffic;
   std::optional<SloTarget> slo;
+  std::vector<SloObjective> slos;                    // `time.slos` (slo_model.hpp)
   std::vector<ComponentTiming> components;           // parallel to StructureModel::components
   std::vector<std::optional<OutageProcess>> events;  // parallel to StructureModel::common_causes
   std::vector<AlertPolicy> alerting;  // `time.alerting` (alerting_model.hpp); needs traffic

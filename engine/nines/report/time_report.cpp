@@ -39,6 +39,34 @@ std::string names(const std::vector<std::string>& v) {
   return out;
 }
 
+// One line per SLO of time.slos.
+std::string slo_text(const TimeSummary& s) {
+  if (s.slos.empty()) return "";
+  std::string out = "\nSLOs (time.slos)\n  " + pad("name", 22) + pad("scope", 12) +
+                    pad("budgeting", 24) + pad("target", 10) + pad("windows", 21) +
+                    pad("windows met [" + printf_string("%g", 100 * s.ci_level) + "% CI]", 33) +
+                    pad("first window met", 18) + "good events\n";
+  for (const SloObjectSummary& o : s.slos) {
+    const std::string budgeting = o.budgeting == "timeslices"
+                                      ? "timeslices " + duration_unit(o.time_slice_seconds) +
+                                            " >=" + share(o.time_slice_target)
+                                      : o.budgeting;
+    const std::string windows = o.windows == "calendar-months"
+                                    ? o.windows
+                                    : duration_unit(o.window_seconds) + " " + o.windows;
+    out += "  " + pad(o.name, 22) + pad(o.scope, 12) + pad(budgeting, 24) +
+           pad(percent(o.target), 10) + pad(windows, 21) +
+           pad(percent(o.share_met) + " [" + percent(o.share_met_low) + ", " +
+                   percent(o.share_met_high) + "]",
+               33) +
+           pad(percent(o.first_met), 18) + percent(o.good_share) + "\n";
+  }
+  out +=
+      "  a window meets its SLO when its bad events (failed requests, or slices whose share of\n"
+      "  good requests is under the slice target) are at most (1 - target) x its events\n";
+  return out;
+}
+
 // One table per policy, then the policies side by side (their page rules together): the
 // policies ran on the same histories and see the same counts (common random numbers).
 std::string alert_text(const TimeSummary& s) {
@@ -166,6 +194,7 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
                                                   : "") +
            "\n";
   }
+  out += slo_text(s);
   out += alert_text(s);
   out += "\n" + std::string(bold) + "verdict: " + reset + s.verdict + "\n";
   return out;
@@ -251,6 +280,24 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
     json.field("first_window_met_time_exact", o.first_met_time_exact);
     json.field("first_window_met_p_value", o.first_met_p_value);
     json.end_object();
+  }
+  if (!s.slos.empty()) {
+    json.key("slos").begin_array();
+    for (const SloObjectSummary& o : s.slos) {
+      json.begin_object();
+      json.field("name", o.name).field("scope", o.scope).field("budgeting_method", o.budgeting);
+      json.field("target", o.target).field("window_seconds", o.window_seconds);
+      json.field("windows", o.windows).field("windows_per_history", o.windows_per_history);
+      json.field("time_slice_target", o.time_slice_target);
+      json.field("time_slice_window_seconds", o.time_slice_seconds);
+      json.field("share_met", o.share_met).field("share_met_low", o.share_met_low);
+      json.field("share_met_high", o.share_met_high);
+      json.field("first_window_met", o.first_met).field("first_window_met_low", o.first_met_low);
+      json.field("first_window_met_high", o.first_met_high);
+      json.field("good_share", o.good_share);
+      json.end_object();
+    }
+    json.end_array();
   }
   if (!s.alerting.empty()) {
     json.key("alerting").begin_object();

@@ -13,7 +13,6 @@ namespace nines {
 namespace {
 
 using namespace slice_ranges;
-constexpr double kSecondsPerDay = 86400;
 
 enum class Verdict { none, all, unknown };
 
@@ -285,7 +284,7 @@ struct AlertEvaluator::State {
         cur->checked + 1, static_cast<std::uint64_t>(std::ceil(from / pp->slice)));
     constexpr double kNever = std::numeric_limits<double>::infinity();
     if (first > last) return kNever;
-    const AlertPolicy& policy = model.time->alerting[pi];
+    const AlertPolicy& policy = plan.specs[pi];
     block_ends(timeline, policy, t, last);
     // Where the scope is not quiet: what is known, and the open states up to t.
     const std::vector<std::array<double, 2>> known_hot = cur->hot;
@@ -341,8 +340,9 @@ struct AlertEvaluator::State {
                 bool keep_firings, AlertHistoryResult& out) {
     horizon = horizon_seconds;
     const std::size_t policies = plan.policies.size();
-    out.outages.assign(policies, 0);
-    out.rows.resize(policies);
+    out.outages.assign(plan.user_policies, 0);
+    out.rows.resize(plan.user_policies);
+    out.bad_slices.resize(policies - plan.user_policies);
     out.firings.clear();
     out.series.clear();
     bool any_online = false;
@@ -353,40 +353,33 @@ struct AlertEvaluator::State {
       pieces_taken = 0;
     }
     take_pieces(timeline);
-    const TimeModel& time = *model.time;
     for (std::size_t pi = 0; pi < policies; ++pi) {
       pp = &plan.policies[pi];
       cur = &runs[pi];
       if (!(cur->online && cur->history == history)) start_run(pi, history);
       cur->tree.set_frontier(std::numeric_limits<std::uint64_t>::max());
       extend_run(horizon, nullptr);
-      const AlertPolicy& policy = time.alerting[pi];
+      const AlertPolicy& policy = plan.specs[pi];
       const std::size_t rules = policy.rules.size();
+      const std::uint64_t n = pp->slices;
+      block_ends(timeline, policy, horizon, n);
+      if (pi >= plan.user_policies) {  // a timeslice SLO: its bad slices
+        rule = &pp->rules[0];
+        firing.clear();
+        decide_candidates(n);
+        out.bad_slices[pi - plan.user_policies] = firing;
+        continue;
+      }
       std::vector<AlertRow>& rows = out.rows[pi];
       rows.assign(rules + 1, AlertRow{});
       out.outages[pi] = cur->outages.size();
-      const std::uint64_t n = pp->slices;
-      block_ends(timeline, policy, horizon, n);
       page_firing.clear();
       for (std::size_t ri = 0; ri < rules; ++ri) {
         rule = &pp->rules[ri];
         const AlertRule& spec = policy.rules[ri];
         const bool page = spec.severity == AlertSeverity::page;
         firing.clear();
-        for (const auto& range : candidates(n)) {
-          if (!plan.exhaustive) {
-            decide(range[0], range[1]);
-            continue;
-          }
-          for (std::uint64_t e = range[0]; e <= range[1]; ++e) {
-            cur->tree.refine_at(e);
-            if (e > rule->long_slices) cur->tree.refine_at(e - rule->long_slices);
-            if (e > rule->short_slices) cur->tree.refine_at(e - rule->short_slices);
-            const Verdict v = classify(e, e);
-            if (v == Verdict::unknown) throw std::logic_error("alert evaluation: undecided");
-            if (v == Verdict::all) append(firing, e, e);
-          }
-        }
+        decide_candidates(n);
         page_firing.push_back(page ? firing : Ranges{});
         account(firing, pi, static_cast<std::int32_t>(ri), rows[ri], keep_firings, out);
       }
@@ -397,6 +390,24 @@ struct AlertEvaluator::State {
       for (const Ranges& r : page_firing) pages = unite(pages, r);
       account(pages, pi, -1, rows[rules], keep_firings, out);
       if (keep_firings && history < kSeriesHistories) record_series(pi, out);
+    }
+  }
+
+  // The current rule's firing ends among its candidates in [1, n], into `firing`.
+  void decide_candidates(std::uint64_t n) {
+    for (const auto& range : candidates(n)) {
+      if (!plan.exhaustive) {
+        decide(range[0], range[1]);
+        continue;
+      }
+      for (std::uint64_t e = range[0]; e <= range[1]; ++e) {
+        cur->tree.refine_at(e);
+        if (e > rule->long_slices) cur->tree.refine_at(e - rule->long_slices);
+        if (e > rule->short_slices) cur->tree.refine_at(e - rule->short_slices);
+        const Verdict v = classify(e, e);
+        if (v == Verdict::unknown) throw std::logic_error("alert evaluation: undecided");
+        if (v == Verdict::all) append(firing, e, e);
+      }
     }
   }
 

@@ -95,6 +95,9 @@ struct AlertHistoryResult {
   std::vector<std::vector<AlertRow>> rows;  // per policy: rules, then "any page rule"
   std::vector<AlertFiring> firings;         // every firing, by policy, rule, time
   std::vector<AlertSeries> series;          // see kSeriesHistories
+  // Per timeslice SLO (AlertPlan::specs after the policies): its bad slices, as the slice
+  // ends (1-based) at which its one rule fires.
+  std::vector<std::vector<std::array<std::uint64_t, 2>>> bad_slices;
 };
 
 // Per run: what each policy needs, derived once.
@@ -118,10 +121,17 @@ struct AlertPolicyPlan {
 };
 
 struct AlertPlan {
-  std::vector<AlertPolicyPlan> policies;
+  // What is evaluated: the scenario's policies (time.alerting), then one per SLO budgeted by
+  // timeslices (time.slos), whose one rule fires at the ends of its bad slices (error ratio
+  // above 1 - time_slice_target). Such an SLO sees the same counts as a policy with its scope
+  // and slice.
+  std::vector<AlertPolicy> specs;
+  std::size_t user_policies = 0;          // specs[0, user_policies) are time.alerting
+  std::vector<std::uint32_t> slo_spec;    // per SLO of time.slos: its spec, or -1 (occurrences)
+  std::vector<AlertPolicyPlan> policies;  // per spec
   // Per component: 1 when a policy's needs or delivery names it.
   std::vector<std::uint32_t> watched;
-  bool any = false;      // some policy is declared
+  bool any = false;      // some policy or timeslice SLO is declared
   bool detects = false;  // some component's outages are detected by alert
   // Per history: the sum of the quiet bounds of the skipped ends.
   double missed_firing_bound = 0;

@@ -10,7 +10,6 @@
 namespace nines {
 namespace {
 using namespace slice_ranges;
-constexpr double kSecondsPerDay = 86400;
 }  // namespace
 
 double quiet_exponent(double p, double threshold) noexcept {
@@ -27,12 +26,32 @@ AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kin
   const TimeModel& time = *model.time;
   const std::size_t kinds = model.kinds.size();
   watched.assign(model.components.size(), 0);
-  any = !time.alerting.empty();
+  specs = time.alerting;
+  user_policies = specs.size();
+  for (const SloObjective& slo : time.slos) {
+    if (slo.budgeting != SloBudgeting::timeslices) {
+      slo_spec.push_back(static_cast<std::uint32_t>(-1));
+      continue;
+    }
+    slo_spec.push_back(static_cast<std::uint32_t>(specs.size()));
+    AlertPolicy spec;
+    spec.name = slo.name;
+    spec.slice_seconds = slo.time_slice_seconds;
+    spec.kind = slo.kind;
+    AlertRule bad;
+    bad.name = "bad-slice";
+    bad.severity = AlertSeverity::ticket;
+    bad.threshold = 1 - slo.time_slice_target;
+    bad.long_slices = 1;
+    spec.rules.push_back(bad);
+    specs.push_back(std::move(spec));
+  }
+  any = !specs.empty();
   for (const ComponentTiming& c : time.components)
     detects = detects || (c.outages && c.detection.by_alert());
   const TrafficProfile& traffic = time.traffic;
   const double log_bound = std::log(kQuietFiringBound);
-  for (const AlertPolicy& policy : time.alerting) {
+  for (const AlertPolicy& policy : specs) {
     for (const std::uint32_t c : policy.needs_components) watched[c] = 1;
     for (const std::uint32_t c : policy.delivery_components) watched[c] = 1;
     AlertPolicyPlan pp;

@@ -30,8 +30,6 @@ constexpr std::uint32_t kNoProcess = std::numeric_limits<std::uint32_t>::max();
 // up (quiet) or repairing (active, "lasting").
 enum class Phase : std::uint8_t { up, detecting, queued, repairing };
 
-constexpr std::uint32_t kMonthDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
 // Poisson draws of a day's requests, with the distributions (Boost's PTRD set-up: a square
 // root, logarithms) kept for the means that recur: a day up from end to end has the same mean
 // as the last such day (or the last such Monday, with a weekly profile). A distribution's
@@ -70,27 +68,6 @@ struct DownSetHash {
 };
 
 }  // namespace
-
-std::vector<SloWindow> slo_windows(const SloTarget& slo, std::uint32_t whole_days) {
-  std::vector<SloWindow> out;
-  const auto length = static_cast<std::uint32_t>(std::llround(slo.window_seconds / kSecondsPerDay));
-  switch (slo.windows) {
-    case SloWindows::rolling:
-      for (std::uint32_t d = 0; length > 0 && d + length <= whole_days; ++d)
-        out.push_back({d, length});
-      break;
-    case SloWindows::tumbling:
-      for (std::uint32_t d = 0; length > 0 && d + length <= whole_days; d += length)
-        out.push_back({d, length});
-      break;
-    case SloWindows::calendar_months:
-      for (std::uint32_t d = 0, m = 0; d + kMonthDays[m % 12] <= whole_days;
-           d += kMonthDays[m % 12], ++m)
-        out.push_back({d, kMonthDays[m % 12]});
-      break;
-  }
-  return out;
-}
 
 bool steady_start_exact(const StructureModel& model) {
   if (!repair_never_waits(model)) return false;
@@ -198,6 +175,23 @@ OutagePlan::OutagePlan(const StructureModel& m, const StructureAnalytics& a, std
   if (time.slo) {
     windows = slo_windows(*time.slo, whole_days);
     window_budget_fraction = 1 - time.slo->target;
+  }
+  for (std::size_t i = 0; i < time.slos.size(); ++i) {
+    const SloObjective& objective = time.slos[i];
+    SloPlan slo;
+    slo.budgeting = objective.budgeting;
+    slo.windows = slo_windows(objective.objective, whole_days);
+    slo.budget_fraction = 1 - objective.objective.target;
+    if (objective.budgeting == SloBudgeting::timeslices) {
+      slo.spec = alerts.slo_spec[i];
+      slo.slices_per_day =
+          static_cast<std::uint64_t>(std::llround(kSecondsPerDay / objective.time_slice_seconds));
+    } else if (objective.kind) {
+      const auto at = std::find(slo_day_kinds.begin(), slo_day_kinds.end(), *objective.kind);
+      slo.day_slot = static_cast<std::int32_t>(at - slo_day_kinds.begin());
+      if (at == slo_day_kinds.end()) slo_day_kinds.push_back(*objective.kind);
+    }
+    slos.push_back(std::move(slo));
   }
 }
 
@@ -402,6 +396,8 @@ struct OutageSimulator::State {
     result.day_requests.assign(plan.days, 0);
     result.day_failed.assign(plan.days, 0);
     result.day_downtime.assign(plan.days, 0);
+    result.slo_day_requests.assign(plan.slo_day_kinds.size() * plan.days, 0);
+    result.slo_day_failed.assign(plan.slo_day_kinds.size() * plan.days, 0);
     result.outage_records.clear();
     result.request_records.clear();
   }
@@ -929,6 +925,11 @@ struct OutageSimulator::State {
       out->kind_failed_outage[k] += outage;
       out->day_requests[day] += ok + transient + outage;
       out->day_failed[day] += transient + outage;
+      for (std::size_t slot = 0; slot < plan.slo_day_kinds.size(); ++slot)
+        if (plan.slo_day_kinds[slot] == k) {
+          out->slo_day_requests[slot * plan.days + day] += ok + transient + outage;
+          out->slo_day_failed[slot * plan.days + day] += transient + outage;
+        }
       lam_ok[k] = lam_q[k] = 0;
     }
     pieces.clear();
@@ -1238,6 +1239,27 @@ struct OutageSimulator::State {
     windows();
     if (plan.alerts.any)
       alert_evaluator->evaluate(history, timeline, plan.horizon, record_outages, out->alerts);
+    slos();
+  }
+
+  // The SLOs of time.slos, from the per-day counts and the bad slices.
+  void slos() {
+    HistoryResult& r = *out;
+    r.slos.resize(plan.slos.size());
+    for (std::size_t i = 0; i < plan.slos.size(); ++i) {
+      const SloPlan& slo = plan.slos[i];
+      if (slo.budgeting == SloBudgeting::timeslices) {
+        account_timeslices(slo, r.alerts.bad_slices[slo.spec - plan.alerts.user_policies],
+                           plan.whole_days, r.slos[i]);
+      } else if (slo.day_slot < 0) {
+        account_occurrences(slo, r.day_requests.data(), r.day_failed.data(), plan.whole_days,
+                            r.slos[i]);
+      } else {
+        const std::size_t at = static_cast<std::size_t>(slo.day_slot) * plan.days;
+        account_occurrences(slo, r.slo_day_requests.data() + at, r.slo_day_failed.data() + at,
+                            plan.whole_days, r.slos[i]);
+      }
+    }
   }
 };
 

@@ -27,10 +27,10 @@
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/model/structure_model.hpp"
 #include "nines/sample/alert_evaluator.hpp"
+#include "nines/sample/slo_accounting.hpp"
 
 namespace nines {
 
-inline constexpr double kSecondsPerDay = 86400;
 inline constexpr double kSecondsPerYear = 365 * kSecondsPerDay;
 // Events one history may take (failures, detections, repairs, event starts and ends); beyond
 // it the run stops with an error instead of running for days (a 1 s time to failure over
@@ -47,16 +47,6 @@ inline constexpr std::uint64_t kMaxListedRequestsPerHistory = 1'000'000;
 // its longest mean cycle, uncounted, from that start.
 bool steady_start_exact(const StructureModel& model);
 inline constexpr double kWarmUpCycles = 20;
-
-// An SLO window in whole days: [first_day, first_day + days).
-struct SloWindow {
-  std::uint32_t first_day = 0;
-  std::uint32_t days = 0;
-};
-
-// The windows of `slo` inside `days` whole days of horizon (a partial last day is not part of
-// any window).
-std::vector<SloWindow> slo_windows(const SloTarget& slo, std::uint32_t whole_days);
 
 // Everything the simulator needs, derived once from the model and its exact values.
 struct OutagePlan {
@@ -101,6 +91,9 @@ struct OutagePlan {
   std::vector<SloWindow> windows;     // empty without an SLO
   double window_budget_fraction = 0;  // 1 - target
   AlertPlan alerts;                   // the alert policies (alerts.any: some are declared)
+  std::vector<SloPlan> slos;          // per SLO of time.slos
+  // Kinds whose per-day counts an SLO budgeted by occurrences needs (slot = index here).
+  std::vector<std::uint32_t> slo_day_kinds;
 
   OutagePlan(const StructureModel& model, const StructureAnalytics& analytics, std::uint64_t seed);
 };
@@ -146,6 +139,9 @@ struct HistoryResult {
   std::vector<double> window_downtime;
   std::vector<std::uint8_t> window_met_time, window_met_requests;
   std::uint32_t windows_met_time = 0, windows_met_requests = 0;
+  // Per slot of OutagePlan::slo_day_kinds and day (slot x days + day): that kind's counts.
+  std::vector<std::uint64_t> slo_day_requests, slo_day_failed;
+  std::vector<SloHistory> slos;  // per SLO of time.slos
   // Recorded only when asked.
   std::vector<OutageRecord> outage_records;
   std::vector<FailedRequestRecord> request_records;

@@ -41,7 +41,8 @@ TimeTallyLayout::TimeTallyLayout(const OutagePlan& plan) {
   at += (plan.components + plan.events) * kPerProcess * kWideEntries;
   histograms = at;
   at += kHistoryMetrics * QuantileBins::size();
-  for (const AlertPolicyPlan& policy : plan.alerts.policies) {
+  for (std::size_t pi = 0; pi < plan.alerts.user_policies; ++pi) {
+    const AlertPolicyPlan& policy = plan.alerts.policies[pi];
     alert_outages.push_back(wide());
     std::vector<AlertRowTally> rows(policy.rules.size() + 1);
     for (AlertRowTally& r : rows) {
@@ -61,6 +62,15 @@ TimeTallyLayout::TimeTallyLayout(const OutagePlan& plan) {
       at += QuantileBins::size();
     }
     alert_rows.push_back(std::move(rows));
+  }
+  for (std::size_t i = 0; i < plan.slos.size(); ++i) {
+    SloTally t;
+    t.met = wide();
+    t.met_squared = wide();
+    t.bad = wide();
+    t.total = wide();
+    t.first_met = plain();
+    slos.push_back(t);
   }
   size = at;
 }
@@ -166,6 +176,20 @@ void add_history(const TimeTallyLayout& l, const OutagePlan& plan, const History
       for (std::size_t hour = 0; hour < 24; ++hour)
         tally[t.noise_by_hour + hour] += row.noise_by_hour[hour];
     }
+  }
+  for (std::size_t i = 0; i < l.slos.size(); ++i) {
+    const TimeTallyLayout::SloTally& t = l.slos[i];
+    const SloHistory& slo = h.slos[i];
+    wide(t.met, slo.windows_met);
+    wide(t.met_squared, u128{slo.windows_met} * slo.windows_met);
+    u128 bad = 0, total = 0;
+    for (std::size_t w = 0; w < slo.bad.size(); ++w) {
+      bad += slo.bad[w];
+      total += slo.total[w];
+    }
+    wide(t.bad, bad);
+    wide(t.total, total);
+    if (!slo.met.empty()) tally[t.first_met] += slo.met[0];
   }
 }
 

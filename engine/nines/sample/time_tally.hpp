@@ -57,6 +57,12 @@ struct TimeTallyLayout {
   };
   std::vector<std::size_t> alert_outages;
   std::vector<std::vector<AlertRowTally>> alert_rows;
+  // Per SLO of time.slos: windows met (wide, and its square), bad and total events summed over
+  // its windows (wide), and histories whose first window met it (plain).
+  struct SloTally {
+    std::size_t met = 0, met_squared = 0, bad = 0, total = 0, first_met = 0;
+  };
+  std::vector<SloTally> slos;
   std::size_t size = 0;
 
   std::size_t kind(std::size_t k, std::size_t field) const noexcept {

@@ -189,4 +189,19 @@ double sigma_level_of(double unreliability) {
   return upper_normal_quantile(unreliability) + 1.5;
 }
 
+MeanCi mean_ci(long double sum, long double squares, std::uint64_t n, double z) {
+  MeanCi m;
+  if (n == 0) return m;
+  const long double nn = n;
+  const long double mean = sum / nn;
+  m.mean = static_cast<double>(mean);
+  if (n < 2) return m;
+  long double var = (squares - sum * mean) / (nn - 1);
+  if (var < 0) var = 0;
+  m.se = static_cast<double>(std::sqrt(var / nn));
+  m.low = m.mean - z * m.se;
+  m.high = m.mean + z * m.se;
+  return m;
+}
+
 }  // namespace nines

@@ -3,6 +3,7 @@
 // References: Wilson (1927) score interval; Pearson's chi-square goodness of fit with the
 // usual pooling of cells whose expected count is below 5 (Cochran 1954).
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace nines {
@@ -18,6 +19,17 @@ Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double l
 
 // The standard normal quantile z with P(|Z| < z) = level, e.g. 1.959963984540054 for 0.95.
 double two_sided_normal_quantile(double level);
+
+// Mean and confidence interval (mean +- z se) of a per-history quantity from its sum and sum
+// of squares over n independent histories (normal approximation): NaN without histories, and
+// an interval only from n >= 2.
+struct MeanCi {
+  double mean = std::numeric_limits<double>::quiet_NaN();
+  double low = std::numeric_limits<double>::quiet_NaN();
+  double high = std::numeric_limits<double>::quiet_NaN();
+  double se = std::numeric_limits<double>::quiet_NaN();
+};
+MeanCi mean_ci(long double sum, long double squares, std::uint64_t n, double z);
 
 // (p_hat - p0) / sqrt(p0 (1 - p0) / n). When p0 is 0 or 1 the variance is zero: the score is
 // 0 if p_hat == p0 and +-infinity otherwise.

@@ -64,16 +64,10 @@ std::vector<AlertPolicySummary> summarize_alerts(const OutagePlan& plan, const T
       row.firings_per_year = years > 0 ? static_cast<double>(row.firings) / years : kNaN;
       row.firings_ci_low = row.firings_ci_high = kNaN;
       if (n >= 2) {
-        const long double sum = wide_value(tally.data() + t.firings);
-        const long double squares = wide_value(tally.data() + t.firings_squared);
-        const long double nn = static_cast<long double>(n);
-        const long double mean = sum / nn;
-        long double var = (squares - sum * mean) / (nn - 1);
-        if (var < 0) var = 0;
-        const double se = static_cast<double>(std::sqrt(var / nn));
-        row.firings_ci_low =
-            std::max(0.0, (static_cast<double>(mean) - z * se) / per_history_years);
-        row.firings_ci_high = (static_cast<double>(mean) + z * se) / per_history_years;
+        const MeanCi m = mean_ci(wide_value(tally.data() + t.firings),
+                                 wide_value(tally.data() + t.firings_squared), n, z);
+        row.firings_ci_low = std::max(0.0, m.low / per_history_years);
+        row.firings_ci_high = m.high / per_history_years;
       }
       row.delivered_share =
           row.firings > 0 ? static_cast<double>(row.delivered) / static_cast<double>(row.firings)

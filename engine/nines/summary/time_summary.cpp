@@ -16,27 +16,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Mean and confidence interval of a per-history quantity from its sum and sum of squares
-// over n independent histories (normal approximation; n >= 2 for an interval).
-struct MeanCi {
-  double mean = kNaN, low = kNaN, high = kNaN, se = kNaN;
-};
-
-MeanCi mean_ci(long double sum, long double squares, std::uint64_t n, double z) {
-  MeanCi m;
-  if (n == 0) return m;
-  const long double nn = n;
-  const long double mean = sum / nn;
-  m.mean = static_cast<double>(mean);
-  if (n < 2) return m;
-  long double var = (squares - sum * mean) / (nn - 1);
-  if (var < 0) var = 0;
-  m.se = static_cast<double>(std::sqrt(var / nn));
-  m.low = m.mean - z * m.se;
-  m.high = m.mean + z * m.se;
-  return m;
-}
-
 // z and two-sided p of an estimate against an exact value; an estimate with no spread agrees
 // only when it equals the value.
 std::pair<double, double> z_test(double estimate, double se, double exact) {
@@ -313,6 +292,7 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
                                    : "the run starts fresh (start: steady compares the "
                                      "steady-state availability)");
   }
+  s.slos = summarize_slos(plan, l, tally, ci_level);
   s.alerting = summarize_alerts(plan, l, tally, ci_level);
   s.alert_missed_bound = plan.alerts.missed_firing_bound * static_cast<double>(n);
   return s;

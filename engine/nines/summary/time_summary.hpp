@@ -28,6 +28,7 @@
 #include "nines/sample/time_tally.hpp"
 #include "nines/stats/statistics.hpp"
 #include "nines/summary/alert_summary.hpp"
+#include "nines/summary/slo_summary.hpp"
 #include "nines/summary/summary.hpp"
 
 namespace nines {
@@ -107,6 +108,7 @@ struct TimeSummary {
   KindTimeSummary mix;
   std::string exact_method;  // how the kinds' exact availability was found, or why not
   SloSummary slo;
+  std::vector<SloObjectSummary> slos;        // per SLO (time.slos)
   std::vector<AlertPolicySummary> alerting;  // per policy (time.alerting)
   // An upper bound on the expected number of firings over the whole run that the alert
   // evaluation skipped as quiet (sample/alert_evaluator.hpp): 0 without policies.

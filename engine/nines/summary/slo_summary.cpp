@@ -1,0 +1,59 @@
+#include "nines/summary/slo_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "nines/stats/quantile_histogram.hpp"
+#include "nines/stats/statistics.hpp"
+
+namespace nines {
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeTallyLayout& l,
+                                             const std::vector<std::uint64_t>& tally,
+                                             double ci_level) {
+  std::vector<SloObjectSummary> out;
+  const StructureModel& model = *plan.model;
+  const TimeModel& time = *model.time;
+  const std::uint64_t n = tally[l.histories];
+  const double z = two_sided_normal_quantile(ci_level);
+  const auto W = [&](std::size_t at) { return wide_value(tally.data() + at); };
+  for (std::size_t i = 0; i < time.slos.size(); ++i) {
+    const SloObjective& slo = time.slos[i];
+    const TimeTallyLayout::SloTally& t = l.slos[i];
+    SloObjectSummary o;
+    o.name = slo.name;
+    o.scope = slo.kind ? model.kinds[*slo.kind].name : "mix";
+    o.budgeting = to_string(slo.budgeting);
+    o.windows = to_string(slo.objective.windows);
+    o.target = slo.objective.target;
+    o.window_seconds = slo.objective.window_seconds;
+    const bool slices = slo.budgeting == SloBudgeting::timeslices;
+    o.time_slice_target = slices ? slo.time_slice_target : kNaN;
+    o.time_slice_seconds = slices ? slo.time_slice_seconds : kNaN;
+    o.windows_per_history = plan.slos[i].windows.size();
+    const double w = static_cast<double>(o.windows_per_history);
+    o.share_met = o.share_met_low = o.share_met_high = kNaN;
+    o.first_met = o.first_met_low = o.first_met_high = kNaN;
+    if (w > 0 && n > 0) {
+      const MeanCi m = mean_ci(W(t.met) / w, W(t.met_squared) / (w * w), n, z);
+      o.share_met = m.mean;
+      o.share_met_low = std::max(0.0, m.low);
+      o.share_met_high = std::min(1.0, m.high);
+      const std::uint64_t first = tally[t.first_met];
+      o.first_met = static_cast<double>(first) / static_cast<double>(n);
+      const Interval ci = wilson_interval(first, n, ci_level);
+      o.first_met_low = ci.low;
+      o.first_met_high = ci.high;
+    }
+    const long double total = W(t.total);
+    o.good_share = total > 0 ? static_cast<double>(1 - W(t.bad) / total) : kNaN;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace nines

@@ -1,0 +1,34 @@
+#pragma once
+// What a time run concludes about the SLOs of `time.slos` (model/slo_model.hpp), from the
+// integer tally (sample/time_tally.hpp): per SLO, the share of its windows that met it (with
+// its interval over histories), P(the first window meets it) (with its Wilson interval), and
+// the share of good events over all its windows.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nines/sample/outage_simulator.hpp"
+#include "nines/sample/time_tally.hpp"
+
+namespace nines {
+
+struct SloObjectSummary {
+  std::string name;
+  std::string scope;      // a kind's name, or "mix"
+  std::string budgeting;  // occurrences, timeslices
+  std::string windows;    // rolling, tumbling, calendar-months
+  double target = 0, window_seconds = 0;
+  double time_slice_target = 0, time_slice_seconds = 0;  // NaN for occurrences
+  std::uint64_t windows_per_history = 0;
+  double share_met = 0, share_met_low = 0, share_met_high = 0;  // NaN without windows
+  double first_met = 0, first_met_low = 0, first_met_high = 0;  // NaN without windows
+  // Good events over all windows: 1 - bad / total, summed over windows and histories (NaN
+  // without events); bad / total is the mean budget consumed x (1 - target).
+  double good_share = 0;
+};
+
+std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeTallyLayout& l,
+                                             const std::vector<std::uint64_t>& tally,
+                                             double ci_level);
+
+}  // namespace nines
