@@ -5,6 +5,7 @@ import subprocess
 
 import h5py
 import numpy as np
+import pytest
 import yaml
 
 from conftest import assert_same, nines_binary
@@ -12,9 +13,9 @@ from conftest import assert_same, nines_binary
 HISTORIES = 120
 
 
-def run(path, out, *args, threads=2):
+def run(path, out, *args, threads=2, histories=HISTORIES):
     proc = subprocess.run([nines_binary(), "run", str(path), "-o", str(out), "--json",
-                           "--threads", str(threads), "--histories", str(HISTORIES), "--seed", "9",
+                           "--threads", str(threads), "--histories", str(histories), "--seed", "9",
                            *map(str, args)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -96,3 +97,43 @@ def test_slos_are_the_same_on_one_and_two_threads(root, tmp_path):
     run(root / "scenarios/shop-slos.yaml", one, threads=1)
     run(root / "scenarios/shop-slos.yaml", two, threads=2)
     assert_same(one, two)
+
+
+def test_detection_by_alert_is_compared_with_pages_at_the_outage_start(root, tmp_path):
+    # With detection by alert, each history is simulated again with every such outage detected
+    # as it starts (then acknowledged): that twin is exactly the scenario whose detection is a
+    # fixed delay of the acknowledgement, without alert policies, on the same streams.
+    doc = yaml.safe_load((root / "scenarios/essay-app-paged.yaml").read_text())
+    doc["time"]["slos"] = [{"name": "requests", "target": "99.9%", "window": "30d"},
+                           {"name": "minutes", "target": "99%", "window": "30d",
+                            "budgeting_method": "timeslices", "time_slice_target": "99%"}]
+    paged = tmp_path / "paged.yaml"
+    paged.write_text(yaml.safe_dump(doc))
+    assert doc["time"]["detection"] == {"alert": "workbook", "acknowledge": "5m"}
+    doc["time"]["detection"] = {"delay": {"fixed": "5m"}}
+    del doc["time"]["alerting"]
+    at_once = tmp_path / "at-once.yaml"
+    at_once.write_text(yaml.safe_dump(doc))
+    a = run(paged, tmp_path / "paged.h5", "--record", "none", histories=40)["summary"]
+    b = run(at_once, tmp_path / "at-once.h5", "--record", "none", histories=40)["summary"]
+    twin = a["slo"]["paged_at_start"]
+    assert twin["time_share_met"] == b["slo"]["share_met_time"]
+    assert twin["requests_share_met"] == b["slo"]["share_met_requests"]
+    assert twin["time_first_window_met"] == b["slo"]["first_window_met_time"]
+    assert "paged_at_start" not in b["slo"]
+    for mine, other in zip(a["slos"], b["slos"]):
+        assert mine["paged_at_start"]["share_met"] == other["share_met"]
+        assert mine["paged_at_start"]["first_window_met"] == other["first_window_met"]
+        d = mine["paged_at_start"]
+        assert d["difference"] == pytest.approx(mine["share_met"] - other["share_met"],
+                                                abs=1e-12)
+        assert d["difference_low"] <= d["difference"] <= d["difference_high"]
+    # The paired difference is narrower than the shares' own intervals (common random numbers).
+    width = twin["time_difference_high"] - twin["time_difference_low"]
+    assert width < a["slo"]["share_met_time_high"] - a["slo"]["share_met_time_low"]
+    with h5py.File(tmp_path / "paged.h5") as f:
+        assert f["slo"].attrs["share_met_time_paged_at_start"] == twin["time_share_met"]
+        assert f["slos/objectives/share_met_paged_at_start"][1] == b["slos"][1]["share_met"]
+    with h5py.File(tmp_path / "at-once.h5") as f:
+        assert "share_met_time_paged_at_start" not in f["slo"].attrs
+        assert np.all(np.isnan(f["slos/objectives/share_met_paged_at_start"][...]))

@@ -216,7 +216,7 @@ void write_slos(hdf5::File& file, const OutagePlan& plan, const TimeSummary& s, 
     hdf5::Group o = g.create_group("objectives");
     std::vector<std::string> name, scope, budgeting, windows;
     std::vector<std::uint64_t> per_history;
-    std::vector<std::vector<double>> numbers(12);
+    std::vector<std::vector<double>> numbers(18);
     const char* number_names[] = {"target",
                                   "window_seconds",
                                   "time_slice_target",
@@ -228,17 +228,41 @@ void write_slos(hdf5::File& file, const OutagePlan& plan, const TimeSummary& s, 
                                   "first_window_met_low",
                                   "first_window_met_high",
                                   "good_share",
-                                  "budget_fraction"};
+                                  "budget_fraction",
+                                  "share_met_paged_at_start",
+                                  "share_met_paged_at_start_low",
+                                  "share_met_paged_at_start_high",
+                                  "difference_paged_at_start",
+                                  "difference_paged_at_start_low",
+                                  "difference_paged_at_start_high"};
     for (const SloObjectSummary& x : s.slos) {
+      // NaN without detection by alert.
+      const auto twin = [&](double v) {
+        return x.paged_at_start.present ? v : std::numeric_limits<double>::quiet_NaN();
+      };
       name.push_back(x.name);
       scope.push_back(x.scope);
       budgeting.push_back(x.budgeting);
       windows.push_back(x.windows);
       per_history.push_back(x.windows_per_history);
-      const double values[] = {
-          x.target,        x.window_seconds, x.time_slice_target, x.time_slice_seconds,
-          x.share_met,     x.share_met_low,  x.share_met_high,    x.first_met,
-          x.first_met_low, x.first_met_high, x.good_share,        1 - x.target};
+      const double values[] = {x.target,
+                               x.window_seconds,
+                               x.time_slice_target,
+                               x.time_slice_seconds,
+                               x.share_met,
+                               x.share_met_low,
+                               x.share_met_high,
+                               x.first_met,
+                               x.first_met_low,
+                               x.first_met_high,
+                               x.good_share,
+                               1 - x.target,
+                               twin(x.paged_at_start.share_met),
+                               twin(x.paged_at_start.share_met_low),
+                               twin(x.paged_at_start.share_met_high),
+                               twin(x.paged_at_start.difference),
+                               twin(x.paged_at_start.difference_low),
+                               twin(x.paged_at_start.difference_high)};
       for (std::size_t k = 0; k < numbers.size(); ++k) numbers[k].push_back(values[k]);
     }
     o.write_string_dataset("name", name).close();
@@ -714,6 +738,19 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
     g.write_attribute("first_window_met_time_high", o.first_met_time_high);
     g.write_attribute("first_window_met_time_exact", o.first_met_time_exact);
     g.write_attribute("first_window_met_requests", o.first_met_requests);
+    const auto twin = [&](const std::string& what, const PagedAtStartShare& x) {
+      g.write_attribute("share_met_" + what + "_paged_at_start", x.share_met);
+      g.write_attribute("share_met_" + what + "_paged_at_start_low", x.share_met_low);
+      g.write_attribute("share_met_" + what + "_paged_at_start_high", x.share_met_high);
+      g.write_attribute("difference_" + what + "_paged_at_start", x.difference);
+      g.write_attribute("difference_" + what + "_paged_at_start_low", x.difference_low);
+      g.write_attribute("difference_" + what + "_paged_at_start_high", x.difference_high);
+      g.write_attribute("first_window_met_" + what + "_paged_at_start", x.first_met);
+    };
+    if (o.time_paged_at_start.present) {
+      twin("time", o.time_paged_at_start);
+      twin("requests", o.requests_paged_at_start);
+    }
     g.close();
   }
   if (!s.slos.empty()) write_slos(file, plan, s, w.info.record != RecordMode::none);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "nines/base/error.hpp"
+#include "nines/model/paged_at_start.hpp"
 #include "nines/pipeline/time_exact.hpp"
 #include "nines/report/time_report.hpp"
 
@@ -12,22 +13,27 @@ namespace nines {
 namespace {
 
 struct TimeScratch final : ChunkScratch {
-  explicit TimeScratch(const OutagePlan& plan) : simulator(plan) {}
+  TimeScratch(const OutagePlan& plan, const OutagePlan* twin_plan) : simulator(plan) {
+    if (twin_plan != nullptr) twin = std::make_unique<OutageSimulator>(*twin_plan);
+  }
   OutageSimulator simulator;
   HistoryResult history;
+  std::unique_ptr<OutageSimulator> twin;  // the model paged at start (detection by alert)
+  HistoryResult twin_history;
 };
 
 class TimeKernel final : public ChunkKernel {
  public:
-  TimeKernel(const OutagePlan& plan, const TimeTallyLayout& layout, const RunInfo& info)
-      : plan_(plan), layout_(layout), record_(info.record) {
+  TimeKernel(const OutagePlan& plan, const OutagePlan* twin_plan, const TimeTallyLayout& layout,
+             const RunInfo& info)
+      : plan_(plan), twin_plan_(twin_plan), layout_(layout), record_(info.record) {
     if (record_ != RecordMode::none) encoder_.emplace(info, plan);
   }
 
   std::size_t tally_size() const override { return layout_.size; }
 
   std::unique_ptr<ChunkScratch> make_scratch() const override {
-    return std::make_unique<TimeScratch>(plan_);
+    return std::make_unique<TimeScratch>(plan_, twin_plan_);
   }
 
   bool sample_chunk(std::uint64_t chunk, std::uint64_t first, std::uint64_t n,
@@ -41,6 +47,10 @@ class TimeKernel final : public ChunkKernel {
       s.simulator.run(static_cast<std::uint32_t>(h), recording,
                       recording && record_ == RecordMode::requests, s.history);
       add_history(layout_, plan_, s.history, tally);
+      if (s.twin) {
+        s.twin->run(static_cast<std::uint32_t>(h), false, false, s.twin_history);
+        add_twin_history(layout_, s.history, s.twin_history, tally);
+      }
       if (recording) encoder_->add(h, s.history, *out);
     }
     return true;
@@ -48,6 +58,7 @@ class TimeKernel final : public ChunkKernel {
 
  private:
   const OutagePlan& plan_;
+  const OutagePlan* twin_plan_;
   const TimeTallyLayout& layout_;
   RecordMode record_;
   std::optional<TimeChunkEncoder> encoder_;
@@ -60,7 +71,13 @@ TimePipeline::TimePipeline(const StructureModel& model, std::uint64_t seed, Stop
       analytics_(model, stop),
       plan_(model, analytics_, seed),
       layout_(plan_),
-      exact_(time_exact_values(model, analytics_, plan_)) {}
+      exact_(time_exact_values(model, analytics_, plan_)) {
+  if (detects_by_alert(model)) {
+    // The structure is the same, so its analytics serve both models.
+    twin_model_ = std::make_unique<StructureModel>(paged_at_start(model));
+    twin_plan_ = std::make_unique<OutagePlan>(*twin_model_, analytics_, seed);
+  }
+}
 
 std::unique_ptr<ChunkKernel> TimePipeline::kernel(const RunInfo& info) const {
   if (info.seed != plan_.seed)
@@ -83,7 +100,7 @@ std::unique_ptr<ChunkKernel> TimePipeline::kernel(const RunInfo& info) const {
                        " a history may list; lower the traffic rate or record outages "
                        "(--record outages)");
   }
-  return std::make_unique<TimeKernel>(plan_, layout_, info);
+  return std::make_unique<TimeKernel>(plan_, twin_plan_.get(), layout_, info);
 }
 
 std::unique_ptr<TimeRunWriter> TimePipeline::open_file(const std::string& path, bool overwrite,

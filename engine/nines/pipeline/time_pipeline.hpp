@@ -32,6 +32,9 @@ class TimePipeline {
   const StructureModel& model() const noexcept { return model_; }
   const OutagePlan& plan() const noexcept { return plan_; }
   const TimeExactValues& exact() const noexcept { return exact_; }
+  // With detection by alert: the plan of the model paged at start (model/paged_at_start.hpp),
+  // simulated beside each history; null otherwise.
+  const OutagePlan* twin_plan() const noexcept { return twin_plan_.get(); }
   const std::string& name() const noexcept { return model_.name; }
 
   std::unique_ptr<ChunkKernel> kernel(const RunInfo& info) const;
@@ -49,6 +52,8 @@ class TimePipeline {
   OutagePlan plan_;
   TimeTallyLayout layout_;
   TimeExactValues exact_;
+  std::unique_ptr<StructureModel> twin_model_;
+  std::unique_ptr<OutagePlan> twin_plan_;
 };
 
 }  // namespace nines

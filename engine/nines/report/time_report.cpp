@@ -39,6 +39,22 @@ std::string names(const std::vector<std::string>& v) {
   return out;
 }
 
+void paged_at_start_json(JsonWriter& json, const std::string& prefix, const PagedAtStartShare& x) {
+  json.field(prefix + "share_met", x.share_met);
+  json.field(prefix + "share_met_low", x.share_met_low);
+  json.field(prefix + "share_met_high", x.share_met_high);
+  json.field(prefix + "difference", x.difference);
+  json.field(prefix + "difference_low", x.difference_low);
+  json.field(prefix + "difference_high", x.difference_high);
+  json.field(prefix + "first_window_met", x.first_met);
+}
+
+// A difference of shares in percentage points, with its sign.
+std::string signed_points(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  return printf_string("%+.2f pt", 100 * x);
+}
+
 // One line per SLO of time.slos.
 std::string slo_text(const TimeSummary& s) {
   if (s.slos.empty()) return "";
@@ -60,6 +76,16 @@ std::string slo_text(const TimeSummary& s) {
                    percent(o.share_met_high) + "]",
                33) +
            pad(percent(o.first_met), 18) + percent(o.good_share) + "\n";
+  }
+  if (!s.slos.empty() && s.slos[0].paged_at_start.present) {
+    out += "  if every page came as the outage starts (same histories):\n";
+    for (const SloObjectSummary& o : s.slos) {
+      const PagedAtStartShare& x = o.paged_at_start;
+      out += "  " + pad(o.name, 22) + "windows met " + percent(x.share_met) + " [" +
+             percent(x.share_met_low) + ", " + percent(x.share_met_high) + "]; with the alerts " +
+             signed_points(x.difference) + " [" + signed_points(x.difference_low) + ", " +
+             signed_points(x.difference_high) + "]\n";
+    }
   }
   out +=
       "  a window meets its SLO when its bad events (failed requests, or slices whose share of\n"
@@ -193,6 +219,17 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
            (std::isfinite(o.first_met_time_exact) ? ", exact " + percent(o.first_met_time_exact)
                                                   : "") +
            "\n";
+    if (o.time_paged_at_start.present) {
+      const auto line = [&](const char* label, const PagedAtStartShare& x) {
+        return std::string("  ") + label + percent(x.share_met) + " [" + percent(x.share_met_low) +
+               ", " + percent(x.share_met_high) + "]; with the alerts " +
+               signed_points(x.difference) + " [" + signed_points(x.difference_low) + ", " +
+               signed_points(x.difference_high) + "]\n";
+      };
+      out += "  if every page came as the outage starts (same histories):\n";
+      out += line("  windows met, time-based:    ", o.time_paged_at_start);
+      out += line("  windows met, request-based: ", o.requests_paged_at_start);
+    }
   }
   out += slo_text(s);
   out += alert_text(s);
@@ -279,6 +316,12 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
     json.field("first_window_met_time", o.first_met_time);
     json.field("first_window_met_time_exact", o.first_met_time_exact);
     json.field("first_window_met_p_value", o.first_met_p_value);
+    if (o.time_paged_at_start.present) {
+      json.key("paged_at_start").begin_object();
+      paged_at_start_json(json, "time_", o.time_paged_at_start);
+      paged_at_start_json(json, "requests_", o.requests_paged_at_start);
+      json.end_object();
+    }
     json.end_object();
   }
   if (!s.slos.empty()) {
@@ -295,6 +338,11 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
       json.field("first_window_met", o.first_met).field("first_window_met_low", o.first_met_low);
       json.field("first_window_met_high", o.first_met_high);
       json.field("good_share", o.good_share);
+      if (o.paged_at_start.present) {
+        json.key("paged_at_start").begin_object();
+        paged_at_start_json(json, "", o.paged_at_start);
+        json.end_object();
+      }
       json.end_object();
     }
     json.end_array();

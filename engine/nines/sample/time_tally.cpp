@@ -72,6 +72,18 @@ TimeTallyLayout::TimeTallyLayout(const OutagePlan& plan) {
     t.first_met = plain();
     slos.push_back(t);
   }
+  if (plan.alerts.detects) {
+    const std::size_t measures = (plan.windows.empty() ? 0 : 2) + plan.slos.size();
+    twin_slo_offset = plan.windows.empty() ? 0 : 2;
+    for (std::size_t i = 0; i < measures; ++i) {
+      TwinMetTally t;
+      t.met = wide();
+      t.met_squared = wide();
+      t.cross = wide();
+      t.first_met = plain();
+      twin.push_back(t);
+    }
+  }
   size = at;
 }
 
@@ -191,6 +203,25 @@ void add_history(const TimeTallyLayout& l, const OutagePlan& plan, const History
     wide(t.total, total);
     if (!slo.met.empty()) tally[t.first_met] += slo.met[0];
   }
+}
+
+void add_twin_history(const TimeTallyLayout& l, const HistoryResult& h, const HistoryResult& twin,
+                      std::uint64_t* tally) {
+  using u128 = Uint128;
+  const auto add = [&](const TimeTallyLayout::TwinMetTally& t, std::uint32_t own,
+                       std::uint32_t other, const std::vector<std::uint8_t>& other_met) {
+    add_wide(tally + t.met, other);
+    add_wide(tally + t.met_squared, u128{other} * other);
+    add_wide(tally + t.cross, u128{own} * other);
+    if (!other_met.empty()) tally[t.first_met] += other_met[0];
+  };
+  if (l.twin_slo_offset == 2) {
+    add(l.twin[0], h.windows_met_time, twin.windows_met_time, twin.window_met_time);
+    add(l.twin[1], h.windows_met_requests, twin.windows_met_requests, twin.window_met_requests);
+  }
+  for (std::size_t i = 0; i < h.slos.size() && l.twin_slo_offset + i < l.twin.size(); ++i)
+    add(l.twin[l.twin_slo_offset + i], h.slos[i].windows_met, twin.slos[i].windows_met,
+        twin.slos[i].met);
 }
 
 }  // namespace nines

@@ -63,6 +63,16 @@ struct TimeTallyLayout {
     std::size_t met = 0, met_squared = 0, bad = 0, total = 0, first_met = 0;
   };
   std::vector<SloTally> slos;
+  // With detection by alert, the SLO windows met by the model paged at start
+  // (model/paged_at_start.hpp) on the same histories: per measure, windows met (wide), its
+  // square, its product with the model's own (wide, for the paired difference) and the
+  // histories whose first window met it (plain). Measures: with time.slo its time-based then
+  // its request-based windows, then each SLO of time.slos; none without detection by alert.
+  struct TwinMetTally {
+    std::size_t met = 0, met_squared = 0, cross = 0, first_met = 0;
+  };
+  std::vector<TwinMetTally> twin;
+  std::size_t twin_slo_offset = 0;  // twin[twin_slo_offset + i]: SLO i of time.slos
   std::size_t size = 0;
 
   std::size_t kind(std::size_t k, std::size_t field) const noexcept {
@@ -77,6 +87,11 @@ struct TimeTallyLayout {
 // Adds one history to the tally.
 void add_history(const TimeTallyLayout& layout, const OutagePlan& plan, const HistoryResult& h,
                  std::uint64_t* tally);
+
+// Adds the SLO windows of one history of the model paged at start (`twin`) beside the same
+// history of the model (`h`, added by add_history).
+void add_twin_history(const TimeTallyLayout& layout, const HistoryResult& h,
+                      const HistoryResult& twin, std::uint64_t* tally);
 
 // Seconds to the tally's whole milliseconds (negative and NaN count as 0).
 std::uint64_t whole_milliseconds(double seconds) noexcept;

@@ -12,6 +12,33 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
+PagedAtStartShare paged_at_start_share(const std::vector<std::uint64_t>& tally,
+                                       const TimeTallyLayout::TwinMetTally& twin, std::size_t own,
+                                       std::size_t own_squared, double windows,
+                                       std::uint64_t histories, double z) {
+  PagedAtStartShare o;
+  o.present = true;
+  const auto W = [&](std::size_t at) { return wide_value(tally.data() + at); };
+  o.share_met = o.share_met_low = o.share_met_high = kNaN;
+  o.difference = o.difference_low = o.difference_high = o.first_met = kNaN;
+  if (!(windows > 0) || histories == 0) return o;
+  const long double w = windows;
+  const MeanCi m = mean_ci(W(twin.met) / w, W(twin.met_squared) / (w * w), histories, z);
+  o.share_met = m.mean;
+  o.share_met_low = std::max(0.0, m.low);
+  o.share_met_high = std::min(1.0, m.high);
+  // Per history d = (own - twin) / w: sum d = (sum own - sum twin) / w, and
+  // sum d^2 = (sum own^2 - 2 sum own twin + sum twin^2) / w^2.
+  const long double sum = (W(own) - W(twin.met)) / w;
+  const long double squares = (W(own_squared) - 2 * W(twin.cross) + W(twin.met_squared)) / (w * w);
+  const MeanCi d = mean_ci(sum, squares, histories, z);
+  o.difference = d.mean;
+  o.difference_low = d.low;
+  o.difference_high = d.high;
+  o.first_met = static_cast<double>(tally[twin.first_met]) / static_cast<double>(histories);
+  return o;
+}
+
 std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeTallyLayout& l,
                                              const std::vector<std::uint64_t>& tally,
                                              double ci_level) {
@@ -51,6 +78,9 @@ std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeT
     }
     const long double total = W(t.total);
     o.good_share = total > 0 ? static_cast<double>(1 - W(t.bad) / total) : kNaN;
+    if (!l.twin.empty())
+      o.paged_at_start =
+          paged_at_start_share(tally, l.twin[l.twin_slo_offset + i], t.met, t.met_squared, w, n, z);
     out.push_back(std::move(o));
   }
   return out;

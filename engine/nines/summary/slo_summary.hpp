@@ -12,6 +12,22 @@
 
 namespace nines {
 
+// With detection by alert: the share of windows met by the model paged at start
+// (model/paged_at_start.hpp) on the same histories, and the model's share minus it (a paired
+// difference: common random numbers make its interval narrower than either share's).
+struct PagedAtStartShare {
+  bool present = false;
+  double share_met = 0, share_met_low = 0, share_met_high = 0;
+  double difference = 0, difference_low = 0, difference_high = 0;
+  double first_met = 0;
+};
+
+// From the tally: `own` and `own_squared` are the wide sums of the model's windows met.
+PagedAtStartShare paged_at_start_share(const std::vector<std::uint64_t>& tally,
+                                       const TimeTallyLayout::TwinMetTally& twin, std::size_t own,
+                                       std::size_t own_squared, double windows,
+                                       std::uint64_t histories, double z);
+
 struct SloObjectSummary {
   std::string name;
   std::string scope;      // a kind's name, or "mix"
@@ -25,6 +41,7 @@ struct SloObjectSummary {
   // Good events over all windows: 1 - bad / total, summed over windows and histories (NaN
   // without events); bad / total is the mean budget consumed x (1 - target).
   double good_share = 0;
+  PagedAtStartShare paged_at_start;  // with detection by alert
 };
 
 std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeTallyLayout& l,

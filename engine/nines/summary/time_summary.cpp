@@ -268,6 +268,12 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
       o.share_met_time = o.share_met_requests = o.first_met_time = o.first_met_requests = kNaN;
       o.first_met_time_exact = kNaN;
     }
+    if (!l.twin.empty()) {
+      o.time_paged_at_start =
+          paged_at_start_share(tally, l.twin[0], l.met_time, l.met_time_squared, w, n, z);
+      o.requests_paged_at_start =
+          paged_at_start_share(tally, l.twin[1], l.met_requests, l.met_requests_squared, w, n, z);
+    }
   }
 
   // ---- verdict ----

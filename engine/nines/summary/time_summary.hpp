@@ -94,6 +94,8 @@ struct SloSummary {
   double first_met_time_exact = 0;  // NaN when none
   double first_met_p_value = 1;
   bool tested = false;
+  // With detection by alert: the model paged at start's time- and request-based windows met.
+  PagedAtStartShare time_paged_at_start, requests_paged_at_start;
 };
 
 struct TimeSummary {
