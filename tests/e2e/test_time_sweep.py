@@ -164,3 +164,69 @@ def test_a_killed_time_sweep_resumes_to_the_same_file(nines, root, tmp_path, res
     assert f"{done} of 12 points already done" in rerun.stderr
     assert not os.path.exists(f"{out}.journal")
     assert_same(out, resume_reference)
+
+
+ALERT_BASE_ADDITIONS = """\
+  alerting:
+    - name: fast
+      needs: [monitoring]
+      rules: [{severity: page, error_ratio: 10%, long: 5m}]
+  slos:
+    - {name: reads, kind: read, target: 99%, window: 30d}
+    - {name: minutes, target: 99%, window: 30d, budgeting_method: timeslices,
+       time_slice_target: 90%}
+"""
+
+
+def alert_base(root, tmp_path, repair="1h"):
+    """time-base.yaml with an alert policy that detects the db, and two SLOs."""
+    text_ = (root / SWEEPS / "time-base.yaml").read_text()
+    text_ = text_.replace("  slo: {target: 99.5%, window: 30d}\n",
+                          "  slo: {target: 99.5%, window: 30d}\n" + ALERT_BASE_ADDITIONS)
+    text_ = text_.replace("      repair: {lognormal: {median: 2h, error_factor: 3}}\n",
+                          "      repair: {lognormal: {median: 2h, error_factor: 3}}\n"
+                          "    detection: {alert: fast, acknowledge: 2m}\n")
+    text_ = text_.replace("outages: {every: 20d, repair: 1h}",
+                          f"outages: {{every: 20d, repair: {repair}}}")
+    path = tmp_path / f"alert-base-{repair}.yaml"
+    path.write_text(text_)
+    return path
+
+
+def test_a_time_sweep_carries_alert_policies_and_slos_per_point(nines, root, tmp_path):
+    base = alert_base(root, tmp_path)
+    sweep = tmp_path / "alerts.sweep.yaml"
+    sweep.write_text(f"format_version: 1\nkind: sweep\nname: alerts\nbase: {base.name}\n"
+                     "run: {seed: 5}\ngrid:\n  components[api].repair: [30m, 2h]\n"
+                     "zip:\n  time.histories: [30]\n")
+    out = tmp_path / "alerts.h5"
+    proc = nines("sweep", sweep, "-o", out, "-t", "2")
+    assert "fast pages/y" in proc.stdout and "reads met" in proc.stdout
+    with h5py.File(out, "r") as s:
+        assert list(np.diff(s["offsets/point_alert_policies"][...])) == [1, 1]
+        assert list(np.diff(s["offsets/point_slos"][...])) == [2, 2]
+        assert list(s["points/n_alert_policies"][...]) == [1, 1]
+        assert list(s["points/n_slos"][...]) == [2, 2]
+        for i, repair in enumerate(("30m", "2h")):
+            run_out = tmp_path / f"run{i}.h5"
+            nines("run", alert_base(root, tmp_path, repair), "--record", "none", "--seed",
+                  int(s["points/seed"][i]), "--histories", 30, "-o", run_out, "--quiet")
+            with h5py.File(run_out, "r") as r:
+                rules = r["alerting/rules"]
+                combined = int(np.flatnonzero(rules["combined"][...] == 1)[0])
+                p = s["point_alert_policies"]
+                assert text(p["name"][i]) == "fast"
+                for mine, theirs in (("pages_per_year", "firings_per_year"),
+                                     ("precision", "precision"), ("recall", "recall"),
+                                     ("time_to_page_p50", "time_to_page_p50"),
+                                     ("noise_per_year", "noise_per_year")):
+                    assert same(p[mine][i], rules[theirs][combined]), mine
+                o = s["point_slos"]
+                rows = slice(*s["offsets/point_slos"][i:i + 2])
+                for column in ("share_met", "share_met_low", "first_window_met", "good_share",
+                               "share_met_paged_at_start", "difference_paged_at_start"):
+                    assert same(o[column][rows], r[f"slos/objectives/{column}"][...]), column
+                assert not np.isnan(o["share_met_paged_at_start"][rows]).any()
+                for key in ("time", "requests"):
+                    assert same(s[f"points/slo_{key}_share_met_paged_at_start"][i],
+                                r["slo"].attrs[f"share_met_{key}_paged_at_start"]), key

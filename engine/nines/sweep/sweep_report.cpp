@@ -192,8 +192,16 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
 std::string time_table(const SweepPlan& plan, const SweepResults& results, bool full,
                        SamplerChoice sampler, std::uint64_t chunk) {
   bool slo = false;
-  for (std::size_t i = 0; i < plan.points.size() && !slo; ++i)
-    if (results.done(i)) slo = conclude_point(plan, results, i, sampler, chunk).time->slo;
+  // The policies' and SLOs' names, from the first finished point (every point has the base's).
+  std::vector<std::string> policies, slos;
+  for (std::size_t i = 0; i < plan.points.size(); ++i)
+    if (results.done(i)) {
+      const PointConclusion c = conclude_point(plan, results, i, sampler, chunk);
+      slo = c.time->slo;
+      for (const AlertPolicySummary& p : c.time->summary.alerting) policies.push_back(p.name);
+      for (const SloObjectSummary& o : c.time->summary.slos) slos.push_back(o.name);
+      break;
+    }
   std::vector<std::string> head = {"point"};
   for (const auto& p : plan.parameters) head.push_back(p.path);
   if (plan.replications > 1) head.push_back("replication");
@@ -201,6 +209,11 @@ std::string time_table(const SweepPlan& plan, const SweepResults& results, bool 
                         "downtime/y", "5%..95%", "outages/y", "MTTD", "MTTR"})
     head.push_back(h);
   if (slo) head.push_back("SLO met");
+  for (const std::string& name : slos) head.push_back(name + " met");
+  for (const std::string& name : policies) {
+    head.push_back(name + " pages/y");
+    head.push_back(name + " recall");
+  }
   head.push_back("verdict");
   std::vector<std::vector<std::string>> rows = {head};
   for (auto& listed : point_rows(plan, full, head.size(), [&](std::size_t i, auto&row) {
@@ -225,6 +238,20 @@ std::string time_table(const SweepPlan& plan, const SweepResults& results, bool 
          row.push_back(span(s.metric("mean_time_to_detect").mean));
          row.push_back(span(s.metric("mean_time_to_repair").mean));
          if (slo) row.push_back(c.time->slo ? availability(s.slo.share_met_time) : "-");
+         for (std::size_t o = 0; o < slos.size(); ++o)
+           row.push_back(o < s.slos.size() ? availability(s.slos[o].share_met) : "-");
+         for (std::size_t p = 0; p < policies.size(); ++p) {
+           if (p >= s.alerting.size()) {
+             row.insert(row.end(), {"-", "-"});
+             continue;
+           }
+           const AlertRuleSummary& pages = s.alerting[p].rows.back();
+           row.push_back(std::isfinite(pages.firings_per_year)
+                             ? printf_string("%.3g", pages.firings_per_year)
+                             : "-");
+           row.push_back(std::isfinite(pages.recall) ? printf_string("%.1f%%", 100 * pages.recall)
+                                                     : "-");
+         }
          row.push_back(s.tests == 0 ? "no test" : s.agrees ? "agrees" : "DISAGREES");
        }))
     rows.push_back(std::move(listed));

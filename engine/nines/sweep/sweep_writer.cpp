@@ -304,6 +304,12 @@ constexpr std::array<const char*, 7> kTimeMetrics = {
     "time_availability",   "request_availability", "downtime_per_year",       "outages_per_year",
     "mean_time_to_detect", "mean_time_to_repair",  "failed_requests_per_year"};
 
+// A text cell of a row (null: only makes sure the column exists).
+void put_text(Table& t, const char* name, const std::string* value) {
+  auto& column = t.column<std::string>(name);
+  if (value != nullptr) column.push_back(*value);
+}
+
 // Puts the cells of one row of `t`; when not `writing`, only makes sure its columns exist (so
 // that an empty table has them all).
 struct RowCells {
@@ -372,10 +378,63 @@ void time_kind_row(Table& t, std::uint64_t point, std::uint64_t index, const Kin
   if (r != nullptr) t.row_done();
 }
 
+// A row of /point_alert_policies of a time point: a policy's page rules together (with no
+// `r`, only the columns).
+void alert_policy_row(Table& t, std::uint64_t point, std::uint64_t index,
+                      const AlertPolicySummary* r) {
+  const RowCells cells{t, r != nullptr};
+  const auto put = [&](const char* name, double value) { cells.put(name, value); };
+  put_text(t, "name", r != nullptr ? &r->name : nullptr);
+  put_text(t, "scope", r != nullptr ? &r->scope : nullptr);
+  cells.put("point", point);
+  cells.put("policy", index);
+  const AlertRuleSummary none;
+  const AlertRuleSummary& v = r != nullptr ? r->rows.back() : none;
+  put("outages_per_year", r != nullptr ? r->outages_per_year : kNaN);
+  put("pages_per_year", v.firings_per_year);
+  put("pages_per_year_ci_low", v.firings_ci_low);
+  put("pages_per_year_ci_high", v.firings_ci_high);
+  put("delivered_share", v.delivered_share);
+  put("noise_per_year", v.noise_per_year);
+  put("precision", v.precision);
+  put("recall", v.recall);
+  put("time_to_page_mean", v.time_to_page_mean);
+  put("time_to_page_p50", v.time_to_page_p50);
+  put("time_to_page_p95", v.time_to_page_p95);
+  put("budget_at_firing_mean", v.budget_mean);
+  if (r != nullptr) t.row_done();
+}
+
+// A row of /point_slos of a time point: an SLO of time.slos (with no `r`, only the columns).
+void slo_row(Table& t, std::uint64_t point, std::uint64_t index, const SloObjectSummary* r) {
+  const RowCells cells{t, r != nullptr};
+  const auto put = [&](const char* name, double value) { cells.put(name, value); };
+  put_text(t, "name", r != nullptr ? &r->name : nullptr);
+  put_text(t, "scope", r != nullptr ? &r->scope : nullptr);
+  put_text(t, "budgeting_method", r != nullptr ? &r->budgeting : nullptr);
+  cells.put("point", point);
+  cells.put("slo", index);
+  const SloObjectSummary none;
+  const SloObjectSummary& v = r != nullptr ? *r : none;
+  const bool twin = v.paged_at_start.present;
+  put("target", v.target);
+  put("window_seconds", v.window_seconds);
+  put("share_met", v.share_met);
+  put("share_met_low", v.share_met_low);
+  put("share_met_high", v.share_met_high);
+  put("first_window_met", v.first_met);
+  put("good_share", v.good_share);
+  put("share_met_paged_at_start", twin ? v.paged_at_start.share_met : kNaN);
+  put("difference_paged_at_start", twin ? v.paged_at_start.difference : kNaN);
+  put("difference_paged_at_start_low", twin ? v.paged_at_start.difference_low : kNaN);
+  put("difference_paged_at_start_high", twin ? v.paged_at_start.difference_high : kNaN);
+  if (r != nullptr) t.row_done();
+}
+
 // One time point's rows: /points (its values, settings and summary), /point_components,
 // /point_kinds and /point_events.
-void time_point_rows(Table& points, Table& components, Table& kinds, Table& events,
-                     const SweepPlan& plan, std::size_t i, const PointConclusion* c) {
+void time_point_rows(Table& points, Table& components, Table& kinds, Table& events, Table& policies,
+                     Table& slos, const SweepPlan& plan, std::size_t i, const PointConclusion* c) {
   const SweepPoint point = plan.points[i];
   const TimePointConclusion* t = c != nullptr ? c->time.get() : nullptr;
   const bool done = t != nullptr;
@@ -393,6 +452,8 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
   points.column<double>("horizon_seconds").push_back(stat(done ? t->horizon_seconds : 0));
   points.column<double>("traffic_rate").push_back(stat(done ? t->traffic_rate : 0));
   points.column<std::uint64_t>("crews").push_back(done ? t->crews : 0);
+  points.column<std::uint64_t>("n_alert_policies").push_back(done ? t->summary.alerting.size() : 0);
+  points.column<std::uint64_t>("n_slos").push_back(done ? t->summary.slos.size() : 0);
   const TimeSummary* s = done ? &t->summary : nullptr;
   points.column<std::uint64_t>("requests").push_back(done ? s->requests : 0);
   points.column<std::uint64_t>("failed").push_back(done ? s->failed : 0);
@@ -427,6 +488,21 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
   };
   for (const auto& [name, member] : kSloColumns)
     points.column<double>(name).push_back(slo ? s->slo.*member : kNaN);
+  // With detection by alert: the SLO windows that pages at the outage start would have met.
+  const bool twin = slo && s->slo.time_paged_at_start.present;
+  constexpr std::pair<const char*, double PagedAtStartShare::*> kTwinColumns[] = {
+      {"share_met_paged_at_start", &PagedAtStartShare::share_met},
+      {"difference_paged_at_start", &PagedAtStartShare::difference},
+      {"difference_paged_at_start_low", &PagedAtStartShare::difference_low},
+      {"difference_paged_at_start_high", &PagedAtStartShare::difference_high},
+  };
+  for (const auto& [name, member] : kTwinColumns) {
+    const std::string suffix = name;
+    points.column<double>("slo_time_" + suffix)
+        .push_back(twin ? s->slo.time_paged_at_start.*member : kNaN);
+    points.column<double>("slo_requests_" + suffix)
+        .push_back(twin ? s->slo.requests_paged_at_start.*member : kNaN);
+  }
   points.column<std::uint8_t>("agrees").push_back(done && s->agrees ? 1 : 0);
   points.column<std::int64_t>("verdict_tests").push_back(done ? s->tests : 0);
   points.column<std::string>("verdict").push_back(done ? s->verdict : "");
@@ -436,6 +512,9 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
     process_row(components, i, k, &t->components[k], false);
   for (std::size_t e = 0; e < t->events.size(); ++e) process_row(events, i, e, &t->events[e], true);
   for (std::size_t k = 0; k < s->kinds.size(); ++k) time_kind_row(kinds, i, k, &s->kinds[k]);
+  for (std::size_t p = 0; p < s->alerting.size(); ++p)
+    alert_policy_row(policies, i, p, &s->alerting[p]);
+  for (std::size_t o = 0; o < s->slos.size(); ++o) slo_row(slos, i, o, &s->slos[o]);
 }
 
 // A time sweep's tables (layout 3): the time columns in /points, and per point its components,
@@ -446,21 +525,30 @@ void write_time_tables(hdf5::File& file, const SweepPlan& plan, const SweepResul
   Table components(file, "point_components");
   Table kinds(file, "point_kinds");
   Table events(file, "point_events");
+  Table policies(file, "point_alert_policies");
+  Table slos(file, "point_slos");
   // The columns exist even when no point has rows.
   process_row(components, 0, 0, nullptr, false);
   process_row(events, 0, 0, nullptr, true);
   time_kind_row(kinds, 0, 0, nullptr);
+  alert_policy_row(policies, 0, 0, nullptr);
+  slo_row(slos, 0, 0, nullptr);
   std::vector<std::uint64_t> component_offset = {0}, kind_offset = {0}, event_offset = {0};
+  std::vector<std::uint64_t> policy_offset = {0}, slo_offset = {0};
   for (std::size_t i = 0; i < plan.points.size(); ++i) {
     std::optional<PointConclusion> c;
     if (results.done(i)) c = conclude_point(plan, results, i, info.sampler, info.chunk_requests);
-    time_point_rows(points, components, kinds, events, plan, i, c ? &*c : nullptr);
-    std::uint64_t n_components = 0, n_events = 0, n_kinds = 0;
+    time_point_rows(points, components, kinds, events, policies, slos, plan, i, c ? &*c : nullptr);
+    std::uint64_t n_components = 0, n_events = 0, n_kinds = 0, n_policies = 0, n_slos = 0;
     if (c) {
       n_components = c->time->components.size();
       n_events = c->time->events.size();
       n_kinds = c->time->summary.kinds.size();
+      n_policies = c->time->summary.alerting.size();
+      n_slos = c->time->summary.slos.size();
     }
+    policy_offset.push_back(policy_offset.back() + n_policies);
+    slo_offset.push_back(slo_offset.back() + n_slos);
     component_offset.push_back(component_offset.back() + n_components);
     kind_offset.push_back(kind_offset.back() + n_kinds);
     event_offset.push_back(event_offset.back() + n_events);
@@ -470,10 +558,14 @@ void write_time_tables(hdf5::File& file, const SweepPlan& plan, const SweepResul
   offsets.write_dataset<std::uint64_t>("point_components", component_offset).close();
   offsets.write_dataset<std::uint64_t>("point_kinds", kind_offset).close();
   offsets.write_dataset<std::uint64_t>("point_events", event_offset).close();
+  offsets.write_dataset<std::uint64_t>("point_alert_policies", policy_offset).close();
+  offsets.write_dataset<std::uint64_t>("point_slos", slo_offset).close();
   offsets.close();
   components.close();
   kinds.close();
   events.close();
+  policies.close();
+  slos.close();
 }
 
 // /point_failures: every point's failed requests, as `nines run --record failures` of the
