@@ -129,7 +129,8 @@ class TimeRun(OpenedFile):
     Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
     as a dict (slo); one row per history: histories() and kind_histories(); the big tables as
     lazy Records: outages(), windows(), requests() (or a DataFrame of one history's rows with
-    history=h)."""
+    history=h). Scenarios with alert policies add the alert_* methods (/alerting), those with
+    SLOs as objects the slo_* methods (/slos)."""
 
     _kind = "nines time run file"
 
