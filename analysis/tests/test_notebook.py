@@ -1,7 +1,7 @@
 """The notebooks run top to bottom: the quickstart against a freshly simulated file; the
-alerting notebook against the shipped essay-app-alerting.yaml, simulated by the engine; the
-outages notebook against a synthetic time-run file (tests/time_files.py) named by
-NINES_TIME_RUN, so that it runs without the engine, and, when there is an engine binary,
+alerting notebook against the shipped essay-app-alerting.yaml and shop-slos.yaml, simulated by
+the engine; the outages notebook against a synthetic time-run file (tests/time_files.py) named
+by NINES_TIME_RUN, so that it runs without the engine, and, when there is an engine binary,
 against the real file it simulates itself.
 
 It is executed with nbclient on a kernel whose spec this test writes itself, pointing at the
@@ -105,13 +105,15 @@ def test_outages_notebook_executes_with_the_engine(kernel_name, tmp_path, monkey
 
 
 def test_alerting_notebook_executes_with_the_engine(kernel_name, tmp_path):
-    """The shipped alert policies over 100 histories of a year, compared."""
+    """The shipped alert policies over 100 histories of a year, compared; then the SLOs of
+    shop-slos.yaml over 200."""
     outputs = execute(ALERTING_NOTEBOOK, kernel_name, tmp_path)
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 3  # comparison, noise by hour, burn rates
+    assert len(images) >= 5  # comparison, noise by hour, burn rates; SLOs met, budget consumed
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "essay-app-alerting: 100 histories of 365 days, seed 2026, record outages" in text
     assert "workbook: median time to page" in text and "naive: median time to page" in text
     assert "rule page-1h fires at minute" in text
+    assert "checkout-three-nines: 0.0% of windows met" in text
     assert list(tmp_path.glob("nines-alerting-*/essay-app-alerting.html"))

@@ -22,16 +22,21 @@
                       outage, thresholds, firings and the page marked
     alert_noise_by_hour(run)  noise firings per year by hour of day, per policy (or rule)
     alert_policy_comparison(run)  time to page against noise pages per year, per policy
+    slo_share_met(run)  time runs with SLOs as objects: the share of windows that met each
+                      SLO with its interval, and P(the first window meets it)
+    slo_budget_consumed(run)  the error budget consumed per window, per SLO, against 100%
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
 (sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
-downtime_distribution, slo_attainment, error_budget), alerting (alert_*). Plots read through
+downtime_distribution, slo_attainment, error_budget), alerting (alert_*), slos (slo_share_met,
+slo_budget_consumed). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
 from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
                        first_alert_series)
 from .essay import ESSAY_RELIABILITIES, essay_curves
 from .run import convergence, geometric_points, pareto
+from .slos import slo_budget_consumed, slo_label, slo_share_met
 from .structure import importance, importance_ranking, kind_reliability
 from .style import PALETTE
 from .sweep import sweep_points, sweep_z
@@ -41,4 +46,5 @@ __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "
            "importance_ranking", "kind_reliability", "geometric_points",
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
            "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
-           "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series"]
+           "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series", "slo_share_met",
+           "slo_budget_consumed", "slo_label"]

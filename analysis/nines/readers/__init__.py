@@ -7,7 +7,8 @@
     run_file    chain runs, nines-run v1: Run
     structure   structure runs, nines-run v2: StructureRun
     time_run    time runs (outages over time), nines-run v3: TimeRun (records: its big
-                tables, one row per outage, window or failed request, read chunk by chunk)
+                tables, one row per outage, window or failed request, read chunk by chunk;
+                alerting and slos: its /alerting and /slos groups)
     sweep       sweep files, nines-sweep v1, v2 and v3 (time bases): Sweep (sweep_point: its points of either
                 layout; sweep_tables: layout 2's per-point tables)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process

@@ -26,6 +26,11 @@ time. The layout (the spec the engine writes; README "Outages over time"):
                       /alerting/series, the slice counts around each policy's first firing
                       about an outage in histories 0..3 (record outages or requests). The
                       group's layout and checks are in alerting.py
+    /slos             only when the scenario declares time.slos (SLOs as objects):
+                      /slos/objectives (one row per SLO), the windows' definitions
+                      (window_slo, window_first_day, window_days) and /slos/windows, one row
+                      per history, SLO and window (record outages or requests). The group's
+                      layout and checks are in slos.py
     root totals       requests, failed, failed_outage, outages, time_availability (+ _ci_low,
                       _ci_high, _exact), request_availability, ci_level, exact_method,
                       verdict_tests, verdict_test_alpha: written when the run has finished
@@ -46,17 +51,18 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
+from ..stats import slos as slo_math
 from .hdf5 import Attributes, Columns, OpenedFile, reading
 from .lazy import LazyArray
 from .alerting import AlertTables
 from .records import Column, Records, exactly_one_of
+from .slos import SLO_WINDOWS, SloTables
 
 TIME_FORMAT_VERSION = 3
 SECONDS_PER_YEAR = 365 * 86400.0  # the scenario's `y` unit
 
 RECORD_MODES = ("outages", "requests", "none")
 START_STATES = ("fresh", "steady")
-SLO_WINDOWS = ("rolling", "tumbling", "calendar-months")
 SUMMARY_METRICS = ("time_availability", "request_availability", "downtime_per_year",
                    "outages_per_year", "mean_time_to_detect", "mean_time_to_repair",
                    "failed_requests_per_year")
@@ -123,7 +129,8 @@ class TimeRun(OpenedFile):
     Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
     as a dict (slo); one row per history: histories() and kind_histories(); the big tables as
     lazy Records: outages(), windows(), requests() (or a DataFrame of one history's rows with
-    history=h)."""
+    history=h). Scenarios with alert policies add the alert_* methods (/alerting), those with
+    SLOs as objects the slo_* methods (/slos)."""
 
     _kind = "nines time run file"
 
@@ -142,6 +149,7 @@ class TimeRun(OpenedFile):
         self._totals = totals
         self._read_tables()
         self._alerting = self._read_alerting()
+        self._slos = self._read_slos()
 
     def _choice(self, key: str, allowed: tuple[str, ...], value: str) -> str:
         if value not in allowed:
@@ -348,6 +356,13 @@ class TimeRun(OpenedFile):
         if not present:
             return None
         return AlertTables(self._file, self, f" (record={self.metadata.record})")
+
+    def _read_slos(self) -> SloTables | None:
+        with reading(self.path, "the group /slos"):
+            present = "slos" in self._file
+        if not present:
+            return None
+        return SloTables(self._file, self, f" (record={self.metadata.record})")
 
     def _read_window_definitions(self, group: Columns) -> pd.DataFrame:
         """The SLO's windows, one row per window: first_day, days, and start and length in
@@ -768,6 +783,98 @@ class TimeRun(OpenedFile):
         return self._alerting.windows(self._history_index(history),
                                       self._alerting.policy_index(policy))
 
+    # -- SLOs as objects (/slos) ------------------------------------------------------------------
+
+    @property
+    def has_slos(self) -> bool:
+        """Whether the scenario declares SLOs as objects (time.slos): the file has /slos.
+        Without them slo_objectives() is empty and the other slo_* methods raise
+        RecordError."""
+        return self._slos is not None
+
+    def _need_slos(self, what: str) -> SloTables:
+        if self._slos is None:
+            raise RecordError(f"{self.path}: the scenario declares no SLOs as objects, so the "
+                              f"run has no {what} (add time.slos to the scenario)")
+        return self._slos
+
+    def _need_slo_windows(self) -> SloTables:
+        slos = self._need_slos("SLO windows")
+        self._need(slos.windows, "/slos/windows",
+                   "run with --record outages or requests to keep them")
+        return slos
+
+    def slo_objectives(self) -> pd.DataFrame:
+        """One row per SLO of time.slos (index: slo, in the scenario's order): name, scope (a
+        request kind's name, or "mix"), budgeting_method (occurrences: failed requests
+        against requests; timeslices: bad slices against slices), windows (rolling, tumbling
+        or calendar-months), target, window_seconds, time_slice_target and
+        time_slice_window_seconds (NaN for occurrences), windows_per_history, share_met (the
+        share of windows that met it, over all histories) with share_met_low / _high (its
+        interval over histories), first_window_met (P(a history's first window meets it))
+        with _low / _high (Wilson), good_share (1 - bad / total events over all windows) and
+        budget_fraction (1 - target: the share of a window's events that may be bad). Empty
+        without SLOs."""
+        if self._slos is None:
+            return pd.DataFrame({key: [] for key in (
+                "name", "scope", "budgeting_method", "windows", "target", "window_seconds",
+                "share_met", "first_window_met", "good_share")}).rename_axis("slo")
+        return self._slos.objectives.copy()
+
+    def slo_window_definitions(self, slo=None) -> pd.DataFrame:
+        """Each SLO's windows, the same in every history: first_day and days (the window
+        covers days [first_day, first_day + days) of a history), start and length in seconds.
+        Index (slo, window) for all SLOs; with `slo` (index or name) that SLO's windows,
+        index window. RecordError without SLOs."""
+        slos = self._need_slos("SLO windows")
+        table = slos.definitions
+        if slo is None:
+            return table.set_index(["slo", "window"])
+        return table[table["slo"] == slos.index(slo)].drop(columns="slo") \
+            .set_index("window")
+
+    def slo_windows(self, slo=None, history: int | None = None):
+        """Per history, SLO and window (--record outages or requests): lazy Records with
+        columns history, slo, window, bad (failed requests, or bad time slices), total
+        (requests, or time slices) and met (0/1: bad <= (1 - target) x total), rows by
+        history, then SLO, then window. With `history` and/or `slo` (index or name): those
+        rows as a DataFrame, with slo_name, start and length (s) joined in. RecordError
+        without SLOs or with --record none."""
+        slos = self._need_slo_windows()
+        if slo is None and history is None:
+            return slos.windows
+        if history is not None:
+            frame = slos.history_rows(self._history_index(history))
+            if slo is not None:
+                frame = frame[frame["slo"] == slos.index(slo)]
+        else:
+            frame = slos.slo_rows(slos.index(slo))
+        at = slos.offsets[frame["slo"].to_numpy(np.int64)] + frame["window"].to_numpy(np.int64)
+        defs = slos.definitions
+        frame.insert(2, "slo_name", slos.objectives["name"].to_numpy()[
+            frame["slo"].to_numpy(np.int64)] if len(frame) else [])
+        frame.insert(4, "start", defs["start"].to_numpy()[at])
+        frame.insert(5, "length", defs["length"].to_numpy()[at])
+        return frame
+
+    def slo_budget_consumed(self, slo) -> np.ndarray:
+        """The share of its error budget each window of one SLO (index or name) consumed in
+        every history (history by history): bad / ((1 - target) x total); 1.0 is the whole
+        budget, above it the window missed the SLO; NaN for a window without events.
+        --record outages or requests (the first call reads /slos/windows once for every
+        SLO)."""
+        slos = self._need_slo_windows()
+        return slos.consumed()[slos.index(slo)].copy()
+
+    def slo_budget_summary(self) -> pd.DataFrame:
+        """Per SLO (index: slo) the distribution of budget consumed per window, over every
+        window of every history: name, windows, mean, p05, p25, p50, p75, p95, p99, max (1.0
+        is the whole budget) and exhausted (the share of windows over their budget)."""
+        slos = self._need_slo_windows()
+        rows = [{"name": name, **slo_math.consumed_summary(values)}
+                for name, values in zip(slos.objectives["name"], slos.consumed())]
+        return pd.DataFrame(rows).rename_axis("slo")
+
     # -- checking everything ---------------------------------------------------------------------
 
     def verify(self) -> None:
@@ -777,13 +884,16 @@ class TimeRun(OpenedFile):
         /windows per history against windows_met_time / windows_met_requests; /requests per
         history against failed_outage and per kind against /kinds/failed_outage; the
         histories' sums against the root totals; with alert policies, /alerting/firings and
-        /alerting/series against /alerting/rules (see AlertTables.verify). Raises
+        /alerting/series against /alerting/rules (see AlertTables.verify); with SLOs,
+        /slos/windows against /slos/objectives (see SloTables.verify). Raises
         DamagedFileError at the first disagreement; returns None when everything agrees (also
         for --record none, where opening checked all there is)."""
         if not self.has_histories:
             return
         if self._alerting is not None:
             self._alerting.verify()
+        if self._slos is not None:
+            self._slos.verify(self._totals["ci_level"])
         p = self.path
         H = self.metadata.histories
         h = self.histories(["outages", "requests", "failed", "failed_outage",

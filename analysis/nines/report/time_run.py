@@ -1,7 +1,7 @@
 """The report page and the text summary of a time run (format_version 3, outages over time):
-the summary over histories, the request kinds, SLO attainment, alert policies (alerting.py),
-the error budget by component, the components and events, the distribution of yearly downtime
-and one history's timeline."""
+the summary over histories, the request kinds, SLO attainment, SLOs as objects (slos.py), alert
+policies (alerting.py), the error budget by component, the components and events, the
+distribution of yearly downtime and one history's timeline."""
 from __future__ import annotations
 
 import html
@@ -13,6 +13,7 @@ from .. import plots
 from ..readers.time_run import SECONDS_PER_YEAR
 from ..version import __version__
 from .alerting import alerting_section, alerting_text_lines
+from .slos import slos_section, slos_text_lines
 from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, row as _row, tile
 
 __all__ = ["render_time_report", "time_text_summary", "METRIC_LABELS"]
@@ -286,6 +287,8 @@ to its end.</p>
 
 {_slo_section(run, dpi)}
 
+{slos_section(run, dpi)}
+
 {alerting_section(run, dpi)}
 
 <h2>Error budget by component</h2>
@@ -328,6 +331,7 @@ def time_text_summary(run) -> str:
                      f"{fmt.duration(slo['window_seconds'])} ({slo['windows']}): {_share(slo['share_met_time'])} of windows met by "
                      f"time, {_share(slo['share_met_requests'])} by requests")
     lines.append(f"  verdict  {run.verdict}")
+    lines += slos_text_lines(run)
     lines += alerting_text_lines(run)
     budget = run.budget()
     budget = budget[budget["total"] > 0]

@@ -103,6 +103,13 @@ double ratio_or_nan(double sum, std::uint64_t count) {
   return count > 0 ? sum / static_cast<double>(count) : std::numeric_limits<double>::quiet_NaN();
 }
 
+// Whether the scenario declares alert policies (time.alerting): only then does the file have
+// /alerting. The alert evaluator also runs for SLOs budgeted by timeslices alone
+// (plan.alerts.any), but those record their bad slices in /slos/windows, never firings.
+bool has_alert_policies(const OutagePlan& plan) noexcept {
+  return plan.alerts.user_policies > 0;
+}
+
 // /alerting: one row per policy in /alerting/policies, one per rule (then each policy's page
 // rules together) in /alerting/rules; /alerting/firings was appended while the run went.
 void write_alerting(hdf5::File& file, const TimeSummary& s, bool exists) {
@@ -298,7 +305,7 @@ TimeChunkEncoder::TimeChunkEncoder(const RunInfo& info, const OutagePlan& plan)
 std::size_t TimeChunkEncoder::part_count() const noexcept {
   return kHistoryParts + kOutageParts + (plan_.windows.empty() ? 0 : kWindowParts) +
          (record_ == RecordMode::requests ? kRequestParts : 0) +
-         (plan_.alerts.any ? kFiringParts + kSeriesParts : 0) +
+         (has_alert_policies(plan_) ? kFiringParts + kSeriesParts : 0) +
          (plan_.slos.empty() ? 0 : kSloWindowParts);
 }
 
@@ -364,7 +371,7 @@ void TimeChunkEncoder::add(std::uint64_t history, const HistoryResult& h, Encode
     }
     part += kRequestParts;
   }
-  if (plan_.alerts.any) {
+  if (has_alert_policies(plan_)) {
     for (const AlertFiring& f : h.alerts.firings) {
       put(part[0], history);
       put(part[1], static_cast<std::int32_t>(f.policy));
@@ -473,7 +480,7 @@ TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const Outag
     g.close();
   }
   if (info.record == RecordMode::requests) table("requests", kRequestColumns).close();
-  if (plan.alerts.any) {
+  if (has_alert_policies(plan)) {
     file.create_group("alerting").close();
     table("alerting/firings", kFiringColumns).close();
     table("alerting/series", kSeriesColumns).close();
