@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 
 import h5py
 import numpy as np
@@ -24,6 +23,8 @@ from nines.report import render_report, text_summary
 import time_files
 from conftest import SCENARIOS
 from test_report import assert_self_contained
+from damage import replace, set_value
+from damage import damaged_copy as _damaged_copy
 
 HISTORIES = 20
 SCENARIO = """format_version: 3
@@ -289,40 +290,17 @@ def test_burn_rate_arithmetic_in_the_series(alerting_runs):
             assert ratio == pytest.approx(expected, rel=1e-6)
 
 
-# --- damaged copies ----------------------------------------------------------------------------
-
 def damaged_copy(source: str, directory, edit) -> str:
-    path = str(directory / "damaged-alerting.h5")
-    shutil.copyfile(source, path)
-    with h5py.File(path, "r+") as f:
-        edit(f)
-    return path
+    return _damaged_copy(source, directory, edit, "damaged-alerting.h5")
 
+
+# --- damaged copies ----------------------------------------------------------------------------
 
 def bump(dataset: str, index: int, by=1):
     def edit(f):
         values = f[dataset][:]
         values[index] = values[index] + by
         f[dataset][...] = values
-    return edit
-
-
-def set_value(dataset: str, index: int, value):
-    def edit(f):
-        values = f[dataset][:]
-        values[index] = value
-        f[dataset][...] = values
-    return edit
-
-
-def replace(dataset: str, change):
-    def edit(f):
-        values = change(f[dataset][:])
-        attrs = dict(f[dataset].attrs)
-        del f[dataset]
-        f.create_dataset(dataset, data=values)
-        for key, value in attrs.items():
-            f[dataset].attrs[key] = value
     return edit
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import shutil
 import subprocess
 
 import h5py
@@ -27,6 +26,8 @@ from nines.stats import slos as slo_math
 import time_files
 from conftest import SCENARIOS
 from test_report import assert_self_contained
+from damage import replace, set_value
+from damage import damaged_copy as _damaged_copy
 
 HISTORIES = 24
 SCENARIO = """format_version: 3
@@ -304,31 +305,11 @@ def test_consumed_quantiles_follow_the_binomial():
     assert 0.005 < tail < 0.025
 
 
-# --- damaged copies ----------------------------------------------------------------------------
-
 def damaged_copy(source: str, directory, edit) -> str:
-    path = str(directory / "damaged-slos.h5")
-    shutil.copyfile(source, path)
-    with h5py.File(path, "r+") as f:
-        edit(f)
-    return path
+    return _damaged_copy(source, directory, edit, "damaged-slos.h5")
 
 
-def set_value(dataset: str, index: int, value):
-    def edit(f):
-        values = f[dataset][:]
-        values[index] = value
-        f[dataset][...] = values
-    return edit
-
-
-def replace(dataset: str, change):
-    def edit(f):
-        values = change(f[dataset][:])
-        del f[dataset]
-        f.create_dataset(dataset, data=values)
-    return edit
-
+# --- damaged copies ----------------------------------------------------------------------------
 
 def strings(dataset: str, index: int, value: str):
     def edit(f):

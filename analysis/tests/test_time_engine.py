@@ -9,7 +9,6 @@ import io
 import math
 import os
 import re
-import shutil
 
 import h5py
 import numpy as np
@@ -24,6 +23,7 @@ from nines.report import render_report, text_summary
 
 from conftest import SCENARIOS
 from test_report import assert_self_contained
+from damage import damaged_copy as _damaged_copy
 
 TIME_SCENARIOS = ("essay-app-over-a-year", "essay-app-over-a-year-perfect-monitoring",
                   "database-quorum-one-crew", "zone-outages-over-time", "shop-daily-traffic")
@@ -195,11 +195,7 @@ def test_every_plot_and_the_report(time_engine_runs, name, record, tmp_path):
 # --- damaged engine files --------------------------------------------------------------------
 
 def damaged_copy(source: str, directory, edit) -> str:
-    path = str(directory / f"damaged-{os.path.basename(source)}")
-    shutil.copyfile(source, path)
-    with h5py.File(path, "r+") as f:
-        edit(f)
-    return path
+    return _damaged_copy(source, directory, edit, f"damaged-{os.path.basename(source)}")
 
 
 @pytest.mark.parametrize("group", ["histories", "outages", "windows", "requests", "components",

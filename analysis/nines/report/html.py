@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from .. import formatting as fmt
 
 __all__ = ["CSS", "figure_to_data_uri", "esc", "row", "tile", "pill", "estimate_and_interval",
-           "stats_table", "units_table", "generated_now"]
+           "stats_table", "units_table", "generated_now", "share", "share_with_interval"]
 
 
 def figure_to_data_uri(fig: Figure, dpi: int = 144) -> str:
@@ -90,6 +90,18 @@ p.explain { color: var(--muted); font-size: 13px; }
 def esc(value) -> str:
     """Any value as HTML text."""
     return html.escape(str(value))
+
+
+def share(x: float) -> str:
+    """A share as a percentage with one decimal; "n/a" for None or NaN."""
+    return "n/a" if x is None or x != x else f"{100 * x:.1f}%"
+
+
+def share_with_interval(x: float, low: float, high: float) -> str:
+    """A share and, in small type after it, its interval."""
+    if x != x:
+        return "n/a"
+    return f'{share(x)}<span class="kind-path">{share(low)} – {share(high)}</span>'
 
 
 def pill(ok: bool) -> str:

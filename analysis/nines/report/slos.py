@@ -9,18 +9,10 @@ import math
 from .. import formatting as fmt
 from .. import plots
 from .html import esc, figure_to_data_uri, row
+from .html import share as _share
+from .html import share_with_interval as _with_interval
 
 __all__ = ["slos_section", "slos_text_lines"]
-
-
-def _share(x: float) -> str:
-    return "n/a" if x is None or math.isnan(x) else f"{100 * x:.1f}%"
-
-
-def _with_interval(x: float, low: float, high: float) -> str:
-    if math.isnan(x):
-        return "n/a"
-    return f'{_share(x)}<span class="kind-path">{_share(low)} – {_share(high)}</span>'
 
 
 def _consumed(x: float) -> str:

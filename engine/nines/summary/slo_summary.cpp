@@ -12,6 +12,13 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }  // namespace
 
+ShareInterval windows_met_share(long double met, long double met_squared, double windows,
+                                std::uint64_t histories, double z) {
+  const long double w = windows;
+  const MeanCi m = mean_ci(met / w, met_squared / (w * w), histories, z);
+  return {m.mean, std::max(0.0, m.low), std::min(1.0, m.high)};
+}
+
 PagedAtStartShare paged_at_start_share(const std::vector<std::uint64_t>& tally,
                                        const TimeTallyLayout::TwinMetTally& twin, std::size_t own,
                                        std::size_t own_squared, double windows,
@@ -23,10 +30,11 @@ PagedAtStartShare paged_at_start_share(const std::vector<std::uint64_t>& tally,
   o.difference = o.difference_low = o.difference_high = o.first_met = kNaN;
   if (!(windows > 0) || histories == 0) return o;
   const long double w = windows;
-  const MeanCi m = mean_ci(W(twin.met) / w, W(twin.met_squared) / (w * w), histories, z);
-  o.share_met = m.mean;
-  o.share_met_low = std::max(0.0, m.low);
-  o.share_met_high = std::min(1.0, m.high);
+  const ShareInterval m =
+      windows_met_share(W(twin.met), W(twin.met_squared), windows, histories, z);
+  o.share_met = m.share;
+  o.share_met_low = m.low;
+  o.share_met_high = m.high;
   // Per history d = (own - twin) / w: sum d = (sum own - sum twin) / w, and
   // sum d^2 = (sum own^2 - 2 sum own twin + sum twin^2) / w^2.
   const long double sum = (W(own) - W(twin.met)) / w;
@@ -66,10 +74,10 @@ std::vector<SloObjectSummary> summarize_slos(const OutagePlan& plan, const TimeT
     o.share_met = o.share_met_low = o.share_met_high = kNaN;
     o.first_met = o.first_met_low = o.first_met_high = kNaN;
     if (w > 0 && n > 0) {
-      const MeanCi m = mean_ci(W(t.met) / w, W(t.met_squared) / (w * w), n, z);
-      o.share_met = m.mean;
-      o.share_met_low = std::max(0.0, m.low);
-      o.share_met_high = std::min(1.0, m.high);
+      const ShareInterval m = windows_met_share(W(t.met), W(t.met_squared), w, n, z);
+      o.share_met = m.share;
+      o.share_met_low = m.low;
+      o.share_met_high = m.high;
       const std::uint64_t first = tally[t.first_met];
       o.first_met = static_cast<double>(first) / static_cast<double>(n);
       const Interval ci = wilson_interval(first, n, ci_level);

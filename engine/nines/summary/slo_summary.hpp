@@ -12,6 +12,15 @@
 
 namespace nines {
 
+// The share of an SLO's windows met, mean over histories with its interval clamped to
+// [0, 1], from the wide sums of windows met per history and of its square (`windows` per
+// history, n histories).
+struct ShareInterval {
+  double share = 0, low = 0, high = 0;
+};
+ShareInterval windows_met_share(long double met, long double met_squared, double windows,
+                                std::uint64_t histories, double z);
+
 // With detection by alert: the share of windows met by the model paged at start
 // (model/paged_at_start.hpp) on the same histories, and the model's share minus it (a paired
 // difference: common random numbers make its interval narrower than either share's).

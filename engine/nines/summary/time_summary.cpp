@@ -240,14 +240,15 @@ TimeSummary summarize_time(const OutagePlan& plan, const TimeTallyLayout& l,
     o.windows_per_history = plan.windows.size();
     const double w = static_cast<double>(plan.windows.size());
     if (w > 0 && n > 0) {
-      const MeanCi mt = mean_ci(W(l.met_time) / w, W(l.met_time_squared) / (w * w), n, z);
-      const MeanCi mr = mean_ci(W(l.met_requests) / w, W(l.met_requests_squared) / (w * w), n, z);
-      o.share_met_time = mt.mean;
-      o.share_met_time_low = std::max(0.0, mt.low);
-      o.share_met_time_high = std::min(1.0, mt.high);
-      o.share_met_requests = mr.mean;
-      o.share_met_requests_low = std::max(0.0, mr.low);
-      o.share_met_requests_high = std::min(1.0, mr.high);
+      const ShareInterval mt = windows_met_share(W(l.met_time), W(l.met_time_squared), w, n, z);
+      const ShareInterval mr =
+          windows_met_share(W(l.met_requests), W(l.met_requests_squared), w, n, z);
+      o.share_met_time = mt.share;
+      o.share_met_time_low = mt.low;
+      o.share_met_time_high = mt.high;
+      o.share_met_requests = mr.share;
+      o.share_met_requests_low = mr.low;
+      o.share_met_requests_high = mr.high;
       const std::uint64_t first = tally[l.first_met_time];
       o.first_met_time = static_cast<double>(first) / static_cast<double>(n);
       const Interval ci = wilson_interval(first, n, ci_level);

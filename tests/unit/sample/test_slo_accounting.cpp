@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "../support/alert_timeline.hpp"
 #include "../support/time_model.hpp"
 #include "nines/sample/alert_evaluator.hpp"
 #include "nines/sample/slo_accounting.hpp"
@@ -40,13 +41,7 @@ SloObjective timeslices(double target, double slice_target, double slice_seconds
 AlertTimeline timeline(double horizon, double p,
                        const std::vector<std::array<double, 2>>& outages) {
   AlertTimeline t;
-  double at = 0;
-  for (const auto& o : outages) {
-    if (o[0] > at) t.pieces.push_back({at, o[0], p, 0, 0});
-    t.pieces.push_back({o[0], o[1], 1.0, 0, 1});
-    at = o[1];
-  }
-  if (horizon > at) t.pieces.push_back({at, horizon, p, 0, 0});
+  add_service_pieces(t, horizon, p, outages);
   return t;
 }
 
