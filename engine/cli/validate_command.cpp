@@ -28,6 +28,16 @@ void print_time(const TimeModel& time) {
       number_format::duration_unit(time.horizon_seconds).c_str(),
       static_cast<unsigned long long>(time.histories), with_outages, time.components.size(),
       timed_events, repair.c_str());
+  if (time.slo || !time.slos.empty() || !time.alerting.empty()) {
+    const auto by_alert =
+        std::count_if(time.components.begin(), time.components.end(),
+                      [](const ComponentTiming& c) { return c.outages && c.detection.by_alert(); });
+    std::printf(
+        "  objectives: %s, %zu SLOs in time.slos, %zu alert policies, %td components "
+        "detected by alert\n",
+        time.slo ? "an SLO (time.slo)" : "no time.slo", time.slos.size(), time.alerting.size(),
+        by_alert);
+  }
 }
 
 }  // namespace

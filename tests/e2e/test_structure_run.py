@@ -298,3 +298,11 @@ def test_validate_describes_a_format_3_scenario(nines, root):
     assert "(format 3)" in proc.stdout
     assert ("over time: horizon 1y, 10000 histories, 8 of 11 components with outages, "
             "1 common-cause events over time, 2 repair crews") in proc.stdout
+
+
+def test_validate_counts_the_objectives_and_detection_by_alert(nines, root):
+    proc = nines("validate", root / "scenarios/essay-app-paged.yaml")
+    assert ("objectives: an SLO (time.slo), 0 SLOs in time.slos, 1 alert policies, "
+            "6 components detected by alert") in proc.stdout
+    proc = nines("validate", root / "scenarios/shop-slos.yaml")
+    assert "4 SLOs in time.slos, 0 alert policies" in proc.stdout
