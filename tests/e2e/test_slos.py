@@ -140,3 +140,36 @@ def test_detection_by_alert_is_compared_with_pages_at_the_outage_start(root, tmp
     with h5py.File(tmp_path / "at-once.h5") as f:
         assert "share_met_time_paged_at_start" not in f["slo"].attrs
         assert np.all(np.isnan(f["slos/objectives/share_met_paged_at_start"][...]))
+
+
+def test_the_limit_of_32_slos_over_ten_years(root, tmp_path):
+    # Scale: 32 SLOs over ten years, 16 of them by timeslices, half of those of 10-second slices
+    # (checkout's are 80 requests at night, where the quiet bound cannot skip them: they are
+    # drawn directly, quiet_slices.hpp).
+    doc = yaml.safe_load((root / "scenarios/shop-slos.yaml").read_text())
+    doc["time"]["horizon"] = "10y"
+    slos = []
+    for i in range(32):
+        s = {"name": f"s{i}", "target": "99.5%", "window": "30d"}
+        if i % 2:
+            s.update({"budgeting_method": "timeslices", "time_slice_target": "95%",
+                      "time_slice_window": "1m" if i % 4 == 1 else "10s"})
+        if i % 3 == 1:
+            s["kind"] = "checkout"
+        if i % 5 == 0:
+            del s["window"]
+            s["windows"] = "calendar-months"
+        slos.append(s)
+    doc["time"]["slos"] = slos
+    path = tmp_path / "slos32.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    summary = run(path, tmp_path / "slos32.h5", histories=1)["summary"]
+    assert len(summary["slos"]) == 32
+    with h5py.File(tmp_path / "slos32.h5") as f:
+        per_history = f["slos/objectives/windows_per_history"][...]
+        assert len(f["slos/windows/met"]) == int(per_history.sum())
+        assert per_history[0] == 120 and per_history[2] == 3650 - 29
+        # 10-second slices: every window counts all its slices; outages make some bad.
+        w = windows_of(f, 7)
+        assert np.all(w["total"] == 30 * 8640)
+        assert w["bad"].sum() > 0

@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "nines/sample/quiet_slices.hpp"
 #include "nines/sample/scope_rates.hpp"
 #include "nines/sample/slice_ranges.hpp"
 #include "nines/sample/slice_tree.hpp"
@@ -20,7 +21,7 @@ enum class Verdict { none, all, unknown };
 
 struct AlertEvaluator::State {
   State(const StructureModel& m, const AlertPlan& p, std::uint64_t s)
-      : model(m), plan(p), seed(s), runs(p.policies.size()) {
+      : model(m), plan(p), seed(s), runs(p.policies.size()), quiet_slices(p.policies.size()) {
     traffic.build(m.time->traffic);
   }
 
@@ -42,6 +43,11 @@ struct AlertEvaluator::State {
     std::uint64_t checked = 0;                   // online: slice ends looked at for pages
   };
   std::vector<PolicyRun> runs;  // per policy
+  // Per timeslice SLO's spec: its quiet slices' probabilities, kept across histories.
+  std::vector<std::unique_ptr<QuietSlices>> quiet_slices;
+  // The stream of a scope's drawn quiet slices: process scope | kQuietBit (kDirectBit is the
+  // slice tree's, 1 << 23).
+  static constexpr std::uint32_t kQuietBit = std::uint32_t{1} << 22;
 
   std::vector<std::vector<AlertKindPiece>> by_kind;
   std::size_t pieces_taken = 0;  // timeline pieces sorted into by_kind so far
@@ -365,8 +371,25 @@ struct AlertEvaluator::State {
       block_ends(timeline, policy, horizon, n);
       if (pi >= plan.user_policies) {  // a timeslice SLO: its bad slices
         rule = &pp->rules[0];
+        Ranges decided = candidates(n), quiet;
+        if (!plan.exhaustive) {
+          // Wholly quiet slices the bound could not skip: drawn directly (quiet_slices.hpp).
+          const Ranges hot = ends_touching(cur->hot, 1, n);
+          quiet = subtract(decided, hot);
+          decided = intersect(decided, hot);
+        }
         firing.clear();
-        decide_candidates(n);
+        decide_candidates(decided);
+        if (!quiet.empty()) {
+          auto& q = quiet_slices[pi];
+          if (!q)
+            q = std::make_unique<QuietSlices>(pp->quiet_p, rule->threshold, pp->scope_share,
+                                              pp->slice, horizon, traffic);
+          OutageStream stream(seed, history, 0, OutagePurpose::alert, pp->scope | kQuietBit);
+          Ranges drawn;
+          q->draw(quiet, stream, drawn);
+          firing = unite(firing, drawn);
+        }
         out.bad_slices[pi - plan.user_policies] = firing;
         continue;
       }
@@ -379,7 +402,7 @@ struct AlertEvaluator::State {
         const AlertRule& spec = policy.rules[ri];
         const bool page = spec.severity == AlertSeverity::page;
         firing.clear();
-        decide_candidates(n);
+        decide_candidates(candidates(n));
         page_firing.push_back(page ? firing : Ranges{});
         account(firing, pi, static_cast<std::int32_t>(ri), rows[ri], keep_firings, out);
       }
@@ -394,8 +417,8 @@ struct AlertEvaluator::State {
   }
 
   // The current rule's firing ends among its candidates in [1, n], into `firing`.
-  void decide_candidates(std::uint64_t n) {
-    for (const auto& range : candidates(n)) {
+  void decide_candidates(const Ranges& ends) {
+    for (const auto& range : ends) {
       if (!plan.exhaustive) {
         decide(range[0], range[1]);
         continue;

@@ -1,0 +1,99 @@
+#include "nines/sample/quiet_slices.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/poisson.hpp>
+#include <cmath>
+#include <limits>
+
+namespace nines {
+
+double quiet_bad_probability(double p, double threshold, double n) {
+  if (!(n > 0) || !(p > 0)) return 0;
+  if (!(p < 1)) return 1;
+  const double mf = p * n, mg = (1 - p) * n;
+  const boost::math::poisson_distribution<double> good(mg);
+  // Sum over the errors f = 1, 2, ... of P(F = f) P(G <= the most good requests with which f
+  // errors still exceed the threshold), until P(F >= f) is negligible.
+  const double last = mf + 40 * std::sqrt(mf) + 40;
+  double total = 0;
+  double pf = std::exp(-mf);  // P(F = 0)
+  for (double f = 1; f <= last; ++f) {
+    pf *= mf / f;
+    if (pf == 0) continue;
+    // f (1 - t) > t g  <=>  g < f (1 - t) / t.
+    const double bound = f * (1 - threshold) / threshold;
+    const double g_max = std::ceil(bound) - 1;
+    if (g_max < 0) continue;
+    total += pf * boost::math::cdf(good, g_max);
+  }
+  return std::min(1.0, total);
+}
+
+QuietSlices::QuietSlices(double p, double threshold, double share, double slice, double horizon,
+                         const TrafficIntegral& traffic)
+    : p_(p),
+      threshold_(threshold),
+      share_(share),
+      slice_(slice),
+      horizon_(horizon),
+      traffic_(&traffic),
+      per_week_(static_cast<std::uint64_t>(std::llround(7 * 86400.0 / slice))),
+      week_(per_week_, std::numeric_limits<double>::quiet_NaN()) {}
+
+double QuietSlices::expected_requests(std::uint64_t e) const {
+  const double a = static_cast<double>(e - 1) * slice_;
+  const double b = std::min(horizon_, static_cast<double>(e) * slice_);
+  // Rounded to 40 significant bits (a relative change below 1e-12): the slices of one hour at
+  // a constant rate then have bit-equal means, and so form one run of equal probability,
+  // although the integral's rounding differs in the last bits from slice to slice.
+  int exponent = 0;
+  const double mantissa = std::frexp(share_ * (traffic_->at(b) - traffic_->at(a)), &exponent);
+  return std::ldexp(std::round(std::ldexp(mantissa, 40)), exponent - 40);
+}
+
+double QuietSlices::probability(std::uint64_t e) {
+  // The traffic repeats every week: a whole slice's n depends only on its place in the week
+  // (computed there, in the first week, so that equal places give bit-equal values).
+  if (static_cast<double>(e) * slice_ > horizon_)
+    return quiet_bad_probability(p_, threshold_, expected_requests(e));
+  const std::uint64_t at = (e - 1) % per_week_;
+  double& cached = week_[at];
+  if (std::isnan(cached)) cached = quiet_bad_probability(p_, threshold_, expected_requests(at + 1));
+  return cached;
+}
+
+void QuietSlices::draw(const std::vector<std::array<std::uint64_t, 2>>& ends, OutageStream& stream,
+                       std::vector<std::array<std::uint64_t, 2>>& bad) {
+  const auto mark = [&](std::uint64_t e) {
+    if (!bad.empty() && bad.back()[1] + 1 == e)
+      bad.back()[1] = e;
+    else
+      bad.push_back({e, e});
+  };
+  for (const auto& range : ends) {
+    std::uint64_t e = range[0];
+    while (e <= range[1]) {
+      // A run of ends with the same probability, then geometric skips through it.
+      const double q = probability(e);
+      std::uint64_t run_end = e;
+      while (run_end < range[1] && probability(run_end + 1) == q) ++run_end;
+      if (q >= 1) {
+        for (std::uint64_t x = e; x <= run_end; ++x) mark(x);
+      } else if (q > 0) {
+        const double log_miss = std::log1p(-q);
+        std::uint64_t x = e;
+        while (true) {
+          const double skip = std::floor(std::log(stream.open_uniform()) / log_miss);
+          if (skip > static_cast<double>(run_end - x)) break;
+          x += static_cast<std::uint64_t>(skip);
+          mark(x);
+          if (x == run_end) break;
+          ++x;
+        }
+      }
+      e = run_end + 1;
+    }
+  }
+}
+
+}  // namespace nines
