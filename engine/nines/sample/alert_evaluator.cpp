@@ -49,6 +49,7 @@ struct AlertEvaluator::State {
   TrafficIntegral traffic;
   PolicyRun* cur = nullptr;
   Ranges firing;                     // one rule's firing ends
+  Ranges pending;                    // ends left to decide from drawn counts
   std::vector<Ranges> page_firing;   // per rule: its firing ends if a page rule
   Ranges needs_down, delivery_down;  // the policy's ends without them
   std::vector<std::uint32_t> works;  // per component, during a flip walk
@@ -193,6 +194,99 @@ struct AlertEvaluator::State {
       }
     }
     if (v == Verdict::all) append(firing, lo, hi);
+  }
+
+  // ---- decisions from expected counts ----
+
+  // Bounds on the expected errors (a) and good requests (b) of the windows of w slices of
+  // every end in [lo, hi]: from the integrated rates over the windows' intersection and
+  // union, and (`by_rate`) from the least and greatest rates over the union.
+  struct Expected {
+    double a_lo = 0, a_hi = 0, b_lo = 0, b_hi = 0;
+  };
+  Expected expected(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) const {
+    const ScopeRates& rates = cur->rates;
+    const double s = pp->slice;
+    const auto cum = [&](std::uint64_t x, double& f, double& g) {
+      rates.at(static_cast<double>(x) * s, f, g);
+    };
+    Expected e;
+    double f0, g0, f1, g1;
+    cum(lo > w ? lo - w : 0, f0, g0);
+    cum(hi, f1, g1);
+    e.a_hi = std::max(0.0, f1 - f0);
+    e.b_hi = std::max(0.0, g1 - g0);
+    if (hi < lo + w) {
+      cum(hi > w ? hi - w : 0, f0, g0);
+      cum(lo, f1, g1);
+      e.a_lo = std::max(0.0, f1 - f0);
+      e.b_lo = std::max(0.0, g1 - g0);
+    }
+    return e;
+  }
+
+  // Tightens `e` by the least and greatest rates over the windows, when every window is
+  // whole (w slices, none past the horizon): w slices at those rates bound its means.
+  bool by_rate(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, Expected& e) const {
+    const double s = pp->slice;
+    if (lo < w || static_cast<double>(hi) * s > cur->rates.horizon()) return false;
+    double f_low, f_high, g_low, g_high;
+    cur->rates.rate_bounds(static_cast<double>(lo - w) * s, static_cast<double>(hi) * s, f_low,
+                           f_high, g_low, g_high);
+    const double span = static_cast<double>(w) * s;
+    e.a_lo = std::max(e.a_lo, span * f_low);
+    e.a_hi = std::min(e.a_hi, span * f_high);
+    e.b_lo = std::max(e.b_lo, span * g_low);
+    e.b_hi = std::min(e.b_hi, span * g_high);
+    return true;
+  }
+
+  Verdict sure_verdict(const Expected& e) const {
+    static const double log_bound = std::log(kSureDecisionBound);
+    // The chance to fire grows with the errors and falls with the good requests.
+    if (sure_exponents(e.a_hi, e.b_lo, rule->threshold).fire <= log_bound) return Verdict::none;
+    if (sure_exponents(e.a_lo, e.b_hi, rule->threshold).miss <= log_bound) return Verdict::all;
+    return Verdict::unknown;
+  }
+
+  Verdict sure_window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) const {
+    Expected e = expected(lo, hi, w);
+    const Verdict v = sure_verdict(e);
+    if (v != Verdict::unknown || !by_rate(lo, hi, w, e)) return v;
+    return sure_verdict(e);
+  }
+
+  // Decides ends [lo, hi] from expected counts where that is all but certain, halving the
+  // range; the ends left are decided from drawn counts, a run of them at a time (`pending`).
+  // `known_long`, `known_short`: a window's verdict over a range that holds [lo, hi] (a
+  // verdict over a range holds over its parts), unknown when it has to be worked out.
+  void decide_sure(std::uint64_t lo, std::uint64_t hi, Verdict known_long, Verdict known_short) {
+    const bool one_window = rule->short_slices == rule->long_slices;
+    Verdict l = known_long, s = one_window ? Verdict::all : known_short;
+    if (l == Verdict::unknown) l = sure_window_verdict(lo, hi, rule->long_slices);
+    if (l != Verdict::none && s == Verdict::unknown)
+      s = sure_window_verdict(lo, hi, rule->short_slices);
+    if (l == Verdict::none || s == Verdict::none) {
+      flush();
+      return;
+    }
+    if (l == Verdict::all && s == Verdict::all) {
+      flush();
+      append(firing, lo, hi);
+      return;
+    }
+    if (lo == hi) {
+      append(pending, lo, hi);
+      return;
+    }
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    decide_sure(lo, mid, l, s);
+    decide_sure(mid + 1, hi, l, s);
+  }
+
+  void flush() {
+    for (const auto& r : pending) decide(r[0], r[1]);
+    pending.clear();
   }
 
   // Errors in the long window of end e, exactly.
@@ -375,7 +469,8 @@ struct AlertEvaluator::State {
         firing.clear();
         for (const auto& range : candidates(n)) {
           if (!plan.exhaustive) {
-            decide(range[0], range[1]);
+            decide_sure(range[0], range[1], Verdict::unknown, Verdict::unknown);
+            flush();
             continue;
           }
           for (std::uint64_t e = range[0]; e <= range[1]; ++e) {

@@ -20,6 +20,27 @@ double quiet_exponent(double p, double threshold) noexcept {
   return std::min(g, 0.0);
 }
 
+SureExponents sure_exponents(double a, double b, double threshold) noexcept {
+  const double t = threshold;
+  SureExponents e;
+  // P(F (1 - t) - t G > 0) <= E exp(s (F (1 - t) - t G)) for s >= 0, least at
+  // e^s = t b / ((1 - t) a) when that exceeds 1.
+  if (!(a > 0)) {
+    e.fire = -std::numeric_limits<double>::infinity();
+  } else if (t * b > (1 - t) * a) {
+    const double s = std::log(t * b / ((1 - t) * a));
+    e.fire = std::min(0.0, a * std::expm1(s * (1 - t)) + b * std::expm1(-s * t));
+  }
+  // P(t G - (1 - t) F >= 0) <= E exp(s (t G - (1 - t) F)), least at e^s = a (1 - t) / (t b).
+  if (!(b > 0)) {
+    e.miss = -a;  // F = 0, the only way not to fire, has probability e^-a
+  } else if ((1 - t) * a > t * b) {
+    const double s = std::log((1 - t) * a / (t * b));
+    e.miss = std::min(0.0, a * std::expm1(-s * (1 - t)) + b * std::expm1(s * t));
+  }
+  return e;
+}
+
 // ---- the per-run plan ----
 
 AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kind_share,
@@ -108,6 +129,7 @@ AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kin
                    static_cast<double>(period);
         missed_firing_bound += total;
       }
+      missed_firing_bound += kSureDecisionBound * static_cast<double>(pp.slices);
       pp.rules.push_back(std::move(rp));
     }
     policies.push_back(std::move(pp));

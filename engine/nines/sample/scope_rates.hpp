@@ -5,9 +5,11 @@
 // (sample/alert_evaluator.cpp); the slice tree (slice_tree.hpp) splits its counts by them.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "nines/model/outage_model.hpp"
@@ -30,6 +32,15 @@ class TrafficIntegral {
       rate_[h] = traffic.rate_at(static_cast<double>(h) * 3600 + 1800);
       prefix_[h + 1] = prefix_[h] + rate_[h] * 3600;
     }
+    for (std::size_t h = 0; h < 2 * kHours; ++h) low_[0][h] = high_[0][h] = rate_[h % kHours];
+    for (std::size_t l = 1; l < kLevels; ++l) {
+      const std::size_t half = std::size_t{1} << (l - 1);
+      for (std::size_t h = 0; h < 2 * kHours; ++h) {
+        const std::size_t k = std::min(h + half, 2 * kHours - 1);
+        low_[l][h] = std::min(low_[l - 1][h], low_[l - 1][k]);
+        high_[l][h] = std::max(high_[l - 1][h], high_[l - 1][k]);
+      }
+    }
   }
   double at(double t) const noexcept {
     if (!(t > 0)) return 0;
@@ -38,12 +49,33 @@ class TrafficIntegral {
     const auto h = std::min<std::size_t>(kHours - 1, static_cast<std::size_t>(rest / 3600));
     return weeks * prefix_[kHours] + prefix_[h] + rate_[h] * (rest - static_cast<double>(h) * 3600);
   }
+  // The least and the greatest arrival rate over [a, b) (0 <= a < b), in constant time.
+  void rate_bounds(double a, double b, double& low, double& high) const noexcept {
+    const auto first = static_cast<std::uint64_t>(a / 3600);
+    const auto last = static_cast<std::uint64_t>(std::ceil(b / 3600));  // hours [first, last)
+    const std::uint64_t count = std::max<std::uint64_t>(1, last - first);
+    if (count >= kHours) {
+      low = low_[kLevels - 1][0];
+      high = high_[kLevels - 1][0];
+      return;
+    }
+    // Two overlapping runs of 2^level hours cover the count hours from `from`.
+    const std::size_t from = first % kHours;
+    const auto level = static_cast<std::size_t>(std::bit_width(count) - 1);
+    const std::size_t other = from + count - (std::size_t{1} << level);
+    low = std::min(low_[level][from], low_[level][other]);
+    high = std::max(high_[level][from], high_[level][other]);
+  }
 
  private:
   static constexpr std::size_t kHours = 168;
   static constexpr double kWeek = 7 * 86400.0;
   std::array<double, kHours> rate_{};
   std::array<double, kHours + 1> prefix_{};
+  // low_[l][h], high_[l][h]: the least and greatest rate over hours h .. h + 2^l - 1 (hours
+  // taken modulo the week); the last level holds the whole week's.
+  static constexpr std::size_t kLevels = 9;  // 2^8 = 256 >= 168
+  std::array<std::array<double, 2 * kHours>, kLevels> low_{}, high_{};
 };
 
 // The scope's integrated error and good-request intensities, built segment by segment as
@@ -80,6 +112,26 @@ class ScopeRates {
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
+  // The least and the greatest rate of errors (f) and of good requests (g) per second over
+  // [a, b) (a < b, within the segments so far).
+  void rate_bounds(double a, double b, double& f_low, double& f_high, double& g_low,
+                   double& g_high) const {
+    f_low = g_low = std::numeric_limits<double>::infinity();
+    f_high = g_high = 0;
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), a,
+                               [](double x, const ScopeSegment& s) { return x < s.a; });
+    if (it != segments_.begin()) --it;
+    for (; it != segments_.end() && it->a < b; ++it) {
+      if (!(it->b > a)) continue;
+      double low, high;
+      traffic_->rate_bounds(std::max(a, it->a), std::min(b, it->b), low, high);
+      f_low = std::min(f_low, share_ * it->p * low);
+      f_high = std::max(f_high, share_ * it->p * high);
+      g_low = std::min(g_low, share_ * (1 - it->p) * low);
+      g_high = std::max(g_high, share_ * (1 - it->p) * high);
+    }
+  }
+  double horizon() const noexcept { return horizon_; }
 
  private:
   std::vector<ScopeSegment> segments_;
