@@ -204,23 +204,33 @@ struct AlertEvaluator::State {
   struct Expected {
     double a_lo = 0, a_hi = 0, b_lo = 0, b_hi = 0;
   };
-  Expected expected(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) const {
-    const ScopeRates& rates = cur->rates;
-    const double s = pp->slice;
-    const auto cum = [&](std::uint64_t x, double& f, double& g) {
-      rates.at(static_cast<double>(x) * s, f, g);
-    };
+  // The expected counts up to slice boundary x, computed when first asked for (f < 0: not
+  // yet): a range's halves share its edges.
+  struct Edge {
+    double f = -1, g = 0;
+  };
+  const Edge& edge(Edge& e, std::uint64_t x) const {
+    if (e.f < 0) cur->rates.at(static_cast<double>(x) * pp->slice, e.f, e.g);
+    return e;
+  }
+  // The edges of a range of ends [lo, hi] and of its windows of w slices: lo, hi, lo - w and
+  // hi - w (0 when negative), for the long window and the short one.
+  struct RangeEdges {
+    Edge lo, hi;
+    std::array<Edge, 2> lo_back, hi_back;  // [0] long, [1] short
+  };
+  Expected expected(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, RangeEdges& r,
+                    std::size_t which) const {
     Expected e;
-    double f0, g0, f1, g1;
-    cum(lo > w ? lo - w : 0, f0, g0);
-    cum(hi, f1, g1);
-    e.a_hi = std::max(0.0, f1 - f0);
-    e.b_hi = std::max(0.0, g1 - g0);
+    const Edge& at_lo = edge(r.lo, lo);
+    const Edge& at_hi = edge(r.hi, hi);
+    const Edge& lo_back = edge(r.lo_back[which], lo > w ? lo - w : 0);
+    e.a_hi = std::max(0.0, at_hi.f - lo_back.f);
+    e.b_hi = std::max(0.0, at_hi.g - lo_back.g);
     if (hi < lo + w) {
-      cum(hi > w ? hi - w : 0, f0, g0);
-      cum(lo, f1, g1);
-      e.a_lo = std::max(0.0, f1 - f0);
-      e.b_lo = std::max(0.0, g1 - g0);
+      const Edge& hi_back = edge(r.hi_back[which], hi > w ? hi - w : 0);
+      e.a_lo = std::max(0.0, at_lo.f - hi_back.f);
+      e.b_lo = std::max(0.0, at_lo.g - hi_back.g);
     }
     return e;
   }
@@ -249,8 +259,9 @@ struct AlertEvaluator::State {
     return Verdict::unknown;
   }
 
-  Verdict sure_window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) const {
-    Expected e = expected(lo, hi, w);
+  Verdict sure_window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, RangeEdges& r,
+                              std::size_t which) const {
+    Expected e = expected(lo, hi, w, r, which);
     const Verdict v = sure_verdict(e);
     if (v != Verdict::unknown || !by_rate(lo, hi, w, e)) return v;
     return sure_verdict(e);
@@ -259,13 +270,15 @@ struct AlertEvaluator::State {
   // Decides ends [lo, hi] from expected counts where that is all but certain, halving the
   // range; the ends left are decided from drawn counts, a run of them at a time (`pending`).
   // `known_long`, `known_short`: a window's verdict over a range that holds [lo, hi] (a
-  // verdict over a range holds over its parts), unknown when it has to be worked out.
-  void decide_sure(std::uint64_t lo, std::uint64_t hi, Verdict known_long, Verdict known_short) {
+  // verdict over a range holds over its parts), unknown when it has to be worked out. `r`:
+  // the range's edges, those known from the range it was halved from.
+  void decide_sure(std::uint64_t lo, std::uint64_t hi, Verdict known_long, Verdict known_short,
+                   RangeEdges& r) {
     const bool one_window = rule->short_slices == rule->long_slices;
     Verdict l = known_long, s = one_window ? Verdict::all : known_short;
-    if (l == Verdict::unknown) l = sure_window_verdict(lo, hi, rule->long_slices);
+    if (l == Verdict::unknown) l = sure_window_verdict(lo, hi, rule->long_slices, r, 0);
     if (l != Verdict::none && s == Verdict::unknown)
-      s = sure_window_verdict(lo, hi, rule->short_slices);
+      s = sure_window_verdict(lo, hi, rule->short_slices, r, 1);
     if (l == Verdict::none || s == Verdict::none) {
       flush();
       return;
@@ -280,8 +293,13 @@ struct AlertEvaluator::State {
       return;
     }
     const std::uint64_t mid = lo + (hi - lo) / 2;
-    decide_sure(lo, mid, l, s);
-    decide_sure(mid + 1, hi, l, s);
+    RangeEdges left, right;
+    left.lo = r.lo;
+    left.lo_back = r.lo_back;
+    right.hi = r.hi;
+    right.hi_back = r.hi_back;
+    decide_sure(lo, mid, l, s, left);
+    decide_sure(mid + 1, hi, l, s, right);
   }
 
   void flush() {
@@ -469,7 +487,8 @@ struct AlertEvaluator::State {
         firing.clear();
         for (const auto& range : candidates(n)) {
           if (!plan.exhaustive) {
-            decide_sure(range[0], range[1], Verdict::unknown, Verdict::unknown);
+            RangeEdges edges;
+            decide_sure(range[0], range[1], Verdict::unknown, Verdict::unknown, edges);
             flush();
             continue;
           }

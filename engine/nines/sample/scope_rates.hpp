@@ -84,6 +84,7 @@ class ScopeRates {
  public:
   void start(const TrafficIntegral& traffic, double share, double horizon) {
     segments_.clear();
+    traffic_from_.clear();
     traffic_ = &traffic;
     share_ = share;
     horizon_ = horizon;
@@ -91,8 +92,10 @@ class ScopeRates {
     cum_g_.assign(1, 0.0);
   }
   void append(const ScopeSegment& s) {
-    const double n = share_ * (traffic_->at(s.b) - traffic_->at(s.a));
+    const double from = traffic_->at(s.a);
+    const double n = share_ * (traffic_->at(s.b) - from);
     segments_.push_back(s);
+    traffic_from_.push_back(from);
     cum_f_.push_back(cum_f_.back() + s.p * n);
     cum_g_.push_back(cum_g_.back() + (1 - s.p) * n);
   }
@@ -108,7 +111,7 @@ class ScopeRates {
                                [](double x, const ScopeSegment& s) { return x < s.a; });
     const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
     const ScopeSegment& s = segments_[i];
-    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_->at(s.a));
+    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_from_[i]);
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
@@ -137,6 +140,7 @@ class ScopeRates {
   std::vector<ScopeSegment> segments_;
   const TrafficIntegral* traffic_ = nullptr;
   double share_ = 1, horizon_ = 0;
+  std::vector<double> traffic_from_;  // per segment: the traffic's arrivals up to its start
   std::vector<double> cum_f_, cum_g_;
 };
 
