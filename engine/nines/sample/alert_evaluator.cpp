@@ -251,11 +251,43 @@ struct AlertEvaluator::State {
     return true;
   }
 
+  // Chernoff bounds at a few fixed s per rule, tried before the least one: each is a bound,
+  // linear in the means (so no logarithm or exponential per range), and most decided ranges
+  // are far from the threshold, where one of them already proves the verdict.
+  static constexpr std::array<double, 4> kFixedRatios = {4, 32, 1024, 1e6};  // e^s
+  struct FixedBounds {
+    const AlertRulePlan* rule = nullptr;
+    // [k] = {coefficient of a, coefficient of b} at e^s = kFixedRatios[k]
+    std::array<std::array<double, 2>, kFixedRatios.size()> fire{}, miss{};
+  };
+  mutable FixedBounds fixed;
+
   Verdict sure_verdict(const Expected& e) const {
     static const double log_bound = std::log(kSureDecisionBound);
+    const double t = rule->threshold;
+    if (fixed.rule != rule) {
+      fixed.rule = rule;
+      for (std::size_t k = 0; k < kFixedRatios.size(); ++k) {
+        const double s = std::log(kFixedRatios[k]);
+        fixed.fire[k] = {std::expm1(s * (1 - t)), std::expm1(-s * t)};
+        fixed.miss[k] = {std::expm1(-s * (1 - t)), std::expm1(s * t)};
+      }
+    }
     // The chance to fire grows with the errors and falls with the good requests.
-    if (sure_exponents(e.a_hi, e.b_lo, rule->threshold).fire <= log_bound) return Verdict::none;
-    if (sure_exponents(e.a_lo, e.b_hi, rule->threshold).miss <= log_bound) return Verdict::all;
+    if (t * e.b_lo > (1 - t) * e.a_hi) {
+      for (const auto& c : fixed.fire)
+        if (e.a_hi * c[0] + e.b_lo * c[1] <= log_bound) return Verdict::none;
+      if (fire_exponent(e.a_hi, e.b_lo, t) <= log_bound) return Verdict::none;
+    } else if (!(e.a_hi > 0)) {
+      return Verdict::none;
+    }
+    if ((1 - t) * e.a_lo > t * e.b_hi) {
+      for (const auto& c : fixed.miss)
+        if (e.a_lo * c[0] + e.b_hi * c[1] <= log_bound) return Verdict::all;
+      if (miss_exponent(e.a_lo, e.b_hi, t) <= log_bound) return Verdict::all;
+    } else if (!(e.b_hi > 0) && -e.a_lo <= log_bound) {
+      return Verdict::all;
+    }
     return Verdict::unknown;
   }
 

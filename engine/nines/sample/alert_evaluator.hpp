@@ -28,8 +28,8 @@
 //    errors and good requests (bounded over the range from the integrated rates, and from
 //    the least and greatest rates over the windows) make the decision all but certain is
 //    decided from them: a window's counts are Poisson, so Chernoff bounds give the chance
-//    that the drawn counts decide otherwise (sure_exponents), and a range is decided when it
-//    is below kSureDecisionBound for every end. Inside an outage every window fires, and
+//    that the drawn counts decide otherwise (fire_exponent, miss_exponent), and a range is decided
+//    when it is below kSureDecisionBound for every end. Inside an outage every window fires, and
 //    proving it from drawn counts would need nodes shorter than the short window all over
 //    the outage; so only the ends near a rule's crossings are decided from drawn counts.
 //    The chance that any such end differs from the exact evaluation is accounted, like the
@@ -154,12 +154,11 @@ struct AlertPlan {
 double quiet_exponent(double p, double threshold) noexcept;
 
 // Chernoff exponents for one window whose errors F and good requests G are Poisson of means
-// a and b: ln P(F (1 - t) > t G) <= fire (0: no bound, -inf: impossible) and
-// ln P(F (1 - t) <= t G) <= miss.
-struct SureExponents {
-  double fire = 0, miss = 0;
-};
-SureExponents sure_exponents(double a, double b, double threshold) noexcept;
+// a and b: ln P(F (1 - t) > t G) <= fire_exponent (0: no bound, -inf: impossible) and
+// ln P(F (1 - t) <= t G) <= miss_exponent; each the least over s >= 0 of the bound
+// E exp(s X) for X the difference, and any s gives a bound (see AlertEvaluator).
+double fire_exponent(double a, double b, double threshold) noexcept;
+double miss_exponent(double a, double b, double threshold) noexcept;
 
 class AlertEvaluator {
  public:

@@ -20,25 +20,23 @@ double quiet_exponent(double p, double threshold) noexcept {
   return std::min(g, 0.0);
 }
 
-SureExponents sure_exponents(double a, double b, double threshold) noexcept {
+double fire_exponent(double a, double b, double threshold) noexcept {
   const double t = threshold;
-  SureExponents e;
   // P(F (1 - t) - t G > 0) <= E exp(s (F (1 - t) - t G)) for s >= 0, least at
   // e^s = t b / ((1 - t) a) when that exceeds 1.
-  if (!(a > 0)) {
-    e.fire = -std::numeric_limits<double>::infinity();
-  } else if (t * b > (1 - t) * a) {
-    const double s = std::log(t * b / ((1 - t) * a));
-    e.fire = std::min(0.0, a * std::expm1(s * (1 - t)) + b * std::expm1(-s * t));
-  }
+  if (!(a > 0)) return -std::numeric_limits<double>::infinity();
+  if (!(t * b > (1 - t) * a)) return 0;
+  const double s = std::log(t * b / ((1 - t) * a));
+  return std::min(0.0, a * std::expm1(s * (1 - t)) + b * std::expm1(-s * t));
+}
+
+double miss_exponent(double a, double b, double threshold) noexcept {
+  const double t = threshold;
   // P(t G - (1 - t) F >= 0) <= E exp(s (t G - (1 - t) F)), least at e^s = a (1 - t) / (t b).
-  if (!(b > 0)) {
-    e.miss = -a;  // F = 0, the only way not to fire, has probability e^-a
-  } else if ((1 - t) * a > t * b) {
-    const double s = std::log((1 - t) * a / (t * b));
-    e.miss = std::min(0.0, a * std::expm1(-s * (1 - t)) + b * std::expm1(s * t));
-  }
-  return e;
+  if (!(b > 0)) return -a;  // F = 0, the only way not to fire, has probability e^-a
+  if (!((1 - t) * a > t * b)) return 0;
+  const double s = std::log((1 - t) * a / (t * b));
+  return std::min(0.0, a * std::expm1(-s * (1 - t)) + b * std::expm1(s * t));
 }
 
 // ---- the per-run plan ----
