@@ -85,6 +85,7 @@ class ScopeRates {
   void start(const TrafficIntegral& traffic, double share, double horizon) {
     segments_.clear();
     traffic_from_.clear();
+    bucket_.clear();
     traffic_ = &traffic;
     share_ = share;
     horizon_ = horizon;
@@ -96,6 +97,12 @@ class ScopeRates {
     const double n = share_ * (traffic_->at(s.b) - from);
     segments_.push_back(s);
     traffic_from_.push_back(from);
+    const auto index = static_cast<std::uint32_t>(segments_.size() - 1);
+    for (auto k = static_cast<std::size_t>(std::ceil(s.a / kBucket));
+         static_cast<double>(k) * kBucket < s.b; ++k) {
+      if (k >= bucket_.size()) bucket_.resize(k + 1, 0);
+      bucket_[k] = index;
+    }
     cum_f_.push_back(cum_f_.back() + s.p * n);
     cum_g_.push_back(cum_g_.back() + (1 - s.p) * n);
   }
@@ -107,23 +114,34 @@ class ScopeRates {
       return;
     }
     t = std::min(t, segments_.back().b);
-    auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
-                               [](double x, const ScopeSegment& s) { return x < s.a; });
-    const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
+    const std::size_t i = segment_at(t);
     const ScopeSegment& s = segments_[i];
     const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_from_[i]);
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
+  // The last segment that starts at or before t (t >= the first's start).
+  std::size_t segment_at(double t) const {
+    const auto k = static_cast<std::size_t>(t / kBucket);
+    if (k >= bucket_.size()) {
+      auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
+                                 [](double x, const ScopeSegment& s) { return x < s.a; });
+      return static_cast<std::size_t>(it - segments_.begin()) - 1;
+    }
+    std::size_t i = bucket_[k];
+    while (i + 1 < segments_.size() && segments_[i + 1].a <= t) ++i;
+    return i;
+  }
+
   // The least and the greatest rate of errors (f) and of good requests (g) per second over
   // [a, b) (a < b, within the segments so far).
   void rate_bounds(double a, double b, double& f_low, double& f_high, double& g_low,
                    double& g_high) const {
     f_low = g_low = std::numeric_limits<double>::infinity();
     f_high = g_high = 0;
-    auto it = std::upper_bound(segments_.begin(), segments_.end(), a,
-                               [](double x, const ScopeSegment& s) { return x < s.a; });
-    if (it != segments_.begin()) --it;
+    auto it = segments_.begin();
+    if (!segments_.empty() && a >= segments_.front().a)
+      it += static_cast<std::ptrdiff_t>(segment_at(a));
     for (; it != segments_.end() && it->a < b; ++it) {
       if (!(it->b > a)) continue;
       double low, high;
@@ -141,6 +159,9 @@ class ScopeRates {
   const TrafficIntegral* traffic_ = nullptr;
   double share_ = 1, horizon_ = 0;
   std::vector<double> traffic_from_;  // per segment: the traffic's arrivals up to its start
+  // bucket_[k]: the segment that holds moment k kBucket, so a lookup scans few segments.
+  static constexpr double kBucket = 3600;
+  std::vector<std::uint32_t> bucket_;
   std::vector<double> cum_f_, cum_g_;
 };
 
