@@ -50,6 +50,7 @@ struct AlertEvaluator::State {
   PolicyRun* cur = nullptr;
   Ranges firing;                     // one rule's firing ends
   Ranges pending;                    // ends left to decide from drawn counts
+  std::uint64_t sure_ends = 0;       // ends decided from expected counts, this history
   std::vector<Ranges> page_firing;   // per rule: its firing ends if a page rule
   Ranges needs_down, delivery_down;  // the policy's ends without them
   std::vector<std::uint32_t> works;  // per component, during a flip walk
@@ -313,11 +314,13 @@ struct AlertEvaluator::State {
       s = sure_window_verdict(lo, hi, rule->short_slices, r, 1);
     if (l == Verdict::none || s == Verdict::none) {
       flush();
+      sure_ends += hi - lo + 1;
       return;
     }
     if (l == Verdict::all && s == Verdict::all) {
       flush();
       append(firing, lo, hi);
+      sure_ends += hi - lo + 1;
       return;
     }
     if (lo == hi) {
@@ -489,6 +492,7 @@ struct AlertEvaluator::State {
     out.rows.resize(policies);
     out.firings.clear();
     out.series.clear();
+    sure_ends = 0;
     bool any_online = false;
     for (const PolicyRun& run : runs)
       any_online = any_online || (run.online && run.history == history);
@@ -544,6 +548,7 @@ struct AlertEvaluator::State {
       account(pages, pi, -1, rows[rules], keep_firings, out);
       if (keep_firings && history < kSeriesHistories) record_series(pi, out);
     }
+    out.sure_ends = sure_ends;
   }
 
   // The firings (runs of firing ends) of rule `ri` of policy pi, or with ri = -1 of its page

@@ -109,6 +109,7 @@ struct AlertHistoryResult {
   std::vector<std::vector<AlertRow>> rows;  // per policy: rules, then "any page rule"
   std::vector<AlertFiring> firings;         // every firing, by policy, rule, time
   std::vector<AlertSeries> series;          // see kSeriesHistories
+  std::uint64_t sure_ends = 0;  // ends decided from expected counts, over every rule (tests)
 };
 
 // Per run: what each policy needs, derived once.
