@@ -153,7 +153,10 @@ struct AlertEvaluator::State {
   Verdict window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) {
     const SliceBounds all = cur->tree.bounds(lo > w ? lo - w : 0, hi);
     const std::uint64_t inner_start = hi > w ? hi - w : 0;
-    const SliceBounds inner = inner_start < lo ? cur->tree.bounds(inner_start, lo) : SliceBounds{};
+    // One end's windows: the intersection is the union.
+    const SliceBounds inner = lo == hi           ? all
+                              : inner_start < lo ? cur->tree.bounds(inner_start, lo)
+                                                 : SliceBounds{};
     if (!fires(all.f_hi, inner.g_lo, rule->threshold)) return Verdict::none;
     if (fires(inner.f_lo, all.g_hi, rule->threshold)) return Verdict::all;
     return Verdict::unknown;
