@@ -226,12 +226,12 @@ struct AlertEvaluator::State {
   Expected expected(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, RangeEdges& r,
                     std::size_t which) const {
     Expected e;
-    const Edge& at_lo = edge(r.lo, lo);
     const Edge& at_hi = edge(r.hi, hi);
     const Edge& lo_back = edge(r.lo_back[which], lo > w ? lo - w : 0);
     e.a_hi = std::max(0.0, at_hi.f - lo_back.f);
     e.b_hi = std::max(0.0, at_hi.g - lo_back.g);
     if (hi < lo + w) {
+      const Edge& at_lo = edge(r.lo, lo);
       const Edge& hi_back = edge(r.hi_back[which], hi > w ? hi - w : 0);
       e.a_lo = std::max(0.0, at_lo.f - hi_back.f);
       e.b_lo = std::max(0.0, at_lo.g - hi_back.g);
