@@ -28,12 +28,15 @@
 //    errors and good requests (bounded over the range from the integrated rates, and from
 //    the least and greatest rates over the windows) make the decision all but certain is
 //    decided from them: a window's counts are Poisson, so Chernoff bounds give the chance
-//    that the drawn counts decide otherwise (fire_exponent, miss_exponent), and a range is decided
-//    when it is below kSureDecisionBound for every end. Inside an outage every window fires, and
-//    proving it from drawn counts would need nodes shorter than the short window all over
-//    the outage; so only the ends near a rule's crossings are decided from drawn counts.
+//    that the drawn counts decide otherwise (fire_exponent, miss_exponent), and a range is
+//    decided when it is below kSureDecisionBound for every end. Inside an outage every
+//    window fires, and proving it from drawn counts would need nodes shorter than the short
+//    window all over the outage; so only the ends near a rule's crossings are decided from
+//    drawn counts.
 //    The chance that any such end differs from the exact evaluation is accounted, like the
 //    quiet bound, in AlertPlan::missed_firing_bound (kSureDecisionBound per rule and end).
+//    Online detection (first_page) decides every end from drawn counts, as it always has;
+//    it agrees with evaluate() but for that chance.
 #include <array>
 #include <cstdint>
 #include <limits>
