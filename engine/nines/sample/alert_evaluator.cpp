@@ -54,6 +54,8 @@ struct AlertEvaluator::State {
   TrafficIntegral traffic;
   PolicyRun* cur = nullptr;
   Ranges firing;                     // one rule's firing ends
+  Ranges pending;                    // ends left to decide from drawn counts
+  std::uint64_t sure_ends = 0;       // ends decided from expected counts, this history
   std::vector<Ranges> page_firing;   // per rule: its firing ends if a page rule
   Ranges needs_down, delivery_down;  // the policy's ends without them
   std::vector<std::uint32_t> works;  // per component, during a flip walk
@@ -156,7 +158,10 @@ struct AlertEvaluator::State {
   Verdict window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w) {
     const SliceBounds all = cur->tree.bounds(lo > w ? lo - w : 0, hi);
     const std::uint64_t inner_start = hi > w ? hi - w : 0;
-    const SliceBounds inner = inner_start < lo ? cur->tree.bounds(inner_start, lo) : SliceBounds{};
+    // One end's windows: the intersection is the union.
+    const SliceBounds inner = lo == hi           ? all
+                              : inner_start < lo ? cur->tree.bounds(inner_start, lo)
+                                                 : SliceBounds{};
     if (!fires(all.f_hi, inner.g_lo, rule->threshold)) return Verdict::none;
     if (fires(inner.f_lo, all.g_hi, rule->threshold)) return Verdict::all;
     return Verdict::unknown;
@@ -198,6 +203,151 @@ struct AlertEvaluator::State {
       }
     }
     if (v == Verdict::all) append(firing, lo, hi);
+  }
+
+  // ---- decisions from expected counts ----
+
+  // Bounds on the expected errors (a) and good requests (b) of the windows of w slices of
+  // every end in [lo, hi]: from the integrated rates over the windows' intersection and
+  // union, and (`by_rate`) from the least and greatest rates over the union.
+  struct Expected {
+    double a_lo = 0, a_hi = 0, b_lo = 0, b_hi = 0;
+  };
+  // The expected counts up to slice boundary x, computed when first asked for (f < 0: not
+  // yet): a range's halves share its edges.
+  struct Edge {
+    double f = -1, g = 0;
+  };
+  const Edge& edge(Edge& e, std::uint64_t x) const {
+    if (e.f < 0) cur->rates.at(static_cast<double>(x) * pp->slice, e.f, e.g);
+    return e;
+  }
+  // The edges of a range of ends [lo, hi] and of its windows of w slices: lo, hi, lo - w and
+  // hi - w (0 when negative), for the long window and the short one.
+  struct RangeEdges {
+    Edge lo, hi;
+    std::array<Edge, 2> lo_back, hi_back;  // [0] long, [1] short
+  };
+  Expected expected(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, RangeEdges& r,
+                    std::size_t which) const {
+    Expected e;
+    const Edge& at_hi = edge(r.hi, hi);
+    const Edge& lo_back = edge(r.lo_back[which], lo > w ? lo - w : 0);
+    e.a_hi = std::max(0.0, at_hi.f - lo_back.f);
+    e.b_hi = std::max(0.0, at_hi.g - lo_back.g);
+    if (hi < lo + w) {
+      const Edge& at_lo = edge(r.lo, lo);
+      const Edge& hi_back = edge(r.hi_back[which], hi > w ? hi - w : 0);
+      e.a_lo = std::max(0.0, at_lo.f - hi_back.f);
+      e.b_lo = std::max(0.0, at_lo.g - hi_back.g);
+    }
+    return e;
+  }
+
+  // Tightens `e` by the least and greatest rates over the windows, when every window is
+  // whole (w slices, none past the horizon): w slices at those rates bound its means.
+  bool by_rate(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, Expected& e) const {
+    const double s = pp->slice;
+    if (lo < w || static_cast<double>(hi) * s > cur->rates.horizon()) return false;
+    double f_low, f_high, g_low, g_high;
+    cur->rates.rate_bounds(static_cast<double>(lo - w) * s, static_cast<double>(hi) * s, f_low,
+                           f_high, g_low, g_high);
+    const double span = static_cast<double>(w) * s;
+    e.a_lo = std::max(e.a_lo, span * f_low);
+    e.a_hi = std::min(e.a_hi, span * f_high);
+    e.b_lo = std::max(e.b_lo, span * g_low);
+    e.b_hi = std::min(e.b_hi, span * g_high);
+    return true;
+  }
+
+  // Chernoff bounds at a few fixed s per rule, tried before the least one: each is a bound,
+  // linear in the means (so no logarithm or exponential per range), and most decided ranges
+  // are far from the threshold, where one of them already proves the verdict.
+  static constexpr std::array<double, 4> kFixedRatios = {4, 32, 1024, 1e6};  // e^s
+  struct FixedBounds {
+    const AlertRulePlan* rule = nullptr;
+    // [k] = {coefficient of a, coefficient of b} at e^s = kFixedRatios[k]
+    std::array<std::array<double, 2>, kFixedRatios.size()> fire{}, miss{};
+  };
+  mutable FixedBounds fixed;
+
+  Verdict sure_verdict(const Expected& e) const {
+    static const double log_bound = std::log(kSureDecisionBound);
+    const double t = rule->threshold;
+    if (fixed.rule != rule) {
+      fixed.rule = rule;
+      for (std::size_t k = 0; k < kFixedRatios.size(); ++k) {
+        const double s = std::log(kFixedRatios[k]);
+        fixed.fire[k] = {std::expm1(s * (1 - t)), std::expm1(-s * t)};
+        fixed.miss[k] = {std::expm1(-s * (1 - t)), std::expm1(s * t)};
+      }
+    }
+    // The chance to fire grows with the errors and falls with the good requests.
+    if (t * e.b_lo > (1 - t) * e.a_hi) {
+      for (const auto& c : fixed.fire)
+        if (e.a_hi * c[0] + e.b_lo * c[1] <= log_bound) return Verdict::none;
+      if (fire_exponent(e.a_hi, e.b_lo, t) <= log_bound) return Verdict::none;
+    } else if (!(e.a_hi > 0)) {
+      return Verdict::none;
+    }
+    if ((1 - t) * e.a_lo > t * e.b_hi) {
+      for (const auto& c : fixed.miss)
+        if (e.a_lo * c[0] + e.b_hi * c[1] <= log_bound) return Verdict::all;
+      if (miss_exponent(e.a_lo, e.b_hi, t) <= log_bound) return Verdict::all;
+    } else if (!(e.b_hi > 0) && -e.a_lo <= log_bound) {
+      return Verdict::all;
+    }
+    return Verdict::unknown;
+  }
+
+  Verdict sure_window_verdict(std::uint64_t lo, std::uint64_t hi, std::uint64_t w, RangeEdges& r,
+                              std::size_t which) const {
+    Expected e = expected(lo, hi, w, r, which);
+    const Verdict v = sure_verdict(e);
+    if (v != Verdict::unknown || !by_rate(lo, hi, w, e)) return v;
+    return sure_verdict(e);
+  }
+
+  // Decides ends [lo, hi] from expected counts where that is all but certain, halving the
+  // range; the ends left are decided from drawn counts, a run of them at a time (`pending`).
+  // `known_long`, `known_short`: a window's verdict over a range that holds [lo, hi] (a
+  // verdict over a range holds over its parts), unknown when it has to be worked out. `r`:
+  // the range's edges, those known from the range it was halved from.
+  void decide_sure(std::uint64_t lo, std::uint64_t hi, Verdict known_long, Verdict known_short,
+                   RangeEdges& r) {
+    const bool one_window = rule->short_slices == rule->long_slices;
+    Verdict l = known_long, s = one_window ? Verdict::all : known_short;
+    if (l == Verdict::unknown) l = sure_window_verdict(lo, hi, rule->long_slices, r, 0);
+    if (l != Verdict::none && s == Verdict::unknown)
+      s = sure_window_verdict(lo, hi, rule->short_slices, r, 1);
+    if (l == Verdict::none || s == Verdict::none) {
+      flush();
+      sure_ends += hi - lo + 1;
+      return;
+    }
+    if (l == Verdict::all && s == Verdict::all) {
+      flush();
+      append(firing, lo, hi);
+      sure_ends += hi - lo + 1;
+      return;
+    }
+    if (lo == hi) {
+      append(pending, lo, hi);
+      return;
+    }
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    RangeEdges left, right;
+    left.lo = r.lo;
+    left.lo_back = r.lo_back;
+    right.hi = r.hi;
+    right.hi_back = r.hi_back;
+    decide_sure(lo, mid, l, s, left);
+    decide_sure(mid + 1, hi, l, s, right);
+  }
+
+  void flush() {
+    for (const auto& r : pending) decide(r[0], r[1]);
+    pending.clear();
   }
 
   // Errors in the long window of end e, exactly.
@@ -351,6 +501,7 @@ struct AlertEvaluator::State {
     out.bad_slices.resize(policies - plan.user_policies);
     out.firings.clear();
     out.series.clear();
+    sure_ends = 0;
     bool any_online = false;
     for (const PolicyRun& run : runs)
       any_online = any_online || (run.online && run.history == history);
@@ -414,13 +565,16 @@ struct AlertEvaluator::State {
       account(pages, pi, -1, rows[rules], keep_firings, out);
       if (keep_firings && history < kSeriesHistories) record_series(pi, out);
     }
+    out.sure_ends = sure_ends;
   }
 
   // The current rule's firing ends among its candidates in [1, n], into `firing`.
   void decide_candidates(const Ranges& ends) {
     for (const auto& range : ends) {
       if (!plan.exhaustive) {
-        decide(range[0], range[1]);
+        RangeEdges edges;
+        decide_sure(range[0], range[1], Verdict::unknown, Verdict::unknown, edges);
+        flush();
         continue;
       }
       for (std::uint64_t e = range[0]; e <= range[1]; ++e) {

@@ -24,6 +24,19 @@
 //    over a history is reported (AlertPlan::missed_firing_bound): the probability that a
 //    skipped end would have fired. Ends where the bound is not small enough (low traffic,
 //    thresholds near the quiet error ratio) are evaluated exactly like the others.
+//  - Likewise, before any count is drawn, a range of candidate ends whose windows' expected
+//    errors and good requests (bounded over the range from the integrated rates, and from
+//    the least and greatest rates over the windows) make the decision all but certain is
+//    decided from them: a window's counts are Poisson, so Chernoff bounds give the chance
+//    that the drawn counts decide otherwise (fire_exponent, miss_exponent), and a range is
+//    decided when it is below kSureDecisionBound for every end. Inside an outage every
+//    window fires, and proving it from drawn counts would need nodes shorter than the short
+//    window all over the outage; so only the ends near a rule's crossings are decided from
+//    drawn counts.
+//    The chance that any such end differs from the exact evaluation is accounted, like the
+//    quiet bound, in AlertPlan::missed_firing_bound (kSureDecisionBound per rule and end).
+//    Online detection (first_page) decides every end from drawn counts, as it always has;
+//    it agrees with evaluate() but for that chance.
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -36,6 +49,10 @@ namespace nines {
 
 // The per-window probability below which a quiet end is not evaluated.
 inline constexpr double kQuietFiringBound = 1e-15;
+// The per-end probability below which an end's decision is taken from its windows' expected
+// counts instead of drawn ones (see AlertEvaluator); every end of every rule of a history
+// counts towards AlertPlan::missed_firing_bound with it, whether so decided or not.
+inline constexpr double kSureDecisionBound = 1e-18;
 
 // What the simulator hands over for one history (only when the model has alert policies).
 // A kind's state over [a, b): down (every request fails) or up with error probability p.
@@ -98,6 +115,7 @@ struct AlertHistoryResult {
   // Per timeslice SLO (AlertPlan::specs after the policies): its bad slices, as the slice
   // ends (1-based) at which its one rule fires.
   std::vector<std::vector<std::array<std::uint64_t, 2>>> bad_slices;
+  std::uint64_t sure_ends = 0;  // ends decided from expected counts, over every rule (tests)
 };
 
 // Per run: what each policy needs, derived once.
@@ -133,7 +151,8 @@ struct AlertPlan {
   std::vector<std::uint32_t> watched;
   bool any = false;      // some policy or timeslice SLO is declared
   bool detects = false;  // some component's outages are detected by alert
-  // Per history: the sum of the quiet bounds of the skipped ends.
+  // Per history: the sum of the quiet bounds of the skipped ends, and of the bounds of the
+  // ends decided from expected counts (kSureDecisionBound per rule and slice end).
   double missed_firing_bound = 0;
   // For tests: decide every slice end alone, from counts refined to slices, with no bounds
   // and no quiet ends skipped: the simple evaluation the fast one must agree with.
@@ -147,6 +166,13 @@ struct AlertPlan {
 // The error probability's Chernoff exponent: ln P(F (1 - t) > t G) <= n * quiet_exponent(p, t)
 // for Poisson F, G of means p n, (1 - p) n. Negative when t > p; 0 otherwise (no bound).
 double quiet_exponent(double p, double threshold) noexcept;
+
+// Chernoff exponents for one window whose errors F and good requests G are Poisson of means
+// a and b: ln P(F (1 - t) > t G) <= fire_exponent (0: no bound, -inf: impossible) and
+// ln P(F (1 - t) <= t G) <= miss_exponent; each the least over s >= 0 of the bound
+// E exp(s X) for X the difference, and any s gives a bound (see AlertEvaluator).
+double fire_exponent(double a, double b, double threshold) noexcept;
+double miss_exponent(double a, double b, double threshold) noexcept;
 
 class AlertEvaluator {
  public:

@@ -19,6 +19,25 @@ double quiet_exponent(double p, double threshold) noexcept {
   return std::min(g, 0.0);
 }
 
+double fire_exponent(double a, double b, double threshold) noexcept {
+  const double t = threshold;
+  // P(F (1 - t) - t G > 0) <= E exp(s (F (1 - t) - t G)) for s >= 0, least at
+  // e^s = t b / ((1 - t) a) when that exceeds 1.
+  if (!(a > 0)) return -std::numeric_limits<double>::infinity();
+  if (!(t * b > (1 - t) * a)) return 0;
+  const double s = std::log(t * b / ((1 - t) * a));
+  return std::min(0.0, a * std::expm1(s * (1 - t)) + b * std::expm1(-s * t));
+}
+
+double miss_exponent(double a, double b, double threshold) noexcept {
+  const double t = threshold;
+  // P(t G - (1 - t) F >= 0) <= E exp(s (t G - (1 - t) F)), least at e^s = a (1 - t) / (t b).
+  if (!(b > 0)) return -a;  // F = 0, the only way not to fire, has probability e^-a
+  if (!((1 - t) * a > t * b)) return 0;
+  const double s = std::log((1 - t) * a / (t * b));
+  return std::min(0.0, a * std::expm1(-s * (1 - t)) + b * std::expm1(s * t));
+}
+
 // ---- the per-run plan ----
 
 AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kind_share,
@@ -127,6 +146,7 @@ AlertPlan::AlertPlan(const StructureModel& model, const std::vector<double>& kin
                    static_cast<double>(period);
         missed_firing_bound += total;
       }
+      missed_firing_bound += kSureDecisionBound * static_cast<double>(pp.slices);
       pp.rules.push_back(std::move(rp));
     }
     policies.push_back(std::move(pp));

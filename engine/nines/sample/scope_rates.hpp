@@ -5,9 +5,11 @@
 // (sample/alert_evaluator.cpp); the slice tree (slice_tree.hpp) splits its counts by them.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "nines/model/outage_model.hpp"
@@ -30,6 +32,15 @@ class TrafficIntegral {
       rate_[h] = traffic.rate_at(static_cast<double>(h) * 3600 + 1800);
       prefix_[h + 1] = prefix_[h] + rate_[h] * 3600;
     }
+    for (std::size_t h = 0; h < 2 * kHours; ++h) low_[0][h] = high_[0][h] = rate_[h % kHours];
+    for (std::size_t l = 1; l < kLevels; ++l) {
+      const std::size_t half = std::size_t{1} << (l - 1);
+      for (std::size_t h = 0; h < 2 * kHours; ++h) {
+        const std::size_t k = std::min(h + half, 2 * kHours - 1);
+        low_[l][h] = std::min(low_[l - 1][h], low_[l - 1][k]);
+        high_[l][h] = std::max(high_[l - 1][h], high_[l - 1][k]);
+      }
+    }
   }
   double at(double t) const noexcept {
     if (!(t > 0)) return 0;
@@ -38,12 +49,33 @@ class TrafficIntegral {
     const auto h = std::min<std::size_t>(kHours - 1, static_cast<std::size_t>(rest / 3600));
     return weeks * prefix_[kHours] + prefix_[h] + rate_[h] * (rest - static_cast<double>(h) * 3600);
   }
+  // The least and the greatest arrival rate over [a, b) (0 <= a < b), in constant time.
+  void rate_bounds(double a, double b, double& low, double& high) const noexcept {
+    const auto first = static_cast<std::uint64_t>(a / 3600);
+    const auto last = static_cast<std::uint64_t>(std::ceil(b / 3600));  // hours [first, last)
+    const std::uint64_t count = std::max<std::uint64_t>(1, last - first);
+    if (count >= kHours) {
+      low = low_[kLevels - 1][0];
+      high = high_[kLevels - 1][0];
+      return;
+    }
+    // Two overlapping runs of 2^level hours cover the count hours from `from`.
+    const std::size_t from = first % kHours;
+    const auto level = static_cast<std::size_t>(std::bit_width(count) - 1);
+    const std::size_t other = from + count - (std::size_t{1} << level);
+    low = std::min(low_[level][from], low_[level][other]);
+    high = std::max(high_[level][from], high_[level][other]);
+  }
 
  private:
   static constexpr std::size_t kHours = 168;
   static constexpr double kWeek = 7 * 86400.0;
   std::array<double, kHours> rate_{};
   std::array<double, kHours + 1> prefix_{};
+  // low_[l][h], high_[l][h]: the least and greatest rate over hours h .. h + 2^l - 1 (hours
+  // taken modulo the week); the last level holds the whole week's.
+  static constexpr std::size_t kLevels = 9;  // 2^8 = 256 >= 168
+  std::array<std::array<double, 2 * kHours>, kLevels> low_{}, high_{};
 };
 
 // The scope's integrated error and good-request intensities, built segment by segment as
@@ -52,6 +84,8 @@ class ScopeRates {
  public:
   void start(const TrafficIntegral& traffic, double share, double horizon) {
     segments_.clear();
+    traffic_from_.clear();
+    bucket_.clear();
     traffic_ = &traffic;
     share_ = share;
     horizon_ = horizon;
@@ -59,8 +93,16 @@ class ScopeRates {
     cum_g_.assign(1, 0.0);
   }
   void append(const ScopeSegment& s) {
-    const double n = share_ * (traffic_->at(s.b) - traffic_->at(s.a));
+    const double from = traffic_->at(s.a);
+    const double n = share_ * (traffic_->at(s.b) - from);
     segments_.push_back(s);
+    traffic_from_.push_back(from);
+    const auto index = static_cast<std::uint32_t>(segments_.size() - 1);
+    for (auto k = static_cast<std::size_t>(std::ceil(s.a / kBucket));
+         static_cast<double>(k) * kBucket < s.b; ++k) {
+      if (k >= bucket_.size()) bucket_.resize(k + 1, 0);
+      bucket_[k] = index;
+    }
     cum_f_.push_back(cum_f_.back() + s.p * n);
     cum_g_.push_back(cum_g_.back() + (1 - s.p) * n);
   }
@@ -72,19 +114,54 @@ class ScopeRates {
       return;
     }
     t = std::min(t, segments_.back().b);
-    auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
-                               [](double x, const ScopeSegment& s) { return x < s.a; });
-    const std::size_t i = static_cast<std::size_t>(it - segments_.begin()) - 1;
+    const std::size_t i = segment_at(t);
     const ScopeSegment& s = segments_[i];
-    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_->at(s.a));
+    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_from_[i]);
     f = cum_f_[i] + s.p * n;
     g = cum_g_[i] + (1 - s.p) * n;
   }
+  // The last segment that starts at or before t (t >= the first's start).
+  std::size_t segment_at(double t) const {
+    const auto k = static_cast<std::size_t>(t / kBucket);
+    if (k >= bucket_.size()) {
+      auto it = std::upper_bound(segments_.begin(), segments_.end(), t,
+                                 [](double x, const ScopeSegment& s) { return x < s.a; });
+      return static_cast<std::size_t>(it - segments_.begin()) - 1;
+    }
+    std::size_t i = bucket_[k];
+    while (i + 1 < segments_.size() && segments_[i + 1].a <= t) ++i;
+    return i;
+  }
+
+  // The least and the greatest rate of errors (f) and of good requests (g) per second over
+  // [a, b) (a < b, within the segments so far).
+  void rate_bounds(double a, double b, double& f_low, double& f_high, double& g_low,
+                   double& g_high) const {
+    f_low = g_low = std::numeric_limits<double>::infinity();
+    f_high = g_high = 0;
+    auto it = segments_.begin();
+    if (!segments_.empty() && a >= segments_.front().a)
+      it += static_cast<std::ptrdiff_t>(segment_at(a));
+    for (; it != segments_.end() && it->a < b; ++it) {
+      if (!(it->b > a)) continue;
+      double low, high;
+      traffic_->rate_bounds(std::max(a, it->a), std::min(b, it->b), low, high);
+      f_low = std::min(f_low, share_ * it->p * low);
+      f_high = std::max(f_high, share_ * it->p * high);
+      g_low = std::min(g_low, share_ * (1 - it->p) * low);
+      g_high = std::max(g_high, share_ * (1 - it->p) * high);
+    }
+  }
+  double horizon() const noexcept { return horizon_; }
 
  private:
   std::vector<ScopeSegment> segments_;
   const TrafficIntegral* traffic_ = nullptr;
   double share_ = 1, horizon_ = 0;
+  std::vector<double> traffic_from_;  // per segment: the traffic's arrivals up to its start
+  // bucket_[k]: the segment that holds moment k kBucket, so a lookup scans few segments.
+  static constexpr double kBucket = 3600;
+  std::vector<std::uint32_t> bucket_;
   std::vector<double> cum_f_, cum_g_;
 };
 

@@ -47,6 +47,7 @@ class SliceTree {
     frontier_ = std::numeric_limits<std::uint64_t>::max();
     nodes_.clear();
     top_.assign((slices + kSliceTopSlices - 1) / kSliceTopSlices, -1);
+    top_cum_.assign(top_.size() + 1, Cum{});
   }
 
   // Slices from `frontier` on have no rates yet (online); max: every slice has.
@@ -76,6 +77,12 @@ class SliceTree {
     std::int32_t node = root(j);
     std::uint64_t start = j << kSliceTopBits, size = kSliceTopSlices;
     std::uint32_t heap = 1;
+    // The expected counts up to the node's start and end, when known.
+    Cum left, right;
+    if (complete(start, size)) {
+      left = top_cum(j);
+      right = top_cum(j + 1);
+    }
     while (x != start && size > 1) {
       if (!at(node).drawn) {
         if (complete(start, size)) {
@@ -84,18 +91,21 @@ class SliceTree {
         }
         ensure_children(node);
       } else if (at(node).child < 0 || !at(at(node).child).drawn) {
-        split(node, j, heap, start, size);
+        split(node, j, heap, start, size, left, right);
         return true;
       }
       const std::uint64_t mid = start + size / 2;
       const std::int32_t child = at(node).child;
+      const Cum middle{at(node).mid_f, at(node).mid_g};
       if (x < mid) {
         node = child;
         heap = 2 * heap;
+        right = middle;
       } else {
         node = child + 1;
         heap = 2 * heap + 1;
         start = mid;
+        left = middle;
       }
       size /= 2;
     }
@@ -107,7 +117,28 @@ class SliceTree {
     std::uint64_t f = 0, g = 0;
     std::int32_t child = -1;  // the left child's index (the right one follows); -1: none
     bool drawn = false;
+    // The expected counts up to the node's middle (ScopeRates::at) once it has been split:
+    // its children's splits use them again instead of recomputing them.
+    double mid_f = kUnknown, mid_g = kUnknown;
   };
+  static constexpr double kUnknown = -1;
+
+  // Expected counts up to a slice boundary (ScopeRates::at), with a known flag.
+  struct Cum {
+    double f = kUnknown, g = kUnknown;
+    bool known() const { return f >= 0; }
+  };
+  Cum cum_at(std::uint64_t x) const {
+    Cum c;
+    rates_->at(time_at(x), c.f, c.g);
+    return c;
+  }
+  // The expected counts up to top block j's start (j up to the number of blocks), memoised
+  // (only for complete blocks, whose rates are final).
+  Cum top_cum(std::uint64_t j) {
+    if (!top_cum_[j].known()) top_cum_[j] = cum_at(std::min(j << kSliceTopBits, slices_));
+    return top_cum_[j];
+  }
 
   Node& at(std::int32_t index) { return nodes_[static_cast<std::size_t>(index)]; }
   const Node& at(std::int32_t index) const { return nodes_[static_cast<std::size_t>(index)]; }
@@ -167,7 +198,13 @@ class SliceTree {
       return;
     }
     double f, g;
-    expected(start, start + size, f, g);
+    if (heap == 1) {
+      const Cum a = top_cum(j), b = top_cum(j + 1);
+      f = std::max(0.0, b.f - a.f);
+      g = std::max(0.0, b.g - a.g);
+    } else {
+      expected(start, start + size, f, g);
+    }
     // A top block's root keeps the stream it has always had; other nodes drawn from their
     // rate (only online) have streams of their own.
     OutageStream s = heap == 1 ? stream(j, 0) : direct_stream(j, heap);
@@ -199,12 +236,16 @@ class SliceTree {
   }
 
   // Splits a drawn node whose children are not drawn (none below them is).
+  // `left`, `right`: the expected counts up to its start and end, when known.
   void split(std::int32_t node, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
-             std::uint64_t size) {
-    double f0, g0, f1, g1, f2, g2;
-    rates_->at(time_at(start), f0, g0);
-    rates_->at(time_at(start + size / 2), f1, g1);
-    rates_->at(time_at(start + size), f2, g2);
+             std::uint64_t size, Cum left, Cum right) {
+    if (!left.known()) left = cum_at(start);
+    if (!right.known()) right = cum_at(start + size);
+    const Cum middle = cum_at(start + size / 2);
+    at(node).mid_f = middle.f;
+    at(node).mid_g = middle.g;
+    const double f0 = left.f, g0 = left.g, f1 = middle.f, g1 = middle.g;
+    const double f2 = right.f, g2 = right.g;
     const double f_all = std::max(0.0, f2 - f0), g_all = std::max(0.0, g2 - g0);
     const double f_left = std::max(0.0, f1 - f0), g_left = std::max(0.0, g1 - g0);
     OutageStream s = stream(j, heap);
@@ -213,8 +254,12 @@ class SliceTree {
     const std::uint64_t left_g = binomial(g, g_all > 0 ? g_left / g_all : 0.0, s);
     ensure_children(node);
     const std::int32_t c = at(node).child;
-    at(c) = Node{left_f, left_g, at(c).child, true};
-    at(c + 1) = Node{f - left_f, g - left_g, at(c + 1).child, true};
+    at(c).f = left_f;
+    at(c).g = left_g;
+    at(c).drawn = true;
+    at(c + 1).f = f - left_f;
+    at(c + 1).g = g - left_g;
+    at(c + 1).drawn = true;
   }
 
   void add(std::int32_t index, std::uint64_t j, std::uint32_t heap, std::uint64_t start,
@@ -259,6 +304,7 @@ class SliceTree {
   std::uint64_t frontier_ = std::numeric_limits<std::uint64_t>::max();
   std::vector<Node> nodes_;
   std::vector<std::int32_t> top_;
+  std::vector<Cum> top_cum_;
 };
 
 }  // namespace nines

@@ -9,6 +9,7 @@
 #include "../support/alert_timeline.hpp"
 #include "../support/time_model.hpp"
 #include "nines/sample/alert_evaluator.hpp"
+#include "nines/sample/scope_rates.hpp"
 
 using namespace nines;
 using namespace nines::test;
@@ -315,4 +316,105 @@ TEST_CASE("the quiet bound is the Chernoff exponent of the error ratio") {
                           g * std::log((1 - p) * n) - (1 - p) * n - std::lgamma(g + 1.0));
   CHECK(exact <= std::exp(n * quiet_exponent(p, t)));
   CHECK(exact > 0);
+}
+
+TEST_CASE("the fire and miss bounds hold against the exact Poisson tails") {
+  // P(F (1 - t) > t G) for F, G Poisson of means a, b, summed; the bounds must exceed it and
+  // its complement, and be tight enough to decide windows far from the threshold.
+  const auto exact_fire = [](double a, double b, double t) {
+    double p = 0;
+    for (int f = 1; f < 400; ++f) {
+      const double pf = std::exp(f * std::log(a) - a - std::lgamma(f + 1.0));
+      for (int g = 0; g < 2000; ++g) {
+        if (!(f * (1 - t) > t * g)) break;
+        p += pf * (b > 0 ? std::exp(g * std::log(b) - b - std::lgamma(g + 1.0)) : g == 0);
+      }
+    }
+    return p;
+  };
+  for (const double t : {0.001, 0.0144, 0.1, 0.5})
+    for (const double a : {0.5, 2.0, 10.0, 40.0})
+      for (const double b : {0.0, 5.0, 50.0, 400.0, 1500.0}) {
+        CAPTURE(t, a, b);
+        const double fire = exact_fire(a, b, t);
+        CHECK(fire <= std::exp(fire_exponent(a, b, t)) * (1 + 1e-9) + 1e-300);
+        CHECK(1 - fire <= std::exp(miss_exponent(a, b, t)) * (1 + 1e-9) + 1e-12);
+      }
+  // No errors expected: never fires; no good requests: misses only when F = 0.
+  CHECK(std::isinf(fire_exponent(0, 10, 0.01)));
+  CHECK(miss_exponent(30, 0, 0.01) == -30);
+  // Far from the threshold the bounds are small; at it they give nothing.
+  CHECK(fire_exponent(10, 1e5, 0.01) < -100);
+  CHECK(miss_exponent(1e4, 1e5, 0.01) < -100);
+  CHECK(fire_exponent(1000, 99000, 0.01) == 0);
+  CHECK(miss_exponent(1000, 99000, 0.01) == 0);
+}
+
+TEST_CASE("the traffic's least and greatest rate over a stretch, in constant time") {
+  TrafficProfile p;
+  p.rate_per_second = 100;
+  p.hourly_declared = p.daily_declared = true;
+  for (std::size_t h = 0; h < 24; ++h) p.hourly[h] = 0.3 + 0.1 * static_cast<double>((h * 7) % 11);
+  for (std::size_t d = 0; d < 7; ++d) p.daily[d] = 0.8 + 0.05 * static_cast<double>(d);
+  TrafficIntegral traffic;
+  traffic.build(p);
+  for (const double a : {0.0, 1800.0, 3600.0, 5 * kDay + 7000, 6.9 * kDay, 30 * kDay + 1})
+    for (const double length : {1.0, 3599.0, 3600.0, 7200.5, kDay, 3 * kDay, 7 * kDay, 9 * kDay}) {
+      double low = 0, high = 0;
+      traffic.rate_bounds(a, a + length, low, high);
+      double want_low = std::numeric_limits<double>::infinity(), want_high = 0;
+      for (double h = std::floor(a / 3600); h * 3600 < a + length; ++h) {
+        want_low = std::min(want_low, p.rate_at(h * 3600 + 1800));
+        want_high = std::max(want_high, p.rate_at(h * 3600 + 1800));
+      }
+      CAPTURE(a, length);
+      CHECK(low == want_low);
+      CHECK(high == want_high);
+    }
+}
+
+TEST_CASE("ends decided from expected counts agree with the exhaustive evaluation") {
+  // Traffic that follows the day, from 6/s at night to 150/s, and outages long and short:
+  // inside the outages every window fires, far from them none does, and those ends are
+  // decided from their windows' expected counts; the firings must be those that deciding
+  // each end from its exact slice counts gives.
+  const double slice = 60, horizon = 6 * kDay;
+  StructureModel m = alert_model(horizon, 60, 0.9997, {policy("workbook", slice, {})});
+  std::vector<AlertRule> rules = workbook_rules(slice);
+  rules[2] = burn_rule("ticket", AlertSeverity::ticket, 1, 0.999, 1 * kDay, 2 * kHour, slice);
+  AlertRule ratio;
+  ratio.name = "naive";
+  ratio.threshold = 0.002;
+  ratio.long_slices = 10;
+  rules.push_back(ratio);
+  m.time->alerting[0].rules = rules;
+  TrafficProfile& traffic = m.time->traffic;
+  traffic.hourly_declared = true;
+  for (std::size_t h = 0; h < 24; ++h)
+    traffic.hourly[h] = 0.1 + 2.4 * std::pow(std::sin(3.14159265 * static_cast<double>(h) / 24), 2);
+  const AlertTimeline t = timeline(horizon, 0.0003,
+                                   {{0.3 * kDay, 0.3 * kDay + 5 * kHour},
+                                    {1.1 * kDay, 1.1 * kDay + 70},
+                                    {2.5 * kDay, 2.5 * kDay + 25 * kMinute},
+                                    {2.55 * kDay, 2.55 * kDay + 2 * kHour},
+                                    {4.9 * kDay, 4.9 * kDay + 40 * kMinute}},
+                                   {{2.52 * kDay, 2.53 * kDay}}, {{4.9 * kDay, 4.91 * kDay}});
+  std::uint64_t sure = 0;
+  for (std::uint32_t h = 0; h < 5; ++h) {
+    const Evaluation fast = evaluate(m, t, h, false, 9);
+    const Evaluation simple = evaluate(m, t, h, true, 9);
+    CHECK(simple.result.sure_ends == 0);
+    sure += fast.result.sure_ends;
+    REQUIRE(fast.result.firings.size() == simple.result.firings.size());
+    for (std::size_t i = 0; i < fast.result.firings.size(); ++i) {
+      const AlertFiring& x = fast.result.firings[i];
+      const AlertFiring& y = simple.result.firings[i];
+      CHECK(x.rule == y.rule);
+      CHECK(x.fired == y.fired);
+      CHECK(x.budget == y.budget);
+    }
+    for (std::size_t r = 0; r < rules.size(); ++r) CHECK(fast.result.rows[0][r].firings > 0);
+  }
+  // Most candidate ends were decided from expected counts.
+  CHECK(sure > 5 * 2000);
 }
