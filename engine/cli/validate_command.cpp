@@ -10,6 +10,7 @@
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/input/any_scenario.hpp"
+#include "nines/input/sweep_parser.hpp"
 
 namespace nines::cli {
 namespace {
@@ -51,6 +52,15 @@ int validate_command(const std::vector<std::string>& args) {
     return 0;
   }
   const std::string& path = options.scenario_path;
+  if (is_sweep_file(path)) {
+    // The same parser as `nines sweep`: the base and every point's values are checked.
+    const SweepPlan plan = load_sweep(path);
+    std::printf("%s: valid sweep '%s' (format %d): %zu parameters, %zu points, a format-%d %s\n",
+                path.c_str(), plan.name.c_str(), plan.format_version, plan.parameters.size(),
+                plan.points.size(), plan.base_format,
+                plan.base_path.empty() ? "inline scenario" : ("base " + plan.base_path).c_str());
+    return 0;
+  }
   const AnyScenario scenario = load_any_scenario(path);
   if (const auto* model = std::get_if<StructureModel>(&scenario)) {
     const StructureAnalytics analytics(*model, &install_interrupt_handlers());

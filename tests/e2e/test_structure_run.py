@@ -306,3 +306,8 @@ def test_validate_counts_the_objectives_and_detection_by_alert(nines, root):
             "6 components detected by alert") in proc.stdout
     proc = nines("validate", root / "scenarios/shop-slos.yaml")
     assert "4 SLOs in time.slos, 0 alert policies" in proc.stdout
+
+
+def test_validate_reads_a_sweep_file_as_a_sweep(nines, root):
+    proc = nines("validate", root / "tests/sweeps/time.sweep.yaml")
+    assert "valid sweep 'time' (format 1): 4 parameters, 8 points, a format-3 base" in proc.stdout

@@ -990,4 +990,14 @@ SweepPlan load_sweep(const std::string& path) {
   return parse_sweep(read_input_file(path, "sweep"), path);
 }
 
+bool is_sweep_file(const std::string& path) {
+  try {
+    const YAML::Node root = YAML::Load(read_input_file(path, "sweep"));
+    const YAML::Node kind = root.IsMap() ? root["kind"] : YAML::Node();
+    return kind && kind.IsScalar() && kind.Scalar() == "sweep";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 }  // namespace nines

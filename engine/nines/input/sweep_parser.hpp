@@ -15,6 +15,10 @@ namespace nines {
 // Reads and validates a sweep file. Throws InputError (bad content) or IOError (unreadable).
 SweepPlan load_sweep(const std::string& path);
 
+// Whether the file's top level says `kind: sweep` (false when it cannot be read or parsed:
+// reading it as a scenario then reports why). For `nines validate`, which takes both.
+bool is_sweep_file(const std::string& path);
+
 // Same, from text already in memory. A relative `base:` path is resolved against the
 // directory of source_path.
 SweepPlan parse_sweep(std::string_view yaml_text, const std::string& source_path);
