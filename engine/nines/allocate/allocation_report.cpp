@@ -40,7 +40,8 @@ std::string allocation_text(const Allocation& a, const std::string& output_path)
                     a.format_version, percent(a.target).c_str());
   out += "  today " + percent(a.today_reliability) + " (exact), best reachable " +
          percent(a.ceiling_reliability) + " (every component perfect)";
-  out += a.already_met ? "; today already meets the target: every team keeps its value\n" : "\n";
+  out += "\n";
+  if (a.already_met) out += "  today already meets the target: every team keeps its value\n";
   std::size_t name_width = 4;
   for (const AllocationTeam& t : a.teams) name_width = std::max(name_width, t.name.size());
   constexpr std::size_t kWide = 20, kNarrow = 8;
