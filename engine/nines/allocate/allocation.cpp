@@ -238,8 +238,9 @@ class Allocator {
       return m;
     }
     const double p = bisect(top, at);
-    m.parameter = std::exp(p);
-    finish(m, at(p), [&](int step) { return at(p - std::ldexp(1e-12, step)); });
+    double used = p;  // p, or a step further in if the fresh check asked for one
+    finish(m, at(p), [&](int step) { return at(used = p - std::ldexp(1e-12, step)); });
+    m.parameter = std::exp(used);
     return m;
   }
 
@@ -258,8 +259,9 @@ class Allocator {
       return m;
     }
     const double p = bisect(0.0, at);
-    m.parameter = std::exp(p);
-    finish(m, at(p), [&](int step) { return at(p - std::ldexp(1e-12, step)); });
+    double used = p;
+    finish(m, at(p), [&](int step) { return at(used = p - std::ldexp(1e-12, step)); });
+    m.parameter = std::exp(used);
     return m;
   }
 
@@ -327,9 +329,10 @@ class Allocator {
           percent_of(unreliability_of(best)) + "; give the others an improvement_cost too");
     }
     const double p = bisect(top, at);
+    double used_p = p;
+    finish(m, at(p), [&](int step) { return at(used_p = p - std::ldexp(1e-12, step)); });
     // lambda, in cost per nat of -ln(1 - v): odds = cost / (a k lambda ln 10) = s w.
-    m.parameter = 1.0 / (std::exp(p) * kLn10);
-    finish(m, at(p), [&](int step) { return at(p - std::ldexp(1e-12, step)); });
+    m.parameter = 1.0 / (std::exp(used_p) * kLn10);
     // Duality gap of the closed form at this multiplier (allocation.hpp): lambda * slack.
     double used = 0;
     for (std::size_t d = 0; d < teams_.size(); ++d) {
