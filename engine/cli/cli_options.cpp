@@ -16,6 +16,8 @@ Usage:
   nines run FILE [options]     simulate a scenario, write HDF5, compare with the analytic model
   nines validate FILE          check a scenario file without running it
   nines sweep FILE [options]   run every point of a parameter sweep into one HDF5 file
+  nines allocate FILE --target R
+                               per-component reliability targets that meet a service target
   nines --version              print the version
   nines COMMAND --help         help on a command
 
@@ -86,6 +88,25 @@ Options:
       --full         print every row of the table, not a readable subset
   -q, --quiet        print nothing but errors (no progress, no table)
   -h, --help         this help
+)";
+
+const char* const kAllocateUsage = R"(Usage: nines allocate FILE --target R [options]
+
+Finds per-component (per-team) reliability targets that make the service meet R, by three
+methods: equal apportionment, in proportion to today's unreliability (ARINC), and the cheapest
+set of improvements when components carry an improvement_cost (series structures). Every result
+is checked by the exact engine, the same value `nines run` reports analytically. Reads every
+format (a chain is a series; format 3 uses its per-request structure).
+
+Options:
+      --target R     the service reliability to reach: 99.95%, 0.9995 (required)
+  -o, --output FILE  HDF5 output (default: <scenario name>.allocation.h5 in the current directory)
+  -f, --force        overwrite an existing output file
+      --json         print the result as one JSON object instead of the table
+  -h, --help         this help
+
+Exit codes: 0 every method meets the target, 1 runtime or I/O error, 2 invalid input or an
+unreachable target (the message says why), 130 interrupted.
 )";
 
 namespace {
@@ -228,6 +249,42 @@ RunOptions parse_run_options(const std::vector<std::string>& args) {
     }
   }
   if (!o.help && o.scenario_path.empty()) in.fail("nines run needs a scenario file");
+  return o;
+}
+
+AllocateOptions parse_allocate_options(const std::vector<std::string>& args) {
+  static const std::vector<std::string> known = {"--target", "-o",     "--output", "-f",
+                                                 "--force",  "--json", "-h",       "--help"};
+  AllocateOptions o;
+  ArgReader in("allocate", args);
+  while (!in.done()) {
+    const std::string a = in.next();
+    if (a == "-h" || a == "--help") {
+      o.help = true;
+    } else if (a == "--target") {
+      const std::string v = in.value(a);
+      std::string problem;
+      const auto target = parse_reliability_value(v, &problem);
+      if (!target) in.fail("invalid --target: " + problem + "; write a reliability such as 99.95%");
+      if (!(*target > 0 && *target < 1))
+        in.fail("invalid --target '" + v + "': the service target must be above 0 and below 100%");
+      o.target = *target;
+    } else if (a == "-o" || a == "--output") {
+      o.output = in.output(a);
+    } else if (a == "-f" || a == "--force" || a == "--json") {
+      in.no_value(a);
+      if (a == "--json") o.json = true;
+      if (a == "-f" || a == "--force") o.force = true;
+    } else if (a.size() > 1 && a[0] == '-') {
+      in.unknown_option(a, known);
+    } else if (o.scenario_path.empty()) {
+      o.scenario_path = a;
+    } else {
+      in.fail("unexpected argument '" + a + "': nines allocate takes one scenario file");
+    }
+  }
+  if (!o.help && o.scenario_path.empty()) in.fail("nines allocate needs a scenario file");
+  if (!o.help && !o.target) in.fail("nines allocate needs --target, such as --target 99.95%");
   return o;
 }
 

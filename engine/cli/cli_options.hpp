@@ -47,6 +47,16 @@ struct SweepOptions {
   bool help = false;
 };
 
+struct AllocateOptions {
+  std::string scenario_path;
+  std::optional<double> target;  // the service reliability, in (0, 1)
+  std::optional<std::string> output;
+  bool json = false;
+  bool force = false;
+  bool help = false;
+};
+
+AllocateOptions parse_allocate_options(const std::vector<std::string>& args);
 RunOptions parse_run_options(const std::vector<std::string>& args);
 SweepOptions parse_sweep_options(const std::vector<std::string>& args);
 ValidateOptions parse_validate_options(const std::vector<std::string>& args);
@@ -55,5 +65,6 @@ extern const char* const kMainUsage;
 extern const char* const kRunUsage;
 extern const char* const kValidateUsage;
 extern const char* const kSweepUsage;
+extern const char* const kAllocateUsage;
 
 }  // namespace nines::cli

@@ -1,5 +1,7 @@
 #include "nines/input/count_parser.hpp"
 
+#include "nines/input/yaml_fields.hpp"
+
 #include <charconv>
 #include <cstddef>
 #include <limits>
@@ -205,6 +207,10 @@ std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* why)
     return std::nullopt;
   }
   return value;
+}
+
+std::optional<double> parse_reliability_value(std::string_view text, std::string* why) {
+  return parse_reliability_text(text, why);
 }
 
 }  // namespace nines

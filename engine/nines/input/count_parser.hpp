@@ -16,4 +16,8 @@ std::optional<std::uint64_t> parse_request_count(std::string_view text, std::str
 // A seed: any whole number in [0, 2^64), decimal or 0x-prefixed hexadecimal.
 std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* why = nullptr);
 
+// A reliability as a scenario file reads one ("99.95%", "0.9995"), for command-line values
+// (nines allocate --target): parse_reliability_text without including yaml-cpp.
+std::optional<double> parse_reliability_value(std::string_view text, std::string* why = nullptr);
+
 }  // namespace nines

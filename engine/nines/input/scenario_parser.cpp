@@ -27,7 +27,7 @@ const std::vector<YamlKey> kInlineTopKeys = {{"format_version", false},
                                              {"run", false},
                                              {"components", true}};
 const std::vector<YamlKey> kComponentKeys = {
-    {"name", true}, {"reliability", true}, {"description", false}};
+    {"name", true}, {"reliability", true}, {"description", false}, {"improvement_cost", false}};
 
 class Parser : private FieldReader {
  public:
@@ -100,6 +100,8 @@ class Parser : private FieldReader {
             if (key == "reliability")
               c.reliability = parse_reliability(field, path + ".reliability");
             if (key == "description") c.description = parse_text(field, path + ".description");
+            if (key == "improvement_cost")
+              c.improvement_cost = parse_improvement_cost(field, path + ".improvement_cost");
           });
           claim_name(c.name, name_mark, path + ".name", first_line, "component");
           out.push_back(std::move(c));

@@ -41,9 +41,9 @@ constexpr std::string_view kBlockHint =
 const std::vector<YamlKey> kTopKeys = {
     {"format_version", true}, {"name", true},    {"description", false},   {"run", false},
     {"components", true},     {"blocks", false}, {"request_kinds", false}, {"common_cause", false}};
-const std::vector<YamlKey> kComponentKeys = {{"name", true},      {"reliability", true},
-                                             {"replicas", false}, {"required", false},
-                                             {"retries", false},  {"description", false}};
+const std::vector<YamlKey> kComponentKeys = {
+    {"name", true},      {"reliability", true}, {"improvement_cost", false}, {"replicas", false},
+    {"required", false}, {"retries", false},    {"description", false}};
 const std::vector<YamlKey> kKindKeys = {
     {"name", true}, {"path", false}, {"weight", false}, {"retries", false}, {"description", false}};
 const std::vector<YamlKey> kCommonCauseKeys = {
@@ -55,8 +55,9 @@ const std::vector<YamlKey> kTopKeysV3 = {
     {"run", false},           {"time", true},           {"components", true},
     {"blocks", false},        {"request_kinds", false}, {"common_cause", false}};
 const std::vector<YamlKey> kComponentKeysV3 = {
-    {"name", true},     {"reliability", true}, {"replicas", false},  {"required", false},
-    {"retries", false}, {"outages", false},    {"detection", false}, {"description", false}};
+    {"name", true},       {"reliability", true},  {"replicas", false},
+    {"required", false},  {"retries", false},     {"outages", false},
+    {"detection", false}, {"description", false}, {"improvement_cost", false}};
 const std::vector<YamlKey> kCommonCauseKeysV3 = {{"name", true},       {"probability", false},
                                                  {"every", false},     {"lasts", false},
                                                  {"takes_down", true}, {"description", false}};
@@ -200,6 +201,7 @@ class Parser : private TimeFieldReader {
             }
             if (key == "retries") c.retries = parse_whole(field, sub, 0, kMaxRetries);
             if (key == "description") c.description = parse_text(field, sub);
+            if (key == "improvement_cost") c.improvement_cost = parse_improvement_cost(field, sub);
           });
           claim_name(c.name, name_mark, path + ".name", names_, "component");
           if (required) {

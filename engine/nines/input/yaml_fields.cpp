@@ -300,6 +300,17 @@ double FieldReader::parse_number(const YamlEntry& entry, const std::string& path
   return *value;
 }
 
+double FieldReader::parse_improvement_cost(const YamlEntry& entry, const std::string& path) const {
+  constexpr std::string_view hint =
+      "write the cost of one extra nine of this component as a positive number, such as 3 or 0.5";
+  const std::string& text = scalar(entry, path, hint);
+  if (!text.empty() && text.back() == '%')
+    fail(entry.second.Mark(), path, quoted(text) + " is a percentage, not a cost", hint);
+  const double cost = parse_number(entry, path, hint, NumberRange::non_negative);
+  if (!(cost > 0)) fail(entry.second.Mark(), path, quoted(text) + " is not positive", hint);
+  return cost;
+}
+
 std::optional<std::uint64_t> parse_whole_text(std::string_view text, std::uint64_t low,
                                               std::uint64_t high, std::string* problem) {
   const auto refuse = [&](std::string_view why) -> std::optional<std::uint64_t> {

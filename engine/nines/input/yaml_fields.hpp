@@ -165,6 +165,8 @@ class FieldReader {
   double parse_reliability(const YamlEntry& entry, const std::string& path) const {
     return parse_number(entry, path, kReliabilityHint, NumberRange::probability);
   }
+  // A component's improvement_cost (model/scenario.hpp): a positive, finite number, no "%".
+  double parse_improvement_cost(const YamlEntry& entry, const std::string& path) const;
   // A whole number in [low, high], with a message saying whether it is too small or too large.
   std::uint32_t parse_whole(const YamlEntry& entry, const std::string& path, std::uint32_t low,
                             std::uint32_t high) const;

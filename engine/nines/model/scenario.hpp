@@ -19,6 +19,10 @@ struct Component {
   std::string name;         // unique within the scenario, [A-Za-z0-9_.-]+
   double reliability = 1;   // probability that it handles a request correctly, in [0, 1]
   std::string description;  // optional, free text
+  // Optional: what one extra nine of this component costs (any unit, the same for every
+  // component of the file), i.e. the cost per factor-10 cut of its unreliability. Read only by
+  // `nines allocate` (allocate/allocation.hpp); positive and finite.
+  std::optional<double> improvement_cost = std::nullopt;
 };
 
 // Optional run settings in the file; CLI flags override them.

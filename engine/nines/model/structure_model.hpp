@@ -49,6 +49,9 @@ struct StructureComponent {
   double reliability = 1;     // probability that one call succeeds, in [0, 1]
   std::uint32_t retries = 0;  // the caller retries this component's own failures this often
   std::string description;
+  // Cost of one extra nine of the declaration's per-call reliability (see Component in
+  // scenario.hpp); every replica carries its declaration's. Read only by `nines allocate`.
+  std::optional<double> improvement_cost = std::nullopt;
 
   // 1 - (1 - reliability)^(retries + 1): the probability that the component's own calls
   // succeed within one request attempt. Common-cause events are not escaped by retrying.
