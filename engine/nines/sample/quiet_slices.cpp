@@ -12,17 +12,20 @@ double quiet_bad_probability(double p, double threshold, double n) {
   if (!(p < 1)) return 1;
   const double mf = p * n, mg = (1 - p) * n;
   const boost::math::poisson_distribution<double> good(mg);
-  // Sum over the errors f = 1, 2, ... of P(F = f) P(G <= the most good requests with which f
-  // errors still exceed the threshold), until P(F >= f) is negligible.
-  const double last = mf + 40 * std::sqrt(mf) + 40;
+  // Sum over the errors f of P(F = f) P(G <= the most good requests with which f errors still
+  // exceed the threshold), over f within 40 standard deviations of the mean (beyond, P(F = f)
+  // is below 1e-300). P(F = f) is taken from its logarithm: from exp(-mf) up by the recurrence
+  // it would underflow to 0 for means above about 745 and make every slice good.
+  const double spread = 40 * std::sqrt(mf) + 40;
+  const double first = std::max(1.0, std::floor(mf - spread));
+  const double last = mf + spread;
+  const double log_mf = std::log(mf);
   double total = 0;
-  double pf = std::exp(-mf);  // P(F = 0)
-  for (double f = 1; f <= last; ++f) {
-    pf *= mf / f;
+  for (double f = first; f <= last; ++f) {
+    const double pf = std::exp(f * log_mf - mf - std::lgamma(f + 1));
     if (pf == 0) continue;
     // f (1 - t) > t g  <=>  g < f (1 - t) / t.
-    const double bound = f * (1 - threshold) / threshold;
-    const double g_max = std::ceil(bound) - 1;
+    const double g_max = std::ceil(f * (1 - threshold) / threshold) - 1;
     if (g_max < 0) continue;
     total += pf * boost::math::cdf(good, g_max);
   }

@@ -35,6 +35,16 @@ TEST_CASE("the quiet bad-slice probability is the two Poisson laws' sum") {
     CAPTURE(p, t, n);
     CHECK(quiet_bad_probability(p, t, n) == Approx(direct(p, t, n)).epsilon(1e-9).margin(1e-300));
   }
+  // Large means (errors of mean 1,200): the normal approximation of F (1 - t) - t G, mean
+  // -60 and standard deviation 34.6, gives about 4.2%; far from it means the sum is wrong.
+  {
+    const double p = 0.002, t = 0.0021, n = 600000;
+    const double mean = p * n * (1 - t) - t * (1 - p) * n;
+    const double sd = std::sqrt((1 - t) * (1 - t) * p * n + t * t * (1 - p) * n);
+    const double normal = 0.5 * std::erfc(-mean / sd / std::sqrt(2.0));
+    CAPTURE(normal);
+    CHECK(quiet_bad_probability(p, t, n) == Approx(normal).margin(0.01));
+  }
   CHECK(quiet_bad_probability(0.01, 0.05, 0) == 0);
   CHECK(quiet_bad_probability(0, 0.05, 100) == 0);
 }
