@@ -13,6 +13,7 @@
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/input/any_scenario.hpp"
 #include "nines/input/sweep_parser.hpp"
+#include "nines/sweep/sweep_json.hpp"
 
 namespace nines::cli {
 namespace {
@@ -75,14 +76,7 @@ Json valid_json(const std::string& path) {
   Json summary = Json::object();
   if (is_sweep_file(path)) {
     const SweepPlan plan = load_sweep(path);
-    Json scenario =
-        json_scenario(plan.name, plan.source_path, plan.source_text, plan.format_version);
-    Json base = Json::object();
-    base["kind"] = plan.base_kind;
-    base["format"] = plan.base_format;
-    base["path"] = json_path_or_null(plan.base_path);
-    scenario["base"] = std::move(base);
-    doc["scenario"] = std::move(scenario);
+    doc["scenario"] = sweep_scenario_json(plan);
     summary["parameters"] = plan.parameters.size();
     summary["points"] = plan.points.size();
     summary["replications"] = plan.replications;

@@ -9,8 +9,7 @@
 
 namespace nines {
 
-std::string sweep_json(const SweepPlan& plan, const SweepJsonFacts& facts, Json points) {
-  Json doc = json_document("sweep");
+Json sweep_scenario_json(const SweepPlan& plan) {
   Json scenario = json_scenario(plan.name, plan.source_path, plan.source_text, plan.format_version);
   Json base = Json::object();
   base["kind"] = plan.base_kind;
@@ -18,7 +17,12 @@ std::string sweep_json(const SweepPlan& plan, const SweepJsonFacts& facts, Json 
   base["path"] = json_path_or_null(plan.base_path);
   base["sha256"] = plan.base_text.empty() ? Json(nullptr) : Json(sha256_hex(plan.base_text));
   scenario["base"] = std::move(base);
-  doc["scenario"] = std::move(scenario);
+  return scenario;
+}
+
+std::string sweep_json(const SweepPlan& plan, const SweepJsonFacts& facts, Json points) {
+  Json doc = json_document("sweep");
+  doc["scenario"] = sweep_scenario_json(plan);
   doc["output"] = json_path_or_null(facts.output_path);
 
   // A time base's points count histories, a request base's requests (the /points columns).

@@ -18,6 +18,10 @@ struct SweepJsonFacts {
   double elapsed_seconds = 0;  // 0: unknown (null)
 };
 
+// The sweep file as "scenario": json_scenario of the sweep file with its base under "base"
+// (kind, format, path and sha256 of the base's text; null when there is none).
+Json sweep_scenario_json(const SweepPlan& plan);
+
 // `points`: the /points rows as SweepFileInfo::points_json holds them.
 std::string sweep_json(const SweepPlan& plan, const SweepJsonFacts& facts, Json points);
 
