@@ -201,3 +201,16 @@ def test_allocate_document_validates_and_says_what_its_file_says(nines, tmp_path
         assert [t["reliability"] for t in doc["components"]] == list(
             f["teams/today_reliability"][...])
         assert [m["cost"] for m in doc["summary"]["methods"]] == list(f["methods/cost"][...])
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema_and_is_strict(runs):
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    # Keys of the old shapes (before nines-json/1) are refused, so a moved key cannot slip in.
+    chain, structure = runs[1][0], runs[2][0]
+    for doc, change in ((chain, lambda d: d["summary"].update(requests=1)),
+                        (structure, lambda d: d.update(mix=d["summary"]["service"])),
+                        (structure, lambda d: d["components"][0].update(culprit_failures=1)),
+                        (chain, lambda d: d.update(schema_version="nines-json/2"))):
+        changed = json.loads(json.dumps(doc))
+        change(changed)
+        assert not VALIDATOR.is_valid(changed)
