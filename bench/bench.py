@@ -286,9 +286,9 @@ class Runner:
     def counts(case: Case, data: dict, problems: list[str]) -> tuple[list[int], int]:
         if case.impl != "nines":
             return [int(c) for c in data["failures"]], int(data["successes"])
-        components = data["scenario"]["components"]
+        components = data["components"]
         failures = [int(c["failures"]) for c in components]
-        summary = data["summary"]
+        summary = data["summary"]["service"]
         if int(summary["requests"]) != case.n:
             problems.append(f"nines ran {summary['requests']} requests, asked for {case.n}")
         if int(summary["failures"]) != sum(failures):

@@ -209,7 +209,7 @@ def check(case: OutageCase, data: dict, output: Path) -> tuple[list[str], float]
     """Problems with a run's results, and the largest |z| of its statistical checks."""
     problems, zs = [], []
     summary = data["summary"]
-    processes = {p["name"]: p for p in summary["processes"]}
+    processes = {p["name"]: p for p in data["components"] + data["common_causes"]}
     h = int(data["run"]["histories"])
     if h != case.histories:
         problems.append(f"ran {h} histories, asked for {case.histories}")
@@ -234,10 +234,10 @@ def check(case: OutageCase, data: dict, output: Path) -> tuple[list[str], float]
     else:
         # Traffic: the request total of H histories is Poisson(rate x horizon x H).
         expected = ESSAY_RATE * ESSAY_HORIZON_S * h
-        z = _z(int(summary["requests"]), expected, math.sqrt(expected))
+        z = _z(int(summary["service"]["requests"]), expected, math.sqrt(expected))
         zs.append(z)
         if abs(z) >= Z_LIMIT:
-            problems.append(f"{summary['requests']} requests, expected {expected:.0f} (z = {z:.2f})")
+            problems.append(f"{summary['service']['requests']} requests, expected {expected:.0f} (z = {z:.2f})")
     if case.scenario == "essay":
         for name, (mttf, detect, mttr) in ESSAY_SELF_CONTAINED.items():
             p = processes[name]
@@ -347,7 +347,7 @@ class OutageRunner:
             try:
                 data = json.loads(m.stdout.strip().splitlines()[-1])
                 summary = data["summary"]
-                record.update(outages=int(summary["outages"]), requests=int(summary["requests"]),
+                record.update(outages=int(summary["outages"]), requests=int(summary["service"]["requests"]),
                               internal_seconds=float(data["run"]["elapsed_seconds"]),
                               fingerprint=fingerprint(summary))
                 if case.scenario == "events100":

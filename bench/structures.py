@@ -124,7 +124,7 @@ class StructureRunner:
             record["problems"].append(f"exit {m.returncode}: {m.stderr.strip()[-300:]}")
         else:
             data = json.loads(m.stdout.strip().splitlines()[-1])
-            mix = data.get("mix") or data["summary"]
+            mix = data["summary"]["service"]
             record["z"] = mix["z_score"] if mix["z_score"] is not None else 0.0
             record["sampler"] = data["run"].get("sampler")
             p = mix.get("reliability_p_value")

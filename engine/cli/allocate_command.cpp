@@ -28,7 +28,8 @@ int allocate_command(const std::vector<std::string>& args) {
   const std::string output = options.output.value_or(model.name + ".allocation.h5");
   write_allocation_file(allocation, model.source_text, output, options.force);
   const std::string text =
-      options.json ? allocation_json(allocation, output) : allocation_text(allocation, output);
+      options.json ? allocation_json(allocation, model.source_path, model.source_text, output)
+                   : allocation_text(allocation, output);
   std::fputs(text.c_str(), stdout);
   for (const MethodResult& m : allocation.methods)
     if (m.available && !m.met) return 1;  // never expected: the exact check disagrees

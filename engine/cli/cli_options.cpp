@@ -57,10 +57,15 @@ Options:
   -h, --help         this help
 )";
 
-const char* const kValidateUsage = R"(Usage: nines validate FILE
+const char* const kValidateUsage = R"(Usage: nines validate FILE [--json]
 
-Parses and checks a scenario file; prints a one-line description and exits 0 when it is
-valid, or the problem with file, line and column and exits 2.
+Parses and checks a scenario or sweep file; prints a one-line description and exits 0 when
+it is valid, or the problem with file, line and column and exits 2.
+
+Options:
+      --json         print the result as one JSON object on stdout (also when the file is
+                     invalid: "valid": false and the errors; the exit code is the same)
+  -h, --help         this help
 )";
 
 const char* const kSweepUsage = R"(Usage: nines sweep FILE [options]
@@ -86,6 +91,8 @@ Options:
                      `nines run --record none --sampler MODE` chooses it, so each point's
                      counts equal that run's
       --full         print every row of the table, not a readable subset
+      --json         print the sweep (every point's row of the points table) as one JSON
+                     object on stdout instead of the table
   -q, --quiet        print nothing but errors (no progress, no table)
   -h, --help         this help
 )";
@@ -289,10 +296,12 @@ AllocateOptions parse_allocate_options(const std::vector<std::string>& args) {
 }
 
 SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
-  static const std::vector<std::string> known = {
-      "-o",      "--output",          "-t",        "--threads", "--resume", "--restart", "-f",
-      "--force", "--record-requests", "--sampler", "--full",    "-q",       "--quiet",   "-h",
-      "--help"};
+  static const std::vector<std::string> known = {"-o",        "--output", "-t",
+                                                 "--threads", "--resume", "--restart",
+                                                 "-f",        "--force",  "--record-requests",
+                                                 "--sampler", "--full",   "-q",
+                                                 "--quiet",   "-h",       "--help",
+                                                 "--json"};
   SweepOptions o;
   ArgReader in("sweep", args);
   while (!in.done()) {
@@ -306,8 +315,10 @@ SweepOptions parse_sweep_options(const std::vector<std::string>& args) {
     } else if (a == "--sampler") {
       o.sampler = in.sampler(a);
     } else if (a == "-f" || a == "--force" || a == "--resume" || a == "--restart" ||
-               a == "--record-requests" || a == "--full" || a == "-q" || a == "--quiet") {
+               a == "--record-requests" || a == "--full" || a == "-q" || a == "--quiet" ||
+               a == "--json") {
       in.no_value(a);
+      if (a == "--json") o.json = true;
       if (a == "-f" || a == "--force") o.force = true;
       if (a == "--resume") o.resume = true;
       if (a == "--restart") o.restart = true;
@@ -332,6 +343,8 @@ ValidateOptions parse_validate_options(const std::vector<std::string>& args) {
   for (const auto& a : args) {
     if (a == "-h" || a == "--help") {
       o.help = true;
+    } else if (a == "--json") {
+      o.json = true;
     } else if (a.size() > 1 && a[0] == '-') {
       throw InputError("unknown option '" + a + "' (see 'nines validate --help')");
     } else if (o.scenario_path.empty()) {

@@ -30,6 +30,7 @@ struct RunOptions {
 
 struct ValidateOptions {
   std::string scenario_path;
+  bool json = false;
   bool help = false;
 };
 
@@ -44,6 +45,7 @@ struct SweepOptions {
   bool full = false;
   bool record_requests = false;
   SamplerChoice sampler = SamplerChoice::automatic;
+  bool json = false;
   bool help = false;
 };
 

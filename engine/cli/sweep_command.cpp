@@ -21,8 +21,10 @@
 #include "nines/input/sweep_parser.hpp"
 #include "nines/pipeline/time_pipeline.hpp"
 #include "nines/run/mpi_world.hpp"
+#include "nines/sweep/sweep_json.hpp"
 #include "nines/sweep/sweep_report.hpp"
 #include "nines/sweep/sweep_runner.hpp"
+#include "nines/sweep/sweep_writer.hpp"
 
 namespace nines::cli {
 
@@ -139,6 +141,8 @@ int sweep_command(const std::vector<std::string>& args) {
   run.record_requests = options.record_requests;
   run.sampler = options.sampler;
   run.created = utc_timestamp_now();
+  Json points_json;
+  if (options.json && root) run.points_json = &points_json;
   // A time point's "requests" are histories, in the time pipeline's chunks.
   if (plan->base_format == kTimeFormatVersion) run.chunk_requests = kHistoriesPerChunk;
 
@@ -194,7 +198,16 @@ int sweep_command(const std::vector<std::string>& args) {
                  outcome->results.done_count(), plan->points.size(), run.output.c_str());
     return 130;
   }
-  if (!options.quiet) {
+  if (options.json) {
+    SweepJsonFacts facts;
+    facts.output_path = run.output;
+    facts.sampler = sampler_choice_name(run.sampler);
+    facts.record_requests = run.record_requests;
+    facts.threads = static_cast<int>(
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+    facts.elapsed_seconds = elapsed;
+    std::puts(sweep_json(*plan, facts, std::move(points_json)).c_str());
+  } else if (!options.quiet) {
     std::fputs(
         format_sweep_table(*plan, outcome->results, options.full, run.sampler, run.chunk_requests)
             .c_str(),

@@ -31,7 +31,7 @@ def with_reliabilities(source, reliability_by_team, dest):
 
 
 def service(report):
-    return report["mix"] if "mix" in report else report["summary"]
+    return report["summary"]["service"]
 
 
 @pytest.mark.parametrize("scenario,target,methods", CASES)
@@ -39,7 +39,7 @@ def test_every_method_fed_back_into_nines_run_meets_the_target(nines, root, tmp_
                                                                 target, methods):
     out = tmp_path / "allocation.h5"
     report = allocate(nines, root / scenario, target, out)
-    assert {m["name"] for m in report["methods"] if m["available"]} == methods
+    assert {m["name"] for m in report["summary"]["methods"] if m["available"]} == methods
     with h5py.File(out, "r") as f:
         assert f.attrs["format"] == "nines-allocation"
         assert f.attrs["format_version"] == 1
@@ -67,7 +67,7 @@ def test_every_method_fed_back_into_nines_run_meets_the_target(nines, root, tmp_
         assert s["unreliability_analytic"] <= 1 - target
         assert s["unreliability_analytic"] == pytest.approx(1 - target, rel=1e-6)
         assert s["unreliability_analytic"] == pytest.approx(
-            report["methods"][m_index]["service_unreliability"], rel=1e-12)
+            report["summary"]["methods"][m_index]["service_unreliability"], rel=1e-12)
         # The simulated failures agree with the target: z-test with the binomial sd.
         sd = math.sqrt(n * target * (1 - target))
         z = (s["failures"] - n * (1 - target)) / sd
@@ -77,7 +77,7 @@ def test_every_method_fed_back_into_nines_run_meets_the_target(nines, root, tmp_
 def test_cost_method_is_cheapest_and_hdf5_matches_json(nines, root, tmp_path):
     out = tmp_path / "a.h5"
     report = allocate(nines, root / "scenarios/checkout-teams.yaml", 0.9995, out)
-    costs = {m["name"]: m["cost"] for m in report["methods"]}
+    costs = {m["name"]: m["cost"] for m in report["summary"]["methods"]}
     assert costs["cost"] <= costs["equal"] and costs["cost"] <= costs["proportional"]
     with h5py.File(out, "r") as f:
         assert np.allclose(f["methods/cost"][...], [costs["equal"], costs["proportional"],
@@ -94,7 +94,7 @@ def test_six_sigma_whole_needs_a_twentieth_of_each_parts_defects(nines, root, tm
     report = allocate(nines, root / "scenarios/six-sigma-parts.yaml", 0.9999966,
                       tmp_path / "s.h5")
     part = 1 - 0.9999966 ** (1 / 20)
-    for m in report["methods"]:
+    for m in report["summary"]["methods"]:
         if not m["available"]:
             continue
         for t in m["teams"]:
@@ -105,8 +105,8 @@ def test_six_sigma_whole_needs_a_twentieth_of_each_parts_defects(nines, root, tm
 def test_format_3_uses_the_per_request_structure(nines, root, tmp_path):
     report = allocate(nines, root / "scenarios/zone-outages-over-time.yaml", 0.99999,
                       tmp_path / "t.h5")
-    assert report["format_version"] == 3
-    for m in report["methods"]:
+    assert report["scenario"]["format"] == 3
+    for m in report["summary"]["methods"]:
         if m["available"]:
             assert m["met"] and m["service_reliability"] >= 0.99999
 
@@ -122,8 +122,8 @@ def test_unreachable_target_is_an_error_and_writes_nothing(nines, root, tmp_path
 
 def test_already_met_keeps_today(nines, root, tmp_path):
     report = allocate(nines, root / "scenarios/six-sigma-parts.yaml", 0.9995, tmp_path / "m.h5")
-    assert report["already_met"]
-    for m in report["methods"]:
+    assert report["summary"]["already_met"]
+    for m in report["summary"]["methods"]:
         if m["available"]:
             assert all(t["extra_nines"] == 0 for t in m["teams"])
 

@@ -28,7 +28,7 @@ def test_every_kind_and_the_mix_agree_at_ten_million(nines, root, tmp_path, scen
     proc = nines("run", root / scenario, "-n", "1e7", "--record", "none", "-o",
                  tmp_path / "a.h5", "--json")
     report = json.loads(proc.stdout)
-    for kind in report["kinds"] + [report["mix"]]:
+    for kind in report["summary"]["kinds"] + [report["summary"]["service"]]:
         assert abs(kind["z_score"]) < 5, kind
         assert kind["reliability_ci_low"] <= kind["reliability_empirical"] <= kind[
             "reliability_ci_high"]
@@ -116,7 +116,7 @@ def test_importance_is_stored_and_consistent(dense_run):
             sd = np.sqrt(np.maximum(exact * (1 - exact), 1e-300) / n)
             assert np.all(np.abs(est - exact) <= 6 * sd + 1e-12), name
         assert "common_cause" in f["importance"]
-    ranking = report["ranking"]
+    ranking = report["summary"]["ranking"]
     ip = {c["name"]: c["importance"]["improvement_potential"] for c in report["components"]}
     assert [ip[n] for n in ranking] == sorted(ip.values(), reverse=True)
 
@@ -131,7 +131,7 @@ def test_samplers_kernels_and_importance_modes(nines, root, tmp_path, flags, sam
     proc = nines("run", root / "scenarios/ecommerce-mix.yaml", "-n", "3e6", "--record",
                  "failures", *flags, "-o", out, "--json")
     report = json.loads(proc.stdout)
-    assert abs(report["mix"]["z_score"]) < 5
+    assert abs(report["summary"]["service"]["z_score"]) < 5
     with h5py.File(out, "r") as f:
         assert f.attrs["sampler"] == sampler and f.attrs["kernel"] == kernel
         simulated = "--importance" in flags
@@ -152,7 +152,7 @@ def test_a_chain_shaped_structure_runs_on_the_chain_kernels(nines, root, tmp_pat
         out = tmp_path / f"{record}.h5"
         report = json.loads(nines("run", structure, "-n", "2e6", "--record", record, "-o", out,
                                   "--json").stdout)
-        assert abs(report["mix"]["z_score"]) < 5
+        assert abs(report["summary"]["service"]["z_score"]) < 5
         with h5py.File(out, "r") as f:
             assert f.attrs["kernel"] == "chain"
             if record == "dense":
@@ -275,7 +275,7 @@ def test_common_causes_are_counted_by_event_and_by_set(nines, root, tmp_path):
         assert np.isclose(sets["expected_failures"][...].sum(),
                           f.attrs["requests"] * f.attrs["unreliability_analytic"], rtol=1e-9)
         assert sets.attrs["attribution_p_value"] > 1e-5
-    assert len(report["common_cause_sets"]) == len(by_set)
+    assert len(report["summary"]["common_cause_sets"]) == len(by_set)
 
 
 def expected_message(path):

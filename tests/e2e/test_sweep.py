@@ -304,11 +304,12 @@ def test_a_structure_sweep_equals_nines_run_of_each_point(nines, root, tmp_path)
             run = json.loads(nines("run", scenario, "-n", int(points["requests"][i]), "--seed",
                                    int(points["seed"][i]), "--record", "none", "-o",
                                    tmp_path / f"p{i}.h5", "--json").stdout)
-            assert run["mix"]["failures"] == points["failures"][i]
-            assert run["mix"]["reliability_analytic"] == points["reliability_analytic"][i]
-            assert [k["failures"] for k in run["kinds"]] == \
+            assert run["summary"]["service"]["failures"] == points["failures"][i]
+            assert run["summary"]["service"]["reliability_analytic"] == \
+                points["reliability_analytic"][i]
+            assert [k["failures"] for k in run["summary"]["kinds"]] == \
                 list(kinds["failures"][koff[i]:koff[i + 1]])
-            assert [c["culprit_failures"] for c in run["components"]] == \
+            assert [c["failures"] for c in run["components"]] == \
                 list(f["point_components/failures"][coff[i]:coff[i + 1]])
             assert len(run["components"]) == coff[i + 1] - coff[i] == \
                 points["n_components"][i]

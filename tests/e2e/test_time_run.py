@@ -47,7 +47,7 @@ def test_time_run_tables_agree(root, tmp_path, scenario):
         assert np.all(detected[done] >= start[done]) and np.all(end[done] >= detected[done])
         assert np.all(end[done] <= f.attrs["horizon_seconds"])
         # Requests: totals agree across the root, the histories and the kinds.
-        assert int(h["requests"][...].sum()) == f.attrs["requests"] == summary["requests"]
+        assert int(h["requests"][...].sum()) == f.attrs["requests"] == summary["service"]["requests"]
         assert int(h["failed"][...].sum()) == f.attrs["failed"]
         kinds = f["kinds/name"].shape[0]
         assert h["kind_requests"].attrs["columns"] == kinds
@@ -106,10 +106,10 @@ def test_quorum_with_one_crew_agrees_with_its_markov_chain(root, tmp_path):
 
 
 def test_monitoring_outages_lengthen_detection_and_downtime(root, tmp_path):
-    failing = run(root, "essay-app-over-a-year", tmp_path / "a.h5", "--histories", 500)["summary"]
+    failing = run(root, "essay-app-over-a-year", tmp_path / "a.h5", "--histories", 500)
     perfect = run(root, "essay-app-over-a-year-perfect-monitoring", tmp_path / "b.h5",
-                  "--histories", 500)["summary"]
-    by_name = lambda s: {p["name"]: p for p in s["processes"]}
+                  "--histories", 500)
+    by_name = lambda doc: {p["name"]: p for p in doc["components"] + doc["common_causes"]}
     fa, pe = by_name(failing), by_name(perfect)
     for name in ("database", "api", "load-balancer"):
         # Monitors that never fail: every outage is detected after exactly the 5-minute delay,
@@ -118,7 +118,8 @@ def test_monitoring_outages_lengthen_detection_and_downtime(root, tmp_path):
         assert pe[name]["mean_time_to_detect"] == pytest.approx(300, abs=1e-3)
         assert fa[name]["mean_time_to_detect"] > 300
         assert np.isnan(fa[name]["mean_time_to_detect_exact"] or np.nan)
-    assert failing["metrics"]["downtime_per_year"]["mean"] > perfect["metrics"]["downtime_per_year"]["mean"]
+    assert (failing["summary"]["metrics"]["downtime_per_year"]["mean"] >
+            perfect["summary"]["metrics"]["downtime_per_year"]["mean"])
     # The downtime monitoring and alerting cost others, through detection, is in their budget.
     assert fa["monitoring"]["budget_detection_seconds_per_year"] > 0
     assert "monitoring" not in pe

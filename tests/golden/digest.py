@@ -17,7 +17,8 @@ import numpy as np
 # presence (and an attribute's type) is still pinned, their value is not.
 VOLATILE_ATTRIBUTES = frozenset({"created", "nines_version"})
 VOLATILE_JSON_KEYS = frozenset(
-    {"created", "elapsed_seconds", "requests_per_second", "nines_version", "threads"})
+    {"created", "elapsed_seconds", "requests_per_second", "histories_per_second",
+     "nines_version", "threads"})
 VOLATILE = "<volatile>"
 
 INLINE_LIMIT = 64  # datasets with at most this many elements are stored value by value

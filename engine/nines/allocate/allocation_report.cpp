@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "nines/base/json_writer.hpp"
+#include "nines/base/json_document.hpp"
 #include "nines/base/number_format.hpp"
 
 namespace nines {
@@ -78,52 +78,63 @@ std::string allocation_text(const Allocation& a, const std::string& output_path)
   return out;
 }
 
-std::string allocation_json(const Allocation& a, const std::string& output_path) {
-  JsonWriter j;
-  j.begin_object();
-  j.field("scenario", a.scenario_name).field("format_version", a.format_version);
-  j.field("target", a.target).field("today_reliability", a.today_reliability);
-  j.field("today_unreliability", a.today_unreliability);
-  j.field("ceiling_reliability", a.ceiling_reliability).field("already_met", a.already_met);
-  j.key("teams").begin_array();
+std::string allocation_json(const Allocation& a, const std::string& path, const std::string& text,
+                            const std::string& output_path) {
+  Json doc = json_document("allocate");
+  doc["scenario"] = json_scenario(a.scenario_name, path, text, a.format_version);
+  doc["output"] = json_path_or_null(output_path);
+  // The teams (component declarations) as they are today.
+  Json teams = Json::array();
   for (const AllocationTeam& t : a.teams) {
-    j.begin_object().field("name", t.name).field("today_reliability", t.reliability);
-    j.key("improvement_cost");
-    if (t.improvement_cost)
-      j.value(*t.improvement_cost);
-    else
-      j.null();
-    j.field("retries", std::int64_t{t.retries})
-        .field("copies", static_cast<std::int64_t>(t.components.size()))
-        .end_object();
+    Json team = Json::object();
+    team["name"] = t.name;
+    team["reliability"] = t.reliability;
+    team["improvement_cost"] = t.improvement_cost ? Json(*t.improvement_cost) : Json(nullptr);
+    team["retries"] = t.retries;
+    team["copies"] = t.components.size();
+    teams.push_back(std::move(team));
   }
-  j.end_array();
-  j.key("methods").begin_array();
+  doc["components"] = std::move(teams);
+
+  Json summary = Json::object();
+  Json service = Json::object();
+  service["reliability_analytic"] = a.today_reliability;
+  service["unreliability_analytic"] = a.today_unreliability;
+  summary["service"] = std::move(service);
+  summary["target"] = a.target;
+  summary["ceiling_reliability"] = a.ceiling_reliability;
+  summary["already_met"] = a.already_met;
+  Json methods = Json::array();
   for (const MethodResult& m : a.methods) {
-    j.begin_object().field("name", to_string(m.method)).field("available", m.available);
+    Json method = Json::object();
+    method["name"] = to_string(m.method);
+    method["available"] = m.available;
     if (!m.available) {
-      j.field("reason", m.reason).end_object();
+      method["reason"] = m.reason;
+      methods.push_back(std::move(method));
       continue;
     }
-    j.field("solver", m.solver).field("parameter", m.parameter);
-    j.field("service_reliability", m.service_reliability);
-    j.field("service_unreliability", m.service_unreliability).field("met", m.met);
-    j.field("cost", m.cost).field("optimality_gap", m.optimality_gap);
-    j.key("teams").begin_array();
+    method["solver"] = m.solver;
+    method["parameter"] = m.parameter;
+    method["service_reliability"] = m.service_reliability;
+    method["service_unreliability"] = m.service_unreliability;
+    method["met"] = m.met;
+    method["cost"] = m.cost;
+    method["optimality_gap"] = m.optimality_gap;
+    Json allocated = Json::array();
     for (std::size_t d = 0; d < a.teams.size(); ++d) {
-      j.begin_object().field("name", a.teams[d].name).field("reliability", m.reliability[d]);
-      j.field("extra_nines", m.extra_nines[d]).end_object();
+      Json team = Json::object();
+      team["name"] = a.teams[d].name;
+      team["reliability"] = m.reliability[d];
+      team["extra_nines"] = m.extra_nines[d];
+      allocated.push_back(std::move(team));
     }
-    j.end_array().end_object();
+    method["teams"] = std::move(allocated);
+    methods.push_back(std::move(method));
   }
-  j.end_array();
-  j.key("output");
-  if (output_path.empty())
-    j.null();
-  else
-    j.value(output_path);
-  j.end_object();
-  return j.str() + "\n";
+  summary["methods"] = std::move(methods);
+  doc["summary"] = std::move(summary);
+  return json_text(doc) + "\n";
 }
 
 }  // namespace nines

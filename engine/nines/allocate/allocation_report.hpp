@@ -9,6 +9,8 @@
 namespace nines {
 
 std::string allocation_text(const Allocation& allocation, const std::string& output_path);
-std::string allocation_json(const Allocation& allocation, const std::string& output_path);
+// The --json document (README, "JSON output"): `path` and `text` are the scenario file's.
+std::string allocation_json(const Allocation& allocation, const std::string& path,
+                            const std::string& text, const std::string& output_path);
 
 }  // namespace nines

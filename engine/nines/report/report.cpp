@@ -5,7 +5,6 @@
 #include <string_view>
 #include <vector>
 
-#include "nines/base/json_writer.hpp"
 #include "nines/base/number_format.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/report/run_json.hpp"
@@ -197,41 +196,46 @@ std::string format_summary_text(const ReportContext& context, const ChainAnalyti
 std::string format_summary_json(const ReportContext& context, const ChainAnalytics& model,
                                 const Summary& summary) {
   const Scenario& scenario = context.scenario;
-  const RunInfo& info = context.info;
-  JsonWriter json;
-  begin_run_json(
-      json, scenario.name, scenario.source_path, scenario.source_text, [&](JsonWriter& out) {
-        out.key("components").begin_array();
-        for (std::size_t k = 0; k < model.size(); ++k) {
-          const std::uint64_t f =
-              k < summary.component_failures.size() ? summary.component_failures[k] : 0;
-          out.begin_object();
-          out.field("name", k < scenario.components.size() ? scenario.components[k].name
-                                                           : "component " + std::to_string(k));
-          out.field("reliability", model.reliabilities()[k]);
-          out.field("failures", f);
-          out.field("expected_failures",
-                    k < summary.expected_failures.size() ? summary.expected_failures[k] : 0.0);
-          out.field("share", share_of(f, summary.failures));
-          out.end_object();
-        }
-        out.end_array();
-      });
-  write_run_json(json, info, context.threads, context.elapsed_seconds, context.output_path,
-                 [](JsonWriter&) {});
+  Json doc = begin_run_json(scenario.name, scenario.source_path, scenario.source_text,
+                            scenario.format_version, context.output_path);
+  Json run = run_json_object(context.info, "requests", context.threads, context.elapsed_seconds);
+  run["sampler"] = std::string(to_string(context.info.sampler));
+  run["kernel"] = "chain";
+  doc["run"] = std::move(run);
 
-  json.key("summary").begin_object();
-  json.field("requests", summary.requests);
-  const auto field = [&json](std::string_view name, auto value) { json.field(name, value); };
-  for_each_comparison_field(summary, field);
-  json.field("ci_level", summary.ci_level);
-  json.field("agrees", summary.agrees);
-  json.field("verdict", summary.verdict);
-  for_each_unit_field(summary, field);
-  json.end_object();
+  // A chain's component failures are first failures: the component a failed request hit
+  // first, as a structure's are its primary culprits (the same keys).
+  Json components = Json::array();
+  for (std::size_t k = 0; k < model.size(); ++k) {
+    const std::uint64_t f =
+        k < summary.component_failures.size() ? summary.component_failures[k] : 0;
+    Json c = Json::object();
+    c["name"] = k < scenario.components.size() ? scenario.components[k].name
+                                               : "component " + std::to_string(k);
+    c["reliability"] = model.reliabilities()[k];
+    c["failures"] = f;
+    c["expected_failures"] =
+        k < summary.expected_failures.size() ? summary.expected_failures[k] : 0.0;
+    c["share"] = share_of(f, summary.failures);
+    components.push_back(std::move(c));
+  }
+  doc["components"] = std::move(components);
+  doc["common_causes"] = Json::array();  // a chain has none; the key keeps the shape
 
-  json.end_object();
-  return json.str();
+  Json service = Json::object();
+  service["requests"] = summary.requests;
+  for_each_comparison_field(summary, [&service](std::string_view name, auto value) {
+    service[std::string(name)] = value;
+  });
+  Json out = Json::object();
+  out["service"] = std::move(service);
+  out["ci_level"] = summary.ci_level;
+  out["agrees"] = summary.agrees;
+  out["verdict"] = summary.verdict;
+  for_each_unit_field(
+      summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
+  doc["summary"] = std::move(out);
+  return json_text(doc);
 }
 
 }  // namespace nines

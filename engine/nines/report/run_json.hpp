@@ -1,24 +1,22 @@
 #pragma once
-// What every model kind's `--json` says alike: nines' version, the scenario's identity and the
-// "run" object. Each report adds its own fields through the callbacks, in its own place.
-#include <functional>
+// What every `nines run --json` document says alike (README, "JSON output"): the start of the
+// document, the scenario's identity and the "run" object. Each report then adds "components",
+// "summary" and its own sections under the same keys for every format.
 #include <string>
 
-#include "nines/base/json_writer.hpp"
+#include "nines/base/json_document.hpp"
 #include "nines/model/run_info.hpp"
 
 namespace nines {
 
-// Opens the document and writes "nines_version" and "scenario": {name, path, sha256 of the
-// text when it is known, then `scenario_fields`}.
-void begin_run_json(JsonWriter& json, const std::string& name, const std::string& path,
-                    const std::string& text,
-                    const std::function<void(JsonWriter&)>& scenario_fields);
+// json_document("run") with "scenario" (json_scenario) and "output" (the file written, null
+// when none). The caller adds "run" (run_json_object), "components" and "summary".
+Json begin_run_json(const std::string& name, const std::string& path, const std::string& text,
+                    int format, const std::string& output_path);
 
-// The "run" object: seed, requests, record, sampler, `run_fields`, threads, elapsed_seconds and
-// requests_per_second (null when the time is unknown), and output (null when no file).
-void write_run_json(JsonWriter& json, const RunInfo& info, int threads, double elapsed_seconds,
-                    const std::string& output_path,
-                    const std::function<void(JsonWriter&)>& run_fields);
+// The "run" object: seed, then `unit` ("requests" for request runs, "histories" for time runs)
+// with the count, record, threads, elapsed_seconds and `unit`_per_second (both null when the
+// time is unknown). Request runs add sampler and kernel (structures: importance) after it.
+Json run_json_object(const RunInfo& info, const char* unit, int threads, double elapsed_seconds);
 
 }  // namespace nines

@@ -5,7 +5,6 @@
 #include <numeric>
 #include <vector>
 
-#include "nines/base/json_writer.hpp"
 #include "nines/base/number_format.hpp"
 #include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
@@ -43,7 +42,7 @@ std::string attribution_text(const KindSummary& k) {
 }
 
 // Components in decreasing order of improvement potential (ties: model order).
-std::vector<std::size_t> ranking(const StructureSummary& s) {
+std::vector<std::size_t> ranking_of(const StructureSummary& s) {
   std::vector<std::size_t> order(s.importance.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -52,26 +51,44 @@ std::vector<std::size_t> ranking(const StructureSummary& s) {
   return order;
 }
 
-void json_measures(JsonWriter& json, const ImportanceMeasures& m) {
-  json.begin_object();
-  json.field("unreliability_if_perfect", m.unreliability_if_perfect);
-  json.field("unreliability_if_failed", m.unreliability_if_failed);
-  json.field("birnbaum", m.birnbaum);
-  json.field("criticality", m.criticality);
-  json.field("fussell_vesely", m.fussell_vesely);
-  json.field("raw", m.raw);
-  json.field("rrw", m.rrw);
-  json.field("improvement_potential", m.improvement_potential);
-  json.end_object();
+Json json_measures(const ImportanceMeasures& m) {
+  Json out = Json::object();
+  out["unreliability_if_perfect"] = m.unreliability_if_perfect;
+  out["unreliability_if_failed"] = m.unreliability_if_failed;
+  out["birnbaum"] = m.birnbaum;
+  out["criticality"] = m.criticality;
+  out["fussell_vesely"] = m.fussell_vesely;
+  out["raw"] = m.raw;
+  out["rrw"] = m.rrw;
+  out["improvement_potential"] = m.improvement_potential;
+  return out;
 }
 
-void json_kind(JsonWriter& json, const KindSummary& k) {
-  json.field("requests", k.requests);
-  json.field("attempts", k.attempts);
-  json.field("retried", k.retried);
-  json.field("expected_attempts", k.expected_attempts);
+// A kind's (or the mix's) counts and comparison with the exact value, into `out`.
+void json_kind(Json& out, const KindSummary& k) {
+  out["requests"] = k.requests;
+  out["attempts"] = k.attempts;
+  out["retried"] = k.retried;
+  out["expected_attempts"] = k.expected_attempts;
   for_each_comparison_field(
-      k, [&json](std::string_view name, auto value) { json.field(name, value); });
+      k, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
+}
+
+// The simulated importance measures: each as [estimate, low, high].
+Json json_simulated(const ImportanceEstimate& e) {
+  Json out = Json::object();
+  const auto triple = [&](const char* name, double ImportanceMeasures::*field) {
+    out[name] = Json::array({e.value.*field, e.low.*field, e.high.*field});
+  };
+  triple("unreliability_if_perfect", &ImportanceMeasures::unreliability_if_perfect);
+  triple("unreliability_if_failed", &ImportanceMeasures::unreliability_if_failed);
+  triple("birnbaum", &ImportanceMeasures::birnbaum);
+  triple("criticality", &ImportanceMeasures::criticality);
+  triple("fussell_vesely", &ImportanceMeasures::fussell_vesely);
+  triple("raw", &ImportanceMeasures::raw);
+  triple("rrw", &ImportanceMeasures::rrw);
+  triple("improvement_potential", &ImportanceMeasures::improvement_potential);
+  return out;
 }
 
 }  // namespace
@@ -145,7 +162,7 @@ std::string format_structure_text(const StructureReportContext& context,
          pad_left("Birnbaum", 11) + pad_left("critical.", 11) + pad_left("F-V", 11) +
          pad_left("RAW", 11) + pad_left("RRW", 11) + "\n";
   const double n = static_cast<double>(summary.mix.requests);
-  for (const std::size_t c : ranking(summary)) {
+  for (const std::size_t c : ranking_of(summary)) {
     const ImportanceMeasures& m = summary.importance[c];
     const StructureComponent& comp = model.components[c];
     out += "  " + pad(comp.name, 18) + pad_left(fixed(100 * comp.reliability, 4) + "%", 12) +
@@ -209,108 +226,89 @@ std::string format_structure_json(const StructureReportContext& context,
                                   const StructureAnalytics& analytics,
                                   const StructureSummary& summary) {
   const StructureModel& model = context.model;
-  JsonWriter json;
-  begin_run_json(json, model.name, model.source_path, model.source_text,
-                 [&](JsonWriter& out) { out.field("format_version", model.format_version); });
-  write_run_json(json, context.info, context.threads, context.elapsed_seconds, context.output_path,
-                 [&](JsonWriter& out) {
-                   out.field("kernel", context.kernel);
-                   out.field("importance", to_string(context.info.importance));
-                 });
+  Json doc = begin_run_json(model.name, model.source_path, model.source_text, model.format_version,
+                            context.output_path);
+  Json run = run_json_object(context.info, "requests", context.threads, context.elapsed_seconds);
+  run["sampler"] = std::string(to_string(context.info.sampler));
+  run["kernel"] = context.kernel;
+  run["importance"] = std::string(to_string(context.info.importance));
+  doc["run"] = std::move(run);
+
+  // A component's failures are those it was the primary culprit of, in the mix.
+  Json components = Json::array();
+  for (std::size_t c = 0; c < model.components.size(); ++c) {
+    Json out = Json::object();
+    out["name"] = model.components[c].name;
+    out["reliability"] = model.components[c].reliability;
+    out["retries"] = model.components[c].retries;
+    out["failures"] = summary.mix.culprit_counts[c];
+    out["expected_failures"] =
+        static_cast<double>(summary.mix.requests) * analytics.culprit_probability()[c];
+    out["importance"] = json_measures(summary.importance[c]);
+    if (!summary.importance_simulated.empty())
+      out["importance_simulated"] = json_simulated(summary.importance_simulated[c]);
+    components.push_back(std::move(out));
+  }
+  doc["components"] = std::move(components);
+
+  Json events = Json::array();
+  for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
+    Json out = Json::object();
+    out["name"] = model.common_causes[e].name;
+    out["probability"] = model.common_causes[e].probability;
+    out["failures"] = summary.common_cause_failures[e];
+    out["expected_failures"] = summary.expected_common_cause_failures[e];
+    out["importance"] = json_measures(summary.common_cause_importance[e]);
+    events.push_back(std::move(out));
+  }
+  doc["common_causes"] = std::move(events);
+
+  Json out = Json::object();
+  Json service = Json::object();
+  service["weight"] = summary.mix.weight;
+  json_kind(service, summary.mix);
+  out["service"] = std::move(service);
 
   const std::vector<std::string> names = model.component_names();
-  json.key("kinds").begin_array();
+  Json kinds = Json::array();
   for (std::size_t k = 0; k < summary.kinds.size(); ++k) {
     const KindSummary& s = summary.kinds[k];
-    json.begin_object();
-    json.field("name", s.name);
-    json.field("weight", s.weight);
-    json.field("retries", static_cast<std::int64_t>(s.retries));
-    json.field("path", to_string(model.kinds[k].path, names));
-    json_kind(json, s);
-    json.end_object();
+    Json kind = Json::object();
+    kind["name"] = s.name;
+    kind["weight"] = s.weight;
+    kind["retries"] = s.retries;
+    kind["path"] = to_string(model.kinds[k].path, names);
+    json_kind(kind, s);
+    kinds.push_back(std::move(kind));
   }
-  json.end_array();
-  json.key("mix").begin_object();
-  json.field("weight", summary.mix.weight);
-  json_kind(json, summary.mix);
-  json.end_object();
+  out["kinds"] = std::move(kinds);
 
-  json.key("components").begin_array();
-  for (std::size_t c = 0; c < model.components.size(); ++c) {
-    json.begin_object();
-    json.field("name", model.components[c].name);
-    json.field("reliability", model.components[c].reliability);
-    json.field("retries", static_cast<std::int64_t>(model.components[c].retries));
-    json.field("culprit_failures", summary.mix.culprit_counts[c]);
-    json.field("expected_culprit_failures",
-               static_cast<double>(summary.mix.requests) * analytics.culprit_probability()[c]);
-    json.key("importance");
-    json_measures(json, summary.importance[c]);
-    if (summary.importance_simulated.empty()) {
-      json.end_object();
-      continue;
-    }
-    const ImportanceEstimate& e = summary.importance_simulated[c];
-    json.key("importance_simulated").begin_object();
-    const auto triple = [&](const char* name, double ImportanceMeasures::*field) {
-      json.key(name).begin_array();
-      json.value(e.value.*field).value(e.low.*field).value(e.high.*field);
-      json.end_array();
-    };
-    triple("unreliability_if_perfect", &ImportanceMeasures::unreliability_if_perfect);
-    triple("unreliability_if_failed", &ImportanceMeasures::unreliability_if_failed);
-    triple("birnbaum", &ImportanceMeasures::birnbaum);
-    triple("criticality", &ImportanceMeasures::criticality);
-    triple("fussell_vesely", &ImportanceMeasures::fussell_vesely);
-    triple("raw", &ImportanceMeasures::raw);
-    triple("rrw", &ImportanceMeasures::rrw);
-    triple("improvement_potential", &ImportanceMeasures::improvement_potential);
-    json.end_object();
-    json.end_object();
-  }
-  json.end_array();
-  json.key("ranking").begin_array();
-  for (const std::size_t c : ranking(summary)) json.value(model.components[c].name);
-  json.end_array();
+  Json ranking = Json::array();
+  for (const std::size_t c : ranking_of(summary)) ranking.push_back(model.components[c].name);
+  out["ranking"] = std::move(ranking);
 
-  json.key("common_cause").begin_array();
-  for (std::size_t e = 0; e < model.common_causes.size(); ++e) {
-    json.begin_object();
-    json.field("name", model.common_causes[e].name);
-    json.field("probability", model.common_causes[e].probability);
-    json.field("failures", summary.common_cause_failures[e]);
-    json.field("expected_failures", summary.expected_common_cause_failures[e]);
-    json.key("importance");
-    json_measures(json, summary.common_cause_importance[e]);
-    json.end_object();
-  }
-  json.end_array();
-
-  json.key("common_cause_sets").begin_array();
+  Json sets = Json::array();
   for (const FiredSetCount& row : summary.fired_sets) {
-    json.begin_object();
-    json.key("events").begin_array();
+    Json set = Json::object();
+    Json fired = Json::array();
     for (std::size_t e = 0; e < model.common_causes.size(); ++e)
-      if ((row.events >> e) & 1U) json.value(model.common_causes[e].name);
-    json.end_array();
-    json.field("failures", row.failures);
-    json.field("expected_failures", row.expected_failures);
-    json.end_object();
+      if ((row.events >> e) & 1U) fired.push_back(model.common_causes[e].name);
+    set["events"] = std::move(fired);
+    set["failures"] = row.failures;
+    set["expected_failures"] = row.expected_failures;
+    sets.push_back(std::move(set));
   }
-  json.end_array();
+  out["common_cause_sets"] = std::move(sets);
 
-  json.key("summary").begin_object();
-  json.field("agrees", summary.agrees);
-  json.field("verdict", summary.verdict);
-  json.field("tests", summary.tests);
-  json.field("test_alpha", summary.test_alpha);
-  json.field("ci_level", summary.ci_level);
-  for_each_unit_field(summary,
-                      [&json](std::string_view name, auto value) { json.field(name, value); });
-  json.end_object();
-  json.end_object();
-  return json.str();
+  out["ci_level"] = summary.ci_level;
+  out["tests"] = summary.tests;
+  out["test_alpha"] = summary.test_alpha;
+  out["agrees"] = summary.agrees;
+  out["verdict"] = summary.verdict;
+  for_each_unit_field(
+      summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
+  doc["summary"] = std::move(out);
+  return json_text(doc);
 }
 
 }  // namespace nines

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "nines/base/json_writer.hpp"
 #include "nines/base/number_format.hpp"
 #include "nines/report/run_json.hpp"
 
@@ -39,14 +38,14 @@ std::string names(const std::vector<std::string>& v) {
   return out;
 }
 
-void paged_at_start_json(JsonWriter& json, const std::string& prefix, const PagedAtStartShare& x) {
-  json.field(prefix + "share_met", x.share_met);
-  json.field(prefix + "share_met_low", x.share_met_low);
-  json.field(prefix + "share_met_high", x.share_met_high);
-  json.field(prefix + "difference", x.difference);
-  json.field(prefix + "difference_low", x.difference_low);
-  json.field(prefix + "difference_high", x.difference_high);
-  json.field(prefix + "first_window_met", x.first_met);
+void paged_at_start_json(Json& json, const std::string& prefix, const PagedAtStartShare& x) {
+  json[prefix + "share_met"] = x.share_met;
+  json[prefix + "share_met_low"] = x.share_met_low;
+  json[prefix + "share_met_high"] = x.share_met_high;
+  json[prefix + "difference"] = x.difference;
+  json[prefix + "difference_low"] = x.difference_low;
+  json[prefix + "difference_high"] = x.difference_high;
+  json[prefix + "first_window_met"] = x.first_met;
 }
 
 // A difference of shares in percentage points, with its sign.
@@ -237,169 +236,213 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
   return out;
 }
 
+namespace {
+
+Json kind_json(const KindTimeSummary& k) {
+  Json j = Json::object();
+  j["name"] = k.name;
+  j["weight"] = k.weight;
+  j["requests"] = k.requests;
+  j["failed"] = k.failed;
+  j["failed_outage"] = k.failed_outage;
+  j["time_availability"] = k.time_availability;
+  j["time_availability_ci_low"] = k.time_ci_low;
+  j["time_availability_ci_high"] = k.time_ci_high;
+  j["request_availability"] = k.request_availability;
+  j["downtime_per_year"] = k.downtime_per_year;
+  j["availability_exact"] = k.availability_exact;
+  j["z_score"] = k.z_score;
+  j["p_value"] = k.p_value;
+  j["tested"] = k.tested;
+  return j;
+}
+
+Json process_json(const ProcessSummary& p) {
+  Json j = Json::object();
+  j["name"] = p.name;
+  j["outages"] = p.outages;
+  j["downtime"] = p.downtime;
+  j["outages_per_year"] = p.outages_per_year;
+  j["downtime_per_year"] = p.downtime_per_year;
+  j["mean_time_to_detect"] = p.mean_time_to_detect;
+  j["mean_time_to_detect_exact"] = p.mean_time_to_detect_exact;
+  j["mean_time_to_repair"] = p.mean_time_to_repair;
+  j["budget_seconds_per_year"] = p.budget_seconds_per_year;
+  j["budget_detection_seconds_per_year"] = p.budget_detection_seconds_per_year;
+  j["budget_requests_per_year"] = p.budget_requests_per_year;
+  j["availability_simulated"] = p.availability_simulated;
+  j["availability_exact"] = p.availability_exact;
+  j["z_score"] = p.z_score;
+  j["p_value"] = p.p_value;
+  j["tested"] = p.tested;
+  return j;
+}
+
+Json slo_json(const SloSummary& o) {
+  Json j = Json::object();
+  j["target"] = o.target;
+  j["window_seconds"] = o.window_seconds;
+  j["windows"] = o.windows;
+  j["windows_per_history"] = o.windows_per_history;
+  j["share_met_time"] = o.share_met_time;
+  j["share_met_time_low"] = o.share_met_time_low;
+  j["share_met_time_high"] = o.share_met_time_high;
+  j["share_met_requests"] = o.share_met_requests;
+  j["share_met_requests_low"] = o.share_met_requests_low;
+  j["share_met_requests_high"] = o.share_met_requests_high;
+  j["first_window_met_time"] = o.first_met_time;
+  j["first_window_met_time_exact"] = o.first_met_time_exact;
+  j["first_window_met_p_value"] = o.first_met_p_value;
+  if (o.time_paged_at_start.present) {
+    Json paged = Json::object();
+    paged_at_start_json(paged, "time_", o.time_paged_at_start);
+    paged_at_start_json(paged, "requests_", o.requests_paged_at_start);
+    j["paged_at_start"] = std::move(paged);
+  }
+  return j;
+}
+
+Json slo_object_json(const SloObjectSummary& o) {
+  Json j = Json::object();
+  j["name"] = o.name;
+  j["scope"] = o.scope;
+  j["budgeting_method"] = o.budgeting;
+  j["target"] = o.target;
+  j["window_seconds"] = o.window_seconds;
+  j["windows"] = o.windows;
+  j["windows_per_history"] = o.windows_per_history;
+  j["time_slice_target"] = o.time_slice_target;
+  j["time_slice_window_seconds"] = o.time_slice_seconds;
+  j["share_met"] = o.share_met;
+  j["share_met_low"] = o.share_met_low;
+  j["share_met_high"] = o.share_met_high;
+  j["first_window_met"] = o.first_met;
+  j["first_window_met_low"] = o.first_met_low;
+  j["first_window_met_high"] = o.first_met_high;
+  j["good_share"] = o.good_share;
+  if (o.paged_at_start.present) {
+    Json paged = Json::object();
+    paged_at_start_json(paged, "", o.paged_at_start);
+    j["paged_at_start"] = std::move(paged);
+  }
+  return j;
+}
+
+Json rule_json(const AlertRuleSummary& r) {
+  Json j = Json::object();
+  j["name"] = r.name;
+  j["severity"] = r.severity;
+  j["combined"] = r.combined;
+  j["burn_rate"] = r.burn_rate;
+  j["threshold"] = r.threshold;
+  j["long_seconds"] = r.long_seconds;
+  j["short_seconds"] = r.short_seconds;
+  j["firings"] = r.firings;
+  j["delivered"] = r.delivered;
+  j["noise"] = r.noise;
+  j["outages_paged"] = r.outages_paged;
+  j["firings_per_year"] = r.firings_per_year;
+  j["firings_per_year_ci_low"] = r.firings_ci_low;
+  j["firings_per_year_ci_high"] = r.firings_ci_high;
+  j["delivered_share"] = r.delivered_share;
+  j["noise_per_year"] = r.noise_per_year;
+  j["precision"] = r.precision;
+  j["precision_ci_low"] = r.precision_ci_low;
+  j["precision_ci_high"] = r.precision_ci_high;
+  j["recall"] = r.recall;
+  j["recall_ci_low"] = r.recall_ci_low;
+  j["recall_ci_high"] = r.recall_ci_high;
+  j["time_to_page_mean"] = r.time_to_page_mean;
+  j["time_to_page_p50"] = r.time_to_page_p50;
+  j["time_to_page_p95"] = r.time_to_page_p95;
+  j["budget_at_firing_mean"] = r.budget_mean;
+  j["budget_at_firing_p50"] = r.budget_p50;
+  j["budget_at_firing_p95"] = r.budget_p95;
+  j["noise_by_hour_per_year"] = r.noise_by_hour_per_year;
+  return j;
+}
+
+Json alerting_json(const TimeSummary& s) {
+  Json j = Json::object();
+  j["missed_firing_bound"] = s.alert_missed_bound;
+  Json policies = Json::array();
+  for (const AlertPolicySummary& p : s.alerting) {
+    Json policy = Json::object();
+    policy["name"] = p.name;
+    policy["scope"] = p.scope;
+    policy["slice_seconds"] = p.slice_seconds;
+    policy["needs"] = p.needs;
+    policy["delivery"] = p.delivery;
+    policy["outages"] = p.outages;
+    policy["outages_per_year"] = p.outages_per_year;
+    Json rules = Json::array();
+    for (const AlertRuleSummary& r : p.rows) rules.push_back(rule_json(r));
+    policy["rules"] = std::move(rules);
+    policies.push_back(std::move(policy));
+  }
+  j["policies"] = std::move(policies);
+  return j;
+}
+
+}  // namespace
+
 std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
   const StructureModel& model = c.model;
   const TimeModel& time = *model.time;
-  JsonWriter json;
-  begin_run_json(json, model.name, model.source_path, model.source_text, [&](JsonWriter& j) {
-    j.field("format_version", model.format_version);
-    j.field("horizon_seconds", time.horizon_seconds);
-    j.field("start", time.start == StartState::steady ? "steady" : "fresh");
-    j.field("crews", std::uint64_t{time.crews});
-    j.field("traffic_rate", time.traffic.rate_per_second);
-  });
-  write_run_json(json, c.info, c.threads, c.elapsed_seconds, c.output_path,
-                 [&](JsonWriter& j) { j.field("histories", s.histories); });
-  json.key("summary").begin_object();
-  json.field("requests", s.requests);
-  json.field("failed", s.failed);
-  json.field("failed_outage", s.failed_outage);
-  json.field("outages", s.outages);
-  json.key("metrics").begin_object();
+  Json doc = begin_run_json(model.name, model.source_path, model.source_text, model.format_version,
+                            c.output_path);
+  Json settings = Json::object();
+  settings["horizon_seconds"] = time.horizon_seconds;
+  settings["start"] = time.start == StartState::steady ? "steady" : "fresh";
+  settings["crews"] = std::uint64_t{time.crews};
+  settings["traffic_rate"] = time.traffic.rate_per_second;
+  doc["scenario"]["time"] = std::move(settings);
+
+  Json run = run_json_object(c.info, "histories", c.threads, c.elapsed_seconds);
+  run["sampler"] = "event-driven";
+  run["kernel"] = "time";
+  doc["run"] = std::move(run);
+
+  // Components with outages, and common-cause events with a process, in model order.
+  Json components = Json::array(), events = Json::array();
+  for (const ProcessSummary& p : s.processes)
+    (p.event ? events : components).push_back(process_json(p));
+  doc["components"] = std::move(components);
+  doc["common_causes"] = std::move(events);
+
+  Json out = Json::object();
+  out["service"] = kind_json(s.mix);
+  Json kinds = Json::array();
+  for (const KindTimeSummary& k : s.kinds) kinds.push_back(kind_json(k));
+  out["kinds"] = std::move(kinds);
+  out["outages"] = s.outages;
+  out["exact_method"] = s.exact_method;
+  Json metrics = Json::object();
   for (const MetricSummary& m : s.metrics) {
-    json.key(m.metric).begin_object();
-    json.field("mean", m.mean).field("ci_low", m.ci_low).field("ci_high", m.ci_high);
-    json.field("p05", m.p05).field("p50", m.p50).field("p95", m.p95).field("unit", m.unit);
-    json.end_object();
+    Json metric = Json::object();
+    metric["mean"] = m.mean;
+    metric["ci_low"] = m.ci_low;
+    metric["ci_high"] = m.ci_high;
+    metric["p05"] = m.p05;
+    metric["p50"] = m.p50;
+    metric["p95"] = m.p95;
+    metric["unit"] = m.unit;
+    metrics[m.metric] = std::move(metric);
   }
-  json.end_object();
-  const auto kind = [&](const KindTimeSummary& k) {
-    json.begin_object();
-    json.field("name", k.name).field("weight", k.weight);
-    json.field("requests", k.requests).field("failed", k.failed);
-    json.field("failed_outage", k.failed_outage);
-    json.field("time_availability", k.time_availability);
-    json.field("time_availability_ci_low", k.time_ci_low);
-    json.field("time_availability_ci_high", k.time_ci_high);
-    json.field("request_availability", k.request_availability);
-    json.field("downtime_per_year", k.downtime_per_year);
-    json.field("availability_exact", k.availability_exact);
-    json.field("z_score", k.z_score).field("p_value", k.p_value).field("tested", k.tested);
-    json.end_object();
-  };
-  json.key("kinds").begin_array();
-  for (const KindTimeSummary& k : s.kinds) kind(k);
-  json.end_array();
-  json.key("mix");
-  kind(s.mix);
-  json.field("exact_method", s.exact_method);
-  json.key("processes").begin_array();
-  for (const ProcessSummary& p : s.processes) {
-    json.begin_object();
-    json.field("name", p.name).field("event", p.event).field("outages", p.outages);
-    json.field("downtime", p.downtime);
-    json.field("outages_per_year", p.outages_per_year);
-    json.field("downtime_per_year", p.downtime_per_year);
-    json.field("mean_time_to_detect", p.mean_time_to_detect);
-    json.field("mean_time_to_detect_exact", p.mean_time_to_detect_exact);
-    json.field("mean_time_to_repair", p.mean_time_to_repair);
-    json.field("budget_seconds_per_year", p.budget_seconds_per_year);
-    json.field("budget_detection_seconds_per_year", p.budget_detection_seconds_per_year);
-    json.field("budget_requests_per_year", p.budget_requests_per_year);
-    json.field("availability_simulated", p.availability_simulated);
-    json.field("availability_exact", p.availability_exact);
-    json.field("z_score", p.z_score).field("p_value", p.p_value).field("tested", p.tested);
-    json.end_object();
-  }
-  json.end_array();
-  if (s.slo.declared) {
-    const SloSummary& o = s.slo;
-    json.key("slo").begin_object();
-    json.field("target", o.target).field("window_seconds", o.window_seconds);
-    json.field("windows", o.windows).field("windows_per_history", o.windows_per_history);
-    json.field("share_met_time", o.share_met_time);
-    json.field("share_met_time_low", o.share_met_time_low);
-    json.field("share_met_time_high", o.share_met_time_high);
-    json.field("share_met_requests", o.share_met_requests);
-    json.field("share_met_requests_low", o.share_met_requests_low);
-    json.field("share_met_requests_high", o.share_met_requests_high);
-    json.field("first_window_met_time", o.first_met_time);
-    json.field("first_window_met_time_exact", o.first_met_time_exact);
-    json.field("first_window_met_p_value", o.first_met_p_value);
-    if (o.time_paged_at_start.present) {
-      json.key("paged_at_start").begin_object();
-      paged_at_start_json(json, "time_", o.time_paged_at_start);
-      paged_at_start_json(json, "requests_", o.requests_paged_at_start);
-      json.end_object();
-    }
-    json.end_object();
-  }
+  out["metrics"] = std::move(metrics);
+  if (s.slo.declared) out["slo"] = slo_json(s.slo);
   if (!s.slos.empty()) {
-    json.key("slos").begin_array();
-    for (const SloObjectSummary& o : s.slos) {
-      json.begin_object();
-      json.field("name", o.name).field("scope", o.scope).field("budgeting_method", o.budgeting);
-      json.field("target", o.target).field("window_seconds", o.window_seconds);
-      json.field("windows", o.windows).field("windows_per_history", o.windows_per_history);
-      json.field("time_slice_target", o.time_slice_target);
-      json.field("time_slice_window_seconds", o.time_slice_seconds);
-      json.field("share_met", o.share_met).field("share_met_low", o.share_met_low);
-      json.field("share_met_high", o.share_met_high);
-      json.field("first_window_met", o.first_met).field("first_window_met_low", o.first_met_low);
-      json.field("first_window_met_high", o.first_met_high);
-      json.field("good_share", o.good_share);
-      if (o.paged_at_start.present) {
-        json.key("paged_at_start").begin_object();
-        paged_at_start_json(json, "", o.paged_at_start);
-        json.end_object();
-      }
-      json.end_object();
-    }
-    json.end_array();
+    Json slos = Json::array();
+    for (const SloObjectSummary& o : s.slos) slos.push_back(slo_object_json(o));
+    out["slos"] = std::move(slos);
   }
-  if (!s.alerting.empty()) {
-    json.key("alerting").begin_object();
-    json.field("missed_firing_bound", s.alert_missed_bound);
-    json.key("policies").begin_array();
-    for (const AlertPolicySummary& p : s.alerting) {
-      json.begin_object();
-      json.field("name", p.name).field("scope", p.scope).field("slice_seconds", p.slice_seconds);
-      json.key("needs").begin_array();
-      for (const std::string& n : p.needs) json.value(n);
-      json.end_array();
-      json.key("delivery").begin_array();
-      for (const std::string& n : p.delivery) json.value(n);
-      json.end_array();
-      json.field("outages", p.outages).field("outages_per_year", p.outages_per_year);
-      json.key("rules").begin_array();
-      for (const AlertRuleSummary& r : p.rows) {
-        json.begin_object();
-        json.field("name", r.name).field("severity", r.severity).field("combined", r.combined);
-        json.field("burn_rate", r.burn_rate).field("threshold", r.threshold);
-        json.field("long_seconds", r.long_seconds).field("short_seconds", r.short_seconds);
-        json.field("firings", r.firings).field("delivered", r.delivered);
-        json.field("noise", r.noise).field("outages_paged", r.outages_paged);
-        json.field("firings_per_year", r.firings_per_year);
-        json.field("firings_per_year_ci_low", r.firings_ci_low);
-        json.field("firings_per_year_ci_high", r.firings_ci_high);
-        json.field("delivered_share", r.delivered_share);
-        json.field("noise_per_year", r.noise_per_year);
-        json.field("precision", r.precision).field("precision_ci_low", r.precision_ci_low);
-        json.field("precision_ci_high", r.precision_ci_high);
-        json.field("recall", r.recall).field("recall_ci_low", r.recall_ci_low);
-        json.field("recall_ci_high", r.recall_ci_high);
-        json.field("time_to_page_mean", r.time_to_page_mean);
-        json.field("time_to_page_p50", r.time_to_page_p50);
-        json.field("time_to_page_p95", r.time_to_page_p95);
-        json.field("budget_at_firing_mean", r.budget_mean);
-        json.field("budget_at_firing_p50", r.budget_p50);
-        json.field("budget_at_firing_p95", r.budget_p95);
-        json.key("noise_by_hour_per_year").begin_array();
-        for (const double x : r.noise_by_hour_per_year) json.value(x);
-        json.end_array();
-        json.end_object();
-      }
-      json.end_array();
-      json.end_object();
-    }
-    json.end_array();
-    json.end_object();
-  }
-  json.field("tests", s.tests).field("test_alpha", s.test_alpha);
-  json.field("agrees", s.agrees).field("verdict", s.verdict);
-  json.end_object();
-  json.end_object();
-  return json.str();
+  if (!s.alerting.empty()) out["alerting"] = alerting_json(s);
+  out["tests"] = s.tests;
+  out["test_alpha"] = s.test_alpha;
+  out["agrees"] = s.agrees;
+  out["verdict"] = s.verdict;
+  doc["summary"] = std::move(out);
+  return json_text(doc);
 }
 
 }  // namespace nines

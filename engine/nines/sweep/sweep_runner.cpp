@@ -134,8 +134,9 @@ void keep_resumed(const SweepPlan& plan, const SweepRunOptions& options, SweepRe
   }
 }
 
-SweepFileInfo file_info(const SweepRunOptions& options, bool records) {
+SweepFileInfo file_info(const SweepRunOptions& options, bool records, bool last = false) {
   SweepFileInfo info;
+  if (last) info.points_json = options.points_json;
   info.created = options.created;
   info.chunk_requests = options.chunk_requests;
   info.record_requests = records;
@@ -236,14 +237,14 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
     out.complete = out.results.complete();
     if (out.complete) {
       if (write_sweep_file(options.output, plan, out.results,
-                           file_info(options, options.record_requests), control.stop)) {
+                           file_info(options, options.record_requests, true), control.stop)) {
         journal->remove();
       } else {
         out.interrupted = true;  // stopped while writing per-request records; rerun finishes
         out.complete = false;
       }
     } else {
-      write_sweep_file(options.output, plan, out.results, file_info(options, false));
+      write_sweep_file(options.output, plan, out.results, file_info(options, false, true));
     }
   }
   return out;

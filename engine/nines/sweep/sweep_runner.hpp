@@ -13,6 +13,7 @@
 #include <string>
 
 #include "nines/base/error.hpp"
+#include "nines/base/json_document.hpp"
 #include "nines/model/sweep_plan.hpp"
 #include "nines/run/chunk_plan.hpp"
 #include "nines/run/mpi_world.hpp"
@@ -31,6 +32,9 @@ struct SweepRunOptions {
   std::uint64_t chunk_requests = kDefaultChunkRequests;
   double checkpoint_seconds = 5;  // least time between rewrites of the partial file
   std::string created;            // the file's `created` attribute
+  // When set (rank 0), the last write of the file fills it with the /points rows as JSON
+  // (SweepFileInfo::points_json).
+  Json* points_json = nullptr;
 };
 
 // Points per window of the driver (see run_sweep): bounds the kernels and tallies held at once.

@@ -40,7 +40,9 @@ class Table {
                    std::vector<std::uint8_t>, std::vector<std::int32_t>, std::vector<std::int8_t>,
                    std::vector<std::string>>;
 
-  Table(hdf5::Group& parent, const std::string& name) : group_(parent.create_group(name)) {}
+  // `mirror`: when set, each row is also appended to it as a JSON object (SweepFileInfo).
+  Table(hdf5::Group& parent, const std::string& name, Json* mirror = nullptr)
+      : group_(parent.create_group(name)), mirror_(mirror) {}
 
   template <class T>
   std::vector<T>& column(const std::string& name) {
@@ -61,6 +63,7 @@ class Table {
 
   // After each row: stores the block once it is full.
   void row_done() {
+    if (mirror_ != nullptr) mirror_->push_back(last_row());
     if (++rows_in_block_ >= kBlock) flush();
   }
 
@@ -95,6 +98,25 @@ class Table {
   hdf5::Group& group() noexcept { return group_; }
 
  private:
+  // The row just completed: each column's newest cell (columns this row left empty are absent).
+  Json last_row() const {
+    Json row = Json::object();
+    for (const Column& c : columns_) {
+      std::visit(
+          [&](const auto& values) {
+            using T = typename std::decay_t<decltype(values)>::value_type;
+            if (values.size() != rows_in_block_ + 1) return;
+            if constexpr (std::is_same_v<T, std::uint8_t>) {
+              row[c.name] = values.back() != 0;  // the table's flags: done, agrees
+            } else {
+              row[c.name] = values.back();
+            }
+          },
+          c.buffer);
+    }
+    return row;
+  }
+
   struct Column {
     std::string name;
     Cell buffer;
@@ -103,6 +125,7 @@ class Table {
   hdf5::Group group_;
   std::vector<Column> columns_;
   std::size_t rows_in_block_ = 0;
+  Json* mirror_ = nullptr;
 };
 
 // Every column of a row of a structure-or-chain table, written in one order.
@@ -167,7 +190,7 @@ void point_and_values(Table& points, const SweepPlan& plan, std::size_t i) {
 void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
                   const SweepFileInfo& info) {
   const bool structure = plan.base_format != 1;
-  Table points(file, "points");
+  Table points(file, "points", info.points_json);
   Table components(file, "point_components");
   std::optional<Table> kinds;
   if (structure) kinds.emplace(file, "point_kinds");
@@ -521,7 +544,7 @@ void time_point_rows(Table& points, Table& components, Table& kinds, Table& even
 // kinds and events with a process.
 void write_time_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& results,
                        const SweepFileInfo& info) {
-  Table points(file, "points");
+  Table points(file, "points", info.points_json);
   Table components(file, "point_components");
   Table kinds(file, "point_kinds");
   Table events(file, "point_events");
@@ -653,6 +676,7 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     const bool records = info.record_requests && results.complete();
     file.write_attribute("record_requests", static_cast<std::int8_t>(records ? 1 : 0));
 
+    if (info.points_json != nullptr) *info.points_json = Json::array();
     if (time)
       write_time_tables(file, plan, results, info);
     else

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 
+#include "nines/base/json_document.hpp"
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/sweep_plan.hpp"
 #include "nines/sweep/sweep_results.hpp"
@@ -41,6 +42,9 @@ struct SweepFileInfo {
   std::uint64_t chunk_requests = 0;
   bool record_requests = false;  // per-point failed requests, written once the sweep is complete
   SamplerChoice sampler = SamplerChoice::automatic;
+  // When set, receives one JSON object per /points row, with the row's columns as keys in the
+  // same order and the same values (flags as booleans, NaN as null): `nines sweep --json`.
+  Json* points_json = nullptr;
 };
 
 // Writes the file; returns false (and leaves <path> untouched) only when `stop` interrupted the

@@ -167,7 +167,7 @@ TEMPLATE_TEST_CASE("a finished run writes its file, in every record mode", "[run
     CHECK(text.find("2 threads") != std::string::npos);
     const auto json = nines::test::parse_json(pipeline->json(facts, *outcome.conclusion));
     REQUIRE(json);
-    CHECK((*json)["run"]["output"].text == path);
+    CHECK((*json)["output"].text == path);
     CHECK((*json)["run"]["elapsed_seconds"].number == 0.25);
     CHECK((*json)["run"]["record"].text == to_string(record));
   }

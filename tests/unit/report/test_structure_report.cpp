@@ -135,22 +135,25 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 TEST_CASE("structure JSON has every documented key, in order", "[structure_report]") {
   const Reported r = two_kinds();
   const JsonValue doc = r.json("out/two kinds.h5", 0.5);
-  CHECK(doc.keys() == std::vector<std::string>{"nines_version", "scenario", "run", "kinds", "mix",
-                                               "components", "ranking", "common_cause",
-                                               "common_cause_sets", "summary"});
+  CHECK(doc.keys() == std::vector<std::string>{"schema_version", "command", "nines_version",
+                                               "scenario", "output", "run", "components",
+                                               "common_causes", "summary"});
+  CHECK(doc["schema_version"].text == "nines-json/1");
+  CHECK(doc["command"].text == "run");
   CHECK(doc["nines_version"].text == nines::kVersion);
+  CHECK(doc["output"].text == "out/two kinds.h5");
 
   const JsonValue& scenario = doc["scenario"];
-  CHECK(scenario.keys() == std::vector<std::string>{"name", "path", "sha256", "format_version"});
+  CHECK(scenario.keys() == std::vector<std::string>{"name", "path", "sha256", "format"});
   CHECK(scenario["name"].text == "two-kinds");
   CHECK(scenario["path"].text == "<test>");
   CHECK(scenario["sha256"].text == nines::sha256_hex(r.model.source_text));
-  CHECK(scenario["format_version"].text == "2");
+  CHECK(scenario["format"].text == "2");
 
   const JsonValue& run = doc["run"];
-  CHECK(run.keys() == std::vector<std::string>{"seed", "requests", "record", "sampler", "kernel",
-                                               "importance", "threads", "elapsed_seconds",
-                                               "requests_per_second", "output"});
+  CHECK(run.keys() == std::vector<std::string>{"seed", "requests", "record", "threads",
+                                               "elapsed_seconds", "requests_per_second", "sampler",
+                                               "kernel", "importance"});
   CHECK(run["seed"].text == "7");
   CHECK(run["requests"].text == "10000");
   CHECK(run["record"].text == "failures");
@@ -160,14 +163,14 @@ TEST_CASE("structure JSON has every documented key, in order", "[structure_repor
   CHECK(run["threads"].text == "2");
   CHECK(run["elapsed_seconds"].number == 0.5);
   CHECK(run["requests_per_second"].number == 20'000);
-  CHECK(run["output"].text == "out/two kinds.h5");
 
   const std::vector<std::string> kind_keys = concat(
       {"name", "weight", "retries", "path", "requests", "attempts", "retried", "expected_attempts"},
       kComparisonKeys);
-  REQUIRE(doc["kinds"].size() == 2);
-  CHECK(doc["kinds"][0].keys() == kind_keys);
-  const JsonValue& read = doc["kinds"][0];
+  const JsonValue& kinds = doc["summary"]["kinds"];
+  REQUIRE(kinds.size() == 2);
+  CHECK(kinds[0].keys() == kind_keys);
+  const JsonValue& read = kinds[0];
   CHECK(read["name"].text == "read");
   CHECK(read["weight"].number == 3);
   CHECK(read["retries"].text == "0");
@@ -176,41 +179,44 @@ TEST_CASE("structure JSON has every documented key, in order", "[structure_repor
   CHECK(read["failures"].text == "2100");
   CHECK(read["attribution_dof"].text == "1");
   CHECK(read["reliability_analytic"].number == r.analytics.kinds()[0].reliability);
-  CHECK(doc["kinds"][1]["path"].text == "series(a, c)");
-  CHECK(
-      doc["mix"].keys() ==
-      concat({"weight", "requests", "attempts", "retried", "expected_attempts"}, kComparisonKeys));
-  CHECK(doc["mix"]["weight"].number == 4);
-  CHECK(doc["mix"]["failures"].text == "2462");
+  CHECK(kinds[1]["path"].text == "series(a, c)");
+  const JsonValue& service = doc["summary"]["service"];
+  CHECK(service.keys() == concat({"weight", "requests", "attempts", "retried", "expected_attempts"},
+                                 kComparisonKeys));
+  CHECK(service["weight"].number == 4);
+  CHECK(service["failures"].text == "2462");
 
   REQUIRE(doc["components"].size() == 3);
   const JsonValue& b = doc["components"][1];
-  CHECK(b.keys() == std::vector<std::string>{"name", "reliability", "retries", "culprit_failures",
-                                             "expected_culprit_failures", "importance"});
+  CHECK(b.keys() == std::vector<std::string>{"name", "reliability", "retries", "failures",
+                                             "expected_failures", "importance"});
   CHECK(b["name"].text == "b");
   CHECK(b["reliability"].number == 0.8);
-  CHECK(b["culprit_failures"].text == "1350");
-  CHECK(b["expected_culprit_failures"].number == 10'000 * r.analytics.culprit_probability()[1]);
+  CHECK(b["failures"].text == "1350");
+  CHECK(b["expected_failures"].number == 10'000 * r.analytics.culprit_probability()[1]);
   CHECK(b["importance"].keys() == kMeasures);
   CHECK(b["importance"]["raw"].number == r.summary.importance[1].raw);
 
   // Ranked by improvement potential: b (0.135), a (0.084), c (0.011).
-  REQUIRE(doc["ranking"].size() == 3);
-  CHECK(doc["ranking"][0].text == "b");
-  CHECK(doc["ranking"][1].text == "a");
-  CHECK(doc["ranking"][2].text == "c");
+  const JsonValue& ranking = doc["summary"]["ranking"];
+  REQUIRE(ranking.size() == 3);
+  CHECK(ranking[0].text == "b");
+  CHECK(ranking[1].text == "a");
+  CHECK(ranking[2].text == "c");
 
-  CHECK(doc["common_cause"].size() == 0);
+  CHECK(doc["common_causes"].size() == 0);
   // No events: the one set "none fired".
-  REQUIRE(doc["common_cause_sets"].size() == 1);
-  CHECK(doc["common_cause_sets"][0]["events"].size() == 0);
-  CHECK(doc["common_cause_sets"][0]["failures"].text == "2462");
+  const JsonValue& sets = doc["summary"]["common_cause_sets"];
+  REQUIRE(sets.size() == 1);
+  CHECK(sets[0]["events"].size() == 0);
+  CHECK(sets[0]["failures"].text == "2462");
 
   const JsonValue& summary = doc["summary"];
-  CHECK(summary.keys() == std::vector<std::string>{"agrees", "verdict", "tests", "test_alpha",
-                                                   "ci_level", "nines_empirical", "nines_analytic",
-                                                   "dpmo_empirical", "dpmo_analytic",
-                                                   "sigma_empirical", "sigma_analytic"});
+  CHECK(summary.keys() ==
+        std::vector<std::string>{"service", "kinds", "ranking", "common_cause_sets", "ci_level",
+                                 "tests", "test_alpha", "agrees", "verdict", "nines_empirical",
+                                 "nines_analytic", "dpmo_empirical", "dpmo_analytic",
+                                 "sigma_empirical", "sigma_analytic"});
   CHECK(summary["agrees"].boolean);
   CHECK(summary["verdict"].text == r.summary.verdict);
   CHECK(summary["tests"].text == "6");
@@ -228,7 +234,7 @@ TEST_CASE("structure JSON writes NaN and infinities as null", "[structure_report
   r.summary.importance[0].rrw = std::numeric_limits<double>::infinity();
   r.summary.importance[1].raw = -std::numeric_limits<double>::infinity();
   const JsonValue doc = r.json();
-  const JsonValue& write = doc["kinds"][1];
+  const JsonValue& write = doc["summary"]["kinds"][1];
   CHECK(write["requests"].text == "0");
   for (const char* key : {"reliability_empirical", "unreliability_empirical", "reliability_ci_low",
                           "reliability_ci_high", "z_score", "z_p_value", "reliability_p_value",
@@ -237,7 +243,7 @@ TEST_CASE("structure JSON writes NaN and infinities as null", "[structure_report
     CHECK(write[key].is_null());
   }
   CHECK(write["reliability_analytic"].number == r.analytics.kinds()[1].reliability);
-  CHECK(doc["mix"]["attribution_p_value"].is_null());  // no failures: no test
+  CHECK(doc["summary"]["service"]["attribution_p_value"].is_null());  // no failures: no test
   CHECK(doc["summary"]["nines_empirical"].is_null());
   CHECK(doc["summary"]["sigma_empirical"].is_null());
   CHECK(doc["summary"]["dpmo_empirical"].number == 0);
@@ -245,14 +251,14 @@ TEST_CASE("structure JSON writes NaN and infinities as null", "[structure_report
   CHECK(doc["components"][1]["importance"]["raw"].is_null());
   CHECK(doc["run"]["elapsed_seconds"].is_null());
   CHECK(doc["run"]["requests_per_second"].is_null());
-  CHECK(doc["run"]["output"].is_null());
+  CHECK(doc["output"].is_null());
 }
 
 TEST_CASE("structure JSON: events, fired sets and simulated importance", "[structure_report]") {
   const Reported r = two_events();
   const JsonValue doc = r.json();
-  REQUIRE(doc["common_cause"].size() == 2);
-  const JsonValue& e2 = doc["common_cause"][1];
+  REQUIRE(doc["common_causes"].size() == 2);
+  const JsonValue& e2 = doc["common_causes"][1];
   CHECK(e2.keys() == std::vector<std::string>{"name", "probability", "failures",
                                               "expected_failures", "importance"});
   CHECK(e2["name"].text == "e2");
@@ -262,7 +268,7 @@ TEST_CASE("structure JSON: events, fired sets and simulated importance", "[struc
   CHECK(e2["importance"].keys() == kMeasures);
 
   // One row per set, its events by name.
-  const JsonValue& sets = doc["common_cause_sets"];
+  const JsonValue& sets = doc["summary"]["common_cause_sets"];
   REQUIRE(sets.size() == 4);
   CHECK(sets[0]["events"].size() == 0);
   CHECK(sets[0]["failures"].text == "720");
