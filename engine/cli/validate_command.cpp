@@ -48,7 +48,7 @@ void print_time(const TimeModel& time) {
 int validate_command(const std::vector<std::string>& args) {
   const ValidateOptions options = parse_validate_options(args);
   if (options.help) {
-    std::fputs(kValidateUsage, stdout);
+    std::fputs(command_help("validate").c_str(), stdout);
     return 0;
   }
   const std::string& path = options.scenario_path;
