@@ -1,6 +1,7 @@
 #include "nines/run/launched_by_mpi.hpp"
 
 #include <cstdlib>
+#include <initializer_list>
 
 namespace nines {
 
