@@ -17,7 +17,7 @@ namespace nines::cli {
 int allocate_command(const std::vector<std::string>& args) {
   const AllocateOptions options = parse_allocate_options(args);
   if (options.help) {
-    std::fputs(kAllocateUsage, stdout);
+    std::fputs(command_help("allocate").c_str(), stdout);
     return 0;
   }
   const AnyScenario scenario = load_any_scenario(options.scenario_path);

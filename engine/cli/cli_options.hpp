@@ -1,13 +1,16 @@
 #pragma once
-// Command-line parsing for the nines CLI. Usage mistakes throw nines::InputError (exit 2).
+// Command-line parsing for the nines CLI, through CLI11 (cli_app.hpp holds the option
+// definitions). Usage mistakes throw nines::InputError (exit 2).
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nines/model/record_mode.hpp"
 #include "nines/model/run_info.hpp"
 #include "nines/model/sampler_kind.hpp"
+#include "terminal_color.hpp"
 
 namespace nines::cli {
 
@@ -22,6 +25,7 @@ struct RunOptions {
   std::optional<RecordMode> record;
   SamplerChoice sampler = SamplerChoice::automatic;
   std::optional<ImportanceMode> importance;  // structures only
+  ColorMode color = ColorMode::automatic;
   bool json = false;
   bool quiet = false;
   bool force = false;
@@ -63,10 +67,9 @@ RunOptions parse_run_options(const std::vector<std::string>& args);
 SweepOptions parse_sweep_options(const std::vector<std::string>& args);
 ValidateOptions parse_validate_options(const std::vector<std::string>& args);
 
-extern const char* const kMainUsage;
-extern const char* const kRunUsage;
-extern const char* const kValidateUsage;
-extern const char* const kSweepUsage;
-extern const char* const kAllocateUsage;
+// The --help text of a command ("run", "validate", "sweep", "allocate"), and of nines itself
+// (the commands and the options of nines alone).
+std::string command_help(std::string_view command);
+std::string main_help();
 
 }  // namespace nines::cli

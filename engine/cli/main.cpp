@@ -8,8 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "cli_app.hpp"
+#include "cli_help.hpp"
 #include "cli_options.hpp"
 #include "commands.hpp"
+#include "completion.hpp"
 #include "interrupt.hpp"
 #include "nines/base/error.hpp"
 #include "nines/base/stop.hpp"
@@ -20,7 +23,7 @@ namespace {
 int dispatch(const std::vector<std::string>& args) {
   try {
     if (args.empty()) {
-      std::fputs(nines::cli::kMainUsage, stderr);
+      std::fputs(nines::cli::main_help().c_str(), stderr);
       return 2;
     }
     const std::string& command = args[0];
@@ -30,7 +33,18 @@ int dispatch(const std::vector<std::string>& args) {
       return 0;
     }
     if (command == "--help" || command == "-h" || command == "help") {
-      std::fputs(nines::cli::kMainUsage, stdout);
+      std::fputs(nines::cli::main_help().c_str(), stdout);
+      return 0;
+    }
+    // Not in --help: for the build, which makes the man page (help2man) and the completion.
+    if (command == "--help-all") {
+      std::fputs(nines::cli::help_all().c_str(), stdout);
+      return 0;
+    }
+    if (command == "--completion") {
+      if (rest.size() != 1 || rest[0] != "bash")
+        throw nines::InputError("--completion needs the shell: nines --completion bash");
+      std::fputs(nines::cli::bash_completion(*nines::cli::make_nines_app()->app).c_str(), stdout);
       return 0;
     }
     if (command == "run") return nines::cli::run_command(rest);

@@ -76,7 +76,8 @@ int execute(const P& pipeline, const RunInfo& info, const RunOptions& options,
 
   const RunFacts facts{info, target.output, threads, seconds_since(started_at)};
   print_run_summary(
-      options.json, options.quiet, [&] { return pipeline.json(facts, *outcome->conclusion); },
+      options.json, options.quiet, options.color, world.size(),
+      [&] { return pipeline.json(facts, *outcome->conclusion); },
       [&](bool color) {
         std::string text = pipeline.text(facts, *outcome->conclusion, color);
         if (world.size() > 1) text += "(" + std::to_string(world.size()) + " MPI ranks)\n";
@@ -136,7 +137,7 @@ int run_time_model(const StructureModel& model, const RunOptions& options, Commu
 int run_command(const std::vector<std::string>& args) {
   const RunOptions options = parse_run_options(args);
   if (options.help) {
-    std::fputs(kRunUsage, stdout);
+    std::fputs(command_help("run").c_str(), stdout);
     return 0;
   }
   // Under mpirun every rank reads the scenario, but only rank 0 reports its mistakes (as

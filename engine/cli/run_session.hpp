@@ -14,6 +14,7 @@
 #include "format_units.hpp"
 #include "interrupt.hpp"
 #include "progress_bar.hpp"
+#include "terminal_color.hpp"
 
 namespace nines::cli {
 
@@ -41,16 +42,16 @@ inline int report_interrupted(std::uint64_t done, std::uint64_t total,
   return 130;
 }
 
-// Prints json() with --json, else text(color) unless --quiet; colour only on a terminal
-// without NO_COLOR.
+// Prints json() with --json, else text(color) unless --quiet; whether in colour is
+// terminal_color.hpp's decision for `color` (--color) and a world of `ranks` MPI ranks.
 template <class Json, class Text>
-void print_run_summary(bool as_json, bool quiet, Json&& json, Text&& text) {
+void print_run_summary(bool as_json, bool quiet, ColorMode color, int ranks, Json&& json,
+                       Text&& text) {
   if (as_json) {
     std::fputs(json().c_str(), stdout);
     std::fputc('\n', stdout);
   } else if (!quiet) {
-    const bool color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    std::fputs(text(color).c_str(), stdout);
+    std::fputs(text(decide_color(color, terminal_facts(STDOUT_FILENO, ranks))).c_str(), stdout);
   }
 }
 

@@ -101,7 +101,7 @@ class SweepProgress {
 int sweep_command(const std::vector<std::string>& args) {
   const SweepOptions options = parse_sweep_options(args);
   if (options.help) {
-    std::fputs(kSweepUsage, stdout);
+    std::fputs(command_help("sweep").c_str(), stdout);
     return 0;
   }
   Communicator& world = mpi_world();

@@ -135,7 +135,7 @@ Json invalid_json(const std::string& path, const InputError& e) {
 int validate_command(const std::vector<std::string>& args) {
   const ValidateOptions options = parse_validate_options(args);
   if (options.help) {
-    std::fputs(kValidateUsage, stdout);
+    std::fputs(command_help("validate").c_str(), stdout);
     return 0;
   }
   const std::string& path = options.scenario_path;

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "nines/base/error.hpp"
+#include "nines/run/launched_by_mpi.hpp"
 
 namespace nines {
 
@@ -103,12 +104,6 @@ class MpiCommunicator final : public Communicator {
   int rank_ = 0;
   int size_ = 1;
 };
-
-bool launched_by_mpi() {
-  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK"})
-    if (std::getenv(name) != nullptr) return true;
-  return false;
-}
 
 }  // namespace
 
