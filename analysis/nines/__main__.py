@@ -1,4 +1,5 @@
-"""Command line: python3 -m nines report FILE.h5 [-o REPORT.html] | summary FILE.h5 [--full]
+"""Command line: python3 -m nines report FILE.h5 [-o REPORT.html] [--figure-format png|svg],
+python3 -m nines summary FILE.h5 [--full].
 
 FILE is a run file (`nines run`) or a sweep file (`nines sweep`). Exit status: 0 done; 2 the
 input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("run", help="run file written by `nines run` or sweep file written "
                         "by `nines sweep`")
     report.add_argument("-o", "--output", help="HTML file to write (default: RUN with .html)")
+    report.add_argument("--figure-format", choices=("png", "svg"), default="png",
+                        help="how figures are embedded: png (default) or svg (vector, sharp "
+                        "when zoomed or printed)")
     summary = commands.add_parser("summary", help="print a short text summary")
     summary.add_argument("run", help="run file written by `nines run` or sweep file written "
                          "by `nines sweep`")
@@ -49,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         output = args.output or os.path.splitext(args.run)[0] + ".html"
         check_target(output, args.run if os.path.exists(args.run) else None)
         with open_run(args.run, check=True) as run:
-            page = render_report(run)
+            page = render_report(run, figure_format=args.figure_format)
         try:
             write_text_atomically(output, page, source=args.run)
         except OSError as error:

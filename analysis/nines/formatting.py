@@ -1,4 +1,10 @@
-"""How numbers are shown to people: one place, used by the report and the text summary."""
+"""How numbers are shown to people: one place, used by the report and the text summary.
+
+One style everywhere, the engine's: thousands grouped with commas ("150,285", "15,028.5"),
+scientific notation from a million on where a value is not a count, "n/a" for a missing value.
+Every number on a page or in a summary goes through one of these functions, so a tile and the
+table beside it cannot disagree in style (issue 15: the DPMO tile read "15028" next to
+"150,285")."""
 from __future__ import annotations
 
 import math
@@ -23,7 +29,8 @@ def reliability_percent(r: float, unreliability: float | None = None,
 
 
 def number(x: float, digits: int = 4) -> str:
-    """A general number: 0.2071 -> '0.2071', 1.2e-17 -> '1.2e-17', inf -> '∞'."""
+    """A general number to `digits` significant digits: 0.2071 -> '0.2071',
+    15028.5 -> '15,028.5' (digits 6), 1.2e-17 -> '1.2e-17', inf -> '∞'."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     if math.isinf(x):
@@ -31,7 +38,7 @@ def number(x: float, digits: int = 4) -> str:
     if x == 0:
         return "0"
     if 1e-3 <= abs(x) < 1e6:
-        return f"{x:.{digits}g}"
+        return f"{x:,.{digits}g}"
     return f"{x:.{max(1, digits - 2)}e}"
 
 
@@ -41,6 +48,20 @@ def p_value(p: float) -> str:
     if p < 1e-300:
         return "< 1e-300"
     return number(p, 2) if p < 1e-3 else f"{p:.3g}"
+
+
+def dpmo(x: float) -> str:
+    """Defects (failed requests) per million, as the engine prints them: grouped with one
+    decimal from 100 up ('15,028.5'), three significant digits below ('3.40', '0.0120')."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.1f}"
+    return f"{x:#.3g}"
 
 
 def count(n: int) -> str:

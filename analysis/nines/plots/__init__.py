@@ -1,9 +1,12 @@
 """The pictures of a run. Each function returns a matplotlib Figure built with the object API
-(no pyplot state, no show()), so they work under any backend, headless included.
+(no pyplot state, no show()), so they work under any backend, headless included. Each takes
+ax=: the axes to draw into (one Axes; plots of several panels take one Axes per panel, in
+order), returning the figure they belong to; without it a new Figure of figsize.
 
     pareto(run)       failures per component, worst first, against the model's expectation
                       (structure runs: primary culprits, for the mix or one request kind)
-    convergence(run)  the running reliability estimate closing in on the analytic value
+    convergence(run)  the running reliability estimate closing in on the analytic value, from
+                      where the interval is meaningful (the model expects z^2 failures)
     essay_curves()    the essay's picture: effective reliability against component count,
                       with simulated points from a DataFrame or a sweep
     sweep_z(sweep)    every point's z inside the ±5 band, and their histogram against N(0, 1)
@@ -35,7 +38,7 @@ nines.readers and compute intervals with nines.stats; the report draws them.
 from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
                        first_alert_series)
 from .essay import ESSAY_RELIABILITIES, essay_curves
-from .run import convergence, geometric_points, pareto
+from .run import convergence, geometric_points, meaningful_start, pareto
 from .slos import slo_budget_consumed, slo_label, slo_share_met
 from .structure import importance, importance_ranking, kind_reliability
 from .style import PALETTE
@@ -43,7 +46,7 @@ from .sweep import sweep_points, sweep_z
 from .time import downtime_distribution, error_budget, slo_attainment, timeline, worst_history
 
 __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
-           "importance_ranking", "kind_reliability", "geometric_points",
+           "importance_ranking", "kind_reliability", "geometric_points", "meaningful_start",
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
            "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
            "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series", "slo_share_met",

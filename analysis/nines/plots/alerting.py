@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .style import CURVES, PALETTE, style
+from .style import CURVES, PALETTE, one_axes, style
 
 __all__ = ["alert_burn_rates", "alert_noise_by_hour", "alert_policy_comparison",
            "first_alert_series"]
@@ -32,8 +32,8 @@ def first_alert_series(run, policy=None) -> tuple[int, int] | None:
     return keys[0] if keys else None
 
 
-def alert_burn_rates(run, history: int | None = None, policy=None, *, figsize=(11, 5)
-                     ) -> Figure:
+def alert_burn_rates(run, history: int | None = None, policy=None, *, figsize=(11, 5),
+                     ax=None) -> Figure:
     """The burn rate of each rule's long (solid) and short (dashed) window at every slice end
     around a policy's first firing about an outage (alert_series(): default the first history
     and policy that have one), recomputed from the exact slice counts; each rule's threshold
@@ -69,8 +69,7 @@ def alert_burn_rates(run, history: int | None = None, policy=None, *, figsize=(1
     scale = 1 / (1 - slo["target"]) if slo else 1.0
     label = "burn rate (error ratio / error budget)" if slo else "error ratio"
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     handles, hidden = [], []
     floor = math.inf
@@ -131,7 +130,7 @@ def alert_burn_rates(run, history: int | None = None, policy=None, *, figsize=(1
     return fig
 
 
-def alert_noise_by_hour(run, *, rules: bool = False, figsize=(11, 4.2)) -> Figure:
+def alert_noise_by_hour(run, *, rules: bool = False, figsize=(11, 4.2), ax=None) -> Figure:
     """Noise firings per year by hour of day of the firing (firings whose long window saw no
     outage of the scope: transient per-request failures alone), as grouped bars: one bar per
     policy and hour for its page rules together, or, with `rules`, one per rule."""
@@ -141,8 +140,7 @@ def alert_noise_by_hour(run, *, rules: bool = False, figsize=(11, 4.2)) -> Figur
     keep = (~rows["combined"] if rules else rows["combined"]).to_numpy()
     table = table[keep]
     labels = [f"{p}: {r}" if rules else p for p, r in table.index]
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     ax.grid(axis="x", visible=False)
     n = max(len(table), 1)
@@ -167,14 +165,13 @@ def alert_noise_by_hour(run, *, rules: bool = False, figsize=(11, 4.2)) -> Figur
     return fig
 
 
-def alert_policy_comparison(run, *, figsize=(8, 4.6)) -> Figure:
+def alert_policy_comparison(run, *, figsize=(8, 4.6), ax=None) -> Figure:
     """The policies compared (page rules together): time to page (median as a dot, the line
     up to the 95% quantile) against noise pages per year, one point per policy, labelled with
     its recall. Policies that paged for no outage have no point (noted)."""
     _need_alerting(run, "alert_policy_comparison")
     table = run.policy_comparison()
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     missing = []
     for i, (name, p) in enumerate(table.iterrows()):

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..stats import analytic
-from .style import CURVES, percent_label, style
+from .style import CURVES, one_axes, panel_axes, percent_label, style
 
 __all__ = ["essay_curves", "ESSAY_RELIABILITIES"]
 
@@ -37,7 +37,7 @@ def _simulated_frame(simulated) -> pd.DataFrame | None:
 def essay_curves(simulated=None, *, reliabilities: Sequence[float] = ESSAY_RELIABILITIES,
                  max_components: int | None = None,
                  highlight: tuple[int, float, str] | None = None, log_panel: bool = True,
-                 figsize=(12, 5)) -> Figure:
+                 figsize=(12, 5), ax=None) -> Figure:
     """Effective reliability r^n of a chain of n components that each work with probability r,
     for n = 1..max_components and each r: the essay's point that more parts mean more failure.
 
@@ -68,11 +68,12 @@ def essay_curves(simulated=None, *, reliabilities: Sequence[float] = ESSAY_RELIA
     if max_components is None:
         max_components = max(100, largest)
     counts = np.arange(1, max_components + 1)
-    fig = Figure(figsize=figsize, layout="constrained")
     if log_panel:
-        ax, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
+        fig, (ax, right) = panel_axes(ax, figsize, 2, "essay_curves", optional_side=True,
+                                      gridspec_kw={"width_ratios": [1.15, 1]})
     else:
-        ax, right = fig.add_subplot(), None
+        fig, ax = one_axes(ax, figsize)
+        right = None
     for a in (ax, right):
         if a is not None:
             style(a)

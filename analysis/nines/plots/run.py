@@ -1,15 +1,17 @@
 """Charts of one run: where requests fail (pareto) and how the estimate converges."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..stats import analytic
-from .style import PALETTE, is_structure, style
+from .style import PALETTE, is_structure, one_axes, style
 
-__all__ = ["pareto", "convergence", "geometric_points"]
+__all__ = ["pareto", "convergence", "geometric_points", "meaningful_start"]
 
 
 def _components_of(run_or_frame, kind=None) -> tuple[pd.DataFrame, int, float, str, bool]:
@@ -35,7 +37,7 @@ def _components_of(run_or_frame, kind=None) -> tuple[pd.DataFrame, int, float, s
 
 
 def pareto(run, *, kind=None, ci_level: float | None = None, min_expected: float | None = None,
-           max_bars: int = 24, figsize=(9, 4.8)) -> Figure:
+           max_bars: int = 24, figsize=(9, 4.8), ax=None) -> Figure:
     """Failures attributed to each component (the first one to fail on the request's path),
     sorted worst first, with the model's expected counts as markers, Wilson intervals as error
     bars and the cumulative share of all failures as a line on the right axis.
@@ -66,8 +68,7 @@ def pareto(run, *, kind=None, ci_level: float | None = None, min_expected: float
     x = np.arange(len(order))
     many = len(order) > 5
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     ax.bar(x, observed, color=PALETTE["observed"], width=0.7, label="observed failures",
            zorder=2)
@@ -126,16 +127,42 @@ def geometric_points(requests: int, count: int = 300) -> np.ndarray:
     return np.unique(np.geomspace(1, requests, num=count).round().astype(np.int64))
 
 
-def convergence(run, *, points: int = 300, ci_level: float | None = None,
-                figsize=(9, 4.8)) -> Figure:
+def meaningful_start(requests: int, unreliability: float, level: float) -> int:
+    """The first request count at which the running interval says something: where the model
+    expects z^2 failures (z the two-sided quantile of `level`: 3.84 at 95%).
+
+    Why z^2: with no failure among n requests the Wilson interval's upper bound on the
+    unreliability is about z^2 / n, so before n = z^2 / u the interval is wider than the
+    unreliability u it is meant to measure, whatever the run did; the early part of the curve is
+    then the interval's own shape, not the run's. 1 when u is 0 (nothing to wait for) or when
+    the whole run expects fewer than z^2 failures (then nothing is meaningful in this sense and
+    the plot shows everything)."""
+    z = analytic.two_sided_normal_quantile(level)
+    if not unreliability > 0 or requests * unreliability < z * z:
+        return 1
+    return max(1, min(int(math.ceil(z * z / unreliability)), int(requests)))
+
+
+def convergence(run, *, points: int = 300, ci_level: float | None = None, start="meaningful",
+                figsize=(9, 4.8), ax=None) -> Figure:
     """The running estimate of the service reliability after n requests (log n), the analytic
     value as a line and the shrinking Wilson band around the estimate.
 
-    Reads the per-request record (dense or failures) once, chunk by chunk, in bounded memory;
-    a run recorded with --record none raises nines.RecordError.
+    The curve starts where the interval is meaningful (meaningful_start: where the model expects
+    z^2 failures, about 3.84 at 95%), or at `start` requests when given a number (1: from the
+    first request). Reads the per-request record (dense or failures) once, chunk by chunk, in
+    bounded memory; a run recorded with --record none raises nines.RecordError.
     """
     level = run.summary.ci_level if ci_level is None else ci_level
-    n = geometric_points(run.metadata.requests, points)
+    requests = int(run.metadata.requests)
+    if start == "meaningful":
+        first = meaningful_start(requests, run.summary.unreliability_analytic, level)
+    else:
+        first = int(start)
+        if not 1 <= first <= requests:
+            raise ValueError(f"start must lie in [1, {requests}] (the run's requests), "
+                             f"got {start!r}")
+    n = np.unique(np.geomspace(first, requests, num=points).round().astype(np.int64))
     failed = run.running_failures(n)
     estimate = 1.0 - failed / n
     bands = [analytic.wilson_interval(int(k - f), int(k), level) for k, f in zip(n, failed)]
@@ -143,8 +170,7 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
     high = np.array([b.high for b in bands])
     analytic_r = run.summary.reliability_analytic
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     ax.fill_between(n, low, high, color=PALETTE["band"], alpha=0.6, linewidth=0,
                     label=f"{level:.0%} Wilson band")
@@ -154,7 +180,8 @@ def convergence(run, *, points: int = 300, ci_level: float | None = None,
     ax.axhline(analytic_r, color=PALETTE["analytic"], linestyle="--", linewidth=1.4,
                label=f"analytic {exact} = {analytic_r:.6g}")
     ax.set_xscale("log")
-    ax.set_xlim(1, n[-1])
+    if n[0] < n[-1]:
+        ax.set_xlim(n[0], n[-1])
     ax.set_xlabel("requests simulated")
     ax.set_ylabel("service reliability")
     # Frame the part of the picture where the estimate has settled (the last 40% of the log

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import formatting as fmt
-from .style import CURVES, PALETTE, style
+from .style import CURVES, PALETTE, one_axes, style
 
 __all__ = ["slo_share_met", "slo_budget_consumed", "slo_label"]
 
@@ -41,7 +41,7 @@ def slo_label(o, *, lines: bool = False) -> str:
     return f"{o['name']}{chr(10) if lines else ': '}{what}, {windows}"
 
 
-def slo_share_met(run, *, figsize=None) -> Figure:
+def slo_share_met(run, *, figsize=None, ax=None) -> Figure:
     """One horizontal bar per SLO: the share of its windows that met it over all histories,
     with its interval over histories as an error bar, and P(a history's first window meets
     it) as a diamond with its (Wilson) interval. SLOs without a whole window in the horizon
@@ -49,8 +49,7 @@ def slo_share_met(run, *, figsize=None) -> Figure:
     _need_slos(run, "slo_share_met")
     table = run.slo_objectives()
     n = len(table)
-    fig = Figure(figsize=figsize or (10, 1.4 + 0.8 * n), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize or (10, 1.4 + 0.8 * n))
     style(ax)
     ax.grid(axis="y", visible=False)
     y = np.arange(n)[::-1]
@@ -83,7 +82,7 @@ def slo_share_met(run, *, figsize=None) -> Figure:
     return fig
 
 
-def slo_budget_consumed(run, slos=None, *, figsize=(10, 4.8)) -> Figure:
+def slo_budget_consumed(run, slos=None, *, figsize=(10, 4.8), ax=None) -> Figure:
     """The distribution of the error budget consumed per window, one curve per SLO (`slos`:
     a list of indices or names, default all): the share of windows (over every history) that
     consumed at most x of their budget, x on a scale linear up to 1% and logarithmic above.
@@ -93,8 +92,7 @@ def slo_budget_consumed(run, slos=None, *, figsize=(10, 4.8)) -> Figure:
     table = run.slo_objectives()
     chosen = list(range(len(table))) if slos is None else \
         [s if not isinstance(s, str) else list(table["name"]).index(s) for s in slos]
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     top = 1.0
     empty = []

@@ -10,7 +10,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from .. import formatting as fmt
 from ..readers.importance import RANKING_MEASURE, measure
-from .style import PALETTE, is_structure, log_floor, style
+from .style import PALETTE, is_structure, log_floor, one_axes, panel_axes, style
 
 __all__ = ["importance", "importance_ranking", "kind_reliability"]
 
@@ -22,7 +22,7 @@ def importance_ranking(run, *, common_cause: bool = True) -> pd.DataFrame:
     return run.importance_ranking(common_cause=common_cause)
 
 
-def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None) -> Figure:
+def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None, ax=None) -> Figure:
     """What to fix first: components (and common-cause events) ranked by improvement potential,
     the reliability gained if the element never failed, in failed requests per million (DPMO)
     removed. Bars are the exact values, dots with whiskers the simulated estimates and their
@@ -40,9 +40,8 @@ def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None) -
     raw_m, rrw_m = measure("raw"), measure("rrw")
     n = len(table)
     figsize = figsize or (12, 1.6 + 0.34 * max(n, 3))
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax, birnbaum, worth = fig.subplots(1, 3, sharey=True,
-                                       gridspec_kw={"width_ratios": [2.3, 1, 1.3]})
+    fig, (ax, birnbaum, worth) = panel_axes(ax, figsize, 3, "importance", sharey=True,
+                                            gridspec_kw={"width_ratios": [2.3, 1, 1.3]})
     for a in (ax, birnbaum, worth):
         style(a)
     y = np.arange(n)
@@ -136,7 +135,7 @@ def importance(run, *, top: int = 16, common_cause: bool = True, figsize=None) -
     return fig
 
 
-def kind_reliability(run, *, figsize=None) -> Figure:
+def kind_reliability(run, *, figsize=None, ax=None) -> Figure:
     """Each request kind and the mix: the simulated unreliability (failed requests per
     million, log scale) with its Wilson interval against the exact analytic value. A kind with
     no failures shows only the interval's upper end (the simulation bounds it from above).
@@ -167,8 +166,7 @@ def kind_reliability(run, *, figsize=None) -> Figure:
     n = len(names)
     y = np.arange(n)
     figsize = figsize or (11, 1.5 + 0.55 * max(n, 2))
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     ax.set_xscale("log")
     floor = log_floor(np.concatenate([u_emp, u_low, u_high, u_ana]))

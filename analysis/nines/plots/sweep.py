@@ -8,12 +8,12 @@ from matplotlib.ticker import FuncFormatter
 
 from ..stats import analytic
 from ..stats.sweep import SWEEP_Z_LIMIT
-from .style import PALETTE, percent_label, style
+from .style import PALETTE, one_axes, panel_axes, percent_label, style
 
 __all__ = ["sweep_z", "sweep_points"]
 
 
-def sweep_z(sweep, *, limit: float | None = None, figsize=(12, 4.6)) -> Figure:
+def sweep_z(sweep, *, limit: float | None = None, figsize=(12, 4.6), ax=None) -> Figure:
     """The sanity check of a sweep: every finished point's z (simulated against analytic
     reliability), in point order, inside the ±5 band the engine checks the whole sweep against
     (the dotted lines are the per-point verdict's |z| = 3.29, p = 0.001), and next to it the
@@ -27,8 +27,8 @@ def sweep_z(sweep, *, limit: float | None = None, figsize=(12, 4.6)) -> Figure:
     finite = np.isfinite(z)
     per_point = analytic.two_sided_normal_quantile(1 - analytic.VERDICT_ALPHA)
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax, hist = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.6, 1]}, sharey=True)
+    fig, (ax, hist) = panel_axes(ax, figsize, 2, "sweep_z", gridspec_kw={"width_ratios": [2.6, 1]},
+                                 sharey=True)
     for a in (ax, hist):
         style(a)
     ax.axhspan(-limit, limit, color=PALETTE["band"], alpha=0.25, linewidth=0,
@@ -77,14 +77,13 @@ def sweep_z(sweep, *, limit: float | None = None, figsize=(12, 4.6)) -> Figure:
     return fig
 
 
-def sweep_points(sweep, *, figsize=(12, 4.6)) -> Figure:
+def sweep_points(sweep, *, figsize=(12, 4.6), ax=None) -> Figure:
     """Any sweep, point by point: the simulated failures per million with their interval
     against the analytic value (diamonds), log scale. For sweeps that are not chains of
     identical parts, where essay_curves has no curve to draw."""
     p = sweep.points
     done = p[p["done"]]
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     d = 1e6 * (1 - done["reliability_empirical"].to_numpy(dtype=np.float64))
     d_low = 1e6 * (1 - done["ci_high"].to_numpy(dtype=np.float64))

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..readers.time_run import SECONDS_PER_YEAR
-from .style import PALETTE, style
+from .style import PALETTE, one_axes, panel_axes, style
 
 __all__ = ["timeline", "downtime_distribution", "slo_attainment", "error_budget",
            "worst_history", "duration_unit", "TIME_COLOURS"]
@@ -56,7 +56,7 @@ def worst_history(run) -> int:
 
 
 def timeline(run, history: int = 0, *, start_days: float | None = None,
-             stop_days: float | None = None, figsize=None) -> Figure:
+             stop_days: float | None = None, figsize=None, ax=None) -> Figure:
     """One history's outages as a Gantt chart: a row per component that has outages and per
     common-cause event; each outage a bar from its start to its end, drawn light and hatched
     while it is not yet detected, orange while it waits for a repair crew, and solid while it
@@ -76,8 +76,7 @@ def timeline(run, history: int = 0, *, start_days: float | None = None,
             if components["failure"].iat[c] or (frame["component"] == c).any()]
     rows += [("event", e, name) for e, name in enumerate(events["name"])]
     n = max(len(rows), 1)
-    fig = Figure(figsize=figsize or (11, 1.4 + 0.42 * n), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize or (11, 1.4 + 0.42 * n))
     style(ax)
     ax.grid(axis="y", visible=False)
 
@@ -130,7 +129,7 @@ def timeline(run, history: int = 0, *, start_days: float | None = None,
     return fig
 
 
-def downtime_distribution(run, *, bins: int | None = None, figsize=(9, 4.6)) -> Figure:
+def downtime_distribution(run, *, bins: int | None = None, figsize=(9, 4.6), ax=None) -> Figure:
     """The service's downtime per year over histories (the traffic-weighted mix of the request
     kinds' downtime): a histogram of the histories, the mean (solid) and the 5%, 50% and 95%
     quantiles (dashed) as the engine's summary states them, and, with an SLO, the downtime a
@@ -147,8 +146,7 @@ def downtime_distribution(run, *, bins: int | None = None, figsize=(9, 4.6)) -> 
     # The unit suits the bulk of the histories (the 95% quantile), not the odd outlier.
     unit, size = duration_unit([quantiles["95%"], mean, allowed or 0.0])
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize)
     style(ax)
     ax.hist(per_year / size, bins=bins or min(60, max(10, int(np.sqrt(per_year.size)))),
             color=PALETTE["band"], edgecolor=PALETTE["observed"], linewidth=0.6, zorder=2)
@@ -177,7 +175,7 @@ def downtime_distribution(run, *, bins: int | None = None, figsize=(9, 4.6)) -> 
     return fig
 
 
-def slo_attainment(run, history: int | None = None, *, figsize=(12, 4.6)) -> Figure:
+def slo_attainment(run, history: int | None = None, *, figsize=(12, 4.6), ax=None) -> Figure:
     """SLO attainment. Left: how many of its windows each history met (time-based, and
     request-based as an outline), with the share over all windows and its interval. Right: one
     history's downtime per window (default: the history that met fewest windows) against the
@@ -195,8 +193,8 @@ def slo_attainment(run, history: int | None = None, *, figsize=(12, 4.6)) -> Fig
         history = int(np.argmin(met_time)) if met_time.size else 0
     windows = run.windows(history=history)
 
-    fig = Figure(figsize=figsize, layout="constrained")
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.4]})
+    fig, (left, right) = panel_axes(ax, figsize, 2, "slo_attainment",
+                                    gridspec_kw={"width_ratios": [1, 1.4]})
     for a in (left, right):
         style(a)
     edges = np.linspace(0, 1, 21)
@@ -247,7 +245,7 @@ def slo_attainment(run, history: int | None = None, *, figsize=(12, 4.6)) -> Fig
     return fig
 
 
-def error_budget(run, *, top: int = 16, figsize=None) -> Figure:
+def error_budget(run, *, top: int = 16, figsize=None, ax=None) -> Figure:
     """The error budget by component: horizontal bars of the service downtime each component
     (and common-cause event) caused per year, in minutes: its own outages (as the triggering
     outage) and, stacked, the downtime it caused by holding up other outages' detection (e.g.
@@ -260,8 +258,7 @@ def error_budget(run, *, top: int = 16, figsize=None) -> Figure:
     shown = costly.head(top)
     hidden += len(costly) - len(shown)
     n = max(len(shown), 1)
-    fig = Figure(figsize=figsize or (10, 1.5 + 0.38 * n), layout="constrained")
-    ax = fig.add_subplot()
+    fig, ax = one_axes(ax, figsize or (10, 1.5 + 0.38 * n))
     style(ax)
     ax.grid(axis="y", visible=False)
     y = np.arange(len(shown))

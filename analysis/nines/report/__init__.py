@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 
 from ..readers import StructureRun, Sweep, TimeRun
-from .html import figure_to_data_uri
+from .html import FIGURE_FORMATS, figure_to_data_uri
+from .html import figure_format as _figure_format
 from .output import check_target, write_text_atomically
 from .run import render_run_report, run_text_summary
 from .structure import render_structure_report, structure_text_summary
@@ -23,18 +24,20 @@ from .sweep import render_sweep_report, sweep_text_summary
 from .time_run import render_time_report, time_text_summary
 
 __all__ = ["render_report", "write_report", "text_summary", "figure_to_data_uri", "check_target",
-           "write_text_atomically"]
+           "write_text_atomically", "FIGURE_FORMATS"]
 
 
-def render_report(run, *, dpi: int = 144) -> str:
-    """The report page for an open Run, StructureRun, TimeRun or Sweep, as a string."""
-    if isinstance(run, Sweep):
-        return render_sweep_report(run, dpi=dpi)
-    if isinstance(run, TimeRun):
-        return render_time_report(run, dpi=dpi)
-    if isinstance(run, StructureRun):
-        return render_structure_report(run, dpi=dpi)
-    return render_run_report(run, dpi=dpi)
+def render_report(run, *, dpi: int = 144, figure_format: str = "png") -> str:
+    """The report page for an open Run, StructureRun, TimeRun or Sweep, as a string; figures
+    embedded as PNG at `dpi` or, with figure_format="svg", as SVG."""
+    with _figure_format(figure_format):
+        if isinstance(run, Sweep):
+            return render_sweep_report(run, dpi=dpi)
+        if isinstance(run, TimeRun):
+            return render_time_report(run, dpi=dpi)
+        if isinstance(run, StructureRun):
+            return render_structure_report(run, dpi=dpi)
+        return render_run_report(run, dpi=dpi)
 
 
 def write_report(run, path: str | os.PathLike, **kwargs) -> str:

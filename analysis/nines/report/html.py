@@ -3,22 +3,59 @@ intervals, and figures embedded as data URIs (a page loads nothing from outside 
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import datetime as _dt
 import html
 import io
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from .. import formatting as fmt
+from ..plots.run import meaningful_start
+from ..stats import analytic
 
-__all__ = ["CSS", "figure_to_data_uri", "esc", "row", "tile", "pill", "estimate_and_interval",
-           "stats_table", "units_table", "generated_now", "share", "share_with_interval"]
+__all__ = ["CSS", "FIGURE_FORMATS", "figure_format", "figure_to_data_uri", "esc", "row", "tile", "pill", "estimate_and_interval",
+           "stats_table", "units_table", "generated_now", "share", "share_with_interval",
+           "convergence_start_clause"]
 
 
-def figure_to_data_uri(fig: Figure, dpi: int = 144) -> str:
+# How figures are embedded: PNG (default; dpi applies) or SVG (vector: sharp at any zoom and in
+# print, text drawn as paths so that the page still loads nothing; larger for dense scatter
+# plots). The page's renderers all embed through figure_to_data_uri, so the format is set once
+# per page by render_report(figure_format=...) through this context variable.
+FIGURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+_FIGURE_FORMAT: contextvars.ContextVar[str] = contextvars.ContextVar("figure_format",
+                                                                      default="png")
+
+
+@contextlib.contextmanager
+def figure_format(name: str):
+    """Within the block, figure_to_data_uri embeds figures as `name` ("png" or "svg")."""
+    if name not in FIGURE_FORMATS:
+        raise ValueError(f"figure format must be one of {', '.join(FIGURE_FORMATS)}, "
+                         f"got {name!r}")
+    token = _FIGURE_FORMAT.set(name)
+    try:
+        yield
+    finally:
+        _FIGURE_FORMAT.reset(token)
+
+
+def figure_to_data_uri(fig: Figure, dpi: int = 144, fmt: str | None = None) -> str:
+    """The figure as a data: URI in `fmt`, by default the page's format (see figure_format)."""
+    fmt = fmt or _FIGURE_FORMAT.get()
+    if fmt not in FIGURE_FORMATS:
+        raise ValueError(f"figure format must be one of {', '.join(FIGURE_FORMATS)}, got {fmt!r}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    # No date in an SVG's metadata and a fixed salt for its element ids: the same run gives the
+    # same figure bytes.
+    metadata = {"Date": None} if fmt == "svg" else None
+    with matplotlib.rc_context({"svg.hashsalt": "nines"}):
+        fig.savefig(buffer, format=fmt, dpi=dpi, facecolor="white", metadata=metadata)
+    return (f"data:{FIGURE_FORMATS[fmt]};base64," +
+            base64.b64encode(buffer.getvalue()).decode("ascii"))
 
 
 CSS = """
@@ -157,13 +194,25 @@ def units_table(run) -> str:
         row("Reliability", estimate, analytic_r),
         row("Nines (−log<sub>10</sub>(1 − R))", fmt.number(s.nines_empirical, 4),
              fmt.number(s.nines_analytic, 4)),
-        row("DPMO (failures per million)", fmt.number(s.dpmo_empirical, 6),
-             fmt.number(s.dpmo_analytic, 6)),
+        row("DPMO (failures per million)", fmt.dpmo(s.dpmo_empirical),
+             fmt.dpmo(s.dpmo_analytic)),
         row("Sigma level (Φ⁻¹(R) + 1.5)", fmt.number(s.sigma_empirical, 4),
              fmt.number(s.sigma_analytic, 4)),
     ]
     return (f'<table class="stats"><thead>{head}</thead><tbody>{"".join(rows)}</tbody>'
             "</table>")
+
+
+def convergence_start_clause(run) -> str:
+    """Where the convergence plot starts and why, for its caption."""
+    s = run.summary
+    start = meaningful_start(int(run.metadata.requests), s.unreliability_analytic, s.ci_level)
+    if start <= 1:
+        return "It starts at the first request."
+    return (f"It starts at {fmt.count(start)} requests, where the model expects z² ≈ "
+            f"{fmt.number(analytic.two_sided_normal_quantile(s.ci_level) ** 2, 3)} failures: "
+            "before that the interval is wider than the unreliability it measures, whatever "
+            "the run did.")
 
 
 def tile(label: str, value: str, sub: str = "", wide: bool = False) -> str:

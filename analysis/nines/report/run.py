@@ -9,8 +9,8 @@ from .. import formatting as fmt
 from .. import plots
 from ..errors import RecordError
 from ..version import __version__
-from .html import CSS, estimate_and_interval, figure_to_data_uri, generated_now, row as _row, \
-    run_header, stats_table, tile, units_table
+from .html import CSS, convergence_start_clause, estimate_and_interval, figure_to_data_uri, \
+    generated_now, row as _row, run_header, stats_table, tile, units_table
 
 __all__ = ["render_run_report", "run_text_summary"]
 
@@ -54,7 +54,7 @@ def render_run_report(run, *, dpi: int = 144) -> str:
               f"{len(run.components)} components in series"),
         tile("Failed requests", fmt.count(s.failures), f"of {fmt.count(s.requests)}"),
         tile("Nines", fmt.number(s.nines_empirical, 3), f"analytic {fmt.number(s.nines_analytic, 3)}"),
-        tile("DPMO", fmt.number(s.dpmo_empirical, 5), f"analytic {fmt.number(s.dpmo_analytic, 5)}"),
+        tile("DPMO", fmt.dpmo(s.dpmo_empirical), f"analytic {fmt.dpmo(s.dpmo_analytic)}"),
         tile("Sigma level", fmt.number(s.sigma_empirical, 3),
               f"analytic {fmt.number(s.sigma_analytic, 3)}"),
         tile("z / attribution p", fmt.number(s.z_score, 3),
@@ -69,7 +69,7 @@ def render_run_report(run, *, dpi: int = 144) -> str:
             f'src="{figure_to_data_uri(plots.convergence(run, figsize=wide), dpi)}">'
             f"<figcaption>The running estimate of the service reliability after n requests and "
             f"its {level} Wilson band, which narrows like 1/√n around the analytic value "
-            f"(dashed).</figcaption></figure>")
+            f"(dashed). {convergence_start_clause(run)}</figcaption></figure>")
     except RecordError:
         convergence_html = (
             '<p class="note">No convergence plot: this run was recorded with '
@@ -144,8 +144,8 @@ def run_text_summary(run) -> str:
         + (f"{fmt.number(s.attribution_chi2, 4)}, dof {s.attribution_dof} "
            f"(p {fmt.p_value(s.attribution_p_value)})" if s.attribution_dof else "n/a"),
         f"  nines        {fmt.number(s.nines_empirical, 4)} (analytic "
-        f"{fmt.number(s.nines_analytic, 4)})   DPMO {fmt.number(s.dpmo_empirical, 6)} (analytic "
-        f"{fmt.number(s.dpmo_analytic, 6)})   sigma {fmt.number(s.sigma_empirical, 4)} "
+        f"{fmt.number(s.nines_analytic, 4)})   DPMO {fmt.dpmo(s.dpmo_empirical)} (analytic "
+        f"{fmt.dpmo(s.dpmo_analytic)})   sigma {fmt.number(s.sigma_empirical, 4)} "
         f"(analytic {fmt.number(s.sigma_analytic, 4)})",
         f"  verdict      {s.verdict}",
         "",

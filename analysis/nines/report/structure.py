@@ -13,8 +13,8 @@ from .. import plots
 from ..errors import RecordError
 from ..readers.importance import MEASURES, RANKING_MEASURE, measure
 from ..version import __version__
-from .html import CSS, esc as _esc, estimate_and_interval, figure_to_data_uri, generated_now, \
-    pill as _pill, row as _row, run_header, stats_table, tile, units_table
+from .html import CSS, convergence_start_clause, esc as _esc, estimate_and_interval, \
+    figure_to_data_uri, generated_now, pill as _pill, row as _row, run_header, stats_table, tile, units_table
 
 __all__ = ["render_structure_report", "structure_text_summary"]
 
@@ -25,7 +25,7 @@ def _dpmo(u: float) -> str:
     """An unreliability as failed requests per million."""
     if u is None or (isinstance(u, float) and math.isnan(u)):
         return "n/a"
-    return fmt.number(1e6 * u, 3)
+    return fmt.dpmo(1e6 * u)
 
 
 def _factor(x: float) -> str:
@@ -248,8 +248,8 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
         tile("Failed requests", fmt.count(s.failures), f"of {fmt.count(s.requests)}"),
         tile("Nines", fmt.number(s.nines_empirical, 3),
               f"analytic {fmt.number(s.nines_analytic, 3)}"),
-        tile("DPMO", fmt.number(s.dpmo_empirical, 5),
-              f"analytic {fmt.number(s.dpmo_analytic, 5)}"),
+        tile("DPMO", fmt.dpmo(s.dpmo_empirical),
+              f"analytic {fmt.dpmo(s.dpmo_analytic)}"),
         tile("Structure", f"{n_kinds} kind{'s' if n_kinds != 1 else ''}",
               f"{n_components} components, {n_events} common cause"
               f"{'s' if n_events != 1 else ''}"),
@@ -266,8 +266,8 @@ def render_structure_report(run, *, dpi: int = 144) -> str:
             f'<figure><img alt="convergence of the reliability estimate" '
             f'src="{figure_to_data_uri(plots.convergence(run, figsize=wide), dpi)}">'
             f"<figcaption>The running estimate of the mix reliability after n requests and its "
-            f"{level} Wilson band, which narrows like 1/√n around the exact value (dashed)."
-            "</figcaption></figure>")
+            f"{level} Wilson band, which narrows like 1/√n around the exact value (dashed). "
+            f"{convergence_start_clause(run)}</figcaption></figure>")
     except RecordError:
         convergence_html = (
             '<p class="note">No convergence plot: this run was recorded with '
@@ -363,8 +363,8 @@ def structure_text_summary(run, top: int = 5) -> str:
         f"  failures     {fmt.count(s.failures)}   mix z = {fmt.number(s.z_score, 4)} "
         f"(p {fmt.p_value(s.z_p_value)}; exact p {fmt.p_value(s.reliability_p_value)})",
         f"  nines        {fmt.number(s.nines_empirical, 4)} (exact "
-        f"{fmt.number(s.nines_analytic, 4)})   DPMO {fmt.number(s.dpmo_empirical, 6)} (exact "
-        f"{fmt.number(s.dpmo_analytic, 6)})   sigma {fmt.number(s.sigma_empirical, 4)} "
+        f"{fmt.number(s.nines_analytic, 4)})   DPMO {fmt.dpmo(s.dpmo_empirical)} (exact "
+        f"{fmt.dpmo(s.dpmo_analytic)})   sigma {fmt.number(s.sigma_empirical, 4)} "
         f"(exact {fmt.number(s.sigma_analytic, 4)})",
         f"  verdict      {s.verdict}",
         "",

@@ -14,15 +14,20 @@ import pandas as pd
 from .. import formatting as fmt
 from .. import plots
 from ..stats import analytic
+from ..stats.sweep import SWEEP_POINT_TAIL
 from ..version import __version__
 from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, tile as _tile
 from .time_sweep import render_time_sweep_report, time_sweep_text_summary
 
-__all__ = ["render_sweep_report", "sweep_text_summary", "sweep_decimals", "two_way_table"]
+__all__ = ["render_sweep_report", "sweep_text_summary", "sweep_decimals", "two_way_table",
+           "point_verdict_class", "replicated_table"]
 
 # At most this many points are listed one by one; beyond it the list keeps the largest |z|.
 _MAX_LISTED = 200
 _PER_POINT_Z = analytic.two_sided_normal_quantile(1 - analytic.VERDICT_ALPHA)
+_MARKING = (f"A yellow cell is a point whose own verdict disagrees (its exact binomial or "
+            f"attribution p-value below {analytic.VERDICT_ALPHA:g}); a red one fails the "
+            f"sweep's check (exact p below {SWEEP_POINT_TAIL:.2g}, the tail of |z| = 5).")
 
 
 def sweep_decimals(sweep) -> int:
@@ -63,6 +68,36 @@ def two_way_table(sweep):
     return rows, cols, simulated, exact, z
 
 
+def point_verdict_class(row) -> str:
+    """How a point's cell is marked, by the point's own verdict: "bad" when its exact binomial
+    p-value is below the sweep's tail (it fails the sweep's closing check), "warn" when its own
+    verdict disagrees (exact binomial p or attribution p below VERDICT_ALPHA, the level the
+    verdict uses), "" otherwise and for unfinished points. Not by |z| >= 3.29: the z-score's
+    normal approximation and the exact test differ where few failures are expected (the
+    spreadsheet's point 405: |z| = 3.28, exact p = 0.00098, a disagreeing point)."""
+    if not bool(row["done"]):
+        return ""
+    p = float(row["reliability_p_value"]) if "reliability_p_value" in row.index else math.nan
+    if math.isnan(p):  # a file from before nines 0.2: no exact test stored
+        if abs(float(row["z_score"])) >= analytic.two_sided_normal_quantile(
+                1 - SWEEP_POINT_TAIL):
+            return "bad"
+    elif p < SWEEP_POINT_TAIL:
+        return "bad"
+    return "" if bool(row["agrees"]) else "warn"
+
+
+def _cell_title(row, level: str, decimals: int) -> str:
+    """A finished point's hover text: interval, z and both p-values of its verdict."""
+    exact = (f", exact p = {fmt.p_value(row['reliability_p_value'])}"
+             if "reliability_p_value" in row.index else "")
+    return (f' title="point {int(row["point"])}: {level} CI '
+            f'{_pct(row["ci_low"], decimals)} – {_pct(row["ci_high"], decimals)}%, '
+            f'z = {row["z_score"]:.2f}{exact}, attribution p = '
+            f'{fmt.p_value(row["attribution_p_value"])}, {int(row["failures"]):,} failures of '
+            f'{int(row["requests"]):,}"')
+
+
 def _agreement_sentence(sweep) -> tuple[bool, str]:
     a = sweep.agreement()
     m = sweep.metadata
@@ -96,7 +131,7 @@ table.grid td.bad { background: var(--bad-bg); color: var(--bad); font-weight: 7
 
 
 def _grid_html(sweep, decimals: int) -> str:
-    rows, cols, simulated, exact, z = two_way_table(sweep)
+    rows, cols, simulated, exact, _ = two_way_table(sweep)
     level = f"{sweep.metadata.ci_level:.0%}"
     points = sweep.points.set_index([rows, cols])
     head1 = f"<tr><th rowspan=2>{_esc(rows)}</th>" + "".join(
@@ -107,20 +142,76 @@ def _grid_html(sweep, decimals: int) -> str:
     for r in simulated.index:
         cells = [f'<td class="name">{_esc(_value_label(rows, r))}</td>']
         for c in simulated.columns:
-            s, e, zz = simulated.at[r, c], exact.at[r, c], z.at[r, c]
+            s, e = simulated.at[r, c], exact.at[r, c]
             cls = "sim"
             title = ""
-            if np.isfinite(zz):
+            if (r, c) in points.index:
                 row = points.loc[(r, c)]
-                cls += " bad" if abs(zz) >= 5 else (" warn" if abs(zz) >= _PER_POINT_Z else "")
-                title = (f' title="point {int(row["point"])}: {level} CI '
-                         f'{_pct(row["ci_low"], decimals)} – {_pct(row["ci_high"], decimals)}%, '
-                         f'z = {zz:.2f}, {int(row["failures"]):,} failures of '
-                         f'{int(row["requests"]):,}"')
+                marked = point_verdict_class(row)
+                cls += f" {marked}" if marked else ""
+                if bool(row["done"]):
+                    title = _cell_title(row, level, decimals)
             cells.append(f'<td class="{cls}"{title}>{_pct(s, decimals)}</td>'
                          f'<td class="exact">{_pct(e, decimals)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="scroll"><table class="grid"><thead>{head1}{head2}</thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def replicated_table(sweep) -> pd.DataFrame | None:
+    """A sweep with replications as a pivot: one row per parameter point (the parameters as
+    the index), one column per replication with the simulated reliability, the analytic value
+    (the same for every replication) and the pooled estimate over the finished replications
+    (failures and requests summed). None for a sweep without replications or parameters."""
+    m = sweep.metadata
+    if m.replications <= 1 or not m.parameters:
+        return None
+    p = sweep.points
+    keys = list(m.parameters)
+    # The parameter points in the file's order (only those it has: a zip is not a product).
+    order = p[keys].drop_duplicates()
+    index = (pd.MultiIndex.from_frame(order) if len(keys) > 1
+             else pd.Index(order[keys[0]], name=keys[0]))
+    simulated = (p.groupby(keys + ["replication"], sort=False)["reliability_empirical"].first()
+                 .unstack("replication").reindex(index))
+    simulated.columns = [f"replication {int(c)}" for c in simulated.columns]
+    done = p[p["done"]]
+    grouped = done.groupby(keys, sort=False)[["failures", "requests"]].sum()
+    pooled = 1 - grouped["failures"].astype(np.float64) / grouped["requests"].astype(np.float64)
+    analytic_r = p.groupby(keys, sort=False)["reliability_analytic"].first()
+    table = simulated.assign(pooled=pooled.reindex(simulated.index),
+                             analytic=analytic_r.reindex(simulated.index))
+    return table
+
+
+def _replicated_html(sweep, decimals: int) -> str:
+    m = sweep.metadata
+    table = replicated_table(sweep)
+    level = f"{m.ci_level:.0%}"
+    keys = list(m.parameters)
+    points = sweep.points.set_index(keys + ["replication"]).sort_index()
+    replications = [c for c in table.columns if c.startswith("replication ")]
+    head = ("<tr>" + "".join(f"<th>{_esc(q)}</th>" for q in keys) +
+            "".join(f"<th>{_esc(c)}</th>" for c in replications) +
+            "<th>pooled</th><th>analytic</th></tr>")
+    body = []
+    for key, row in table.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        cells = [f'<td class="name">{_esc(_value_label(q, v))}</td>'
+                 for q, v in zip(keys, key)]
+        for column in replications:
+            rep = int(column.split()[1])
+            point = points.loc[key + (rep,)]
+            if isinstance(point, pd.DataFrame):  # zip values repeat a key: first of them
+                point = point.iloc[0]
+            marked = point_verdict_class(point)
+            title = _cell_title(point, level, decimals) if bool(point["done"]) else ""
+            cls = "sim" + (f" {marked}" if marked else "")
+            cells.append(f'<td class="{cls}"{title}>{_pct(row[column], decimals)}</td>')
+        cells.append(f'<td>{_pct(row["pooled"], decimals)}</td>'
+                     f'<td class="exact">{_pct(row["analytic"], decimals)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll"><table class="grid"><thead>{head}</thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
@@ -205,9 +296,16 @@ def render_sweep_report(sweep, *, dpi: int = 144) -> str:
     if sweep.is_two_way():
         rows, cols = m.parameters
         table = (f'<p class="explain">Reliability in %, simulated next to analytic: {_esc(cols)} '
-                 f'across, {_esc(rows)} down. Hover a cell for its interval and z; yellow cells '
-                 f'have |z| ≥ {_PER_POINT_Z:.2f}, red ones |z| ≥ 5.</p>'
-                 + _grid_html(sweep, decimals))
+                 f'across, {_esc(rows)} down. Hover a cell for its interval, z and p-values. '
+                 + _MARKING + "</p>" + _grid_html(sweep, decimals))
+        table_title = "The grid"
+    elif replicated_table(sweep) is not None and len(sweep.points) <= _MAX_LISTED * m.replications:
+        table = (f'<p class="explain">Reliability in %, one row per parameter point, one column '
+                 f'per replication ({m.replications} seeds), the pooled estimate over the '
+                 'finished replications (failures and requests summed) and the analytic value. '
+                 'Hover a cell for its interval, z and p-values. ' + _MARKING + "</p>"
+                 + _replicated_html(sweep, decimals) + "<h2>The points</h2>"
+                 + _points_html(sweep, decimals))
         table_title = "The grid"
     else:
         table = _points_html(sweep, decimals)

@@ -1,6 +1,6 @@
 """Statistics: the engine's formulas on plain numbers (no files, no pictures).
 
-    special     the normal quantile (SciPy) and the regularised incomplete gamma function
+    special     the normal quantile and the regularised upper incomplete gamma function (SciPy)
     analytic    the chain model, intervals and tests, the units people quote, a run's summary
     structure   the verdict of a structure run over its kinds and the mix (Bonferroni)
     sweep       the closing check over the points of a sweep

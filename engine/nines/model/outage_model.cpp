@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace nines {
 
@@ -30,12 +31,25 @@ double TrafficProfile::arrivals_between(double t0, double t1) const noexcept {
   // The rate is constant on each hour (daily profile alone: on each day): integrate piece by
   // piece. Callers integrate over at most a day at a time, so this is at most 25 pieces.
   const double step = hourly_declared ? kHour : kDay;
-  double total = 0;
-  double t = t0;
-  while (t < t1) {
-    const double next = std::min(t1, (std::floor(t / step) + 1) * step);
-    total += rate_at(t) * (next - t);
-    t = next;
+  double next = std::min(t1, (std::floor(t0 / step) + 1) * step);
+  double total = rate_at(t0) * (next - t0);
+  // Every later piece starts at a whole step m * step, exactly representable, where rate_at's
+  // remainders are exact too: its hour of the day is m mod 24 and its day of the week
+  // (m mod 168) / 24, so the pieces' rates are found by integer counting, with rate_at's
+  // products in rate_at's order (the sum is the same, bit for bit), and no fmod per piece.
+  auto m = static_cast<std::uint64_t>(std::floor(t0 / step));
+  while (next < t1) {
+    const double t = next;
+    ++m;
+    next = std::min(t1, static_cast<double>(m + 1) * step);
+    double rate = rate_per_second;
+    if (hourly_declared) {
+      rate *= hourly[m % 24];
+      if (daily_declared) rate *= daily[(m % 168) / 24];
+    } else {
+      rate *= daily[m % 7];
+    }
+    total += rate * (next - t);
   }
   return total;
 }

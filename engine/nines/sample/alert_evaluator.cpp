@@ -23,6 +23,7 @@ struct AlertEvaluator::State {
   State(const StructureModel& m, const AlertPlan& p, std::uint64_t s)
       : model(m), plan(p), seed(s), runs(p.policies.size()), quiet_slices(p.policies.size()) {
     traffic.build(m.time->traffic);
+    for (const AlertPolicyPlan& policy : p.policies) traffic.add_grid(policy.slice);
   }
 
   const StructureModel& model;
@@ -84,7 +85,7 @@ struct AlertEvaluator::State {
     run.online = false;
     run.cursor.assign(model.kinds.size(), 0);
     run.built = 0;
-    run.rates.start(traffic, p.scope_share, horizon);
+    run.rates.start(traffic, p.scope_share, horizon, p.slice);
     run.tree.reset(p.slices, p.slice, run.rates, seed, history, p.scope);
     run.hot.clear();
     run.outages.clear();
@@ -219,7 +220,7 @@ struct AlertEvaluator::State {
     double f = -1, g = 0;
   };
   const Edge& edge(Edge& e, std::uint64_t x) const {
-    if (e.f < 0) cur->rates.at(static_cast<double>(x) * pp->slice, e.f, e.g);
+    if (e.f < 0) cur->rates.at_boundary(x, e.f, e.g);
     return e;
   }
   // The edges of a range of ends [lo, hi] and of its windows of w slices: lo, hi, lo - w and

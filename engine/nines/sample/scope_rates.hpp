@@ -49,6 +49,47 @@ class TrafficIntegral {
     const auto h = std::min<std::size_t>(kHours - 1, static_cast<std::size_t>(rest / 3600));
     return weeks * prefix_[kHours] + prefix_[h] + rate_[h] * (rest - static_cast<double>(h) * 3600);
   }
+  // The arrivals up to slice boundaries for one slice length: at(x * slice) by two lookups,
+  // bit for bit. Only for a whole number of seconds that divides the week, where every
+  // boundary's place in its week is exact (x * slice - weeks * kWeek == (x mod per_week) *
+  // slice), so at()'s terms can be tabled per boundary of the week and added in its order.
+  struct SliceGrid {
+    double slice = 0;
+    std::uint64_t per_week = 0;
+    std::vector<double> hour_prefix, within;  // per boundary of the week: at()'s two terms
+  };
+  static bool grid_fits(double slice) noexcept {
+    if (!(slice >= 1) || slice != std::floor(slice) || std::fmod(kWeek, slice) != 0) return false;
+    return kWeek / slice <= static_cast<double>(kMaxGridBoundaries);
+  }
+  // Tables slice's boundaries (once per slice length) when grid_fits(slice).
+  void add_grid(double slice) {
+    if (!grid_fits(slice) || grid(slice) != nullptr) return;
+    SliceGrid g;
+    g.slice = slice;
+    g.per_week = static_cast<std::uint64_t>(kWeek / slice);
+    g.hour_prefix.resize(g.per_week);
+    g.within.resize(g.per_week);
+    for (std::uint64_t r = 0; r < g.per_week; ++r) {
+      const double rest = static_cast<double>(r) * slice;
+      const auto h = std::min<std::size_t>(kHours - 1, static_cast<std::size_t>(rest / 3600));
+      g.hour_prefix[r] = prefix_[h];
+      g.within[r] = rate_[h] * (rest - static_cast<double>(h) * 3600);
+    }
+    grids_.push_back(std::move(g));
+  }
+  const SliceGrid* grid(double slice) const noexcept {
+    for (const SliceGrid& g : grids_)
+      if (g.slice == slice) return &g;
+    return nullptr;
+  }
+  // at(x * g.slice), bit for bit (tests/unit/sample/test_scope_rates.cpp), without a division.
+  double at_boundary(const SliceGrid& g, std::uint64_t x) const noexcept {
+    if (x == 0) return 0;
+    const std::uint64_t weeks = x / g.per_week, r = x % g.per_week;
+    return static_cast<double>(weeks) * prefix_[kHours] + g.hour_prefix[r] + g.within[r];
+  }
+
   // The least and the greatest arrival rate over [a, b) (0 <= a < b), in constant time.
   void rate_bounds(double a, double b, double& low, double& high) const noexcept {
     const auto first = static_cast<std::uint64_t>(a / 3600);
@@ -76,17 +117,24 @@ class TrafficIntegral {
   // taken modulo the week); the last level holds the whole week's.
   static constexpr std::size_t kLevels = 9;  // 2^8 = 256 >= 168
   std::array<std::array<double, 2 * kHours>, kLevels> low_{}, high_{};
+  // 1-minute slices table 10,080 boundaries (160 KiB); 1-second ones would take 9.7 MB.
+  static constexpr std::uint64_t kMaxGridBoundaries = 1 << 17;
+  std::vector<SliceGrid> grids_;
 };
 
 // The scope's integrated error and good-request intensities, built segment by segment as
 // the history's states become known.
 class ScopeRates {
  public:
-  void start(const TrafficIntegral& traffic, double share, double horizon) {
+  // `slice`: the policy's slice length, for at_boundary (its grid, when the traffic has one).
+  void start(const TrafficIntegral& traffic, double share, double horizon, double slice) {
     segments_.clear();
     traffic_from_.clear();
     bucket_.clear();
+
     traffic_ = &traffic;
+    slice_ = slice;
+    grid_ = traffic.grid(slice);
     share_ = share;
     horizon_ = horizon;
     cum_f_.assign(1, 0.0);
@@ -108,17 +156,15 @@ class ScopeRates {
   }
   // Errors' and good requests' expected counts over [0, t) (t within the segments so far).
   void at(double t, double& f, double& g) const {
-    t = std::min(t, horizon_);
-    if (t <= 0 || segments_.empty()) {
-      f = g = 0;
-      return;
-    }
-    t = std::min(t, segments_.back().b);
-    const std::size_t i = segment_at(t);
-    const ScopeSegment& s = segments_[i];
-    const double n = share_ * (traffic_->at(std::min(t, s.b)) - traffic_from_[i]);
-    f = cum_f_[i] + s.p * n;
-    g = cum_g_[i] + (1 - s.p) * n;
+    at(t, f, g, [this](double u) { return traffic_->at(u); });
+  }
+  // at(x * slice), bit for bit: the slice tree's and the decisions' edges, the hot path.
+  void at_boundary(std::uint64_t x, double& f, double& g) const {
+    const double t = static_cast<double>(x) * slice_;
+    if (grid_ == nullptr) return at(t, f, g);
+    at(t, f, g, [this, t, x](double u) {
+      return u == t ? traffic_->at_boundary(*grid_, x) : traffic_->at(u);
+    });
   }
   // The last segment that starts at or before t (t >= the first's start).
   std::size_t segment_at(double t) const {
@@ -155,9 +201,26 @@ class ScopeRates {
   double horizon() const noexcept { return horizon_; }
 
  private:
+  // at(t, f, g) with the traffic's arrivals up to a moment from `arrivals`.
+  template <class Arrivals>
+  void at(double t, double& f, double& g, const Arrivals& arrivals) const {
+    t = std::min(t, horizon_);
+    if (t <= 0 || segments_.empty()) {
+      f = g = 0;
+      return;
+    }
+    t = std::min(t, segments_.back().b);
+    const std::size_t i = segment_at(t);
+    const ScopeSegment& s = segments_[i];
+    const double n = share_ * (arrivals(std::min(t, s.b)) - traffic_from_[i]);
+    f = cum_f_[i] + s.p * n;
+    g = cum_g_[i] + (1 - s.p) * n;
+  }
+
   std::vector<ScopeSegment> segments_;
   const TrafficIntegral* traffic_ = nullptr;
-  double share_ = 1, horizon_ = 0;
+  double share_ = 1, horizon_ = 0, slice_ = 60;
+  const TrafficIntegral::SliceGrid* grid_ = nullptr;
   std::vector<double> traffic_from_;  // per segment: the traffic's arrivals up to its start
   // bucket_[k]: the segment that holds moment k kBucket, so a lookup scans few segments.
   static constexpr double kBucket = 3600;

@@ -130,7 +130,7 @@ class SliceTree {
   };
   Cum cum_at(std::uint64_t x) const {
     Cum c;
-    rates_->at(time_at(x), c.f, c.g);
+    rates_->at_boundary(x, c.f, c.g);
     return c;
   }
   // The expected counts up to top block j's start (j up to the number of blocks), memoised
@@ -145,14 +145,10 @@ class SliceTree {
 
   bool complete(std::uint64_t start, std::uint64_t size) const { return start + size <= frontier_; }
 
-  double time_at(std::uint64_t slice_boundary) const {
-    return static_cast<double>(slice_boundary) * slice_;
-  }
-
   void expected(std::uint64_t x, std::uint64_t y, double& f, double& g) const {
     double f0, g0, f1, g1;
-    rates_->at(time_at(x), f0, g0);
-    rates_->at(time_at(y), f1, g1);
+    rates_->at_boundary(x, f0, g0);
+    rates_->at_boundary(y, f1, g1);
     f = std::max(0.0, f1 - f0);
     g = std::max(0.0, g1 - g0);
   }
