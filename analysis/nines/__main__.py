@@ -69,5 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def report_main() -> int:
+    """`nines-report RUN.h5 [-o REPORT.html]`, the console command pip installs
+    (pyproject.toml): `python3 -m nines report` under a name of its own."""
+    return main(["report", *sys.argv[1:]])
+
+
 if __name__ == "__main__":
     sys.exit(main())
