@@ -6,6 +6,7 @@
 #                                         nines::nines (the CLI as an imported executable)
 #   P/lib/pkgconfig/nines.pc              pkg-config --cflags --libs nines
 #   P/share/nines/scenarios/              the example scenarios
+#   P/share/man/man1/nines.1, P/share/bash-completion/completions/nines
 # Both package files are relocatable: the installed tree may be moved as a whole. No path of the
 # source or build tree reaches them (tests/install checks).
 include(GNUInstallDirs)
@@ -48,6 +49,10 @@ install(FILES ${PROJECT_BINARY_DIR}/engine/generated/nines/base/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/nines/base)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/nines/scenarios)
+# The man page (when help2man made one) and the bash completion, from the CLI's option table.
+install(FILES ${PROJECT_BINARY_DIR}/nines.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 OPTIONAL)
+install(FILES ${PROJECT_BINARY_DIR}/nines.bash
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME nines)
 
 # The CMake package.
 install(EXPORT nines-targets NAMESPACE nines:: DESTINATION ${NINES_CMAKE_DIR})
@@ -79,7 +84,8 @@ else()
 endif()
 # The pkg-config names of the libraries the engine links; Boost (headers only) has none. Debian,
 # Fedora and Homebrew all use these names; a distribution that does not can override them.
-set(NINES_PC_REQUIRES "tbb hdf5 yaml-cpp zlib" CACHE STRING "pkg-config modules nines.pc requires")
+set(NINES_PC_REQUIRES "tbb hdf5 yaml-cpp zlib nlohmann_json" CACHE STRING
+  "pkg-config modules nines.pc requires")
 set(NINES_PC_CFLAGS "-ffp-contract=off")
 foreach(dir IN LISTS Boost_INCLUDE_DIRS)
   if(NOT dir STREQUAL "/usr/include")
