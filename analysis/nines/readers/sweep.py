@@ -608,6 +608,13 @@ class Sweep:
 
     # -- lifetime -----------------------------------------------------------------------------
 
+    def to_xarray(self, group: str | None = None):
+        """The group `group` ("points", "point_components", ...) as an xarray.Dataset with
+        named dimensions (`points` has the coordinate `point`), or with group None a dict of
+        every group holding datasets to its Dataset (nines.readers.export.to_xarray)."""
+        from .export import to_xarray
+        return to_xarray(self.path, group)
+
     def close(self) -> None:
         with reading(self.path, "the file while closing it"):
             self._file.close()
