@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 from typing import Iterator
 
 import h5py
@@ -102,9 +103,27 @@ def _dimension_names(dataset: h5py.Dataset) -> tuple[str, ...]:
     return tuple(names)
 
 
-def named_codes(values: np.ndarray, dataset: h5py.Dataset) -> pd.Categorical | np.ndarray:
-    """Codes as a pandas Categorical of their CF flag meanings, in flag_values order (values
-    that no flag names stay as their number's text); other data unchanged."""
+def flag_word(name: str) -> str:
+    """The CF flag_meanings word nines writes for a name: characters other than letters,
+    digits and _ - . + @ become _ ("api[2]" is "api_2_")."""
+    return re.sub(r"[^A-Za-z0-9_.+@-]", "_", name) or "_"
+
+
+def _real_names(file: h5py.File) -> dict[str, str]:
+    """flag word -> name, for the names of the file's components, kinds and events."""
+    out = {}
+    for group in ("components", "kinds", "events", "common_cause"):
+        if group in file and "name" in file[group]:
+            for name in file[group]["name"][...]:
+                out.setdefault(flag_word(text(name)), text(name))
+    return out
+
+
+def named_codes(values: np.ndarray, dataset: h5py.Dataset,
+                names: dict[str, str] | None = None) -> pd.Categorical | np.ndarray:
+    """Codes as a pandas Categorical of their CF flag meanings, in flag_values order, each
+    meaning given back its real name where `names` (flag word -> name) has it; data without
+    flags, or with values the flags do not list, unchanged."""
     flag_values = dataset.attrs.get("flag_values")
     meanings = dataset.attrs.get("flag_meanings")
     if flag_values is None or meanings is None:
@@ -113,7 +132,8 @@ def named_codes(values: np.ndarray, dataset: h5py.Dataset) -> pd.Categorical | n
     words = text(meanings).split()
     if len(words) != flag_values.size:
         return values
-    lookup = dict(zip(flag_values.tolist(), words))
+    names = names or {}
+    lookup = dict(zip(flag_values.tolist(), (names.get(w, w) for w in words)))
     known = np.isin(values, flag_values)
     if not known.all():  # a file listing only the special codes (thousands of components)
         return values
@@ -129,6 +149,7 @@ def tables(path: str | os.PathLike) -> Iterator[tuple[str, pd.DataFrame]]:
     Codes with CF flags are named categories; strings are str."""
     path = os.fspath(path)
     with reading(path, "the file's tables"), open_file(path) as f:
+        names = _real_names(f)
         for group_name in groups(path):
             group = f[group_name]
             by_dimensions: dict[tuple[str, ...], list[str]] = {}
@@ -139,19 +160,20 @@ def tables(path: str | os.PathLike) -> Iterator[tuple[str, pd.DataFrame]]:
                 continue
             main = max(by_dimensions, key=lambda dims: (len(dims) == 1, len(by_dimensions[dims])))
             base = group_name.replace("/", ".")
-            for dims, names in by_dimensions.items():
+            for dims, columns in by_dimensions.items():
                 table = base if dims == main else f"{base}.{'-'.join(dims)}"
-                yield table, _frame(group, names, dims)
+                yield table, _frame(group, columns, dims, names)
 
 
-def _frame(group: h5py.Group, names: list[str], dims: tuple[str, ...]) -> pd.DataFrame:
+def _frame(group: h5py.Group, names: list[str], dims: tuple[str, ...],
+           real_names: dict[str, str]) -> pd.DataFrame:
     columns = {}
     for name in names:
         dataset = group[name]
         if h5py.check_string_dtype(dataset.dtype) is not None or dataset.dtype.kind in "SO":
             values = np.array([text(v) for v in dataset[...].reshape(-1)], dtype=object)
         else:
-            values = named_codes(dataset[...].reshape(-1), dataset)
+            values = named_codes(dataset[...].reshape(-1), dataset, real_names)
         columns[name] = values
     if len(dims) == 1:
         return pd.DataFrame(columns, index=pd.RangeIndex(len(next(iter(columns.values()))),
