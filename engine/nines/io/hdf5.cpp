@@ -259,6 +259,23 @@ void Object::write_array_attribute_raw(std::string_view name, ElementType type, 
   check(attribute.release(), what);
 }
 
+std::size_t Object::array_attribute_size(std::string_view name) const {
+  quiet();
+  const auto what = [&] { return "read attribute " + quoted(name) + " of " + where(); };
+  const std::string key(name);
+  Handle attribute(check(H5Aopen(id(), key.c_str(), H5P_DEFAULT), what), H5Aclose);
+  Handle space(check(H5Aget_space(attribute.get()), what), H5Sclose);
+  return static_cast<std::size_t>(check(H5Sget_simple_extent_npoints(space.get()), what));
+}
+
+void Object::read_array_attribute_raw(std::string_view name, ElementType type, void* values) const {
+  quiet();
+  const auto what = [&] { return "read attribute " + quoted(name) + " of " + where(); };
+  const std::string key(name);
+  Handle attribute(check(H5Aopen(id(), key.c_str(), H5P_DEFAULT), what), H5Aclose);
+  check(H5Aread(attribute.get(), memory_type(type), values), what);
+}
+
 bool Object::has_attribute(std::string_view name) const {
   quiet();
   const std::string key(name);

@@ -96,6 +96,14 @@ class Object {
     write_array_attribute_raw(name, element_type_of<T>(), values.data(), values.size());
   }
 
+  // Reads a one-dimensional numeric array attribute, converting to T as HDF5 converts.
+  template <Scalar T>
+  std::vector<T> read_array_attribute(std::string_view name) const {
+    std::vector<T> out(array_attribute_size(name));
+    read_array_attribute_raw(name, element_type_of<T>(), out.data());
+    return out;
+  }
+
   bool has_attribute(std::string_view name) const;
   // Reads a scalar string attribute, variable- or fixed-length.
   std::string read_string_attribute(std::string_view name) const;
@@ -126,6 +134,8 @@ class Object {
   void read_scalar_attribute(std::string_view name, ElementType type, void* value) const;
   void write_array_attribute_raw(std::string_view name, ElementType type, const void* values,
                                  std::size_t count);
+  std::size_t array_attribute_size(std::string_view name) const;
+  void read_array_attribute_raw(std::string_view name, ElementType type, void* values) const;
 };
 
 enum class Filter { deflate, shuffle, other };
