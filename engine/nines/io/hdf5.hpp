@@ -100,7 +100,7 @@ class Object {
   template <Scalar T>
   std::vector<T> read_array_attribute(std::string_view name) const {
     std::vector<T> out(array_attribute_size(name));
-    read_array_attribute_raw(name, element_type_of<T>(), out.data());
+    if (!out.empty()) read_array_attribute_raw(name, element_type_of<T>(), out.data());
     return out;
   }
 
