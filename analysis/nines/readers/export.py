@@ -76,6 +76,20 @@ def to_xarray(path: str | os.PathLike, group: str | None = None):
     return out
 
 
+class ToXarray:
+    """`to_xarray` for the classes of opened files (Run, StructureRun, TimeRun, Sweep), which
+    have a `path`."""
+
+    path: str
+
+    def to_xarray(self, group: str | None = None):
+        """The group `group` ("components", "kinds", "requests", "alerting/rules", "points",
+        ...) as an xarray.Dataset with named dimensions, or with group None a dict of every
+        group that holds datasets to its Dataset (see nines.readers.export.to_xarray; needs
+        xarray and h5netcdf)."""
+        return to_xarray(self.path, group)
+
+
 def _attribute(value):
     if isinstance(value, bytes):
         return text(value)

@@ -355,14 +355,6 @@ class OpenedFile:
     def _load(self) -> None:
         raise NotImplementedError
 
-    def to_xarray(self, group: str | None = None):
-        """The group `group` ("components", "kinds", "requests", "alerting/rules", ...) as an
-        xarray.Dataset with named dimensions, or with group None a dict of every group that
-        holds datasets to its Dataset (nines.readers.export.to_xarray; needs xarray and
-        h5netcdf)."""
-        from .export import to_xarray
-        return to_xarray(self.path, group)
-
     def close(self) -> None:
         with reading(self.path, "the file while closing it"):
             self._file.close()

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, FormatError, RecordError
 from ..stats.sweep import SWEEP_POINT_TAIL, SWEEP_Z_LIMIT, SweepAgreement, sweep_agreement
+from .export import ToXarray
 from .hdf5 import Attributes, Columns, open_file, reading
 from .sweep_point import GroupPoint, SweepPoint, TablePoint, finish_components, finish_kinds
 from .sweep_tables import (COMPONENT_COLUMNS, FAILURE_COLUMNS, KIND_COLUMNS, PointTable,
@@ -129,7 +130,7 @@ class SweepMetadata:
     importance: str = ""
 
 
-class Sweep:
+class Sweep(ToXarray):
     """An opened sweep file (either layout). Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):
@@ -607,13 +608,6 @@ class Sweep:
         return frame
 
     # -- lifetime -----------------------------------------------------------------------------
-
-    def to_xarray(self, group: str | None = None):
-        """The group `group` ("points", "point_components", ...) as an xarray.Dataset with
-        named dimensions (`points` has the coordinate `point`), or with group None a dict of
-        every group holding datasets to its Dataset (nines.readers.export.to_xarray)."""
-        from .export import to_xarray
-        return to_xarray(self.path, group)
 
     def close(self) -> None:
         with reading(self.path, "the file while closing it"):

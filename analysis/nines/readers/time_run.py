@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
 from ..stats import slos as slo_math
+from .export import ToXarray
 from .hdf5 import Attributes, Columns, OpenedFile, reading
 from .lazy import LazyArray
 from .alerting import AlertTables
@@ -128,7 +129,7 @@ class TimeMetadata:
         return self.histories * self.horizon_years
 
 
-class TimeRun(OpenedFile):
+class TimeRun(ToXarray, OpenedFile):
     """An opened time run file (format_version 3). Use as a context manager or call close().
 
     Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
