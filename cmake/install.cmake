@@ -96,6 +96,8 @@ set(NINES_PC_LIBS "")
 foreach(lib IN LISTS nines_link_order)
   string(APPEND NINES_PC_LIBS " -l${lib}")
 endforeach()
+# hdf5_hl (the dimension scales) has no pkg-config file of its own; it sits beside libhdf5.
+string(APPEND NINES_PC_LIBS " -lhdf5_hl")
 if(NINES_HAVE_MPI)
   # MPI's pkg-config name differs between implementations and distributions (ompi-c, mpich,
   # mpi-c): the paths FindMPI found are written instead.

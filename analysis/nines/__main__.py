@@ -1,5 +1,5 @@
-"""Command line: python3 -m nines report FILE.h5 [-o REPORT.html] [--figure-format png|svg],
-python3 -m nines summary FILE.h5 [--full].
+"""Command line: python3 -m nines report FILE.h5 [-o REPORT.html] [--figure-format png|svg]
+| summary FILE.h5 [--full] | export FILE.h5 --csv DIR
 
 FILE is a run file (`nines run`) or a sweep file (`nines sweep`). Exit status: 0 done; 2 the
 input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
@@ -41,9 +41,26 @@ def main(argv: list[str] | None = None) -> int:
                          "by `nines sweep`")
     summary.add_argument("--full", action="store_true",
                          help="sweeps: print every point, not a readable subset")
+    export = commands.add_parser(
+        "export", help="write the file's tables as CSV files",
+        description="Write every table of the file as DIR/<table>.csv: one per group's rows "
+        "(components.csv, kinds.csv, requests.csv, ...) and one per 2-D dataset or ragged "
+        "column (kinds.kind-component.csv, one row per cell). Codes that the file names "
+        "(flag_values/flag_meanings) are written as their names.")
+    export.add_argument("run", help="run file written by `nines run` or sweep file written "
+                        "by `nines sweep`")
+    export.add_argument("--csv", required=True, metavar="DIR",
+                        help="directory to write the CSV files into (created if missing)")
     args = parser.parse_args(argv)
 
     try:
+        if args.command == "export":
+            from .readers import export_csv
+            with open_run(args.run, check=True):  # checks the format and the damage first
+                pass
+            written = export_csv(args.run, args.csv)
+            print(f"wrote {len(written)} CSV files to {args.csv}")
+            return 0
         if args.command == "summary":
             from .report import text_summary
             with open_run(args.run, check=True) as run:

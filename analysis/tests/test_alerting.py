@@ -297,9 +297,11 @@ def damaged_copy(source: str, directory, edit) -> str:
 # --- damaged copies ----------------------------------------------------------------------------
 
 def bump(dataset: str, index: int, by=1):
+    """Adds `by` to element `index` of the dataset, counted row-major (2-D datasets too)."""
     def edit(f):
-        values = f[dataset][:]
-        values[index] = values[index] + by
+        values = f[dataset][...]
+        flat = values.reshape(-1)
+        flat[index] = flat[index] + by
         f[dataset][...] = values
     return edit
 

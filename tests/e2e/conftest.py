@@ -35,13 +35,23 @@ def root():
     return ROOT
 
 
+def dimension_scale_paths(f, key, value):
+    """The object references of HDF5's dimension scale attributes as the paths they point to
+    (references are file addresses, not values to compare between files)."""
+    if key == "DIMENSION_LIST":
+        return [[f[ref].name for ref in axis] for axis in value]
+    return sorted((f[entry[0]].name, int(entry[1])) for entry in value)
+
+
 def contents(path):
     """Every dataset and attribute of a file except `created`, for exact comparisons."""
     out = {}
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             for k, v in obj.attrs.items():
-                if k != "created":
+                if k in ("DIMENSION_LIST", "REFERENCE_LIST"):
+                    out[f"{name}@{k}"] = dimension_scale_paths(f, k, v)
+                elif k != "created":
                     out[f"{name}@{k}"] = v
             if isinstance(obj, h5py.Dataset):
                 out[name] = obj[...]

@@ -55,8 +55,9 @@ def test_root_and_kind_tables(dense_run, root):
         assert np.all(np.abs(n / n.sum() - share) < 5 * np.sqrt(share * (1 - share) / n.sum()) + 1e-12)
         assert np.all(np.abs(kinds["z_score"][...]) < 5)
         assert kinds["attempts"][...].sum() >= n.sum()
-        rows, cols = kinds["culprit_failures"].attrs["rows"], kinds["culprit_failures"].attrs["columns"]
-        culprit = kinds["culprit_failures"][...].reshape(rows, cols)
+        culprit = kinds["culprit_failures"][...]  # kinds x components
+        rows, cols = culprit.shape
+        assert kinds["culprit_failures"].dims[1][0].name == "/kinds/component"
         assert np.array_equal(culprit.sum(axis=1), fails)
         assert np.array_equal(culprit.sum(axis=0), f["components/culprit_failures"][...])
         p = kinds["culprit_probability"][...].reshape(rows, cols)

@@ -117,9 +117,29 @@ def normalise(value, replacements):
     return value
 
 
+# The attributes HDF5's dimension scale API (H5DS) keeps on datasets and on their scales hold
+# object references, which are file addresses: they are pinned by the paths they refer to.
+DIMENSION_SCALE_ATTRIBUTES = frozenset({"DIMENSION_LIST", "REFERENCE_LIST"})
+
+
+def dimension_scale_attribute(obj, name):
+    """DIMENSION_LIST as the scale paths of each axis; REFERENCE_LIST as sorted
+    [dataset path, axis] pairs."""
+    f = obj.file
+    raw = obj.attrs[name]
+    if name == "DIMENSION_LIST":
+        return {"dtype": "dimension_list",
+                "value": [[f[ref].name for ref in axis] for axis in raw]}
+    return {"dtype": "reference_list",
+            "value": sorted([f[entry[0]].name, int(entry[1])] for entry in raw)}
+
+
 def attributes(obj, replacements):
     out = {}
     for name in sorted(obj.attrs.keys()):
+        if name in DIMENSION_SCALE_ATTRIBUTES:
+            out[name] = dimension_scale_attribute(obj, name)
+            continue
         attr = obj.attrs.get_id(name)
         entry = {"dtype": describe_dtype(attr.dtype)}
         if attr.shape not in ((), None):

@@ -13,6 +13,7 @@
                 layout; sweep_tables: layout 2's per-point tables)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file
+    export      files as xarray Datasets (to_xarray) and CSV tables (tables, export_csv)
 
 Readers use nines.stats to fill in what older files lack and to recompute a file's numbers;
 they know nothing of reports or plots.
@@ -28,6 +29,7 @@ from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, S
                         StructureSummary)
 from .time_run import TIME_FORMAT_VERSION, TimeMetadata, TimeRun
 from .records import Records
+from .export import export_csv, tables, to_xarray
 from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
                     SweepFailures, SweepMetadata, SweepPoint)
 
@@ -37,4 +39,4 @@ __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEAS
            "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
            "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
            "SweepMetadata", "SweepPoint", "TIME_FORMAT_VERSION", "TimeMetadata", "TimeRun",
-           "Records"]
+           "Records", "export_csv", "tables", "to_xarray"]

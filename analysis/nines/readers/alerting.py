@@ -13,7 +13,7 @@ methods; this module knows the group's layout and checks it.
                               by one combined row ("any page": its page rules together):
                               policy, name, severity, combined, the counts firings, delivered,
                               noise, outages_paged, and RULE_REALS (NaN where undefined);
-                              noise_by_hour_per_year is rows x 24 stored flat
+                              noise_by_hour_per_year is rows x 24 (2-D; flat in older files)
     /alerting/firings/*       record outages or requests: one row per firing of a rule:
                               history, policy, rule (within the policy), fired, delivered
                               (NaN: never), outage_start (NaN: noise), budget (NaN: no SLO)
@@ -327,15 +327,9 @@ class AlertTables:
     def _read_noise_by_hour(self, g: Columns) -> pd.DataFrame:
         p = self.path
         R = len(self.rules)
-        dataset = g.dataset("noise_by_hour_per_year", length=R * 24,
-                            per="(rule row, hour of day) pair")
-        with reading(p, "/alerting/rules/noise_by_hour_per_year"):
-            shape = (int(dataset.attrs.get("rows", R)), int(dataset.attrs.get("columns", 24)))
-        if shape != (R, 24):
-            raise DamagedFileError(p, f"/alerting/rules/noise_by_hour_per_year says it is a "
-                                   f"{shape[0]} x {shape[1]} matrix, expected {R} x 24 "
-                                   "(rule rows x hours of the day)")
-        values = g.numbers("noise_by_hour_per_year", np.float64).reshape(R, 24)
+        values = g.matrix("noise_by_hour_per_year", np.float64, (R, 24),
+                          per="(rule row, hour of day) pair",
+                          what="rule rows x hours of the day")
         counted = values.sum(axis=1) * self._years
         noise = self.rules["noise"].to_numpy()
         bad = np.flatnonzero(~(values >= 0).all(axis=1) |

@@ -287,6 +287,41 @@ class Columns:
                                    "count nines writes")
         return values.astype(target)
 
+    def matrix(self, key: str, dtype, shape: tuple[int, int], *, per: str = "",
+               what: str = "") -> np.ndarray:
+        """A rows x columns table of numbers: a 2-D dataset of that shape (format minor version
+        1 on), or as older files stored it, flat and row-major with optional `rows` and
+        `columns` attributes. `what` names the axes for the message ("kinds x components")."""
+        rows, columns = shape
+        where = f"{self.name}/{key}"
+        with reading(self.path, where):
+            if key not in self.group:
+                raise DamagedFileError(self.path, f"the dataset {where} is missing")
+            dataset = self.group[key]
+            if not isinstance(dataset, h5py.Dataset):
+                raise DamagedFileError(self.path, f"{where} should be a dataset but is a group")
+            if len(dataset.shape) == 2:
+                stated = tuple(int(n) for n in dataset.shape)
+            else:
+                stated = (int(dataset.attrs.get("rows", rows)),
+                          int(dataset.attrs.get("columns", columns)))
+        suffix = f" ({what})" if what else ""
+        if stated != (rows, columns):
+            raise DamagedFileError(self.path, f"{where} says it is a {stated[0]} x {stated[1]} "
+                                   f"matrix, expected {rows} x {columns}{suffix}")
+        if len(dataset.shape) == 2:
+            with reading(self.path, where):
+                if dataset.dtype.kind not in "biuf":
+                    raise DamagedFileError(self.path, f"{where} should hold numbers but holds "
+                                           f"{dataset.dtype}")
+                values = self._read_whole(dataset, where)
+            target = np.dtype(dtype)
+            if target.kind in "iu" and values.dtype.kind == "f":
+                raise DamagedFileError(self.path, f"{where} should hold integers but holds "
+                                       f"{values.dtype}")
+            return values.astype(target)
+        return self.numbers(key, dtype, length=rows * columns, per=per).reshape(rows, columns)
+
     def strings(self, key: str, *, length: int | None = None, per: str = "",
                 rows: tuple[int, int] | None = None) -> list[str]:
         dataset = self.dataset(key, length=length, per=per)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
 from ..stats import analytic
+from .export import ToXarray
 from .hdf5 import Attributes, Columns, OpenedFile, text
 from .lazy import LazyArray, failure_blocks
 
@@ -126,7 +127,7 @@ class Failures:
         return f"<Failures: {len(self)} failed requests (lazy)>"
 
 
-class Run(OpenedFile):
+class Run(ToXarray, OpenedFile):
     """An opened run file. Use as a context manager or call close()."""
 
     # What messages call the file ("... is a nines run file but ...").

@@ -6,7 +6,8 @@ hold the mix (all kinds together) under the v1 names, so `run.summary` reads as 
 the rest lives in groups (engine/nines/structure_writer.cpp is the authoritative layout):
 
     /kinds/*            one row per request kind; culprit_failures / culprit_probability are
-                        kinds x components matrices stored flat (attributes rows, columns)
+                        kinds x components: 2-D (format minor version 1 on), or stored flat
+                        with attributes rows, columns (older files)
     /components/*       one row per component replica, e.g. api[2]
     /common_cause/*     one row per common-cause event; takes_down is flat (takes_down_count)
     /importance/components/*, /importance/common_cause/*
@@ -375,17 +376,10 @@ class StructureRun(Run):
         self.kinds = kinds
         self._culprit = {}
         for key in ("culprit_failures", "culprit_probability"):
-            dataset = g.dataset(key, length=n_kinds * n_components,
-                                per="(request kind, component) pair")
-            with reading(p, f"/kinds/{key}"):
-                rows = dataset.attrs.get("rows", n_kinds)
-                columns = dataset.attrs.get("columns", n_components)
-            if (rows, columns) != (n_kinds, n_components):
-                raise DamagedFileError(p, f"/kinds/{key} says it is a {rows} x {columns} "
-                                       f"matrix, expected {n_kinds} x {n_components} (kinds x "
-                                       "components)")
-            data = g.numbers(key, np.int64 if key == "culprit_failures" else np.float64)
-            self._culprit[key] = pd.DataFrame(data.reshape(n_kinds, n_components),
+            data = g.matrix(key, np.int64 if key == "culprit_failures" else np.float64,
+                            (n_kinds, n_components), per="(request kind, component) pair",
+                            what="kinds x components")
+            self._culprit[key] = pd.DataFrame(data,
                                               index=pd.Index(kind_names, name="kind"),
                                               columns=pd.Index(names, name="component"))
         per_kind = self._culprit["culprit_failures"].sum(axis=1).to_numpy()

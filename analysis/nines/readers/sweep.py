@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, FormatError, RecordError
 from ..stats.sweep import SWEEP_POINT_TAIL, SWEEP_Z_LIMIT, SweepAgreement, sweep_agreement
+from .export import ToXarray
 from .hdf5 import Attributes, Columns, open_file, reading
 from .sweep_point import GroupPoint, SweepPoint, TablePoint, finish_components, finish_kinds
 from .sweep_tables import (COMPONENT_COLUMNS, FAILURE_COLUMNS, KIND_COLUMNS, PointTable,
@@ -129,7 +130,7 @@ class SweepMetadata:
     importance: str = ""
 
 
-class Sweep:
+class Sweep(ToXarray):
     """An opened sweep file (either layout). Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike, file: h5py.File | None = None):

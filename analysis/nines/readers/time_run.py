@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..errors import DamagedFileError, RecordError
 from ..stats import slos as slo_math
+from .export import ToXarray
 from .hdf5 import Attributes, Columns, OpenedFile, reading
 from .lazy import LazyArray
 from .alerting import AlertTables
@@ -89,6 +90,11 @@ _HISTORY_COLUMNS = (("downtime", np.float64), ("outages", np.int64), ("requests"
 _KIND_MATRICES = (("kind_downtime", np.float64), ("kind_requests", np.uint64),
                   ("kind_failed", np.uint64))
 
+# Names of the cause codes of /outages (0, 1) and of /requests (1, 2), as the files' CF
+# flag_meanings spell them.
+OUTAGE_CAUSES = ["own_failure", "event"]
+REQUEST_CAUSES = ["outage", "outage_prolonged_by_needs"]
+
 
 @dataclasses.dataclass(frozen=True)
 class TimeMetadata:
@@ -123,7 +129,7 @@ class TimeMetadata:
         return self.histories * self.horizon_years
 
 
-class TimeRun(OpenedFile):
+class TimeRun(ToXarray, OpenedFile):
     """An opened time run file (format_version 3). Use as a context manager or call close().
 
     Small tables come back as DataFrames: components(), events(), kinds(), summary(); the SLO
@@ -568,7 +574,8 @@ class TimeRun(OpenedFile):
         (s from the history's start; NaN = not reached within the horizon; for events
         detected = repair_start = start), detection_paused (s the detection clock stood still)
         and cause (0 own failure, 1 common-cause event). With `history`: that history's rows
-        as a DataFrame with a `name` column (the component's or event's)."""
+        as a DataFrame with a `name` column (the component's or event's, categorical) and
+        `cause_name` (categorical: own_failure, event)."""
         table = self._need(self._outages, "/outages",
                            "run with --record outages or requests to keep them")
         if history is None:
@@ -580,7 +587,12 @@ class TimeRun(OpenedFile):
                          if len(self._components) else "",
                          self._events["name"].to_numpy()[np.maximum(frame["event"].to_numpy(), 0)]
                          if len(self._events) else "")
-        frame.insert(3, "name", names)
+        # Named categories beside the codes: the component's or event's name, and the cause.
+        frame.insert(3, "name", pd.Categorical(
+            names, categories=list(dict.fromkeys([*self._components["name"],
+                                                  *self._events["name"]]))))
+        frame["cause_name"] = pd.Categorical.from_codes(
+            frame["cause"].to_numpy(dtype=np.int64), OUTAGE_CAUSES)
         return frame
 
     def windows(self, history: int | None = None):
@@ -621,12 +633,21 @@ class TimeRun(OpenedFile):
         /histories/failed but not listed): lazy Records with columns history, time (s), kind,
         culprit (component index, or K + event index; -1 unknown) and cause (1 outage, 2
         outage prolonged by detection waiting on its needs). With `history`: that history's
-        rows as a DataFrame."""
+        rows as a DataFrame, with the categorical columns culprit_name (component or event
+        name, or "unknown") and cause_name (outage, outage_prolonged_by_needs)."""
         table = self._need(self._requests, "/requests",
                            "run with --record requests to keep the failed requests")
         if history is None:
             return table
-        return table.where_history(self._history_index(history))
+        frame = table.where_history(self._history_index(history))
+        # Named categories beside the codes: the culprit's name and the cause.
+        culprits = [*self._components["name"], *self._events["name"]]
+        codes = frame["culprit"].to_numpy(dtype=np.int64)
+        frame["culprit_name"] = pd.Categorical.from_codes(
+            np.where(codes < 0, len(culprits), codes), [*culprits, "unknown"])
+        frame["cause_name"] = pd.Categorical.from_codes(
+            frame["cause"].to_numpy(dtype=np.int64) - 1, REQUEST_CAUSES)
+        return frame
 
     def _history_index(self, history: int) -> int:
         h = int(history)

@@ -12,6 +12,7 @@
 #include "nines/base/error.hpp"
 #include "nines/base/sha256.hpp"
 #include "nines/base/version.hpp"
+#include "nines/files/layout_notes.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/column_appender.hpp"
 #include "nines/io/hdf5.hpp"
@@ -372,6 +373,7 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
   w.failure_components.reset();
   w.failure_requests.reset();
   w.dense.reset();
+  annotate_nines_file(file);
   file.close();
   w.file.reset();
   w.output->commit();

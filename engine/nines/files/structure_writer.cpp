@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "nines/base/error.hpp"
+#include "nines/files/layout_notes.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/column_appender.hpp"
 #include "nines/io/dense_chunk_codec.hpp"
@@ -342,16 +343,12 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     g.write_dataset<std::int64_t>("attribution_dof", dof).close();
     g.write_dataset<double>("attribution_p_value", chip).close();
     g.write_dataset<std::int8_t>("agrees", agrees).close();
-    // Row-major kinds x components matrices (the HDF5 layer writes 1-D datasets; the shape is
-    // in the attributes and in /kinds/name and /components/name).
-    for (auto&& [name, is_count] :
-         {std::pair{"culprit_failures", true}, std::pair{"culprit_probability", false}}) {
-      hdf5::Dataset d = is_count ? g.write_dataset<std::uint64_t>(name, culprit_counts)
-                                 : g.write_dataset<double>(name, culprit_probability);
-      d.write_attribute("rows", static_cast<std::int64_t>(summary.kinds.size()));
-      d.write_attribute("columns", static_cast<std::int64_t>(n_components));
-      d.close();
-    }
+    // Kinds x components matrices (layout 2.1; 2.0 stored them flat with `rows`/`columns`).
+    const std::uint64_t n_kinds = summary.kinds.size();
+    g.write_matrix<std::uint64_t>("culprit_failures", n_kinds, n_components, culprit_counts)
+        .close();
+    g.write_matrix<double>("culprit_probability", n_kinds, n_components, culprit_probability)
+        .close();
     g.close();
   }
 
@@ -469,6 +466,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     importance.close();
   }
 
+  annotate_nines_file(file);
   file.close();
   w.file.reset();
   w.output->commit();

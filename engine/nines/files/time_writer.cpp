@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "nines/base/error.hpp"
+#include "nines/files/layout_notes.hpp"
 #include "nines/files/run_file.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/column_appender.hpp"
@@ -206,10 +207,8 @@ void write_alerting(hdf5::File& file, const TimeSummary& s, bool exists) {
   r.write_dataset<std::uint64_t>("outages_paged", paged).close();
   for (std::size_t k = 0; k < numbers.size(); ++k)
     r.write_dataset<double>(number_names[k], numbers[k]).close();
-  hdf5::Dataset d = r.write_dataset<double>("noise_by_hour_per_year", hours);
-  d.write_attribute("rows", std::uint64_t{name.size()});
-  d.write_attribute("columns", std::uint64_t{24});
-  d.close();
+  // Rules x hours of the day (layout 3.1; 3.0 stored it flat with `rows`/`columns`).
+  r.write_matrix<double>("noise_by_hour_per_year", name.size(), 24, hours).close();
   r.close();
   g.close();
 }
@@ -762,6 +761,7 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
   }
   if (!s.slos.empty()) write_slos(file, plan, s, w.info.record != RecordMode::none);
   if (!s.alerting.empty()) write_alerting(file, s, w.info.record != RecordMode::none);
+  annotate_nines_file(file);
   file.close();
   w.file.reset();
   w.output->commit();

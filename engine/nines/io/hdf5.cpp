@@ -1,7 +1,9 @@
 #include "nines/io/hdf5.hpp"
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
@@ -242,6 +244,38 @@ void Object::write_scalar_attribute(std::string_view name, ElementType type, con
   check(attribute.release(), what);
 }
 
+void Object::write_array_attribute_raw(std::string_view name, ElementType type, const void* values,
+                                       std::size_t count) {
+  quiet();
+  const auto what = [&] { return "write attribute " + quoted(name) + " of " + where(); };
+  const std::string key(name);
+  const hsize_t dims[1] = {count};
+  Handle space(check(H5Screate_simple(1, dims, nullptr), what), H5Sclose);
+  Handle attribute(
+      check(H5Acreate2(id(), key.c_str(), file_type(type), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            what),
+      H5Aclose);
+  if (count > 0) check(H5Awrite(attribute.get(), memory_type(type), values), what);
+  check(attribute.release(), what);
+}
+
+std::size_t Object::array_attribute_size(std::string_view name) const {
+  quiet();
+  const auto what = [&] { return "read attribute " + quoted(name) + " of " + where(); };
+  const std::string key(name);
+  Handle attribute(check(H5Aopen(id(), key.c_str(), H5P_DEFAULT), what), H5Aclose);
+  Handle space(check(H5Aget_space(attribute.get()), what), H5Sclose);
+  return static_cast<std::size_t>(check(H5Sget_simple_extent_npoints(space.get()), what));
+}
+
+void Object::read_array_attribute_raw(std::string_view name, ElementType type, void* values) const {
+  quiet();
+  const auto what = [&] { return "read attribute " + quoted(name) + " of " + where(); };
+  const std::string key(name);
+  Handle attribute(check(H5Aopen(id(), key.c_str(), H5P_DEFAULT), what), H5Aclose);
+  check(H5Aread(attribute.get(), memory_type(type), values), what);
+}
+
 bool Object::has_attribute(std::string_view name) const {
   quiet();
   const std::string key(name);
@@ -305,6 +339,53 @@ std::uint64_t Dataset::size() const {
     throw IOError("cannot " + what() + ": the dataset is not one-dimensional");
   check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), what);
   return dims[0];
+}
+
+std::vector<std::uint64_t> Dataset::shape() const {
+  quiet();
+  const auto what = [&] { return "get the shape of " + where(); };
+  Handle space(check(H5Dget_space(id()), what), H5Sclose);
+  const int rank = check(H5Sget_simple_extent_ndims(space.get()), what);
+  if (rank < 1 || rank > 2)
+    throw IOError("cannot " + what() + ": it has " + std::to_string(rank) + " dimensions");
+  hsize_t dims[2] = {0, 0};
+  check(H5Sget_simple_extent_dims(space.get(), dims, nullptr), what);
+  std::vector<std::uint64_t> out;
+  for (int i = 0; i < rank; ++i) out.push_back(dims[i]);
+  return out;
+}
+
+std::uint64_t Dataset::element_count() const {
+  std::uint64_t count = 1;
+  for (const std::uint64_t extent : shape()) count *= extent;
+  return count;
+}
+
+void Dataset::make_dimension_scale(std::string_view label) {
+  quiet();
+  const std::string text(label);
+  check(H5DSset_scale(id(), text.c_str()),
+        [&] { return "make " + where() + " a dimension scale"; });
+}
+
+void Dataset::attach_dimension_scale(const Dataset& scale, unsigned axis) {
+  quiet();
+  check(H5DSattach_scale(id(), scale.id(), axis), [&] {
+    return "attach the dimension scale " + quoted(scale.path()) + " to dimension " +
+           std::to_string(axis) + " of " + where();
+  });
+}
+
+bool Dataset::is_dimension_scale() const {
+  quiet();
+  return check(H5DSis_scale(id()), [&] { return "check whether " + where() + " is a scale"; }) > 0;
+}
+
+bool Dataset::holds_strings() const {
+  quiet();
+  const auto what = [&] { return "get the type of " + where(); };
+  Handle type(check(H5Dget_type(id()), what), H5Tclose);
+  return check(H5Tget_class(type.get()), what) == H5T_STRING;
 }
 
 bool Dataset::extendible() const {
@@ -488,6 +569,70 @@ bool Group::contains(std::string_view name) const {
   const std::string key(name);
   return check(H5Lexists(id(), key.c_str(), H5P_DEFAULT),
                [&] { return "look up " + quoted(child_path(name)) + " in " + quoted(file_); }) > 0;
+}
+
+std::vector<std::string> Group::member_names() const {
+  quiet();
+  const auto what = [&] { return "list the members of " + where(); };
+  H5G_info_t info{};
+  check(H5Gget_info(id(), &info), what);
+  std::vector<std::string> out;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    const ssize_t length =
+        check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT),
+              what);
+    std::string name(static_cast<std::size_t>(length) + 1, '\0');
+    check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
+                             H5P_DEFAULT),
+          what);
+    name.resize(static_cast<std::size_t>(length));
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+bool Group::member_is_group(std::string_view name) const {
+  quiet();
+  const std::string key(name);
+  const auto what = [&] { return "look up " + quoted(child_path(name)) + " in " + quoted(file_); };
+  // H5Iget_type of the opened object, which (unlike H5Oget_info) is one call in HDF5 1.10 and 1.12.
+  Handle object(check(H5Oopen(id(), key.c_str(), H5P_DEFAULT), what), H5Oclose);
+  return H5Iget_type(object.get()) == H5I_GROUP;
+}
+
+Dataset Group::write_matrix_raw(std::string_view name, std::uint64_t rows, std::uint64_t columns,
+                                ElementType type, const void* data, std::size_t count) {
+  quiet();
+  const std::string path = child_path(name);
+  const std::string key(name);
+  const auto what = [&] { return "write dataset " + quoted(path) + " in " + quoted(file_); };
+  if (rows * columns != count)
+    throw std::invalid_argument("cannot " + what() + ": " + std::to_string(count) +
+                                " values do not make " + std::to_string(rows) + " x " +
+                                std::to_string(columns));
+  const hsize_t dims[2] = {rows, columns};
+  Handle space(check(H5Screate_simple(2, dims, nullptr), what), H5Sclose);
+  Handle dataset(check(H5Dcreate2(id(), key.c_str(), file_type(type), space.get(), H5P_DEFAULT,
+                                  H5P_DEFAULT, H5P_DEFAULT),
+                       what),
+                 H5Dclose);
+  if (count > 0)
+    check(H5Dwrite(dataset.get(), memory_type(type), H5S_ALL, H5S_ALL,
+                   small_buffer_transfer(what).get(), data),
+          what);
+  return Dataset(std::move(dataset), file_, path);
+}
+
+Dataset Group::create_dimension(std::string_view name, std::uint64_t length) {
+  // netCDF-4's own label, padded as netCDF-C pads it; h5netcdf and netCDF-C recognise
+  // dimensions without a coordinate variable by its first words.
+  char label[80];
+  std::snprintf(label, sizeof label, "This is a netCDF dimension but not a netCDF variable.%10llu",
+                static_cast<unsigned long long>(length));
+  // Contiguous and never written, so HDF5 allocates no storage for it.
+  Dataset out = create_dataset(name, ElementType::int32, DatasetLayout::fixed(length));
+  out.make_dimension_scale(label);
+  return out;
 }
 
 Dataset Group::create_dataset(std::string_view name, ElementType type,

@@ -10,7 +10,9 @@
 // identifier, which nothing may touch again (HDF5's exit handler is therefore off, see
 // hdf5.cpp); the handle forgets it, and the writer deletes the temporary file.
 //
-// Only one-dimensional datasets are supported; that is all the run file needs.
+// Datasets are one- or two-dimensional (a table's columns; a table of tables such as kinds x
+// components). Dimension scales (HDF5's H5DS, from hdf5_hl) name the dimensions so that
+// netCDF readers (h5netcdf, xarray) open the files with named dimensions.
 // Not thread-safe: use one thread at a time per file (HDF5 itself serialises all calls).
 #include <concepts>
 #include <cstdint>
@@ -88,6 +90,20 @@ class Object {
     write_scalar_attribute(name, element_type_of<T>(), &value);
   }
 
+  // A one-dimensional array attribute (CF's flag_values, say).
+  template <Scalar T>
+  void write_array_attribute(std::string_view name, std::span<const T> values) {
+    write_array_attribute_raw(name, element_type_of<T>(), values.data(), values.size());
+  }
+
+  // Reads a one-dimensional numeric array attribute, converting to T as HDF5 converts.
+  template <Scalar T>
+  std::vector<T> read_array_attribute(std::string_view name) const {
+    std::vector<T> out(array_attribute_size(name));
+    if (!out.empty()) read_array_attribute_raw(name, element_type_of<T>(), out.data());
+    return out;
+  }
+
   bool has_attribute(std::string_view name) const;
   // Reads a scalar string attribute, variable- or fixed-length.
   std::string read_string_attribute(std::string_view name) const;
@@ -116,13 +132,29 @@ class Object {
  private:
   void write_scalar_attribute(std::string_view name, ElementType type, const void* value);
   void read_scalar_attribute(std::string_view name, ElementType type, void* value) const;
+  void write_array_attribute_raw(std::string_view name, ElementType type, const void* values,
+                                 std::size_t count);
+  std::size_t array_attribute_size(std::string_view name) const;
+  void read_array_attribute_raw(std::string_view name, ElementType type, void* values) const;
 };
 
 enum class Filter { deflate, shuffle, other };
 
 class Dataset : public Object {
  public:
+  // Elements of a one-dimensional dataset (IOError for any other rank).
   std::uint64_t size() const;
+  // The extent of each dimension (one or two of them).
+  std::vector<std::uint64_t> shape() const;
+
+  // Makes this dataset a dimension scale (H5DSset_scale) whose NAME attribute is `label`.
+  void make_dimension_scale(std::string_view label);
+  // Attaches the dimension scale `scale` to dimension `axis` of this dataset (H5DSattach_scale).
+  void attach_dimension_scale(const Dataset& scale, unsigned axis);
+  // True when this dataset is a dimension scale.
+  bool is_dimension_scale() const;
+  // True when the dataset holds variable-length strings.
+  bool holds_strings() const;
   // Elements per chunk; 0 when the dataset is not chunked.
   std::uint64_t chunk_length() const;
   // True when the maximum size is unlimited.
@@ -156,9 +188,10 @@ class Dataset : public Object {
   // does. Elements of that chunk past the new size are not part of the dataset.
   void append_chunk(std::uint64_t count, std::span<const unsigned char> bytes);
 
+  // Every element, row-major.
   template <Scalar T>
   std::vector<T> read() const {
-    std::vector<T> out(size());
+    std::vector<T> out(element_count());
     read_raw(element_type_of<T>(), out.data(), out.size());
     return out;
   }
@@ -166,6 +199,7 @@ class Dataset : public Object {
 
  private:
   friend class Group;
+  std::uint64_t element_count() const;
   using Object::Object;
   void write_raw(std::uint64_t offset, std::uint64_t count, ElementType memory, const void* data);
   void append_raw(std::uint64_t count, ElementType memory, const void* data);
@@ -226,6 +260,21 @@ class Group : public Object {
   Dataset open_dataset(std::string_view name) const;
   // True when a link called `name` exists in this group.
   bool contains(std::string_view name) const;
+  // The names of the group's members, in name order.
+  std::vector<std::string> member_names() const;
+  // True when the member `name` is a group (false for a dataset).
+  bool member_is_group(std::string_view name) const;
+
+  // A contiguous rows x columns dataset holding `data` row-major.
+  template <Scalar T>
+  Dataset write_matrix(std::string_view name, std::uint64_t rows, std::uint64_t columns,
+                       std::span<const T> data) {
+    return write_matrix_raw(name, rows, columns, element_type_of<T>(), data.data(), data.size());
+  }
+  // A netCDF dimension that is not a variable: a dimension scale of `length` elements with no
+  // data stored, labelled as netCDF-4 labels such dimensions ("This is a netCDF dimension but
+  // not a netCDF variable.").
+  Dataset create_dimension(std::string_view name, std::uint64_t length);
 
   // A contiguous dataset holding exactly `data`.
   template <Scalar T>
@@ -243,6 +292,8 @@ class Group : public Object {
  private:
   Dataset create_dataset(std::string_view name, ElementType type, const DatasetLayout& layout,
                          bool strings);
+  Dataset write_matrix_raw(std::string_view name, std::uint64_t rows, std::uint64_t columns,
+                           ElementType type, const void* data, std::size_t count);
 };
 
 class File : public Group {

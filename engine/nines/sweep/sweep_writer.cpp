@@ -13,6 +13,7 @@
 #include "nines/base/error.hpp"
 #include "nines/base/sha256.hpp"
 #include "nines/base/version.hpp"
+#include "nines/files/layout_notes.hpp"
 #include "nines/files/run_writer.hpp"
 #include "nines/files/structure_writer.hpp"
 #include "nines/io/atomic_output.hpp"
@@ -682,6 +683,7 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     else
       write_tables(file, plan, results, info);
     if (records) finished = write_point_failures(file, plan, results, info, stop);
+    annotate_nines_file(file);
     file.close();
   }
   if (!finished) return false;  // `output` deletes the temporary file

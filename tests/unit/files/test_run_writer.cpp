@@ -208,6 +208,17 @@ TEST_CASE("run_writer dense round trip with a partial last chunk", "[run_writer]
   CHECK(dense.filters() == std::vector<hdf5::Filter>{hdf5::Filter::deflate});
   CHECK(dense.read<std::int8_t>() == outcomes);
   CHECK_FALSE(file.contains("failures"));
+  // For netCDF readers: the request dimension, the flags naming the codes, units.
+  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 1);
+  CHECK(file.open_group("requests").open_dataset("request").is_dimension_scale());
+  CHECK(file.open_group("requests").open_dataset("request").size() == kRequests);
+  CHECK(dense.has_attribute("DIMENSION_LIST"));
+  CHECK(dense.read_array_attribute<std::int64_t>("flag_values") ==
+        std::vector<std::int64_t>{-1, 0, 1, 2});
+  CHECK(dense.read_string_attribute("flag_meanings") == "success c0 c1 c2");
+  CHECK(components.open_dataset("component").size() == 3);
+  CHECK(components.open_dataset("reliability").read_string_attribute("units") == "1");
+  CHECK_FALSE(components.open_dataset("name").has_attribute("units"));
 }
 
 TEST_CASE("run_writer dense chunks shrink to the run when it is shorter", "[run_writer]") {

@@ -332,13 +332,19 @@ TEST_CASE("a dense structure run reads back dataset by dataset", "[structure_wri
   }
   CHECK(kinds.open_dataset("z_score").read<double>()[0] == run.summary.kinds[0].z_score);
   const hdf5::Dataset culprits = kinds.open_dataset("culprit_failures");
-  CHECK(culprits.read_attribute<std::int64_t>("rows") == 2);
-  CHECK(culprits.read_attribute<std::int64_t>("columns") == 4);
+  // Kinds x components, 2-D (format minor version 1), with named dimensions.
+  CHECK(culprits.shape() == std::vector<std::uint64_t>{2, 4});
+  CHECK_FALSE(culprits.has_attribute("rows"));
+  CHECK(culprits.has_attribute("DIMENSION_LIST"));
+  CHECK(kinds.open_dataset("kind").is_dimension_scale());
+  CHECK(kinds.open_dataset("component").size() == 4);
+  CHECK(culprits.read_string_attribute("units") == "1");
   std::vector<std::uint64_t> matrix = run.summary.kinds[0].culprit_counts;
   matrix.insert(matrix.end(), run.summary.kinds[1].culprit_counts.begin(),
                 run.summary.kinds[1].culprit_counts.end());
   CHECK(culprits.read<std::uint64_t>() == matrix);
-  CHECK(length(file, "kinds", "culprit_probability") == 8);
+  CHECK(kinds.open_dataset("culprit_probability").shape() == std::vector<std::uint64_t>{2, 4});
+  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 1);
 
   // /components: one row per (expanded) component.
   const hdf5::Group components = file.open_group("components");

@@ -1,0 +1,35 @@
+#pragma once
+// What every dataset of nines' HDF5 files means, for netCDF readers (h5netcdf, xarray): the
+// dimension of each table's rows, the dimensions of ragged and 2-D datasets, and each
+// dataset's description and units. One set of notes serves every layout (chain, structure,
+// time and sweep files): a name means the same thing wherever it appears.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nines/io/netcdf_annotation.hpp"
+
+namespace nines {
+
+// The notes of every layout, without flags (they depend on the scenario's names).
+hdf5::FileNotes layout_notes();
+
+// CF flags for a dataset of codes: the `special` codes with their meanings, then code
+// offset + i for names[i] (component, kind or event names; made into flag words). Names are
+// listed only while the meanings stay under 32 KiB, so that the attribute stays compact.
+hdf5::VariableNotes code_flags(std::string description,
+                               const std::vector<std::pair<std::int64_t, std::string>>& special,
+                               const std::vector<std::string>& names, std::int64_t offset = 0);
+
+// The minor version of every layout that carries dimension scales, units, descriptions and
+// flags, and stores 2-D data as 2-D datasets (root attribute `format_minor_version`; files
+// without it are minor version 0).
+inline constexpr std::int64_t kFormatMinorVersion = 1;
+
+// Annotates a finished run or sweep file for netCDF readers (hdf5::annotate_for_netcdf with
+// layout_notes() and the flags of its code columns, naming the components, kinds and events
+// the file lists) and writes `format_minor_version`.
+void annotate_nines_file(hdf5::File& file);
+
+}  // namespace nines
