@@ -240,6 +240,7 @@ FILES = {
     "seed-app-failures.h5": ("run", "seed-app.yaml", {"requests": "200k"},
                              ["--record", "failures"]),
     "zone-outage.h5": ("run", "zone-outage.yaml", {"requests": "200k"}, []),
+    "ecommerce-mix.h5": ("run", "ecommerce-mix.yaml", {"requests": "200k"}, []),
     "essay-app-over-a-year.h5": ("run", "essay-app-over-a-year.yaml", {"histories": 200}, []),
     "zone-outages-over-time.h5": ("run", "zone-outages-over-time.yaml", {"histories": 20},
                                   ["--record", "requests"]),
