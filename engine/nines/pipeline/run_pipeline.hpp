@@ -13,6 +13,7 @@
 #include <string>
 
 #include "nines/base/error.hpp"
+#include "nines/base/stop.hpp"
 #include "nines/model/run_info.hpp"
 #include "nines/run/driver.hpp"
 #include "nines/run/mpi_world.hpp"
@@ -73,8 +74,11 @@ RunOutcome<P> run_pipeline(const P& pipeline, const RunInfo& info, const RunTarg
   plan.requests = info.requests;
   plan.chunk_requests = info.chunk_requests;
   outcome.drive = drive(*kernel, plan, record, file.get(), world, control);
-  if (outcome.drive.interrupted) return outcome;  // `file` is deleted unfinished
   if (!root) return outcome;
+  // A stop that comes after the last chunk, while the exact values are still being written,
+  // ends the run the same way: the file is only committed by finish.
+  if (stop_requested(control.stop)) outcome.drive.interrupted = true;
+  if (outcome.drive.interrupted) return outcome;  // `file` is deleted unfinished
   outcome.conclusion.emplace(pipeline.conclude(info, outcome.drive.tally));
   pipeline.finish(*file, *outcome.conclusion);
   return outcome;
