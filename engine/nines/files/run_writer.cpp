@@ -172,7 +172,8 @@ RunFileWriter::RunFileWriter(std::string final_path, bool overwrite, const Scena
         sizeof(std::uint64_t), true, info.deflate_level);
     w.failure_components.emplace(
         failures.create_dataset("component", outcome, layout.shuffled(shuffle_components)),
-        outcome_bytes(w.outcome), shuffle_components, info.deflate_level);
+        outcome_bytes(w.outcome), shuffle_components, info.deflate_level,
+        ColumnCodec::small_integers);
     failures.close();
   }
 }

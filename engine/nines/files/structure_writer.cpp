@@ -157,17 +157,41 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
     const auto layout =
         hdf5::DatasetLayout::unlimited().chunked(kFailureChunk).deflate(info.deflate_level);
     // Shuffled where an element has more than one byte, as in the chain layout.
+    // Every column but the request indices holds small codes (ColumnCodec::small_integers).
     const auto column = [&](std::optional<ColumnAppender>& to, const char* name,
                             hdf5::ElementType type, std::size_t bytes) {
       to.emplace(failures.create_dataset(name, type, layout.shuffled(bytes > 1)), bytes, bytes > 1,
-                 info.deflate_level);
+                 info.deflate_level,
+                 &to == &w.f_request ? ColumnCodec::zlib : ColumnCodec::small_integers);
     };
+    // A column the model cannot vary is its fill value, with no chunk written (as in dense).
+    const auto constant_column = [&]<class T>(std::optional<ColumnAppender>& to, const char* name,
+                                              hdf5::ElementType type, T value) {
+      to.emplace(
+          failures.create_dataset(
+              name, type, layout.shuffled(sizeof(T) > 1).filled(static_cast<std::int64_t>(value))),
+          sizeof(T), sizeof(T) > 1, info.deflate_level);
+      static_assert(std::endian::native == std::endian::little, "the file's layout");
+      to->make_constant({reinterpret_cast<const unsigned char*>(&value), sizeof(T)});
+    };
+    const ConstantColumns constant = constant_columns(model);
     column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
-    column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
-    column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
+    if (constant.kind)
+      constant_column(w.f_kind, "kind", hdf5::ElementType::int8, KindIndex{0});
+    else
+      column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
+    if (constant.attempts)
+      constant_column(w.f_attempts, "attempts", hdf5::ElementType::uint8, AttemptCount{1});
+    else
+      column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
     column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
-    column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
-    column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
+    if (constant.common_cause) {
+      constant_column(w.f_cause, "common_cause", hdf5::ElementType::int8, CommonCauseIndex{-1});
+      constant_column(w.f_causes, "common_causes", hdf5::ElementType::uint64, CommonCauseSet{0});
+    } else {
+      column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
+      column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
+    }
     column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
     column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
     failures.close();

@@ -25,10 +25,10 @@ inline constexpr int kStructureRunFormatVersion = 2;
 // is empty, see ConstantColumns), then in dense and
 // failures mode the eight raw /failures columns (request, kind, attempts, culprit,
 // common_cause, common_causes, failed_set_size, failed_set), little-endian.
-// Dense columns whose value is the same for every request of the model: one kind (kind 0), no
-// kind retries (attempts 1), no common-cause event on any path (common_cause -1). Such a column
-// is stored as a dataset of its fill value with no chunks written: readers see the same values
-// at no cost.
+// Columns whose value is the same for every request of the model: one kind (kind 0), no kind
+// retries (attempts 1), no common-cause event on any path (common_cause -1, and in /failures
+// common_causes 0). Such a column, dense or in /failures, is stored as a dataset of its fill
+// value with no chunks written: readers see the same values at no cost.
 struct ConstantColumns {
   bool kind = false, attempts = false, common_cause = false;
 };

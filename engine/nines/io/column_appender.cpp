@@ -7,12 +7,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "nines/base/error.hpp"
+#include "nines/io/column_deflate.hpp"
 
 namespace nines {
 
@@ -23,6 +26,41 @@ void shuffle_bytes(const unsigned char* in, std::size_t count, std::size_t eleme
     for (std::size_t i = 0; i < count; ++i) plane[i] = in[i * element + j];
   }
 }
+
+namespace {
+
+template <class T>
+std::size_t first_difference_as(const unsigned char* bytes, std::size_t count,
+                                const unsigned char* value) noexcept {
+  T v, x;
+  std::memcpy(&v, value, sizeof(T));
+  for (std::size_t i = 0; i < count; ++i) {
+    std::memcpy(&x, bytes + i * sizeof(T), sizeof(T));
+    if (x != v) return i;
+  }
+  return count;
+}
+
+// The index of the first of `count` elements that is not `value`, or count.
+std::size_t first_difference(const unsigned char* bytes, std::size_t count,
+                             const std::vector<unsigned char>& value) noexcept {
+  switch (value.size()) {
+    case 1:
+      return first_difference_as<std::uint8_t>(bytes, count, value.data());
+    case 2:
+      return first_difference_as<std::uint16_t>(bytes, count, value.data());
+    case 4:
+      return first_difference_as<std::uint32_t>(bytes, count, value.data());
+    case 8:
+      return first_difference_as<std::uint64_t>(bytes, count, value.data());
+    default:
+      for (std::size_t i = 0; i < count; ++i)
+        if (std::memcmp(bytes + i * value.size(), value.data(), value.size()) != 0) return i;
+      return count;
+  }
+}
+
+}  // namespace
 
 // One chunk on its way to the file. Whoever first moves it from queued to running compresses
 // it: a pool thread, or the appending thread when it needs the chunk before a worker got to it
@@ -36,7 +74,7 @@ struct ColumnAppender::Job {
   std::string error;  // set when compression failed
   std::atomic<int> state{queued};
 
-  void try_run(std::size_t element, bool shuffled, int level) noexcept {
+  void try_run(std::size_t element, bool shuffled, int level, ColumnCodec codec) noexcept {
     int expected = queued;
     if (!state.compare_exchange_strong(expected, running, std::memory_order_acq_rel)) return;
     try {
@@ -47,14 +85,22 @@ struct ColumnAppender::Job {
         shuffle_bytes(raw.data(), raw.size() / element, element, shuffled_bytes.data());
         source = shuffled_bytes.data();
       }
-      uLongf size = compressBound(static_cast<uLong>(raw.size()));
-      compressed.resize(size);
-      const int status =
-          compress2(compressed.data(), &size, source, static_cast<uLong>(raw.size()), level);
-      if (status != Z_OK)
-        error = "zlib error " + std::to_string(status);
-      else
+      if (codec == ColumnCodec::small_integers) {
+        // Each thread keeps one encoder, whose scratch then stops allocating. With the shuffle,
+        // a run is a repeated byte (element 1); without it, a repeated element.
+        thread_local ColumnDeflater deflater;
+        compressed.resize(
+            deflater.compress(source, raw.size(), shuffled ? 1 : element, compressed, level == 0));
+      } else {
+        uLongf size = compressBound(static_cast<uLong>(raw.size()));
         compressed.resize(size);
+        const int status =
+            compress2(compressed.data(), &size, source, static_cast<uLong>(raw.size()), level);
+        if (status != Z_OK)
+          error = "zlib error " + std::to_string(status);
+        else
+          compressed.resize(size);
+      }
     } catch (const std::bad_alloc&) {
       error = "out of memory";
     }
@@ -71,12 +117,13 @@ struct ColumnAppender::Job {
 };
 
 ColumnAppender::ColumnAppender(hdf5::Dataset dataset, std::size_t element_bytes, bool shuffled,
-                               int deflate_level)
+                               int deflate_level, ColumnCodec codec)
     : dataset_(std::move(dataset)),
       element_(element_bytes),
       chunk_(static_cast<std::size_t>(dataset_.chunk_length())),
       shuffled_(shuffled),
       level_(deflate_level),
+      codec_(codec),
       // Enough chunks in flight to keep every thread compressing, few enough to bound memory.
       max_in_flight_(
           static_cast<std::size_t>(2 * std::max(1, tbb::this_task_arena::max_concurrency()) + 2)) {
@@ -98,8 +145,23 @@ ColumnAppender::~ColumnAppender() {
   }
 }
 
+void ColumnAppender::make_constant(std::span<const unsigned char> value) {
+  if (value.size() != element_ || appended_ != 0)
+    throw std::logic_error("make_constant: " + dataset_.path() +
+                           " needs one element's bytes, before anything is appended");
+  constant_.assign(value.begin(), value.end());
+}
+
 void ColumnAppender::append(const void* elements, std::size_t count) {
   const auto* bytes = static_cast<const unsigned char*>(elements);
+  if (!constant_.empty()) {
+    const std::size_t differs = first_difference(bytes, count, constant_);
+    if (differs < count)
+      throw std::logic_error("append: element " + std::to_string(appended_ + differs) + " of " +
+                             dataset_.path() + " differs from the column's constant");
+    appended_ += count;
+    return;
+  }
   const std::size_t chunk_bytes = chunk_ * element_;
   std::size_t left = count * element_;
   while (left > 0) {
@@ -115,6 +177,11 @@ void ColumnAppender::append(const void* elements, std::size_t count) {
 }
 
 void ColumnAppender::close() {
+  if (!constant_.empty()) {
+    dataset_.grow_to(appended_);
+    dataset_.close();
+    return;
+  }
   if (!pending_.empty()) {
     const std::size_t count = pending_.size() / element_;
     pending_.resize(chunk_ * element_, 0);  // HDF5 stores every chunk at full length
@@ -130,8 +197,8 @@ void ColumnAppender::submit(std::vector<unsigned char> raw, std::size_t count) {
   job->raw = std::move(raw);
   job->count = count;
   in_flight_.push_back(job);
-  tasks_.run([job, element = element_, shuffled = shuffled_, level = level_] {
-    job->try_run(element, shuffled, level);
+  tasks_.run([job, element = element_, shuffled = shuffled_, level = level_, codec = codec_] {
+    job->try_run(element, shuffled, level, codec);
   });
 }
 
@@ -142,7 +209,7 @@ void ColumnAppender::store_finished(bool all) {
     Job& job = *in_flight_.front();
     if (job.state.load(std::memory_order_acquire) != Job::done) {
       if (!all && in_flight_.size() <= max_in_flight_) return;
-      job.try_run(element_, shuffled_, level_);
+      job.try_run(element_, shuffled_, level_, codec_);
       job.wait();
     }
     if (!job.error.empty())

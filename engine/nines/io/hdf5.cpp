@@ -497,6 +497,17 @@ void Dataset::write_chunk(std::uint64_t offset, std::span<const unsigned char> b
         [&] { return "write the chunk at offset " + std::to_string(offset) + " of " + where(); });
 }
 
+void Dataset::grow_to(std::uint64_t size) {
+  quiet();
+  const std::uint64_t old_size = this->size();
+  if (size < old_size)
+    throw std::logic_error("grow_to: " + where() + " holds " + std::to_string(old_size) +
+                           " elements, more than " + std::to_string(size));
+  const hsize_t new_size[1] = {size};
+  check(H5Dset_extent(id(), new_size),
+        [&] { return "extend " + where() + " to " + std::to_string(size) + " elements"; });
+}
+
 void Dataset::append_chunk(std::uint64_t count, std::span<const unsigned char> bytes) {
   quiet();
   const std::uint64_t old_size = size(), chunk = chunk_length();

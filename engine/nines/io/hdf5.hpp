@@ -183,6 +183,9 @@ class Dataset : public Object {
   // pipeline would produce for the full chunk; filter_mask 0 says every filter was applied.
   void write_chunk(std::uint64_t offset, std::span<const unsigned char> bytes,
                    std::uint32_t filter_mask = 0);
+  // Grows an extendible dataset to `size` elements (at least its current size) without writing:
+  // the new elements read as the fill value.
+  void grow_to(std::uint64_t size);
   // Grows an extendible dataset whose size is a multiple of its chunk length by `count`
   // elements (1 to one chunk) and stores `bytes` as the chunk at the old end, as write_chunk
   // does. Elements of that chunk past the new size are not part of the dataset.

@@ -1,9 +1,15 @@
 #include "nines/sample/chain_path_sampler.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "nines/sample/attempt_stream.hpp"
+#include "nines/sample/philox_bulk.hpp"
 
 namespace nines {
 namespace {
@@ -26,6 +32,26 @@ bool flatten_series(const Block& block, std::vector<std::uint32_t>& out) {
   for (const Block& child : block.children)
     if (!flatten_series(child, out)) return false;
   return true;
+}
+
+// Bit j set when values[j] >= 0, for j < count <= 64. SSE2 (every x86-64) packs 64 values to
+// their sign bits in a few instructions; the scalar loop is the definition.
+std::uint64_t nonnegative_mask(const std::int16_t* values, std::uint64_t count) noexcept {
+#if defined(__SSE2__)
+  if (count == 64) {
+    std::uint64_t negative = 0;
+    for (int q = 0; q < 4; ++q) {
+      const auto* v = reinterpret_cast<const __m128i*>(values + 16 * q);
+      const __m128i packed = _mm_packs_epi16(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
+      negative |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(packed)))
+                  << (16 * q);
+    }
+    return ~negative;
+  }
+#endif
+  std::uint64_t mask = 0;
+  for (std::uint64_t j = 0; j < count; ++j) mask |= static_cast<std::uint64_t>(values[j] >= 0) << j;
+  return mask;
 }
 
 std::vector<double> effective_reliabilities(const StructureModel& model,
@@ -70,8 +96,13 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   const std::size_t length = path_.size();
   // Chain counts: first failures per path position, then successes.
   std::vector<std::uint64_t> counts(length + 1, 0);
-  std::vector<std::uint64_t> requests;
-  std::vector<std::int32_t> positions;
+  // The failed requests' lists live per thread: they keep their capacity from chunk to chunk
+  // (fresh vectors of a few hundred KiB were new pages from the kernel for every chunk).
+  thread_local FailedSetScratch scratch;
+  std::vector<std::uint64_t>& requests = scratch.requests;
+  std::vector<std::int32_t>& positions = scratch.positions;
+  requests.clear();
+  positions.clear();
   if (dense) {
     if (sampler_.kind() != SamplerKind::per_request)
       throw std::logic_error("sample_chunk: dense outcomes need the per-request sampler");
@@ -82,14 +113,21 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.common_cause.clear();
     chunk.culprit.resize(n);
     sampler_.per_request().record_dense(seed, first, n, chunk.culprit.data(), counts.data());
-    for (std::uint64_t i = 0; i < n; ++i) {
-      ComponentIndex& c = chunk.culprit[i];
-      if (c < 0) continue;
-      if (failures) {
-        requests.push_back(first + i);
-        positions.push_back(c);
+    // Almost every request succeeds (-1): find the failures 64 at a time as a bit mask, in a
+    // loop free of stores the compiler would have to assume alias the column.
+    ComponentIndex* culprit = chunk.culprit.data();
+    for (std::uint64_t base = 0; base < n; base += 64) {
+      std::uint64_t failed =
+          nonnegative_mask(culprit + base, std::min<std::uint64_t>(64, n - base));
+      for (; failed != 0; failed &= failed - 1) {
+        const std::uint64_t i = base + static_cast<std::uint64_t>(std::countr_zero(failed));
+        ComponentIndex& c = culprit[i];
+        if (failures) {
+          requests.push_back(first + i);
+          positions.push_back(c);
+        }
+        if (!identity_) c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
       }
-      if (!identity_) c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
     }
   } else if (failures) {
     sampler_.record_failures(seed, chunk_index, first, n, requests, positions, counts.data());
@@ -110,10 +148,15 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   tally[layout_.fired_set(0, 0)] += failed;
   if (!failures) return;
 
+  // The failed set of a request whose culprit is at path position k: the culprit and every later
+  // component down in attempt 0's draws j = k + 1 .. length - 1 (stream structure_attempt, as
+  // AttemptStream gives them), all the chunk's Philox blocks computed at once (failed_set_draws).
+  failed_set_draws(seed, requests, positions, scratch.draws, scratch.start);
+  const std::vector<std::uint64_t>& draws = scratch.draws;
+  const std::vector<std::size_t>& start = scratch.start;
   for (std::size_t f = 0; f < requests.size(); ++f) {
-    const std::uint64_t request = requests[f];
     const auto k = static_cast<std::size_t>(positions[f]);
-    chunk.failed_request.push_back(request);
+    chunk.failed_request.push_back(requests[f]);
     chunk.failed_kind.push_back(0);
     chunk.failed_attempts.push_back(1);
     chunk.failed_culprit.push_back(static_cast<ComponentIndex>(path_[k]));
@@ -121,13 +164,48 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.failed_common_causes.push_back(0);
     const std::size_t set_start = chunk.failed_set.size();
     chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
-    AttemptStream draw(seed, request, 0);
+    // draws[start[f]] is draw 2 * ((k + 1) / 2), the first of the block holding draw k + 1.
+    const std::size_t at = start[f] - 2 * ((k + 1) / 2);
     for (std::size_t j = k + 1; j < length; ++j)
-      if (below(draw(static_cast<std::uint32_t>(j)), down_[j]))
+      if (below(draws[at + j], down_[j]))
         chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
     chunk.failed_set_size.push_back(
         static_cast<ComponentIndex>(chunk.failed_set.size() - set_start));
   }
+}
+
+void ChainPathSampler::failed_set_draws(std::uint64_t seed,
+                                        const std::vector<std::uint64_t>& requests,
+                                        const std::vector<std::int32_t>& positions,
+                                        std::vector<std::uint64_t>& draws,
+                                        std::vector<std::size_t>& start) const {
+  const std::size_t length = path_.size();
+  draws.clear();
+  start.assign(requests.size(), 0);
+  const PhiloxKey key = philox_key(seed);
+  const PhiloxGatherFunction gather = philox_gather_function();
+  PhiloxCounterBlocks counters{};
+  std::uint64_t out[2 * kPhiloxBulkBlocks];
+  std::size_t queued = 0;
+  const auto flush = [&] {
+    gather(key, counters, out);
+    draws.insert(draws.end(), out, out + 2 * queued);
+    queued = 0;
+  };
+  for (std::size_t f = 0; f < requests.size(); ++f) {
+    start[f] = draws.size() + 2 * queued;
+    const auto k = static_cast<std::size_t>(positions[f]);
+    if (k + 1 >= length) continue;
+    for (std::size_t block = (k + 1) / 2; 2 * block < length; ++block) {
+      // AttemptStream's counter for attempt 0.
+      counters.words[0][queued] = requests[f] & 0xffffffffu;
+      counters.words[1][queued] = requests[f] >> 32;
+      counters.words[2][queued] = static_cast<std::uint32_t>(RandomStream::structure_attempt);
+      counters.words[3][queued] = block;
+      if (++queued == kPhiloxBulkBlocks) flush();
+    }
+  }
+  if (queued > 0) flush();
 }
 
 }  // namespace nines

@@ -42,6 +42,19 @@ class ChainPathSampler {
                     std::uint64_t n, bool dense, bool failures, StructureChunk& chunk) const;
 
  private:
+  struct FailedSetScratch {
+    std::vector<std::uint64_t> requests;  // the chunk's failed requests
+    std::vector<std::int32_t> positions;  // their culprits' path positions
+    std::vector<std::uint64_t> draws;     // failed_set_draws
+    std::vector<std::size_t> start;
+  };
+  // Attempt 0's draws for the failed sets of the failed requests (index, culprit's path
+  // position): from the block holding draw k + 1 to the path's end, two per block, concatenated
+  // into `draws`; start[f] is where failure f's begin. One SIMD Philox call per 32 blocks.
+  void failed_set_draws(std::uint64_t seed, const std::vector<std::uint64_t>& requests,
+                        const std::vector<std::int32_t>& positions,
+                        std::vector<std::uint64_t>& draws, std::vector<std::size_t>& start) const;
+
   std::vector<std::uint32_t> path_;  // global component index of each path position
   ChainAnalytics analytics_;         // effective reliabilities in path order
   ChunkSampler sampler_;

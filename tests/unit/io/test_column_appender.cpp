@@ -38,14 +38,15 @@ struct TempFile {
 // Appends `values` in pieces of random sizes (some empty, some spanning several chunks) and
 // reads the dataset back.
 template <class T>
-std::vector<T> round_trip(const std::vector<T>& values, bool shuffled, int level) {
+std::vector<T> round_trip(const std::vector<T>& values, bool shuffled, int level,
+                          nines::ColumnCodec codec = nines::ColumnCodec::zlib) {
   TempFile temp;
   {
     File file = File::create_exclusive(temp.path.string());
     const auto layout = DatasetLayout::unlimited().chunked(1000).deflate(level);
     nines::ColumnAppender appender(
         file.create_dataset("data", element_type_of<T>(), layout.shuffled(shuffled)), sizeof(T),
-        shuffled, level);
+        shuffled, level, codec);
     std::mt19937_64 rng(values.size());
     for (std::size_t at = 0; at < values.size();) {
       const std::size_t n = std::min<std::size_t>(values.size() - at, rng() % 2500);
@@ -83,6 +84,69 @@ TEST_CASE("column appender writes what HDF5 reads back, chunk edges included", "
     CHECK(round_trip(increasing<std::int8_t>(n), false, 1) == increasing<std::int8_t>(n));
     CHECK(round_trip(increasing<std::uint64_t>(n), true, 0) == increasing<std::uint64_t>(n));
   }
+}
+
+TEST_CASE("column appender's small-integer codec writes what HDF5 reads back", "[hdf5]") {
+  // Small codes as the /failures columns hold them: mostly one value, some others, -1s.
+  const auto codes = [](std::size_t n) {
+    std::vector<std::int16_t> v(n);
+    std::mt19937_64 rng(n);
+    for (auto& value : v) value = static_cast<std::int16_t>(rng() % 8 == 0 ? rng() % 300 : 1);
+    if (n > 2) v[n / 2] = -1;
+    return v;
+  };
+  constexpr auto small = nines::ColumnCodec::small_integers;
+  for (const std::size_t n : {0u, 1u, 999u, 1000u, 1001u, 5500u, 20'000u}) {
+    INFO("n " << n);
+    CHECK(round_trip(codes(n), true, 1, small) == codes(n));
+    CHECK(round_trip(codes(n), false, 1, small) == codes(n));
+    CHECK(round_trip(codes(n), true, 0, small) == codes(n));
+    CHECK(round_trip(increasing<std::int8_t>(n), false, 1, small) == increasing<std::int8_t>(n));
+    CHECK(round_trip(increasing<std::uint64_t>(n), true, 1, small) == increasing<std::uint64_t>(n));
+  }
+}
+
+TEST_CASE("a constant column writes no chunk and reads back as its fill value", "[hdf5]") {
+  for (const std::size_t n : {0u, 1u, 1000u, 2345u}) {
+    INFO("n " << n);
+    TempFile temp;
+    {
+      File file = File::create_exclusive(temp.path.string());
+      const auto layout = DatasetLayout::unlimited().chunked(1000).deflate(1).shuffled();
+      nines::ColumnAppender appender(
+          file.create_dataset("data", ElementType::int16, layout.filled(-1)), 2, true, 1);
+      const std::int16_t minus_one = -1;
+      appender.make_constant({reinterpret_cast<const unsigned char*>(&minus_one), 2});
+      const std::vector<std::int16_t> values(n, -1);
+      appender.append(values.data(), n / 3);
+      appender.append(values.data(), n - n / 3);
+      CHECK(appender.size() == n);
+      appender.close();
+      file.close();
+    }
+    File file = File::open_read_only(temp.path.string());
+    CHECK(file.open_dataset("data").read<std::int16_t>() == std::vector<std::int16_t>(n, -1));
+    CHECK(fs::file_size(temp.path) < 8192);  // no chunk stored
+  }
+}
+
+TEST_CASE("a constant column refuses another value and a late declaration", "[hdf5]") {
+  TempFile temp;
+  File file = File::create_exclusive(temp.path.string());
+  const auto layout = DatasetLayout::unlimited().chunked(100).deflate(1);
+  nines::ColumnAppender appender(file.create_dataset("a", ElementType::int8, layout.filled(0)), 1,
+                                 false, 1);
+  const std::int8_t zero = 0;
+  appender.make_constant({reinterpret_cast<const unsigned char*>(&zero), 1});
+  const std::int8_t values[] = {0, 0, 3, 0};
+  CHECK_THROWS_AS(appender.append(values, 4), std::logic_error);
+  nines::ColumnAppender late(file.create_dataset("b", ElementType::int8, layout.filled(0)), 1,
+                             false, 1);
+  late.append(values, 1);
+  CHECK_THROWS_AS(late.make_constant({reinterpret_cast<const unsigned char*>(&zero), 1}),
+                  std::logic_error);
+  CHECK_THROWS_AS(appender.make_constant({reinterpret_cast<const unsigned char*>(values), 2}),
+                  std::logic_error);
 }
 
 TEST_CASE("column appender on one thread compresses inline", "[hdf5]") {

@@ -8,6 +8,7 @@
 
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/input/structure_parser.hpp"
+#include "nines/sample/attempt_stream.hpp"
 #include "nines/stats/statistics.hpp"
 #include "nines/summary/structure_summary.hpp"
 
@@ -85,6 +86,16 @@ TEST_CASE("the chain kernels sample a chain-shaped structure exactly", "[chain-p
       for (std::size_t j = culprit_position + 1; j < path.size(); ++j) ++later_seen[path[j]];
       for (std::size_t i = 1; i < size; ++i)
         ++later_down[static_cast<std::uint32_t>(chunk.failed_set[at + i])];
+      // The batched (SIMD gather) draws are attempt 0's draws, request by request.
+      std::vector<nines::ComponentIndex> reference = {chunk.failed_culprit[f]};
+      nines::AttemptStream draw(123, chunk.failed_request[f], 0);
+      for (std::size_t j = culprit_position + 1; j < path.size(); ++j)
+        if (nines::below(draw(static_cast<std::uint32_t>(j)),
+                         nines::threshold_of(model.components[path[j]].effective_unreliability())))
+          reference.push_back(static_cast<nines::ComponentIndex>(path[j]));
+      REQUIRE(std::vector<nines::ComponentIndex>(
+                  chunk.failed_set.begin() + static_cast<long>(at),
+                  chunk.failed_set.begin() + static_cast<long>(at + size)) == reference);
       at += size;
       if (dense) {
         CHECK(chunk.culprit[chunk.failed_request[f]] == chunk.failed_culprit[f]);

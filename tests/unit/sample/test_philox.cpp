@@ -92,3 +92,38 @@ TEST_CASE("every bulk Philox variant equals the scalar block function", "[philox
   }
   CHECK(nines::philox_bulk_function() == variants[count - 1].function);
 }
+
+TEST_CASE("every gather Philox variant equals the scalar block function", "[philox]") {
+  nines::PhiloxBulkVariant variants[8];
+  const std::size_t count = nines::philox_bulk_variants(variants, 8);
+  REQUIRE(count >= 1);
+  // Counters of every shape, the upper halves of the 64-bit lanes set to show they are ignored.
+  nines::PhiloxCounterBlocks counters{};
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  for (auto& word : counters.words)
+    for (std::uint64_t& lane : word) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      lane = state;
+    }
+  counters.words[0][0] = counters.words[1][0] = counters.words[2][0] = counters.words[3][0] = 0;
+  counters.words[0][1] = counters.words[1][1] = counters.words[2][1] = counters.words[3][1] =
+      0xffffffffffffffffULL;
+  for (std::size_t v = 0; v < count; ++v) {
+    INFO("variant " << variants[v].name);
+    for (const nines::PhiloxKey key :
+         {nines::PhiloxKey{0xdeadbeef, 0x01234567}, nines::PhiloxKey{0xffffffff, 0xffffffff}}) {
+      std::uint64_t out[2 * nines::kPhiloxBulkBlocks];
+      variants[v].gather(key, counters, out);
+      for (std::size_t j = 0; j < nines::kPhiloxBulkBlocks; ++j) {
+        const auto x = philox4x32_10({static_cast<std::uint32_t>(counters.words[0][j]),
+                                      static_cast<std::uint32_t>(counters.words[1][j]),
+                                      static_cast<std::uint32_t>(counters.words[2][j]),
+                                      static_cast<std::uint32_t>(counters.words[3][j])},
+                                     key);
+        REQUIRE(out[2 * j] == (std::uint64_t{x[1]} << 32 | x[0]));
+        REQUIRE(out[2 * j + 1] == (std::uint64_t{x[3]} << 32 | x[2]));
+      }
+    }
+  }
+  CHECK(nines::philox_gather_function() == variants[count - 1].gather);
+}
