@@ -8,8 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "nines/sample/attempt_draw_batch.hpp"
 #include "nines/sample/attempt_stream.hpp"
-#include "nines/sample/philox_bulk.hpp"
 
 namespace nines {
 namespace {
@@ -149,11 +149,22 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   if (!failures) return;
 
   // The failed set of a request whose culprit is at path position k: the culprit and every later
-  // component down in attempt 0's draws j = k + 1 .. length - 1 (stream structure_attempt, as
-  // AttemptStream gives them), all the chunk's Philox blocks computed at once (failed_set_draws).
-  failed_set_draws(seed, requests, positions, scratch.draws, scratch.start);
-  const std::vector<std::uint64_t>& draws = scratch.draws;
-  const std::vector<std::size_t>& start = scratch.start;
+  // component down in attempt 0's draws j = k + 1 .. length - 1 (stream structure_attempt), all
+  // the chunk's Philox blocks computed at once.
+  AttemptDrawBatch& batch = scratch.batch;
+  batch.clear();
+  scratch.start.clear();
+  for (std::size_t f = 0; f < requests.size(); ++f) {
+    // The blocks from the one holding draw k + 1 to the path's end; the index of draw 0.
+    const auto first_block = static_cast<std::uint32_t>((positions[f] + 1) / 2);
+    const auto end_block = static_cast<std::uint32_t>((length + 1) / 2);
+    scratch.start.push_back(first_block < end_block
+                                ? batch.add(requests[f], 0, first_block, end_block) -
+                                      2 * first_block
+                                : 0);
+  }
+  batch.compute(seed);
+  const std::vector<std::uint64_t>& draws = batch.draws();
   for (std::size_t f = 0; f < requests.size(); ++f) {
     const auto k = static_cast<std::size_t>(positions[f]);
     chunk.failed_request.push_back(requests[f]);
@@ -164,48 +175,14 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.failed_common_causes.push_back(0);
     const std::size_t set_start = chunk.failed_set.size();
     chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
-    // draws[start[f]] is draw 2 * ((k + 1) / 2), the first of the block holding draw k + 1.
-    const std::size_t at = start[f] - 2 * ((k + 1) / 2);
+    // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
+    const std::size_t at = scratch.start[f];
     for (std::size_t j = k + 1; j < length; ++j)
       if (below(draws[at + j], down_[j]))
         chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
     chunk.failed_set_size.push_back(
         static_cast<ComponentIndex>(chunk.failed_set.size() - set_start));
   }
-}
-
-void ChainPathSampler::failed_set_draws(std::uint64_t seed,
-                                        const std::vector<std::uint64_t>& requests,
-                                        const std::vector<std::int32_t>& positions,
-                                        std::vector<std::uint64_t>& draws,
-                                        std::vector<std::size_t>& start) const {
-  const std::size_t length = path_.size();
-  draws.clear();
-  start.assign(requests.size(), 0);
-  const PhiloxKey key = philox_key(seed);
-  const PhiloxGatherFunction gather = philox_gather_function();
-  PhiloxCounterBlocks counters{};
-  std::uint64_t out[2 * kPhiloxBulkBlocks];
-  std::size_t queued = 0;
-  const auto flush = [&] {
-    gather(key, counters, out);
-    draws.insert(draws.end(), out, out + 2 * queued);
-    queued = 0;
-  };
-  for (std::size_t f = 0; f < requests.size(); ++f) {
-    start[f] = draws.size() + 2 * queued;
-    const auto k = static_cast<std::size_t>(positions[f]);
-    if (k + 1 >= length) continue;
-    for (std::size_t block = (k + 1) / 2; 2 * block < length; ++block) {
-      // AttemptStream's counter for attempt 0.
-      counters.words[0][queued] = requests[f] & 0xffffffffu;
-      counters.words[1][queued] = requests[f] >> 32;
-      counters.words[2][queued] = static_cast<std::uint32_t>(RandomStream::structure_attempt);
-      counters.words[3][queued] = block;
-      if (++queued == kPhiloxBulkBlocks) flush();
-    }
-  }
-  if (queued > 0) flush();
 }
 
 }  // namespace nines

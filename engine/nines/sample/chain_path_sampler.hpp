@@ -20,6 +20,7 @@
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/structure_model.hpp"
+#include "nines/sample/attempt_draw_batch.hpp"
 #include "nines/sample/chunk_sampler.hpp"
 #include "nines/sample/structure_sampler.hpp"
 
@@ -45,15 +46,9 @@ class ChainPathSampler {
   struct FailedSetScratch {
     std::vector<std::uint64_t> requests;  // the chunk's failed requests
     std::vector<std::int32_t> positions;  // their culprits' path positions
-    std::vector<std::uint64_t> draws;     // failed_set_draws
-    std::vector<std::size_t> start;
+    AttemptDrawBatch batch;               // attempt 0's draws for their failed sets
+    std::vector<std::size_t> start;       // per failure: the index in the batch of its draw 0
   };
-  // Attempt 0's draws for the failed sets of the failed requests (index, culprit's path
-  // position): from the block holding draw k + 1 to the path's end, two per block, concatenated
-  // into `draws`; start[f] is where failure f's begin. One SIMD Philox call per 32 blocks.
-  void failed_set_draws(std::uint64_t seed, const std::vector<std::uint64_t>& requests,
-                        const std::vector<std::int32_t>& positions,
-                        std::vector<std::uint64_t>& draws, std::vector<std::size_t>& start) const;
 
   std::vector<std::uint32_t> path_;  // global component index of each path position
   ChainAnalytics analytics_;         // effective reliabilities in path order

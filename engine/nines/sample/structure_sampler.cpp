@@ -1,6 +1,7 @@
 #include "nines/sample/structure_sampler.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -8,6 +9,7 @@
 
 #include <boost/random/binomial_distribution.hpp>
 
+#include "nines/sample/attempt_draw_batch.hpp"
 #include "nines/sample/attempt_stream.hpp"
 #include "nines/sample/philox_bulk.hpp"
 #include "nines/sample/random_streams.hpp"
@@ -237,7 +239,8 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
 [[gnu::noinline]] void StructureSampler::sample_detail(std::uint64_t seed, std::uint64_t request,
                                                        std::uint64_t u, std::uint64_t cf,
                                                        Workspace& ws, std::uint64_t* tally,
-                                                       Outcome& out) const {
+                                                       Outcome& out,
+                                                       const std::uint64_t* attempt0) const {
   std::size_t k = 0;
   for (const std::uint64_t bound : kind_upper_) k += u >= bound;
   const KindPlan& plan = plans_[k];
@@ -318,10 +321,14 @@ inline void StructureSampler::sample_request(std::uint64_t seed, std::uint64_t r
   std::fill_n(ws.ccf.begin(), words, 0);
   ws.fired.clear();
   {
-    AttemptStream(seed, request, 0).fill(static_cast<std::uint32_t>(n_events + n), ws.draws.data());
+    if (attempt0 == nullptr) {
+      AttemptStream(seed, request, 0)
+          .fill(static_cast<std::uint32_t>(n_events + n), ws.draws.data());
+      attempt0 = ws.draws.data();
+    }
     bool any = false;
     for (std::size_t t = 0; t < n_events + n; ++t) {
-      const std::uint64_t v = ws.draws[t];
+      const std::uint64_t v = attempt0[t];
       if (!(any ? below(v, plan.marginal[t]) : below(v, plan.first_conditional[t]))) continue;
       any = true;
       if (t < n_events) {
@@ -499,30 +506,66 @@ bool StructureSampler::sample_chunk_skip(std::uint64_t seed, std::uint64_t chunk
   std::uint64_t next = first;  // first request not yet decided
   std::uint64_t visited = 0;
   if (not_clear_ > 0) {
-    for (std::uint32_t j = 0; next < end; ++j) {
-      if (j % 4096 == 0 && stop_requested(stop)) return false;
-      const PhiloxCounter x = philox4x32_10({j, static_cast<std::uint32_t>(chunk_index), stream,
-                                             static_cast<std::uint32_t>(chunk_index >> 32)},
-                                            key);
-      std::uint64_t gap = 0;
-      if (!always_not_clear_) {
-        const double g =
-            std::floor(std::log(open_unit(std::uint64_t{x[1]} << 32 | x[0])) / log_clear_rate_);
-        if (!(g < static_cast<double>(end - next))) break;  // the next one is past this chunk
-        gap = static_cast<std::uint64_t>(g);
+    // The visited requests come in batches: first their indices and draws u (the gaps do not
+    // depend on how a request resolves), then attempt 0's draws of the whole batch in one
+    // AttemptDrawBatch, then each is resolved as sample_detail resolves it.
+    struct Visit {
+      std::uint64_t request, u;
+      std::size_t at;  // its attempt-0 draws in the batch
+    };
+    constexpr std::size_t kVisitBatch = 256;
+    std::array<Visit, kVisitBatch> visits;
+    AttemptDrawBatch& batch = ws.batch;
+    // Draw j's two halves (words 0-1 and 2-3), computed kPhiloxBulkBlocks at a time.
+    const PhiloxGatherFunction gather = philox_gather_function();
+    PhiloxCounterBlocks skip_counters{};
+    for (std::size_t i = 0; i < kPhiloxBulkBlocks; ++i) {
+      skip_counters.words[1][i] = static_cast<std::uint32_t>(chunk_index);
+      skip_counters.words[2][i] = stream;
+      skip_counters.words[3][i] = static_cast<std::uint32_t>(chunk_index >> 32);
+    }
+    std::uint64_t skip_draws[2 * kPhiloxBulkBlocks];
+    bool more = true;
+    for (std::uint32_t j = 0; more;) {
+      if (stop_requested(stop)) return false;
+      std::size_t count = 0;
+      batch.clear();
+      for (; count < kVisitBatch && next < end; ++j) {
+        const std::size_t slot = j % kPhiloxBulkBlocks;
+        if (slot == 0) {
+          for (std::size_t i = 0; i < kPhiloxBulkBlocks; ++i) skip_counters.words[0][i] = j + i;
+          gather(key, skip_counters, skip_draws);
+        }
+        std::uint64_t gap = 0;
+        if (!always_not_clear_) {
+          const double g = std::floor(std::log(open_unit(skip_draws[2 * slot])) / log_clear_rate_);
+          if (!(g < static_cast<double>(end - next))) {  // the next one is past this chunk
+            next = end;
+            break;
+          }
+          gap = static_cast<std::uint64_t>(g);
+        }
+        const std::uint64_t request = next + gap;
+        // The request's own draw u, uniform over the not-clear parts of the kinds' intervals.
+        const std::uint64_t w = skip_draws[2 * slot + 1];
+        const auto v = static_cast<std::uint64_t>((static_cast<Uint128>(w) * not_clear_) >> 64);
+        std::size_t k = 0;
+        while (k + 1 < plans_.size() && v >= not_clear_upper_[k]) ++k;
+        const std::uint64_t below_k = k == 0 ? 0 : not_clear_upper_[k - 1];
+        const std::uint64_t u = plans_[k].lower + plans_[k].clear + (v - below_k);
+        const std::size_t draws = plans_[k].events.size() + plans_[k].n;
+        visits[count++] = {request, u,
+                           batch.add(request, 0, 0, static_cast<std::uint32_t>((draws + 1) / 2))};
+        next = request + 1;
       }
-      const std::uint64_t request = next + gap;
-      // The request's own draw u, uniform over the not-clear parts of the kinds' intervals.
-      const std::uint64_t w = std::uint64_t{x[3]} << 32 | x[2];
-      const auto v = static_cast<std::uint64_t>((static_cast<Uint128>(w) * not_clear_) >> 64);
-      std::size_t k = 0;
-      while (k + 1 < plans_.size() && v >= not_clear_upper_[k]) ++k;
-      const std::uint64_t below_k = k == 0 ? 0 : not_clear_upper_[k - 1];
-      const std::uint64_t u = plans_[k].lower + plans_[k].clear + (v - below_k);
-      sample_detail(seed, request, u, 0, ws, tally, out);
-      record(request, first, out, ws, false, failures, chunk);
-      ++visited;
-      next = request + 1;
+      more = next < end;
+      batch.compute(seed);
+      for (std::size_t i = 0; i < count; ++i) {
+        sample_detail(seed, visits[i].request, visits[i].u, 0, ws, tally, out,
+                      batch.draws().data() + visits[i].at);
+        record(visits[i].request, first, out, ws, false, failures, chunk);
+      }
+      visited += count;
     }
   }
   // The requests skipped were all clear: one attempt, no failure. Their kinds are a

@@ -50,6 +50,7 @@
 #include "nines/base/stop.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/structure_model.hpp"
+#include "nines/sample/attempt_draw_batch.hpp"
 
 namespace nines {
 
@@ -151,6 +152,7 @@ class StructureSampler {
     std::vector<std::uint32_t> fired;                   // events fired, local, increasing
     std::vector<std::uint32_t> failed_local;            // the failed set, local, path order
     std::vector<std::uint64_t> draws;                   // one attempt's uniforms (fill)
+    AttemptDrawBatch batch;                             // the skip's batched attempt-0 draws
   };
   std::unique_ptr<Workspace> make_workspace() const;
 
@@ -200,8 +202,11 @@ class StructureSampler {
   struct Outcome;
   void sample_request(std::uint64_t seed, std::uint64_t request, std::uint64_t u, std::uint64_t v,
                       Workspace& ws, std::uint64_t* tally, Outcome& out) const;
+  // attempt0: the request's attempt-0 draws when the caller computed them in a batch (else
+  // they are drawn here).
   void sample_detail(std::uint64_t seed, std::uint64_t request, std::uint64_t u, std::uint64_t v,
-                     Workspace& ws, std::uint64_t* tally, Outcome& out) const;
+                     Workspace& ws, std::uint64_t* tally, Outcome& out,
+                     const std::uint64_t* attempt0 = nullptr) const;
   void record(std::uint64_t request, std::uint64_t first, const Outcome& out, const Workspace& ws,
               bool dense, bool failures, StructureChunk& chunk) const;
 

@@ -1,0 +1,38 @@
+#pragma once
+// The draws of stream structure_attempt (attempt_stream.hpp) for many (request, attempt) pairs
+// at once. AttemptStream computes one Philox block at a time, and a kernel that resolves
+// requests one by one waits on each; a kernel that knows which requests it will resolve queues
+// their blocks here and gets them from one SIMD call per kPhiloxBulkBlocks blocks
+// (philox_gather_function). The values are AttemptStream's, bit for bit (tested).
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "nines/sample/philox_bulk.hpp"
+
+namespace nines {
+
+class AttemptDrawBatch {
+ public:
+  // Forgets what was queued; keeps the capacity, so a reused batch stops allocating.
+  void clear() noexcept;
+
+  // Queues the blocks holding draws [2 first_block, 2 end_block) of (request, attempt), and
+  // returns the index in draws() that draw 2 first_block will have.
+  std::size_t add(std::uint64_t request, std::uint32_t attempt, std::uint32_t first_block,
+                  std::uint32_t end_block);
+
+  // Computes everything queued (for the seed's key); draws() then holds two uniforms per block,
+  // in the order queued.
+  void compute(std::uint64_t seed);
+
+  const std::vector<std::uint64_t>& draws() const noexcept { return draws_; }
+
+ private:
+  // The queued counters, kPhiloxBulkBlocks to a page, laid out as the gather reads them.
+  std::vector<PhiloxCounterBlocks> pages_;
+  std::size_t blocks_ = 0;
+  std::vector<std::uint64_t> draws_;
+};
+
+}  // namespace nines
