@@ -19,11 +19,30 @@
 
 namespace nines {
 
+namespace {
+// One element width known at compile time: the compiler unrolls the planes and vectorises the
+// gather, which it cannot do for a width it only learns at run time.
+template <std::size_t Element>
+void shuffle_fixed(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t j = 0; j < Element; ++j) out[j * count + i] = in[i * Element + j];
+}
+}  // namespace
+
 void shuffle_bytes(const unsigned char* in, std::size_t count, std::size_t element,
                    unsigned char* out) noexcept {
-  for (std::size_t j = 0; j < element; ++j) {
-    unsigned char* plane = out + j * count;
-    for (std::size_t i = 0; i < count; ++i) plane[i] = in[i * element + j];
+  switch (element) {
+    case 2:
+      return shuffle_fixed<2>(in, count, out);
+    case 4:
+      return shuffle_fixed<4>(in, count, out);
+    case 8:
+      return shuffle_fixed<8>(in, count, out);
+    default:
+      for (std::size_t j = 0; j < element; ++j) {
+        unsigned char* plane = out + j * count;
+        for (std::size_t i = 0; i < count; ++i) plane[i] = in[i * element + j];
+      }
   }
 }
 

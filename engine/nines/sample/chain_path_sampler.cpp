@@ -165,14 +165,25 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   }
   batch.compute(seed);
   const std::vector<std::uint64_t>& draws = batch.draws();
-  for (std::size_t f = 0; f < requests.size(); ++f) {
+  // The columns a chain cannot vary, and the request and culprit, filled in bulk; then the sets.
+  const std::size_t count = requests.size();
+  const auto append = [count](auto& column, auto value) {
+    column.resize(column.size() + count, value);
+  };
+  chunk.failed_request.insert(chunk.failed_request.end(), requests.begin(), requests.end());
+  append(chunk.failed_kind, KindIndex{0});
+  append(chunk.failed_attempts, AttemptCount{1});
+  append(chunk.failed_common_cause, CommonCauseIndex{-1});
+  append(chunk.failed_common_causes, CommonCauseSet{0});
+  const std::size_t culprit_at = chunk.failed_culprit.size();
+  append(chunk.failed_culprit, ComponentIndex{0});
+  const std::size_t size_at = chunk.failed_set_size.size();
+  append(chunk.failed_set_size, ComponentIndex{0});
+  ComponentIndex* culprits = chunk.failed_culprit.data() + culprit_at;
+  ComponentIndex* sizes = chunk.failed_set_size.data() + size_at;
+  for (std::size_t f = 0; f < count; ++f) {
     const auto k = static_cast<std::size_t>(positions[f]);
-    chunk.failed_request.push_back(requests[f]);
-    chunk.failed_kind.push_back(0);
-    chunk.failed_attempts.push_back(1);
-    chunk.failed_culprit.push_back(static_cast<ComponentIndex>(path_[k]));
-    chunk.failed_common_cause.push_back(-1);
-    chunk.failed_common_causes.push_back(0);
+    culprits[f] = static_cast<ComponentIndex>(path_[k]);
     const std::size_t set_start = chunk.failed_set.size();
     chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
     // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
@@ -180,8 +191,7 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     for (std::size_t j = k + 1; j < length; ++j)
       if (below(draws[at + j], down_[j]))
         chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
-    chunk.failed_set_size.push_back(
-        static_cast<ComponentIndex>(chunk.failed_set.size() - set_start));
+    sizes[f] = static_cast<ComponentIndex>(chunk.failed_set.size() - set_start);
   }
 }
 
