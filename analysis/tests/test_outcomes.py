@@ -82,7 +82,7 @@ def test_failures_record_matches_dense(synthetic_dense, synthetic_failures):
         assert np.array_equal(f.request[:], where)
         assert np.array_equal(f.component[:], whole[where])
         frame = f[:5]
-        assert list(frame.columns) == ["request", "component"] and len(frame) == 5
+        assert list(frame.columns) == ["request", "component", "component_name"] and len(frame) == 5
         chunks = list(f.iter_chunks(1000))
         assert np.array_equal(np.concatenate([r for r, _ in chunks]), where)
         from_dense = list(dense.iter_failures())

@@ -151,7 +151,8 @@ def test_failures_and_failed_sets(structure_runs, name, record):
         if n:
             assert fails.failed_set(0) == sets[0] and fails.failed_set(-1) == sets[-1]
             block = fails[:7]
-            assert list(block.columns) == [*fails.COLUMNS, "failed_set"]
+            assert list(block.columns) == [*fails.COLUMNS, "failed_set", "kind_name", "culprit_name",
+                                           "common_cause_name"]
             assert block["failed_set"].tolist() == sets[:7]
         # failed_together: counts add up to the failures, as a frame and a Counter.
         together = run.failed_together()
@@ -187,7 +188,8 @@ def test_dense_requests_agree_with_the_failures_record(structure_runs, name):
         assert np.array_equal(requests, run.failures.request[:])
         assert np.array_equal(components, run.failures.culprit[:])
         head = req[:5]
-        assert list(head.columns) == list(req.COLUMNS) and len(head) == 5
+        names = ["kind_name", "culprit_name", "common_cause_name"]
+        assert list(head.columns) == [*req.COLUMNS, *names] and len(head) == 5
         with pytest.raises(nines.RecordError, match="structure run"):
             run.outcomes
 
@@ -355,3 +357,36 @@ def test_worth_factors_stay_readable_at_any_size():
     assert _factor(1.0000177) == "1.00002"
     assert _factor(float("inf")) == "∞"
     assert _factor(float("nan")) == "n/a"
+
+
+@pytest.mark.parametrize("name,record", RECORDED)
+def test_frames_name_their_codes_as_categories(structure_runs, name, record):
+    """Kinds, culprits and events appear by name beside their codes (named categories whose
+    categories are every name in model order; -1 is "success" or "none")."""
+    with nines.open(structure_runs[name, record]) as run:
+        events = list(run.common_cause["name"])
+        failures = run.failures[:200]
+        for column, names in (("kind", list(run.kinds["name"])),
+                              ("culprit", list(run.components["name"])),
+                              ("common_cause", events)):
+            named = failures[f"{column}_name"]
+            assert isinstance(named.dtype, pd.CategoricalDtype)
+            assert list(named.cat.categories[:len(names)]) == names
+            codes = failures[column].to_numpy()
+            expected = [names[c] if c >= 0 else ("none" if column == "common_cause" else "success")
+                        for c in codes]
+            assert list(named.astype(str)) == expected
+        if record == "dense":
+            head = run.requests[:1000]
+            successes = head["culprit"] < 0
+            assert (head.loc[successes, "culprit_name"] == "success").all()
+            assert (head.loc[~successes, "culprit_name"].astype(str).to_numpy() ==
+                    np.asarray(run.components["name"])[head.loc[~successes, "culprit"]]).all()
+
+
+def test_chain_failures_name_their_component(synthetic_failures):
+    with nines.open(synthetic_failures) as run:
+        frame = run.failures[:100]
+        assert isinstance(frame["component_name"].dtype, pd.CategoricalDtype)
+        assert list(frame["component_name"].astype(str)) == [
+            run.components["name"].iloc[c] for c in frame["component"]]

@@ -234,7 +234,7 @@ def test_small_sweep_with_records(small):
             assert requests.max() < point.requests
             counts = np.bincount(failures.component[:], minlength=3)
             assert (counts == point.components["failures"].to_numpy()).all()
-            assert list(failures[:3].columns) == ["request", "component"]
+            assert list(failures[:3].columns) == ["request", "component", "component_name"]
         # Replications of a point share its values and differ in seed.
         grid = sweep.pivot("reliability_empirical", index="components[api].reliability",
                            columns="components[db].reliability")

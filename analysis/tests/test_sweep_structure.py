@@ -98,7 +98,9 @@ def test_failed_requests_match_the_counts(replicas):
             assert len(f) == point.failures_count
             frame = f[:]
             assert list(frame.columns) == ["request", "component", "kind", "attempts",
-                                           "common_cause"]
+                                           "common_cause", "component_name"]
+            assert list(frame["component_name"].astype(str)) == [
+                point.components["name"].iloc[c] for c in frame["component"]]
             requests = frame["request"].to_numpy(dtype=np.int64)
             assert (np.diff(requests) > 0).all() and requests.max() < point.requests
             culprits = np.bincount(frame["component"], minlength=len(point.components))

@@ -7,11 +7,12 @@ from typing import Iterator
 
 import h5py
 import numpy as np
+import pandas as pd
 
 from ..errors import DamagedFileError
 from .hdf5 import reading
 
-__all__ = ["LazyArray", "check_increasing", "failure_blocks"]
+__all__ = ["LazyArray", "check_increasing", "failure_blocks", "category_of_codes"]
 
 
 class LazyArray:
@@ -153,3 +154,16 @@ def failure_blocks(request: LazyArray, column: LazyArray, chunk: int | None
         requests = request[start:stop]
         last = check_increasing(requests, last, request, start)
         yield requests, column[start:stop]
+
+
+def category_of_codes(codes: np.ndarray, names: list[str], missing: str | None
+                      ) -> pd.Categorical:
+    """Integer codes (index into `names`, or -1) as a pandas Categorical of the names, with -1
+    as the category `missing` ("success", "none"; None when no code is -1), which comes last.
+    The categories are every name, in model order, so counts of two blocks line up; a name
+    equal to `missing` makes the missing category "(missing)" instead, so the two never merge."""
+    codes = np.asarray(codes).astype(np.int64, copy=False)
+    if missing is None:
+        return pd.Categorical.from_codes(codes, list(names))
+    label = missing if missing not in names else f"({missing})"
+    return pd.Categorical.from_codes(np.where(codes < 0, len(names), codes), [*names, label])

@@ -20,7 +20,7 @@ from ..errors import DamagedFileError, RecordError
 from ..stats import analytic
 from .export import ToXarray
 from .hdf5 import Attributes, Columns, OpenedFile, text
-from .lazy import LazyArray, failure_blocks
+from .lazy import LazyArray, category_of_codes, failure_blocks
 
 RUN_FORMAT = "nines-run"
 RUN_FORMAT_VERSION = 1
@@ -96,12 +96,13 @@ class Failures:
 
     def __init__(self, requests: h5py.Dataset, components: h5py.Dataset, *,
                  path: str | None = None, n_requests: int | None = None,
-                 n_components: int | None = None):
+                 n_components: int | None = None, component_names: list[str] | None = None):
         self.request = LazyArray(requests, path, valid=(
             0, n_requests - 1 if n_requests is not None else None))
         self.component = LazyArray(components, path, valid=(
             0, n_components - 1 if n_components is not None else None))
         self.path = self.request.path
+        self._names = component_names
         if len(self.request) != len(self.component):
             raise DamagedFileError(self.path, f"{self.request.name} has {len(self.request):,} "
                                    f"entries but {self.component.name} "
@@ -113,7 +114,11 @@ class Failures:
     def __getitem__(self, key) -> pd.DataFrame:
         if not isinstance(key, slice):
             raise TypeError("slice the failures, e.g. run.failures[:100]")
-        return pd.DataFrame({"request": self.request[key], "component": self.component[key]})
+        frame = pd.DataFrame({"request": self.request[key], "component": self.component[key]})
+        if self._names is not None:  # the component's name, as a category beside its index
+            frame["component_name"] = category_of_codes(frame["component"].to_numpy(),
+                                                        self._names, None)
+        return frame
 
     def iter_chunks(self, chunk: int | None = None
                     ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -237,7 +242,7 @@ class Run(ToXarray, OpenedFile):
             self._failures = Failures(
                 f.dataset("request", length=total, per="failed request"),
                 f.dataset("component", length=total, per="failed request"),
-                path=p, n_requests=requests, n_components=n)
+                path=p, n_requests=requests, n_components=n, component_names=list(names))
 
     # -- per-request data ---------------------------------------------------------------------
 

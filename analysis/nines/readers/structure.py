@@ -39,7 +39,7 @@ from ..errors import DamagedFileError, RecordError
 from ..stats import structure as verdicts
 from .hdf5 import Columns, reading
 from .importance import IMPORTANCE_MEASURES, MEASURES, RANKING_MEASURE
-from .lazy import LazyArray, failure_blocks
+from .lazy import LazyArray, category_of_codes, failure_blocks
 from .run_file import Run, RunSummary
 
 STRUCTURE_FORMAT_VERSION = 2
@@ -58,6 +58,15 @@ class StructureSummary(RunSummary):
     bdd_nodes: int = 0
 
 
+def with_names(frame: pd.DataFrame, names: dict[str, tuple[list[str], str | None]]
+               ) -> pd.DataFrame:
+    """The frame with a named category beside each code column: `<column>_name`, the kind's,
+    component's or event's name (category_of_codes), so that groupby and plots show names."""
+    for column, (labels, missing) in names.items():
+        frame[f"{column}_name"] = category_of_codes(frame[column].to_numpy(), labels, missing)
+    return frame
+
+
 class Requests:
     """Per-request records of a dense structure run, all lazy: `kind` (index into run.kinds),
     `attempts` (1 + retries used), `culprit` (primary culprit component, -1 = success) and
@@ -66,13 +75,16 @@ class Requests:
 
     COLUMNS = ("kind", "attempts", "culprit", "common_cause")
 
-    def __init__(self, columns: Columns, requests: int, kinds: int, components: int,
-                 events: int):
-        valid = {"kind": (0, kinds - 1), "attempts": (1, None), "culprit": (-1, components - 1),
-                 "common_cause": (-1, events - 1)}
+    def __init__(self, columns: Columns, requests: int, kind_names: list[str],
+                 component_names: list[str], event_names: list[str]):
+        valid = {"kind": (0, len(kind_names) - 1), "attempts": (1, None),
+                 "culprit": (-1, len(component_names) - 1),
+                 "common_cause": (-1, len(event_names) - 1)}
         for key in self.COLUMNS:
             setattr(self, key, LazyArray(columns.dataset(key, length=requests, per="request"),
                                          columns.path, valid=valid[key]))
+        self._names = {"kind": (kind_names, None), "culprit": (component_names, "success"),
+                       "common_cause": (event_names, "none")}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -89,7 +101,7 @@ class Requests:
                              index=pd.RangeIndex(start, max(start, stop), step,
                                                  name="request")
                              if step > 0 else None)
-        return frame
+        return with_names(frame, self._names)
 
     def iter_chunks(self, chunk: int | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
         """Yield (start, DataFrame) blocks of at most `chunk` requests (default: one HDF5
@@ -137,11 +149,13 @@ class StructureFailures:
     _mask_limit = 63
 
     def __init__(self, columns: Columns, component_names: list[str], *, requests: int,
-                 failures: int, kinds: int, events: int):
+                 failures: int, kind_names: list[str], event_names: list[str]):
         n = len(component_names)
-        valid = {"request": (0, requests - 1), "kind": (0, kinds - 1), "attempts": (1, None),
-                 "culprit": (0, n - 1), "common_cause": (-1, events - 1),
-                 "failed_set_size": (1, n)}
+        valid = {"request": (0, requests - 1), "kind": (0, len(kind_names) - 1),
+                 "attempts": (1, None), "culprit": (0, n - 1),
+                 "common_cause": (-1, len(event_names) - 1), "failed_set_size": (1, n)}
+        self._category_names = {"kind": (kind_names, None), "culprit": (component_names, "success"),
+                                "common_cause": (event_names, "none")}
         for key in self.COLUMNS:
             setattr(self, key, LazyArray(
                 columns.dataset(key, length=failures, per="failed request"), columns.path,
@@ -267,7 +281,7 @@ class StructureFailures:
             frame["failed_set"] = list(self.failed_sets(start, max(start, stop)))
         else:
             frame["failed_set"] = [self.failed_set(i) for i in range(start, stop, step)]
-        return frame
+        return with_names(frame, self._category_names)
 
 
     def iter_chunks(self, chunk: int | None = None
@@ -483,11 +497,11 @@ class StructureRun(Run):
         if record == "dense":
             self._requests = Requests(
                 Columns(self._file, "requests", p, f"{self._kind} (record=dense)"), requests,
-                n_kinds, n_components, n_events)
+                kind_names, names, events)
         if record in ("dense", "failures"):
             self._failures = StructureFailures(
                 Columns(self._file, "failures", p, f"{self._kind} (record={record})"), names,
-                requests=requests, failures=total, kinds=n_kinds, events=n_events)
+                requests=requests, failures=total, kind_names=kind_names, event_names=events)
 
     @staticmethod
     def _ranked(frame: pd.DataFrame) -> pd.DataFrame:

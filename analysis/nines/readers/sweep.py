@@ -482,7 +482,8 @@ class Sweep(ToXarray):
         kinds = int(self._table("point_kinds").counts[i]) if self.is_structure else None
         return SweepFailures(self._table("point_failures"), structure=self.is_structure,
                              point=i, requests=int(point["requests"]),
-                             components=int(point["n_components"]), kinds=kinds)
+                             components=int(point["n_components"]), kinds=kinds,
+                             component_names=list(self.point(i).components["name"]))
 
     def _whole(self, name: str) -> pd.DataFrame:
         table = self._table(name)

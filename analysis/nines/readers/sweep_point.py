@@ -290,7 +290,8 @@ class GroupPoint(SweepPoint):
         length = dict(length=self.failures_count, per="failed request")
         return Failures(g.dataset("request", **length), g.dataset("component", **length),
                         path=p, n_requests=self.requests,
-                        n_components=len(self.components))
+                        n_components=len(self.components),
+                        component_names=list(self.components["name"]))
 
 
 class TablePoint(SweepPoint):

@@ -35,7 +35,7 @@ import pandas as pd
 from ..errors import DamagedFileError
 from .hdf5 import Attributes, Columns, reading
 from .importance import IMPORTANCE_MEASURES
-from .lazy import LazyArray, check_increasing
+from .lazy import LazyArray, category_of_codes, check_increasing
 
 __all__ = ["PointTable", "SweepFailures", "COMPONENT_COLUMNS", "KIND_COLUMNS",
            "FAILURE_COLUMNS"]
@@ -229,8 +229,10 @@ class SweepFailures:
     codes name a component or kind of the point."""
 
     def __init__(self, table: PointTable, *, structure: bool, point: int | None,
-                 requests: int, components: int, kinds: int | None = None):
+                 requests: int, components: int, kinds: int | None = None,
+                 component_names: list[str] | None = None):
         self.path = table.path
+        self._names = component_names  # one point's: its frames name the component
         self._table = table
         self.point_index = point
         window = table.bounds(point) if point is not None else None
@@ -275,6 +277,9 @@ class SweepFailures:
             values.pop("point")
         frame = pd.DataFrame(values)
         frame.index = pd.RangeIndex(start, start + len(frame))
+        if self._names is not None:
+            frame["component_name"] = category_of_codes(frame["component"].to_numpy(),
+                                                        self._names, None)
         return frame
 
     def iter_chunks(self, chunk: int | None = None

@@ -177,37 +177,21 @@ void gather_scalar(PhiloxKey key, const PhiloxCounterBlocks& counters,
   }
 }
 
-PhiloxGatherFunction pick_gather() noexcept {
-#ifdef NINES_X86_SIMD
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return gather_avx512;
-  if (__builtin_cpu_supports("avx2")) return gather_avx2;
-  return gather_sse2;
-#else
-  return gather_scalar;
-#endif
-}
-
-PhiloxBulkFunction pick() noexcept {
-#ifdef NINES_X86_SIMD
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return bulk_avx512;
-  if (__builtin_cpu_supports("avx2")) return bulk_avx2;
-  return bulk_sse2;
-#else
-  return bulk_scalar;
-#endif
-}
-
 }  // namespace
 
+// The fastest variant this CPU runs: the last one philox_bulk_variants lists.
+static PhiloxBulkVariant fastest_variant() noexcept {
+  PhiloxBulkVariant variants[8];
+  return variants[philox_bulk_variants(variants, 8) - 1];
+}
+
 PhiloxBulkFunction philox_bulk_function() noexcept {
-  static const PhiloxBulkFunction chosen = pick();
+  static const PhiloxBulkFunction chosen = fastest_variant().function;
   return chosen;
 }
 
 PhiloxGatherFunction philox_gather_function() noexcept {
-  static const PhiloxGatherFunction chosen = pick_gather();
+  static const PhiloxGatherFunction chosen = fastest_variant().gather;
   return chosen;
 }
 
