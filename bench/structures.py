@@ -12,13 +12,20 @@ the same execution, interleaved with each other:
   at least half the chain's per-request rate; 4,096 components (the model limit) sets up in
   seconds;
 - --importance simulated against the default (exact): reported.
+
+The one-thread runs of the seed-app comparison are pinned to one CPU (taskset, when it is
+there), format 1 and format 2 alike: the two cores of a shared host are not always equally fast
+(bench/outages.py measured one at 1.36x the other), and a ratio of two unpinned runs then
+depends on where each landed.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import math
+import os
 import random
+import shutil
 import statistics
 from pathlib import Path
 
@@ -63,6 +70,13 @@ def write_scenarios(workdir: Path) -> dict[str, Path]:
     write("pool50x20-v2", ["format_version: 2", "name: pool50x20", "components:", *comps,
                            "request_kinds:", *kinds])
     return files
+
+
+def pinnable_cpu() -> int | None:
+    """The first CPU this process may run on, when runs can be pinned to it (taskset)."""
+    if shutil.which("taskset") is None or not hasattr(os, "sched_getaffinity"):
+        return None
+    return min(os.sched_getaffinity(0))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,12 +125,15 @@ class StructureRunner:
         for name in ("ecommerce-mix", "essay-app-redundant"):
             self.files[name] = root / "scenarios" / f"{name}.yaml"
         self.run_measured = run_measured
+        self.pin_cpu = pinnable_cpu()
 
     def run(self, case: StructureCase, seed: int) -> dict:
         output = self.workdir / "structure.h5"
         cmd = [str(self.nines), "run", str(self.files[case.scenario]), "-n", str(case.n), "--seed",
                str(seed), "--threads", str(case.threads), "--record", case.mode, "-o", str(output),
                "--force", "--json", *case.flags]
+        if case.group == "seed" and case.threads == 1 and self.pin_cpu is not None:
+            cmd = ["taskset", "-c", str(self.pin_cpu)] + cmd
         m = self.run_measured(self.rusage_exec, cmd, self.workdir)
         record = {"key": case.key, "seed": seed, "wall_seconds": m.wall, "cpu_seconds": m.cpu,
                   "peak_rss_kib": m.maxrss_kib, "returncode": m.returncode, "problems": []}
