@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import pathlib
+import subprocess
 
 import h5py
 import numpy as np
@@ -49,7 +50,15 @@ def files(nines_binary, tmp_path_factory) -> dict[str, pathlib.Path]:
                                             out / "sweep-structure.h5", binary=nines_binary),
         "sweep-time": engine.run_sweep(SWEEPS / "time.sweep.yaml", out / "sweep-time.h5",
                                        binary=nines_binary),
+        "allocation": allocate(nines_binary, SCENARIOS / "checkout-teams.yaml", "99.95%",
+                               out / "allocation.h5"),
     }
+
+
+def allocate(binary, scenario: pathlib.Path, target: str, output: pathlib.Path) -> pathlib.Path:
+    subprocess.run([str(binary), "allocate", str(scenario), "--target", target, "-o",
+                    str(output)], check=True, capture_output=True, text=True)
+    return output
 
 
 def h5py_values(dataset: h5py.Dataset) -> np.ndarray:
@@ -62,7 +71,7 @@ def h5py_values(dataset: h5py.Dataset) -> np.ndarray:
 
 @pytest.mark.parametrize("kind", ["chain-dense", "chain-failures", "structure-dense",
                                   "time-alerting", "time-slos", "sweep-chain",
-                                  "sweep-structure", "sweep-time"])
+                                  "sweep-structure", "sweep-time", "allocation"])
 def test_every_group_opens_with_named_dimensions(files, kind):
     path = files[kind]
     groups = export.groups(path)
@@ -187,3 +196,21 @@ def test_files_without_dimension_scales_still_export(synthetic_failures, tmp_pat
     assert all(p.suffix == ".csv" for p in written)
     with open(tmp_path / "failures.csv") as f:
         assert next(csv.reader(f))[1:] == ["component", "request"]
+
+
+def test_allocation_files_name_teams_methods_and_units(files):
+    """nines allocate's file: a dimension per table (team, method, method_team), units on the
+    numbers and the team and method names as CF flags of /allocation's codes."""
+    path = files["allocation"]
+    with xarray.open_dataset(path, engine="h5netcdf", group="teams") as teams:
+        assert dict(teams.sizes) == {"team": 6}
+        assert teams["today_reliability"].attrs["units"] == "1"
+    with xarray.open_dataset(path, engine="h5netcdf", group="methods") as methods:
+        assert dict(methods.sizes) == {"method": 3}
+    with h5py.File(path) as f:
+        team = f["allocation/team"]
+        names = [export.flag_word(text(n)) for n in f["teams/name"][...]]
+        assert text(team.attrs["flag_meanings"]).split() == names
+        assert list(team.attrs["flag_values"]) == list(range(len(names)))
+        methods = [text(n) for n in f["methods/name"][...]]
+        assert text(f["allocation/method"].attrs["flag_meanings"]).split() == methods

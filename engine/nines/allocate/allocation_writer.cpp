@@ -7,6 +7,7 @@
 
 #include "nines/base/sha256.hpp"
 #include "nines/base/version.hpp"
+#include "nines/files/layout_notes.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 
@@ -96,6 +97,9 @@ void write_allocation_file(const Allocation& a, const std::string& scenario_yaml
     g.write_dataset<double>("extra_nines", extra).close();
     g.close();
   }
+  // Dimension scales, units, descriptions and the team and method names as CF flags, as in
+  // every other nines file (files/layout_notes.hpp).
+  annotate_nines_file(file);
   file.close();
   output.commit();
 }

@@ -70,6 +70,25 @@ const std::map<std::string_view, Note>& names() {
       {"lasts", {"how long the event lasts, as text", ""}},
       {"quiet_simulated", {"share of histories in which the event never occurred", "1"}},
       {"quiet_exact", {"probability that the event never occurs within the horizon (exact)", "1"}},
+      // Allocation files
+      {"today_reliability", {"the team's reliability today (one call)", "1"}},
+      {"improvement_cost", {"cost of one extra nine for the team (NaN: none given)", "1"}},
+      {"copies", {"components (replicas) the team's declaration stands for", "1"}},
+      {"available", {"1 when the method gave an allocation, else 0 (see reason)", ""}},
+      {"reason", {"why the method gave no allocation, as text (empty when it did)", ""}},
+      {"solver", {"how the method's allocation was found, as text", ""}},
+      {"parameter",
+       {"the method's solved parameter: x (equal), f (proportional) or lambda (cost)", "1"}},
+      {"service_reliability",
+       {"the service's exact reliability with the method's allocation", "1"}},
+      {"service_unreliability",
+       {"the service's exact unreliability with the method's allocation", "1"}},
+      {"met", {"1 when the allocation meets the target (checked exactly), else 0", ""}},
+      {"cost", {"total cost of the method's improvements", "1"}},
+      {"optimality_gap",
+       {"cost found minus the Lagrange lower bound (cost method; 0 elsewhere)", "1"}},
+      {"extra_nines",
+       {"nines the team must add: log10 of today's over the allocated unreliability", "1"}},
       // Importance
       {"birnbaum",
        {"Birnbaum importance: P(fail | component failed) - P(fail | component perfect)", "1"}},
@@ -308,6 +327,10 @@ hdf5::FileNotes layout_notes() {
       {"/point_slos", "point_slo"},
       {"/point_alert_policies", "point_alert_policy"},
       {"/point_failures", "point_failure"},
+      // Allocation files (nines allocate)
+      {"/teams", "team"},
+      {"/methods", "method"},
+      {"/allocation", "method_team"},
   };
   notes.dimensions = {
       {"/kinds/culprit_failures", {"kind", "component"}},
@@ -411,6 +434,11 @@ void annotate_nines_file(hdf5::File& file) {
          code_flags("the common-cause event that fired first (index into /common_cause), or -1",
                     {{-1, "none"}}, events));
   }
+  // Allocation files: the rows of /allocation name a method and a team.
+  const std::vector<std::string> teams = names_in(file, "teams");
+  flag("/allocation/team", code_flags("the team (index into /teams)", {}, teams));
+  flag("/allocation/method",
+       code_flags("the allocation method (index into /methods)", {}, names_in(file, "methods")));
   hdf5::annotate_for_netcdf(file, notes);
   file.write_attribute("format_minor_version", kFormatMinorVersion);
 }
