@@ -119,3 +119,35 @@ def test_layout_and_base_format_must_agree(monitoring, tmp_path):
         f.attrs["format_version"] = np.int64(2)
     with pytest.raises(DamagedFileError, match="layout 3"):
         nines.open(damaged)
+
+
+def test_replicated_time_sweeps_get_a_pivot_and_verdict_marks(nines_binary, tmp_path):
+    """tests/sweeps/time.sweep.yaml has 2 replications of 4 parameter points: the report shows
+    them side by side with the pooled (histories-weighted) and exact availability, and a point
+    whose own verdict disagrees is marked in both tables."""
+    from nines.report.time_sweep import replicated_time_table, time_point_verdict_class
+    sweeps = SCENARIOS.parent / "tests" / "sweeps"
+    path = engine.run_sweep(sweeps / "time.sweep.yaml", tmp_path / "time.h5",
+                            binary=nines_binary)
+    with nines.open(path) as sweep:
+        table = replicated_time_table(sweep)
+        p = sweep.points
+        assert list(table.columns) == ["replication 0", "replication 1", "pooled", "exact"]
+        assert len(table) == 4
+        for key, row in table.iterrows():
+            mine = p[(p["components[api].repair"] == key[0]) & (p["time.crews"] == key[1])]
+            weights = mine["histories"].to_numpy(dtype=np.float64)
+            pooled = (mine["time_availability"].to_numpy() * weights).sum() / weights.sum()
+            assert row["pooled"] == pytest.approx(pooled, rel=1e-12)
+            np.testing.assert_equal(row["exact"], mine["time_availability_exact"].iloc[0])
+        page = render_report(sweep, dpi=30)
+        assert "Replications side by side" in page
+        # Marks follow each point's own verdict: turn one point into a disagreeing one.
+        row = p.iloc[0].copy()
+        assert time_point_verdict_class(row) == ("" if row["agrees"] or not row["verdict_tests"]
+                                                 else "warn")
+        row["agrees"], row["verdict_tests"] = False, 3
+        assert time_point_verdict_class(row) == "warn"
+        row["done"] = False
+        assert time_point_verdict_class(row) == ""
+    assert_self_contained(page)

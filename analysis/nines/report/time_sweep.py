@@ -1,8 +1,8 @@
 """The report page and the text summary of a sweep of a time base (scenario format 3, sweep
 layout 3): per point its time availability with its interval and exact steady-state value,
 request availability, downtime per year (mean and 5% to 95% over histories), outages per year,
-realised mean times to detect and repair, the SLO share of windows met and its verdict, and a
-plot of time availability against the first swept parameter."""
+realised mean times to detect and repair, the SLO share of windows met and its verdict (rows of
+disagreeing points marked); with replications, also a pivot of the replications side by side."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,16 @@ from .. import formatting as fmt
 from ..version import __version__
 from .html import CSS, esc as _esc, generated_now, tile as _tile
 
-__all__ = ["time_sweep_rows", "render_time_sweep_report", "time_sweep_text_summary"]
+__all__ = ["time_sweep_rows", "render_time_sweep_report", "time_sweep_text_summary",
+           "replicated_time_table", "time_point_verdict_class"]
+
+# Cells of points whose own verdict disagrees are marked, as in request sweeps.
+_MARKS = """
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { padding: 3px 8px; text-align: right; }
+table.grid td.name { text-align: left; }
+td.warn, tr.warn td { background: #fff3d6; }
+"""
 
 
 def _label(parameter: str, value) -> str:
@@ -71,6 +80,69 @@ def time_sweep_rows(sweep) -> pd.DataFrame:
                           else "agrees" if bool(r["agrees"]) else "DISAGREES")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def time_point_verdict_class(row) -> str:
+    """How a point's cells are marked: "warn" when the point's own verdict (its time run's
+    exact tests, Bonferroni-corrected) disagrees, "" when it agrees, has no test or is not
+    finished."""
+    if not bool(row["done"]) or int(row["verdict_tests"]) == 0:
+        return ""
+    return "" if bool(row["agrees"]) else "warn"
+
+
+def replicated_time_table(sweep) -> pd.DataFrame | None:
+    """A time sweep with replications as a pivot: one row per parameter point (the parameters
+    as the index), one column per replication with its time availability, the pooled
+    availability over the finished replications (their means weighted by histories) and the
+    exact steady-state value. None without replications or parameters."""
+    m = sweep.metadata
+    if m.replications <= 1 or not sweep.parameters:
+        return None
+    p = sweep.points
+    keys = list(sweep.parameters)
+    order = p[keys].drop_duplicates()
+    index = (pd.MultiIndex.from_frame(order) if len(keys) > 1
+             else pd.Index(order[keys[0]], name=keys[0]))
+    simulated = (p.groupby(keys + ["replication"], sort=False)["time_availability"].first()
+                 .unstack("replication").reindex(index))
+    simulated.columns = [f"replication {int(c)}" for c in simulated.columns]
+    done = p[p["done"]].assign(
+        weighted=lambda d: d["time_availability"] * d["histories"].astype(np.float64))
+    grouped = done.groupby(keys, sort=False)[["weighted", "histories"]].sum()
+    pooled = grouped["weighted"] / grouped["histories"].astype(np.float64)
+    exact = p.groupby(keys, sort=False)["time_availability_exact"].first()
+    return simulated.assign(pooled=pooled.reindex(simulated.index),
+                            exact=exact.reindex(simulated.index))
+
+
+def _replicated_html(sweep) -> str:
+    table = replicated_time_table(sweep)
+    keys = list(sweep.parameters)
+    points = sweep.points.set_index(keys + ["replication"]).sort_index()
+    replications = [c for c in table.columns if c.startswith("replication ")]
+    head = ("<tr>" + "".join(f"<th>{_esc(q)}</th>" for q in keys) +
+            "".join(f"<th>{_esc(c)}</th>" for c in replications) +
+            "<th>pooled</th><th>exact</th></tr>")
+    body = []
+    for key, row in table.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        cells = [f'<td class="name">{_esc(_label(q, v))}</td>' for q, v in zip(keys, key)]
+        for column in replications:
+            point = points.loc[key + (int(column.split()[1]),)]
+            if isinstance(point, pd.DataFrame):  # zip values repeat a key: first of them
+                point = point.iloc[0]
+            marked = time_point_verdict_class(point)
+            title = (f' title="point {int(point["point"])}: '
+                     f'{"disagrees" if marked else "agrees or untested"}"'
+                     if bool(point["done"]) else "")
+            cells.append(f'<td class="sim{" " + marked if marked else ""}"{title}>'
+                         f'{_availability(row[column])}</td>')
+        cells.append(f"<td>{_availability(row['pooled'])}</td>"
+                     f"<td>{_availability(row['exact'])}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<div class="scroll"><table class="grid"><thead>{head}</thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _check_sentence(sweep) -> tuple[bool, str]:
@@ -133,14 +205,25 @@ def render_time_sweep_report(sweep, *, dpi: int = 144) -> str:
     ])
     table = time_sweep_rows(sweep)
     head = "".join(f"<th>{_esc(c)}</th>" for c in table.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
-                   for row in table.itertuples(index=False))
+    marks = [time_point_verdict_class(r) for _, r in sweep.points.iterrows()]
+    rows = []
+    for mark, row in zip(marks, table.itertuples(index=False)):
+        attribute = f' class="{mark}"' if mark else ""
+        rows.append(f"<tr{attribute}>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>")
+    body = "".join(rows)
+    pivot = ""
+    if replicated_time_table(sweep) is not None:
+        pivot = ("<h2>Replications side by side</h2><p class=\"explain\">Time availability "
+                 f"per replication ({m.replications} seeds), pooled over the finished "
+                 "replications (weighted by histories) and the exact steady-state value. A "
+                 "marked cell is a point whose own verdict disagrees.</p>" +
+                 _replicated_html(sweep))
     base = f"<h2>Base scenario</h2><pre>{_esc(m.base_scenario_yaml)}</pre>"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>nines sweep report — {_esc(m.sweep_name)}</title>
-<style>{CSS}</style></head>
+<style>{CSS}{_MARKS}</style></head>
 <body><main>
 <header>
   <div><div class="brand">nines · time sweep report</div><h1>{_esc(m.sweep_name)}</h1></div>
@@ -150,10 +233,11 @@ def render_time_sweep_report(sweep, *, dpi: int = 144) -> str:
 <div class="verdict {verdict_cls}"><span class="badge">{badge}</span>
 <span>{_esc(sentence)}</span></div>
 <div class="tiles">{tiles}</div>
+{pivot}
 <h2>The points</h2>
 <p class="explain">Means over histories; the interval is the mean's ({m.ci_level:.0%}); exact
 is the steady-state availability where one exists; downtime's range is its 5% and 95%
-quantiles over histories.</p>
+quantiles over histories. Rows of points whose own verdict disagrees are marked.</p>
 <div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>
 <h2>Sweep file</h2>
 <pre>{_esc(m.sweep_yaml)}</pre>
