@@ -287,11 +287,12 @@ class Columns:
                                    "count nines writes")
         return values.astype(target)
 
-    def matrix(self, key: str, dtype, shape: tuple[int, int], *, per: str = "",
-               what: str = "") -> np.ndarray:
-        """A rows x columns table of numbers: a 2-D dataset of that shape (format minor version
-        1 on), or as older files stored it, flat and row-major with optional `rows` and
-        `columns` attributes. `what` names the axes for the message ("kinds x components")."""
+    def matrix_dataset(self, key: str, shape: tuple[int, int], *, what: str = ""
+                       ) -> h5py.Dataset:
+        """The dataset of a rows x columns table of numbers, its shape checked: a 2-D dataset of
+        that shape (format minor version 1 on; a time run's per-kind histories from 2), or as
+        older files stored it, flat and row-major with optional `rows` and `columns`
+        attributes. `what` names the axes for the message ("kinds x components")."""
         rows, columns = shape
         where = f"{self.name}/{key}"
         with reading(self.path, where):
@@ -309,18 +310,29 @@ class Columns:
         if stated != (rows, columns):
             raise DamagedFileError(self.path, f"{where} says it is a {stated[0]} x {stated[1]} "
                                    f"matrix, expected {rows} x {columns}{suffix}")
+        return dataset
+
+    def matrix(self, key: str, dtype, shape: tuple[int, int], *, per: str = "",
+               what: str = "", rows: tuple[int, int] | None = None) -> np.ndarray:
+        """A rows x columns table of numbers (matrix_dataset), whole or only its rows
+        [start, stop) = `rows`."""
+        dataset = self.matrix_dataset(key, shape, what=what)
+        columns = shape[1]
+        where = f"{self.name}/{key}"
         if len(dataset.shape) == 2:
             with reading(self.path, where):
                 if dataset.dtype.kind not in "biuf":
                     raise DamagedFileError(self.path, f"{where} should hold numbers but holds "
                                            f"{dataset.dtype}")
-                values = self._read_whole(dataset, where)
+                values = self._read_whole(dataset, where, rows)
             target = np.dtype(dtype)
             if target.kind in "iu" and values.dtype.kind == "f":
                 raise DamagedFileError(self.path, f"{where} should hold integers but holds "
                                        f"{values.dtype}")
             return values.astype(target)
-        return self.numbers(key, dtype, length=rows * columns, per=per).reshape(rows, columns)
+        flat = None if rows is None else (rows[0] * columns, rows[1] * columns)
+        return self.numbers(key, dtype, length=shape[0] * columns, per=per,
+                            rows=flat).reshape(-1, columns)
 
     def strings(self, key: str, *, length: int | None = None, per: str = "",
                 rows: tuple[int, int] | None = None) -> list[str]:

@@ -9,7 +9,8 @@ time. The layout (the spec the engine writes; README "Outages over time"):
                       chunk_histories, and slo_target / slo_window_seconds / slo_windows when
                       the scenario declares an SLO
     /histories/*      one row per history (record outages or requests); kind_downtime,
-                      kind_requests and kind_failed are histories x kinds matrices stored flat
+                      kind_requests and kind_failed are histories x kinds matrices (2-D
+                      from format minor version 2; flat before, with rows and columns)
     /outages/*        one row per outage or event occurrence (record outages or requests)
     /windows/*        one row per history and SLO window (record outages or requests, SLO);
                       the windows themselves are defined once, by window_first_day and
@@ -304,14 +305,10 @@ class TimeRun(ToXarray, OpenedFile):
         self._history_group = g
         self._kind_matrices = {}
         for key, dtype in _KIND_MATRICES:
-            dataset = g.dataset(key, length=H * n_kinds, per="(history, kind) pair")
-            with reading(p, f"/histories/{key}"):
-                shape = (int(dataset.attrs.get("rows", H)), int(dataset.attrs.get("columns",
-                                                                                  n_kinds)))
-            if shape != (H, n_kinds):
-                raise DamagedFileError(p, f"/histories/{key} says it is a {shape[0]} x "
-                                       f"{shape[1]} matrix, expected {H} x {n_kinds} "
-                                       "(histories x kinds)")
+            # 2-D from format minor version 2; flat before (attributes rows and columns).
+            dataset = g.matrix_dataset(key, (H, n_kinds), what="histories x kinds")
+            if len(dataset.shape) == 1:
+                g.dataset(key, length=H * n_kinds, per="(history, kind) pair")
             self._kind_matrices[key] = dtype
         self._outages = Records(self._columns("outages", why), [
             Column("history", (0, H - 1), bounded_by="the root attribute 'histories'"),
@@ -560,9 +557,10 @@ class TimeRun(ToXarray, OpenedFile):
         start, stop, _ = slice(start, stop).indices(self.metadata.histories)
         stop = max(start, stop)
         n = len(self._kinds)
-        values = self._history_group.numbers(column, self._kind_matrices[column],
-                                             rows=(start * n, stop * n))
-        return pd.DataFrame(values.reshape(stop - start, n),
+        values = self._history_group.matrix(column, self._kind_matrices[column],
+                                            (self.metadata.histories, n), rows=(start, stop),
+                                            what="histories x kinds")
+        return pd.DataFrame(values,
                             index=pd.RangeIndex(start, stop, name="history"),
                             columns=pd.Index(self._kinds["name"], name="kind"))
 

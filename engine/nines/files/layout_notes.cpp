@@ -83,7 +83,6 @@ const std::map<std::string_view, Note>& names() {
        {"the service's exact reliability with the method's allocation", "1"}},
       {"service_unreliability",
        {"the service's exact unreliability with the method's allocation", "1"}},
-      {"met", {"1 when the allocation meets the target (checked exactly), else 0", ""}},
       {"cost", {"total cost of the method's improvements", "1"}},
       {"optimality_gap",
        {"cost found minus the Lagrange lower bound (cost method; 0 elsewhere)", "1"}},
@@ -269,8 +268,19 @@ std::string humanized(std::string_view name) {
   return out;
 }
 
+// Names that mean something else in one group than everywhere else.
+const std::map<std::pair<std::string_view, std::string_view>, Note>& group_names() {
+  static const std::map<std::pair<std::string_view, std::string_view>, Note> notes = {
+      {{"/methods", "met"},
+       {"1 when the method's allocation meets the target (checked exactly), else 0", ""}},
+  };
+  return notes;
+}
+
 hdf5::VariableNotes describe(const std::string& group, const std::string& name) {
   const auto& table = names();
+  if (const auto found = group_names().find({group, name}); found != group_names().end())
+    return {found->second.description, found->second.units, {}, ""};
   if (group == "/offsets")
     return {"first row of each point in /" + name + " (one more entry than points)", "", {}, ""};
   if (group == "/points" && name.find_first_of(".[") != std::string::npos)
@@ -335,11 +345,10 @@ hdf5::FileNotes layout_notes() {
   notes.dimensions = {
       {"/kinds/culprit_failures", {"kind", "component"}},
       {"/kinds/culprit_probability", {"kind", "component"}},
-      // Histories x kinds, still stored flat (row-major, attributes rows and columns): they
-      // are appended history by history through ColumnAppender, which is 1-D.
-      {"/histories/kind_downtime", {"history_kind"}},
-      {"/histories/kind_requests", {"history_kind"}},
-      {"/histories/kind_failed", {"history_kind"}},
+      // Histories x kinds (time runs' minor version 2; before, flat with rows and columns).
+      {"/histories/kind_downtime", {"history", "kind"}},
+      {"/histories/kind_requests", {"history", "kind"}},
+      {"/histories/kind_failed", {"history", "kind"}},
       {"/alerting/rules/noise_by_hour_per_year", {"rule", "hour_of_day"}},
       {"/common_cause/takes_down", {"takes_down_entry"}},
       {"/failures/failed_set", {"failed_set_entry"}},
@@ -390,7 +399,7 @@ bool has(const hdf5::File& file, const std::string& path) {
 
 }  // namespace
 
-void annotate_nines_file(hdf5::File& file) {
+void annotate_nines_file(hdf5::File& file, std::int64_t minor_version) {
   hdf5::FileNotes notes = layout_notes();
   const std::vector<std::string> components = names_in(file, "components");
   const std::vector<std::string> kinds = names_in(file, "kinds");
@@ -440,7 +449,7 @@ void annotate_nines_file(hdf5::File& file) {
   flag("/allocation/method",
        code_flags("the allocation method (index into /methods)", {}, names_in(file, "methods")));
   hdf5::annotate_for_netcdf(file, notes);
-  file.write_attribute("format_minor_version", kFormatMinorVersion);
+  file.write_attribute("format_minor_version", minor_version);
 }
 
 }  // namespace nines

@@ -26,10 +26,13 @@ hdf5::VariableNotes code_flags(std::string description,
 // flags, and stores 2-D data as 2-D datasets (root attribute `format_minor_version`; files
 // without it are minor version 0).
 inline constexpr std::int64_t kFormatMinorVersion = 1;
+// Time runs (layout 3) are at minor version 2 from nines 0.5.1: their /histories/kind_* are
+// 2-D (histories x kinds) instead of flat with the attributes rows and columns.
+inline constexpr std::int64_t kTimeFormatMinorVersion = 2;
 
 // Annotates a finished run or sweep file for netCDF readers (hdf5::annotate_for_netcdf with
 // layout_notes() and the flags of its code columns, naming the components, kinds and events
-// the file lists) and writes `format_minor_version`.
-void annotate_nines_file(hdf5::File& file);
+// the file lists) and writes `format_minor_version` = minor_version.
+void annotate_nines_file(hdf5::File& file, std::int64_t minor_version = kFormatMinorVersion);
 
 }  // namespace nines

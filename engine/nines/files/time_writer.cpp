@@ -1,5 +1,6 @@
 #include "nines/files/time_writer.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -27,10 +28,12 @@ struct Column {
   const char* name;
   ElementType type;
   std::size_t bytes;
+  bool per_kind = false;  // a histories x kinds 2-D dataset, a row of kinds per history
 };
 
-// The appended tables, in part order. /histories' last three columns hold one value per kind
-// for each history (histories x kinds, row-major).
+// The appended tables, in part order. /histories' last three datasets hold one value per kind
+// for each history: 2-D, histories x kinds (layout 3 minor version 2; before, flat with the
+// attributes rows and columns).
 constexpr Column kHistoryColumns[] = {
     {"downtime", ElementType::float64, 8},
     {"outages", ElementType::uint64, 8},
@@ -43,9 +46,9 @@ constexpr Column kHistoryColumns[] = {
     {"mean_time_to_repair", ElementType::float64, 8},
     {"windows_met_time", ElementType::uint64, 8},
     {"windows_met_requests", ElementType::uint64, 8},
-    {"kind_downtime", ElementType::float64, 8},
-    {"kind_requests", ElementType::uint64, 8},
-    {"kind_failed", ElementType::uint64, 8},
+    {"kind_downtime", ElementType::float64, 8, true},
+    {"kind_requests", ElementType::uint64, 8, true},
+    {"kind_failed", ElementType::uint64, 8, true},
 };
 constexpr Column kOutageColumns[] = {
     {"history", ElementType::uint64, 8},   {"component", ElementType::int32, 4},
@@ -456,10 +459,15 @@ TimeRunWriter::TimeRunWriter(std::string final_path, bool overwrite, const Outag
     hdf5::Group group = file.create_group(group_name);
     const auto layout =
         hdf5::DatasetLayout::unlimited().chunked(kTimeChunk).deflate(info.deflate_level);
+    // A per-kind dataset's chunk holds about as many values as a column's: whole rows.
+    const std::uint64_t kinds = std::max<std::uint64_t>(plan.kinds, 1);
+    const auto per_kind =
+        layout.chunked(std::max<std::uint64_t>(kTimeChunk / kinds, 1)).with_columns(plan.kinds);
     for (const Column& c : columns)
       w.columns.push_back(std::make_unique<ColumnAppender>(
-          group.create_dataset(c.name, c.type, layout.shuffled(c.bytes > 1)), c.bytes, c.bytes > 1,
-          info.deflate_level));
+          group.create_dataset(c.name, c.type,
+                               (c.per_kind ? per_kind : layout).shuffled(c.bytes > 1)),
+          c.bytes, c.bytes > 1, info.deflate_level));
     return group;
   };
   {
@@ -530,17 +538,6 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
   const StructureModel& model = *plan.model;
   const TimeModel& time = *model.time;
   hdf5::File& file = *w.file;
-  if (w.info.record != RecordMode::none) {
-    // The per-kind columns are histories x kinds, row-major.
-    hdf5::Group histories = file.open_group("histories");
-    for (const char* name : {"kind_downtime", "kind_requests", "kind_failed"}) {
-      hdf5::Dataset d = histories.open_dataset(name);
-      d.write_attribute("rows", std::uint64_t{s.histories});
-      d.write_attribute("columns", std::uint64_t{plan.kinds});
-      d.close();
-    }
-    histories.close();
-  }
 
   file.write_attribute("ci_level", s.ci_level);
   file.write_attribute("agrees", static_cast<std::int8_t>(s.agrees ? 1 : 0));
@@ -761,7 +758,7 @@ void TimeRunWriter::finish(const TimeSummary& s, const TimeExactValues& exact) {
   }
   if (!s.slos.empty()) write_slos(file, plan, s, w.info.record != RecordMode::none);
   if (!s.alerting.empty()) write_alerting(file, s, w.info.record != RecordMode::none);
-  annotate_nines_file(file);
+  annotate_nines_file(file, kTimeFormatMinorVersion);
   file.close();
   w.file.reset();
   w.output->commit();

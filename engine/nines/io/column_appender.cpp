@@ -140,13 +140,14 @@ ColumnAppender::ColumnAppender(hdf5::Dataset dataset, std::size_t element_bytes,
     : dataset_(std::move(dataset)),
       element_(element_bytes),
       chunk_(static_cast<std::size_t>(dataset_.chunk_length())),
+      row_(dataset_.row_length()),
       shuffled_(shuffled),
       level_(deflate_level),
       codec_(codec),
       // Enough chunks in flight to keep every thread compressing, few enough to bound memory.
       max_in_flight_(
           static_cast<std::size_t>(2 * std::max(1, tbb::this_task_arena::max_concurrency()) + 2)) {
-  if (element_ == 0 || chunk_ == 0 || !dataset_.extendible() || dataset_.size() != 0)
+  if (element_ == 0 || chunk_ == 0 || !dataset_.extendible() || dataset_.shape()[0] != 0)
     throw std::logic_error("ColumnAppender: " + dataset_.path() +
                            " must be empty, extendible and chunked");
   std::vector<hdf5::Filter> filters;
@@ -165,7 +166,7 @@ ColumnAppender::~ColumnAppender() {
 }
 
 void ColumnAppender::make_constant(std::span<const unsigned char> value) {
-  if (value.size() != element_ || appended_ != 0)
+  if (value.size() != element_ || appended_ != 0 || row_ != 1)
     throw std::logic_error("make_constant: " + dataset_.path() +
                            " needs one element's bytes, before anything is appended");
   constant_.assign(value.begin(), value.end());
@@ -196,6 +197,10 @@ void ColumnAppender::append(const void* elements, std::size_t count) {
 }
 
 void ColumnAppender::close() {
+  if (appended_ % row_ != 0)
+    throw std::logic_error("close: " + dataset_.path() + " ends inside a row (" +
+                           std::to_string(appended_) + " elements, rows of " +
+                           std::to_string(row_) + ")");
   if (!constant_.empty()) {
     dataset_.grow_to(appended_);
     dataset_.close();

@@ -1,9 +1,11 @@
 #pragma once
-// Appending to an extendible, chunked, deflated 1-D dataset with the compression spread over
-// the worker threads. Elements collect until a chunk is full; the chunk is then shuffled
-// (where the dataset has HDF5's shuffle filter) and deflated by zlib on the oneTBB pool, and
-// the finished chunks are stored in order with direct chunk writes by the thread that appends.
-// Columns of small codes may use the faster run-and-Huffman encoder instead (ColumnCodec).
+// Appending to an extendible, chunked, deflated dataset with the compression spread over the
+// worker threads: a 1-D column, or a 2-D table of tables appended a row (of element_bytes
+// elements each) at a time, the element count then a multiple of the row. Elements collect until a
+// chunk is full; the chunk is then shuffled (where the dataset has HDF5's shuffle filter) and
+// deflated by zlib on the oneTBB pool, and the finished chunks are stored in order with direct
+// chunk writes by the thread that appends. Columns of small codes may use the faster
+// run-and-Huffman encoder instead (ColumnCodec).
 //
 // Why: through H5Dwrite, HDF5 compresses on the calling thread, and for `--record failures`
 // that is the single writer thread, so zlib capped the run at one core whatever the machine.
@@ -73,6 +75,7 @@ class ColumnAppender {
   hdf5::Dataset dataset_;
   std::size_t element_;
   std::size_t chunk_;  // elements per chunk
+  std::uint64_t row_;  // elements per row (1 for a 1-D column)
   bool shuffled_;
   int level_;
   ColumnCodec codec_;

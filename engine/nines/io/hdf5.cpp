@@ -392,8 +392,8 @@ bool Dataset::extendible() const {
   quiet();
   const auto what = [&] { return "get the maximum size of " + where(); };
   Handle space(check(H5Dget_space(id()), what), H5Sclose);
-  hsize_t dims[1] = {0};
-  hsize_t max_dims[1] = {0};
+  hsize_t dims[H5S_MAX_RANK] = {};
+  hsize_t max_dims[H5S_MAX_RANK] = {};
   check(H5Sget_simple_extent_dims(space.get(), dims, max_dims), what);
   return max_dims[0] == H5S_UNLIMITED;
 }
@@ -403,9 +403,16 @@ std::uint64_t Dataset::chunk_length() const {
   const auto what = [&] { return "get the chunk layout of " + where(); };
   Handle plist(check(H5Dget_create_plist(id()), what), H5Pclose);
   if (check(H5Pget_layout(plist.get()), what) != H5D_CHUNKED) return 0;
-  hsize_t dims[1] = {0};
-  check(H5Pget_chunk(plist.get(), 1, dims), what);
-  return dims[0];
+  hsize_t dims[H5S_MAX_RANK] = {};
+  const int rank = check(H5Pget_chunk(plist.get(), H5S_MAX_RANK, dims), what);
+  std::uint64_t elements = 1;
+  for (int i = 0; i < rank; ++i) elements *= dims[i];
+  return elements;
+}
+
+std::uint64_t Dataset::row_length() const {
+  const std::vector<std::uint64_t> extent = shape();
+  return extent.size() == 2 ? extent[1] : 1;
 }
 
 std::vector<Filter> Dataset::filters() const {
@@ -510,15 +517,21 @@ void Dataset::grow_to(std::uint64_t size) {
 
 void Dataset::append_chunk(std::uint64_t count, std::span<const unsigned char> bytes) {
   quiet();
-  const std::uint64_t old_size = size(), chunk = chunk_length();
-  if (chunk == 0 || old_size % chunk != 0 || count == 0 || count > chunk)
-    throw std::logic_error("append_chunk: " + where() +
-                           " must end on a chunk boundary and grow by 1 to " +
-                           std::to_string(chunk) + " elements");
-  const hsize_t new_size[1] = {old_size + count};
+  const std::vector<std::uint64_t> extent = shape();
+  const std::uint64_t row = extent.size() == 2 ? extent[1] : 1;
+  const std::uint64_t old_size = extent[0] * row, chunk = chunk_length();
+  if (chunk == 0 || row == 0 || old_size % chunk != 0 || count == 0 || count > chunk ||
+      count % row != 0)
+    throw std::logic_error(
+        "append_chunk: " + where() + " must end on a chunk boundary and grow by 1 to " +
+        std::to_string(chunk) + " elements, whole rows of " + std::to_string(row));
+  const hsize_t new_size[2] = {extent[0] + count / row, row};
   check(H5Dset_extent(id(), new_size),
-        [&] { return "extend " + where() + " to " + std::to_string(new_size[0]) + " elements"; });
-  write_chunk(old_size, bytes);
+        [&] { return "extend " + where() + " to " + std::to_string(new_size[0]) + " rows"; });
+  quiet();
+  const hsize_t offsets[2] = {extent[0], 0};
+  check(H5Dwrite_chunk(id(), H5P_DEFAULT, 0, offsets, bytes.size(), bytes.data()),
+        [&] { return "write the chunk at row " + std::to_string(extent[0]) + " of " + where(); });
 }
 
 void Dataset::read_raw(ElementType memory, void* data, std::size_t count) const {
@@ -663,13 +676,14 @@ Dataset Group::create_dataset(std::string_view name, ElementType type, const Dat
   if (layout.deflate_level > 9)
     throw std::invalid_argument("cannot " + what() + ": deflate level must be 0..9");
 
-  const hsize_t dims[1] = {layout.size};
-  const hsize_t max_dims[1] = {layout.extendible ? H5S_UNLIMITED : layout.size};
-  Handle space(check(H5Screate_simple(1, dims, max_dims), what), H5Sclose);
+  const int rank = layout.columns > 0 ? 2 : 1;
+  const hsize_t dims[2] = {layout.size, layout.columns};
+  const hsize_t max_dims[2] = {layout.extendible ? H5S_UNLIMITED : layout.size, layout.columns};
+  Handle space(check(H5Screate_simple(rank, dims, max_dims), what), H5Sclose);
   Handle plist(check(H5Pcreate(H5P_DATASET_CREATE), what), H5Pclose);
   if (layout.chunk > 0) {
-    const hsize_t chunk[1] = {layout.chunk};
-    check(H5Pset_chunk(plist.get(), 1, chunk), what);
+    const hsize_t chunk[2] = {layout.chunk, layout.columns};
+    check(H5Pset_chunk(plist.get(), rank, chunk), what);
     if (layout.shuffle) check(H5Pset_shuffle(plist.get()), what);
     if (layout.deflate_level >= 0)
       check(H5Pset_deflate(plist.get(), static_cast<unsigned>(layout.deflate_level)), what);

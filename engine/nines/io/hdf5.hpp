@@ -155,8 +155,11 @@ class Dataset : public Object {
   bool is_dimension_scale() const;
   // True when the dataset holds variable-length strings.
   bool holds_strings() const;
-  // Elements per chunk; 0 when the dataset is not chunked.
+  // Elements per chunk, all its rows (of a 2-D dataset: rows per chunk times the columns); 0
+  // when the dataset is not chunked.
   std::uint64_t chunk_length() const;
+  // Elements per row: the columns of a 2-D dataset, 1 for a 1-D one.
+  std::uint64_t row_length() const;
   // True when the maximum size is unlimited.
   bool extendible() const;
   // The filter pipeline in order.
@@ -187,8 +190,9 @@ class Dataset : public Object {
   // the new elements read as the fill value.
   void grow_to(std::uint64_t size);
   // Grows an extendible dataset whose size is a multiple of its chunk length by `count`
-  // elements (1 to one chunk) and stores `bytes` as the chunk at the old end, as write_chunk
-  // does. Elements of that chunk past the new size are not part of the dataset.
+  // elements (1 to one chunk; of a 2-D dataset whole rows, which grow along the first axis) and
+  // stores `bytes` as the chunk at the old end, as write_chunk does. Elements of that chunk
+  // past the new size are not part of the dataset.
   void append_chunk(std::uint64_t count, std::span<const unsigned char> bytes);
 
   // Every element, row-major.
@@ -219,6 +223,9 @@ struct DatasetLayout {
   int deflate_level = -1;            // 0..9 adds the deflate filter (needs chunk > 0); -1 = none
   bool shuffle = false;              // byte shuffle before deflate (needs chunk > 0)
   std::optional<std::int64_t> fill;  // fill value for elements never written
+  // 0: one-dimensional. Else two-dimensional: `size` rows of `columns`, chunks of `chunk` whole
+  // rows, extendible along the rows only (a table of tables appended row by row).
+  std::uint64_t columns = 0;
 
   static DatasetLayout fixed(std::uint64_t size) {
     DatasetLayout out;
@@ -248,6 +255,11 @@ struct DatasetLayout {
   DatasetLayout filled(std::int64_t value) const {
     DatasetLayout out = *this;
     out.fill = value;
+    return out;
+  }
+  DatasetLayout with_columns(std::uint64_t n) const {
+    DatasetLayout out = *this;
+    out.columns = n;
     return out;
   }
 };

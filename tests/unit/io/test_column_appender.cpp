@@ -177,3 +177,47 @@ TEST_CASE("shuffle_bytes is HDF5's byte transposition", "[hdf5]") {
   nines::shuffle_bytes(in, 3, 2, out);
   CHECK(std::vector<unsigned char>(out, out + 6) == std::vector<unsigned char>{1, 3, 5, 2, 4, 6});
 }
+
+TEST_CASE("column appender appends a 2-D dataset row by row", "[hdf5]") {
+  // A table of tables (histories x kinds): chunks of whole rows, appended in pieces of whole
+  // rows; HDF5 reads it back as rows x columns, with the last chunk partial.
+  for (const std::uint64_t rows : {0u, 1u, 333u, 1000u, 2345u}) {
+    INFO("rows " << rows);
+    constexpr std::uint64_t kColumns = 3;
+    std::vector<double> values(rows * kColumns);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = 0.5 * static_cast<double>(i);
+    TempFile temp;
+    {
+      File file = File::create_exclusive(temp.path.string());
+      const auto layout =
+          DatasetLayout::unlimited().chunked(100).deflate(1).shuffled().with_columns(kColumns);
+      Dataset dataset = file.create_dataset("data", ElementType::float64, layout);
+      CHECK(dataset.shape() == std::vector<std::uint64_t>{0, kColumns});
+      CHECK(dataset.chunk_length() == 100 * kColumns);
+      CHECK(dataset.row_length() == kColumns);
+      nines::ColumnAppender appender(std::move(dataset), 8, true, 1);
+      std::mt19937_64 rng(rows);
+      for (std::uint64_t at = 0; at < rows;) {
+        const std::uint64_t n = std::min<std::uint64_t>(rows - at, rng() % 250);
+        appender.append(values.data() + at * kColumns, n * kColumns);
+        at += n;
+      }
+      appender.close();
+      file.close();
+    }
+    File file = File::open_read_only(temp.path.string());
+    Dataset data = file.open_dataset("data");
+    CHECK(data.shape() == std::vector<std::uint64_t>{rows, kColumns});
+    CHECK(data.read<double>() == values);
+  }
+}
+
+TEST_CASE("a 2-D column refuses to end inside a row", "[hdf5]") {
+  TempFile temp;
+  File file = File::create_exclusive(temp.path.string());
+  const auto layout = DatasetLayout::unlimited().chunked(10).deflate(1).with_columns(4);
+  nines::ColumnAppender appender(file.create_dataset("a", ElementType::int8, layout), 1, false, 1);
+  const std::int8_t values[6] = {};
+  appender.append(values, 6);
+  CHECK_THROWS_AS(appender.close(), std::logic_error);
+}
