@@ -17,6 +17,7 @@ from ..stats import analytic
 from ..stats.sweep import SWEEP_POINT_TAIL
 from ..version import __version__
 from .html import CSS, esc as _esc, figure_to_data_uri, generated_now, tile as _tile
+from .replications import replication_grid_html, replication_pivot
 from .time_sweep import render_time_sweep_report, time_sweep_text_summary
 
 __all__ = ["render_sweep_report", "sweep_text_summary", "sweep_decimals", "two_way_table",
@@ -168,13 +169,7 @@ def replicated_table(sweep) -> pd.DataFrame | None:
         return None
     p = sweep.points
     keys = list(m.parameters)
-    # The parameter points in the file's order (only those it has: a zip is not a product).
-    order = p[keys].drop_duplicates()
-    index = (pd.MultiIndex.from_frame(order) if len(keys) > 1
-             else pd.Index(order[keys[0]], name=keys[0]))
-    simulated = (p.groupby(keys + ["replication"], sort=False)["reliability_empirical"].first()
-                 .unstack("replication").reindex(index))
-    simulated.columns = [f"replication {int(c)}" for c in simulated.columns]
+    simulated = replication_pivot(sweep, "reliability_empirical", keys)
     done = p[p["done"]]
     grouped = done.groupby(keys, sort=False)[["failures", "requests"]].sum()
     pooled = 1 - grouped["failures"].astype(np.float64) / grouped["requests"].astype(np.float64)
@@ -186,33 +181,19 @@ def replicated_table(sweep) -> pd.DataFrame | None:
 
 def _replicated_html(sweep, decimals: int) -> str:
     m = sweep.metadata
-    table = replicated_table(sweep)
     level = f"{m.ci_level:.0%}"
-    keys = list(m.parameters)
-    points = sweep.points.set_index(keys + ["replication"]).sort_index()
-    replications = [c for c in table.columns if c.startswith("replication ")]
-    head = ("<tr>" + "".join(f"<th>{_esc(q)}</th>" for q in keys) +
-            "".join(f"<th>{_esc(c)}</th>" for c in replications) +
-            "<th>pooled</th><th>analytic</th></tr>")
-    body = []
-    for key, row in table.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
-        cells = [f'<td class="name">{_esc(_value_label(q, v))}</td>'
-                 for q, v in zip(keys, key)]
-        for column in replications:
-            rep = int(column.split()[1])
-            point = points.loc[key + (rep,)]
-            if isinstance(point, pd.DataFrame):  # zip values repeat a key: first of them
-                point = point.iloc[0]
-            marked = point_verdict_class(point)
-            title = _cell_title(point, level, decimals) if bool(point["done"]) else ""
-            cls = "sim" + (f" {marked}" if marked else "")
-            cells.append(f'<td class="{cls}"{title}>{_pct(row[column], decimals)}</td>')
-        cells.append(f'<td>{_pct(row["pooled"], decimals)}</td>'
-                     f'<td class="exact">{_pct(row["analytic"], decimals)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll"><table class="grid"><thead>{head}</thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+    def cell(point, value) -> str:
+        marked = point_verdict_class(point)
+        title = _cell_title(point, level, decimals) if bool(point["done"]) else ""
+        cls = "sim" + (f" {marked}" if marked else "")
+        return f'<td class="{cls}"{title}>{_pct(value, decimals)}</td>'
+
+    return replication_grid_html(
+        sweep, replicated_table(sweep), list(m.parameters), label=_value_label, cell=cell,
+        tail_headers=["pooled", "analytic"],
+        tail=lambda row: (f'<td>{_pct(row["pooled"], decimals)}</td>'
+                          f'<td class="exact">{_pct(row["analytic"], decimals)}</td>'))
 
 
 def _listed_points(sweep) -> tuple[pd.DataFrame, str]:

@@ -13,6 +13,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..version import __version__
 from .html import CSS, esc as _esc, generated_now, tile as _tile
+from .replications import replication_grid_html, replication_pivot
 
 __all__ = ["time_sweep_rows", "render_time_sweep_report", "time_sweep_text_summary",
            "replicated_time_table", "time_point_verdict_class"]
@@ -101,12 +102,7 @@ def replicated_time_table(sweep) -> pd.DataFrame | None:
         return None
     p = sweep.points
     keys = list(sweep.parameters)
-    order = p[keys].drop_duplicates()
-    index = (pd.MultiIndex.from_frame(order) if len(keys) > 1
-             else pd.Index(order[keys[0]], name=keys[0]))
-    simulated = (p.groupby(keys + ["replication"], sort=False)["time_availability"].first()
-                 .unstack("replication").reindex(index))
-    simulated.columns = [f"replication {int(c)}" for c in simulated.columns]
+    simulated = replication_pivot(sweep, "time_availability", keys)
     done = p[p["done"]].assign(
         weighted=lambda d: d["time_availability"] * d["histories"].astype(np.float64))
     grouped = done.groupby(keys, sort=False)[["weighted", "histories"]].sum()
@@ -117,32 +113,18 @@ def replicated_time_table(sweep) -> pd.DataFrame | None:
 
 
 def _replicated_html(sweep) -> str:
-    table = replicated_time_table(sweep)
-    keys = list(sweep.parameters)
-    points = sweep.points.set_index(keys + ["replication"]).sort_index()
-    replications = [c for c in table.columns if c.startswith("replication ")]
-    head = ("<tr>" + "".join(f"<th>{_esc(q)}</th>" for q in keys) +
-            "".join(f"<th>{_esc(c)}</th>" for c in replications) +
-            "<th>pooled</th><th>exact</th></tr>")
-    body = []
-    for key, row in table.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
-        cells = [f'<td class="name">{_esc(_label(q, v))}</td>' for q, v in zip(keys, key)]
-        for column in replications:
-            point = points.loc[key + (int(column.split()[1]),)]
-            if isinstance(point, pd.DataFrame):  # zip values repeat a key: first of them
-                point = point.iloc[0]
-            marked = time_point_verdict_class(point)
-            title = (f' title="point {int(point["point"])}: '
-                     f'{"disagrees" if marked else "agrees or untested"}"'
-                     if bool(point["done"]) else "")
-            cells.append(f'<td class="sim{" " + marked if marked else ""}"{title}>'
-                         f'{_availability(row[column])}</td>')
-        cells.append(f"<td>{_availability(row['pooled'])}</td>"
-                     f"<td>{_availability(row['exact'])}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="scroll"><table class="grid"><thead>{head}</thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+    def cell(point, value) -> str:
+        marked = time_point_verdict_class(point)
+        title = (f' title="point {int(point["point"])}: '
+                 f'{"disagrees" if marked else "agrees or untested"}"'
+                 if bool(point["done"]) else "")
+        return f'<td class="sim{" " + marked if marked else ""}"{title}>{_availability(value)}</td>'
+
+    return replication_grid_html(
+        sweep, replicated_time_table(sweep), list(sweep.parameters), label=_label, cell=cell,
+        tail_headers=["pooled", "exact"],
+        tail=lambda row: (f"<td>{_availability(row['pooled'])}</td>"
+                          f"<td>{_availability(row['exact'])}</td>"))
 
 
 def _check_sentence(sweep) -> tuple[bool, str]:
