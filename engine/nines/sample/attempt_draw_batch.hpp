@@ -14,8 +14,15 @@ namespace nines {
 
 class AttemptDrawBatch {
  public:
+  // What a caller should queue at most before computing (64 Ki blocks: 2 MiB of counters,
+  // 2 MiB of draws), so that memory stays bounded for paths of thousands of components.
+  static constexpr std::size_t kMaxBlocks = std::size_t{1} << 16;
+
   // Forgets what was queued; keeps the capacity, so a reused batch stops allocating.
   void clear() noexcept;
+
+  // Blocks queued since clear().
+  std::size_t blocks() const noexcept { return blocks_; }
 
   // Queues the blocks holding draws [2 first_block, 2 end_block) of (request, attempt), and
   // returns the index in draws() that draw 2 first_block will have.

@@ -151,20 +151,6 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   // The failed set of a request whose culprit is at path position k: the culprit and every later
   // component down in attempt 0's draws j = k + 1 .. length - 1 (stream structure_attempt), all
   // the chunk's Philox blocks computed at once.
-  AttemptDrawBatch& batch = scratch.batch;
-  batch.clear();
-  scratch.start.clear();
-  for (std::size_t f = 0; f < requests.size(); ++f) {
-    // The blocks from the one holding draw k + 1 to the path's end; the index of draw 0.
-    const auto first_block = static_cast<std::uint32_t>((positions[f] + 1) / 2);
-    const auto end_block = static_cast<std::uint32_t>((length + 1) / 2);
-    scratch.start.push_back(first_block < end_block
-                                ? batch.add(requests[f], 0, first_block, end_block) -
-                                      2 * first_block
-                                : 0);
-  }
-  batch.compute(seed);
-  const std::vector<std::uint64_t>& draws = batch.draws();
   // The columns a chain cannot vary, and the request and culprit, filled in bulk; then the sets.
   const std::size_t count = requests.size();
   const auto append = [count](auto& column, auto value) {
@@ -181,17 +167,37 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   append(chunk.failed_set_size, ComponentIndex{0});
   ComponentIndex* culprits = chunk.failed_culprit.data() + culprit_at;
   ComponentIndex* sizes = chunk.failed_set_size.data() + size_at;
-  for (std::size_t f = 0; f < count; ++f) {
-    const auto k = static_cast<std::size_t>(positions[f]);
-    culprits[f] = static_cast<ComponentIndex>(path_[k]);
-    const std::size_t set_start = chunk.failed_set.size();
-    chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
-    // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
-    const std::size_t at = scratch.start[f];
-    for (std::size_t j = k + 1; j < length; ++j)
-      if (below(draws[at + j], down_[j]))
-        chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
-    sizes[f] = static_cast<ComponentIndex>(chunk.failed_set.size() - set_start);
+  AttemptDrawBatch& batch = scratch.batch;
+  const auto end_block = static_cast<std::uint32_t>((length + 1) / 2);
+  // Failures in groups of at most kMaxBlocks Philox blocks, so that memory stays bounded
+  // whatever the path's length (4,096 components: up to 2,048 blocks a failure).
+  for (std::size_t begin = 0; begin < count;) {
+    batch.clear();
+    scratch.start.clear();
+    std::size_t end = begin;
+    for (; end < count && batch.blocks() < AttemptDrawBatch::kMaxBlocks; ++end) {
+      // The blocks from the one holding draw k + 1 to the path's end; the index of draw 0.
+      const auto first_block = static_cast<std::uint32_t>((positions[end] + 1) / 2);
+      scratch.start.push_back(first_block < end_block
+                                  ? batch.add(requests[end], 0, first_block, end_block) -
+                                        2 * first_block
+                                  : 0);
+    }
+    batch.compute(seed);
+    const std::vector<std::uint64_t>& draws = batch.draws();
+    for (std::size_t f = begin; f < end; ++f) {
+      const auto k = static_cast<std::size_t>(positions[f]);
+      culprits[f] = static_cast<ComponentIndex>(path_[k]);
+      const std::size_t set_start = chunk.failed_set.size();
+      chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
+      // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
+      const std::size_t at = scratch.start[f - begin];
+      for (std::size_t j = k + 1; j < length; ++j)
+        if (below(draws[at + j], down_[j]))
+          chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
+      sizes[f] = static_cast<ComponentIndex>(chunk.failed_set.size() - set_start);
+    }
+    begin = end;
   }
 }
 

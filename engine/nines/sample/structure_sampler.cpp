@@ -530,7 +530,8 @@ bool StructureSampler::sample_chunk_skip(std::uint64_t seed, std::uint64_t chunk
       if (stop_requested(stop)) return false;
       std::size_t count = 0;
       batch.clear();
-      for (; count < kVisitBatch && next < end; ++j) {
+      for (; count < kVisitBatch && next < end && batch.blocks() < AttemptDrawBatch::kMaxBlocks;
+           ++j) {
         const std::size_t slot = j % kPhiloxBulkBlocks;
         if (slot == 0) {
           for (std::size_t i = 0; i < kPhiloxBulkBlocks; ++i) skip_counters.words[0][i] = j + i;

@@ -110,3 +110,38 @@ TEST_CASE("the chain kernels sample a chain-shaped structure exactly", "[chain-p
     }
   }
 }
+
+TEST_CASE("failed sets of a long chain, drawn in bounded groups, are attempt 0's draws",
+          "[chain-path]") {
+  // 400 components at 0.995: about 86% of requests fail, each needing up to 200 Philox blocks
+  // for its failed set, so one chunk spans many AttemptDrawBatch groups (kMaxBlocks).
+  std::string text = "format_version: 2\nname: long\ncomponents:\n";
+  for (int c = 0; c < 400; ++c)
+    text += "  - {name: c" + std::to_string(c) + ", reliability: 0.995}\n";
+  const auto model = parse(text);
+  const nines::StructureSampler structure(model, false);
+  const auto path = *nines::chain_path(model);
+  const nines::ChainPathSampler sampler(model, path, nines::SamplerKind::per_request,
+                                        structure.layout());
+  nines::StructureChunk chunk;
+  chunk.tally.assign(structure.layout().size(), 0);
+  sampler.sample_chunk(99, 0, 0, 4000, false, true, chunk);
+  REQUIRE(chunk.failed_request.size() > 3000);
+  std::size_t at = 0, blocks = 0;
+  for (std::size_t f = 0; f < chunk.failed_request.size(); ++f) {
+    const auto k = static_cast<std::size_t>(chunk.failed_culprit[f]);  // path is the identity
+    std::vector<nines::ComponentIndex> reference = {chunk.failed_culprit[f]};
+    nines::AttemptStream draw(99, chunk.failed_request[f], 0);
+    for (std::size_t j = k + 1; j < path.size(); ++j)
+      if (nines::below(draw(static_cast<std::uint32_t>(j)),
+                       nines::threshold_of(model.components[j].effective_unreliability())))
+        reference.push_back(static_cast<nines::ComponentIndex>(j));
+    const auto size = static_cast<std::size_t>(chunk.failed_set_size[f]);
+    REQUIRE(std::vector<nines::ComponentIndex>(
+                chunk.failed_set.begin() + static_cast<long>(at),
+                chunk.failed_set.begin() + static_cast<long>(at + size)) == reference);
+    at += size;
+    blocks += (path.size() + 1) / 2 - (k + 1) / 2;
+  }
+  CHECK(blocks > 2 * nines::AttemptDrawBatch::kMaxBlocks);  // several groups were used
+}
