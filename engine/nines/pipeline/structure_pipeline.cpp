@@ -56,7 +56,7 @@ class StructureKernel final : public ChunkKernel {
     const bool dense = recording && record_ == RecordMode::dense;
     bool complete = true;
     if (chain_)
-      chain_->sample_chunk(seed_, chunk, first, n, dense, recording, c);
+      chain_->sample_chunk(seed_, chunk, first, n, dense, recording, *s.workspace, c);
     else if (kind_ == SamplerKind::geometric_skip)
       complete =
           sampler_.sample_chunk_skip(seed_, chunk, first, n, recording, *s.workspace, c, stop);

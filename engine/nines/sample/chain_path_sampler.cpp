@@ -90,17 +90,17 @@ ChainPathSampler::ChainPathSampler(const StructureModel& model, std::vector<std:
 
 void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_index,
                                     std::uint64_t first, std::uint64_t n, bool dense, bool failures,
+                                    StructureSampler::Workspace& scratch,
                                     StructureChunk& chunk) const {
   if (chunk.tally.size() != layout_.size())
     throw std::invalid_argument("sample_chunk: the tally has the wrong size");
   const std::size_t length = path_.size();
   // Chain counts: first failures per path position, then successes.
   std::vector<std::uint64_t> counts(length + 1, 0);
-  // The failed requests' lists live per thread: they keep their capacity from chunk to chunk
-  // (fresh vectors of a few hundred KiB were new pages from the kernel for every chunk).
-  thread_local FailedSetScratch scratch;
-  std::vector<std::uint64_t>& requests = scratch.requests;
-  std::vector<std::int32_t>& positions = scratch.positions;
+  // The failed requests' lists live in the thread's workspace: they keep their capacity from
+  // chunk to chunk (fresh vectors of a few hundred KiB were new pages for every chunk).
+  std::vector<std::uint64_t>& requests = scratch.failed_requests;
+  std::vector<std::int32_t>& positions = scratch.failed_positions;
   requests.clear();
   positions.clear();
   if (dense) {
@@ -173,15 +173,15 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   // whatever the path's length (4,096 components: up to 2,048 blocks a failure).
   for (std::size_t begin = 0; begin < count;) {
     batch.clear();
-    scratch.start.clear();
+    scratch.draw_start.clear();
     std::size_t end = begin;
     for (; end < count && batch.blocks() < AttemptDrawBatch::kMaxBlocks; ++end) {
       // The blocks from the one holding draw k + 1 to the path's end; the index of draw 0.
       const auto first_block = static_cast<std::uint32_t>((positions[end] + 1) / 2);
-      scratch.start.push_back(first_block < end_block
-                                  ? batch.add(requests[end], 0, first_block, end_block) -
-                                        2 * first_block
-                                  : 0);
+      scratch.draw_start.push_back(first_block < end_block
+                                       ? batch.add(requests[end], 0, first_block, end_block) -
+                                             2 * first_block
+                                       : 0);
     }
     batch.compute(seed);
     const std::vector<std::uint64_t>& draws = batch.draws();
@@ -191,7 +191,7 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
       const std::size_t set_start = chunk.failed_set.size();
       chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
       // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
-      const std::size_t at = scratch.start[f - begin];
+      const std::size_t at = scratch.draw_start[f - begin];
       for (std::size_t j = k + 1; j < length; ++j)
         if (below(draws[at + j], down_[j]))
           chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));

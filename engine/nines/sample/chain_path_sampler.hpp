@@ -20,7 +20,6 @@
 #include "nines/exact/chain_analytics.hpp"
 #include "nines/model/sampler_kind.hpp"
 #include "nines/model/structure_model.hpp"
-#include "nines/sample/attempt_draw_batch.hpp"
 #include "nines/sample/chunk_sampler.hpp"
 #include "nines/sample/structure_sampler.hpp"
 
@@ -38,18 +37,13 @@ class ChainPathSampler {
 
   const ChainAnalytics& analytics() const noexcept { return analytics_; }
 
-  // As StructureSampler::sample_chunk (dense needs the per-request sampler).
+  // As StructureSampler::sample_chunk (dense needs the per-request sampler); `workspace` is the
+  // thread's scratch (StructureSampler::make_workspace).
   void sample_chunk(std::uint64_t seed, std::uint64_t chunk_index, std::uint64_t first,
-                    std::uint64_t n, bool dense, bool failures, StructureChunk& chunk) const;
+                    std::uint64_t n, bool dense, bool failures,
+                    StructureSampler::Workspace& workspace, StructureChunk& chunk) const;
 
  private:
-  struct FailedSetScratch {
-    std::vector<std::uint64_t> requests;  // the chunk's failed requests
-    std::vector<std::int32_t> positions;  // their culprits' path positions
-    AttemptDrawBatch batch;               // attempt 0's draws for their failed sets
-    std::vector<std::size_t> start;       // per failure: the index in the batch of its draw 0
-  };
-
   std::vector<std::uint32_t> path_;  // global component index of each path position
   ChainAnalytics analytics_;         // effective reliabilities in path order
   ChunkSampler sampler_;

@@ -152,7 +152,12 @@ class StructureSampler {
     std::vector<std::uint32_t> fired;                   // events fired, local, increasing
     std::vector<std::uint32_t> failed_local;            // the failed set, local, path order
     std::vector<std::uint64_t> draws;                   // one attempt's uniforms (fill)
-    AttemptDrawBatch batch;                             // the skip's batched attempt-0 draws
+    AttemptDrawBatch batch;  // batched attempt-0 draws (the skip; the chain kernel's failed sets)
+    // The chain kernel's failed requests: index, culprit's path position, and where each one's
+    // draws start in `batch`. Kept here so that they keep their capacity from chunk to chunk.
+    std::vector<std::uint64_t> failed_requests;
+    std::vector<std::int32_t> failed_positions;
+    std::vector<std::size_t> draw_start;
   };
   std::unique_ptr<Workspace> make_workspace() const;
 

@@ -66,7 +66,7 @@ TEST_CASE("the chain kernels sample a chain-shaped structure exactly", "[chain-p
     nines::StructureChunk chunk;
     chunk.tally.assign(structure.layout().size(), 0);
     const bool dense = kind == nines::SamplerKind::per_request;
-    sampler.sample_chunk(123, 0, 0, n, dense, true, chunk);
+    sampler.sample_chunk(123, 0, 0, n, dense, true, *structure.make_workspace(), chunk);
     const nines::StructureSummary s = nines::summarize_structure(exact, structure, n, chunk.tally);
     INFO("z = " << s.mix.z_score << ", attribution p = " << s.mix.attribution.p_value);
     CHECK(std::fabs(s.mix.z_score) < 5);
@@ -125,7 +125,7 @@ TEST_CASE("failed sets of a long chain, drawn in bounded groups, are attempt 0's
                                         structure.layout());
   nines::StructureChunk chunk;
   chunk.tally.assign(structure.layout().size(), 0);
-  sampler.sample_chunk(99, 0, 0, 4000, false, true, chunk);
+  sampler.sample_chunk(99, 0, 0, 4000, false, true, *structure.make_workspace(), chunk);
   REQUIRE(chunk.failed_request.size() > 3000);
   std::size_t at = 0, blocks = 0;
   for (std::size_t f = 0; f < chunk.failed_request.size(); ++f) {
