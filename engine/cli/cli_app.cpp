@@ -43,6 +43,17 @@ const std::vector<CommandDoc>& command_docs() {
        "Exit codes: 0 every method meets the target, 1 runtime or I/O error, 2 invalid input or "
        "an unreachable target (the message says why), 130 interrupted.",
        "scenario file"},
+      {"uncertainty", "FILE [options]",
+       "propagate uncertain inputs to the service value, with Sobol indices",
+       "Draws the scenario's uncertain inputs (reliabilities known from observed failures, "
+       "outage rates from observed outages, or given as distributions; format 2 or 3), computes "
+       "the exact service value for every draw (the reliability for format 2, the steady-state "
+       "availability for format 3), and reports its distribution (mean, 5/50/95% quantiles, "
+       "P(meets --target)) and which input's uncertainty matters most (first-order and total "
+       "Sobol indices with bootstrap errors). Results do not depend on the thread count.",
+       "Exit codes: 0 done, 1 runtime or I/O error, 2 invalid input (the message says why), 130 "
+       "interrupted.",
+       "scenario file"},
   };
   return docs;
 }
@@ -261,6 +272,54 @@ void define_allocate_options(CLI::App& app, AllocateOptions& o, const ParseConte
   define_help(app, o.help);
 }
 
+void define_uncertainty_options(CLI::App& app, UncertaintyOptions& o, const ParseContext& context) {
+  define_file_operand(app, o.scenario_path, context);
+  value_option(app, "-d,--draws", "N",
+               "draws of the uncertain inputs: 10000, 10k, 1e5 (default 10k; 2 to 10M)",
+               [&o, &context](const std::string& v) {
+                 std::string why;
+                 const auto n = parse_request_count(v, &why);
+                 if (!n || *n < 2 || *n > 10'000'000)
+                   context.fail("invalid " + context.spelled("-d,--draws") + " '" + v +
+                                "': write a whole number of draws from 2 to 10M, such as 10k");
+                 o.draws = *n;
+               });
+  app.add_flag("--plain", o.plain,
+               "independent draws instead of a Latin hypercube (default: Latin hypercube, one "
+               "draw in each of N equal strata of every input)");
+  value_option(app, "-s,--seed", "S",
+               "random seed, 0..2^64-1 (default: the scenario's run.seed, else 1)",
+               [&o, &context](const std::string& v) {
+                 std::string why;
+                 o.seed = parse_seed(v, &why);
+                 if (!o.seed)
+                   context.fail(context.spelled("-s,--seed") + ": \"" + v + "\" " + why +
+                                "; write a whole number from 0 to 2^64-1");
+               });
+  value_option(
+      app, "--target", "R",
+      "a service target (99.95%, 0.9995): also report P(value >= R) over the draws",
+      [&o, &context](const std::string& v) {
+        std::string problem;
+        const auto target = parse_reliability_value(v, &problem);
+        if (!target)
+          context.fail("invalid --target: " + problem + "; write a reliability such as 99.95%");
+        if (!(*target > 0 && *target < 1))
+          context.fail("invalid --target '" + v +
+                       "': the service target must be above 0 and below 100%");
+        o.target = *target;
+      });
+  app.add_flag_function(
+      "--no-sobol", [&o](std::int64_t) { o.sobol = false; },
+      "skip the Sobol indices (they cost N more evaluations per input, plus N)");
+  define_threads(app, o.threads, context);
+  define_output(app, o.output, context,
+                "HDF5 output (default: <scenario name>.uncertainty.h5 in the current directory)");
+  app.add_flag("-f,--force", o.force, "overwrite an existing output file");
+  define_json(app, o.json, "print the result as one JSON object instead of the table");
+  define_help(app, o.help);
+}
+
 std::unique_ptr<NinesApp> make_nines_app() {
   auto nines = std::make_unique<NinesApp>();
   nines->app = std::make_unique<CLI::App>(
@@ -283,6 +342,7 @@ std::unique_ptr<NinesApp> make_nines_app() {
   add("validate", define_validate_options, nines->validate);
   add("sweep", define_sweep_options, nines->sweep);
   add("allocate", define_allocate_options, nines->allocate);
+  add("uncertainty", define_uncertainty_options, nines->uncertainty);
   return nines;
 }
 

@@ -31,6 +31,7 @@ void define_run_options(CLI::App& app, RunOptions& o, const ParseContext& contex
 void define_validate_options(CLI::App& app, ValidateOptions& o, const ParseContext& context);
 void define_sweep_options(CLI::App& app, SweepOptions& o, const ParseContext& context);
 void define_allocate_options(CLI::App& app, AllocateOptions& o, const ParseContext& context);
+void define_uncertainty_options(CLI::App& app, UncertaintyOptions& o, const ParseContext& context);
 
 // The words the value of `option` can be ("dense", "failures", ...), for completion; null for
 // an option whose value is a number or a file name. Kept next to the definitions that parse
@@ -48,6 +49,7 @@ struct NinesApp {
   ValidateOptions validate;
   SweepOptions sweep;
   AllocateOptions allocate;
+  UncertaintyOptions uncertainty;
   std::vector<std::unique_ptr<ParseContext>> contexts;
   std::unique_ptr<CLI::App> app;
 };

@@ -56,4 +56,12 @@ AllocateOptions parse_allocate_options(const std::vector<std::string>& args) {
       });
 }
 
+UncertaintyOptions parse_uncertainty_options(const std::vector<std::string>& args) {
+  return parse_options<UncertaintyOptions>("uncertainty", args, define_uncertainty_options,
+                                           [](const UncertaintyOptions& o, const ParseContext& c) {
+                                             if (o.scenario_path.empty())
+                                               c.fail("nines uncertainty needs a scenario file");
+                                           });
+}
+
 }  // namespace nines::cli

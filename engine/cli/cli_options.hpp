@@ -62,13 +62,28 @@ struct AllocateOptions {
   bool help = false;
 };
 
+struct UncertaintyOptions {
+  std::string scenario_path;
+  std::uint64_t draws = 10'000;
+  bool plain = false;  // plain sampling instead of a Latin hypercube
+  std::optional<std::uint64_t> seed;
+  std::optional<double> target;  // the service value, in (0, 1)
+  bool sobol = true;
+  std::optional<int> threads;
+  std::optional<std::string> output;
+  bool json = false;
+  bool force = false;
+  bool help = false;
+};
+
 AllocateOptions parse_allocate_options(const std::vector<std::string>& args);
+UncertaintyOptions parse_uncertainty_options(const std::vector<std::string>& args);
 RunOptions parse_run_options(const std::vector<std::string>& args);
 SweepOptions parse_sweep_options(const std::vector<std::string>& args);
 ValidateOptions parse_validate_options(const std::vector<std::string>& args);
 
-// The --help text of a command ("run", "validate", "sweep", "allocate"), and of nines itself
-// (the commands and the options of nines alone).
+// The --help text of a command ("run", "validate", "sweep", "allocate", "uncertainty"), and of
+// nines itself (the commands and the options of nines alone).
 std::string command_help(std::string_view command);
 std::string main_help();
 

@@ -13,6 +13,7 @@ int run_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int allocate_command(const std::vector<std::string>& args);
+int uncertainty_command(const std::vector<std::string>& args);
 
 // The exit code main() gives an error: 2 for a user's mistake (InputError), 130 for a stop
 // request (Interrupted), else 1. For MPI ranks other than 0, which end with the code but leave

@@ -51,8 +51,10 @@ int dispatch(const std::vector<std::string>& args) {
     if (command == "validate") return nines::cli::validate_command(rest);
     if (command == "sweep") return nines::cli::sweep_command(rest);
     if (command == "allocate") return nines::cli::allocate_command(rest);
-    throw nines::InputError("unknown command '" + command +
-                            "'; expected run, validate, sweep or allocate (see 'nines --help')");
+    if (command == "uncertainty") return nines::cli::uncertainty_command(rest);
+    throw nines::InputError(
+        "unknown command '" + command +
+        "'; expected run, validate, sweep, allocate or uncertainty (see 'nines --help')");
   } catch (const nines::InputError& e) {
     std::fprintf(stderr, "nines: error: %s\n", e.what());
     return 2;

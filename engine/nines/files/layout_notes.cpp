@@ -273,6 +273,34 @@ const std::map<std::pair<std::string_view, std::string_view>, Note>& group_names
   static const std::map<std::pair<std::string_view, std::string_view>, Note> notes = {
       {{"/methods", "met"},
        {"1 when the method's allocation meets the target (checked exactly), else 0", ""}},
+      // Uncertainty files (nines uncertainty)
+      {{"/factors", "quantity"},
+       {"what the factor's value is: reliability (its value is the unreliability 1 - r) or "
+        "outage_rate (per second)",
+        ""}},
+      {{"/factors", "distribution"},
+       {"the factor's distribution: beta, gamma, lognormal or uniform", ""}},
+      {{"/factors", "a"}, {"first parameter of the distribution (README, Uncertain inputs)", ""}},
+      {{"/factors", "b"}, {"second parameter of the distribution (README, Uncertain inputs)", ""}},
+      {{"/factors", "mean"}, {"mean of the factor's value", ""}},
+      {{"/factors", "sd"}, {"standard deviation of the factor's value", ""}},
+      {{"/factors", "origin"}, {"where the distribution comes from, as text", ""}},
+      {{"/factors", "members"},
+       {"the declarations sharing the factor's draw (names, comma-separated)", ""}},
+      {{"/factors", "first_order"},
+       {"first-order Sobol index: share of the service value's variance the factor explains "
+        "alone",
+        "1"}},
+      {{"/factors", "first_order_error"},
+       {"bootstrap standard deviation of the first-order Sobol index", "1"}},
+      {{"/factors", "total"},
+       {"total Sobol index: share of the variance explained with every interaction", "1"}},
+      {{"/factors", "total_error"}, {"bootstrap standard deviation of the total Sobol index", "1"}},
+      {{"/draws", "value"},
+       {"the service's exact value (reliability or availability, see measure) in the draw", "1"}},
+      {{"/draws", "shortfall"}, {"1 - value, computed directly", "1"}},
+      {{"/draws", "factor_value"},
+       {"each factor's value in the draw: an unreliability, or an outage rate per second", ""}},
   };
   return notes;
 }
@@ -341,6 +369,9 @@ hdf5::FileNotes layout_notes() {
       {"/teams", "team"},
       {"/methods", "method"},
       {"/allocation", "method_team"},
+      // Uncertainty files (nines uncertainty)
+      {"/factors", "factor"},
+      {"/draws", "draw"},
   };
   notes.dimensions = {
       {"/kinds/culprit_failures", {"kind", "component"}},
@@ -354,6 +385,7 @@ hdf5::FileNotes layout_notes() {
       {"/failures/failed_set", {"failed_set_entry"}},
       {"/windows/window_first_day", {"window_definition"}},
       {"/windows/window_days", {"window_definition"}},
+      {"/draws/factor_value", {"draw", "factor"}},
   };
   notes.describe = describe;
   return notes;

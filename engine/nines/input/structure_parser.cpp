@@ -43,7 +43,7 @@ const std::vector<YamlKey> kTopKeys = {
     {"components", true},     {"blocks", false}, {"request_kinds", false}, {"common_cause", false}};
 const std::vector<YamlKey> kComponentKeys = {
     {"name", true},      {"reliability", true}, {"improvement_cost", false}, {"replicas", false},
-    {"required", false}, {"retries", false},    {"description", false}};
+    {"required", false}, {"retries", false},    {"description", false},      {"population", false}};
 const std::vector<YamlKey> kKindKeys = {
     {"name", true}, {"path", false}, {"weight", false}, {"retries", false}, {"description", false}};
 const std::vector<YamlKey> kCommonCauseKeys = {
@@ -57,7 +57,8 @@ const std::vector<YamlKey> kTopKeysV3 = {
 const std::vector<YamlKey> kComponentKeysV3 = {
     {"name", true},       {"reliability", true},  {"replicas", false},
     {"required", false},  {"retries", false},     {"outages", false},
-    {"detection", false}, {"description", false}, {"improvement_cost", false}};
+    {"detection", false}, {"description", false}, {"improvement_cost", false},
+    {"population", false}};
 const std::vector<YamlKey> kCommonCauseKeysV3 = {{"name", true},       {"probability", false},
                                                  {"every", false},     {"lasts", false},
                                                  {"takes_down", true}, {"description", false}};
@@ -176,8 +177,9 @@ class Parser : private TimeFieldReader {
         [&](const YAML::Node& item, const std::string& path) {
           StructureComponent c;
           ComponentDeclaration d;
-          YAML::Mark name_mark, required_mark;
+          YAML::Mark name_mark, required_mark, population_mark;
           std::optional<std::uint32_t> required;
+          std::string population;
           DeclarationTiming timing;
           timing.path = path;
           if (!v3()) refuse_v3_keys(item, path, kComponentKeysOnlyV3);
@@ -193,7 +195,12 @@ class Parser : private TimeFieldReader {
               timing.detection = parse_detection(field, sub);
               timing.detection_key = field.first;
             }
-            if (key == "reliability") c.reliability = parse_reliability(field, sub);
+            if (key == "reliability")
+              c.reliability = parse_component_reliability(field, sub, c.reliability_input);
+            if (key == "population") {
+              population = parse_name(field, sub);
+              population_mark = field.first.Mark();
+            }
             if (key == "replicas") d.replicas = parse_whole(field, sub, 1, kMaxReplicas);
             if (key == "required") {
               required = parse_whole(field, sub, 1, kMaxReplicas);
@@ -204,6 +211,18 @@ class Parser : private TimeFieldReader {
             if (key == "improvement_cost") c.improvement_cost = parse_improvement_cost(field, sub);
           });
           claim_name(c.name, name_mark, path + ".name", names_, "component");
+          if (!population.empty()) {
+            const bool rate = timing.outages && timing.outages->rate_input;
+            if (!c.reliability_input && !rate) {
+              fail(population_mark, path + ".population",
+                   quoted(population) + " groups uncertain inputs, and this component has none",
+                   "give it an uncertain reliability (such as {observed: {failures: 3, "
+                   "requests: 1M}}) or outages.every (such as {observed: {outages: 4, over: "
+                   "365d}}), or remove population");
+            }
+            if (c.reliability_input) c.reliability_input->population = population;
+            if (rate) timing.outages->rate_input->population = population;
+          }
           if (required) {
             if (d.replicas == 0) {
               fail(required_mark, path + ".required",

@@ -207,8 +207,13 @@ OutageProcess TimeFieldReader::parse_outages(const YamlEntry& entry,
   OutageProcess process;
   walk(map, path, kOutageKeys, [&](const std::string& key, const YamlEntry& field) {
     const std::string sub = path + "." + key;
-    if (key == "every")
-      process.failure = parse_distribution(field, sub, ScalarDuration::exponential_mean);
+    if (key == "every") {
+      process.rate_input = parse_uncertain_every(field, sub);
+      process.failure = process.rate_input
+                            ? DurationDistribution::exponential(
+                                  point_mean_time_between_outages(*process.rate_input))
+                            : parse_distribution(field, sub, ScalarDuration::exponential_mean);
+    }
     if (key == "repair")
       process.repair = parse_distribution(field, sub, ScalarDuration::exponential_mean);
   });

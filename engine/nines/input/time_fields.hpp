@@ -13,6 +13,7 @@
 
 #include "nines/input/yaml_fields.hpp"
 #include "nines/model/outage_model.hpp"
+#include "nines/model/uncertain_input.hpp"
 
 namespace nines {
 
@@ -82,6 +83,15 @@ class TimeFieldReader : public FieldReader {
                                    bool traffic_declared) const;
   // A request rate with its unit of time ("300/s", "1.2k/m"), in requests per second.
   double parse_rate(const YamlEntry& entry, const std::string& path) const;
+  // A component's reliability: a probability, or a mapping with one of observed, beta,
+  // lognormal or uniform (input/uncertain_fields.cpp; README "Uncertain inputs"). Returns the
+  // point value (the posterior mean) and sets `input` for a mapping.
+  double parse_component_reliability(const YamlEntry& entry, const std::string& path,
+                                     std::optional<UncertainInput>& input) const;
+  // `every: {observed: {outages, over}}` or `every: {uncertain: {gamma | lognormal}}`: an
+  // uncertain outage rate; std::nullopt when `every` is neither (a duration distribution).
+  std::optional<UncertainInput> parse_uncertain_every(const YamlEntry& entry,
+                                                      const std::string& path) const;
 
  private:
   double parse_positive_number(const YamlEntry& entry, const std::string& path,

@@ -27,6 +27,7 @@
 #include "nines/model/alerting_model.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/duration.hpp"
+#include "nines/model/uncertain_input.hpp"
 #include "nines/model/slo_model.hpp"
 
 namespace nines {
@@ -47,6 +48,9 @@ inline constexpr double kMaxRequestsPerHistory = 9007199254740992.0;  // 2^53
 struct OutageProcess {
   DurationDistribution failure;
   DurationDistribution repair;
+  // A component's uncertain outage rate (`every: {observed: ...}`): `failure` is then the
+  // exponential with the posterior mean rate (model/uncertain_input.hpp).
+  std::optional<UncertainInput> rate_input = std::nullopt;
 };
 
 struct Detection {

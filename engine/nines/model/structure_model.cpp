@@ -35,4 +35,15 @@ double StructureModel::total_weight() const noexcept {
   return total;
 }
 
+std::vector<std::string> StructureModel::uncertain_declarations() const {
+  std::vector<std::string> names;
+  for (const ComponentDeclaration& d : declarations) {
+    const bool reliability = components.at(d.first).reliability_input.has_value();
+    const bool rate = time && time->components.at(d.first).outages &&
+                      time->components.at(d.first).outages->rate_input;
+    if (reliability || rate) names.push_back(d.name);
+  }
+  return names;
+}
+
 }  // namespace nines

@@ -16,6 +16,7 @@
 #include "nines/model/block.hpp"
 #include "nines/model/outage_model.hpp"
 #include "nines/model/scenario.hpp"
+#include "nines/model/uncertain_input.hpp"
 
 namespace nines {
 
@@ -52,6 +53,9 @@ struct StructureComponent {
   // Cost of one extra nine of the declaration's per-call reliability (see Component in
   // scenario.hpp); every replica carries its declaration's. Read only by `nines allocate`.
   std::optional<double> improvement_cost = std::nullopt;
+  // An uncertain reliability (`reliability: {observed: ...}`, model/uncertain_input.hpp):
+  // `reliability` is then its posterior mean. Every replica carries its declaration's.
+  std::optional<UncertainInput> reliability_input = std::nullopt;
 
   // 1 - (1 - reliability)^(retries + 1): the probability that the component's own calls
   // succeed within one request attempt. Common-cause events are not escaped by retrying.
@@ -102,6 +106,9 @@ struct StructureModel {
   std::string source_text;
 
   std::vector<std::string> component_names() const;
+  // Declarations whose reliability or outage rate is uncertain (model/uncertain_input.hpp):
+  // `nines run` uses their posterior means, and says so.
+  std::vector<std::string> uncertain_declarations() const;
   double total_weight() const noexcept;
 };
 
