@@ -28,4 +28,19 @@ Json run_json_object(const RunInfo& info, const char* unit, int threads, double 
   return run;
 }
 
+std::string uncertain_inputs_line(const StructureModel& model) {
+  const std::vector<std::string> names = model.uncertain_declarations();
+  if (names.empty()) return "";
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return "  inputs       uncertain inputs (" + list +
+         ") are at their posterior means; `nines uncertainty` propagates their uncertainty\n";
+}
+
+Json uncertain_inputs_json(const StructureModel& model) {
+  Json names = Json::array();
+  for (const std::string& n : model.uncertain_declarations()) names.push_back(n);
+  return names;
+}
+
 }  // namespace nines

@@ -217,7 +217,8 @@ std::string format_structure_text(const StructureReportContext& context,
                ", p = " + sig(chi.p_value) + "\n";
     }
   }
-  out += "\n  output       " +
+  out += "\n" + uncertain_inputs_line(model);
+  out += "  output       " +
          (context.output_path.empty() ? std::string("none") : context.output_path) + "\n";
   return out;
 }
@@ -232,6 +233,7 @@ std::string format_structure_json(const StructureReportContext& context,
   run["sampler"] = std::string(to_string(context.info.sampler));
   run["kernel"] = context.kernel;
   run["importance"] = std::string(to_string(context.info.importance));
+  run["uncertain_inputs"] = uncertain_inputs_json(model);
   doc["run"] = std::move(run);
 
   // A component's failures are those it was the primary culprit of, in the mix.

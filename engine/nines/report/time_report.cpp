@@ -149,6 +149,8 @@ std::string format_time_text(const TimeReportContext& c, const TimeSummary& s, b
          (time.crews > 0 ? ", " + std::to_string(time.crews) + " repair crews" : "") + "\n";
   if (!c.output_path.empty())
     out += "output: " + c.output_path + " (record " + std::string(to_string(c.info.record)) + ")\n";
+  if (const std::string line = uncertain_inputs_line(model); !line.empty())
+    out += line.substr(line.find("uncertain"));
   if (c.elapsed_seconds > 0)
     out += "time: " + printf_string("%.2f s", c.elapsed_seconds) + " on " +
            std::to_string(c.threads) + (c.threads == 1 ? " thread" : " threads") + "\n";
@@ -401,6 +403,7 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
   Json run = run_json_object(c.info, "histories", c.threads, c.elapsed_seconds);
   run["sampler"] = "event-driven";
   run["kernel"] = "time";
+  run["uncertain_inputs"] = uncertain_inputs_json(model);
   doc["run"] = std::move(run);
 
   // Components with outages, and common-cause events with a process, in model order.

@@ -8,11 +8,12 @@
 namespace nines {
 namespace {
 
-// A double in (0, 1) from 53 random bits: never 0 or 1, so every quantile is finite.
+// A double in [2^-53, 1 - 2^-53] from 52 random bits: never 0 or 1, so every quantile is
+// finite ((2^52 - 1 + 0.5) 2^-52 is exactly 1 - 2^-53).
 double open_unit(Philox4x32Engine& engine) {
   const std::uint64_t hi = engine(), lo = engine();
-  const std::uint64_t bits = ((hi << 32) | lo) >> 11;
-  return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+  const std::uint64_t bits = ((hi << 32) | lo) >> 12;
+  return (static_cast<double>(bits) + 0.5) * 0x1.0p-52;
 }
 
 // Stream of factor f in design `matrix`: distinct for every (matrix, factor) pair in use.

@@ -15,6 +15,7 @@
 #include "nines/base/stop.hpp"
 #include "nines/exact/structure_analytics.hpp"
 #include "nines/model/structure_model.hpp"
+#include "nines/uncertainty/quantile_table.hpp"
 #include "nines/uncertainty/uncertain_factors.hpp"
 
 namespace nines {
@@ -36,12 +37,18 @@ class ServiceEvaluator {
   double shortfall(const double* u) const;
   // 1 - the service value at the point values (posterior means): what `nines run` reports.
   double point_shortfall() const noexcept { return point_; }
+  // The value of member m of factor f at the factor's uniform u (quantile_table.hpp).
+  double member_value(std::size_t f, std::size_t m, double u) const {
+    return tables_[first_table_[f] + m].quantile(u);
+  }
 
  private:
   ServiceMeasure measure_;
   std::vector<UncertainFactor> factors_;
   StructureModel model_;  // format 3: the model each draw copies (without its source text)
   std::unique_ptr<StructureAnalytics> analytics_;  // format 2
+  std::vector<QuantileTable> tables_;              // per factor member, factor by factor
+  std::vector<std::size_t> first_table_;           // per factor: its first member's table
   double point_ = 0;
 };
 

@@ -32,20 +32,14 @@ std::vector<UncertainFactor> uncertain_factors(const StructureModel& model) {
   return factors;
 }
 
-void apply_factor_draw(const std::vector<UncertainFactor>& factors, const double* u,
-                       StructureModel& model) {
-  for (std::size_t f = 0; f < factors.size(); ++f) {
-    for (const FactorMember& m : factors[f].members) {
-      const double x = m.input.quantile(u[f]);
-      const ComponentDeclaration& d = model.declarations[m.declaration];
-      const std::uint32_t copies = d.replicas == 0 ? 1 : d.replicas;
-      for (std::uint32_t c = d.first; c < d.first + copies; ++c) {
-        if (m.input.quantity == UncertainQuantity::reliability) {
-          model.components[c].reliability = 1 - x;
-        } else {
-          model.time->components[c].outages->failure = DurationDistribution::exponential(1 / x);
-        }
-      }
+void set_member_value(const FactorMember& member, double x, StructureModel& model) {
+  const ComponentDeclaration& d = model.declarations[member.declaration];
+  const std::uint32_t copies = d.replicas == 0 ? 1 : d.replicas;
+  for (std::uint32_t c = d.first; c < d.first + copies; ++c) {
+    if (member.input.quantity == UncertainQuantity::reliability) {
+      model.components[c].reliability = 1 - x;
+    } else {
+      model.time->components[c].outages->failure = DurationDistribution::exponential(1 / x);
     }
   }
 }

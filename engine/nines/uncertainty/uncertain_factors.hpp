@@ -30,10 +30,9 @@ struct UncertainFactor {
 // declaration.
 std::vector<UncertainFactor> uncertain_factors(const StructureModel& model);
 
-// `model` with every factor at the value drawn for it: u[f] is factor f's uniform in (0, 1).
-// Reliabilities are set on every replica (reliability_input kept); an outage rate lambda makes
-// `every` the exponential with mean 1 / lambda.
-void apply_factor_draw(const std::vector<UncertainFactor>& factors, const double* u,
-                       StructureModel& model);
+// Sets `member`'s value x in `model`: an unreliability on every replica of its declaration
+// (reliability 1 - x; reliability_input kept), or an outage rate lambda, making `every` the
+// exponential with mean 1 / lambda.
+void set_member_value(const FactorMember& member, double x, StructureModel& model);
 
 }  // namespace nines

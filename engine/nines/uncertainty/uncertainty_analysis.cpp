@@ -91,7 +91,7 @@ UncertaintyResult analyse_uncertainty(const StructureModel& model,
   r.factor_values.resize(n * k);
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t f = 0; f < k; ++f)
-      r.factor_values[i * k + f] = r.factors[f].members.front().input.quantile(a[i * k + f]);
+      r.factor_values[i * k + f] = evaluator.member_value(f, 0, a[i * k + f]);
   r.value = distribution_of(r.shortfall);
   if (settings.target) {
     for (const double s : r.shortfall) r.meets += 1 - s >= *settings.target ? 1 : 0;
