@@ -102,6 +102,19 @@ void define_sampler(CLI::App& app, SamplerChoice& sampler, const ParseContext& c
   });
 }
 
+void define_target_precision(CLI::App& app, std::optional<double>& target,
+                             const ParseContext& context, const std::string& description) {
+  value_option(app, "--target-precision", "P", description,
+               [&target, &context](const std::string& v) {
+                 std::string why;
+                 target = parse_relative_precision(v, &why);
+                 if (!target)
+                   context.fail("invalid --target-precision '" + v + "': " + why +
+                                "; write the relative half-width of the 95% interval as a "
+                                "percentage such as 1% or a fraction such as 0.01");
+               });
+}
+
 void define_json(CLI::App& app, bool& json, const std::string& description) {
   app.add_flag("--json", json, description);
 }
@@ -190,6 +203,10 @@ void define_run_options(CLI::App& app, RunOptions& o, const ParseContext& contex
                  if (!o.importance)
                    context.fail("invalid --importance '" + v + "': expected exact or simulated");
                });
+  define_target_precision(app, o.target_precision, context,
+                          "stop at the first checkpoint at which the 95% interval of the "
+                          "unreliability is within P of it (relative half-width), e.g. 1% or "
+                          "0.01; -n is then the cap. Request runs (formats 1 and 2)");
   app.add_flag("-f,--force", o.force, "overwrite an existing output file");
   define_json(app, o.json, "print the summary as one JSON object on stdout instead of the table");
   value_option(app, "--color", "WHEN",

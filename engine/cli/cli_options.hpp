@@ -25,6 +25,7 @@ struct RunOptions {
   std::optional<RecordMode> record;
   SamplerChoice sampler = SamplerChoice::automatic;
   std::optional<ImportanceMode> importance;  // structures only
+  std::optional<double> target_precision;    // request runs only; a fraction in (0, 1)
   ColorMode color = ColorMode::automatic;
   bool json = false;
   bool quiet = false;
