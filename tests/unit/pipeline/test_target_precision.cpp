@@ -132,11 +132,14 @@ TEST_CASE("a run whose cap comes first says the precision was not reached", "[pr
 }
 
 // 1,000 replications (seeds 1 to 1000) of a chain of two components at 99.5%, exact
-// unreliability 1 - 0.995^2 = 0.009975, each stopped when the interval is within 20% of the
-// estimate (about 96 failures, 9,600 requests: 38 chunks of 256, past 25 checkpoints). The
-// stopped runs' 95% Wilson intervals must cover the exact value in 93.5% to 96.5% of them: the
-// binomial sd of a 95% rate over 1,000 runs is 0.69%, so that is +-2.2 sd.
+// unreliability 1 - 0.995^2 = 0.009975, each stopped when the interval is within the target of
+// the estimate: 20% (about 96 failures, 9,600 requests: 38 chunks of 256, past 25
+// checkpoints), 10% (about 385 failures: 38 chunks of 1,024) and 5% (about 1,540 failures: 38
+// chunks of 4,096). The stopped runs' 95% Wilson intervals must cover the exact value in 93.5%
+// to 96.5% of them: the binomial sd of a 95% rate over 1,000 runs is 0.69%, so that is +-2.2 sd.
 TEST_CASE("runs stopped at a precision keep the interval's coverage", "[precision][coverage]") {
+  const auto [target, chunk] =
+      GENERATE(table<double, std::uint64_t>({{0.2, 256}, {0.1, 1024}, {0.05, 4096}}));
   const Scenario scenario = nines::test::chain_scenario({0.995, 0.995});
   const ChainPipeline pipeline(scenario);
   const double exact = pipeline.analytics().unreliability();
@@ -145,8 +148,8 @@ TEST_CASE("runs stopped at a precision keep the interval's coverage", "[precisio
   std::uint64_t requests = 0;
   constexpr int kReplications = 1000;
   for (int seed = 1; seed <= kReplications; ++seed) {
-    const RunInfo info = precision_info(static_cast<std::uint64_t>(seed), 10'000'000, 0.2, 256,
-                                        RecordMode::none, SamplerKind::geometric_skip);
+    const RunInfo info = precision_info(static_cast<std::uint64_t>(seed), 100'000'000, target,
+                                        chunk, RecordMode::none, SamplerKind::geometric_skip);
     const auto [result, summary] = run_to_precision(pipeline, info);
     reached += summary.precision->reached ? 1 : 0;
     requests += result.requests_done;
@@ -155,8 +158,8 @@ TEST_CASE("runs stopped at a precision keep the interval's coverage", "[precisio
     covered += low <= exact && exact <= high ? 1 : 0;
   }
   const double coverage = static_cast<double>(covered) / kReplications;
-  WARN("coverage " << coverage * 100 << "% over " << kReplications << " runs, mean requests "
-                   << requests / kReplications);
+  WARN("target " << target * 100 << "%: coverage " << coverage * 100 << "% over " << kReplications
+                 << " runs, mean requests " << requests / kReplications);
   CHECK(reached == kReplications);
   CHECK(coverage >= 0.935);
   CHECK(coverage <= 0.965);
