@@ -251,6 +251,10 @@ void define_sweep_options(CLI::App& app, SweepOptions& o, const ParseContext& co
                  "auto (default), per-request or skip: each point's method, chosen as `nines run "
                  "--record none --sampler MODE` chooses it, so each point's counts equal that "
                  "run's");
+  define_target_precision(app, o.target_precision, context,
+                          "each point stops at the first checkpoint at which its 95% interval "
+                          "of the unreliability is within P of it, e.g. 1% (replaces the "
+                          "file's run.target_precision); its requests are the cap");
   app.add_flag("--full", o.full, "print every row of the table, not a readable subset");
   define_json(app, o.json, "print the result as one JSON object on stdout instead of the table");
   app.add_flag("-q,--quiet", o.quiet, "print nothing but errors (no progress, no table)");

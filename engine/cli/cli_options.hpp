@@ -50,6 +50,7 @@ struct SweepOptions {
   bool full = false;
   bool record_requests = false;
   SamplerChoice sampler = SamplerChoice::automatic;
+  std::optional<double> target_precision;  // replaces the sweep file's run.target_precision
   bool json = false;
   bool help = false;
 };

@@ -108,3 +108,79 @@ def test_time_runs_refuse_the_option(nines, root, tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "--target-precision applies to request runs (formats 1 and 2)" in proc.stderr
     assert not (tmp_path / "x.h5").exists()
+
+
+SWEEP = """format_version: 1
+kind: sweep
+name: precision
+base: {base}
+run: {{requests: 1G, seed: 7{target}}}
+grid:
+  components[*].reliability: ["99.9999%", "99.99966%", "99.999%"]
+"""
+
+
+def write_sweep(tmp_path, root, target=", target_precision: 5%"):
+    path = tmp_path / "p.sweep.yaml"
+    path.write_text(SWEEP.format(base=root / CHAIN, target=target))
+    return path
+
+
+def test_each_sweep_point_stops_where_its_run_stops(nines, root, tmp_path):
+    import yaml  # the points' scenarios, written out for `nines run`
+    sweep = write_sweep(tmp_path, root)
+    nines("sweep", sweep, "-o", tmp_path / "s.h5", "--quiet")
+    with h5py.File(tmp_path / "s.h5", "r") as f:
+        assert f.attrs["target_precision"] == 0.05
+        points = {k: f["points"][k][...] for k in f["points"]}
+    assert len(set(points["requests"])) == 3  # each point stopped on its own
+    assert (points["requests_cap"] == CAP).all() and (points["precision_reached"] == 1).all()
+    doc = yaml.safe_load((root / CHAIN).read_text())
+    for i, reliability in enumerate([0.999999, 0.9999966, 0.99999]):
+        for c in doc["components"]:
+            c["reliability"] = reliability
+        scenario = tmp_path / f"point{i}.yaml"
+        scenario.write_text(yaml.safe_dump(doc, sort_keys=False))
+        run = json.loads(nines("run", scenario, "--target-precision", "5%", "-n", "1G", "--seed",
+                               7, "--record", "none", "-o", tmp_path / f"r{i}.h5",
+                               "--json").stdout)
+        assert run["summary"]["precision"]["requests_sampled"] == points["requests"][i]
+        assert run["summary"]["service"]["failures"] == points["failures"][i]
+        assert run["summary"]["precision"]["achieved"] == points["precision_achieved"][i]
+
+
+def test_sweeps_stop_alike_on_any_thread_count_and_the_command_line_wins(nines, root, tmp_path):
+    sweep = write_sweep(tmp_path, root)
+    for threads in (1, 2):
+        nines("sweep", sweep, "-o", tmp_path / f"t{threads}.h5", "--threads", threads, "--quiet")
+    assert_same(tmp_path / "t1.h5", tmp_path / "t2.h5")
+    plain = write_sweep(tmp_path, root, target="")
+    nines("sweep", plain, "-o", tmp_path / "cli.h5", "--target-precision", "5%", "--quiet")
+    with h5py.File(tmp_path / "cli.h5", "r") as a, h5py.File(tmp_path / "t1.h5", "r") as b:
+        assert (a["points/requests"][...] == b["points/requests"][...]).all()
+        assert a.attrs["target_precision"] == 0.05
+
+
+@pytest.mark.skipif(shutil.which("mpirun") is None or not built_with_mpi(),
+                    reason="nines was built without MPI or mpirun is not installed")
+def test_mpi_sweep_points_stop_where_one_process_stops(nines, root, tmp_path):
+    sweep = write_sweep(tmp_path, root)
+    nines("sweep", sweep, "-o", tmp_path / "single.h5", "--quiet")
+    mpirun("sweep", sweep, "-o", tmp_path / "mpi.h5", "--quiet")
+    assert_same(tmp_path / "single.h5", tmp_path / "mpi.h5")
+
+
+def test_time_sweeps_refuse_a_target_precision(nines, root, tmp_path):
+    sweep = root / "scenarios/essay-app-over-a-year-monitoring.sweep.yaml"
+    proc = nines("sweep", sweep, "--target-precision", "5%", "-o", tmp_path / "x.h5",
+                 check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "--target-precision applies to request runs (formats 1 and 2)" in proc.stderr
+    local = tmp_path / "t.sweep.yaml"
+    local.write_text("format_version: 1\nkind: sweep\nname: t\n"
+                     f"base: {root}/scenarios/essay-app-over-a-year.yaml\n"
+                     "run: {seed: 4, target_precision: 5%}\n"
+                     "grid:\n  components[monitoring].every: [7d, 30d]\n")
+    proc = nines("sweep", local, "-o", tmp_path / "y.h5", check=False)
+    assert proc.returncode == 2, proc.stderr
+    assert "run.target_precision" in proc.stderr and "format 3" in proc.stderr

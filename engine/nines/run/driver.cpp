@@ -85,6 +85,7 @@ void count_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, std::uint64_
 
 // Requests of the chunks [begin, end) of `plan`.
 std::uint64_t requests_of(const ChunkPlan& plan, std::uint64_t begin, std::uint64_t end) {
+  if (begin >= end) return 0;
   const std::uint64_t last = end == plan.chunks() ? plan.requests : plan.first(end);
   return last - plan.first(begin);
 }
@@ -318,12 +319,16 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
                       DriveControl control) {
   const std::size_t count = runs.size();
   // Item ranges: run s owns items [first_item[s], first_item[s + 1]).
-  std::vector<std::uint64_t> first_item(count + 1, 0);
+  std::vector<std::uint64_t> first_item(count + 1, 0), first_chunk(count, 0), end_chunk(count, 0);
   std::vector<ChunkPlan> plans;
   for (std::size_t s = 0; s < count; ++s) {
     plans.push_back(set.plan(runs[s]));
     plans.back().check();
-    first_item[s + 1] = first_item[s] + plans.back().chunks();
+    first_chunk[s] = set.first_chunk(runs[s]);
+    end_chunk[s] = set.end_chunk(runs[s]);
+    if (first_chunk[s] > end_chunk[s] || end_chunk[s] > plans.back().chunks())
+      throw std::invalid_argument("drive_runs: chunk range past the run's plan");
+    first_item[s + 1] = first_item[s] + end_chunk[s] - first_chunk[s];
   }
   const auto rank = static_cast<std::uint64_t>(world.rank());
   const auto ranks = static_cast<std::uint64_t>(world.size());
@@ -369,7 +374,7 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
             if (!run.kernel) run.kernel = set.make_kernel(runs[s]);
             kernel = run.kernel.get();
           }
-          const std::uint64_t chunk = item - first_item[s];
+          const std::uint64_t chunk = first_chunk[s] + item - first_item[s];
           const ChunkPlan& plan = plans[s];
           tally.assign(run.tally.size(), 0);
           // Each item's scratch is its own: runs differ in kernel, and a chunk outweighs it.
@@ -410,7 +415,7 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
         flat.begin() + static_cast<std::ptrdiff_t>(at),
         flat.begin() + static_cast<std::ptrdiff_t>(at + state[s].tally.size()));
     at += state[s].tally.size();
-    expected += plans[s].requests;
+    expected += requests_of(plans[s], first_chunk[s], end_chunk[s]);
   }
   result.interrupted = result.interrupted || result.requests_done != expected;
   return result;

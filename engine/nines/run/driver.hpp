@@ -74,6 +74,10 @@ class RunSet {
   virtual ChunkPlan plan(std::size_t run) const = 0;
   virtual std::size_t tally_size(std::size_t run) const = 0;
   virtual std::unique_ptr<ChunkKernel> make_kernel(std::size_t run) const = 0;
+  // The chunks of plan(run) to sample, [first_chunk, end_chunk): all of them, unless the
+  // caller drives its runs segment by segment (sweep points that stop at a precision).
+  virtual std::uint64_t first_chunk(std::size_t) const { return 0; }
+  virtual std::uint64_t end_chunk(std::size_t run) const { return plan(run).chunks(); }
 };
 
 struct RunsResult {
