@@ -113,6 +113,19 @@ void define_sampler(CLI::App& app, SamplerChoice& sampler, const ParseContext& c
   });
 }
 
+void define_target_precision(CLI::App& app, std::optional<double>& target,
+                             const ParseContext& context, const std::string& description) {
+  value_option(app, "--target-precision", "P", description,
+               [&target, &context](const std::string& v) {
+                 std::string why;
+                 target = parse_relative_precision(v, &why);
+                 if (!target)
+                   context.fail("invalid --target-precision '" + v + "': " + why +
+                                "; write the relative half-width of the 95% interval as a "
+                                "percentage such as 1% or a fraction such as 0.01");
+               });
+}
+
 void define_json(CLI::App& app, bool& json, const std::string& description) {
   app.add_flag("--json", json, description);
 }
@@ -201,6 +214,10 @@ void define_run_options(CLI::App& app, RunOptions& o, const ParseContext& contex
                  if (!o.importance)
                    context.fail("invalid --importance '" + v + "': expected exact or simulated");
                });
+  define_target_precision(app, o.target_precision, context,
+                          "stop at the first checkpoint at which the 95% interval of the "
+                          "unreliability is within P of it (relative half-width), e.g. 1% or "
+                          "0.01; -n is then the cap. Request runs (formats 1 and 2)");
   app.add_flag("-f,--force", o.force, "overwrite an existing output file");
   define_json(app, o.json, "print the summary as one JSON object on stdout instead of the table");
   value_option(app, "--color", "WHEN",
@@ -245,6 +262,10 @@ void define_sweep_options(CLI::App& app, SweepOptions& o, const ParseContext& co
                  "auto (default), per-request or skip: each point's method, chosen as `nines run "
                  "--record none --sampler MODE` chooses it, so each point's counts equal that "
                  "run's");
+  define_target_precision(app, o.target_precision, context,
+                          "each point stops at the first checkpoint at which its 95% interval "
+                          "of the unreliability is within P of it, e.g. 1% (replaces the "
+                          "file's run.target_precision); its requests are the cap");
   app.add_flag("--full", o.full, "print every row of the table, not a readable subset");
   define_json(app, o.json, "print the result as one JSON object on stdout instead of the table");
   app.add_flag("-q,--quiet", o.quiet, "print nothing but errors (no progress, no table)");

@@ -25,6 +25,7 @@ struct RunOptions {
   std::optional<RecordMode> record;
   SamplerChoice sampler = SamplerChoice::automatic;
   std::optional<ImportanceMode> importance;  // structures only
+  std::optional<double> target_precision;    // request runs only; a fraction in (0, 1)
   ColorMode color = ColorMode::automatic;
   bool json = false;
   bool quiet = false;
@@ -49,6 +50,7 @@ struct SweepOptions {
   bool full = false;
   bool record_requests = false;
   SamplerChoice sampler = SamplerChoice::automatic;
+  std::optional<double> target_precision;  // replaces the sweep file's run.target_precision
   bool json = false;
   bool help = false;
 };

@@ -74,7 +74,10 @@ int execute(const P& pipeline, const RunInfo& info, const RunOptions& options,
                 : 130;
   if (!root) return 0;
 
-  const RunFacts facts{info, target.output, threads, seconds_since(started_at)};
+  // A run that stopped at its target precision reports the requests it sampled.
+  RunInfo sampled = info;
+  sampled.requests = outcome->drive.requests_done;
+  const RunFacts facts{sampled, target.output, threads, seconds_since(started_at)};
   print_run_summary(
       options.json, options.quiet, options.color, world.size(),
       [&] { return pipeline.json(facts, *outcome->conclusion); },
@@ -108,6 +111,7 @@ int run_model(const P& pipeline, const RunOptions& options, Communicator& world)
   info.sampler = pipeline.choose_sampler(options.sampler, record);
   info.chunk_requests = kDefaultChunkRequests;
   info.created = utc_timestamp_now();
+  info.target_precision = options.target_precision;
   return execute(pipeline, info, options, world);
 }
 
@@ -120,6 +124,10 @@ int run_time_model(const StructureModel& model, const RunOptions& options, Commu
     throw InputError("--importance applies to request runs of structures (format 2)");
   if (options.sampler != SamplerChoice::automatic)
     throw InputError("--sampler applies to request runs; time runs are event-driven");
+  if (options.target_precision)
+    throw InputError("--target-precision applies to request runs (formats 1 and 2); '" +
+                     options.scenario_path +
+                     "' has outages over time: set the number of histories with --histories");
   RunInfo info;
   info.seed = options.seed.value_or(model.defaults.seed.value_or(kFallbackSeed));
   info.requests = options.histories.value_or(model.time->histories);

@@ -122,7 +122,12 @@ int sweep_command(const std::vector<std::string>& args) {
         throw InputError(
             "--sampler applies to sweeps of request runs; time runs are "
             "event-driven");
+      if (options.target_precision)
+        throw InputError("--target-precision applies to request runs (formats 1 and 2); '" +
+                         options.sweep_path + "' sweeps a base with outages over time (format 3)");
     }
+    // The command line's target replaces the sweep file's run.target_precision.
+    if (options.target_precision) plan->target_precision = options.target_precision;
   } catch (const std::exception& e) {
     if (!root) return exit_code_of(e);
     throw;

@@ -50,6 +50,26 @@ hdf5::File create_run_file(AtomicOutput& output, int format_version,
   return file;
 }
 
+void write_precision_outcome(hdf5::File& file, const PrecisionOutcome& precision) {
+  file.remove_attribute("requests");
+  file.write_attribute("requests", std::uint64_t{precision.requests_sampled});
+  file.write_attribute("target_precision", precision.target);
+  file.write_attribute("precision_reached", static_cast<std::int8_t>(precision.reached ? 1 : 0));
+  file.write_attribute("precision_achieved", precision.achieved);
+  file.write_attribute("precision_checkpoint", std::uint64_t{precision.checkpoint});
+  file.write_attribute("requests_cap", std::uint64_t{precision.requests_cap});
+}
+
+void check_summary_requests(const char* who, std::uint64_t summary_requests,
+                            std::uint64_t file_requests, bool stopped_at_precision) {
+  if (summary_requests == file_requests ||
+      (stopped_at_precision && summary_requests > 0 && summary_requests < file_requests))
+    return;
+  throw std::invalid_argument(std::string(who) + ": the summary covers " +
+                              std::to_string(summary_requests) + " requests, the file " +
+                              std::to_string(file_requests));
+}
+
 DenseChunkLedger::DenseChunkLedger(std::uint64_t requests, std::uint64_t chunk_length)
     : chunk_length_(chunk_length),
       written_(chunk_length == 0 ? 0 : (requests - 1) / chunk_length + 1, false) {}
@@ -67,6 +87,17 @@ void DenseChunkLedger::check_new(std::uint64_t chunk, const char* who) const {
 void DenseChunkLedger::record(std::uint64_t chunk) noexcept {
   written_[chunk] = true;
   ++recorded_;
+}
+
+void DenseChunkLedger::truncate(std::uint64_t requests) {
+  if (chunk_length_ == 0) return;
+  const std::uint64_t keep = requests == 0 ? 0 : (requests - 1) / chunk_length_ + 1;
+  if (keep > written_.size() || requests % chunk_length_ != 0)
+    throw std::logic_error("DenseChunkLedger::truncate: " + std::to_string(requests) +
+                           " requests do not end on a chunk boundary within the file");
+  for (std::uint64_t c = keep; c < written_.size(); ++c)
+    if (written_[c]) throw std::logic_error("DenseChunkLedger::truncate: chunk past the end");
+  written_.resize(keep);
 }
 
 void DenseChunkLedger::check_complete(const char* who) const {

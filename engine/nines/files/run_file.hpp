@@ -9,6 +9,7 @@
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 #include "nines/model/run_info.hpp"
+#include "nines/summary/summary.hpp"
 
 namespace nines {
 
@@ -38,6 +39,17 @@ hdf5::File create_run_file(AtomicOutput& output, int format_version,
                            const std::string& scenario_name, const std::string& scenario_yaml,
                            const RunInfo& info);
 
+// A run that stopped at a precision (--target-precision) before its cap: the root attribute
+// `requests` becomes the requests sampled, and the root gains target_precision,
+// precision_reached (int8), precision_achieved, precision_checkpoint and requests_cap. The
+// caller shrinks its per-request datasets to the requests sampled.
+void write_precision_outcome(hdf5::File& file, const PrecisionOutcome& precision);
+
+// The requests a finished run's file covers: the summary's, which must equal the file's unless
+// the run stopped at a precision, when it may be fewer (std::invalid_argument otherwise).
+void check_summary_requests(const char* who, std::uint64_t summary_requests,
+                            std::uint64_t file_requests, bool stopped_at_precision);
+
 // Which dense chunks have been stored: each exactly once, none past the end, all of them
 // before the file may be finished. `who` names the caller in the exceptions.
 class DenseChunkLedger {
@@ -52,6 +64,9 @@ class DenseChunkLedger {
   // std::invalid_argument for a chunk past the end or one stored before; nothing is recorded.
   void check_new(std::uint64_t chunk, const char* who) const;
   void record(std::uint64_t chunk) noexcept;
+  // Keeps only the chunks that hold the first `requests` requests (a run that stopped at a
+  // precision, always at a chunk boundary).
+  void truncate(std::uint64_t requests);
   // std::logic_error unless every chunk was recorded.
   void check_complete(const char* who) const;
 

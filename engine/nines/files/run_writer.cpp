@@ -338,10 +338,10 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
       summary.expected_failures.size() != k || model.first_failure_probability().size() != k)
     throw std::invalid_argument("RunFileWriter::finish: the model and summary must have " +
                                 std::to_string(k) + " components like the scenario");
-  if (summary.requests != w.info.requests)
-    throw std::invalid_argument("RunFileWriter::finish: the summary covers " +
-                                std::to_string(summary.requests) + " requests, the file " +
-                                std::to_string(w.info.requests));
+  check_summary_requests("RunFileWriter::finish", summary.requests, w.info.requests,
+                         summary.precision.has_value());
+  const bool stopped_early = summary.requests != w.info.requests;
+  if (stopped_early) w.dense_chunks.truncate(summary.requests);
   w.dense_chunks.check_complete("RunFileWriter::finish");
   if (w.info.record == RecordMode::failures && w.failures_seen != summary.failures)
     throw std::logic_error("RunFileWriter::finish: " + std::to_string(w.failures_seen) +
@@ -353,6 +353,7 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
     w.failure_components->close();
     w.failure_requests->close();
   }
+  if (w.dense && stopped_early) w.dense->shrink_to(summary.requests);
   if (w.dense) w.dense->close();
 
   hdf5::Group components = file.create_group("components");
@@ -369,6 +370,7 @@ void RunFileWriter::finish(const ChainAnalytics& model, const Summary& summary) 
   file.write_attribute("ci_level", summary.ci_level);
   file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
   file.write_attribute("verdict", summary.verdict);
+  if (summary.precision) write_precision_outcome(file, *summary.precision);
 
   // Closing checks that everything reached the disk; only then does the name become final.
   w.failure_components.reset();

@@ -275,15 +275,18 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
                                 const StructureSummary& summary) {
   Impl& w = *impl_;
   if (w.finished()) throw std::logic_error("StructureRunWriter::finish called twice");
-  if (summary.mix.requests != w.info.requests)
-    throw std::invalid_argument("StructureRunWriter::finish: the summary covers " +
-                                std::to_string(summary.mix.requests) + " requests, the file " +
-                                std::to_string(w.info.requests));
+  check_summary_requests("StructureRunWriter::finish", summary.mix.requests, w.info.requests,
+                         summary.precision.has_value());
+  const bool stopped_early = summary.mix.requests != w.info.requests;
+  if (stopped_early) w.dense_chunks.truncate(summary.mix.requests);
   w.dense_chunks.check_complete("StructureRunWriter::finish");
   if (w.info.record != RecordMode::none && w.failures_seen != summary.mix.failures)
     throw std::logic_error("StructureRunWriter::finish: " + std::to_string(w.failures_seen) +
                            " failures recorded but the summary counts " +
                            std::to_string(summary.mix.failures));
+  if (stopped_early)
+    for (auto* d : {&w.kind, &w.attempts, &w.culprit, &w.cause})
+      if (*d) (*d)->shrink_to(summary.mix.requests);
   w.close_datasets();
   const StructureModel& model = analytics.model();
   hdf5::File& file = *w.file;
@@ -298,6 +301,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
   file.write_attribute("agrees", static_cast<std::int8_t>(summary.agrees ? 1 : 0));
   file.write_attribute("verdict", summary.verdict);
   file.write_attribute("verdict_tests", std::int64_t{summary.tests});
+  if (summary.precision) write_precision_outcome(file, *summary.precision);
   file.write_attribute("verdict_test_alpha", summary.test_alpha);
   file.write_attribute("analytic_method", "bdd");
   file.write_attribute("bdd_nodes", static_cast<std::uint64_t>(analytics.bdd_nodes()));

@@ -3,6 +3,7 @@
 #include "nines/input/yaml_fields.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <limits>
 
@@ -211,6 +212,30 @@ std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* why)
 
 std::optional<double> parse_reliability_value(std::string_view text, std::string* why) {
   return parse_reliability_text(text, why);
+}
+
+std::optional<double> parse_relative_precision(std::string_view text, std::string* why) {
+  const auto fail = [why](const char* reason) -> std::optional<double> {
+    if (why != nullptr) *why = reason;
+    return std::nullopt;
+  };
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  bool percent = false;
+  if (!text.empty() && text.back() == '%') {
+    percent = true;
+    text.remove_suffix(1);
+    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+  }
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value))
+    return fail("is not a number");
+  if (percent) value /= 100;
+  if (!(value > 0 && value < 1)) return fail("must be above 0% and below 100%");
+  return value;
 }
 
 }  // namespace nines

@@ -20,4 +20,9 @@ std::optional<std::uint64_t> parse_seed(std::string_view text, std::string* why 
 // (nines allocate --target): parse_reliability_text without including yaml-cpp.
 std::optional<double> parse_reliability_value(std::string_view text, std::string* why = nullptr);
 
+// A relative precision (--target-precision, a sweep's run.target_precision): a percentage
+// ("1%", "0.5 %") or a fraction ("0.01"), above 0 and below 100%. Returns the fraction, or
+// nullopt with `why` filled ("is not a number", "must be above 0% and below 100%").
+std::optional<double> parse_relative_precision(std::string_view text, std::string* why = nullptr);
+
 }  // namespace nines

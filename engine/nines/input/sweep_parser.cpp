@@ -270,7 +270,32 @@ class Parser : private TimeFieldReader {
         }
       }
     }
-    const RunDefaults run = FieldReader::parse_run(entry);
+    // run.target_precision is a sweep's own run setting (a scenario's run has requests and
+    // seed only): read here, and the rest as a scenario's run.
+    Entry rest = entry;
+    if (entry.second.IsMap() && entry.second["target_precision"]) {
+      for (const auto& pair : entry.second) {
+        if (!pair.first.IsScalar() || pair.first.Scalar() != "target_precision") continue;
+        constexpr std::string_view hint =
+            "write the relative half-width of each point's 95% interval as a percentage such as "
+            "1% or a fraction such as 0.01";
+        if (is_time())
+          fail(pair.first.Mark(), "run.target_precision",
+               "applies to request runs (formats 1 and 2); the base has outages over time "
+               "(format 3)",
+               "leave it out, and set the points' histories with time.histories");
+        const Entry field(pair.first, pair.second);
+        const std::string& text = scalar(field, "run.target_precision", hint);
+        std::string why;
+        const auto target = parse_relative_precision(text, &why);
+        if (!target)
+          fail(pair.second.Mark(), "run.target_precision", nines::quoted(text) + " " + why, hint);
+        plan_.target_precision = *target;
+      }
+      rest.second = YAML::Clone(entry.second);
+      rest.second.remove("target_precision");
+    }
+    const RunDefaults run = FieldReader::parse_run(rest);
     if (run.requests) requests_ = *run.requests;
     if (run.seed) seed_ = *run.seed;
   }

@@ -231,6 +231,13 @@ void Object::write_attribute(std::string_view name, std::string_view value) {
   check(attribute.release(), what);
 }
 
+void Object::remove_attribute(std::string_view name) {
+  quiet();
+  const std::string key(name);
+  check(H5Adelete(id(), key.c_str()),
+        [&] { return "delete attribute " + quoted(name) + " of " + where(); });
+}
+
 void Object::write_scalar_attribute(std::string_view name, ElementType type, const void* value) {
   quiet();
   const auto what = [&] { return "write attribute " + quoted(name) + " of " + where(); };
@@ -513,6 +520,17 @@ void Dataset::grow_to(std::uint64_t size) {
   const hsize_t new_size[1] = {size};
   check(H5Dset_extent(id(), new_size),
         [&] { return "extend " + where() + " to " + std::to_string(size) + " elements"; });
+}
+
+void Dataset::shrink_to(std::uint64_t size) {
+  quiet();
+  const std::uint64_t old_size = this->size();
+  if (size > old_size)
+    throw std::logic_error("shrink_to: " + where() + " holds " + std::to_string(old_size) +
+                           " elements, fewer than " + std::to_string(size));
+  const hsize_t new_size[1] = {size};
+  check(H5Dset_extent(id(), new_size),
+        [&] { return "shrink " + where() + " to " + std::to_string(size) + " elements"; });
 }
 
 void Dataset::append_chunk(std::uint64_t count, std::span<const unsigned char> bytes) {

@@ -90,6 +90,9 @@ class Object {
     write_scalar_attribute(name, element_type_of<T>(), &value);
   }
 
+  // Deletes an attribute, so that it can be written again with a new value.
+  void remove_attribute(std::string_view name);
+
   // A one-dimensional array attribute (CF's flag_values, say).
   template <Scalar T>
   void write_array_attribute(std::string_view name, std::span<const T> values) {
@@ -189,6 +192,9 @@ class Dataset : public Object {
   // Grows an extendible dataset to `size` elements (at least its current size) without writing:
   // the new elements read as the fill value.
   void grow_to(std::uint64_t size);
+  // Shrinks a chunked one-dimensional dataset to its first `size` elements (at most its current
+  // size; the maximum size stays): a run that stopped before the end it was created for.
+  void shrink_to(std::uint64_t size);
   // Grows an extendible dataset whose size is a multiple of its chunk length by `count`
   // elements (1 to one chunk; of a 2-D dataset whole rows, which grow along the first axis) and
   // stores `bytes` as the chunk at the old end, as write_chunk does. Elements of that chunk

@@ -29,6 +29,10 @@ struct RunInfo {
   std::string created;               // ISO 8601 UTC, e.g. 2026-11-28T08:00:00Z
   int deflate_level = 1;             // gzip level for every compressed dataset
   ImportanceMode importance = ImportanceMode::exact;  // structures only
+  // --target-precision (request runs): stop at the first checkpoint at which the relative
+  // half-width of the unreliability's interval is at most this (0.01 = 1%); `requests` is then
+  // the cap. Unset: run every request.
+  std::optional<double> target_precision;
 };
 
 }  // namespace nines

@@ -2,6 +2,7 @@
 
 #include "nines/base/sha256.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -134,7 +135,15 @@ SweepPoint SweepPointList::operator[](std::size_t index) const {
 }
 
 std::string SweepPlan::fingerprint() const {
-  return "sweep-sha256=" + sha256_hex(source_text) + " base-sha256=" + sha256_hex(base_text);
+  std::string out =
+      "sweep-sha256=" + sha256_hex(source_text) + " base-sha256=" + sha256_hex(base_text);
+  // Only when set, so that the journals of sweeps without it keep their headers.
+  if (target_precision) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", *target_precision);
+    out += " target-precision=" + std::string(text);
+  }
+  return out;
 }
 
 std::uint64_t replication_seed(std::uint64_t seed, std::uint64_t replication) noexcept {

@@ -6,6 +6,7 @@
 // are bit-identical to `nines run` of that point at that seed.
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -169,6 +170,10 @@ struct SweepPlan {
   std::uint64_t replications = 1;
   bool per_point_seeds = false;
   SweepPointList points;
+  // run.target_precision or `nines sweep --target-precision` (request bases only): each point
+  // stops at the first checkpoint at which its interval is this narrow (see RunInfo); its
+  // requests are then the cap. Part of the fingerprint when set.
+  std::optional<double> target_precision;
 
   // sha256 of the sweep text and of the base scenario's text: a journal written for one plan
   // is never continued with another.

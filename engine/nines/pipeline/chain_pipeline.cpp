@@ -103,6 +103,13 @@ Summary ChainPipeline::conclude(const RunInfo& info,
                    std::vector<std::uint64_t>(tally.begin(), tally.end() - 1));
 }
 
+std::uint64_t ChainPipeline::failures(const std::vector<std::uint64_t>& tally) const {
+  // First failures per component, then successes.
+  std::uint64_t sum = 0;
+  for (std::size_t k = 0; k + 1 < tally.size(); ++k) sum += tally[k];
+  return sum;
+}
+
 void ChainPipeline::finish(RunFileWriter& file, const Summary& conclusion) const {
   file.finish(analytics_, conclusion);
 }

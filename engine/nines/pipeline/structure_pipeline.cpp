@@ -120,6 +120,13 @@ StructureSummary StructurePipeline::conclude(const RunInfo& info,
   return summarize_structure(analytics_, sampler_, info.requests, tally);
 }
 
+std::uint64_t StructurePipeline::failures(const std::vector<std::uint64_t>& tally) const {
+  const TallyLayout& layout = sampler_.layout();
+  std::uint64_t sum = 0;
+  for (std::size_t k = 0; k < layout.kinds; ++k) sum += tally[layout.failures(k)];
+  return sum;
+}
+
 void StructurePipeline::finish(StructureRunWriter& file, const StructureSummary& conclusion) const {
   file.finish(analytics_, conclusion);
 }

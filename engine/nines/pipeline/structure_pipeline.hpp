@@ -51,6 +51,8 @@ class StructurePipeline {
   std::unique_ptr<File> open_file(const std::string& path, bool overwrite,
                                   const RunInfo& info) const;
   Conclusion conclude(const RunInfo& info, const std::vector<std::uint64_t>& tally) const;
+  // Failed requests in a tally (what --target-precision's rule reads).
+  std::uint64_t failures(const std::vector<std::uint64_t>& tally) const;
   void finish(File& file, const Conclusion& conclusion) const;
 
   std::string text(const RunFacts& facts, const Conclusion& conclusion, bool color) const;

@@ -7,6 +7,7 @@
 
 #include "nines/base/number_format.hpp"
 #include "nines/model/record_mode.hpp"
+#include "nines/report/precision_report.hpp"
 #include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
@@ -182,6 +183,7 @@ std::string format_summary_text(const ReportContext& context, const ChainAnalyti
   out += label("attribution") + attribution + "\n";
   out +=
       label("verdict") + paint(summary.agrees ? kGreen : kBoldRed, summary.verdict, color) + "\n";
+  if (summary.precision) out += label("precision") + precision_text(*summary.precision) + "\n";
   out += label("nines") + fixed(summary.nines_empirical, 2) + " (analytic " +
          fixed(summary.nines_analytic, 2) + ")\n";
   out += label("DPMO") + dpmo(summary.dpmo_empirical) + " (analytic " +
@@ -234,6 +236,7 @@ std::string format_summary_json(const ReportContext& context, const ChainAnalyti
   out["verdict"] = summary.verdict;
   for_each_unit_field(
       summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
+  if (summary.precision) out["precision"] = precision_json(*summary.precision);
   doc["summary"] = std::move(out);
   return json_text(doc);
 }

@@ -8,6 +8,7 @@
 #include "nines/base/number_format.hpp"
 #include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
+#include "nines/report/precision_report.hpp"
 #include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
@@ -149,6 +150,7 @@ std::string format_structure_text(const StructureReportContext& context,
   out += attribution + "mix " + attribution_text(summary.mix) + "\n";
   out +=
       "  verdict      " + paint(summary.agrees ? "\x1b[32m" : "\x1b[1;31m", summary.verdict) + "\n";
+  if (summary.precision) out += "  precision    " + precision_text(*summary.precision) + "\n";
   out += "  nines        " + fixed(summary.nines_empirical, 2) + " (analytic " +
          fixed(summary.nines_analytic, 2) + ")   DPMO " + fixed(summary.dpmo_empirical, 1, true) +
          " (analytic " + fixed(summary.dpmo_analytic, 1, true) + ")\n\n";
@@ -309,6 +311,7 @@ std::string format_structure_json(const StructureReportContext& context,
   out["verdict"] = summary.verdict;
   for_each_unit_field(
       summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
+  if (summary.precision) out["precision"] = precision_json(*summary.precision);
   doc["summary"] = std::move(out);
   return json_text(doc);
 }

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "nines/run/checkpoints.hpp"
+
 namespace nines {
 namespace {
 
@@ -81,10 +83,19 @@ void count_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, std::uint64_
   interrupted = interrupted || cut.load() || context.is_group_execution_cancelled();
 }
 
-// Recorded, one process: sample and encode in parallel, store in chunk order.
-void record_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore& store,
-                   const DriveControl& control, DriveResult& result) {
-  const std::uint64_t chunks = plan.chunks();
+// Requests of the chunks [begin, end) of `plan`.
+std::uint64_t requests_of(const ChunkPlan& plan, std::uint64_t begin, std::uint64_t end) {
+  if (begin >= end) return 0;
+  const std::uint64_t last = end == plan.chunks() ? plan.requests : plan.first(end);
+  return last - plan.first(begin);
+}
+
+// Recorded, one process: sample and encode the chunks [begin, end) in parallel, store them in
+// chunk order.
+void record_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, std::uint64_t begin,
+                   std::uint64_t end, ChunkStore& store, const DriveControl& control,
+                   DriveResult& result) {
+  const std::uint64_t chunks = end;
   const std::size_t tokens = 2 * threads() + 2;
   std::vector<std::unique_ptr<Slot>> storage;
   tbb::concurrent_bounded_queue<Slot*> pool;
@@ -92,7 +103,7 @@ void record_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore&
     storage.push_back(std::make_unique<Slot>(make_slot(kernel)));
     pool.push(storage.back().get());
   }
-  std::uint64_t next = 0;
+  std::uint64_t next = begin;
   bool cut = false;
   tbb::parallel_pipeline(
       tokens,
@@ -129,11 +140,13 @@ void record_chunks(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore&
             }
             pool.push(slot);
           }));
-  result.interrupted = cut || result.requests_done != plan.requests;
+  result.interrupted = cut || result.requests_done != requests_of(plan, begin, end);
 }
 
-// Recorded, several ranks: rounds of W chunks per rank, gathered to rank 0 and stored in order.
-void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
+// Recorded, several ranks: rounds of W chunks per rank of [begin, end), gathered to rank 0 and
+// stored in order.
+void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan,
+                               std::uint64_t begin, std::uint64_t end, ChunkStore* store,
                                Communicator& world, const DriveControl& control,
                                DriveResult& result) {
   const int rank = world.rank();
@@ -141,7 +154,7 @@ void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan,
   const bool root = rank == 0;
   if (root && store == nullptr)
     throw std::invalid_argument("drive: rank 0 needs a store to record");
-  const std::uint64_t chunks = plan.chunks();
+  const std::uint64_t chunks = end;
 
   // Chunks per rank per round: a few per thread, and at most about 1 GiB of raw chunk data
   // per round on rank 0 (MPI counts are ints). Rank 0 decides, so every rank agrees.
@@ -165,7 +178,7 @@ void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan,
   std::vector<std::uint64_t> local_tally(result.tally.size(), 0);
   bool stopped_all = false;
   const auto R = static_cast<std::uint64_t>(ranks);
-  for (std::uint64_t base = 0; base < chunks && !stopped_all; base += per_round * R) {
+  for (std::uint64_t base = begin; base < chunks && !stopped_all; base += per_round * R) {
     tbb::parallel_for(
         tbb::blocked_range<std::uint64_t>(0, per_round, 1),
         [&](const tbb::blocked_range<std::uint64_t>& range) {
@@ -210,10 +223,10 @@ void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan,
     std::map<std::uint64_t, EncodedChunk> round;
     for (const auto& bytes : gathered) {
       const unsigned char* p = bytes.data();
-      const unsigned char* end = p + bytes.size();
-      while (p < end) {
+      const unsigned char* stop = p + bytes.size();
+      while (p < stop) {
         EncodedChunk chunk;
-        p = EncodedChunk::read_from(p, end, chunk);
+        p = EncodedChunk::read_from(p, stop, chunk);
         const std::uint64_t index = chunk.chunk;
         round.emplace(index, std::move(chunk));
       }
@@ -226,23 +239,26 @@ void record_chunks_distributed(const ChunkKernel& kernel, const ChunkPlan& plan,
   result.requests_done = totals.back();
   totals.pop_back();
   result.tally = std::move(totals);
-  result.interrupted = stopped_all || result.requests_done != plan.requests;
+  result.interrupted = stopped_all || result.requests_done != requests_of(plan, begin, end);
 }
 
-}  // namespace
-
-DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record, ChunkStore* store,
-                  Communicator& world, DriveControl control) {
-  plan.check();
+// The chunks [begin, end) of `plan` under every schedule: the tally and requests of those
+// chunks alone, summed over every rank.
+DriveResult drive_range(const ChunkKernel& kernel, const ChunkPlan& plan, std::uint64_t begin,
+                        std::uint64_t end, bool record, ChunkStore* store, Communicator& world,
+                        const DriveControl& control) {
   DriveResult result;
   result.tally.assign(kernel.tally_size(), 0);
   const int rank = world.rank();
   const int ranks = world.size();
   if (!record) {
-    const std::uint64_t count = plan.local_chunks(rank, ranks);
+    // Rank r samples chunks begin + r, begin + r + R, ...: from chunk 0 that is c % R == r.
+    const auto r = static_cast<std::uint64_t>(rank);
+    const auto R = static_cast<std::uint64_t>(ranks);
+    const std::uint64_t count = end - begin <= r ? 0 : (end - begin - r - 1) / R + 1;
     count_chunks(
-        kernel, plan, count, [&](std::uint64_t j) { return plan.local_chunk(j, rank, ranks); },
-        control, result.tally, result.requests_done, result.interrupted);
+        kernel, plan, count, [&](std::uint64_t j) { return begin + r + j * R; }, control,
+        result.tally, result.requests_done, result.interrupted);
     if (ranks > 1) {
       // Sum over ranks; any rank's interruption is everyone's.
       std::vector<std::uint64_t> totals = result.tally;
@@ -255,15 +271,47 @@ DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record,
       totals.pop_back();
       result.tally = std::move(totals);
     }
-    result.interrupted = result.interrupted || result.requests_done != plan.requests;
+    result.interrupted =
+        result.interrupted || result.requests_done != requests_of(plan, begin, end);
     return result;
   }
   if (ranks > 1) {
-    record_chunks_distributed(kernel, plan, store, world, control, result);
+    record_chunks_distributed(kernel, plan, begin, end, store, world, control, result);
     return result;
   }
   if (store == nullptr) throw std::invalid_argument("drive: recording needs a store");
-  record_chunks(kernel, plan, *store, control, result);
+  record_chunks(kernel, plan, begin, end, *store, control, result);
+  return result;
+}
+
+}  // namespace
+
+DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record, ChunkStore* store,
+                  Communicator& world, DriveControl control, const CheckpointRule& rule) {
+  plan.check();
+  const std::uint64_t chunks = plan.chunks();
+  if (!rule) return drive_range(kernel, plan, 0, chunks, record, store, world, control);
+
+  // Segment by segment: every rank holds the same merged tally after each, so the rule, a
+  // function of that tally alone, stops them all at the same checkpoint.
+  DriveResult result;
+  result.tally.assign(kernel.tally_size(), 0);
+  for (std::uint64_t done = 0; done < chunks;) {
+    const std::uint64_t next = next_checkpoint(done, chunks);
+    DriveResult segment = drive_range(kernel, plan, done, next, record, store, world, control);
+    for (std::size_t i = 0; i < result.tally.size(); ++i) result.tally[i] += segment.tally[i];
+    result.requests_done += segment.requests_done;
+    if (segment.interrupted) {
+      result.interrupted = true;
+      return result;
+    }
+    done = next;
+    ++result.checkpoints;
+    if (rule(result.tally, result.requests_done)) {
+      result.rule_met = true;
+      break;
+    }
+  }
   return result;
 }
 
@@ -271,12 +319,16 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
                       DriveControl control) {
   const std::size_t count = runs.size();
   // Item ranges: run s owns items [first_item[s], first_item[s + 1]).
-  std::vector<std::uint64_t> first_item(count + 1, 0);
+  std::vector<std::uint64_t> first_item(count + 1, 0), first_chunk(count, 0), end_chunk(count, 0);
   std::vector<ChunkPlan> plans;
   for (std::size_t s = 0; s < count; ++s) {
     plans.push_back(set.plan(runs[s]));
     plans.back().check();
-    first_item[s + 1] = first_item[s] + plans.back().chunks();
+    first_chunk[s] = set.first_chunk(runs[s]);
+    end_chunk[s] = set.end_chunk(runs[s]);
+    if (first_chunk[s] > end_chunk[s] || end_chunk[s] > plans.back().chunks())
+      throw std::invalid_argument("drive_runs: chunk range past the run's plan");
+    first_item[s + 1] = first_item[s] + end_chunk[s] - first_chunk[s];
   }
   const auto rank = static_cast<std::uint64_t>(world.rank());
   const auto ranks = static_cast<std::uint64_t>(world.size());
@@ -322,7 +374,7 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
             if (!run.kernel) run.kernel = set.make_kernel(runs[s]);
             kernel = run.kernel.get();
           }
-          const std::uint64_t chunk = item - first_item[s];
+          const std::uint64_t chunk = first_chunk[s] + item - first_item[s];
           const ChunkPlan& plan = plans[s];
           tally.assign(run.tally.size(), 0);
           // Each item's scratch is its own: runs differ in kernel, and a chunk outweighs it.
@@ -363,16 +415,16 @@ RunsResult drive_runs(const RunSet& set, const std::vector<std::size_t>& runs, C
         flat.begin() + static_cast<std::ptrdiff_t>(at),
         flat.begin() + static_cast<std::ptrdiff_t>(at + state[s].tally.size()));
     at += state[s].tally.size();
-    expected += plans[s].requests;
+    expected += requests_of(plans[s], first_chunk[s], end_chunk[s]);
   }
   result.interrupted = result.interrupted || result.requests_done != expected;
   return result;
 }
 
 DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
-                  DriveControl control) {
+                  DriveControl control, const CheckpointRule& rule) {
   LocalCommunicator local;
-  return drive(kernel, plan, store != nullptr, store, local, control);
+  return drive(kernel, plan, store != nullptr, store, local, control, rule);
 }
 
 }  // namespace nines

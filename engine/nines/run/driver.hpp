@@ -17,6 +17,7 @@
 // The thread count is whatever tbb::global_control allows; results never depend on it.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "nines/base/stop.hpp"
@@ -31,21 +32,36 @@ struct DriveControl {
   std::atomic<std::uint64_t>* progress = nullptr;  // requests this process has sampled
 };
 
+// A stopping rule (--target-precision): given the tally merged over every rank and every
+// chunk before a checkpoint (run/checkpoints.hpp) and the requests those chunks cover, true
+// ends the run at that checkpoint. It must be a function of its arguments alone, so that every
+// rank decides alike.
+using CheckpointRule =
+    std::function<bool(const std::vector<std::uint64_t>& tally, std::uint64_t requests)>;
+
 struct DriveResult {
   std::vector<std::uint64_t> tally;  // summed over every rank (on every rank)
-  std::uint64_t requests_done = 0;   // over every rank; == plan.requests unless interrupted
+  // Over every rank; == plan.requests unless interrupted or stopped by the rule.
+  std::uint64_t requests_done = 0;
   bool interrupted = false;
+  // With a rule: the checkpoints evaluated (the last is where the run ended: 1 is the first)
+  // and whether the rule held there (false: the plan's requests ran out first).
+  std::uint64_t checkpoints = 0;
+  bool rule_met = false;
 };
 
 // Samples every chunk of `plan`. With `record`, chunks are encoded and, on rank 0, stored in
 // `store` (required there; ignored elsewhere). Collective when world.size() > 1: every rank
-// calls it with the same plan and record.
+// calls it with the same plan, record and rule.
+// With a `rule`, the run goes segment by segment between checkpoints (run/checkpoints.hpp),
+// merging the tally after each and asking the rule whether to stop; recorded chunks still
+// reach the store in order, and the chunks after the stop are never sampled.
 DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, bool record, ChunkStore* store,
-                  Communicator& world, DriveControl control = {});
+                  Communicator& world, DriveControl control = {}, const CheckpointRule& rule = {});
 
 // The same for one process (the common case, and the unit tests).
 DriveResult drive(const ChunkKernel& kernel, const ChunkPlan& plan, ChunkStore* store,
-                  DriveControl control = {});
+                  DriveControl control = {}, const CheckpointRule& rule = {});
 
 // Several runs through one parallel loop: a sweep's points. Their chunks are concatenated into
 // one list of items, so a set of many small runs and a set of a few huge ones both keep every
@@ -58,6 +74,10 @@ class RunSet {
   virtual ChunkPlan plan(std::size_t run) const = 0;
   virtual std::size_t tally_size(std::size_t run) const = 0;
   virtual std::unique_ptr<ChunkKernel> make_kernel(std::size_t run) const = 0;
+  // The chunks of plan(run) to sample, [first_chunk, end_chunk): all of them, unless the
+  // caller drives its runs segment by segment (sweep points that stop at a precision).
+  virtual std::uint64_t first_chunk(std::size_t) const { return 0; }
+  virtual std::uint64_t end_chunk(std::size_t run) const { return plan(run).chunks(); }
 };
 
 struct RunsResult {

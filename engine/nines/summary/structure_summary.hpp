@@ -9,6 +9,7 @@
 // verdict uses Bonferroni's correction, rejecting at kVerdictAlpha / (number of tests), so the
 // family-wise false-alarm rate stays at kVerdictAlpha (1e-3) however many kinds there are.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,7 @@ struct StructureSummary {
   double nines_empirical = 0, nines_analytic = 0;
   double dpmo_empirical = 0, dpmo_analytic = 0;
   double sigma_empirical = 0, sigma_analytic = 0;
+  std::optional<PrecisionOutcome> precision;  // runs with --target-precision only
 };
 
 // tally is StructureSimulationResult::tally for `requests` requests (> 0).

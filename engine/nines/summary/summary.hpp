@@ -2,6 +2,7 @@
 // Everything a run concludes, computed in one place from the counts and the analytic model.
 // The text table, the JSON and the HDF5 attributes all print from this struct.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,16 @@ inline constexpr double kDefaultCiLevel = 0.95;
 // the exact binomial test of the failure count or the attribution chi-square test rejects at
 // this level.
 inline constexpr double kVerdictAlpha = 1e-3;
+
+// How a run with --target-precision ended (stats/precision.hpp, run/checkpoints.hpp).
+struct PrecisionOutcome {
+  double target = 0;               // relative half-width of the unreliability's interval
+  double achieved = 0;             // the same at the end (+inf without failures)
+  bool reached = false;            // false: the cap came first
+  std::uint64_t checkpoint = 0;    // checkpoints evaluated; the run ended at the last (from 1)
+  std::uint64_t requests_cap = 0;  // -n: the most requests the run could take
+  std::uint64_t requests_sampled = 0;
+};
 
 struct Summary {
   std::uint64_t requests = 0;
@@ -42,6 +53,8 @@ struct Summary {
   double nines_empirical = 0, nines_analytic = 0;
   double dpmo_empirical = 0, dpmo_analytic = 0;
   double sigma_empirical = 0, sigma_analytic = 0;
+
+  std::optional<PrecisionOutcome> precision;  // runs with --target-precision only
 };
 
 // requests > 0; component_failures.size() == model.size().

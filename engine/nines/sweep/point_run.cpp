@@ -60,8 +60,12 @@ class ChainPointRun final : public PointRun {
     tally.pop_back();  // the successes
     return tally;
   }
-  PointConclusion conclude(const std::vector<std::uint64_t>& counts) const override {
-    const Summary s = summarize(pipeline_.analytics(), point_.requests, counts);
+  std::uint64_t failures(const std::vector<std::uint64_t>& tally) const override {
+    return pipeline_.failures(tally);
+  }
+  PointConclusion conclude(const std::vector<std::uint64_t>& counts,
+                           std::uint64_t requests) const override {
+    const Summary s = summarize(pipeline_.analytics(), requests, counts);
     PointConclusion c;
     c.sampler = std::string(to_string(sampler_));
     c.kernel = kernel_name();
@@ -122,8 +126,13 @@ class StructurePointRun final : public PointRun {
   std::vector<std::uint64_t> counts_from_tally(std::vector<std::uint64_t> tally) const override {
     return tally;
   }
-  PointConclusion conclude(const std::vector<std::uint64_t>& counts) const override {
+  std::uint64_t failures(const std::vector<std::uint64_t>& tally) const override {
+    return pipeline_.failures(tally);
+  }
+  PointConclusion conclude(const std::vector<std::uint64_t>& counts,
+                           std::uint64_t requests) const override {
     RunInfo info = point_info(point_, sampler_, RecordMode::none, chunk_requests_);
+    info.requests = requests;
     const StructureSummary s = pipeline_.conclude(info, counts);
     const StructureAnalytics& exact = pipeline_.analytics();
     PointConclusion c;
@@ -151,7 +160,7 @@ class StructurePointRun final : public PointRun {
       r.attribution_p_value = ks.attribution.p_value;
       c.kinds.push_back(std::move(r));
     }
-    const double n = static_cast<double>(point_.requests);
+    const double n = static_cast<double>(requests);
     for (std::size_t j = 0; j < model_.components.size(); ++j) {
       const StructureComponent& comp = model_.components[j];
       const ImportanceMeasures& m = s.importance[j];

@@ -94,7 +94,12 @@ class PointRun {
   // (counts_from_tally turns it into the kept counts).
   virtual std::unique_ptr<ChunkKernel> kernel(RecordMode record) const = 0;
   virtual std::vector<std::uint64_t> counts_from_tally(std::vector<std::uint64_t> tally) const = 0;
-  virtual PointConclusion conclude(const std::vector<std::uint64_t>& counts) const = 0;
+  // The conclusion from the counts of `requests` requests: the point's own, or fewer when it
+  // stopped at a precision (time points: always their histories).
+  virtual PointConclusion conclude(const std::vector<std::uint64_t>& counts,
+                                   std::uint64_t requests) const = 0;
+  // Failed requests in the kernel's tally (what a precision rule reads); request points only.
+  virtual std::uint64_t failures(const std::vector<std::uint64_t>& tally) const = 0;
 };
 
 }  // namespace nines

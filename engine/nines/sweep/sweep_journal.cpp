@@ -224,12 +224,15 @@ SweepJournalCheck SweepJournal::check_for(const SweepPlan& plan) {
   }
   // A structure point keeps its kernel's whole tally, whose length depends on the point's
   // shape: built for the points the journal names, and only then.
-  return [requests = std::move(requests), components = std::move(components), chains,
+  // A point that stops at a precision records the requests it sampled: at most its own.
+  const bool precision = plan.target_precision.has_value();
+  return [requests = std::move(requests), components = std::move(components), chains, precision,
           &plan](const SweepJournalRecord& r) -> std::string {
     const std::string point = "point " + std::to_string(r.point);
     if (r.point >= requests.size())
       return point + " is beyond the sweep's " + plural(requests.size(), "point");
-    if (r.requests != requests[r.point])
+    if (precision ? r.requests == 0 || r.requests > requests[r.point]
+                  : r.requests != requests[r.point])
       return "it records " + std::to_string(r.requests) + " requests, " + point + " has " +
              std::to_string(requests[r.point]);
     if (!chains) {
@@ -517,9 +520,9 @@ void SweepJournal::append(std::span<const std::size_t> points, const SweepResult
   std::vector<SweepJournalRecord> records;
   records.reserve(points.size());
   for (const std::size_t p : points) {
-    // The request count is implied by the plan; it is recorded so that a record can be
-    // checked on its own.
-    records.push_back({p, point_requests_.at(p), results.failures(p)});
+    // The request count is implied by the plan (unless the point stopped at a precision); it
+    // is recorded so that a record can be checked on its own.
+    records.push_back({p, results.requests(p, point_requests_.at(p)), results.failures(p)});
   }
   append(records);
 }

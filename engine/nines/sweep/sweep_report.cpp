@@ -53,8 +53,8 @@ std::string aligned(const std::vector<std::vector<std::string>>& rows) {
 // the first 10, a row of "...", and the last 6. row_of(i, cells) completes point i's row from
 // its leading cells (its index, the swept values, the replication, the requests).
 template <class RowOf>
-std::vector<std::vector<std::string>> point_rows(const SweepPlan& plan, bool full,
-                                                 std::size_t columns, RowOf row_of) {
+std::vector<std::vector<std::string>> point_rows(const SweepPlan& plan, const SweepResults& results,
+                                                 bool full, std::size_t columns, RowOf row_of) {
   std::vector<std::vector<std::string>> rows;
   const std::size_t n = plan.points.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -68,7 +68,9 @@ std::vector<std::vector<std::string>> point_rows(const SweepPlan& plan, bool ful
     for (std::size_t p = 0; p < plan.parameters.size(); ++p)
       row.push_back(value_label(plan.parameters[p], point.values[p]));
     if (plan.replications > 1) row.push_back(std::to_string(point.replication));
-    row.push_back(std::to_string(point.requests));
+    // A point that stopped at a precision shows the requests it sampled.
+    row.push_back(
+        std::to_string(results.done(i) ? results.requests(i, point.requests) : point.requests));
     row_of(i, row);
     rows.push_back(std::move(row));
   }
@@ -94,7 +96,8 @@ double analytic_of(const SweepPlan& plan, const SweepResults& results, std::size
     return conclude_point(plan, results, i, sampler, chunk).row.reliability_analytic;
   if (plan.base_format != 1) return std::nan("");
   const auto run = PointRun::make(plan, i, sampler, chunk);
-  return run->conclude(std::vector<std::uint64_t>(run->counts_size(), 0)).row.reliability_analytic;
+  return run->conclude(std::vector<std::uint64_t>(run->counts_size(), 0), plan.points[i].requests)
+      .row.reliability_analytic;
 }
 
 std::vector<std::size_t> shown_rows(const SweepPlan& plan, const SweepAxis& axis, bool full) {
@@ -171,7 +174,7 @@ std::string list_table(const SweepPlan& plan, const SweepResults& results, bool 
   if (plan.replications > 1) head.push_back("replication");
   for (const char* h : {"requests", "simulated %", "analytic %", "z"}) head.push_back(h);
   std::vector<std::vector<std::string>> rows = {head};
-  for (auto& row : point_rows(plan, full, head.size(), [&](std::size_t i, auto&cells) {
+  for (auto& row : point_rows(plan, results, full, head.size(), [&](std::size_t i, auto&cells) {
          const double analytic = analytic_of(plan, results, i, sampler, chunk);
          if (results.done(i)) {
            const PointRow s = conclude_point(plan, results, i, sampler, chunk).row;
@@ -216,7 +219,7 @@ std::string time_table(const SweepPlan& plan, const SweepResults& results, bool 
   }
   head.push_back("verdict");
   std::vector<std::vector<std::string>> rows = {head};
-  for (auto& listed : point_rows(plan, full, head.size(), [&](std::size_t i, auto&row) {
+  for (auto& listed : point_rows(plan, results, full, head.size(), [&](std::size_t i, auto&row) {
          if (!results.done(i)) {
            row.resize(head.size(), "-");
            return;

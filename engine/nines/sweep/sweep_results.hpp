@@ -28,6 +28,14 @@ class SweepResults {
 
   // The counts of a finished point.
   const std::vector<std::uint64_t>& counts(std::size_t point) const { return counts_[point]; }
+  // The requests a finished point sampled: `planned` (its own) unless it stopped at a precision.
+  std::uint64_t requests(std::size_t point, std::uint64_t planned) const {
+    return point < requests_.size() && requests_[point] != 0 ? requests_[point] : planned;
+  }
+  void set_requests(std::size_t point, std::uint64_t sampled) {
+    if (requests_.size() != done_.size()) requests_.assign(done_.size(), 0);
+    requests_[point] = sampled;
+  }
   // A chain point's counts are its first failures per component.
   const std::vector<std::uint64_t>& failures(std::size_t point) const { return counts_[point]; }
 
@@ -61,6 +69,7 @@ class SweepResults {
   std::vector<bool> done_;
   std::vector<std::vector<std::uint64_t>> counts_;
   std::vector<std::shared_ptr<const PointConclusion>> conclusions_;
+  std::vector<std::uint64_t> requests_;  // per point once one stopped at a precision; 0: planned
   std::size_t done_count_ = 0;
 };
 

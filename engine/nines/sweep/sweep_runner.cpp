@@ -101,7 +101,10 @@ std::unique_ptr<SweepJournal> open_journal(const SweepPlan& plan, const SweepRun
   }
 
   if (journal->found() == JournalFound::this_sweep && !options.restart) {
-    for (const SweepJournalRecord& r : journal->records()) results.set(r.point, r.counts);
+    for (const SweepJournalRecord& r : journal->records()) {
+      results.set(r.point, r.counts);
+      if (plan.target_precision) results.set_requests(r.point, r.requests);
+    }
     journal->resume();
   } else {
     journal->start();
@@ -112,14 +115,15 @@ std::unique_ptr<SweepJournal> open_journal(const SweepPlan& plan, const SweepRun
 // Records a finished point: a chain's first failures (its tally without the successes), a
 // structure's whole tally with its conclusion, computed now from its exact values and kept.
 void keep_point(const SweepPlan& plan, const SweepRunOptions& options, std::size_t point,
-                std::vector<std::uint64_t> tally, SweepResults& results) {
+                std::vector<std::uint64_t> tally, std::uint64_t requests, SweepResults& results) {
+  if (plan.target_precision) results.set_requests(point, requests);
   if (plan.base_format == 1) {
     tally.pop_back();
     results.set(point, std::move(tally));
     return;
   }
   const auto run = PointRun::make(plan, point, options.sampler, options.chunk_requests);
-  auto conclusion = std::make_shared<const PointConclusion>(run->conclude(tally));
+  auto conclusion = std::make_shared<const PointConclusion>(run->conclude(tally, requests));
   results.set(point, std::move(tally), std::move(conclusion));
 }
 
@@ -129,7 +133,8 @@ void keep_resumed(const SweepPlan& plan, const SweepRunOptions& options, SweepRe
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (!results.done(i) || results.kept(i) != nullptr) continue;
     const auto run = PointRun::make(plan, i, options.sampler, options.chunk_requests);
-    results.keep(i, std::make_shared<const PointConclusion>(run->conclude(results.counts(i))));
+    results.keep(i, std::make_shared<const PointConclusion>(run->conclude(
+                        results.counts(i), results.requests(i, plan.points[i].requests))));
     if (plan.base_format == kTimeFormatVersion) results.release_counts(i);
   }
 }
@@ -207,15 +212,23 @@ SweepOutcome run_sweep(const SweepPlan& plan, const SweepRunOptions& options, Co
       items += points.plan(pending[next]).chunks();
       window.push_back(pending[next++]);
     }
-    const RunsResult result =
-        drive_runs(points, window, world, DriveControl{control.stop, control.requests_done});
+    const DriveControl drive_control{control.stop, control.requests_done};
+    std::vector<std::uint64_t> sampled;
+    RunsResult result;
+    if (plan.target_precision) {
+      result = drive_points_to_precision(points, window, *plan.target_precision, world,
+                                         drive_control, sampled);
+    } else {
+      result = drive_runs(points, window, world, drive_control);
+      for (const std::size_t p : window) sampled.push_back(plan.points[p].requests);
+    }
     if (result.interrupted) {
       out.interrupted = true;
       break;
     }
     if (root) {
       for (std::size_t s = 0; s < window.size(); ++s) {
-        keep_point(plan, options, window[s], result.tallies[s], out.results);
+        keep_point(plan, options, window[s], result.tallies[s], sampled[s], out.results);
       }
       journal->append(window, out.results);  // durable: from here on these points are done
       if (plan.base_format == kTimeFormatVersion)

@@ -19,6 +19,7 @@
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 #include "nines/io/outcome_type.hpp"
+#include "nines/stats/precision.hpp"
 #include "nines/summary/summary.hpp"
 #include "nines/sweep/point_run.hpp"
 #include "nines/sweep/sweep_points.hpp"
@@ -216,7 +217,8 @@ void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& r
       sampler = std::string(to_string(run->sampler()));
       kernel = run->kernel_name();
       if (!done) {
-        const PointConclusion exact = run->conclude(std::vector<std::uint64_t>(n_components, 0));
+        const PointConclusion exact =
+            run->conclude(std::vector<std::uint64_t>(n_components, 0), point.requests);
         analytic = exact.row.reliability_analytic;
         unreliability = exact.row.unreliability_analytic;
       }
@@ -227,7 +229,8 @@ void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& r
     point_and_values(points, plan, i);
     points.column<std::uint64_t>("replication").push_back(point.replication);
     points.column<std::uint64_t>("n_components").push_back(n_components);
-    points.column<std::uint64_t>("requests").push_back(point.requests);
+    const std::uint64_t requests = results.requests(i, point.requests);
+    points.column<std::uint64_t>("requests").push_back(requests);
     points.column<std::uint64_t>("seed").push_back(point.seed);
     points.column<std::string>("sampler").push_back(sampler);
     points.column<std::string>("kernel").push_back(kernel);
@@ -251,6 +254,17 @@ void write_tables(hdf5::File& file, const SweepPlan& plan, const SweepResults& r
     if (structure) {
       points.column<std::int64_t>("verdict_tests").push_back(done ? row.verdict_tests : 0);
       points.column<double>("expected_attempts").push_back(stat(row.expected_attempts));
+    }
+    if (plan.target_precision) {
+      // Each point's stop (README, "Stopping at a precision"): what the rule read at its last
+      // checkpoint, from the counts of the requests it sampled.
+      const double achieved =
+          done ? relative_half_width(row.failures, requests, kDefaultCiLevel) : kNaN;
+      points.column<std::uint64_t>("requests_cap").push_back(point.requests);
+      points.column<double>("target_precision").push_back(*plan.target_precision);
+      points.column<double>("precision_achieved").push_back(achieved);
+      points.column<std::uint8_t>("precision_reached")
+          .push_back(done && row.failures > 0 && achieved <= *plan.target_precision ? 1 : 0);
     }
     points.row_done();
     if (c) {
@@ -616,7 +630,9 @@ bool write_point_failures(hdf5::File& file, const SweepPlan& plan, const SweepRe
             ? conclude_point(plan, results, i, info.sampler, info.chunk_requests).components.size()
             : plan.points[i].components.size();
     rows.start(i, outcome_type_for(components));
-    if (!sweep_point_failures(plan, i, info.chunk_requests, info.sampler, stop, rows)) return false;
+    const std::uint64_t requests = results.requests(i, plan.points[i].requests);
+    if (!sweep_point_failures(plan, i, requests, info.chunk_requests, info.sampler, stop, rows))
+      return false;
     offset.push_back(rows.rows());
   }
   table.close();
@@ -676,6 +692,7 @@ bool write_sweep_file(const std::string& path, const SweepPlan& plan, const Swee
     if (plan.base_format == kStructureFormatVersion) file.write_attribute("importance", "exact");
     const bool records = info.record_requests && results.complete();
     file.write_attribute("record_requests", static_cast<std::int8_t>(records ? 1 : 0));
+    if (plan.target_precision) file.write_attribute("target_precision", *plan.target_precision);
 
     if (info.points_json != nullptr) *info.points_json = Json::array();
     if (time)

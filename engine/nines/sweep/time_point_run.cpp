@@ -1,5 +1,6 @@
 #include "nines/sweep/time_point_run.hpp"
 
+#include <stdexcept>
 #include <utility>
 
 #include "nines/input/sweep_structure.hpp"
@@ -27,7 +28,10 @@ class TimePointRun final : public PointRun {
   std::vector<std::uint64_t> counts_from_tally(std::vector<std::uint64_t> tally) const override {
     return tally;
   }
-  PointConclusion conclude(const std::vector<std::uint64_t>& counts) const override {
+  std::uint64_t failures(const std::vector<std::uint64_t>&) const override {
+    throw std::logic_error("a time point has no precision rule");
+  }
+  PointConclusion conclude(const std::vector<std::uint64_t>& counts, std::uint64_t) const override {
     auto time = std::make_shared<TimePointConclusion>();
     time->summary = pipeline_.conclude(info(RecordMode::none), counts);
     const TimeModel& t = *model_.time;

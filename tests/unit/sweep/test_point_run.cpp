@@ -126,7 +126,7 @@ TEST_CASE("a chain point's counts and rows equal a direct run of its chain", "[p
       const Summary direct = direct_run(pipeline, direct_info(p, sampler), dir);
       CHECK(counts == direct.component_failures);
 
-      const PointConclusion c = run->conclude(counts);
+      const PointConclusion c = run->conclude(counts, p.requests);
       CHECK(c.kernel == "chain");
       CHECK(c.sampler == to_string(sampler));
       CHECK(c.row.failures == direct.failures);
@@ -193,7 +193,7 @@ grid:
     info.importance = ImportanceMode::exact;
     const StructureSummary direct = direct_run(pipeline, info, dir);
 
-    const PointConclusion c = run->conclude(counts);
+    const PointConclusion c = run->conclude(counts, p.requests);
     CHECK(c.kernel == "structure");
     CHECK(c.row.failures == direct.mix.failures);
     CHECK(c.row.reliability_empirical == direct.mix.reliability_empirical);
@@ -235,7 +235,7 @@ TEST_CASE("a structure point that is a plain chain uses the chain kernel", "[poi
   const auto run = PointRun::make(plan, 0, SamplerChoice::per_request, kChunk);
   CHECK(run->kernel_name() == "chain");
   const auto counts = point_counts(*run, plan, 0);
-  const PointConclusion c = run->conclude(counts);
+  const PointConclusion c = run->conclude(counts, plan.points[0].requests);
   CHECK(c.kernel == "chain");
   // a fails half the requests: 500 expected, sd about 16.
   CHECK(c.components[0].failures == Approx(500).margin(5 * 16));

@@ -121,8 +121,9 @@ TEST_CASE("per-point failed requests match the counts", "[sweep]") {
         ++seen[static_cast<std::size_t>(components[j])];
       }
     };
-    CHECK(nines::sweep_point_failures(plan, i, nines::kDefaultChunkRequests,
-                                      nines::SamplerChoice::automatic, nullptr, collect));
+    CHECK(nines::sweep_point_failures(plan, i, plan.points[i].requests,
+                                      nines::kDefaultChunkRequests, nines::SamplerChoice::automatic,
+                                      nullptr, collect));
     INFO("point " << i);
     CHECK(ordered);
     CHECK(seen == counts[i]);

@@ -218,7 +218,8 @@ components:
     REQUIRE(kept != nullptr);
     const auto run = PointRun::make(plan, i, SamplerChoice::per_request, kChunk);
     CHECK(out.results.counts(i).size() == run->counts_size());
-    CHECK(kept->row.failures == run->conclude(out.results.counts(i)).row.failures);
+    CHECK(kept->row.failures ==
+          run->conclude(out.results.counts(i), plan.points[i].requests).row.failures);
   }
   // 1 of 2 replicas needed, then both: the second point is less reliable.
   CHECK(out.results.kept(0)->row.reliability_analytic >
@@ -257,7 +258,7 @@ components:
     chunks.requests = plan.points[i].requests;
     chunks.chunk_requests = 6;
     const auto tally = drive(*run->kernel(RecordMode::none), chunks, nullptr).tally;
-    const TimeSummary direct = run->conclude(tally).time->summary;
+    const TimeSummary direct = run->conclude(tally, plan.points[i].requests).time->summary;
     const TimeSummary& swept = kept->time->summary;
     CHECK(swept.histories == 150);
     CHECK(swept.outages == direct.outages);
