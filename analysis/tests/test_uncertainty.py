@@ -184,7 +184,8 @@ def test_shortfall_is_one_minus_value(files):
     with nines.open(files["mixed"]) as run:
         d = run.draws
         np.testing.assert_allclose(d["value"] + d["shortfall"], 1.0, rtol=0, atol=1e-15)
-        assert run.metadata.point_value + run.metadata.point_shortfall == pytest.approx(1, abs=1e-15)
+        m = run.metadata
+        assert m.point_value + m.point_shortfall == pytest.approx(1, abs=1e-15)
 
 
 def test_without_sobol_the_indices_are_nan(files):
@@ -270,3 +271,154 @@ def test_additive_sobol_indices_are_exact(files):
         d = run.draws
         mix = (d[["a", "b", "c"]].to_numpy() @ ADDITIVE_WEIGHTS) / ADDITIVE_WEIGHTS.sum()
         np.testing.assert_allclose(d["shortfall"], mix, rtol=1e-12)
+
+
+# -- a damaged or inconsistent file -------------------------------------------------------------
+
+def copy_with(path, tmp_path, change):
+    """A copy of the file at `path` with `change(h5py.File)` applied."""
+    target = tmp_path / "changed.uncertainty.h5"
+    target.write_bytes(path.read_bytes())
+    with h5py.File(target, "r+") as f:
+        change(f)
+    return target
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda f: f.attrs.__setitem__("measure", "availability"), "measure 'availability'"),
+    (lambda f: f.attrs.__setitem__("design", "sobol"), "'design' is 'sobol'"),
+    (lambda f: f["summary"].attrs.__setitem__("p05", 2.0), "not in increasing order"),
+    (lambda f: f["summary"].attrs.__setitem__("meets", 10**9), "meeting the target"),
+    (lambda f: f.attrs.__setitem__("draws", 7), "/draws/value has 4,000 entries, expected 7"),
+    (lambda f: f["factors/distribution"].__setitem__(0, "gauss"), "holds 'gauss'"),
+])
+def test_inconsistent_files_are_damaged(files, tmp_path, change, message):
+    path = copy_with(files["mixed"], tmp_path, change)
+    with pytest.raises(nines.DamagedFileError, match=message):
+        nines.open(path)
+
+
+def test_another_major_version_is_refused(files, tmp_path):
+    path = copy_with(files["mixed"], tmp_path, lambda f: f.attrs.__setitem__("format_version", 2))
+    with pytest.raises(nines.FormatError, match="format_version 2; this nines package reads "
+                       "version 1"):
+        nines.open(path)
+
+
+# -- plots, report, command line ----------------------------------------------------------------
+
+def test_value_distribution_marks_the_summary(files):
+    from matplotlib.figure import Figure
+
+    from nines import plots
+    with nines.open(files["mixed"]) as run:
+        fig = plots.value_distribution(run)
+        m, s = run.metadata, run.summary
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    # Reliabilities near 1: the shortfall on a log axis, reversed (more nines to the right).
+    assert ax.get_xscale() == "log"
+    left, right = ax.get_xlim()
+    assert left > right
+    lines = {round(float(np.asarray(line.get_xdata())[0]), 15) for line in ax.lines
+             if len(line.get_xdata())}
+    for marked in (m.point_shortfall, 1 - m.target, 1 - s.p05, 1 - s.p50, 1 - s.p95):
+        assert any(math.isclose(marked, x, rel_tol=1e-9) for x in lines), marked
+    assert sum(p.get_height() for p in ax.patches) == m.draws  # every draw in the histogram
+    legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert "target 99.8%" in legend and "nines run" in legend
+
+
+def test_value_distribution_on_a_linear_axis(files):
+    from nines import plots
+    with nines.open(files["plain"]) as run:
+        ax = plots.value_distribution(run, log=False).axes[0]
+    assert ax.get_xscale() == "linear"
+
+
+def test_sobol_bars_sorted_by_total_with_two_sd_whiskers(files):
+    from matplotlib.container import ErrorbarContainer
+
+    from nines import plots
+    with nines.open(files["mixed"]) as run:
+        fig = plots.sobol_indices(run)
+        f = run.factors.sort_values("total")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(f["label"])
+    bars = [p.get_width() for p in ax.patches]
+    np.testing.assert_allclose(bars, [*f["first_order"], *f["total"]])
+    whiskers = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+    assert len(whiskers) == 2
+    segments = whiskers[1].lines[2][0].get_segments()  # the total index's whiskers
+    widths = [seg[1][0] - seg[0][0] for seg in segments]
+    np.testing.assert_allclose(widths, 4 * f["total_error"].to_numpy())
+
+
+def test_sobol_plot_needs_the_indices(files):
+    from nines import plots
+    with nines.open(files["plain"]) as run, pytest.raises(ValueError, match="--no-sobol"):
+        plots.sobol_indices(run)
+    with pytest.raises(TypeError, match="uncertainty file"):
+        plots.sobol_indices(object())
+
+
+def test_report_page(files):
+    from nines.report import render_report
+    with nines.open(files["mixed"]) as run:
+        page = render_report(run, dpi=40)
+        names = list(run.factors["name"])
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count('src="data:image/png;base64,') == 2
+    assert "http://" not in page and "https://" not in page
+    for text in ("mixed-evidence", "first-order", "total", "Latin hypercube",
+                 "shared by pod-a, pod-b", "P(reliability ≥ 99.8%)", *names):
+        assert text in page, text
+
+
+def test_report_without_sobol_says_why(files):
+    from nines.report import render_report
+    with nines.open(files["plain"]) as run:
+        page = render_report(run, dpi=40, figure_format="svg")
+    assert page.count("data:image/svg+xml") == 1
+    assert "<code>--no-sobol</code>" in page
+
+
+def run_cli(*args):
+    import subprocess
+    import sys
+
+    from conftest import ANALYSIS
+    env = {"PYTHONPATH": str(ANALYSIS), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "nines", *map(str, args)], capture_output=True,
+                          text=True, env=env, cwd=ANALYSIS)
+
+
+def test_cli_report_summary_and_export(files, tmp_path):
+    path = files["mixed"]
+    out = tmp_path / "mixed.html"
+    done = run_cli("report", path, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"wrote {out}"
+    assert "Sobol" in out.read_text()
+
+    summary = run_cli("summary", path)
+    assert summary.returncode == 0, summary.stderr
+    first, *rest = summary.stdout.splitlines()
+    assert first.startswith("mixed-evidence: service reliability over 4,000 draws")
+    assert any("P(reliability >= 99.8%)" in line for line in rest)
+    assert any(line.split()[:1] == ["queue"] for line in rest)
+
+    csv = tmp_path / "csv"
+    exported = run_cli("export", path, "--csv", csv)
+    assert exported.returncode == 0, exported.stderr
+    import pandas as pd
+    factors = pd.read_csv(csv / "factors.csv")
+    assert list(factors["name"]) == ["api", "db", "cache", "queue", "pods"]
+    assert len(pd.read_csv(csv / "draws.csv")) == DRAWS
+
+
+def test_cli_damaged_file_exits_2(files, tmp_path):
+    path = copy_with(files["mixed"], tmp_path, lambda f: f.attrs.__setitem__("design", "x"))
+    done = run_cli("summary", path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"nines: {path}") and "Traceback" not in done.stderr

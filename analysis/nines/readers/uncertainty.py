@@ -125,9 +125,9 @@ class UncertaintyRun(ToXarray, OpenedFile):
             point_value=attrs.real("point_value"),
             point_shortfall=attrs.real("point_shortfall"))
         self._check_metadata(m)
-        self.summary = self._read_summary()
         self.factors = self._read_factors()
-        self._check_draws_shape()
+        self._check_draws_shape()  # before the summary: a wrong count of draws says so first
+        self.summary = self._read_summary()
 
     # -- what opening reads and checks ---------------------------------------------------------
 
