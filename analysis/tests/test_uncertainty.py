@@ -74,6 +74,23 @@ ADDITIVE = """\
       - {name: kc, weight: 3, path: [c]}
 """
 
+# Format 3: the steady-state availability. db has an uncertain reliability and an uncertain
+# outage rate, two factors of one name; the reliability does not enter the availability.
+AVAILABILITY = """\
+    format_version: 3
+    name: availability
+    time: {horizon: 365d, histories: 100, traffic: {rate: 10/s}}
+    components:
+      - name: api
+        reliability: 0.999
+        outages: {every: {observed: {outages: 4, over: 365d}}, repair: 1h}
+      - name: db
+        reliability: {beta: {alpha: 2, beta: 2000}}
+        outages: {every: {uncertain: {lognormal: {median: 90d, error_factor: 3}}}, repair: 2h}
+    request_kinds:
+      - {name: request, path: [api, db]}
+"""
+
 
 def write_scenario(directory, name: str, text: str):
     path = directory / f"{name}.yaml"
@@ -85,7 +102,8 @@ def write_scenario(directory, name: str, text: str):
 def scenarios(tmp_path_factory):
     out = tmp_path_factory.mktemp("uncertainty-scenarios")
     return {name: write_scenario(out, name, text) for name, text in
-            (("mixed", MIXED), ("one", ONE_COMPONENT), ("additive", ADDITIVE))}
+            (("mixed", MIXED), ("one", ONE_COMPONENT), ("additive", ADDITIVE),
+             ("availability", AVAILABILITY))}
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +124,7 @@ def files(nines_binary, scenarios, tmp_path_factory):
     run("one", "one", draws=10_000, seed=5, sobol=False)
     run("one-plain", "one", draws=10_000, seed=5, plain=True, sobol=False)
     run("additive", "additive", draws=10_000, seed=3)
+    run("availability", "availability", draws=2000, seed=4, target="99.9%")
     return made
 
 
@@ -115,7 +134,7 @@ def raw_text(values):
     return [v.decode() if isinstance(v, bytes) else str(v) for v in values]
 
 
-@pytest.mark.parametrize("name", ["mixed", "plain", "no-target"])
+@pytest.mark.parametrize("name", ["mixed", "plain", "no-target", "availability"])
 def test_reader_matches_h5py(files, name):
     path = files[name]
     with nines.open(path, check=True) as run, h5py.File(path, "r") as raw:
@@ -155,7 +174,7 @@ def test_reader_matches_h5py(files, name):
         np.testing.assert_array_equal(draws["value"], raw["draws/value"][...])
         np.testing.assert_array_equal(draws["shortfall"], raw["draws/shortfall"][...])
         matrix = raw["draws/factor_value"][...]
-        assert list(draws.columns) == ["value", "shortfall", *factors["name"]]
+        assert list(draws.columns) == ["value", "shortfall", *factors["label"]]
         for j, label in enumerate(factors["label"]):
             np.testing.assert_array_equal(draws[label], matrix[:, j])
 
@@ -180,6 +199,32 @@ def test_factors_of_the_scenario(files):
                               "total_error"]].to_numpy()).all()
 
 
+def test_draws_are_named_after_the_factors(files):
+    with nines.open(files["mixed"]) as run:
+        assert list(run.draws.columns) == ["value", "shortfall", "api", "db", "cache", "queue",
+                                           "pods"]
+
+
+def test_availability_factors(files):
+    """Format 3: outage rates (Gamma posterior of observed outages, a lognormal of the mean
+    time between outages) next to a reliability, which the availability does not depend on."""
+    with nines.open(files["availability"]) as run:
+        assert (run.measure, run.metadata.scenario_format) == ("availability", 3)
+        f = run.factors
+        assert list(zip(f["name"], f["quantity"], f["distribution"])) == [
+            ("api", "outage_rate", "gamma"), ("db", "reliability", "beta"),
+            ("db", "outage_rate", "lognormal")]
+        assert list(f["label"]) == ["api", "db (reliability)", "db (outage_rate)"]
+        # Jeffreys' Gamma(0.5, 0) updated by 4 outages in 365 days: shape 4.5, rate per second.
+        assert (f["a"][0], f["b"][0]) == pytest.approx((4.5, 365 * 86400))
+        assert f["mean"][0] == pytest.approx(4.5 / (365 * 86400))
+        reliability = f.iloc[1]
+        assert abs(reliability["first_order"]) < 1e-12 and abs(reliability["total"]) < 1e-12
+        assert f["total"][2] > f["total"][0] > 0  # the wider lognormal matters most
+        assert run.draws["db (outage_rate)"].to_numpy() == pytest.approx(
+            run.draws.iloc[:, 4].to_numpy())
+
+
 def test_shortfall_is_one_minus_value(files):
     with nines.open(files["mixed"]) as run:
         d = run.draws
@@ -196,7 +241,8 @@ def test_without_sobol_the_indices_are_nan(files):
 
 # -- the engine's summary, recomputed from its draws ----------------------------------------
 
-@pytest.mark.parametrize("name", ["mixed", "plain", "no-target", "one", "additive"])
+@pytest.mark.parametrize("name", ["mixed", "plain", "no-target", "one", "additive",
+                                  "availability"])
 def test_recomputed_summary_equals_the_files(files, name):
     with nines.open(files[name]) as run:
         stated, again = run.summary, run.recomputed_summary()
@@ -375,6 +421,18 @@ def test_report_page(files):
         assert text in page, text
 
 
+def test_availability_report_and_summary(files):
+    from nines.report import render_report, text_summary
+    with nines.open(files["availability"]) as run:
+        page = render_report(run, dpi=40)
+        text = text_summary(run)
+    assert "db (outage rate)" in page and "db (reliability)" in page
+    assert "P(availability ≥ 99.9%)" in page and " a year" in page  # downtime a year
+    assert "every " in page  # an outage rate's mean as a mean time between outages
+    assert text.splitlines()[0].startswith("availability: service availability over 2,000")
+    assert "db (outage rate)" in text
+
+
 def test_report_without_sobol_says_why(files):
     from nines.report import render_report
     with nines.open(files["plain"]) as run:
@@ -422,3 +480,15 @@ def test_cli_damaged_file_exits_2(files, tmp_path):
     done = run_cli("summary", path)
     assert done.returncode == 2
     assert done.stderr.startswith(f"nines: {path}") and "Traceback" not in done.stderr
+
+
+def test_to_xarray_has_named_dimensions(files):
+    pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    with nines.open(files["mixed"]) as run:
+        draws = run.to_xarray("draws")
+        factors = run.to_xarray("factors")
+    assert draws["factor_value"].dims == ("draw", "factor")
+    assert dict(draws.sizes) == {"draw": DRAWS, "factor": 5}
+    assert list(factors["name"].values) == ["api", "db", "cache", "queue", "pods"]
+    assert draws.attrs["format"] == "nines-uncertainty"
