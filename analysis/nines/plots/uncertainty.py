@@ -53,7 +53,7 @@ def _shortfall_ticks(low: float, high: float) -> list[float]:
 
 
 def value_distribution(run, *, bins: int | None = None, log: bool | None = None,
-                       figsize=(9, 4.6), ax=None) -> Figure:
+                       figsize=(9, 5.2), ax=None) -> Figure:
     """The service value (reliability or availability) over the draws of the uncertain inputs:
     a histogram of the draws, the value at the inputs' means (what `nines run` uses, solid
     orange), the mean (solid blue), the 5%, 50% and 95% quantiles (dashed) and the target
@@ -124,7 +124,9 @@ def value_distribution(run, *, bins: int | None = None, log: bool | None = None,
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel(f"service {m.measure}")
     ax.set_ylabel("draws")
-    ax.legend(loc="upper left", frameon=True, framealpha=0.9, fontsize=8.5)
+    # Below the axes: inside, it would hide the bulk of the draws wherever it went.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False,
+              fontsize=8.5)
     ax.set_title(f"Service {m.measure} over {m.draws:,} draws of the uncertain inputs"
                  + (f" — {m.scenario_name}" if m.scenario_name else ""), loc="left",
                  fontweight="bold")
