@@ -371,6 +371,10 @@ def test_value_distribution_marks_the_summary(files):
     for marked in (m.point_shortfall, 1 - m.target, 1 - s.p05, 1 - s.p50, 1 - s.p95):
         assert any(math.isclose(marked, x, rel_tol=1e-9) for x in lines), marked
     assert sum(p.get_height() for p in ax.patches) == m.draws  # every draw in the histogram
+    fig.canvas.draw()  # tick labels exist once drawn
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(ticks) >= 2 and len(set(ticks)) == len(ticks)
+    assert all(t.startswith("99.") and t.endswith("%") for t in ticks), ticks
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert "target 99.8%" in legend and "nines run" in legend
 

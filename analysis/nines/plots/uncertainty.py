@@ -49,7 +49,19 @@ def _shortfall_ticks(low: float, high: float) -> list[float]:
         ticks = [m * 10.0 ** d for d in decades for m in steps if low <= m * 10.0 ** d <= high]
         if len(ticks) >= 4:
             return ticks
-    return ticks
+    if len(ticks) >= 2:
+        return ticks
+    # A range too narrow for round numbers: four ticks, three significant digits.
+    return [float(f"{x:.3g}") for x in np.geomspace(low, high, 6)[1:-1]]
+
+
+def _reliability_tick(shortfall: float) -> str:
+    """1 - shortfall as a percentage showing the shortfall's three leading digits, trailing
+    zeros dropped: 0.001 -> '99.9%', 0.0015 -> '99.85%', 0.000101 -> '99.9899%'."""
+    if not shortfall > 0:
+        return "100%"
+    decimals = max(0, 2 - math.floor(math.log10(100 * shortfall)))
+    return f"{100 * (1 - shortfall):.{decimals}f}".rstrip("0").rstrip(".") + "%"
 
 
 def value_distribution(run, *, bins: int | None = None, log: bool | None = None,
@@ -118,7 +130,7 @@ def value_distribution(run, *, bins: int | None = None, log: bool | None = None,
         ax.set_xlim(high, low)  # reversed: more nines to the right
         ax.xaxis.set_major_locator(FixedLocator(_shortfall_ticks(low, high)))
         ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent_label(1 - v)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _reliability_tick(v)))
         ax.set_xlabel(f"service {m.measure} (log scale of 1 − {m.measure})")
     else:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
