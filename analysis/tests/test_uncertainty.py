@@ -91,6 +91,20 @@ AVAILABILITY = """\
       - {name: request, path: [api, db]}
 """
 
+# Format 3 with only a per-call reliability uncertain: the availability is the same in every
+# draw, and the Sobol indices are undefined (no variance to share).
+CONSTANT = """\
+    format_version: 3
+    name: constant
+    time: {horizon: 365d, histories: 100, traffic: {rate: 10/s}}
+    components:
+      - name: api
+        reliability: {beta: {alpha: 2, beta: 2000}}
+        outages: {every: 90d, repair: 1h}
+    request_kinds:
+      - {name: request, path: [api]}
+"""
+
 
 def write_scenario(directory, name: str, text: str):
     path = directory / f"{name}.yaml"
@@ -103,7 +117,7 @@ def scenarios(tmp_path_factory):
     out = tmp_path_factory.mktemp("uncertainty-scenarios")
     return {name: write_scenario(out, name, text) for name, text in
             (("mixed", MIXED), ("one", ONE_COMPONENT), ("additive", ADDITIVE),
-             ("availability", AVAILABILITY))}
+             ("availability", AVAILABILITY), ("constant", CONSTANT))}
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +139,7 @@ def files(nines_binary, scenarios, tmp_path_factory):
     run("one-plain", "one", draws=10_000, seed=5, plain=True, sobol=False)
     run("additive", "additive", draws=10_000, seed=3)
     run("availability", "availability", draws=2000, seed=4, target="99.9%")
+    run("constant", "constant", draws=500, seed=1)
     return made
 
 
@@ -177,6 +192,13 @@ def test_reader_matches_h5py(files, name):
         assert list(draws.columns) == ["value", "shortfall", *factors["label"]]
         for j, label in enumerate(factors["label"]):
             np.testing.assert_array_equal(draws[label], matrix[:, j])
+
+
+def test_open_dispatches_on_the_format(files):
+    assert nines.READERS[("nines-uncertainty", 1)] is nines.UncertaintyRun
+    with nines.open(files["mixed"]) as run:
+        assert repr(run) == ("<nines.UncertaintyRun 'mixed-evidence': reliability over 4,000 "
+                             "draws (latin-hypercube), 5 factors>")
 
 
 def test_factors_of_the_scenario(files):
@@ -435,6 +457,23 @@ def test_availability_report_and_summary(files):
     assert "every " in page  # an outage rate's mean as a mean time between outages
     assert text.splitlines()[0].startswith("availability: service availability over 2,000")
     assert "db (outage rate)" in text
+
+
+def test_a_value_without_variance(files):
+    """Nothing uncertain reaches the value: one bar, and no Sobol indices to draw."""
+    from nines import plots
+    from nines.report import render_report
+    with nines.open(files["constant"]) as run:
+        s = run.summary
+        assert s.sd == 0 and s.min == s.max == run.metadata.point_value
+        assert run.has_sobol and run.factors["total"].isna().all()
+        for log in (None, False):
+            ax = plots.value_distribution(run, log=log).axes[0]
+            assert sum(p.get_height() for p in ax.patches) == 500
+        with pytest.raises(ValueError, match="no variance to share"):
+            plots.sobol_indices(run)
+        page = render_report(run, dpi=30)
+    assert page.count("data:image/png") == 1 and "no variance to share out" in page
 
 
 def test_report_without_sobol_says_why(files):

@@ -88,13 +88,16 @@ def value_distribution(run, *, bins: int | None = None, log: bool | None = None,
     # Everything is drawn at x = the value, or at x = 1 - value on the log axis.
     if use_log:
         x = draws["shortfall"].to_numpy()
-        edges = np.geomspace(x.min(), x.max(), n_bins + 1)
+        # One value in every draw (no uncertain input reaches it): one bar around it.
+        spread = 1.02 if x.min() == x.max() else 1.0
+        edges = np.geomspace(x.min() / spread, x.max() * spread, n_bins + 1)
 
         def at(value: float, shortfall: float | None = None) -> float:
             return shortfall if shortfall is not None else 1 - value
     else:
         x = draws["value"].to_numpy()
-        edges = n_bins
+        half = 1e-6 if x.min() == x.max() else 0.0
+        edges = np.linspace(x.min() - half, x.max() + half, n_bins + 1)
 
         def at(value: float, shortfall: float | None = None) -> float:
             return value
@@ -154,6 +157,9 @@ def sobol_indices(run, *, figsize=None, ax=None) -> Figure:
     if not run.has_sobol:
         raise ValueError("sobol_indices() needs an uncertainty file with Sobol indices; this "
                          "one was written with --no-sobol")
+    if run.factors["total"].isna().all():
+        raise ValueError("sobol_indices(): the service value is the same in every draw, so "
+                         "there is no variance to share out (the indices are NaN)")
     m = run.metadata
     f = run.factors.sort_values("total", ascending=True, kind="stable")  # barh: bottom up
     n = len(f)

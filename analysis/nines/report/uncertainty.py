@@ -134,6 +134,11 @@ def _sobol_section(run, dpi: int) -> str:
         return ('<p class="note">No Sobol indices: this analysis was run with '
                 "<code>--no-sobol</code>. Without it the engine also says how much of the "
                 "spread each input causes.</p>")
+    if run.factors["total"].isna().all():
+        return ('<p class="note">No Sobol indices: the service value is the same in every '
+                "draw, so there is no variance to share out among the inputs (none of the "
+                "uncertain inputs reaches the value: per-call reliabilities, for instance, do "
+                "not enter a format-3 availability).</p>")
     uri = figure_to_data_uri(plots.sobol_indices(run), dpi)
     m = run.metadata
     return f"""<figure><img alt="Sobol indices per factor" src="{uri}">
