@@ -9,12 +9,12 @@ import os
 
 from .. import formatting as fmt
 from .. import plots
+from ..readers.time_run import SECONDS_PER_YEAR
 from ..version import __version__
 from .html import CSS, esc, figure_to_data_uri, generated_now, row, share, tile
 
 __all__ = ["render_uncertainty_report", "uncertainty_text_summary"]
 
-SECONDS_PER_YEAR = 365 * 86400.0
 DESIGNS = {"latin-hypercube": "Latin hypercube", "plain": "independent draws"}
 
 
