@@ -13,7 +13,7 @@ The package is laid out by stage; each depends only on the ones above it
     errors, version, formatting, engine   base: no other part of the package
     stats/      the engine's formulas on plain numbers (special, analytic, structure, sweep)
     readers/    the only code that knows file layouts: open(), Run, StructureRun, TimeRun,
-                Sweep
+                Sweep, UncertaintyRun
     plots/      matplotlib Figures of runs and sweeps
     report/     the HTML page and the text summary (python3 -m nines report | summary)
 
@@ -31,7 +31,8 @@ from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FO
                       ImportanceMeasure, Metadata, Outcomes, Requests, Run, RunSummary,
                       StructureFailures, StructureRun, StructureSummary, Sweep, SweepFailures,
                       SweepMetadata, SweepPoint, TIME_FORMAT_VERSION, Records, TimeMetadata,
-                      TimeRun, check_file, open, text)
+                      TimeRun, UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION,
+                      UncertaintyMetadata, UncertaintyRun, check_file, open, text)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
@@ -43,7 +44,9 @@ __all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "F
            "READERS", "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots",
            "report", "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",
            "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "TimeRun",
-           "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "__version__"]
+           "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "UncertaintyRun",
+           "UncertaintyMetadata", "UNCERTAINTY_FORMAT", "UNCERTAINTY_FORMAT_VERSION",
+           "__version__"]
 
 _ON_FIRST_USE = ("plots", "report")
 

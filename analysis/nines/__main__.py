@@ -1,7 +1,8 @@
 """Command line: python3 -m nines report FILE.h5 [-o REPORT.html] [--figure-format png|svg]
 | summary FILE.h5 [--full] | export FILE.h5 --csv DIR
 
-FILE is a run file (`nines run`) or a sweep file (`nines sweep`). Exit status: 0 done; 2 the
+FILE is a run file (`nines run`), a sweep file (`nines sweep`) or an uncertainty file
+(`nines uncertainty`). Exit status: 0 done; 2 the
 input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
 (a directory, FIFO, socket or device, or the input itself); 1 writing the report failed (e.g.
 the disk is full), in which case any earlier report is left as it was. The file is checked
@@ -22,23 +23,25 @@ from .errors import NinesError  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python3 -m nines",
-                                     description="Read and present nines run and sweep files.")
+    parser = argparse.ArgumentParser(
+        prog="python3 -m nines",
+        description="Read and present nines run, sweep and uncertainty files.")
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser(
         "report", help="write a self-contained HTML report",
         description="Write a self-contained HTML report. It is written beside the target and "
         "renamed into place when complete: an existing report (a regular file) is replaced, "
         "a directory, FIFO, socket or device never is.")
-    report.add_argument("run", help="run file written by `nines run` or sweep file written "
-                        "by `nines sweep`")
+    report.add_argument("run", help="run file written by `nines run`, sweep file written "
+                        "by `nines sweep` or uncertainty file written by `nines uncertainty`")
     report.add_argument("-o", "--output", help="HTML file to write (default: RUN with .html)")
     report.add_argument("--figure-format", choices=("png", "svg"), default="png",
                         help="how figures are embedded: png (default) or svg (vector, sharp "
                         "when zoomed or printed)")
     summary = commands.add_parser("summary", help="print a short text summary")
-    summary.add_argument("run", help="run file written by `nines run` or sweep file written "
-                         "by `nines sweep`")
+    summary.add_argument("run", help="run file written by `nines run`, sweep file written "
+                         "by `nines sweep` or uncertainty file written by "
+                         "`nines uncertainty`")
     summary.add_argument("--full", action="store_true",
                          help="sweeps: print every point, not a readable subset")
     export = commands.add_parser(
@@ -47,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         "(components.csv, kinds.csv, requests.csv, ...) and one per 2-D dataset or ragged "
         "column (kinds.kind-component.csv, one row per cell). Codes that the file names "
         "(flag_values/flag_meanings) are written as their names.")
-    export.add_argument("run", help="run file written by `nines run` or sweep file written "
-                        "by `nines sweep`")
+    export.add_argument("run", help="run file written by `nines run`, sweep file written "
+                        "by `nines sweep` or uncertainty file written by `nines uncertainty`")
     export.add_argument("--csv", required=True, metavar="DIR",
                         help="directory to write the CSV files into (created if missing)")
     args = parser.parse_args(argv)

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .errors import NinesError
 
-__all__ = ["find_binary", "run_scenario", "run_sweep", "EngineError"]
+__all__ = ["find_binary", "run_scenario", "run_sweep", "run_uncertainty", "EngineError"]
 
 _REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -81,6 +81,33 @@ def run_sweep(sweep: str | os.PathLike, output: str | os.PathLike, *,
         command.append("--record-requests")
     if threads is not None:
         command += ["--threads", str(threads)]
+    command += list(extra)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise EngineError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr.strip()}")
+    return pathlib.Path(output)
+
+
+def run_uncertainty(scenario: str | os.PathLike, output: str | os.PathLike, *,
+                    draws: int | str | None = None, seed: int | None = None,
+                    target: float | str | None = None, plain: bool = False,
+                    sobol: bool = True, extra: Sequence[str] = (),
+                    binary: str | None = None) -> pathlib.Path:
+    """`nines uncertainty SCENARIO -o OUTPUT --force [...]` (its table on stdout is dropped);
+    returns the output path. plain=True draws independently instead of a Latin hypercube;
+    sobol=False skips the Sobol indices (--no-sobol)."""
+    command = [binary or find_binary(), "uncertainty", os.fspath(scenario), "-o",
+               os.fspath(output), "--force"]
+    if draws is not None:
+        command += ["--draws", str(draws)]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    if target is not None:
+        command += ["--target", str(target)]
+    if plain:
+        command.append("--plain")
+    if not sobol:
+        command.append("--no-sobol")
     command += list(extra)
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:

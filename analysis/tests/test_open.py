@@ -29,7 +29,7 @@ def test_wrong_format(tmp_path):
     path = small(tmp_path, format_value="openmc-statepoint")
     assert message_of(path) == (f"{path} is not a nines run file (format is "
                                 "'openmc-statepoint'; this nines package reads nines-run, "
-                                "nines-sweep)")
+                                "nines-sweep, nines-uncertainty)")
 
 
 def test_a_run_file_labelled_as_a_sweep_is_named(tmp_path):

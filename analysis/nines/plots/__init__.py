@@ -28,11 +28,15 @@ order), returning the figure they belong to; without it a new Figure of figsize.
     slo_share_met(run)  time runs with SLOs as objects: the share of windows that met each
                       SLO with its interval, and P(the first window meets it)
     slo_budget_consumed(run)  the error budget consumed per window, per SLO, against 100%
+    value_distribution(run)  uncertainty files: the service value over the draws of the
+                      uncertain inputs, the point value, 5/50/95% and the target marked
+    sobol_indices(run)  uncertainty files: first-order and total Sobol index per input, with
+                      ±2 bootstrap SD
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
 (sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
 downtime_distribution, slo_attainment, error_budget), alerting (alert_*), slos (slo_share_met,
-slo_budget_consumed). Plots read through
+slo_budget_consumed), uncertainty (value_distribution, sobol_indices). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
 from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
@@ -44,10 +48,11 @@ from .structure import importance, importance_ranking, kind_reliability
 from .style import PALETTE
 from .sweep import sweep_points, sweep_z
 from .time import downtime_distribution, error_budget, slo_attainment, timeline, worst_history
+from .uncertainty import sobol_indices, value_distribution
 
 __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "importance",
            "importance_ranking", "kind_reliability", "geometric_points", "meaningful_start",
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
            "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
            "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series", "slo_share_met",
-           "slo_budget_consumed", "slo_label"]
+           "slo_budget_consumed", "slo_label", "value_distribution", "sobol_indices"]

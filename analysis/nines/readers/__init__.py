@@ -11,6 +11,8 @@
                 alerting and slos: its /alerting and /slos groups)
     sweep       sweep files, nines-sweep v1, v2 and v3 (time bases): Sweep (sweep_point: its points of either
                 layout; sweep_tables: layout 2's per-point tables)
+    uncertainty uncertainty files, nines-uncertainty v1: UncertaintyRun (the service value
+                over draws of the uncertain inputs, Sobol indices)
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file
     export      files as xarray Datasets (to_xarray) and CSV tables (tables, export_csv)
@@ -29,6 +31,8 @@ from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, S
                         StructureSummary)
 from .time_run import TIME_FORMAT_VERSION, TimeMetadata, TimeRun
 from .records import Records
+from .uncertainty import (UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION, UncertaintyMetadata,
+                          UncertaintyRun)
 from .export import export_csv, tables, to_xarray
 from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
                     SweepFailures, SweepMetadata, SweepPoint)
@@ -39,4 +43,5 @@ __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEAS
            "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
            "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
            "SweepMetadata", "SweepPoint", "TIME_FORMAT_VERSION", "TimeMetadata", "TimeRun",
-           "Records", "export_csv", "tables", "to_xarray"]
+           "Records", "export_csv", "tables", "to_xarray", "UNCERTAINTY_FORMAT",
+           "UNCERTAINTY_FORMAT_VERSION", "UncertaintyMetadata", "UncertaintyRun"]

@@ -11,6 +11,7 @@ from .run_file import RUN_FORMAT, RUN_FORMAT_VERSION, Run
 from .structure import STRUCTURE_FORMAT_VERSION, StructureRun
 from .sweep import SWEEP_FORMAT, SWEEP_FORMAT_VERSIONS, Sweep
 from .time_run import TIME_FORMAT_VERSION, TimeRun
+from .uncertainty import UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION, UncertaintyRun
 
 __all__ = ["open", "READERS", "check_file"]
 
@@ -18,12 +19,14 @@ __all__ = ["open", "READERS", "check_file"]
 # Chain runs are nines-run v1, structure runs (scenario format 2) nines-run v2, time runs
 # (scenario format 3: outages over time) nines-run v3, and the files of
 # `nines sweep` nines-sweep v2 (nines 0.3: tables), v1 (nines 0.2: a group per point) or v3
-# (sweeps of a time base: tables with the time summary's columns).
+# (sweeps of a time base: tables with the time summary's columns); the files of
+# `nines uncertainty` are nines-uncertainty v1.
 READERS = {
     (RUN_FORMAT, RUN_FORMAT_VERSION): Run,
     (RUN_FORMAT, STRUCTURE_FORMAT_VERSION): StructureRun,
     (RUN_FORMAT, TIME_FORMAT_VERSION): TimeRun,
     **{(SWEEP_FORMAT, version): Sweep for version in SWEEP_FORMAT_VERSIONS},
+    (UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION): UncertaintyRun,
 }
 
 
@@ -40,8 +43,9 @@ def open(path: str | os.PathLike, *, check: bool = False):  # noqa: A001 - mirro
     Checks the root `format` attribute and the major `format_version` and fails with a plain
     message otherwise: nines-run v1 gives a Run, v2 (structure runs) a StructureRun, v3 (time
     runs: outages over time) a TimeRun, and
-    nines-sweep v1, v2 or v3 (the files of `nines sweep`; v3: sweeps of a time base) a Sweep. Reads only attributes and small
-    tables; per-request data and per-point details stay lazy.
+    nines-sweep v1, v2 or v3 (the files of `nines sweep`; v3: sweeps of a time base) a Sweep,
+    and nines-uncertainty v1 (the files of `nines uncertainty`) an UncertaintyRun. Reads only
+    attributes and small tables; per-request data and per-point details stay lazy.
 
     Raises FileNotFoundError for a missing file, FormatError for a file this package does not
     read (not HDF5, another format, another major version) and DamagedFileError (a
