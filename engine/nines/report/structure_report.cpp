@@ -235,7 +235,9 @@ std::string format_structure_json(const StructureReportContext& context,
   run["sampler"] = std::string(to_string(context.info.sampler));
   run["kernel"] = context.kernel;
   run["importance"] = std::string(to_string(context.info.importance));
-  run["uncertain_inputs"] = uncertain_inputs_json(model);
+  // Only when there are any: documents of scenarios with point values are unchanged.
+  if (!model.uncertain_declarations().empty())
+    run["uncertain_inputs"] = uncertain_inputs_json(model);
   doc["run"] = std::move(run);
 
   // A component's failures are those it was the primary culprit of, in the mix.

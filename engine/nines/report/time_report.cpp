@@ -403,7 +403,9 @@ std::string format_time_json(const TimeReportContext& c, const TimeSummary& s) {
   Json run = run_json_object(c.info, "histories", c.threads, c.elapsed_seconds);
   run["sampler"] = "event-driven";
   run["kernel"] = "time";
-  run["uncertain_inputs"] = uncertain_inputs_json(model);
+  // Only when there are any: documents of scenarios with point values are unchanged.
+  if (!model.uncertain_declarations().empty())
+    run["uncertain_inputs"] = uncertain_inputs_json(model);
   doc["run"] = std::move(run);
 
   // Components with outages, and common-cause events with a process, in model order.
