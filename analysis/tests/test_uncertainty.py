@@ -310,7 +310,7 @@ def test_summarize_draws_rejects_one_draw():
 def test_one_component_draws_its_beta(files, name):
     """The service's shortfall is the one component's q ~ Beta(3, 500). A Latin hypercube puts
     exactly one draw in each of N equal strata of the CDF, so the Kolmogorov-Smirnov distance is
-    at most 1/N (plus the inverse CDF's rounding); independent draws stay below the 99.9%
+    at most 1/N (plus the inverse CDF's error); independent draws stay below the 99.9%
     critical value of the KS distribution."""
     with nines.open(files[name]) as run:
         q = run.draws["shortfall"].to_numpy()
@@ -318,7 +318,10 @@ def test_one_component_draws_its_beta(files, name):
         np.testing.assert_array_equal(q, run.draws["only"].to_numpy())
         law = scipy.stats.beta(3, 500)
         d = scipy.stats.kstest(q, law.cdf).statistic
-        bound = 1 / n + 1e-9 if run.metadata.design == "latin-hypercube" else \
+        # The engine's Beta quantiles are tabulated to a relative error below 1e-6 in q
+        # (engine/nines/uncertainty/quantile_table.hpp), which moves the CDF by at most
+        # about shape x 1e-6 = 3e-6.
+        bound = 1 / n + 1e-5 if run.metadata.design == "latin-hypercube" else \
             scipy.stats.kstwo.ppf(0.999, n)
         assert d < bound
         # The mean within 5 standard errors of independent draws (LHS's are smaller).

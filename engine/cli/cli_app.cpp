@@ -126,6 +126,33 @@ void define_target_precision(CLI::App& app, std::optional<double>& target,
                });
 }
 
+void define_seed(CLI::App& app, std::optional<std::uint64_t>& seed, const ParseContext& context) {
+  value_option(app, "-s,--seed", "S",
+               "random seed, 0..2^64-1 (default: the scenario's run.seed, else 1)",
+               [&seed, &context](const std::string& v) {
+                 std::string why;
+                 seed = parse_seed(v, &why);
+                 if (!seed)
+                   context.fail(context.spelled("-s,--seed") + ": \"" + v + "\" " + why +
+                                "; write a whole number from 0 to 2^64-1");
+               });
+}
+
+// --target R: a service reliability strictly between 0 and 100%.
+void define_target(CLI::App& app, std::optional<double>& target, const ParseContext& context,
+                   const std::string& description) {
+  value_option(app, "--target", "R", description, [&target, &context](const std::string& v) {
+    std::string problem;
+    const auto value = parse_reliability_value(v, &problem);
+    if (!value)
+      context.fail("invalid --target: " + problem + "; write a reliability such as 99.95%");
+    if (!(*value > 0 && *value < 1))
+      context.fail("invalid --target '" + v +
+                   "': the service target must be above 0 and below 100%");
+    target = *value;
+  });
+}
+
 void define_json(CLI::App& app, bool& json, const std::string& description) {
   app.add_flag("--json", json, description);
 }
@@ -166,15 +193,7 @@ void define_run_options(CLI::App& app, RunOptions& o, const ParseContext& contex
                    context.fail(context.spelled("-n,--requests") + ": \"" + v + "\" " + why +
                                 "; write a positive whole number such as 1e8 or 100M");
                });
-  value_option(app, "-s,--seed", "S",
-               "random seed, 0..2^64-1 (default: the scenario's run.seed, else 1)",
-               [&o, &context](const std::string& v) {
-                 std::string why;
-                 o.seed = parse_seed(v, &why);
-                 if (!o.seed)
-                   context.fail(context.spelled("-s,--seed") + ": \"" + v + "\" " + why +
-                                "; write a whole number from 0 to 2^64-1");
-               });
+  define_seed(app, o.seed, context);
   define_threads(app, o.threads, context);
   define_output(app, o.output, context,
                 "HDF5 output (default: <scenario name>.h5 in the current directory)");
@@ -274,18 +293,8 @@ void define_sweep_options(CLI::App& app, SweepOptions& o, const ParseContext& co
 
 void define_allocate_options(CLI::App& app, AllocateOptions& o, const ParseContext& context) {
   define_file_operand(app, o.scenario_path, context);
-  value_option(
-      app, "--target", "R", "the service reliability to reach: 99.95%, 0.9995 (required)",
-      [&o, &context](const std::string& v) {
-        std::string problem;
-        const auto target = parse_reliability_value(v, &problem);
-        if (!target)
-          context.fail("invalid --target: " + problem + "; write a reliability such as 99.95%");
-        if (!(*target > 0 && *target < 1))
-          context.fail("invalid --target '" + v +
-                       "': the service target must be above 0 and below 100%");
-        o.target = *target;
-      });
+  define_target(app, o.target, context,
+                "the service reliability to reach: 99.95%, 0.9995 (required)");
   define_output(app, o.output, context,
                 "HDF5 output (default: <scenario name>.allocation.h5 in the current directory)");
   app.add_flag("-f,--force", o.force, "overwrite an existing output file");
@@ -308,28 +317,9 @@ void define_uncertainty_options(CLI::App& app, UncertaintyOptions& o, const Pars
   app.add_flag("--plain", o.plain,
                "independent draws instead of a Latin hypercube (default: Latin hypercube, one "
                "draw in each of N equal strata of every input)");
-  value_option(app, "-s,--seed", "S",
-               "random seed, 0..2^64-1 (default: the scenario's run.seed, else 1)",
-               [&o, &context](const std::string& v) {
-                 std::string why;
-                 o.seed = parse_seed(v, &why);
-                 if (!o.seed)
-                   context.fail(context.spelled("-s,--seed") + ": \"" + v + "\" " + why +
-                                "; write a whole number from 0 to 2^64-1");
-               });
-  value_option(
-      app, "--target", "R",
-      "a service target (99.95%, 0.9995): also report P(value >= R) over the draws",
-      [&o, &context](const std::string& v) {
-        std::string problem;
-        const auto target = parse_reliability_value(v, &problem);
-        if (!target)
-          context.fail("invalid --target: " + problem + "; write a reliability such as 99.95%");
-        if (!(*target > 0 && *target < 1))
-          context.fail("invalid --target '" + v +
-                       "': the service target must be above 0 and below 100%");
-        o.target = *target;
-      });
+  define_seed(app, o.seed, context);
+  define_target(app, o.target, context,
+                "a service target (99.95%, 0.9995): also report P(value >= R) over the draws");
   app.add_flag_function(
       "--no-sobol", [&o](std::int64_t) { o.sobol = false; },
       "skip the Sobol indices (they cost N more evaluations per input, plus N)");

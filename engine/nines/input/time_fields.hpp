@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "nines/input/yaml_fields.hpp"
 #include "nines/model/outage_model.hpp"
@@ -98,6 +99,15 @@ class TimeFieldReader : public FieldReader {
                                std::string_view hint) const;
   double parse_plain_number(const YamlEntry& entry, const std::string& path,
                             std::string_view hint) const;
+  // Pieces of the uncertain inputs' readers (input/uncertain_fields.cpp): a mapping value, a
+  // positive finite parameter, and a lognormal's median (read by `median_of`) and sigma
+  // (given as sigma or as an error factor above 1).
+  const YAML::Node& uncertain_mapping(const YamlEntry& field, const std::string& at,
+                                      std::string_view hint) const;
+  double uncertain_parameter(const YamlEntry& field, const std::string& at) const;
+  std::pair<double, double> uncertain_lognormal(
+      const YAML::Node& map, const std::string& at, std::string_view hint,
+      const std::function<double(const YamlEntry&, const std::string&)>& median_of) const;
   DurationDistribution parse_distribution_mapping(const YAML::Node& node, const std::string& path,
                                                   bool zero_allowed) const;
   TrafficProfile parse_traffic(const YamlEntry& entry, double horizon_seconds) const;

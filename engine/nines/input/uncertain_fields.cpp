@@ -56,8 +56,45 @@ std::string count_text(double n) {
 
 }  // namespace
 
-// The readers below share the class's helpers through these small lambdas rather than more
-// private members: they are the only users.
+const YAML::Node& TimeFieldReader::uncertain_mapping(const YamlEntry& field, const std::string& at,
+                                                     std::string_view hint) const {
+  if (field.second.IsNull()) fail(field.first.Mark(), at, "no value given", hint);
+  if (!field.second.IsMap()) fail(field.second.Mark(), at, "found " + describe(field.second), hint);
+  return field.second;
+}
+
+double TimeFieldReader::uncertain_parameter(const YamlEntry& field, const std::string& at) const {
+  const double x = parse_positive_number(field, at, kPositiveHint);
+  if (!std::isfinite(x))
+    fail(field.second.Mark(), at, quoted(field.second.Scalar()) + " is not finite", kPositiveHint);
+  return x;
+}
+
+std::pair<double, double> TimeFieldReader::uncertain_lognormal(
+    const YAML::Node& map, const std::string& at, std::string_view hint,
+    const std::function<double(const YamlEntry&, const std::string&)>& median_of) const {
+  double median = 0, sigma = 0;
+  bool spread = false;
+  walk(map, at, kLognormalKeys, [&](const std::string& k, const YamlEntry& f) {
+    if (k == "median") {
+      median = median_of(f, at + ".median");
+      return;
+    }
+    if (spread) {
+      fail(f.first.Mark(), at, "both error_factor and sigma are given",
+           "give one of them: sigma = ln(error_factor) / 1.6448536");
+    }
+    spread = true;
+    const double x = uncertain_parameter(f, at + "." + k);
+    if (k == "error_factor" && !(x > 1))
+      fail(f.second.Mark(), at + ".error_factor", quoted(f.second.Scalar()) + " is not above 1",
+           kEfHint);
+    sigma = k == "sigma" ? x : std::log(x) / kZ95;
+  });
+  if (!spread) fail(map.Mark(), at, "missing key \"error_factor\" or \"sigma\"", hint);
+  return {median, sigma};
+}
+
 double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, const std::string& path,
                                                     std::optional<UncertainInput>& input) const {
   const YAML::Node& node = entry.second;
@@ -70,20 +107,6 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
     fail(node.Mark(), path, "an uncertain reliability has " + std::to_string(node.size()) + " keys",
          "give it exactly one of observed, beta, lognormal or uniform");
   }
-  const auto map_of = [&](const YamlEntry& field, const std::string& at,
-                          std::string_view hint) -> const YAML::Node& {
-    if (field.second.IsNull()) fail(field.first.Mark(), at, "no value given", hint);
-    if (!field.second.IsMap())
-      fail(field.second.Mark(), at, "found " + describe(field.second), hint);
-    return field.second;
-  };
-  const auto positive = [&](const YamlEntry& field, const std::string& at) {
-    const double x = parse_positive_number(field, at, kPositiveHint);
-    if (!std::isfinite(x))
-      fail(field.second.Mark(), at, quoted(field.second.Scalar()) + " is not finite",
-           kPositiveHint);
-    return x;
-  };
   const auto count = [&](const YamlEntry& field, const std::string& at, std::string_view hint) {
     const std::string& text = scalar(field, at, hint);
     if (text == "0") return 0.0;
@@ -104,7 +127,7 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
     if (key == "observed") {
       constexpr std::string_view hint =
           "write observed: {failures: 12, requests: 3.1M} (failed calls out of calls seen)";
-      const YAML::Node& map = map_of(field, sub, hint);
+      const YAML::Node& map = uncertain_mapping(field, sub, hint);
       double failures = 0, requests = 0, a0 = 0.5, b0 = 0.5;
       YAML::Mark failures_mark;
       bool jeffreys = true;
@@ -118,12 +141,12 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
           constexpr std::string_view prior_hint =
               "write prior: {beta: {alpha: 1, beta: 1}} (a prior on the failure probability; "
               "without one: Jeffreys' Beta(0.5, 0.5))";
-          const YAML::Node& prior = map_of(f, sub + ".prior", prior_hint);
+          const YAML::Node& prior = uncertain_mapping(f, sub + ".prior", prior_hint);
           walk(prior, sub + ".prior", kBetaPriorKeys, [&](const std::string&, const YamlEntry& p) {
             const std::string at = sub + ".prior.beta";
-            walk(map_of(p, at, prior_hint), at, kBetaKeys,
+            walk(uncertain_mapping(p, at, prior_hint), at, kBetaKeys,
                  [&](const std::string& kk, const YamlEntry& pp) {
-                   (kk == "alpha" ? a0 : b0) = positive(pp, at + "." + kk);
+                   (kk == "alpha" ? a0 : b0) = uncertain_parameter(pp, at + "." + kk);
                  });
             jeffreys = false;
           });
@@ -149,10 +172,10 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
                                   number_format::general(b0) + ")");
     }
     if (key == "beta") {
-      const YAML::Node& map =
-          map_of(field, sub, "write beta: {alpha: 2, beta: 2000} (of the failure probability)");
+      const YAML::Node& map = uncertain_mapping(
+          field, sub, "write beta: {alpha: 2, beta: 2000} (of the failure probability)");
       walk(map, sub, kBetaKeys, [&](const std::string& k, const YamlEntry& f) {
-        (k == "alpha" ? in.a : in.b) = positive(f, sub + "." + k);
+        (k == "alpha" ? in.a : in.b) = uncertain_parameter(f, sub + "." + k);
       });
       in.shape = UncertainShape::beta;
       in.origin = "failure probability ~ " + in.describe();
@@ -161,28 +184,15 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
       constexpr std::string_view hint =
           "write lognormal: {median: 1e-4, error_factor: 3} (of the failure probability) or "
           "{median: 1e-4, sigma: 0.7}";
-      const YAML::Node& map = map_of(field, sub, hint);
-      double median = 0, sigma = 0;
-      bool spread = false;
-      walk(map, sub, kLognormalKeys, [&](const std::string& k, const YamlEntry& f) {
-        if (k == "median") {
-          median = probability(f, sub + ".median");
-          if (!(median > 0 && median < 1))
-            fail(f.second.Mark(), sub + ".median",
-                 quoted(f.second.Scalar()) + " is not strictly between 0 and 1", kQHint);
-          return;
-        }
-        if (spread)
-          fail(f.first.Mark(), sub, "both error_factor and sigma are given",
-               "give one of them: sigma = ln(error_factor) / 1.6448536");
-        spread = true;
-        const double x = positive(f, sub + "." + k);
-        if (k == "error_factor" && !(x > 1))
-          fail(f.second.Mark(), sub + ".error_factor",
-               quoted(f.second.Scalar()) + " is not above 1", kEfHint);
-        sigma = k == "sigma" ? x : std::log(x) / kZ95;
-      });
-      if (!spread) fail(map.Mark(), sub, "missing key \"error_factor\" or \"sigma\"", hint);
+      const YAML::Node& map = uncertain_mapping(field, sub, hint);
+      const auto [median, sigma] =
+          uncertain_lognormal(map, sub, hint, [&](const YamlEntry& f, const std::string& at) {
+            const double m = probability(f, at);
+            if (!(m > 0 && m < 1))
+              fail(f.second.Mark(), at,
+                   quoted(f.second.Scalar()) + " is not strictly between 0 and 1", kQHint);
+            return m;
+          });
       in.shape = UncertainShape::lognormal;
       in.a = std::log(median);
       in.b = sigma;
@@ -192,7 +202,7 @@ double TimeFieldReader::parse_component_reliability(const YamlEntry& entry, cons
     if (key == "uniform") {
       constexpr std::string_view hint =
           "write uniform: {low: 0.0001, high: 0.001} (of the failure probability, low < high)";
-      const YAML::Node& map = map_of(field, sub, hint);
+      const YAML::Node& map = uncertain_mapping(field, sub, hint);
       YAML::Mark high_mark;
       walk(map, sub, kUniformKeys, [&](const std::string& k, const YamlEntry& f) {
         (k == "low" ? in.a : in.b) = probability(f, sub + "." + k);
@@ -213,20 +223,6 @@ std::optional<UncertainInput> TimeFieldReader::parse_uncertain_every(
   if (!node.IsMap() || node.size() != 1) return std::nullopt;
   const std::string key = node.begin()->first.IsScalar() ? node.begin()->first.Scalar() : "";
   if (key != "observed" && key != "uncertain") return std::nullopt;
-  const auto map_of = [&](const YamlEntry& field, const std::string& at,
-                          std::string_view hint) -> const YAML::Node& {
-    if (field.second.IsNull()) fail(field.first.Mark(), at, "no value given", hint);
-    if (!field.second.IsMap())
-      fail(field.second.Mark(), at, "found " + describe(field.second), hint);
-    return field.second;
-  };
-  const auto positive = [&](const YamlEntry& field, const std::string& at) {
-    const double x = parse_positive_number(field, at, kPositiveHint);
-    if (!std::isfinite(x))
-      fail(field.second.Mark(), at, quoted(field.second.Scalar()) + " is not finite",
-           kPositiveHint);
-    return x;
-  };
   UncertainInput in;
   in.quantity = UncertainQuantity::outage_rate;
   walk(node, path, kEveryKeys, [&](const std::string& k, const YamlEntry& field) {
@@ -234,7 +230,7 @@ std::optional<UncertainInput> TimeFieldReader::parse_uncertain_every(
     if (k == "observed") {
       constexpr std::string_view hint =
           "write observed: {outages: 4, over: 365d} (outages seen over that much time)";
-      const YAML::Node& map = map_of(field, sub, hint);
+      const YAML::Node& map = uncertain_mapping(field, sub, hint);
       double outages = 0, over = 0, k0 = 0.5, t0 = 0;
       bool jeffreys = true;
       walk(map, sub, kObservedOutageKeys, [&](const std::string& kk, const YamlEntry& f) {
@@ -250,12 +246,12 @@ std::optional<UncertainInput> TimeFieldReader::parse_uncertain_every(
           constexpr std::string_view prior_hint =
               "write prior: {gamma: {shape: 1, over: 180d}} (prior outages over prior exposure; "
               "without one: Jeffreys' Gamma(0.5, 0))";
-          const YAML::Node& prior = map_of(f, sub + ".prior", prior_hint);
+          const YAML::Node& prior = uncertain_mapping(f, sub + ".prior", prior_hint);
           walk(prior, sub + ".prior", kGammaPriorKeys, [&](const std::string&, const YamlEntry& p) {
             const std::string at = sub + ".prior.gamma";
-            walk(map_of(p, at, prior_hint), at, kRateGammaKeys,
+            walk(uncertain_mapping(p, at, prior_hint), at, kRateGammaKeys,
                  [&](const std::string& g, const YamlEntry& pp) {
-                   if (g == "shape") k0 = positive(pp, at + ".shape");
+                   if (g == "shape") k0 = uncertain_parameter(pp, at + ".shape");
                    if (g == "over") t0 = parse_duration(pp, at + ".over");
                  });
             jeffreys = false;
@@ -273,41 +269,26 @@ std::optional<UncertainInput> TimeFieldReader::parse_uncertain_every(
                                   number_format::duration_unit(t0) + ")");
     }
     if (k == "uncertain") {
-      const YAML::Node& map = map_of(field, sub, kUncertainEveryHint);
+      const YAML::Node& map = uncertain_mapping(field, sub, kUncertainEveryHint);
       if (map.size() != 1)
         fail(map.Mark(), sub, "give exactly one of gamma or lognormal", kUncertainEveryHint);
       walk(map, sub, kUncertainRateKeys, [&](const std::string& shape, const YamlEntry& f) {
         const std::string at = sub + "." + shape;
         if (shape == "gamma") {
-          walk(map_of(f, at, kUncertainEveryHint), at, kRateGammaKeys,
+          walk(uncertain_mapping(f, at, kUncertainEveryHint), at, kRateGammaKeys,
                [&](const std::string& g, const YamlEntry& pp) {
-                 if (g == "shape") in.a = positive(pp, at + ".shape");
+                 if (g == "shape") in.a = uncertain_parameter(pp, at + ".shape");
                  if (g == "over") in.b = parse_duration(pp, at + ".over");
                });
           in.shape = UncertainShape::gamma;
           in.origin = "outage rate ~ " + in.describe();
         }
         if (shape == "lognormal") {
-          double median = 0, sigma = 0;
-          bool spread = false;
-          const YAML::Node& ln = map_of(f, at, kUncertainEveryHint);
-          walk(ln, at, kLognormalKeys, [&](const std::string& g, const YamlEntry& pp) {
-            if (g == "median") {
-              median = parse_duration(pp, at + ".median");
-              return;
-            }
-            if (spread)
-              fail(pp.first.Mark(), at, "both error_factor and sigma are given",
-                   "give one of them: sigma = ln(error_factor) / 1.6448536");
-            spread = true;
-            const double x = positive(pp, at + "." + g);
-            if (g == "error_factor" && !(x > 1))
-              fail(pp.second.Mark(), at + ".error_factor",
-                   quoted(pp.second.Scalar()) + " is not above 1", kEfHint);
-            sigma = g == "sigma" ? x : std::log(x) / kZ95;
-          });
-          if (!spread)
-            fail(ln.Mark(), at, "missing key \"error_factor\" or \"sigma\"", kUncertainEveryHint);
+          const auto [median, sigma] = uncertain_lognormal(
+              uncertain_mapping(f, at, kUncertainEveryHint), at, kUncertainEveryHint,
+              [&](const YamlEntry& m, const std::string& where) {
+                return parse_duration(m, where);
+              });
           // The time between outages is lognormal with this median: the rate is lognormal with
           // median 1 / median and the same sigma.
           in.shape = UncertainShape::lognormal;
