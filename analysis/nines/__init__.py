@@ -6,6 +6,7 @@
         run.components                  # pandas DataFrame, one row per component
         run.outcomes.value_counts()     # dense runs: chunk by chunk, bounded memory
         nines.plots.pareto(run)         # a matplotlib Figure
+        nines.impact_table(run)         # service impact per component, most important first
 
 The package is laid out by stage; each depends only on the ones above it
 (tests/test_layering.py checks it):
@@ -31,7 +32,8 @@ from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FO
                       ImportanceMeasure, Metadata, Outcomes, Requests, Run, RunSummary,
                       StructureFailures, StructureRun, StructureSummary, Sweep, SweepFailures,
                       SweepMetadata, SweepPoint, TIME_FORMAT_VERSION, Records, TimeMetadata,
-                      TimeRun, check_file, open, text)
+                      TimeRun, check_file, open, text, Allocation, open_allocation,
+                      impact_table)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
@@ -43,7 +45,8 @@ __all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "F
            "READERS", "IMPORTANCE_MEASURES", "MEASURES", "ImportanceMeasure", "plots",
            "report", "engine", "special", "text", "RUN_FORMAT", "RUN_FORMAT_VERSION",
            "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "TimeRun",
-           "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "__version__"]
+           "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "Allocation", "open_allocation",
+           "impact_table", "__version__"]
 
 _ON_FIRST_USE = ("plots", "report")
 

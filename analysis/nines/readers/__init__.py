@@ -14,6 +14,9 @@
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file
     export      files as xarray Datasets (to_xarray) and CSV tables (tables, export_csv)
+    allocation  allocation files (`nines allocate`, nines-allocation v1): Allocation
+    impact      impact_table(): service impact per component of any run, with an allocation's
+                targets (python3 -m nines impact)
 
 Readers use nines.stats to fill in what older files lack and to recompute a file's numbers;
 they know nothing of reports or plots.
@@ -30,6 +33,9 @@ from .structure import (STRUCTURE_FORMAT_VERSION, Requests, StructureFailures, S
 from .time_run import TIME_FORMAT_VERSION, TimeMetadata, TimeRun
 from .records import Records
 from .export import export_csv, tables, to_xarray
+from .allocation import (ALLOCATION_FORMAT, ALLOCATION_FORMAT_VERSION, Allocation,
+                         AllocationSummary, open_allocation)
+from .impact import impact_table
 from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
                     SweepFailures, SweepMetadata, SweepPoint)
 
@@ -39,4 +45,6 @@ __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEAS
            "StructureFailures", "StructureRun", "StructureSummary", "SWEEP_FORMAT",
            "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
            "SweepMetadata", "SweepPoint", "TIME_FORMAT_VERSION", "TimeMetadata", "TimeRun",
-           "Records", "export_csv", "tables", "to_xarray"]
+           "Records", "export_csv", "tables", "to_xarray", "ALLOCATION_FORMAT",
+           "ALLOCATION_FORMAT_VERSION", "Allocation", "AllocationSummary", "open_allocation",
+           "impact_table"]
