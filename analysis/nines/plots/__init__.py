@@ -28,16 +28,19 @@ order), returning the figure they belong to; without it a new Figure of figsize.
     slo_share_met(run)  time runs with SLOs as objects: the share of windows that met each
                       SLO with its interval, and P(the first window meets it)
     slo_budget_consumed(run)  the error budget consumed per window, per SLO, against 100%
+    impact(run)       any run: each component's share of the failed requests and its
+                      improvement potential, most important first (nines.impact_table)
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
 (sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
 downtime_distribution, slo_attainment, error_budget), alerting (alert_*), slos (slo_share_met,
-slo_budget_consumed). Plots read through
+slo_budget_consumed), impact (impact). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
 from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
                        first_alert_series)
 from .essay import ESSAY_RELIABILITIES, essay_curves
+from .impact import impact
 from .run import convergence, geometric_points, meaningful_start, pareto
 from .slos import slo_budget_consumed, slo_label, slo_share_met
 from .structure import importance, importance_ranking, kind_reliability
@@ -50,4 +53,4 @@ __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
            "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
            "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series", "slo_share_met",
-           "slo_budget_consumed", "slo_label"]
+           "slo_budget_consumed", "slo_label", "impact"]

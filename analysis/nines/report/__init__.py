@@ -5,6 +5,7 @@
     structure   structure runs (nines-run v2)
     time_run    time runs (nines-run v3, outages over time; alerting: their alert policies)
     sweep       sweep files (nines-sweep v1)
+    impact      the service-impact page (python3 -m nines impact): one panel per component
     output      writing the page: a temporary file beside the target, renamed when complete
 
 Reports read through nines.readers, draw with nines.plots and compute nothing themselves
@@ -17,6 +18,7 @@ import os
 from ..readers import StructureRun, Sweep, TimeRun
 from .html import FIGURE_FORMATS, figure_to_data_uri
 from .html import figure_format as _figure_format
+from .impact import render_impact_report
 from .output import check_target, write_text_atomically
 from .run import render_run_report, run_text_summary
 from .structure import render_structure_report, structure_text_summary
@@ -24,7 +26,7 @@ from .sweep import render_sweep_report, sweep_text_summary
 from .time_run import render_time_report, time_text_summary
 
 __all__ = ["render_report", "write_report", "text_summary", "figure_to_data_uri", "check_target",
-           "write_text_atomically", "FIGURE_FORMATS"]
+           "write_text_atomically", "FIGURE_FORMATS", "render_impact_report"]
 
 
 def render_report(run, *, dpi: int = 144, figure_format: str = "png") -> str:
