@@ -57,6 +57,9 @@ def files(nines_binary, tmp_path_factory) -> dict[str, pathlib.Path]:
                          extra=["--histories", "12"]),
         "checkout": run("checkout-teams", "checkout.h5", requests=300_000, seed=5,
                         record="none"),
+        "zones": run("zone-outage", "zones.h5", requests=2_000_000, seed=5, record="none"),
+        "zones-time": run("zone-outages-over-time", "zones-time.h5", record="outages",
+                          extra=["--histories", "40"]),
         "checkout-allocation": allocate(nines_binary, SCENARIOS / "checkout-teams.yaml",
                                         "99.95%", out / "checkout.allocation.h5"),
         "redundant-allocation": allocate(nines_binary, SCENARIOS / "essay-app-redundant.yaml",
@@ -128,6 +131,7 @@ def test_chain_simulated_improvement_potential_brackets_the_exact_one(files):
 def test_structure_numbers_by_hand(files):
     table = nines.impact_table(files["structure"])
     rows = by_component(table)
+    assert set(table["element"]) == {"component"}  # essay-app-redundant has no common cause
     with h5py.File(files["structure"]) as f:
         names = strings(f["components/name"])
         declaration = strings(f["components/declaration"])
@@ -324,3 +328,72 @@ def test_allocation_of_another_scenario_is_refused(files):
 def test_a_run_file_is_not_an_allocation(files):
     with pytest.raises(FormatError, match="not a nines allocation file"):
         nines.open_allocation(files["chain"])
+
+
+# --- common-cause events -------------------------------------------------------------------------
+
+def test_structure_events_by_hand(files):
+    table = nines.impact_table(files["zones"])
+    events = table[table["element"] == "common cause"].set_index("component")
+    with h5py.File(files["zones"]) as f:
+        names = strings(f["common_cause/name"])
+        probability = f["common_cause/probability"][...]
+        failures = f["common_cause/failures"][...].astype(int)
+        expected = f["common_cause/expected_failures"][...]
+        ip = f["importance/common_cause/improvement_potential"][...]
+        n, total = int(f.attrs["requests"]), int(f.attrs["failures"])
+        u = float(f.attrs["unreliability_analytic"])
+        culprits = f["components/culprit_failures"][...].astype(int)
+    assert sorted(events.index) == sorted(names) and len(names) >= 2
+    for e, name in enumerate(names):
+        row = events.loc[name]
+        assert row["team"] == ""
+        assert row["reliability_exact"] == 1 - probability[e]
+        assert row["failures"] == failures[e]
+        assert row["failure_share"] == pytest.approx(failures[e] / total, rel=1e-14)
+        assert row["failure_share_exact"] == pytest.approx(expected[e] / (n * u), rel=1e-12)
+        assert row["improvement_potential"] == ip[e]
+    # The components' culprit counts are the attribution; the events' overlap them.
+    components = table[table["element"] == "component"]
+    assert components["failures"].sum() == culprits.sum() == total
+    assert table.attrs["unattributed_failures"] == 0
+    # Ranked with the components: zone-outage's config push is the most important element.
+    assert table["component"][0] == "config-push"
+    only = nines.impact_table(files["zones"], common_cause=False)
+    assert set(only["element"]) == {"component"} and len(only) == len(components)
+
+
+def test_time_events_by_hand(files):
+    table = nines.impact_table(files["zones-time"])
+    with h5py.File(files["zones-time"]) as f:
+        a = f.attrs
+        H, horizon = int(a["histories"]), float(a["horizon_seconds"])
+        failed, failed_outage = int(a["failed"]), int(a["failed_outage"])
+        names = strings(f["events/name"])
+        quiet = f["events/quiet_simulated"][...]
+        quiet_exact = f["events/quiet_exact"][...]
+        budget_requests = f["events/budget_requests_per_year"][...]
+        o = f["outages"]
+        history, event = o["history"][...], o["event"][...]
+        start, end = o["start"][...], o["end"][...]
+    years = H * horizon / (365 * 86400)
+    events = table[table["element"] == "common cause"].set_index("component")
+    assert sorted(events.index) == sorted(names)
+    going_on = np.zeros((H, len(names)))
+    for h, e, s, t in zip(history, event, start, end):
+        if e >= 0:
+            going_on[h, e] += (horizon if np.isnan(t) else t) - s
+    for e, name in enumerate(names):
+        row = events.loc[name]
+        assert row["reliability_measured"] == quiet[e]
+        assert row["reliability_exact"] == quiet_exact[e]
+        assert 1 - going_on[:, e].mean() / horizon == pytest.approx(quiet[e], abs=1e-9)
+        se = going_on[:, e].std(ddof=1) / math.sqrt(H)
+        assert row["reliability_low"] == pytest.approx(
+            max(0.0, 1 - (going_on[:, e].mean() + Z * se) / horizon), rel=1e-12)
+        assert row["failures"] == round(budget_requests[e] * years)
+        assert row["failure_share"] == pytest.approx(row["failures"] / failed, rel=1e-12)
+    # Components and events together are charged every request an outage failed; the rest
+    # are transient.
+    assert table["failures"].sum() == pytest.approx(failed_outage, abs=len(table))
+    assert table.attrs["unattributed_failures"] == failed - table["failures"].sum()

@@ -163,3 +163,15 @@ def test_impact_plot_draws_into_the_given_axes(synthetic_dense):
         page = render_impact_report(run, dpi=20)  # a synthetic chain, no engine needed
     assert axes[0].has_data() and axes[1].has_data() and not axes[2].has_data()
     assert_self_contained(page)
+
+
+def test_common_cause_events_have_panels(files):
+    with nines.open(files["zones"]) as run:
+        page = render_impact_report(run, dpi=30)
+        table = nines.impact_table(run)
+    assert panels(page) == list(table["component"])
+    assert "common-cause event" in page and "Common-cause events" in page
+    assert "Components and common-cause events, most important first" in page
+    with nines.open(files["zones-time"]) as run:
+        page = render_impact_report(run, dpi=30)
+    assert "of the time not going on (measured)" in page

@@ -1,11 +1,22 @@
 """Service impact per component: impact_table(run, allocation=None), the numbers of
 `python3 -m nines impact` (README "Service impact per component"), one row per component of a
-chain (format 1), structure (format 2) or time run (format 3), most important first.
+chain (format 1), structure (format 2) or time run (format 3), and per common-cause event
+(common_cause=True, the default), most important first.
 
 What each column is, and where it comes from:
 
     component, team     the component (replicas one by one: api[2]) and its team, the
-                        declaration it expands from (api); a chain's component is its own team
+                        declaration it expands from (api); a chain's component is its own team.
+                        For a common-cause event: its name, and no team ("")
+    element             "component" or "common cause". An event's row: format 2 its
+                        per-request quiet probability 1 - probability as reliability_exact,
+                        failures = /common_cause/failures (the failed requests in which it
+                        fired, which overlap the components': their culprit is a component),
+                        its exact share expected_failures / (n U), improvement potential from
+                        /importance/common_cause; format 3 (events with a process) the share
+                        of time it is not going on (quiet_simulated with its interval over
+                        histories, quiet_exact) and the failed requests and downtime it was
+                        charged, exclusive of the components' as below
     reliability_per_call, retries
                         the file's /components/reliability: the probability that one attempt
                         of a call works (format 3: one request while the component is up; its
@@ -38,9 +49,8 @@ What each column is, and where it comes from:
                         failures / all the service's failed requests, with the Wilson interval
                         (formats 1, 2). Format 3 has no interval: failed requests come in
                         outages, not independently, and the file keeps no per-history split;
-                        its transient per-request failures (failed - failed_outage) and
-                        common-cause events are attributed to no component
-                        (attrs["unattributed_failures"])
+                        its transient per-request failures (failed - failed_outage) are
+                        attributed to no component (attrs["unattributed_failures"])
     failure_share_exact the model's share: expected_failures / sum (format 1),
                         culprit_probability / the mix's exact unreliability (format 2)
     improvement_potential
@@ -124,7 +134,7 @@ def _chain(run) -> pd.DataFrame:
     ip_interval = [_wilson(k, n, level) for k in f]
     expected = c["expected_failures"].to_numpy(np.float64)
     return pd.DataFrame({
-        "component": c["name"], "team": c["name"],
+        "component": c["name"], "team": c["name"], "element": "component",
         "reliability_measure": "reliability per call",
         "reliability_per_call": r, "retries": 0,
         "reliability_exact": r, "reliability_measured": measured,
@@ -156,7 +166,7 @@ def _structure(run) -> pd.DataFrame:
         return imp[column].to_numpy(np.float64) if column in imp else np.full(len(c), np.nan)
 
     return pd.DataFrame({
-        "component": c["name"], "team": c["declaration"],
+        "component": c["name"], "team": c["declaration"], "element": "component",
         "reliability_measure": "reliability per call",
         "reliability_per_call": c["reliability"].to_numpy(np.float64),
         "retries": c["retries"].to_numpy(np.int64),
@@ -176,23 +186,72 @@ def _structure(run) -> pd.DataFrame:
     })
 
 
-def _own_downtime_per_history(run: TimeRun) -> np.ndarray | None:
-    """histories x components: each component's own downtime in each history (s), from
-    /outages; None without it (--record none)."""
+def _structure_events(run) -> pd.DataFrame:
+    """A structure's common-cause events as rows of the table (see the module's docstring)."""
+    e = run.common_cause
+    s = run.summary
+    total, level, n = s.failures, s.ci_level, s.requests
+    imp = run.common_cause_importance.sort_index()
+    f = e["failures"].to_numpy(np.int64)
+    share_interval = [_wilson(k, total, level) for k in f]
+    u = s.unreliability_analytic
+    expected = (e["expected_failures"].to_numpy(np.float64) if "expected_failures" in e
+                else np.full(len(e), np.nan))
+    ip = (imp["improvement_potential"].to_numpy(np.float64) if "improvement_potential" in imp
+          else np.full(len(e), np.nan))
+    quiet = 1 - e["probability"].to_numpy(np.float64)
+    return pd.DataFrame({
+        "component": e["name"], "team": "", "element": "common cause",
+        "reliability_measure": "quiet per request",
+        "reliability_per_call": quiet, "retries": 0,
+        "reliability_exact": quiet,
+        "reliability_measured": np.nan, "reliability_low": np.nan, "reliability_high": np.nan,
+        "failures": f,
+        "failure_share": f / total if total else np.nan,
+        "failure_share_low": [i[0] for i in share_interval],
+        "failure_share_high": [i[1] for i in share_interval],
+        "failure_share_exact": expected / (n * u) if u > 0 else np.nan,
+        "improvement_potential": ip,
+        "improvement_potential_source": "exact",
+        "improvement_potential_simulated": np.nan,
+        "improvement_potential_low": np.nan, "improvement_potential_high": np.nan,
+    })
+
+
+def _own_downtime_per_history(run: TimeRun) -> tuple[np.ndarray, np.ndarray] | None:
+    """(histories x components, histories x events): each component's own downtime and each
+    event's time going on in each history (s), from /outages; None without it (--record
+    none)."""
     if not run.has_histories:
         return None
     m = run.metadata
-    K = len(run.components())
-    down = np.zeros((m.histories, K))
+    down = np.zeros((m.histories, len(run.components())))
+    going_on = np.zeros((m.histories, len(run.events())))
     for _, block in run.outages().iter_chunks():
-        component = block["component"].to_numpy(np.int64)
-        mine = component >= 0
         end = block["end"].to_numpy(np.float64)
         end = np.where(np.isnan(end), m.horizon_seconds, end)
         length = end - block["start"].to_numpy(np.float64)
-        np.add.at(down, (block["history"].to_numpy(np.int64)[mine], component[mine]),
-                  length[mine])
-    return down
+        history = block["history"].to_numpy(np.int64)
+        for key, matrix in (("component", down), ("event", going_on)):
+            which = block[key].to_numpy(np.int64)
+            mine = which >= 0
+            np.add.at(matrix, (history[mine], which[mine]), length[mine])
+    return down, going_on
+
+
+def _mean_interval(per_history: np.ndarray, horizon: float, level: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The interval of 1 - mean(per_history) / horizon: the mean over histories with its
+    normal interval (histories are independent), as the engine gives the summary's."""
+    H = per_history.shape[0]
+    if H < 2:
+        nan = np.full(per_history.shape[1], np.nan)
+        return nan, nan
+    z = analytic.two_sided_normal_quantile(level)
+    mean = per_history.mean(axis=0)
+    se = per_history.std(axis=0, ddof=1) / math.sqrt(H)
+    return (np.maximum(0.0, 1 - (mean + z * se) / horizon),
+            np.minimum(1.0, 1 - (mean - z * se) / horizon))
 
 
 def _slo_target(run: TimeRun) -> float:
@@ -216,38 +275,55 @@ def _time(run: TimeRun) -> pd.DataFrame:
     charged = np.rint(c["budget_requests_per_year"].to_numpy(np.float64) * years)
     caused = (c["budget_seconds_per_year"] + c["budget_detection_seconds_per_year"]
               ).to_numpy(np.float64)
+    e = run.events()
+    e = e[e["every"] != ""]  # events with a process (per-request ones have no outages)
+    events_charged = np.rint(e["budget_requests_per_year"].to_numpy(np.float64) * years)
     low = high = np.full(len(c), np.nan)
-    down = _own_downtime_per_history(run)
-    H = m.histories
-    if down is not None and H >= 2:
-        z = analytic.two_sided_normal_quantile(level)
-        mean = down.mean(axis=0)
-        se = down.std(axis=0, ddof=1) / math.sqrt(H)
-        low = np.maximum(0.0, 1 - (mean + z * se) / m.horizon_seconds)
-        high = np.minimum(1.0, 1 - (mean - z * se) / m.horizon_seconds)
+    event_low = event_high = np.full(len(e), np.nan)
+    measured = _own_downtime_per_history(run)
+    if measured is not None:
+        down, going_on = measured
+        low, high = _mean_interval(down, m.horizon_seconds, level)
+        event_low, event_high = _mean_interval(going_on[:, e.index.to_numpy()],
+                                               m.horizon_seconds, level)
     target = _slo_target(run)
     budget = 1 - target
-    per_request = charged / requests if requests else np.full(len(c), np.nan)
-    return pd.DataFrame({
-        "component": c["name"], "team": c["declaration"],
-        "reliability_measure": "time availability",
-        "reliability_per_call": c["reliability"].to_numpy(np.float64), "retries": 0,
-        "reliability_exact": c["availability_exact"].to_numpy(np.float64),
-        "reliability_measured": c["availability_simulated"].to_numpy(np.float64),
-        "reliability_low": low, "reliability_high": high,
-        "failures": charged.astype(np.int64),
-        "failure_share": charged / failed if failed else np.nan,
-        "failure_share_low": np.nan, "failure_share_high": np.nan,
-        "failure_share_exact": np.nan,
-        "improvement_potential": per_request,
-        "improvement_potential_source": "simulated",
-        "improvement_potential_simulated": per_request,
-        "improvement_potential_low": np.nan, "improvement_potential_high": np.nan,
-        "downtime_caused_per_year": caused,
-        "budget_requests_consumed": (charged / (budget * requests)
-                                     if requests and budget == budget else np.nan),
-        "budget_time_consumed": caused / (budget * SECONDS_PER_YEAR),
-    })
+
+    def rows(names, team, element, measure, per_call, exact, simulated, low, high, charged,
+             caused):
+        per_request = charged / requests if requests else np.full(len(names), np.nan)
+        return pd.DataFrame({
+            "component": names, "team": team, "element": element,
+            "reliability_measure": measure,
+            "reliability_per_call": per_call, "retries": 0,
+            "reliability_exact": exact, "reliability_measured": simulated,
+            "reliability_low": low, "reliability_high": high,
+            "failures": charged.astype(np.int64),
+            "failure_share": charged / failed if failed else np.nan,
+            "failure_share_low": np.nan, "failure_share_high": np.nan,
+            "failure_share_exact": np.nan,
+            "improvement_potential": per_request,
+            "improvement_potential_source": "simulated",
+            "improvement_potential_simulated": per_request,
+            "improvement_potential_low": np.nan, "improvement_potential_high": np.nan,
+            "downtime_caused_per_year": caused,
+            "budget_requests_consumed": (charged / (budget * requests)
+                                         if requests and budget == budget else np.nan),
+            "budget_time_consumed": caused / (budget * SECONDS_PER_YEAR),
+        })
+
+    components = rows(c["name"], c["declaration"], "component", "time availability",
+                      c["reliability"].to_numpy(np.float64),
+                      c["availability_exact"].to_numpy(np.float64),
+                      c["availability_simulated"].to_numpy(np.float64), low, high, charged,
+                      caused)
+    if not len(e):
+        return components
+    events = rows(e["name"].to_numpy(), "", "common cause", "time quiet", np.nan,
+                  e["quiet_exact"].to_numpy(np.float64),
+                  e["quiet_simulated"].to_numpy(np.float64), event_low, event_high,
+                  events_charged, e["budget_seconds_per_year"].to_numpy(np.float64))
+    return pd.concat([components, events], ignore_index=True)
 
 
 def _ranked(table: pd.DataFrame, sort_by: str) -> pd.DataFrame:
@@ -290,8 +366,8 @@ def _join_allocation(table: pd.DataFrame, allocation: Allocation, attrs: dict,
     return table
 
 
-def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential"
-                 ) -> pd.DataFrame:
+def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential",
+                 common_cause: bool = True) -> pd.DataFrame:
     """One row per component of `run` (an open Run, StructureRun or TimeRun, or a path), most
     important first: its reliability (exact and measured, with an interval), its share of the
     service's failed requests, its improvement potential, for time runs the SLO error budget
@@ -302,10 +378,11 @@ def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential"
         raise ValueError(f"sort_by must be one of {', '.join(SORT_KEYS)}, got {sort_by!r}")
     if isinstance(run, (str, os.PathLike)):
         with open_file(run) as opened:
-            return impact_table(opened, allocation, sort_by=sort_by)
+            return impact_table(opened, allocation, sort_by=sort_by,
+                                common_cause=common_cause)
     if isinstance(allocation, (str, os.PathLike)):
         with open_allocation(allocation) as opened:
-            return impact_table(run, opened, sort_by=sort_by)
+            return impact_table(run, opened, sort_by=sort_by, common_cause=common_cause)
     if isinstance(run, TimeRun):
         table = _time(run)
         totals = run.totals
@@ -315,6 +392,8 @@ def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential"
                      service_time_availability=totals["time_availability"])
     elif isinstance(run, StructureRun):
         table = _structure(run)
+        if common_cause and len(run.common_cause):
+            table = pd.concat([table, _structure_events(run)], ignore_index=True)
     elif isinstance(run, Run):
         table = _chain(run)
     elif isinstance(run, Sweep):
@@ -332,9 +411,16 @@ def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential"
         for column in ("downtime_caused_per_year", "budget_requests_consumed",
                        "budget_time_consumed"):
             table[column] = np.nan
+    if not common_cause:
+        table = table[table["element"] == "component"].reset_index(drop=True)
     m = run.metadata
+    # Structures: an event's failures overlap its components' (their culprit is a component),
+    # so only components count towards what is attributed.
+    attributed = table.loc[(table["element"] == "component") | (attrs["format_version"] == 3),
+                           "failures"].sum()
     attrs.update(scenario=m.scenario_name, path=m.path, sorted_by=sort_by,
-                 unattributed_failures=int(attrs["failures"] - table["failures"].sum()))
+                 common_cause=common_cause,
+                 unattributed_failures=int(attrs["failures"] - attributed))
     if allocation is not None:
         if not isinstance(allocation, Allocation):
             raise TypeError("allocation is the path of an allocation file or an open "

@@ -60,7 +60,24 @@ def _per_million(u: float) -> str:
     return "n/a" if _nan(u) else fmt.dpmo(1e6 * u)
 
 
+def _event_reliability_cell(r, fmt_version: int, level: str) -> str:
+    exact, measured = r["reliability_exact"], r["reliability_measured"]
+    if fmt_version == 2:
+        return (f"<b>{fmt.percent(exact)}</b> of requests without it (model)"
+                f'<span class="small">it fires on {fmt.percent(1 - exact)} of requests</span>')
+    parts = []
+    if not _nan(measured):
+        parts.append(f"<b>{_reliability(measured)}</b> of the time not going on (measured)"
+                     + _interval(r["reliability_low"], r["reliability_high"],
+                                 _reliability).replace("{level}", level))
+    parts.append(f"exact: {_reliability(exact)}" if not _nan(exact) else
+                 '<span class="small">exact: no closed form</span>')
+    return "<br>".join(parts)
+
+
 def _reliability_cell(r, fmt_version: int, level: str) -> str:
+    if r["element"] != "component":
+        return _event_reliability_cell(r, fmt_version, level)
     exact, measured = r["reliability_exact"], r["reliability_measured"]
     parts = []
     if fmt_version == 3:
@@ -101,6 +118,9 @@ def _share_cell(r, level: str, attrs) -> str:
     if attrs["format_version"] == 3:
         text += ('<span class="small">requests failed by the outages it triggered; no '
                  "interval (failures come in outages, not one by one)</span>")
+    elif r["element"] != "component":
+        text += ('<span class="small">failed requests in which it fired; their culprits are '
+                 "the components it took down, so this overlaps their shares</span>")
     return text
 
 
@@ -140,6 +160,8 @@ def _budget_cell(r, attrs) -> str:
 
 
 def _target_cell(r, attrs) -> str:
+    if r["element"] != "component":
+        return '<span class="muted">common-cause events are not allocated</span>'
     if _nan(r.get("allocation_today", math.nan)):
         return (f'<span class="muted">team {esc(r["team"])} is not in the allocation</span>')
     parts = []
@@ -169,7 +191,10 @@ def _card(r, attrs, level: str) -> str:
     if "allocation_target" in attrs:
         rows.append(("Target (allocation)", _target_cell(r, attrs)))
     body = "".join(f"<tr><td>{k}</td><td>{val}</td></tr>" for k, val in rows)
-    team = (f"team {esc(r['team'])}" if r["team"] != r["component"] else "its own team")
+    if r["element"] != "component":
+        team = "common-cause event"
+    else:
+        team = (f"team {esc(r['team'])}" if r["team"] != r["component"] else "its own team")
     return (f'<div class="card" id="c{int(r["rank"])}"><h3><span class="rank">{int(r["rank"])}'
             f"</span>{esc(r['component'])}</h3><div class=team>{team}</div>"
             f"<table><tbody>{body}</tbody></table></div>")
@@ -226,8 +251,8 @@ def _definitions(attrs) -> str:
         ("Share of service failures",
          f"failed requests attributed to the component ({culprit}) divided by all the "
          "service's failed requests" + (f", with the {level} Wilson interval." if v != 3 else
-                                        ". Transient per-request failures and common-cause "
-                                        "events are attributed to no component.")),
+                                        ". Transient per-request failures are attributed to "
+                                        "no component.")),
         ("Improvement potential", potential),
     ]
     if v == 3:
@@ -237,6 +262,18 @@ def _definitions(attrs) -> str:
                       "all requests. By time: the service downtime it caused (own, and through "
                       "detection delays), divided by (1 − target) × the horizon. 100% is the "
                       "SLO's whole budget; the components together can use more than 100%."))
+    if (table_events := attrs.get("_events", 0)):
+        items.append(("Common-cause events", (
+            "an event that takes several components down at once has a panel of its own. "
+            + ("Reliability: the share of requests on which it does not fire. Share of "
+               "failures: the failed requests in which it fired (their culprit is a component "
+               "it took down, so this overlaps the components' shares). Improvement "
+               "potential: exact, from the file's importance measures."
+               if v == 2 else
+               "Reliability: the share of the time it is not going on. Its share of failures, "
+               "improvement potential and budget are the failed requests and downtime it was "
+               "charged, as for components (and not counted again under them).")
+            + f" ({table_events} on this page.)")))
     if "allocation_target" in attrs:
         items.append(("Target (allocation)",
                       "from <code>nines allocate</code>: the per-call reliability each method "
@@ -276,11 +313,15 @@ def _render(run, table, dpi: int) -> str:
         service = tile("Service reliability (simulated)",
                        _reliability(attrs["service_reliability"]),
                        f"exact {_reliability(attrs['service_reliability_exact'])}", wide=True)
+    components = table[table["element"] == "component"]
+    teams, events = components["team"].nunique(), len(table) - len(components)
     tiles = [service,
              tile("Failed requests", fmt.count(attrs["failures"]),
                   f"of {fmt.count(attrs['requests'])}"),
-             tile("Components", fmt.count(len(table)),
-                  f"{table['team'].nunique()} team{'s' if table['team'].nunique() != 1 else ''}")]
+             tile("Components", fmt.count(int((table["element"] == "component").sum())),
+                  f"{teams} team{'s' if teams != 1 else ''}" + (
+                      f", {events} common-cause event{'s' if events != 1 else ''}"
+                      if events else ""))]
     if v == 3 and not _nan(attrs.get("slo_target")):
         used = table["budget_requests_consumed"].sum()
         tiles.append(tile("SLO error budget used", share(used),
@@ -293,8 +334,9 @@ def _render(run, table, dpi: int) -> str:
         notes.append(
             f'<p class="note">{fmt.count(attrs["unattributed_failures"])} failed requests '
             f"({share(attrs['unattributed_failures'] / attrs['failures'])}) are attributed to "
-            "no component: transient per-request failures while every outage was over, and "
-            "common-cause events. The shares below add up to the rest.</p>")
+            "no component: transient per-request failures (a component's per-request "
+            "reliability while its path was up), which time runs count but do not attribute. "
+            "The shares below add up to the rest.</p>")
     if "allocation_target" in attrs:
         if not attrs["allocation_matches"]:
             notes.append('<p class="warn">The allocation was made from another version of the '
@@ -309,6 +351,7 @@ def _render(run, table, dpi: int) -> str:
                          f"({esc(mth['reason'])}).</p>")
     figure = figure_to_data_uri(plots.impact(table), dpi)
     cards = "".join(_card(r, attrs, level) for r in table.to_dict("records"))
+    attrs = {**attrs, "_events": int((table["element"] != "component").sum())}
     first = table.iloc[0] if len(table) else None
     lede = ""
     if first is not None:
@@ -341,7 +384,7 @@ def _render(run, table, dpi: int) -> str:
 failed requests per million{" (bars exact; dots the simulated estimate with its interval)"
                              if v != 3 else ""}. Most important on top.</figcaption></figure>
 
-<h2>Components, most important first</h2>
+<h2>Components{" and common-cause events" if events else ""}, most important first</h2>
 <div class="cards">{cards}</div>
 
 <h2>What the numbers mean</h2>
