@@ -175,3 +175,14 @@ def test_common_cause_events_have_panels(files):
     with nines.open(files["zones-time"]) as run:
         page = render_impact_report(run, dpi=30)
     assert "of the time not going on (measured)" in page
+
+
+def test_the_glance_table_lists_every_element_in_order(files):
+    with nines.open(files["checkout"]) as run:
+        page = render_impact_report(run, files["checkout-allocation"], dpi=20)
+        table = nines.impact_table(run)
+    glance = page[page.index('<table class="glance">'):]
+    glance = glance[:glance.index("</table>")]
+    names = [html.unescape(n) for n in re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", glance)]
+    assert names == list(table["component"])
+    assert "<td>1.30 / 0.88 / 0.90</td>" in glance  # payments' extra nines per method

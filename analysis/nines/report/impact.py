@@ -29,6 +29,8 @@ _IMPACT_CSS = """
 .card table td:first-child { color: var(--muted); width: 34%; }
 .card table td:last-child { text-align: left; }
 .card .small { color: var(--muted); font-size: 12px; display:block; }
+table.glance td:nth-child(2) { font-weight: 600; }
+table.glance td:nth-child(3) { text-align: left; color: var(--muted); }
 .warn { background: var(--bad-bg); color: #7d1a14; padding: 10px 14px; border-radius: 6px; }
 dl.defs dt { font-weight: 700; margin-top: 10px; }
 dl.defs dd { margin: 2px 0 0 0; color: var(--ink); font-size: 14px; }
@@ -198,6 +200,40 @@ def _card(r, attrs, level: str) -> str:
     return (f'<div class="card" id="c{int(r["rank"])}"><h3><span class="rank">{int(r["rank"])}'
             f"</span>{esc(r['component'])}</h3><div class=team>{team}</div>"
             f"<table><tbody>{body}</tbody></table></div>")
+
+
+def _glance(table, attrs) -> str:
+    """Every element on one line each, in the panels' order: the page at a glance."""
+    v = attrs["format_version"]
+    budget = v == 3 and not _nan(attrs.get("slo_target"))
+    allocation = "allocation_target" in attrs
+    head = ("<tr><th>#</th><th>component</th><th>team</th><th>reliability</th>"
+            "<th>share of failures</th><th>improvement potential (per million)</th>"
+            + ("<th>SLO budget used</th>" if budget else "")
+            + ("<th>extra nines: equal / proportional / cost</th>" if allocation else "")
+            + "</tr>")
+    rows = []
+    for r in table.to_dict("records"):
+        event = r["element"] != "component"
+        if not _nan(r["reliability_measured"]):
+            reliability = _reliability(r["reliability_measured"])
+        elif v == 3:
+            reliability = _reliability(r["reliability_exact"])
+        else:  # the scenario's value, as written
+            reliability = fmt.percent(r["reliability_exact"] if event else
+                                      r["reliability_per_call"])
+        cells = [str(int(r["rank"])), esc(r["component"]),
+                 "<i>common cause</i>" if event else esc(r["team"]), reliability,
+                 share(r["failure_share"]), _per_million(r["improvement_potential"])]
+        if budget:
+            cells.append(share(r["budget_requests_consumed"]))
+        if allocation:
+            extra = [r.get(f"extra_nines_{m}", math.nan) for m in METHODS]
+            cells.append("—" if event or all(_nan(x) for x in extra) else
+                         " / ".join("n/a" if _nan(x) else f"{max(x, 0.0):.2f}" for x in extra))
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return (f'<div class="scroll"><table class="glance"><thead>{head}</thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _definitions(attrs) -> str:
@@ -383,6 +419,12 @@ def _render(run, table, dpi: int) -> str:
     " and the model's share (diamonds)" if v != 3 else ""}. Right: its improvement potential in
 failed requests per million{" (bars exact; dots the simulated estimate with its interval)"
                              if v != 3 else ""}. Most important on top.</figcaption></figure>
+
+<h2>At a glance</h2>
+{_glance(table, attrs)}
+<p class=explain>Reliability: {"the share of the time up (measured)" if v == 3 else
+"per call, measured where the run observes it, else the model's"}. Each line has a panel
+below with the intervals and what each number means.</p>
 
 <h2>Components{" and common-cause events" if events else ""}, most important first</h2>
 <div class="cards">{cards}</div>
