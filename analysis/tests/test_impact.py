@@ -58,7 +58,7 @@ def files(nines_binary, tmp_path_factory) -> dict[str, pathlib.Path]:
         "checkout": run("checkout-teams", "checkout.h5", requests=300_000, seed=5,
                         record="none"),
         "zones": run("zone-outage", "zones.h5", requests=2_000_000, seed=5, record="none"),
-        "zones-time": run("zone-outages-over-time", "zones-time.h5", record="outages",
+        "zones-time": run("zone-outages-over-time", "zones-time.h5", record="requests",
                           extra=["--histories", "40"]),
         "checkout-allocation": allocate(nines_binary, SCENARIOS / "checkout-teams.yaml",
                                         "99.95%", out / "checkout.allocation.h5"),
@@ -221,7 +221,7 @@ def test_time_numbers_by_hand(files):
     assert table["failures"].sum() == pytest.approx(failed_outage, abs=len(names))
     assert table.attrs["unattributed_failures"] == failed - table["failures"].sum()
     assert table.attrs["slo_target"] == target
-    assert table["failure_share_low"].isna().all()  # failures come in outages: no interval
+    assert table["failure_share_low"].isna().all()  # --record outages: no per-history split
 
 
 def test_time_run_without_outages_has_no_interval(files):
@@ -397,3 +397,37 @@ def test_time_events_by_hand(files):
     # are transient.
     assert table["failures"].sum() == pytest.approx(failed_outage, abs=len(table))
     assert table.attrs["unattributed_failures"] == failed - table["failures"].sum()
+
+
+def test_time_intervals_over_histories_with_record_requests(files):
+    """With --record requests the failed requests charged to each element are known history by
+    history: the share, the improvement potential and the budget get the ratio estimator's
+    interval over histories (delta method)."""
+    table = nines.impact_table(files["zones-time"])
+    with h5py.File(files["zones-time"]) as f:
+        H = int(f.attrs["histories"])
+        target = float(f.attrs["slo_target"])
+        failed = f["histories/failed"][...].astype(float)
+        requests = f["histories/requests"][...].astype(float)
+        history = f["requests/history"][...].astype(np.int64)
+        culprit = f["requests/culprit"][...].astype(np.int64)
+        names = strings(f["components/name"]) + strings(f["events/name"])
+    rows = by_component(table)
+    for code, name in enumerate(names):
+        x = np.bincount(history[culprit == code], minlength=H).astype(float)
+        assert rows.loc[name, "failures"] == x.sum()
+        for y, column, scale in ((failed, "failure_share", 1.0),
+                                 (requests, "improvement_potential", 1.0),
+                                 (requests, "budget_requests_consumed", 1 - target)):
+            ratio = x.sum() / y.sum()
+            se = math.sqrt(((x - ratio * y) ** 2).sum() / (H * (H - 1))) / y.mean()
+            assert rows.loc[name, column] == pytest.approx(ratio / scale, rel=1e-9, abs=1e-300)
+            low = max(0.0, ratio - Z * se) / scale
+            assert rows.loc[name, f"{column}_low"] == pytest.approx(low, rel=1e-9, abs=1e-300)
+            high = (min(1.0, ratio + Z * se) if column == "failure_share" else ratio + Z * se)
+            assert rows.loc[name, f"{column}_high"] == pytest.approx(high / scale, rel=1e-9,
+                                                                     abs=1e-300)
+    assert table["failures"].sum() > 0
+    outages_only = nines.impact_table(files["time"])  # --record outages: no split, no interval
+    assert outages_only[["failure_share_low", "improvement_potential_low",
+                         "budget_requests_consumed_low"]].isna().all().all()

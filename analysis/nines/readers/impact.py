@@ -47,10 +47,12 @@ What each column is, and where it comes from:
                         (/components/budget_requests_per_year x history-years)
     failure_share, failure_share_low, failure_share_high
                         failures / all the service's failed requests, with the Wilson interval
-                        (formats 1, 2). Format 3 has no interval: failed requests come in
-                        outages, not independently, and the file keeps no per-history split;
-                        its transient per-request failures (failed - failed_outage) are
-                        attributed to no component (attrs["unattributed_failures"])
+                        (formats 1, 2). Format 3: failed requests come in outages, not one by
+                        one, so the interval is over histories (the ratio estimator's, from
+                        the delta method), and only --record requests keeps the per-history
+                        split (/requests); NaN otherwise. Its transient per-request failures
+                        (failed - failed_outage) are attributed to no component
+                        (attrs["unattributed_failures"])
     failure_share_exact the model's share: expected_failures / sum (format 1),
                         culprit_probability / the mix's exact unreliability (format 2)
     improvement_potential
@@ -64,7 +66,8 @@ What each column is, and where it comes from:
     improvement_potential_simulated, _low, _high
                         format 1 (f_k / n) prod_{j>k} r^_j with the Wilson interval of f_k / n
                         times the same product; format 2 the counterfactual counts of
-                        --importance simulated (NaN without); format 3 as above, no interval
+                        --importance simulated (NaN without); format 3 as above, with the
+                        ratio interval over histories with --record requests
     downtime_caused_per_year   format 3: service downtime it triggered, own plus through
                         detection delays (s per history-year)
     budget_requests_consumed, budget_time_consumed
@@ -72,7 +75,8 @@ What each column is, and where it comes from:
                         whole mix): the share of the SLO's error budget over the horizon that
                         its outages used, by requests, failures / ((1 - target) x requests),
                         and by time, downtime caused / ((1 - target) x horizon); 1.0 is the
-                        whole budget. NaN otherwise
+                        whole budget. NaN otherwise. budget_requests_consumed_low, _high: its
+                        interval over histories (--record requests only)
     allocation_today, target_<method>, extra_nines_<method>   with an allocation file: its
                         team's per-call reliability today and per method (equal, proportional,
                         cost) the allocated target and the extra nines log10(u0 / u) it needs;
@@ -254,6 +258,37 @@ def _mean_interval(per_history: np.ndarray, horizon: float, level: float
             np.minimum(1.0, 1 - (mean - z * se) / horizon))
 
 
+def _charged_per_history(run: TimeRun) -> np.ndarray | None:
+    """histories x (components + events): the failed requests charged to each, history by
+    history, counted from /requests (its culprit codes: component index, or K + event index);
+    None without it (only --record requests lists them)."""
+    if run.metadata.record != "requests":
+        return None
+    K, E = len(run.components()), len(run.events())
+    counts = np.zeros((run.metadata.histories, K + E))
+    for _, block in run.requests().iter_chunks():
+        np.add.at(counts, (block["history"].to_numpy(np.int64),
+                           block["culprit"].to_numpy(np.int64)), 1)
+    return counts
+
+
+def _ratio_interval(x: np.ndarray, y: np.ndarray, level: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The interval of sum_h x_h / sum_h y_h over independent histories h (x: histories x
+    elements, y: one per history): the ratio estimator's normal interval, its standard error
+    from the delta method, sqrt(sum_h (x_h - R y_h)^2 / (H (H - 1))) / mean(y)."""
+    H = x.shape[0]
+    total = float(y.sum())
+    if H < 2 or total <= 0:
+        nan = np.full(x.shape[1], np.nan)
+        return nan, nan
+    ratio = x.sum(axis=0) / total
+    residual = x - np.outer(y, ratio)
+    se = np.sqrt((residual ** 2).sum(axis=0) / (H * (H - 1))) / (total / H)
+    z = analytic.two_sided_normal_quantile(level)
+    return np.maximum(0.0, ratio - z * se), ratio + z * se
+
+
 def _slo_target(run: TimeRun) -> float:
     if run.metadata.slo_target is not None:
         return float(run.metadata.slo_target)
@@ -288,9 +323,23 @@ def _time(run: TimeRun) -> pd.DataFrame:
                                                m.horizon_seconds, level)
     target = _slo_target(run)
     budget = 1 - target
+    nan = np.full(len(c) + len(e), np.nan)
+    share_low = share_high = ip_low = ip_high = budget_low = budget_high = nan
+    per_history = _charged_per_history(run)
+    if per_history is not None:
+        per_history = per_history[:, np.concatenate([np.arange(len(c)),
+                                                     len(c) + e.index.to_numpy()])]
+        h = run.histories(["failed", "requests"])
+        failed_h = h["failed"].to_numpy(np.float64)
+        requests_h = h["requests"].to_numpy(np.float64)
+        share_low, share_high = _ratio_interval(per_history, failed_h, level)
+        share_high = np.minimum(1.0, share_high)
+        ip_low, ip_high = _ratio_interval(per_history, requests_h, level)
+        if budget == budget:
+            budget_low, budget_high = ip_low / budget, ip_high / budget
 
     def rows(names, team, element, measure, per_call, exact, simulated, low, high, charged,
-             caused):
+             caused, part):
         per_request = charged / requests if requests else np.full(len(names), np.nan)
         return pd.DataFrame({
             "component": names, "team": team, "element": element,
@@ -300,15 +349,18 @@ def _time(run: TimeRun) -> pd.DataFrame:
             "reliability_low": low, "reliability_high": high,
             "failures": charged.astype(np.int64),
             "failure_share": charged / failed if failed else np.nan,
-            "failure_share_low": np.nan, "failure_share_high": np.nan,
+            "failure_share_low": share_low[part], "failure_share_high": share_high[part],
             "failure_share_exact": np.nan,
             "improvement_potential": per_request,
             "improvement_potential_source": "simulated",
             "improvement_potential_simulated": per_request,
-            "improvement_potential_low": np.nan, "improvement_potential_high": np.nan,
+            "improvement_potential_low": ip_low[part],
+            "improvement_potential_high": ip_high[part],
             "downtime_caused_per_year": caused,
             "budget_requests_consumed": (charged / (budget * requests)
                                          if requests and budget == budget else np.nan),
+            "budget_requests_consumed_low": budget_low[part],
+            "budget_requests_consumed_high": budget_high[part],
             "budget_time_consumed": caused / (budget * SECONDS_PER_YEAR),
         })
 
@@ -316,13 +368,14 @@ def _time(run: TimeRun) -> pd.DataFrame:
                       c["reliability"].to_numpy(np.float64),
                       c["availability_exact"].to_numpy(np.float64),
                       c["availability_simulated"].to_numpy(np.float64), low, high, charged,
-                      caused)
+                      caused, slice(0, len(c)))
     if not len(e):
         return components
     events = rows(e["name"].to_numpy(), "", "common cause", "time quiet", np.nan,
                   e["quiet_exact"].to_numpy(np.float64),
                   e["quiet_simulated"].to_numpy(np.float64), event_low, event_high,
-                  events_charged, e["budget_seconds_per_year"].to_numpy(np.float64))
+                  events_charged, e["budget_seconds_per_year"].to_numpy(np.float64),
+                  slice(len(c), len(c) + len(e)))
     return pd.concat([components, events], ignore_index=True)
 
 
@@ -409,6 +462,7 @@ def impact_table(run, allocation=None, *, sort_by: str = "improvement_potential"
                      slo_target=math.nan, service_reliability=s.reliability_empirical,
                      service_reliability_exact=s.reliability_analytic)
         for column in ("downtime_caused_per_year", "budget_requests_consumed",
+                       "budget_requests_consumed_low", "budget_requests_consumed_high",
                        "budget_time_consumed"):
             table[column] = np.nan
     if not common_cause:

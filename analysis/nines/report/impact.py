@@ -114,12 +114,14 @@ def _share_cell(r, level: str, attrs) -> str:
     text = (f"<b>{share(r['failure_share'])}</b> of the service's failed requests "
             f"({fmt.count(r['failures'])} of {fmt.count(attrs['failures'])})")
     text += _interval(r["failure_share_low"], r["failure_share_high"], share).replace(
-        "{level}", level)
+        "{level}", level + (" over histories" if attrs["format_version"] == 3 else ""))
     if not _nan(r["failure_share_exact"]):
         text += f'<span class="small">model: {share(r["failure_share_exact"])}</span>'
     if attrs["format_version"] == 3:
-        text += ('<span class="small">requests failed by the outages it triggered; no '
-                 "interval (failures come in outages, not one by one)</span>")
+        text += ('<span class="small">requests failed by the outages it triggered'
+                 + ("" if not _nan(r["failure_share_low"]) else
+                    "; no interval: failures come in outages, and only <code>--record "
+                    "requests</code> keeps them history by history") + "</span>")
     elif r["element"] != "component":
         text += ('<span class="small">failed requests in which it fired; their culprits are '
                  "the components it took down, so this overlaps their shares</span>")
@@ -145,7 +147,10 @@ def _potential_cell(r, level: str, attrs) -> str:
             text += '<span class="small">exact</span>'
     else:
         text += ('<span class="small">simulated: the requests its outages failed, per million '
-                 "requests</span>")
+                 "requests" + ("" if _nan(r["improvement_potential_low"]) else
+                               f"; {_per_million(r['improvement_potential_low'])} – "
+                               f"{_per_million(r['improvement_potential_high'])} ({level} "
+                               "interval over histories)") + "</span>")
     return text
 
 
@@ -153,8 +158,11 @@ def _budget_cell(r, attrs) -> str:
     target = attrs.get("slo_target", math.nan)
     if _nan(target):
         return ""
-    return (f"<b>{share(r['budget_requests_consumed'])}</b> of the budget by requests, "
-            f"{share(r['budget_time_consumed'])} by time"
+    return (f"<b>{share(r['budget_requests_consumed'])}</b> of the budget by requests"
+            + ("" if _nan(r["budget_requests_consumed_low"]) else
+               f" ({share(r['budget_requests_consumed_low'])} – "
+               f"{share(r['budget_requests_consumed_high'])})")
+            + f", {share(r['budget_time_consumed'])} by time"
             f'<span class="small">SLO {fmt.percent(target)}: its outages failed '
             f"{fmt.count(r['failures'])} requests and caused "
             f"{fmt.duration(r['downtime_caused_per_year'])} of service downtime per year; "
@@ -287,8 +295,11 @@ def _definitions(attrs) -> str:
         ("Share of service failures",
          f"failed requests attributed to the component ({culprit}) divided by all the "
          "service's failed requests" + (f", with the {level} Wilson interval." if v != 3 else
-                                        ". Transient per-request failures are attributed to "
-                                        "no component.")),
+                                        ". Failed requests come in outages, not one by one, "
+                                        f"so the {level} interval is over histories (the ratio "
+                                        "estimator's), and only a run with <code>--record "
+                                        "requests</code> has one. Transient per-request "
+                                        "failures are attributed to no component.")),
         ("Improvement potential", potential),
     ]
     if v == 3:
