@@ -17,7 +17,7 @@ from nines import plots
 from nines.__main__ import main
 from nines.report import output, render_impact_report
 
-from conftest import ANALYSIS
+from conftest import ANALYSIS, SCENARIOS
 from test_impact import files  # noqa: F401 - the module's run and allocation files
 from test_report import assert_self_contained
 
@@ -186,3 +186,19 @@ def test_the_glance_table_lists_every_element_in_order(files):
     names = [html.unescape(n) for n in re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", glance)]
     assert names == list(table["component"])
     assert "<td>1.30 / 0.88 / 0.90</td>" in glance  # payments' extra nines per method
+
+
+def test_an_allocation_of_another_version_of_the_scenario_is_shown_with_a_warning(
+        files, nines_binary, tmp_path):
+    edited = tmp_path / "checkout-teams.yaml"
+    edited.write_text(SCENARIOS.joinpath("checkout-teams.yaml").read_text()
+                      + "\n# edited after the run\n")
+    allocation = tmp_path / "edited.allocation.h5"
+    subprocess.run([nines_binary, "allocate", str(edited), "--target", "99.95%", "-o",
+                    str(allocation)], check=True, capture_output=True)
+    table = nines.impact_table(files["checkout"], allocation)
+    assert not table.attrs["allocation_matches"]
+    assert table["target_equal"].notna().all()  # same teams: still joined
+    with nines.open(files["checkout"]) as run:
+        page = render_impact_report(run, allocation, dpi=20, common_cause=False)
+    assert "made from another version of the scenario" in page

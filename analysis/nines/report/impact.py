@@ -335,11 +335,13 @@ def _definitions(attrs) -> str:
 
 
 def render_impact_report(run, allocation=None, *, dpi: int = 144, figure_format: str = "png",
-                         sort_by: str = "improvement_potential") -> str:
+                         sort_by: str = "improvement_potential",
+                         common_cause: bool = True) -> str:
     """The service-impact page for an open run (any format) and, optionally, an allocation
-    (path or open nines.Allocation), as a string."""
+    (path or open nines.Allocation), as a string: the panels of
+    nines.impact_table(run, allocation, sort_by=..., common_cause=...)."""
     with _figure_format(figure_format):
-        table = impact_table(run, allocation, sort_by=sort_by)
+        table = impact_table(run, allocation, sort_by=sort_by, common_cause=common_cause)
         return _render(run, table, dpi)
 
 
