@@ -24,7 +24,8 @@ What each column is, and where it comes from:
     reliability_measure what reliability_exact, _measured, _low and _high measure: "reliability
                         per call" (formats 1, 2: the probability that one call of the
                         component works, its own retries included) or "time availability"
-                        (format 3: the share of the horizon the component is up)
+                        (format 3: the share of the horizon the component is up); for events
+                        "quiet per request" (format 2) or "time quiet" (format 3)
     reliability_exact   the exact value the file states: format 1 /components/reliability,
                         format 2 /components/effective_reliability, format 3
                         /components/availability_exact (NaN where no closed form exists)
@@ -86,9 +87,12 @@ What each column is, and where it comes from:
                         larger failure_share, then file order); sort_by="failure_share"
                         ranks by the share of failures instead
 
-The table's `attrs` hold the service's side: scenario, format_version, requests, failures,
-unattributed_failures, ci_level, sorted_by, slo_target and, with an allocation,
-allocation_target, allocation_scenario, allocation_matches (same scenario text), and
+The table's `attrs` hold the service's side: scenario, path, format_version, requests,
+failures, unattributed_failures, ci_level, sorted_by, common_cause, slo_target,
+service_reliability (simulated; time runs: request availability) with
+service_reliability_exact (formats 1, 2) or service_time_availability (format 3) and, with an
+allocation, allocation_target, allocation_today, allocation_scenario, allocation_matches (same
+scenario text), allocation_methods (one dict per method: name, available, reason, ...) and
 unmatched_teams (teams the run has no component of).
 """
 from __future__ import annotations

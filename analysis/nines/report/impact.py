@@ -374,7 +374,7 @@ def _render(run, table, dpi: int) -> str:
     if v == 3 and not _nan(attrs.get("slo_target")):
         used = table["budget_requests_consumed"].sum()
         tiles.append(tile("SLO error budget used", share(used),
-                          f"by the components' outages, SLO {fmt.percent(attrs['slo_target'])}"))
+                          f"by all the outages it counts, SLO {fmt.percent(attrs['slo_target'])}"))
     if "allocation_target" in attrs:
         tiles.append(tile("Allocation target", fmt.percent(attrs["allocation_target"]),
                           f"today {_reliability(attrs['allocation_today'])}"))
