@@ -6,6 +6,7 @@
         run.components                  # pandas DataFrame, one row per component
         run.outcomes.value_counts()     # dense runs: chunk by chunk, bounded memory
         nines.plots.pareto(run)         # a matplotlib Figure
+        nines.impact_table(run)         # service impact per component, most important first
 
 The package is laid out by stage; each depends only on the ones above it
 (tests/test_layering.py checks it):
@@ -32,7 +33,8 @@ from .readers import (IMPORTANCE_MEASURES, MEASURES, READERS, RUN_FORMAT, RUN_FO
                       StructureFailures, StructureRun, StructureSummary, Sweep, SweepFailures,
                       SweepMetadata, SweepPoint, TIME_FORMAT_VERSION, Records, TimeMetadata,
                       TimeRun, UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION,
-                      UncertaintyMetadata, UncertaintyRun, check_file, open, text)
+                      UncertaintyMetadata, UncertaintyRun, check_file, open, text, Allocation,
+                      open_allocation, impact_table)
 from .stats import analytic, special
 from .stats.sweep import SweepAgreement
 from .version import __version__
@@ -46,7 +48,7 @@ __all__ = ["open", "check_file", "Run", "Metadata", "RunSummary", "Outcomes", "F
            "STRUCTURE_FORMAT_VERSION", "SWEEP_FORMAT", "SWEEP_FORMAT_VERSION", "TimeRun",
            "TimeMetadata", "Records", "TIME_FORMAT_VERSION", "UncertaintyRun",
            "UncertaintyMetadata", "UNCERTAINTY_FORMAT", "UNCERTAINTY_FORMAT_VERSION",
-           "__version__"]
+           "Allocation", "open_allocation", "impact_table", "__version__"]
 
 _ON_FIRST_USE = ("plots", "report")
 

@@ -1,8 +1,10 @@
 """Command line: python3 -m nines report FILE.h5 [-o REPORT.html] [--figure-format png|svg]
 | summary FILE.h5 [--full] | export FILE.h5 --csv DIR
+| impact RUN.h5 [-o IMPACT.html] [--allocation ALLOC.h5] [--sort-by ...] [--figure-format ...]
 
 FILE is a run file (`nines run`), a sweep file (`nines sweep`) or an uncertainty file
-(`nines uncertainty`). Exit status: 0 done; 2 the
+(`nines uncertainty`); impact reads run files of every format and allocation files
+(`nines allocate`). Exit status: 0 done; 2 the
 input cannot be read (missing, not a nines file, damaged) or the output may not be replaced
 (a directory, FIFO, socket or device, or the input itself); 1 writing the report failed (e.g.
 the disk is full), in which case any earlier report is left as it was. The file is checked
@@ -54,6 +56,26 @@ def main(argv: list[str] | None = None) -> int:
                         "by `nines sweep` or uncertainty file written by `nines uncertainty`")
     export.add_argument("--csv", required=True, metavar="DIR",
                         help="directory to write the CSV files into (created if missing)")
+    impact = commands.add_parser(
+        "impact", help="write the service impact per component as a self-contained HTML page",
+        description="Write a self-contained HTML page with one panel per component, most "
+        "important first: its reliability (exact, and measured with an interval), its share "
+        "of the service's failed requests, its improvement potential, for time runs the SLO "
+        "error budget its outages used, and with --allocation its team's targets. The numbers "
+        "are nines.impact_table's. Written like `report`: beside the target, renamed into "
+        "place when complete.")
+    impact.add_argument("run", help="run file written by `nines run` (any format)")
+    impact.add_argument("-o", "--output",
+                        help="HTML file to write (default: RUN with -impact.html)")
+    impact.add_argument("--allocation", metavar="ALLOC.h5",
+                        help="allocation file written by `nines allocate` for the same "
+                        "scenario: adds each team's targets and extra nines")
+    impact.add_argument("--sort-by", choices=("improvement-potential", "failure-share"),
+                        default="improvement-potential",
+                        help="rank components by improvement potential (default) or by share "
+                        "of the service's failed requests")
+    impact.add_argument("--figure-format", choices=("png", "svg"), default="png",
+                        help="how the chart is embedded: png (default) or svg")
     args = parser.parse_args(argv)
 
     try:
@@ -70,10 +92,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(text_summary(run, full=args.full))
             return 0
         from .report import check_target, render_report, write_text_atomically
-        output = args.output or os.path.splitext(args.run)[0] + ".html"
-        check_target(output, args.run if os.path.exists(args.run) else None)
-        with open_run(args.run, check=True) as run:
-            page = render_report(run, figure_format=args.figure_format)
+        if args.command == "impact":
+            output = args.output or os.path.splitext(args.run)[0] + "-impact.html"
+            page = _impact_page(args, output)
+        else:
+            output = args.output or os.path.splitext(args.run)[0] + ".html"
+            check_target(output, args.run if os.path.exists(args.run) else None)
+            with open_run(args.run, check=True) as run:
+                page = render_report(run, figure_format=args.figure_format)
         try:
             write_text_atomically(output, page, source=args.run)
         except OSError as error:
@@ -87,6 +113,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nines: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _impact_page(args, output: str) -> str:
+    """The impact page's text, its inputs checked first (the output may replace neither)."""
+    from .readers import check_file, open_allocation
+    from .report import check_target, render_impact_report
+    check_target(output, args.run if os.path.exists(args.run) else None)
+    if args.allocation and os.path.exists(args.allocation):
+        check_target(output, args.allocation)
+    with open_run(args.run, check=True) as run:
+        if not args.allocation:
+            return render_impact_report(run, figure_format=args.figure_format,
+                                        sort_by=args.sort_by.replace("-", "_"))
+        check_file(args.allocation)
+        with open_allocation(args.allocation) as allocation:
+            return render_impact_report(run, allocation, figure_format=args.figure_format,
+                                        sort_by=args.sort_by.replace("-", "_"))
 
 
 def report_main() -> int:

@@ -32,16 +32,19 @@ order), returning the figure they belong to; without it a new Figure of figsize.
                       uncertain inputs, the point value, 5/50/95% and the target marked
     sobol_indices(run)  uncertainty files: first-order and total Sobol index per input, with
                       ±2 bootstrap SD
+    impact(run)       any run: each component's share of the failed requests and its
+                      improvement potential, most important first (nines.impact_table)
 
 Modules: style (palette, axes), run (pareto, convergence), essay (essay_curves), sweep
 (sweep_z, sweep_points), structure (importance, kind_reliability), time (timeline,
 downtime_distribution, slo_attainment, error_budget), alerting (alert_*), slos (slo_share_met,
-slo_budget_consumed), uncertainty (value_distribution, sobol_indices). Plots read through
+slo_budget_consumed), uncertainty (value_distribution, sobol_indices), impact (impact). Plots read through
 nines.readers and compute intervals with nines.stats; the report draws them.
 """
 from .alerting import (alert_burn_rates, alert_noise_by_hour, alert_policy_comparison,
                        first_alert_series)
 from .essay import ESSAY_RELIABILITIES, essay_curves
+from .impact import impact
 from .run import convergence, geometric_points, meaningful_start, pareto
 from .slos import slo_budget_consumed, slo_label, slo_share_met
 from .structure import importance, importance_ranking, kind_reliability
@@ -55,4 +58,4 @@ __all__ = ["pareto", "convergence", "essay_curves", "sweep_z", "sweep_points", "
            "ESSAY_RELIABILITIES", "PALETTE", "timeline", "downtime_distribution",
            "slo_attainment", "error_budget", "worst_history", "alert_burn_rates",
            "alert_noise_by_hour", "alert_policy_comparison", "first_alert_series", "slo_share_met",
-           "slo_budget_consumed", "slo_label", "value_distribution", "sobol_indices"]
+           "slo_budget_consumed", "slo_label", "value_distribution", "sobol_indices", "impact"]

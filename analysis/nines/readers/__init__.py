@@ -16,6 +16,9 @@
     probe       check_file(): the damage that crashes HDF5 itself, found in a child process
     files       open() and READERS: which reader reads which file
     export      files as xarray Datasets (to_xarray) and CSV tables (tables, export_csv)
+    allocation  allocation files (`nines allocate`, nines-allocation v1): Allocation
+    impact      impact_table(): service impact per component of any run, with an allocation's
+                targets (python3 -m nines impact)
 
 Readers use nines.stats to fill in what older files lack and to recompute a file's numbers;
 they know nothing of reports or plots.
@@ -34,6 +37,9 @@ from .records import Records
 from .uncertainty import (UNCERTAINTY_FORMAT, UNCERTAINTY_FORMAT_VERSION, UncertaintyMetadata,
                           UncertaintyRun)
 from .export import export_csv, tables, to_xarray
+from .allocation import (ALLOCATION_FORMAT, ALLOCATION_FORMAT_VERSION, Allocation,
+                         AllocationSummary, open_allocation)
+from .impact import impact_table
 from .sweep import (SWEEP_FORMAT, SWEEP_FORMAT_VERSION, SWEEP_FORMAT_VERSIONS, Sweep,
                     SweepFailures, SweepMetadata, SweepPoint)
 
@@ -44,4 +50,6 @@ __all__ = ["open", "READERS", "check_file", "text", "IMPORTANCE_MEASURES", "MEAS
            "SWEEP_FORMAT_VERSION", "SWEEP_FORMAT_VERSIONS", "Sweep", "SweepFailures",
            "SweepMetadata", "SweepPoint", "TIME_FORMAT_VERSION", "TimeMetadata", "TimeRun",
            "Records", "export_csv", "tables", "to_xarray", "UNCERTAINTY_FORMAT",
-           "UNCERTAINTY_FORMAT_VERSION", "UncertaintyMetadata", "UncertaintyRun"]
+           "UNCERTAINTY_FORMAT_VERSION", "UncertaintyMetadata", "UncertaintyRun",
+           "ALLOCATION_FORMAT", "ALLOCATION_FORMAT_VERSION", "Allocation", "AllocationSummary",
+           "open_allocation", "impact_table"]

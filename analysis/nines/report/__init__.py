@@ -7,6 +7,7 @@
     sweep       sweep files (nines-sweep v1)
     uncertainty uncertainty files (nines-uncertainty v1): the value over the inputs' draws,
                 Sobol indices
+    impact      the service-impact page (python3 -m nines impact): one panel per component
     output      writing the page: a temporary file beside the target, renamed when complete
 
 Reports read through nines.readers, draw with nines.plots and compute nothing themselves
@@ -19,6 +20,7 @@ import os
 from ..readers import StructureRun, Sweep, TimeRun, UncertaintyRun
 from .html import FIGURE_FORMATS, figure_to_data_uri
 from .html import figure_format as _figure_format
+from .impact import render_impact_report
 from .output import check_target, write_text_atomically
 from .run import render_run_report, run_text_summary
 from .structure import render_structure_report, structure_text_summary
@@ -27,7 +29,7 @@ from .time_run import render_time_report, time_text_summary
 from .uncertainty import render_uncertainty_report, uncertainty_text_summary
 
 __all__ = ["render_report", "write_report", "text_summary", "figure_to_data_uri", "check_target",
-           "write_text_atomically", "FIGURE_FORMATS"]
+           "write_text_atomically", "FIGURE_FORMATS", "render_impact_report"]
 
 
 def render_report(run, *, dpi: int = 144, figure_format: str = "png") -> str:
