@@ -319,7 +319,7 @@ def targets(summary: dict) -> list[dict]:
     add("uncertainty: 10k draws --no-sobol, 2 threads / 1 thread (wall time)",
         one and two and two["median_wall_seconds"] and one["median_wall_seconds"] / two["median_wall_seconds"], None)
     setup = _find(summary, "unc100", 1, False, SETUP_DRAWS)
-    add(f"uncertainty: set-up ({SETUP_DRAWS} draws, 1 thread: start-up, parsing, diagrams, quantile tables): "
+    add(f"uncertainty: set-up ({SETUP_DRAWS} draws, 1 thread: everything but the draws): "
         f"wall seconds", setup and setup["median_wall_seconds"], None, "s")
     for threads in (1, 2):
         rate = _marginal_rate(_find(summary, "unc100", threads, False), setup)
