@@ -28,8 +28,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 import structures  # noqa: E402  (bench/structures.py: the structure cases of issue 10)
 import outages  # noqa: E402  (bench/outages.py: the time-run cases of issue 11)
+import uncertainty  # noqa: E402  (bench/uncertainty.py: nines uncertainty, issue 13)
 ROOT = BENCH.parent
-SECTIONS = ("chains", "structures", "outages")
+SECTIONS = ("chains", "structures", "outages", "uncertainty")
 BASELINES = BENCH / "baselines"
 
 Z_LIMIT = 5.0
@@ -545,7 +546,8 @@ def render_table(headers: list[str], rows: list[list[str]], markdown: bool, righ
 
 
 def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bool,
-                structure_summary: dict | None = None, outage_summary: dict | None = None) -> str:
+                structure_summary: dict | None = None, outage_summary: dict | None = None,
+                uncertainty_summary: dict | None = None) -> str:
     out = []
     if summary:
         out += chain_report(summary, meta, markdown)
@@ -563,8 +565,15 @@ def report_text(summary: dict, target_rows: list[dict], meta: dict, markdown: bo
         out.append(f"Medians of {meta['reps']} interleaved repetitions (peak-RSS runs: one each); load average "
                    f"{meta['load_before'][0]:.2f} before, {meta['load_after'][0]:.2f} after. " + outages.NOTE)
         out.append("")
+    if uncertainty_summary:
+        uheaders, urows = uncertainty.table_rows(uncertainty_summary, fmt)
+        out += [("#### " if markdown else "") + "Uncertain inputs (`nines uncertainty`, issue 13)", "",
+                render_table(uheaders, urows, markdown, right=set(range(1, len(uheaders)))), ""]
+        out.append(f"Medians of {meta['reps']} interleaved repetitions; load average "
+                   f"{meta['load_before'][0]:.2f} before, {meta['load_after'][0]:.2f} after. " + uncertainty.NOTE)
+        out.append("")
     headers = ["target", "value", "limit", "verdict"]
-    unit = {"MiB": " MiB", "s": " s", "M/s": " M/s", "T/s": " T/s"}
+    unit = {"MiB": " MiB", "s": " s", "M/s": " M/s", "T/s": " T/s", "k/s": " k/s"}
     trows = [[t["target"], fmt(t["value"], 1 if t["unit"] == "MiB" else 2) + unit.get(t["unit"], "x"),
               "-" if t["limit"] is None else f"{t['comparison']} {t['limit']:g}{unit.get(t['unit'], 'x')}",
               t["verdict"]]
@@ -712,7 +721,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=20240601, help="seed of the first repetition (+1 per repetition)")
     p.add_argument("--sections", nargs="+", choices=SECTIONS, default=list(SECTIONS),
                    help="which parts to run: chains (issue 3), structures (format 2, issue 10), outages "
-                        "(format 3, issue 11); default all")
+                        "(format 3, issue 11), uncertainty (nines uncertainty, issue 13); default all")
     args = p.parse_args()
 
     reps = args.reps or (1 if args.quick or args.check_only else 3)
@@ -795,6 +804,21 @@ def check_only(runner: Runner, n_nines: int, n_base: int, seed: int, reps: int, 
     outages.check_alerting_twins(orecords)
     records += orecords
     failed += [r for r in orecords if r["problems"]]
+    # Uncertainty: the files' draws against their summaries, 1 and 2 threads identical, and a
+    # linear mix against its exact mean.
+    ucases = uncertainty.check_cases(quick) if "uncertainty" in sections else []
+    urunner = uncertainty.UncertaintyRunner(runner.nines, runner.rusage_exec, runner.workdir,
+                                            run_measured) if ucases else None
+    urecords = []
+    for case in ucases:
+        record = urunner.run(case, seed)
+        urecords.append(record)
+    uncertainty.check_thread_counts(urecords)
+    for case, record in zip(ucases, urecords):
+        record["max_abs_z"] = abs(record["z"]) if record.get("z") is not None else 0.0
+        log(f"[uncertainty] {case.label()}  " + ("ok" if not record["problems"] else "PROBLEM: " + "; ".join(record["problems"])))
+    records += urecords
+    failed += [r for r in urecords if r["problems"]]
     checked = len(records)
     worst = max((r.get("max_abs_z", math.inf) for r in records), default=math.inf)
     if failed:
@@ -830,7 +854,7 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     meta.update(reps=reps, n_nines=n_nines, n_baseline=n_base, native=args.native, quick=args.quick,
                 nines=str(runner.nines), load_before=os.getloadavg(), rss_threads=2, rss_reps=1,
                 rss_sizes=rss_sizes, seed=args.seed, sections=args.sections,
-                targets={**TARGETS, **structures.TARGETS, **outages.TARGETS})
+                targets={**TARGETS, **structures.TARGETS, **outages.TARGETS, **uncertainty.TARGETS})
     started = time.perf_counter()
     cases, rss, records = [], [], []
     if "chains" in args.sections:
@@ -853,6 +877,12 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     orecords += interleave(orunner, [c for c in ocases if c.group == "rss"], 1, args.seed, 300, "outages rss")
     outages.check_thread_counts(orecords)
     outages.check_alerting_twins(orecords)
+    # Uncertain inputs (issue 13): their own cases, interleaved among themselves.
+    ucases = uncertainty.cases(args.quick) if "uncertainty" in args.sections else []
+    urunner = uncertainty.UncertaintyRunner(runner.nines, runner.rusage_exec, runner.workdir,
+                                            run_measured) if ucases else None
+    urecords = interleave(urunner, ucases, reps, args.seed, 400, "uncertainty")
+    uncertainty.check_thread_counts(urecords)
     meta["load_after"] = os.getloadavg()
     meta["seconds"] = time.perf_counter() - started
 
@@ -862,20 +892,25 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     target_rows += structures.targets(ssummary) if ssummary else []
     osummary = outages.summarize(ocases, orecords)
     target_rows += outages.targets(osummary) if osummary else []
+    usummary = uncertainty.summarize(ucases, urecords)
+    target_rows += uncertainty.targets(usummary) if usummary else []
     # Written before any rendering, so a reporting bug never loses a long run's measurements.
     args.output.parent.mkdir(parents=True, exist_ok=True)
     result = {"meta": meta, "summary": list(summary.values()), "structures": list(ssummary.values()),
-              "outages": list(osummary.values()), "targets": target_rows, "runs": records,
-              "structure_runs": srecords, "outage_runs": orecords}
+              "outages": list(osummary.values()), "uncertainty": list(usummary.values()), "targets": target_rows,
+              "runs": records, "structure_runs": srecords, "outage_runs": orecords, "uncertainty_runs": urecords}
     args.output.write_text(json.dumps(finite(result), indent=1) + "\n")
 
-    text = report_text(summary, target_rows, meta, args.markdown, ssummary, osummary)
-    markdown = text if args.markdown else report_text(summary, target_rows, meta, True, ssummary, osummary)
+    text = report_text(summary, target_rows, meta, args.markdown, ssummary, osummary, usummary)
+    markdown = text if args.markdown else report_text(summary, target_rows, meta, True, ssummary, osummary, usummary)
     problems = [(Case(**s["case"]).label(), s["problems"]) for s in summary.values() if s["problems"]]
     problems += [(f"structures {s['case']}", s["problems"]) for s in ssummary.values() if s["problems"]]
     problems += [(outages.OutageCase(**s["case"]).label(), s["problems"]) for s in osummary.values() if s["problems"]]
+    problems += [(uncertainty.UncertaintyCase(**s["case"]).label(), s["problems"]) for s in usummary.values()
+                 if s["problems"]]
     print(text)
-    for busy in (busy_machine_warning(summary), outages.busy_machine_warning(osummary)):
+    for busy in (busy_machine_warning(summary), outages.busy_machine_warning(osummary),
+                 uncertainty.busy_machine_warning(usummary)):
         if busy:
             print("\n" + busy)
     if problems:
