@@ -27,8 +27,8 @@
 #include "nines/model/alerting_model.hpp"
 #include "nines/model/block.hpp"
 #include "nines/model/duration.hpp"
-#include "nines/model/uncertain_input.hpp"
 #include "nines/model/slo_model.hpp"
+#include "nines/model/uncertain_input.hpp"
 
 namespace nines {
 
