@@ -369,6 +369,8 @@ class Allocator {
   // Minimal cut sets of a block (component indices, sorted), at most kMaxCuts; any subset of the
   // true family (and any non-minimal cut) still gives valid constraints.
   static constexpr std::size_t kMaxCuts = 100'000;
+  // And at most this many component entries in one family (16 MB).
+  static constexpr std::size_t kMaxCutEntries = 4'000'000;
   using Cut = std::vector<std::uint32_t>;
 
   static void minimise(std::vector<Cut>& cuts) {
@@ -393,14 +395,16 @@ class Allocator {
     std::vector<Cut> out{Cut{}};
     for (const std::vector<Cut>* f : families) {
       std::vector<Cut> next;
+      std::size_t entries = 0;
       for (const Cut& a : out) {
         for (const Cut& b : *f) {
-          if (next.size() >= kMaxCuts) {
+          if (next.size() >= kMaxCuts || entries >= kMaxCutEntries) {
             capped = true;
             break;
           }
           Cut u;
           std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(u));
+          entries += u.size();
           next.push_back(std::move(u));
         }
       }
@@ -419,6 +423,7 @@ class Allocator {
     if (need > n) return {Cut{}};           // never works: the empty cut
     const std::size_t fail = n - need + 1;  // children that must fail together
     std::vector<Cut> out;
+    std::size_t entries = 0;
     // Every combination of `fail` children, in lexicographic order, until the cap.
     std::vector<std::size_t> pick(fail);
     for (std::size_t i = 0; i < fail; ++i) pick[i] = i;
@@ -426,13 +431,17 @@ class Allocator {
       std::vector<const std::vector<Cut>*> families;
       for (std::size_t i : pick) families.push_back(&child[i]);
       for (Cut& c : combine(families, capped)) {
-        if (out.size() >= kMaxCuts) {
+        if (out.size() >= kMaxCuts || entries >= kMaxCutEntries) {
           capped = true;
           break;
         }
+        entries += c.size();
         out.push_back(std::move(c));
       }
-      if (out.size() >= kMaxCuts) break;
+      if (out.size() >= kMaxCuts || entries >= kMaxCutEntries) {
+        capped = true;
+        break;
+      }
       std::size_t i = fail;
       while (i > 0 && pick[i - 1] == n - fail + i - 1) --i;
       if (i == 0) break;
@@ -828,9 +837,11 @@ class Allocator {
     m.parameter = bound;
     m.optimality_gap = std::max(0.0, m.cost - bound);
     m.solver += "; lower bound by LP duality over " + std::to_string(cut_count) +
-                " minimal cut sets (" + std::to_string(rows_single) + " binding-side rows, " +
+                " minimal cut sets (" + std::to_string(rows_single) + " single-cut rows, " +
                 std::to_string(single.size() - rows_single) + " aggregated)";
-    if (capped) m.solver += ", cut sets capped at 100000 per block (the bound uses those kept)";
+    if (capped)
+      m.solver +=
+          ", cut sets capped at 100000 (or 4M entries) per block (the bound uses those kept)";
     return m;
   }
 
