@@ -699,6 +699,12 @@ class Allocator {
     const double total_weight = model_.total_weight();
     const double ln_max = std::log(max_unreliability_);
     std::vector<Covering> single, aggregated;
+    struct KindTerm {
+      double ln_w, a;
+      std::vector<double> m;
+      double c0, ln_s;
+    };
+    std::vector<KindTerm> kinds_terms;
     std::size_t cut_count = 0;
     bool capped = false;
     for (std::size_t k = 0; k < model_.kinds.size(); ++k) {
@@ -748,44 +754,64 @@ class Allocator {
       // One attempt fails with probability Q >= P(some cut of S fails) and U >= w Q^a, so
       // Q <= T = (U*/w)^(1/a). Tangent (Gibbs) cut of log sum_C e^(l_C) at the primal.
       const double T = std::pow(max_unreliability_ / w, 1.0 / a);
-      if (!(T < 1) || info.empty()) continue;
+      if (info.empty()) continue;
       std::sort(info.begin(), info.end(),
                 [](const CutInfo& x, const CutInfo& y) { return x.ln_p_star > y.ln_p_star; });
-      // Sum_{C in S} f_C p_C(z) <= L, linearised with theta_C ~ f_C p_C(z*).
+      // sum_{C in S} f_C p_C(z) >= its tangent: log of it >= c0 - ln 10 m.z (Gibbs, theta_C ~
+      // f_C p_C(z*)); ln_s is its log at the primal.
+      struct Term {
+        double ln_s = -std::numeric_limits<double>::infinity(), c0 = 0;
+        std::vector<double> m;
+      };
       const auto tangent = [&](const std::vector<const CutInfo*>& family,
-                               const std::vector<double>& ln_f, double ln_L) {
+                               const std::vector<double>& ln_f) {
+        Term term;
+        term.m.assign(n, 0.0);
         double top = -std::numeric_limits<double>::infinity();
         for (std::size_t i = 0; i < family.size(); ++i)
           top = std::max(top, family[i]->ln_p_star + ln_f[i]);
+        if (!std::isfinite(top)) return term;
         std::vector<double> theta(family.size());
         double sum = 0;
         for (std::size_t i = 0; i < family.size(); ++i)
           sum += theta[i] = std::exp(family[i]->ln_p_star + ln_f[i] - top);
-        Covering row;
-        row.m.assign(n, 0.0);
-        double rhs = -ln_L;
+        term.ln_s = top + std::log(sum);
         for (std::size_t i = 0; i < family.size(); ++i) {
           const double th = theta[i] / sum;
           if (th <= 0) continue;
-          rhs += th * (family[i]->ln_p0 + ln_f[i]) - th * std::log(th);
-          for (std::size_t d : sale) row.m[d] += th * family[i]->mult[d];
+          term.c0 += th * (family[i]->ln_p0 + ln_f[i]) - th * std::log(th);
+          for (std::size_t d : sale) term.m[d] += th * family[i]->mult[d];
         }
-        row.b = rhs / kLn10;
+        return term;
+      };
+      // The kind's own row: sum f p <= L.
+      const auto kind_row = [&](const Term& term, double ln_L) {
+        if (!std::isfinite(term.ln_s)) return;
+        Covering row;
+        row.m = term.m;
+        row.b = (term.c0 - ln_L) / kLn10;
         const bool any = std::any_of(row.m.begin(), row.m.end(), [](double x) { return x > 0; });
         if (row.b > 0 && any) aggregated.push_back(std::move(row));
       };
-      // (1) Disjoint cuts fail independently: Q >= 1 - prod(1 - p_C) >= 1 - e^(-sum p_C).
+      Term best_term;  // for the row over all kinds
+      // (1) Disjoint cuts fail independently: Q >= 1 - prod(1 - p_C) >= 1 - e^(-sum p_C); and
+      // as 1 - e^-s >= kappa s for s <= s0 (today's sum; concavity), Q >= kappa sum p_C.
       {
         std::vector<const CutInfo*> family;
         std::vector<bool> used(model_.components.size(), false);
+        double s0 = 0;
         for (const CutInfo& ci : info) {
           if (family.size() >= 1000) break;
           if (std::any_of(ci.cut->begin(), ci.cut->end(), [&](std::uint32_t x) { return used[x]; }))
             continue;
           for (std::uint32_t x : *ci.cut) used[x] = true;
           family.push_back(&ci);
+          s0 += std::exp(ci.ln_p0);
         }
-        tangent(family, std::vector<double>(family.size(), 0.0), std::log(-std::log1p(-T)));
+        const Term term = tangent(family, std::vector<double>(family.size(), 0.0));
+        if (T < 1) kind_row(term, std::log(-std::log1p(-T)));
+        const double kappa = s0 > 0 ? -std::expm1(-s0) / s0 : 1.0;
+        best_term = tangent(family, std::vector<double>(family.size(), std::log(kappa)));
       }
       // (2) Overlapping cuts, Bonferroni: Q >= sum p_C - sum_{C<C'} p_{C u C'} >= sum p_C f_C,
       // f_C = 1 - eps_C / 2, eps_C = sum_{C' != C} prod_{C' \ C} v0 (today's bound them).
@@ -815,8 +841,38 @@ class Allocator {
         }
         std::vector<double> ln_f(family.size());
         for (std::size_t f = 0; f < family.size(); ++f) ln_f[f] = std::log1p(-0.5 * eps[f]);
-        tangent(family, ln_f, std::log(T));
+        Term term = tangent(family, ln_f);
+        if (T < 1) kind_row(term, std::log(T));
+        if (term.ln_s > best_term.ln_s) best_term = std::move(term);
       }
+      if (std::isfinite(best_term.ln_s))
+        kinds_terms.push_back(
+            {std::log(w), a, std::move(best_term.m), best_term.c0, best_term.ln_s});
+    }
+    // Over all kinds: U >= sum_k w_k (sum_C f_C p_C)^(a_k) = sum_k e^(ln w_k + a_k LSE_k), whose
+    // log is >= its Gibbs tangent in (phi_k ~ each kind's term at the primal) too.
+    if (!kinds_terms.empty()) {
+      double top = -std::numeric_limits<double>::infinity();
+      for (const KindTerm& t : kinds_terms) top = std::max(top, t.ln_w + t.a * t.ln_s);
+      double sum = 0;
+      std::vector<double> phi;
+      for (const KindTerm& t : kinds_terms) {
+        phi.push_back(std::exp(t.ln_w + t.a * t.ln_s - top));
+        sum += phi.back();
+      }
+      Covering row;
+      row.m.assign(n, 0.0);
+      double rhs = -ln_max;
+      for (std::size_t k = 0; k < kinds_terms.size(); ++k) {
+        const double ph = phi[k] / sum;
+        if (ph <= 0) continue;
+        const KindTerm& t = kinds_terms[k];
+        rhs += ph * (t.ln_w + t.a * t.c0) - ph * std::log(ph);
+        for (std::size_t d : sale) row.m[d] += ph * t.a * t.m[d];
+      }
+      row.b = rhs / kLn10;
+      const bool any = std::any_of(row.m.begin(), row.m.end(), [](double x) { return x > 0; });
+      if (row.b > 0 && any) aggregated.push_back(std::move(row));
     }
     // The single-cut rows nearest to binding at the primal, at most 5000 (fewer rows relax).
     if (single.size() > 5000) {
