@@ -451,3 +451,23 @@ TEST_CASE("the general cost method on the shipped redundant checkout", "[allocat
   for (const auto& other : a.methods)
     if (!std::isnan(other.cost)) CHECK(c.cost <= other.cost * (1 + 1e-12));
 }
+
+TEST_CASE("the general cost method caps the cut sets of a wide k-of-n and stays valid",
+          "[allocation]") {
+  // 30 of 60: C(60, 31) minimal cut sets, far past the cap; the bound uses those kept.
+  const auto model = structure(R"(format_version: 2
+name: wide
+components:
+  - {name: lb, reliability: 0.99, improvement_cost: 2}
+  - {name: api, reliability: 0.6, replicas: 60, required: 30, improvement_cost: 1}
+  - {name: db, reliability: 0.99, replicas: 5, required: 3, improvement_cost: 3}
+request_kinds:
+  - {name: r, retries: 1, path: [lb, api, db]}
+)");
+  const double target = 0.99999;
+  const auto a = nines::allocate(model, target);
+  const auto& c = method(a, AllocationMethod::cost);
+  check_general(model, target, c);
+  CHECK_THAT(c.solver, Catch::Contains("capped"));
+  for (const auto& other : a.methods) CHECK(c.cost <= other.cost * (1 + 1e-12));
+}
