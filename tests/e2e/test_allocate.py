@@ -13,6 +13,9 @@ CASES = [
     ("scenarios/checkout-teams.yaml", 0.9995, {"equal", "proportional", "cost"}),
     ("scenarios/three-tier-web.yaml", 0.999, {"equal", "proportional"}),
     ("scenarios/ecommerce-mix.yaml", 0.9999, {"equal", "proportional"}),
+    # Not a series (replicas, a quorum, parallel providers, two kinds, a retry, a zone): the
+    # general cost method, with its optimality gap.
+    ("scenarios/checkout-redundant-teams.yaml", 0.99999, {"equal", "proportional", "cost"}),
 ]
 
 
@@ -151,3 +154,27 @@ def test_existing_output_needs_force(nines, root, tmp_path):
           "--force")
     with h5py.File(out, "r") as f:
         assert f.attrs["format"] == "nines-allocation"
+
+
+def test_cost_method_on_any_structure_with_costs_has_a_gap(nines, root, tmp_path):
+    """ecommerce-mix (three kinds, request retries, replicas, a quorum, a parallel catalogue)
+    with a cost on every component but the cache: the cost method is computed, meets the target,
+    is the cheapest method with a known cost, and states a finite gap >= 0 to its lower bound."""
+    doc = yaml.safe_load((root / "scenarios/ecommerce-mix.yaml").read_text())
+    for i, c in enumerate(doc["components"]):
+        if c["name"] != "cache":
+            c["improvement_cost"] = 1 + i
+    path = tmp_path / "costed.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    report = allocate(nines, path, 0.9999, tmp_path / "c.h5")
+    methods = {m["name"]: m for m in report["summary"]["methods"]}
+    cost = methods["cost"]
+    assert cost["available"] and cost["met"] and cost["service_unreliability"] <= 1 - 0.9999
+    assert "LP duality" in cost["solver"]
+    assert 0 <= cost["optimality_gap"] < math.inf
+    assert cost["parameter"] == pytest.approx(cost["cost"] - cost["optimality_gap"], rel=1e-12)
+    for m in methods.values():
+        if m["available"] and m["cost"] is not None and not math.isnan(m["cost"]):
+            assert cost["cost"] <= m["cost"] * (1 + 1e-12)
+    cache = next(t for t in cost["teams"] if t["name"] == "cache")
+    assert cache["extra_nines"] == 0

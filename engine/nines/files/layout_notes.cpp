@@ -78,14 +78,16 @@ const std::map<std::string_view, Note>& names() {
       {"reason", {"why the method gave no allocation, as text (empty when it did)", ""}},
       {"solver", {"how the method's allocation was found, as text", ""}},
       {"parameter",
-       {"the method's solved parameter: x (equal), f (proportional) or lambda (cost)", "1"}},
+       {"the method's solved parameter: x (equal), f (proportional), lambda (cost, series) or "
+        "the proven lower bound on the cost (cost, other structures)",
+        "1"}},
       {"service_reliability",
        {"the service's exact reliability with the method's allocation", "1"}},
       {"service_unreliability",
        {"the service's exact unreliability with the method's allocation", "1"}},
       {"cost", {"total cost of the method's improvements", "1"}},
       {"optimality_gap",
-       {"cost found minus the Lagrange lower bound (cost method; 0 elsewhere)", "1"}},
+       {"cost found minus a proven lower bound on the optimum (cost method; 0 elsewhere)", "1"}},
       {"extra_nines",
        {"nines the team must add: log10 of today's over the allocated unreliability", "1"}},
       // Importance

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -182,8 +184,15 @@ common_cause:
   CHECK(a.teams[1].components.size() == 3);
   check_met_and_tight(model, a);
   const auto& c = method(a, AllocationMethod::cost);
-  CHECK_FALSE(c.available);
-  CHECK_THAT(c.reason, Catch::Contains("series structures only"));
+  REQUIRE(c.available);  // not a series: the general method, with a stated gap
+  CHECK(c.optimality_gap >= 0);
+  CHECK(std::isfinite(c.optimality_gap));
+  CHECK(c.parameter == Approx(c.cost - c.optimality_gap).epsilon(1e-12));
+  CHECK_THAT(c.solver, Catch::Contains("LP duality"));
+  // Cheapest of the methods whose cost is known (cache, not for sale, keeps its value).
+  CHECK(c.reliability[3] == 0.9);
+  for (const auto& other : a.methods)
+    if (!std::isnan(other.cost)) CHECK(c.cost <= other.cost * (1 + 1e-12));
 
   // The zone alone fails 1e-5 of the requests: 99.9995% is out of reach.
   CHECK_THROWS_WITH(nines::allocate(model, 0.999995), Catch::Contains("unreachable"));
@@ -267,4 +276,198 @@ TEST_CASE("improvement_cost is read in formats 2 and 3 and carried to replicas",
   const auto teams = nines::allocation_teams(model);
   REQUIRE(teams.size() == 1);
   CHECK(teams[0].improvement_cost == 1.5);
+}
+
+namespace {
+
+// The exact engine, built once, at per-team unreliabilities (team components substituted).
+class FastService {
+ public:
+  explicit FastService(const nines::StructureModel& model)
+      : model_(model), analytics_(model), teams_(nines::allocation_teams(model)) {}
+  // Unreliability with team d at u0_d 10^-z_d (teams past z's size keep today's).
+  double operator()(const std::vector<double>& z) const {
+    nines::StructureProbabilities p = analytics_.base();
+    for (std::size_t d = 0; d < z.size(); ++d) {
+      for (std::uint32_t c : teams_[d].components) {
+        nines::StructureComponent copy = model_.components[c];
+        copy.reliability = 1 - (1 - teams_[d].reliability) * std::pow(10.0, -z[d]);
+        p.component_up[c] = copy.effective_reliability();
+        p.component_down[c] = copy.effective_unreliability();
+      }
+    }
+    return analytics_.mix_unreliability(p);
+  }
+
+ private:
+  const nines::StructureModel& model_;
+  nines::StructureAnalytics analytics_;
+  std::vector<nines::AllocationTeam> teams_;
+};
+
+// The smallest z_last (to 1e-9 nines) that meets `allowed` with the others fixed; NaN if none.
+double least_last(const FastService& u, std::vector<double> z, double allowed) {
+  z.back() = 40;
+  if (u(z) > allowed) return std::numeric_limits<double>::quiet_NaN();
+  z.back() = 0;
+  if (u(z) <= allowed) return 0;
+  double lo = 0, hi = 40;
+  while (hi - lo > 1e-9) {
+    z.back() = 0.5 * (lo + hi);
+    (u(z) <= allowed ? hi : lo) = z.back();
+  }
+  return hi;
+}
+
+// The general result is valid: it meets the target in a fresh exact evaluation, never improves
+// a team without a cost, and its lower bound (parameter) is its cost minus its gap.
+void check_general(const nines::StructureModel& model, double target,
+                   const nines::MethodResult& g) {
+  REQUIRE(g.available);
+  CHECK(g.met);
+  nines::StructureModel changed = model;
+  const auto teams = nines::allocation_teams(model);
+  for (std::size_t d = 0; d < teams.size(); ++d) {
+    for (std::uint32_t c : teams[d].components)
+      changed.components[c].reliability = g.reliability[d];
+    if (!teams[d].improvement_cost) CHECK(g.extra_nines[d] == 0);
+  }
+  CHECK(nines::StructureAnalytics(changed).unreliability() <= 1 - target);
+  CHECK(g.optimality_gap >= 0);
+  CHECK(std::isfinite(g.optimality_gap));
+  CHECK(g.parameter >= 0);
+  CHECK(g.parameter == Approx(g.cost - g.optimality_gap).epsilon(1e-12).margin(1e-12));
+}
+
+}  // namespace
+
+TEST_CASE("the general cost method agrees with the series optimum within its gap", "[allocation]") {
+  const auto series = structure(chain_of({0.99, 0.995, 0.98}, {1, 4, 2}));
+  const auto retried = structure(R"(format_version: 2
+name: s
+components:
+  - {name: a, reliability: 0.99, retries: 2, improvement_cost: 1}
+  - {name: b, reliability: 0.999, replicas: 2, required: 2, improvement_cost: 3}
+  - {name: c, reliability: 0.995, improvement_cost: 2}
+  - {name: d, reliability: 0.9999}
+request_kinds:
+  - {name: r, path: [a, b, c, d]}
+)");
+  const auto checkout =
+      nines::load_structure_model(NINES_SOURCE_DIR "/scenarios/checkout-teams.yaml");
+  for (const auto& [model, target] :
+       {std::pair{series, 0.999}, std::pair{retried, 0.9995}, std::pair{checkout, 0.9995}}) {
+    const auto a = nines::allocate(model, target);
+    const auto& exact = method(a, AllocationMethod::cost);
+    REQUIRE(exact.available);
+    const auto g = nines::allocate_cost_general(model, target);
+    check_general(model, target, g);
+    INFO("series optimum " << exact.cost << ", general " << g.cost << " gap " << g.optimality_gap);
+    // The closed form is the optimum: the general primal is no cheaper, its bound no higher.
+    CHECK(g.cost >= exact.cost * (1 - 1e-9));
+    CHECK(g.parameter <= exact.cost * (1 + 1e-9));
+    CHECK(g.cost - exact.cost <= g.optimality_gap + 1e-9);
+    // On a series both sides are close: the primal within 1e-4, the bound within 1%.
+    CHECK(g.cost <= exact.cost * (1 + 1e-4));
+    CHECK(g.optimality_gap <= 0.01 * exact.cost);
+  }
+}
+
+TEST_CASE("the general cost method against a brute-force search: parallel and k-of-n",
+          "[allocation]") {
+  SECTION("two teams: a 2-of-3 quorum and a parallel pair, with request retries") {
+    const auto model = structure(R"(format_version: 2
+name: q
+components:
+  - {name: db, reliability: 0.99, replicas: 3, required: 2, improvement_cost: 3}
+  - {name: api, reliability: 0.98, replicas: 2, improvement_cost: 1}
+  - {name: cache, reliability: 0.95}
+request_kinds:
+  - {name: read, weight: 3, path: [{parallel: [cache, db]}, api]}
+  - {name: write, weight: 1, retries: 1, path: [db, api]}
+)");
+    const double target = 0.99999;
+    const auto g = nines::allocate_cost_general(model, target);
+    check_general(model, target, g);
+    CHECK(g.reliability[2] == 0.95);
+    const FastService u(model);
+    // Every z_db on a fine grid, z_api the least that meets the target.
+    double best = std::numeric_limits<double>::infinity();
+    for (int i = 0; i <= 40000; ++i) {
+      const double z0 = 4.0 * i / 40000;
+      const double z1 = least_last(u, {z0, 0}, 1 - target);
+      if (std::isnan(z1)) continue;
+      const double cost = 3 * z0 + 1 * z1;
+      CHECK(cost >= g.parameter * (1 - 1e-9));  // no feasible point below the lower bound
+      best = std::min(best, cost);
+    }
+    INFO("grid " << best << ", primal " << g.cost << ", gap " << g.optimality_gap);
+    CHECK(g.cost - best <= g.optimality_gap + 1e-9);
+    CHECK(g.cost <= best * (1 + 1e-3));
+    CHECK(g.optimality_gap <= 0.25 * g.cost);
+  }
+  SECTION("three teams: a series front, a 2-of-4 group and a parallel pair, a zone") {
+    const auto model = structure(R"(format_version: 2
+name: k
+components:
+  - {name: lb, reliability: 0.999, improvement_cost: 2}
+  - {name: web, reliability: 0.99, replicas: 4, required: 2, improvement_cost: 1}
+  - {name: db, reliability: 0.995, replicas: 2, retries: 1, improvement_cost: 4}
+request_kinds:
+  - {name: r, path: [lb, web, db]}
+common_cause:
+  - {name: zone, probability: 1e-7, takes_down: ["web[1]", "db[1]"]}
+)");
+    const double target = 0.99999;
+    const auto g = nines::allocate_cost_general(model, target);
+    check_general(model, target, g);
+    const FastService u(model);
+    double best = std::numeric_limits<double>::infinity();
+    for (int i = 0; i <= 150; ++i) {
+      for (int j = 0; j <= 150; ++j) {
+        const double z0 = 3.0 * i / 150, z1 = 3.0 * j / 150;
+        const double z2 = least_last(u, {z0, z1, 0}, 1 - target);
+        if (std::isnan(z2)) continue;
+        const double cost = 2 * z0 + 1 * z1 + 4 * z2;
+        CHECK(cost >= g.parameter * (1 - 1e-9));
+        best = std::min(best, cost);
+      }
+    }
+    INFO("grid " << best << ", primal " << g.cost << ", gap " << g.optimality_gap);
+    CHECK(g.cost - best <= g.optimality_gap + 1e-9);
+    CHECK(g.cost <= best * (1 + 1e-2));
+    CHECK(g.optimality_gap <= 0.25 * g.cost);
+  }
+}
+
+TEST_CASE("the general cost method on the shipped redundant checkout", "[allocation]") {
+  const auto model =
+      nines::load_structure_model(NINES_SOURCE_DIR "/scenarios/checkout-redundant-teams.yaml");
+  const double target = 0.99999;
+  const auto a = nines::allocate(model, target);
+  const auto& c = method(a, AllocationMethod::cost);
+  check_general(model, target, c);
+  check_met_and_tight(model, a, 1e-6);
+  for (const auto& other : a.methods)
+    if (!std::isnan(other.cost)) CHECK(c.cost <= other.cost * (1 + 1e-12));
+}
+
+TEST_CASE("the general cost method caps the cut sets of a wide k-of-n and stays valid",
+          "[allocation]") {
+  // 30 of 60: C(60, 31) minimal cut sets, far past the cap; the bound uses those kept.
+  const auto model = structure(R"(format_version: 2
+name: wide
+components:
+  - {name: lb, reliability: 0.99, improvement_cost: 2}
+  - {name: api, reliability: 0.6, replicas: 60, required: 30, improvement_cost: 1}
+  - {name: db, reliability: 0.99, replicas: 5, required: 3, improvement_cost: 3}
+request_kinds:
+  - {name: r, retries: 1, path: [lb, api, db]}
+)");
+  const double target = 0.99999;
+  const auto a = nines::allocate(model, target);
+  const auto& c = method(a, AllocationMethod::cost);
+  check_general(model, target, c);
+  CHECK_THAT(c.solver, Catch::Contains("capped"));
+  for (const auto& other : a.methods) CHECK(c.cost <= other.cost * (1 + 1e-12));
 }
