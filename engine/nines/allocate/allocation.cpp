@@ -134,9 +134,7 @@ class Allocator {
     }
     out.methods.push_back(equal(out.already_met));
     out.methods.push_back(proportional(out.already_met));
-    out.methods.push_back(series_structure()
-                              ? cost(out.already_met)
-                              : general_cost(out.already_met, out.methods[0], out.methods[1]));
+    out.methods.push_back(cost_method(out.already_met, out.methods[0], out.methods[1]));
     return out;
   }
 
@@ -144,7 +142,29 @@ class Allocator {
   MethodResult general_cost_only() {
     const bool met = analytics_.unreliability() <= max_unreliability_;
     const MethodResult eq = equal(met), prop = proportional(met);
+    if (!any_cost()) return no_cost();
     return general_cost(met, eq, prop);
+  }
+
+  // The cost method: not available without costs; the closed form for series structures
+  // (cost), else the general method with its bound (general_cost).
+  MethodResult cost_method(bool already_met, const MethodResult& eq,
+                           const MethodResult& prop) const {
+    if (!any_cost()) return no_cost();
+    return series_structure() ? cost(already_met) : general_cost(already_met, eq, prop);
+  }
+
+  bool any_cost() const {
+    return std::any_of(teams_.begin(), teams_.end(),
+                       [](const AllocationTeam& t) { return t.improvement_cost; });
+  }
+
+  static MethodResult no_cost() {
+    MethodResult m;
+    m.method = AllocationMethod::cost;
+    m.available = false;
+    m.reason = "no component has an improvement_cost";
+    return m;
   }
 
   // One request kind without request retries whose path is a series: the closed form.
@@ -283,24 +303,11 @@ class Allocator {
     return m;
   }
 
+  // Series structures with costs only (cost_method decides).
   MethodResult cost(bool already_met) const {
     MethodResult m;
     m.method = AllocationMethod::cost;
-    const bool any_cost = std::any_of(teams_.begin(), teams_.end(),
-                                      [](const AllocationTeam& t) { return t.improvement_cost; });
-    if (!any_cost) {
-      m.available = false;
-      m.reason = "no component has an improvement_cost";
-      return m;
-    }
     const RequestKind& kind = model_.kinds.front();
-    if (model_.kinds.size() != 1 || kind.retries != 0 || !is_series(kind.path)) {
-      m.available = false;
-      m.reason =
-          "the cost-weighted optimum is solved for series structures only (one request kind "
-          "without request retries whose path is a series of components)";
-      return m;
-    }
     m.solver = "KKT of the convex series problem, multiplier by bisection against the exact engine";
     if (already_met) {
       finish(m, today(), {});
@@ -531,13 +538,6 @@ class Allocator {
                             const MethodResult& prop) const {
     MethodResult m;
     m.method = AllocationMethod::cost;
-    const bool any_cost = std::any_of(teams_.begin(), teams_.end(),
-                                      [](const AllocationTeam& t) { return t.improvement_cost; });
-    if (!any_cost) {
-      m.available = false;
-      m.reason = "no component has an improvement_cost";
-      return m;
-    }
     const std::size_t n = teams_.size();
     std::vector<std::size_t> sale;
     std::vector<double> c(n, 0.0);

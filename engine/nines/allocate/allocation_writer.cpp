@@ -5,9 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "nines/base/sha256.hpp"
-#include "nines/base/version.hpp"
 #include "nines/files/layout_notes.hpp"
+#include "nines/files/run_file.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 
@@ -18,12 +17,8 @@ void write_allocation_file(const Allocation& a, const std::string& scenario_yaml
   AtomicOutput output(path, overwrite);
   hdf5::File file = hdf5::File::create_exclusive(output.temporary_path());
   output.created();
-  file.write_attribute("format", kAllocationFormat);
-  file.write_attribute("format_version", std::int64_t{kAllocationFormatVersion});
-  file.write_attribute("nines_version", kVersion);
-  file.write_attribute("scenario_name", a.scenario_name);
-  file.write_attribute("scenario_yaml", scenario_yaml);
-  file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
+  write_file_identity(file, kAllocationFormat, kAllocationFormatVersion, a.scenario_name,
+                      scenario_yaml);
   file.write_attribute("target", a.target);
   file.write_attribute("today_reliability", a.today_reliability);
   file.write_attribute("today_unreliability", a.today_unreliability);

@@ -20,14 +20,19 @@ std::uint64_t dense_chunk_length(const RunInfo& info) noexcept {
   return std::min(info.chunk_requests, info.requests);
 }
 
-void write_file_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
-                         const std::string& scenario_yaml) {
-  file.write_attribute("format", kRunFormat);
+void write_file_identity(hdf5::File& file, const char* format, int format_version,
+                         const std::string& scenario_name, const std::string& scenario_yaml) {
+  file.write_attribute("format", format);
   file.write_attribute("format_version", std::int64_t{format_version});
   file.write_attribute("nines_version", kVersion);
   file.write_attribute("scenario_name", scenario_name);
   file.write_attribute("scenario_yaml", scenario_yaml);
   file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
+}
+
+void write_file_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
+                         const std::string& scenario_yaml) {
+  write_file_identity(file, kRunFormat, format_version, scenario_name, scenario_yaml);
 }
 
 void write_run_identity(hdf5::File& file, int format_version, const std::string& scenario_name,

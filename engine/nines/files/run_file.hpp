@@ -22,8 +22,12 @@ void check_run_info(const RunInfo& info);
 // longer than a fixed-size dataset.
 std::uint64_t dense_chunk_length(const RunInfo& info) noexcept;
 
-// The root attributes every run file of any layout opens with: format, format_version,
-// nines_version, scenario_name, scenario_yaml, scenario_sha256.
+// The root attributes every file nines writes from a scenario opens with: format,
+// format_version, nines_version, scenario_name, scenario_yaml, scenario_sha256. `format` is
+// the layout's name ("nines-allocation", "nines-uncertainty"); run files use the overload below.
+void write_file_identity(hdf5::File& file, const char* format, int format_version,
+                         const std::string& scenario_name, const std::string& scenario_yaml);
+// The same for a run file of any layout (format = kRunFormat).
 void write_file_identity(hdf5::File& file, int format_version, const std::string& scenario_name,
                          const std::string& scenario_yaml);
 

@@ -5,9 +5,8 @@
 #include <limits>
 #include <vector>
 
-#include "nines/base/sha256.hpp"
-#include "nines/base/version.hpp"
 #include "nines/files/layout_notes.hpp"
+#include "nines/files/run_file.hpp"
 #include "nines/io/atomic_output.hpp"
 #include "nines/io/hdf5.hpp"
 
@@ -21,12 +20,8 @@ void write_uncertainty_file(const UncertaintyResult& r, const std::string& scena
   AtomicOutput output(path, overwrite);
   hdf5::File file = hdf5::File::create_exclusive(output.temporary_path());
   output.created();
-  file.write_attribute("format", kUncertaintyFormat);
-  file.write_attribute("format_version", std::int64_t{kUncertaintyFormatVersion});
-  file.write_attribute("nines_version", kVersion);
-  file.write_attribute("scenario_name", r.scenario_name);
-  file.write_attribute("scenario_yaml", scenario_yaml);
-  file.write_attribute("scenario_sha256", sha256_hex(scenario_yaml));
+  write_file_identity(file, kUncertaintyFormat, kUncertaintyFormatVersion, r.scenario_name,
+                      scenario_yaml);
   file.write_attribute("scenario_format", std::int64_t{r.format_version});
   file.write_attribute("measure", to_string(r.measure));
   file.write_attribute("design", to_string(r.settings.design));
