@@ -390,3 +390,57 @@ def test_chain_failures_name_their_component(synthetic_failures):
         assert isinstance(frame["component_name"].dtype, pd.CategoricalDtype)
         assert list(frame["component_name"].astype(str)) == [
             run.components["name"].iloc[c] for c in frame["component"]]
+
+
+@pytest.mark.parametrize("name", STRUCTURE_SCENARIOS)
+def test_dense_failures_are_read_from_the_requests(structure_runs, name):
+    """A dense file keeps /failures' request, kind, attempts, culprit and common_cause only in
+    /requests (format minor version 2): the reader gives the failures-mode table, value for
+    value, through every way of reading it."""
+    with h5py.File(structure_runs[name, "dense"], "r") as f:
+        assert f.attrs["format_minor_version"] == 2
+        assert "request" not in f["failures"] and "failed_set" in f["failures"]
+    with nines.open(structure_runs[name, "dense"]) as dense, \
+            nines.open(structure_runs[name, "failures"]) as stored:
+        a, b = dense.failures, stored.failures
+        assert len(a) == len(b) == dense.summary.failures
+        for column in a.COLUMNS:
+            x, y = getattr(a, column), getattr(b, column)
+            assert x.dtype == y.dtype, column
+            assert np.array_equal(x[:], y[:]), column
+            assert np.array_equal(x[::7], y[::7]), column
+            assert np.array_equal(x[-5:], y[-5:]), column
+            assert np.array_equal(x[5:2], y[5:2]), column
+            if len(a):
+                assert x[len(a) // 2] == y[len(b) // 2] and x[-1] == y[-1], column
+        pd.testing.assert_frame_equal(a[3:40], b[3:40])
+        for (r1, c1), (r2, c2) in zip(a.iter_chunks(50), b.iter_chunks(50)):
+            assert np.array_equal(r1, r2) and np.array_equal(c1, c2)
+        assert dense.failed_together(frame=False) == stored.failed_together(frame=False)
+
+
+def test_dense_files_of_minor_version_1_still_read(structure_runs, tmp_path):
+    """0.5 dense files store the whole /failures table: the reader uses it as it is."""
+    old = tmp_path / "old.h5"
+    old.write_bytes(structure_runs["zone-outage", "dense"].read_bytes())
+    with h5py.File(structure_runs["zone-outage", "failures"], "r") as src, \
+            h5py.File(old, "r+") as f:
+        for column in ("request", "kind", "attempts", "culprit", "common_cause"):
+            f["failures"].create_dataset(column, data=src["failures"][column][...])
+        f.attrs["format_minor_version"] = 1
+    with nines.open(old) as run, nines.open(structure_runs["zone-outage", "dense"]) as new:
+        assert type(run.failures.request).__name__ == "LazyArray"
+        pd.testing.assert_frame_equal(run.failures[:], new.failures[:])
+
+
+def test_a_dense_file_whose_culprits_disagree_with_its_failures_is_damaged(structure_runs,
+                                                                          tmp_path):
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(structure_runs["essay-app-redundant", "dense"].read_bytes())
+    with h5py.File(bad, "r+") as f:
+        culprit = f["requests/culprit"]
+        success = int(np.flatnonzero(culprit[:1000] < 0)[0])
+        culprit[success] = 0  # one more failed request than the run counts
+    with nines.open(bad) as run:
+        with pytest.raises(nines.DamagedFileError, match="the run counts"):
+            run.failures.request[:]

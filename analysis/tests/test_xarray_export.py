@@ -77,7 +77,7 @@ def test_every_group_opens_with_named_dimensions(files, kind):
     groups = export.groups(path)
     assert groups
     with h5py.File(path) as f:
-        assert f.attrs["format_minor_version"] == (2 if kind.startswith("time") else 1)
+        assert f.attrs["format_minor_version"] == (2 if kind.startswith(("time", "structure")) else 1)
         for group in groups:
             ds = xarray.open_dataset(path, engine="h5netcdf", group=group)  # no phony_dims
             with ds:

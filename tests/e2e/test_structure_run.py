@@ -85,16 +85,25 @@ def test_per_request_records_match_the_tables(dense_run):
         retries = f["kinds/retries"][...]
         assert np.all(attempts >= 1) and np.all(attempts <= retries[kind] + 1)
         assert np.all(attempts[failed] == retries[kind[failed]] + 1)
-        # The failures table is the failed rows of the dense one, with the failed sets.
-        req = f["failures/request"][...]
-        assert np.array_equal(req, np.flatnonzero(failed))
-        assert np.array_equal(f["failures/culprit"][...], culprit[failed])
-        assert np.array_equal(f["failures/kind"][...], kind[failed])
+        # A dense file's /failures holds what /requests cannot say (format minor version 2):
+        # per failed request, in order, the events that fired and the failed set.
+        assert f.attrs["format_minor_version"] == 2
+        stored = set(f["failures"])
+        assert {"common_causes", "failed_set", "failed_set_size"} <= stored
+        assert not {"request", "kind", "attempts", "culprit", "common_cause"} & stored
+        assert len(f["failures/common_causes"]) == failed.sum()
         sizes = f["failures/failed_set_size"][...]
+        assert len(sizes) == failed.sum()
         sets = np.split(f["failures/failed_set"][...], np.cumsum(sizes)[:-1]) if len(sizes) else []
         assert sizes.sum() == len(f["failures/failed_set"])
-        for c, s in zip(f["failures/culprit"][...][:2000], sets[:2000]):
+        for c, s in zip(culprit[failed][:2000], sets[:2000]):
             assert c in s  # the primary culprit is one of the failed components
+        # The first event that fired is one of those that fired.
+        causes = f["failures/common_causes"][...]
+        first = cause[failed]
+        fired = first >= 0
+        assert np.all((causes[fired] >> first[fired].astype(np.uint64)) & np.uint64(1) == 1)
+        assert np.all(causes[~fired] == 0)
 
 
 def test_importance_is_stored_and_consistent(dense_run):
@@ -161,7 +170,9 @@ def test_a_chain_shaped_structure_runs_on_the_chain_kernels(nines, root, tmp_pat
                 assert (f["requests/kind"][...] == 0).all()
                 assert (f["requests/attempts"][...] == 1).all()
                 assert (f["requests/common_cause"][...] == -1).all()
-                assert np.array_equal(np.flatnonzero(culprit >= 0), f["failures/request"][...])
+                assert len(f["failures/failed_set_size"]) == np.count_nonzero(culprit >= 0)
+            if record == "failures":
+                assert len(f["failures/request"]) == f.attrs["failures"]
 
 
 def test_structure_flag_errors(nines, root, tmp_path):
@@ -209,14 +220,20 @@ def test_record_modes_agree(nines, root, tmp_path):
         nines("run", scenario, "-n", "1e6", "--seed", "9", "--record", mode, "-o", out, "--quiet",
               "--sampler", "per-request", "--importance", "simulated")
         with h5py.File(out, "r") as f:
+            # The failed requests: stored in failures mode, where the culprit is set in dense.
+            failed = (np.flatnonzero(f["requests/culprit"][...] >= 0) if mode == "dense" else
+                      f["failures/request"][...] if mode == "failures" else None)
+            sets = (f["failures/failed_set"][...], f["failures/failed_set_size"][...],
+                    f["failures/common_causes"][...]) if mode != "none" else None
             tables[mode] = (f["kinds/failures"][...], f["components/culprit_failures"][...],
-                            f["importance/components/fail_if_failed"][...],
-                            f["failures/request"][...] if "failures" in f else None)
+                            f["importance/components/fail_if_failed"][...], failed, sets)
             assert ("requests" in f) == (mode == "dense")
     for mode in ("failures", "none"):
         for a, b in zip(tables["dense"][:3], tables[mode][:3]):
             assert np.array_equal(a, b)
     assert np.array_equal(tables["dense"][3], tables["failures"][3])
+    for a, b in zip(tables["dense"][4], tables["failures"][4]):
+        assert np.array_equal(a, b)
 
 
 @pytest.mark.parametrize("name,line", [("unknown-component", 11), ("k-larger-than-n", 11),

@@ -12,7 +12,8 @@ import pandas as pd
 from ..errors import DamagedFileError
 from .hdf5 import reading
 
-__all__ = ["LazyArray", "check_increasing", "failure_blocks", "category_of_codes"]
+__all__ = ["LazyArray", "FailedRequestIndex", "GatheredArray", "check_increasing",
+           "failure_blocks", "category_of_codes"]
 
 
 class LazyArray:
@@ -122,6 +123,109 @@ class LazyArray:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self)} {self.dtype} (lazy)>"
+
+
+class _ArrayLike:
+    """What LazyArray offers besides reading: len, slicing, iter_chunks; subclasses read."""
+
+    name: str
+    path: str
+    _length: int
+    _chunk: int
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def offset(self) -> int:
+        return 0
+
+    @property
+    def chunk_length(self) -> int:
+        return self._chunk
+
+    def _read(self, start: int, stop: int, step: int = 1) -> np.ndarray:
+        raise NotImplementedError
+
+    __getitem__ = LazyArray.__getitem__
+    iter_chunks = LazyArray.iter_chunks
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {len(self)} {self.dtype} (lazy)>"
+
+
+class FailedRequestIndex(_ArrayLike):
+    """The failed requests of a dense structure file that stores them only as /requests/culprit
+    (format minor version 2 on): the increasing indices where the culprit is not -1, found by
+    reading the culprit column chunk by chunk the first time they are needed, then kept (8
+    bytes per failure, as the failed sets' offsets). The name is /failures/request, the column
+    older files store. `failures` is the count the summary gives: a different count is damage."""
+
+    def __init__(self, culprit: LazyArray, failures: int, chunk: int):
+        self._culprit = culprit
+        self._length = int(failures)
+        self._chunk = int(chunk)
+        self.name = "/failures/request"
+        self.path = culprit.path
+        self._indices: np.ndarray | None = None
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(np.uint64)
+
+    def indices(self) -> np.ndarray:
+        if self._indices is None:
+            found = np.empty(self._length, dtype=np.uint64)
+            count = 0
+            for start, block in self._culprit.iter_chunks():
+                where = np.flatnonzero(block >= 0)
+                if count + where.size > self._length:
+                    count += where.size
+                    break
+                found[count:count + where.size] = where + start
+                count += where.size
+            if count != self._length:
+                raise DamagedFileError(
+                    self.path, f"{self._culprit.name} names a culprit for "
+                    f"{'more than ' if count > self._length else ''}{count:,} requests but "
+                    f"the run counts {self._length:,} failures")
+            self._indices = found
+        return self._indices
+
+    def _read(self, start: int, stop: int, step: int = 1) -> np.ndarray:
+        return self.indices()[start:stop:step]
+
+
+class GatheredArray(_ArrayLike):
+    """The values of a per-request LazyArray at the failed requests (a FailedRequestIndex): the
+    /failures columns kind, attempts, culprit and common_cause of a dense structure file from
+    format minor version 2, which stores them only in /requests. Each read takes the stretches
+    of the source that the requests asked for cover, one HDF5 chunk's span at a time."""
+
+    def __init__(self, source: LazyArray, requests: FailedRequestIndex, name: str):
+        self._source = source
+        self._requests = requests
+        self._length = len(requests)
+        self._chunk = requests.chunk_length
+        self.name = name
+        self.path = source.path
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._source.dtype
+
+    def _read(self, start: int, stop: int, step: int = 1) -> np.ndarray:
+        wanted = self._requests[start:stop:step].astype(np.int64)
+        out = np.empty(wanted.size, dtype=self.dtype)
+        if not wanted.size:
+            return out
+        # Runs of requests whose neighbours lie within one source chunk of each other are read
+        # as one stretch; a wider gap starts a new stretch.
+        breaks = np.flatnonzero(np.diff(wanted) > self._source.chunk_length) + 1
+        for a, b in zip(np.r_[0, breaks], np.r_[breaks, wanted.size]):
+            low, high = int(wanted[a]), int(wanted[b - 1]) + 1
+            out[a:b] = self._source[low:high][wanted[a:b] - low]
+        return out
 
 
 def check_increasing(requests: np.ndarray, previous: int, array: LazyArray, start: int) -> int:

@@ -12,8 +12,10 @@ the rest lives in groups (engine/nines/structure_writer.cpp is the authoritative
     /common_cause/*     one row per common-cause event; takes_down is flat (takes_down_count)
     /importance/components/*, /importance/common_cause/*
     /requests/{kind,attempts,culprit,common_cause}                      (--record dense)
-    /failures/{request,kind,attempts,culprit,common_cause,failed_set_size,failed_set}
-                                                              (--record dense and failures)
+    /failures/{request,kind,attempts,culprit,common_cause,common_causes,failed_set_size,
+               failed_set}                                   (--record failures; and dense
+                        before format minor version 2, which keeps only common_causes,
+                        failed_set_size and failed_set: the rest is read from /requests)
 
 Opening checks the tables against each other and the summary: one entry per component, kind
 or event in each of their datasets, the kinds' requests and failures adding up to the run's,
@@ -39,7 +41,8 @@ from ..errors import DamagedFileError, RecordError
 from ..stats import structure as verdicts
 from .hdf5 import Columns, reading
 from .importance import IMPORTANCE_MEASURES, MEASURES, RANKING_MEASURE
-from .lazy import LazyArray, category_of_codes, failure_blocks
+from .lazy import (FailedRequestIndex, GatheredArray, LazyArray, category_of_codes,
+                   failure_blocks)
 from .run_file import Run, RunSummary
 
 STRUCTURE_FORMAT_VERSION = 2
@@ -149,17 +152,28 @@ class StructureFailures:
     _mask_limit = 63
 
     def __init__(self, columns: Columns, component_names: list[str], *, requests: int,
-                 failures: int, kind_names: list[str], event_names: list[str]):
+                 failures: int, kind_names: list[str], event_names: list[str],
+                 dense: Requests | None = None):
         n = len(component_names)
         valid = {"request": (0, requests - 1), "kind": (0, len(kind_names) - 1),
                  "attempts": (1, None), "culprit": (0, n - 1),
                  "common_cause": (-1, len(event_names) - 1), "failed_set_size": (1, n)}
         self._category_names = {"kind": (kind_names, None), "culprit": (component_names, "success"),
                                 "common_cause": (event_names, "none")}
+        # Dense files from format minor version 2 keep request, kind, attempts, culprit and
+        # common_cause only in /requests (`dense`): those columns are read from there.
+        derived = dense is not None and "request" not in columns
         for key in self.COLUMNS:
-            setattr(self, key, LazyArray(
-                columns.dataset(key, length=failures, per="failed request"), columns.path,
-                valid=valid[key]))
+            if derived and key == "request":
+                # Read in blocks of 65,536 failures, the chunk of the stored /failures columns.
+                self.request = FailedRequestIndex(dense.culprit, failures, chunk=1 << 16)
+            elif derived and key != "failed_set_size":
+                setattr(self, key, GatheredArray(getattr(dense, key), self.request,
+                                                 f"/failures/{key}"))
+            else:
+                setattr(self, key, LazyArray(
+                    columns.dataset(key, length=failures, per="failed request"), columns.path,
+                    valid=valid[key]))
         self.flat_sets = LazyArray(columns.dataset("failed_set"), columns.path, valid=(0, n - 1))
         # From 0.3: the set of common-cause events that fired, as a bit set (bit e = event e).
         self.common_causes = (LazyArray(columns.dataset("common_causes", length=failures,
@@ -501,7 +515,8 @@ class StructureRun(Run):
         if record in ("dense", "failures"):
             self._failures = StructureFailures(
                 Columns(self._file, "failures", p, f"{self._kind} (record={record})"), names,
-                requests=requests, failures=total, kind_names=kind_names, event_names=events)
+                requests=requests, failures=total, kind_names=kind_names, event_names=events,
+                dense=self._requests)
 
     @staticmethod
     def _ranked(frame: pd.DataFrame) -> pd.DataFrame:

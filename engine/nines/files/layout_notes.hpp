@@ -29,6 +29,10 @@ inline constexpr std::int64_t kFormatMinorVersion = 1;
 // Time runs (layout 3) are at minor version 2 from nines 0.5.1: their /histories/kind_* are
 // 2-D (histories x kinds) instead of flat with the attributes rows and columns.
 inline constexpr std::int64_t kTimeFormatMinorVersion = 2;
+// Structure runs (layout 2) are at minor version 2 from nines 0.6.0: a dense file's /failures
+// holds only common_causes, failed_set_size and failed_set; the failed requests' index, kind,
+// attempts, culprit and common_cause are their /requests values (the culprit is not -1).
+inline constexpr std::int64_t kStructureFormatMinorVersion = 2;
 
 // Annotates a finished run or sweep file for netCDF readers (hdf5::annotate_for_netcdf with
 // layout_notes() and the flags of its code columns, naming the components, kinds and events

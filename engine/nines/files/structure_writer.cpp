@@ -79,12 +79,17 @@ void StructureChunkEncoder::encode(std::uint64_t chunk, std::uint64_t n,
     deflate(sampled.culprit.data(), 2, 0xff, out.parts[2]);
     if (!constant_.common_cause) deflate(sampled.common_cause.data(), 1, 0xff, out.parts[3]);
   }
-  put_column(sampled.failed_request, out.parts[first + 0]);
-  put_column(sampled.failed_kind, out.parts[first + 1]);
-  put_column(sampled.failed_attempts, out.parts[first + 2]);
-  put_column(sampled.failed_culprit, out.parts[first + 3]);
-  put_column(sampled.failed_common_cause, out.parts[first + 4]);
-  put_column(sampled.failed_common_causes, out.parts[first + 5]);
+  // A dense file does not repeat in /failures what /requests holds (the request is where the
+  // culprit is not -1; kind, attempts, culprit and common_cause are its /requests values), and
+  // no file stores a constant column's values: those parts stay empty.
+  if (!dense) {
+    put_column(sampled.failed_request, out.parts[first + 0]);
+    if (!constant_.kind) put_column(sampled.failed_kind, out.parts[first + 1]);
+    if (!constant_.attempts) put_column(sampled.failed_attempts, out.parts[first + 2]);
+    put_column(sampled.failed_culprit, out.parts[first + 3]);
+    if (!constant_.common_cause) put_column(sampled.failed_common_cause, out.parts[first + 4]);
+  }
+  if (!constant_.common_cause) put_column(sampled.failed_common_causes, out.parts[first + 5]);
   put_column(sampled.failed_set_size, out.parts[first + 6]);
   put_column(sampled.failed_set, out.parts[first + 7]);
 }
@@ -175,23 +180,27 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
       to->make_constant({reinterpret_cast<const unsigned char*>(&value), sizeof(T)});
     };
     const ConstantColumns constant = constant_columns(model);
-    column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
-    if (constant.kind)
-      constant_column(w.f_kind, "kind", hdf5::ElementType::int8, KindIndex{0});
-    else
-      column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
-    if (constant.attempts)
-      constant_column(w.f_attempts, "attempts", hdf5::ElementType::uint8, AttemptCount{1});
-    else
-      column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
-    column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
-    if (constant.common_cause) {
-      constant_column(w.f_cause, "common_cause", hdf5::ElementType::int8, CommonCauseIndex{-1});
-      constant_column(w.f_causes, "common_causes", hdf5::ElementType::uint64, CommonCauseSet{0});
-    } else {
-      column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
-      column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
+    // Dense files (minor version 2 on) keep in /failures only what /requests cannot say.
+    if (info.record != RecordMode::dense) {
+      column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
+      if (constant.kind)
+        constant_column(w.f_kind, "kind", hdf5::ElementType::int8, KindIndex{0});
+      else
+        column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
+      if (constant.attempts)
+        constant_column(w.f_attempts, "attempts", hdf5::ElementType::uint8, AttemptCount{1});
+      else
+        column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
+      column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
+      if (constant.common_cause)
+        constant_column(w.f_cause, "common_cause", hdf5::ElementType::int8, CommonCauseIndex{-1});
+      else
+        column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
     }
+    if (constant.common_cause)
+      constant_column(w.f_causes, "common_causes", hdf5::ElementType::uint64, CommonCauseSet{0});
+    else
+      column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
     column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
     column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
     failures.close();
@@ -218,12 +227,20 @@ void decode_structure_failures(const EncodedChunk& chunk, StructureChunk& out) {
   if (chunk.parts.size() != StructureChunkEncoder::kFailureParts)
     throw std::invalid_argument("decode: not a failures chunk");
   const std::size_t n = chunk.parts[0].size() / sizeof(std::uint64_t);
+  // An empty part of a chunk with failures is a constant column (ConstantColumns): its value.
+  const auto take_or_constant = [&](const std::vector<unsigned char>& part, auto& column,
+                                    auto constant) {
+    if (part.empty())
+      column.resize(column.size() + n, constant);
+    else
+      take_column(part, n, column);
+  };
   take_column(chunk.parts[0], n, out.failed_request);
-  take_column(chunk.parts[1], n, out.failed_kind);
-  take_column(chunk.parts[2], n, out.failed_attempts);
+  take_or_constant(chunk.parts[1], out.failed_kind, KindIndex{0});
+  take_or_constant(chunk.parts[2], out.failed_attempts, AttemptCount{1});
   take_column(chunk.parts[3], n, out.failed_culprit);
-  take_column(chunk.parts[4], n, out.failed_common_cause);
-  take_column(chunk.parts[5], n, out.failed_common_causes);
+  take_or_constant(chunk.parts[4], out.failed_common_cause, CommonCauseIndex{-1});
+  take_or_constant(chunk.parts[5], out.failed_common_causes, CommonCauseSet{0});
   take_column(chunk.parts[6], n, out.failed_set_size);
   take_column(chunk.parts[7], chunk.parts[7].size() / sizeof(ComponentIndex), out.failed_set);
 }
@@ -238,18 +255,29 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
     throw std::invalid_argument("store: the chunk does not have the layout's parts");
   // Every check before anything is written, so a refused chunk leaves no trace in the file.
   if (dense) w.dense_chunks.check_new(chunk.chunk, "store");
-  const auto& request = chunk.parts[first];
-  const std::size_t failures = request.size() / sizeof(std::uint64_t);
-  const std::array<std::size_t, 7> widths = {sizeof(KindIndex),      sizeof(AttemptCount),
-                                             sizeof(ComponentIndex), sizeof(CommonCauseIndex),
-                                             sizeof(CommonCauseSet), sizeof(ComponentIndex),
+  // Failure columns: request, kind, attempts, culprit, common_cause (failures mode only; empty
+  // parts in dense mode), common_causes, failed_set_size, then the concatenated sets.
+  const std::array<std::size_t, 7> widths = {sizeof(std::uint64_t),    sizeof(KindIndex),
+                                             sizeof(AttemptCount),     sizeof(ComponentIndex),
+                                             sizeof(CommonCauseIndex), sizeof(CommonCauseSet),
                                              sizeof(ComponentIndex)};
-  for (std::size_t c = 0; c + 1 < widths.size(); ++c)
-    if (chunk.parts[first + 1 + c].size() != failures * widths[c])
-      throw std::invalid_argument("store: failure columns of different lengths");
-  if (request.size() % sizeof(std::uint64_t) != 0 ||
+  const auto& sizes = chunk.parts[first + 6];
+  if (sizes.size() % sizeof(ComponentIndex) != 0 ||
       chunk.parts[first + 7].size() % sizeof(ComponentIndex) != 0)
     throw std::invalid_argument("store: a failure column is not whole elements");
+  const std::size_t failures = sizes.size() / sizeof(ComponentIndex);
+  // Each part is either whole or empty: empty where a dense file keeps the column in /requests
+  // or where the column is constant (its appender then only counts).
+  const std::array<ColumnAppender*, 5> shared = {
+      w.f_request ? &*w.f_request : nullptr, w.f_kind ? &*w.f_kind : nullptr,
+      w.f_attempts ? &*w.f_attempts : nullptr, w.f_culprit ? &*w.f_culprit : nullptr,
+      w.f_cause ? &*w.f_cause : nullptr};
+  for (std::size_t c = 0; c < widths.size(); ++c) {
+    ColumnAppender* to = c < shared.size() ? shared[c] : c == 5 ? &*w.f_causes : nullptr;
+    const bool empty = (c < shared.size() && dense) || (to != nullptr && to->constant());
+    if (chunk.parts[first + c].size() != (empty ? 0 : failures * widths[c]))
+      throw std::invalid_argument("store: failure columns of different lengths");
+  }
   if (dense) {
     const std::uint64_t offset = w.dense_chunks.first_request(chunk.chunk);
     // An empty part is a constant column: its dataset's fill value already says it all.
@@ -259,12 +287,20 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
     w.dense_chunks.record(chunk.chunk);
   }
   if (failures == 0) return;
-  w.f_request->append(request.data(), failures);
-  w.f_kind->append(chunk.parts[first + 1].data(), failures);
-  w.f_attempts->append(chunk.parts[first + 2].data(), failures);
-  w.f_culprit->append(chunk.parts[first + 3].data(), failures);
-  w.f_cause->append(chunk.parts[first + 4].data(), failures);
-  w.f_causes->append(chunk.parts[first + 5].data(), failures);
+  const auto append = [&](ColumnAppender& to, const std::vector<unsigned char>& part) {
+    if (to.constant())
+      to.append_constant(failures);
+    else
+      to.append(part.data(), failures);
+  };
+  if (!dense) {
+    w.f_request->append(chunk.parts[first].data(), failures);
+    append(*w.f_kind, chunk.parts[first + 1]);
+    append(*w.f_attempts, chunk.parts[first + 2]);
+    w.f_culprit->append(chunk.parts[first + 3].data(), failures);
+    append(*w.f_cause, chunk.parts[first + 4]);
+  }
+  append(*w.f_causes, chunk.parts[first + 5]);
   w.f_set_size->append(chunk.parts[first + 6].data(), failures);
   w.f_set->append(chunk.parts[first + 7].data(),
                   chunk.parts[first + 7].size() / sizeof(ComponentIndex));
@@ -494,7 +530,7 @@ void StructureRunWriter::finish(const StructureAnalytics& analytics,
     importance.close();
   }
 
-  annotate_nines_file(file);
+  annotate_nines_file(file, kStructureFormatMinorVersion);
   file.close();
   w.file.reset();
   w.output->commit();

@@ -22,9 +22,10 @@ inline constexpr int kStructureRunFormatVersion = 2;
 // Layout 2's encoding of one chunk, needing no file (worker threads and MPI ranks encode,
 // StructureRunWriter::store writes). Parts of an EncodedChunk: in dense mode first the four
 // deflated per-request columns (kind, attempts, culprit, common_cause; a constant column's part
-// is empty, see ConstantColumns), then in dense and
-// failures mode the eight raw /failures columns (request, kind, attempts, culprit,
-// common_cause, common_causes, failed_set_size, failed_set), little-endian.
+// is empty, see ConstantColumns), then in dense and failures mode the eight raw /failures
+// columns (request, kind, attempts, culprit, common_cause, common_causes, failed_set_size,
+// failed_set), little-endian. Dense chunks leave the first five of those empty: a dense file
+// keeps them only in /requests (kStructureFormatMinorVersion).
 // Columns whose value is the same for every request of the model: one kind (kind 0), no kind
 // retries (attempts 1), no common-cause event on any path (common_cause -1, and in /failures
 // common_causes 0). Such a column, dense or in /failures, is stored as a dataset of its fill

@@ -196,6 +196,12 @@ void ColumnAppender::append(const void* elements, std::size_t count) {
   store_finished(false);
 }
 
+void ColumnAppender::append_constant(std::size_t count) {
+  if (constant_.empty())
+    throw std::logic_error("append_constant: " + dataset_.path() + " is not a constant column");
+  appended_ += count;
+}
+
 void ColumnAppender::close() {
   if (appended_ % row_ != 0)
     throw std::logic_error("close: " + dataset_.path() + " ends inside a row (" +

@@ -59,6 +59,13 @@ class ColumnAppender {
   // refuses any other element (std::logic_error).
   void append(const void* elements, std::size_t count);
 
+  // Appends `count` copies of the constant of a column made constant (std::logic_error
+  // otherwise): a writer whose data source leaves constant columns out counts them this way.
+  void append_constant(std::size_t count);
+
+  // Whether make_constant was called.
+  bool constant() const noexcept { return !constant_.empty(); }
+
   // Compresses what is left as the last, partial chunk (padded with zero bytes past the
   // dataset's extent), stores every chunk and closes the dataset.
   void close();

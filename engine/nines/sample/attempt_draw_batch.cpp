@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "nines/sample/random_streams.hpp"
-
 namespace nines {
 
 void AttemptDrawBatch::clear() noexcept {
@@ -11,31 +9,19 @@ void AttemptDrawBatch::clear() noexcept {
   draws_.clear();
 }
 
-std::size_t AttemptDrawBatch::add(std::uint64_t request, std::uint32_t attempt,
-                                  std::uint32_t first_block, std::uint32_t end_block) {
-  const std::size_t at = 2 * blocks_;
-  for (std::uint32_t block = first_block; block < end_block; ++block, ++blocks_) {
-    if (blocks_ / kPhiloxBulkBlocks == pages_.size()) pages_.emplace_back();
-    PhiloxCounterBlocks& page = pages_[blocks_ / kPhiloxBulkBlocks];
-    const std::size_t lane = blocks_ % kPhiloxBulkBlocks;
-    // AttemptStream's counter {request low, request high, stream, attempt << 20 | block}.
-    page.words[0][lane] = request & 0xffffffffu;
-    page.words[1][lane] = request >> 32;
-    page.words[2][lane] = static_cast<std::uint32_t>(RandomStream::structure_attempt);
-    page.words[3][lane] = attempt << 20 | block;
-  }
-  return at;
-}
-
 void AttemptDrawBatch::compute(std::uint64_t seed) {
   const PhiloxKey key = philox_key(seed);
   const PhiloxGatherFunction gather = philox_gather_function();
-  draws_.clear();
-  std::uint64_t out[2 * kPhiloxBulkBlocks];
-  for (std::size_t first = 0; first < blocks_; first += kPhiloxBulkBlocks) {
-    // The lanes of a last, partial page past blocks_ hold stale counters: computed, not kept.
-    gather(key, pages_[first / kPhiloxBulkBlocks], out);
-    draws_.insert(draws_.end(), out, out + 2 * std::min(kPhiloxBulkBlocks, blocks_ - first));
+  // Whole pages go straight into draws_; the lanes of a last, partial page past blocks_ hold
+  // stale counters, computed into `tail` and not kept.
+  draws_.resize(2 * blocks_);
+  const std::size_t whole = blocks_ / kPhiloxBulkBlocks;
+  for (std::size_t page = 0; page < whole; ++page)
+    gather(key, pages_[page], draws_.data() + 2 * kPhiloxBulkBlocks * page);
+  if (const std::size_t rest = blocks_ - whole * kPhiloxBulkBlocks; rest > 0) {
+    std::uint64_t tail[2 * kPhiloxBulkBlocks];
+    gather(key, pages_[whole], tail);
+    std::copy_n(tail, 2 * rest, draws_.data() + 2 * kPhiloxBulkBlocks * whole);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nines/sample/philox_bulk.hpp"
+#include "nines/sample/random_streams.hpp"
 
 namespace nines {
 
@@ -26,8 +27,22 @@ class AttemptDrawBatch {
 
   // Queues the blocks holding draws [2 first_block, 2 end_block) of (request, attempt), and
   // returns the index in draws() that draw 2 first_block will have.
+  // Inline: kernels call it once per failure or visit, in their innermost loops.
   std::size_t add(std::uint64_t request, std::uint32_t attempt, std::uint32_t first_block,
-                  std::uint32_t end_block);
+                  std::uint32_t end_block) {
+    const std::size_t at = 2 * blocks_;
+    for (std::uint32_t block = first_block; block < end_block; ++block, ++blocks_) {
+      if (blocks_ / kPhiloxBulkBlocks == pages_.size()) pages_.emplace_back();
+      PhiloxCounterBlocks& page = pages_[blocks_ / kPhiloxBulkBlocks];
+      const std::size_t lane = blocks_ % kPhiloxBulkBlocks;
+      // AttemptStream's counter {request low, request high, stream, attempt << 20 | block}.
+      page.words[0][lane] = request & 0xffffffffu;
+      page.words[1][lane] = request >> 32;
+      page.words[2][lane] = static_cast<std::uint32_t>(RandomStream::structure_attempt);
+      page.words[3][lane] = attempt << 20 | block;
+    }
+    return at;
+  }
 
   // Computes everything queued (for the seed's key); draws() then holds two uniforms per block,
   // in the order queued.

@@ -112,21 +112,28 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.attempts.clear();
     chunk.common_cause.clear();
     chunk.culprit.resize(n);
-    sampler_.per_request().record_dense(seed, first, n, chunk.culprit.data(), counts.data());
-    // Almost every request succeeds (-1): find the failures 64 at a time as a bit mask, in a
-    // loop free of stores the compiler would have to assume alias the column.
     ComponentIndex* culprit = chunk.culprit.data();
-    for (std::uint64_t base = 0; base < n; base += 64) {
-      std::uint64_t failed =
-          nonnegative_mask(culprit + base, std::min<std::uint64_t>(64, n - base));
-      for (; failed != 0; failed &= failed - 1) {
-        const std::uint64_t i = base + static_cast<std::uint64_t>(std::countr_zero(failed));
-        ComponentIndex& c = culprit[i];
-        if (failures) {
-          requests.push_back(first + i);
-          positions.push_back(c);
+    // Recorded a block at a time, each scanned while it is still in the core's cache. Almost
+    // every request succeeds (-1): the failures are found 64 at a time as a bit mask, in a loop
+    // free of stores the compiler would have to assume alias the column. A request's draw is a
+    // function of its index alone, so the blocking cannot change an outcome.
+    constexpr std::uint64_t kBlock = std::uint64_t{1} << 14;
+    for (std::uint64_t start = 0; start < n; start += kBlock) {
+      const std::uint64_t stop = std::min(start + kBlock, n);
+      sampler_.per_request().record_dense(seed, first + start, stop - start, culprit + start,
+                                          counts.data());
+      for (std::uint64_t base = start; base < stop; base += 64) {
+        std::uint64_t failed =
+            nonnegative_mask(culprit + base, std::min<std::uint64_t>(64, stop - base));
+        for (; failed != 0; failed &= failed - 1) {
+          const std::uint64_t i = base + static_cast<std::uint64_t>(std::countr_zero(failed));
+          ComponentIndex& c = culprit[i];
+          if (failures) {
+            requests.push_back(first + i);
+            positions.push_back(c);
+          }
+          if (!identity_) c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
         }
-        if (!identity_) c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
       }
     }
   } else if (failures) {
@@ -169,13 +176,16 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   ComponentIndex* sizes = chunk.failed_set_size.data() + size_at;
   AttemptDrawBatch& batch = scratch.batch;
   const auto end_block = static_cast<std::uint32_t>((length + 1) / 2);
-  // Failures in groups of at most kMaxBlocks Philox blocks, so that memory stays bounded
+  // Failures in groups of about kGroupBlocks Philox blocks (a failure's blocks are never
+  // split), so that the draws are read back from the core's cache, and memory stays bounded
   // whatever the path's length (4,096 components: up to 2,048 blocks a failure).
+  constexpr std::size_t kGroupBlocks = std::size_t{1} << 12;
+  static_assert(kGroupBlocks <= AttemptDrawBatch::kMaxBlocks);
   for (std::size_t begin = 0; begin < count;) {
     batch.clear();
     scratch.draw_start.clear();
     std::size_t end = begin;
-    for (; end < count && batch.blocks() < AttemptDrawBatch::kMaxBlocks; ++end) {
+    for (; end < count && batch.blocks() < kGroupBlocks; ++end) {
       // The blocks from the one holding draw k + 1 to the path's end; the index of draw 0.
       const auto first_block = static_cast<std::uint32_t>((positions[end] + 1) / 2);
       scratch.draw_start.push_back(first_block < end_block
@@ -184,19 +194,28 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
                                        : 0);
     }
     batch.compute(seed);
-    const std::vector<std::uint64_t>& draws = batch.draws();
+    const std::uint64_t* draws = batch.draws().data();
+    const std::uint64_t* down = down_.data();
+    const std::uint32_t* path = path_.data();
+    // A failure's set is its culprit and at most one component per draw it was given (its
+    // draws start at or before k + 1 and end at or past the path's end), so this bounds the
+    // group's sets; the unused tail is cut off below.
+    const std::size_t set_at = chunk.failed_set.size();
+    chunk.failed_set.resize(set_at + (end - begin) + 2 * batch.blocks());
+    ComponentIndex* const set_begin = chunk.failed_set.data() + set_at;
+    ComponentIndex* set = set_begin;
     for (std::size_t f = begin; f < end; ++f) {
       const auto k = static_cast<std::size_t>(positions[f]);
-      culprits[f] = static_cast<ComponentIndex>(path_[k]);
-      const std::size_t set_start = chunk.failed_set.size();
-      chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[k]));
+      culprits[f] = static_cast<ComponentIndex>(path[k]);
+      ComponentIndex* const first_member = set;
+      *set++ = static_cast<ComponentIndex>(path[k]);
       // Draw j of failure f is draws[at + j] (only j > k are read; `at` may wrap below 0).
       const std::size_t at = scratch.draw_start[f - begin];
       for (std::size_t j = k + 1; j < length; ++j)
-        if (below(draws[at + j], down_[j]))
-          chunk.failed_set.push_back(static_cast<ComponentIndex>(path_[j]));
-      sizes[f] = static_cast<ComponentIndex>(chunk.failed_set.size() - set_start);
+        if (below(draws[at + j], down[j])) *set++ = static_cast<ComponentIndex>(path[j]);
+      sizes[f] = static_cast<ComponentIndex>(set - first_member);
     }
+    chunk.failed_set.resize(set_at + static_cast<std::size_t>(set - set_begin));
     begin = end;
   }
 }

@@ -275,37 +275,36 @@ TEST_CASE("a dense structure run reads back dataset by dataset", "[structure_wri
   check_integer(path, "/requests/culprit", 2, true);
   check_integer(path, "/requests/common_cause", 1, true);
 
-  // /failures: one entry per failed request (the sets concatenated), extendible.
-  CHECK(read<std::uint64_t>(file, "failures", "request") == run.all.failed_request);
-  CHECK(read<std::int8_t>(file, "failures", "kind") == run.all.failed_kind);
-  CHECK(read<std::uint8_t>(file, "failures", "attempts") == run.all.failed_attempts);
-  CHECK(read<std::int16_t>(file, "failures", "culprit") == run.all.failed_culprit);
-  CHECK(read<std::int8_t>(file, "failures", "common_cause") == run.all.failed_common_cause);
+  // /failures: one entry per failed request (the sets concatenated), extendible. A dense file
+  // (format minor version 2) keeps there only what /requests cannot say: the failed requests
+  // and their kind, attempts, culprit and first event are /requests' values where the culprit
+  // is not -1.
+  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 2);
+  for (const char* name : {"request", "kind", "attempts", "culprit", "common_cause"}) {
+    INFO(name);
+    CHECK_FALSE(file.open_group("failures").contains(name));
+  }
+  std::vector<std::uint64_t> failed_requests;
+  for (std::size_t i = 0; i < run.all.culprit.size(); ++i)
+    if (run.all.culprit[i] >= 0) failed_requests.push_back(i);
+  CHECK(failed_requests == run.all.failed_request);
   CHECK(read<std::uint64_t>(file, "failures", "common_causes") == run.all.failed_common_causes);
   CHECK(read<std::int16_t>(file, "failures", "failed_set_size") == run.all.failed_set_size);
   CHECK(read<std::int16_t>(file, "failures", "failed_set") == run.all.failed_set);
   const auto sizes = run.all.failed_set_size;
   CHECK(length(file, "failures", "failed_set") ==
         static_cast<std::uint64_t>(std::accumulate(sizes.begin(), sizes.end(), 0)));
-  for (const char* name : {"request", "kind", "attempts", "culprit", "common_cause",
-                           "common_causes", "failed_set_size"}) {
+  for (const char* name : {"common_causes", "failed_set_size"}) {
     INFO(name);
     CHECK(length(file, "failures", name) == failures);
     CHECK(file.open_group("failures").open_dataset(name).extendible());
   }
-  check_integer(path, "/failures/request", 8, false);
-  check_integer(path, "/failures/kind", 1, true);
-  check_integer(path, "/failures/attempts", 1, false);
-  check_integer(path, "/failures/culprit", 2, true);
-  check_integer(path, "/failures/common_cause", 1, true);
   check_integer(path, "/failures/common_causes", 8, false);
   check_integer(path, "/failures/failed_set_size", 2, true);
   check_integer(path, "/failures/failed_set", 2, true);
   // Multi-byte columns are shuffled before deflate.
-  CHECK(file.open_group("failures").open_dataset("request").filters() ==
+  CHECK(file.open_group("failures").open_dataset("failed_set_size").filters() ==
         std::vector<hdf5::Filter>{hdf5::Filter::shuffle, hdf5::Filter::deflate});
-  CHECK(file.open_group("failures").open_dataset("kind").filters() ==
-        std::vector<hdf5::Filter>{hdf5::Filter::deflate});
 
   // /kinds: one row per kind; the culprit matrices kinds x components, row-major.
   const hdf5::Group kinds = file.open_group("kinds");
@@ -344,7 +343,7 @@ TEST_CASE("a dense structure run reads back dataset by dataset", "[structure_wri
                 run.summary.kinds[1].culprit_counts.end());
   CHECK(culprits.read<std::uint64_t>() == matrix);
   CHECK(kinds.open_dataset("culprit_probability").shape() == std::vector<std::uint64_t>{2, 4});
-  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 1);
+  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 2);
 
   // /components: one row per (expanded) component.
   const hdf5::Group components = file.open_group("components");
@@ -427,6 +426,51 @@ TEST_CASE("constant columns are fill values without a chunk written", "[structur
   CHECK(run.all.kind == std::vector<std::int8_t>(5000, 0));
   CHECK(run.all.attempts == std::vector<std::uint8_t>(5000, 1));
   CHECK(run.all.common_cause == std::vector<std::int8_t>(5000, -1));
+}
+
+TEST_CASE("constant failure columns travel as empty parts and read back as the constant",
+          "[structure_writer]") {
+  TempDir dir("structure-writer");
+  const std::string path = dir.file("series-failures.h5");
+  const SampledRun run(kSeries, run_info(RecordMode::failures, 5000, 1000));
+  const std::uint64_t failures = run.summary.mix.failures;
+  REQUIRE(failures > 100);
+  // kind, attempts, common_cause and common_causes: empty parts; request, culprit, sets not.
+  for (const auto& chunk : run.chunks) {
+    CHECK_FALSE(chunk.parts[0].empty());
+    CHECK(chunk.parts[1].empty());
+    CHECK(chunk.parts[2].empty());
+    CHECK_FALSE(chunk.parts[3].empty());
+    CHECK(chunk.parts[4].empty());
+    CHECK(chunk.parts[5].empty());
+    CHECK_FALSE(chunk.parts[6].empty());
+  }
+  // Decoding restores the constants (sweeps decode failures chunks to list them).
+  StructureChunk decoded;
+  for (const auto& chunk : run.chunks) decode_structure_failures(chunk, decoded);
+  CHECK(decoded.failed_request == run.all.failed_request);
+  CHECK(decoded.failed_kind == run.all.failed_kind);
+  CHECK(decoded.failed_attempts == run.all.failed_attempts);
+  CHECK(decoded.failed_culprit == run.all.failed_culprit);
+  CHECK(decoded.failed_common_cause == run.all.failed_common_cause);
+  CHECK(decoded.failed_common_causes == run.all.failed_common_causes);
+  CHECK(decoded.failed_set_size == run.all.failed_set_size);
+  CHECK(decoded.failed_set == run.all.failed_set);
+  run.write(path);
+  for (const char* name : {"kind", "attempts", "common_cause", "common_causes"}) {
+    INFO(name);
+    CHECK(stored(path, std::string("/failures/") + name).storage == 0);
+  }
+  const hdf5::File file = hdf5::File::open_read_only(path);
+  CHECK(read<std::int8_t>(file, "failures", "kind") == std::vector<std::int8_t>(failures, 0));
+  CHECK(read<std::uint8_t>(file, "failures", "attempts") == std::vector<std::uint8_t>(failures, 1));
+  CHECK(read<std::int8_t>(file, "failures", "common_cause") ==
+        std::vector<std::int8_t>(failures, -1));
+  CHECK(read<std::uint64_t>(file, "failures", "common_causes") ==
+        std::vector<std::uint64_t>(failures, 0));
+  CHECK(read<std::uint64_t>(file, "failures", "request") == run.all.failed_request);
+  CHECK(read<std::int16_t>(file, "failures", "culprit") == run.all.failed_culprit);
+  CHECK(file.read_attribute<std::int64_t>("format_minor_version") == 2);
 }
 
 TEST_CASE("a failures run has /failures and no /requests", "[structure_writer]") {
@@ -569,11 +613,16 @@ TEST_CASE("store refuses chunks that do not fit the layout", "[structure_writer]
   writer.store(run.chunks[0]);
   CHECK_THROWS_WITH(writer.store(run.chunks[0]), "store: chunk 0 was already written");
 
-  // Failure columns must have one element per failed request.
+  // Failure columns must have one element per failed request, and a dense chunk none of the
+  // columns a dense file keeps only in /requests.
   EncodedChunk uneven = run.chunks[1];
-  REQUIRE_FALSE(uneven.parts[4].empty());
-  uneven.parts[4 + 2].pop_back();  // attempts: one byte short
+  REQUIRE(uneven.parts[4 + 5].size() >= 8);
+  uneven.parts[4 + 5].resize(uneven.parts[4 + 5].size() - 8);  // common_causes: one short
   CHECK_THROWS_WITH(writer.store(uneven), "store: failure columns of different lengths");
+  EncodedChunk repeated = run.chunks[1];
+  REQUIRE(repeated.parts[4 + 3].empty());
+  repeated.parts[4 + 3] = repeated.parts[4 + 6];  // a culprit column, as wide as the set sizes
+  CHECK_THROWS_WITH(writer.store(repeated), "store: failure columns of different lengths");
   EncodedChunk ragged = run.chunks[2];
   ragged.parts[4 + 7].push_back(0);  // half an int16 in the failed sets
   CHECK_THROWS_WITH(writer.store(ragged), "store: a failure column is not whole elements");
@@ -583,7 +632,7 @@ TEST_CASE("store refuses chunks that do not fit the layout", "[structure_writer]
   writer.finish(run.analytics, run.summary);
   const hdf5::File file = hdf5::File::open_read_only(dir.file("bad.h5"));
   CHECK(read<std::int16_t>(file, "requests", "culprit") == run.all.culprit);
-  CHECK(read<std::uint64_t>(file, "failures", "request") == run.all.failed_request);
+  CHECK(read<std::int16_t>(file, "failures", "failed_set") == run.all.failed_set);
 }
 
 TEST_CASE("the encoder checks the run's settings and chunk sizes", "[structure_writer]") {
