@@ -866,7 +866,7 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     scases = structures.cases(n_nines, args.quick) if "structures" in args.sections else []
     srecords = interleave(structures.StructureRunner(runner.nines, runner.rusage_exec, runner.workdir, ROOT,
                                                      run_measured) if scases else None,
-                          scases, reps, args.seed, 100, "structures")
+                          scases, reps, args.seed, 100, "structures", pair_of=structures.pair_of)
     # Outages over time (issue 11): their own cases, interleaved among themselves, then the
     # peak-RSS runs once each.
     ocases = outages.cases(args.quick) + ([] if args.no_rss else outages.rss_cases(args.quick)) \
@@ -924,13 +924,21 @@ def benchmark(runner: Runner, args, reps: int, n_nines: int, n_base: int, rss_si
     return 1 if problems else 0
 
 
-def interleave(runner, cases: list, reps: int, seed: int, shuffle_salt: int, what: str) -> list[dict]:
+def interleave(runner, cases: list, reps: int, seed: int, shuffle_salt: int, what: str,
+               pair_of=None) -> list[dict]:
     """Runs a section's cases `reps` times, each repetition in its own shuffled order;
-    repetition i uses seed + i."""
+    repetition i uses seed + i. Cases for which `pair_of(case)` gives the same key (not None)
+    run back to back, in an order that alternates between repetitions, so that a ratio of the
+    two is measured under the same load on a shared machine."""
     records = []
     for rep in range(reps):
-        order = list(cases)
+        groups: dict = {}
+        for index, case in enumerate(cases):
+            key = pair_of(case) if pair_of else None
+            groups.setdefault(("pair", key) if key is not None else ("case", index), []).append(case)
+        order = list(groups.values())
         random.Random(seed + shuffle_salt + rep).shuffle(order)
+        order = [case for group in order for case in (group if rep % 2 == 0 else group[::-1])]
         for case in order:
             record = runner.run(case, seed + rep)
             record["rep"] = rep

@@ -158,16 +158,14 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
   // The failed set of a request whose culprit is at path position k: the culprit and every later
   // component down in attempt 0's draws j = k + 1 .. length - 1 (stream structure_attempt), all
   // the chunk's Philox blocks computed at once.
-  // The columns a chain cannot vary, and the request and culprit, filled in bulk; then the sets.
+  // The request and culprit filled in bulk, then the sets. The columns a chain cannot vary
+  // (kind, attempts, common_cause, common_causes) stay empty, as in dense mode: they are
+  // constant (ConstantColumns), which the encoder stores as fill values without reading them.
   const std::size_t count = requests.size();
   const auto append = [count](auto& column, auto value) {
     column.resize(column.size() + count, value);
   };
   chunk.failed_request.insert(chunk.failed_request.end(), requests.begin(), requests.end());
-  append(chunk.failed_kind, KindIndex{0});
-  append(chunk.failed_attempts, AttemptCount{1});
-  append(chunk.failed_common_cause, CommonCauseIndex{-1});
-  append(chunk.failed_common_causes, CommonCauseSet{0});
   const std::size_t culprit_at = chunk.failed_culprit.size();
   append(chunk.failed_culprit, ComponentIndex{0});
   const std::size_t size_at = chunk.failed_set_size.size();

@@ -119,7 +119,9 @@ struct StructureChunk {
   std::vector<AttemptCount> attempts;
   std::vector<ComponentIndex> culprit;
   std::vector<CommonCauseIndex> common_cause;
-  // Failed requests, in request order (dense and failures modes).
+  // Failed requests, in request order (dense and failures modes). The chain fast path leaves
+  // failed_kind, failed_attempts, failed_common_cause and failed_common_causes empty: a chain
+  // cannot vary them (files/structure_writer.hpp, ConstantColumns).
   std::vector<std::uint64_t> failed_request;
   std::vector<KindIndex> failed_kind;
   std::vector<AttemptCount> failed_attempts;
