@@ -1,12 +1,7 @@
 #include "nines/sample/chain_path_sampler.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <stdexcept>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "nines/sample/attempt_draw_batch.hpp"
 #include "nines/sample/attempt_stream.hpp"
@@ -32,26 +27,6 @@ bool flatten_series(const Block& block, std::vector<std::uint32_t>& out) {
   for (const Block& child : block.children)
     if (!flatten_series(child, out)) return false;
   return true;
-}
-
-// Bit j set when values[j] >= 0, for j < count <= 64. SSE2 (every x86-64) packs 64 values to
-// their sign bits in a few instructions; the scalar loop is the definition.
-std::uint64_t nonnegative_mask(const std::int16_t* values, std::uint64_t count) noexcept {
-#if defined(__SSE2__)
-  if (count == 64) {
-    std::uint64_t negative = 0;
-    for (int q = 0; q < 4; ++q) {
-      const auto* v = reinterpret_cast<const __m128i*>(values + 16 * q);
-      const __m128i packed = _mm_packs_epi16(_mm_loadu_si128(v), _mm_loadu_si128(v + 1));
-      negative |= static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(packed)))
-                  << (16 * q);
-    }
-    return ~negative;
-  }
-#endif
-  std::uint64_t mask = 0;
-  for (std::uint64_t j = 0; j < count; ++j) mask |= static_cast<std::uint64_t>(values[j] >= 0) << j;
-  return mask;
 }
 
 std::vector<double> effective_reliabilities(const StructureModel& model,
@@ -113,29 +88,14 @@ void ChainPathSampler::sample_chunk(std::uint64_t seed, std::uint64_t chunk_inde
     chunk.common_cause.clear();
     chunk.culprit.resize(n);
     ComponentIndex* culprit = chunk.culprit.data();
-    // Recorded a block at a time, each scanned while it is still in the core's cache. Almost
-    // every request succeeds (-1): the failures are found 64 at a time as a bit mask, in a loop
-    // free of stores the compiler would have to assume alias the column. A request's draw is a
-    // function of its index alone, so the blocking cannot change an outcome.
-    constexpr std::uint64_t kBlock = std::uint64_t{1} << 14;
-    for (std::uint64_t start = 0; start < n; start += kBlock) {
-      const std::uint64_t stop = std::min(start + kBlock, n);
-      sampler_.per_request().record_dense(seed, first + start, stop - start, culprit + start,
-                                          counts.data());
-      for (std::uint64_t base = start; base < stop; base += 64) {
-        std::uint64_t failed =
-            nonnegative_mask(culprit + base, std::min<std::uint64_t>(64, stop - base));
-        for (; failed != 0; failed &= failed - 1) {
-          const std::uint64_t i = base + static_cast<std::uint64_t>(std::countr_zero(failed));
-          ComponentIndex& c = culprit[i];
-          if (failures) {
-            requests.push_back(first + i);
-            positions.push_back(c);
-          }
-          if (!identity_) c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
-        }
+    // The failures are listed as their draws are resolved, not found by a second pass.
+    sampler_.per_request().record_dense_and_failures(seed, first, n, culprit, requests, positions,
+                                                     counts.data());
+    if (!identity_)
+      for (const std::uint64_t request : requests) {
+        ComponentIndex& c = culprit[request - first];
+        c = static_cast<ComponentIndex>(path_[static_cast<std::size_t>(c)]);
       }
-    }
   } else if (failures) {
     sampler_.record_failures(seed, chunk_index, first, n, requests, positions, counts.data());
   } else {

@@ -55,6 +55,26 @@ NINES_KERNEL void ChainSampler::record_failures(std::uint64_t seed, std::uint64_
   tally.add_to(counts);
 }
 
+NINES_KERNEL void ChainSampler::record_dense_and_failures(std::uint64_t seed, std::uint64_t first,
+                                                          std::uint64_t n, std::int16_t* out,
+                                                          std::vector<std::uint64_t>& requests,
+                                                          std::vector<std::int32_t>& components,
+                                                          std::uint64_t* counts) const {
+  SlotTally tally(components_ + 1);
+  const SlotTally::Counter add = tally.counter();
+  const std::size_t success = components_;
+  for_each_slot(seed, first, n, [&](std::uint64_t i, std::size_t slot) {
+    // -1 for success without a branch, as record_dense.
+    out[i - first] = static_cast<std::int16_t>(static_cast<std::int16_t>(slot) |
+                                               -static_cast<std::int16_t>(slot == success));
+    add(i, slot);
+    if (slot == success) return;
+    requests.push_back(i);
+    components.push_back(static_cast<std::int32_t>(slot));
+  });
+  tally.add_to(counts);
+}
+
 NINES_KERNEL void ChainSampler::record_dense(std::uint64_t seed, std::uint64_t first,
                                              std::uint64_t n, std::int8_t* out,
                                              std::uint64_t* counts) const {

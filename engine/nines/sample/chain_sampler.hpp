@@ -85,6 +85,14 @@ class ChainSampler {
   void record_dense(std::uint64_t seed, std::uint64_t first, std::uint64_t n, std::int32_t* out,
                     std::uint64_t* counts) const;
 
+  // record_dense and record_failures in one pass: the outcomes, and the failed requests
+  // appended as record_failures does (the structure chain path needs both, and finds the
+  // failures where the draw is resolved instead of scanning the outcomes again).
+  void record_dense_and_failures(std::uint64_t seed, std::uint64_t first, std::uint64_t n,
+                                 std::int16_t* out, std::vector<std::uint64_t>& requests,
+                                 std::vector<std::int32_t>& components,
+                                 std::uint64_t* counts) const;
+
   // Appends the failed requests (index and component) to the vectors, in increasing request
   // order, and accumulates counts. The vectors keep their capacity across calls, so a reused
   // buffer stops allocating once it has seen its largest chunk.

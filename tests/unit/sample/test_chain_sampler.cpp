@@ -68,6 +68,17 @@ TEST_CASE("bulk sampling equals the per-request reference for any alignment", "[
         REQUIRE(f == fr.size());
         REQUIRE(counts == counts2);
         REQUIRE(counts == counts3);
+        // Both in one pass: the same outcomes, failures and counts (appended after what the
+        // vectors already hold).
+        std::vector<std::int16_t> wide(n);
+        std::vector<std::uint64_t> br{7};
+        std::vector<std::int32_t> bc{7};
+        std::vector<std::uint64_t> counts4(m.size() + 1, 0);
+        s.record_dense_and_failures(seed, first, n, wide.data(), br, bc, counts4.data());
+        for (std::uint64_t i = 0; i < n; ++i) REQUIRE(wide[i] == out[i]);
+        REQUIRE(std::vector<std::uint64_t>(br.begin() + 1, br.end()) == fr);
+        REQUIRE(std::vector<std::int32_t>(bc.begin() + 1, bc.end()) == fc);
+        REQUIRE(counts4 == counts);
         REQUIRE(std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}) == n);
       }
     }
