@@ -179,28 +179,28 @@ StructureRunWriter::StructureRunWriter(std::string final_path, bool overwrite,
       static_assert(std::endian::native == std::endian::little, "the file's layout");
       to->make_constant({reinterpret_cast<const unsigned char*>(&value), sizeof(T)});
     };
+    // Either the column, or (when the model cannot vary it) its constant.
+    const auto column_or_constant = [&]<class T>(std::optional<ColumnAppender>& to,
+                                                 const char* name, hdf5::ElementType type,
+                                                 bool is_constant, T value) {
+      if (is_constant)
+        constant_column(to, name, type, value);
+      else
+        column(to, name, type, sizeof(T));
+    };
     const ConstantColumns constant = constant_columns(model);
     // Dense files (minor version 2 on) keep in /failures only what /requests cannot say.
     if (info.record != RecordMode::dense) {
       column(w.f_request, "request", hdf5::ElementType::uint64, sizeof(std::uint64_t));
-      if (constant.kind)
-        constant_column(w.f_kind, "kind", hdf5::ElementType::int8, KindIndex{0});
-      else
-        column(w.f_kind, "kind", hdf5::ElementType::int8, sizeof(KindIndex));
-      if (constant.attempts)
-        constant_column(w.f_attempts, "attempts", hdf5::ElementType::uint8, AttemptCount{1});
-      else
-        column(w.f_attempts, "attempts", hdf5::ElementType::uint8, sizeof(AttemptCount));
+      column_or_constant(w.f_kind, "kind", hdf5::ElementType::int8, constant.kind, KindIndex{0});
+      column_or_constant(w.f_attempts, "attempts", hdf5::ElementType::uint8, constant.attempts,
+                         AttemptCount{1});
       column(w.f_culprit, "culprit", hdf5::ElementType::int16, sizeof(ComponentIndex));
-      if (constant.common_cause)
-        constant_column(w.f_cause, "common_cause", hdf5::ElementType::int8, CommonCauseIndex{-1});
-      else
-        column(w.f_cause, "common_cause", hdf5::ElementType::int8, sizeof(CommonCauseIndex));
+      column_or_constant(w.f_cause, "common_cause", hdf5::ElementType::int8, constant.common_cause,
+                         CommonCauseIndex{-1});
     }
-    if (constant.common_cause)
-      constant_column(w.f_causes, "common_causes", hdf5::ElementType::uint64, CommonCauseSet{0});
-    else
-      column(w.f_causes, "common_causes", hdf5::ElementType::uint64, sizeof(CommonCauseSet));
+    column_or_constant(w.f_causes, "common_causes", hdf5::ElementType::uint64,
+                       constant.common_cause, CommonCauseSet{0});
     column(w.f_set_size, "failed_set_size", hdf5::ElementType::int16, sizeof(ComponentIndex));
     column(w.f_set, "failed_set", hdf5::ElementType::int16, sizeof(ComponentIndex));
     failures.close();

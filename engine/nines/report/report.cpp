@@ -8,6 +8,7 @@
 #include "nines/base/number_format.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/report/precision_report.hpp"
+#include "nines/report/summary_json.hpp"
 #include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
@@ -232,11 +233,7 @@ std::string format_summary_json(const ReportContext& context, const ChainAnalyti
   Json out = Json::object();
   out["service"] = std::move(service);
   out["ci_level"] = summary.ci_level;
-  out["agrees"] = summary.agrees;
-  out["verdict"] = summary.verdict;
-  for_each_unit_field(
-      summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
-  if (summary.precision) out["precision"] = precision_json(*summary.precision);
+  put_verdict_fields(out, summary);
   doc["summary"] = std::move(out);
   return json_text(doc);
 }

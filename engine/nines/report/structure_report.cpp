@@ -9,6 +9,7 @@
 #include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/report/precision_report.hpp"
+#include "nines/report/summary_json.hpp"
 #include "nines/report/run_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
@@ -309,11 +310,7 @@ std::string format_structure_json(const StructureReportContext& context,
   out["ci_level"] = summary.ci_level;
   out["tests"] = summary.tests;
   out["test_alpha"] = summary.test_alpha;
-  out["agrees"] = summary.agrees;
-  out["verdict"] = summary.verdict;
-  for_each_unit_field(
-      summary, [&out](std::string_view name, auto value) { out[std::string(name)] = value; });
-  if (summary.precision) out["precision"] = precision_json(*summary.precision);
+  put_verdict_fields(out, summary);
   doc["summary"] = std::move(out);
   return json_text(doc);
 }
