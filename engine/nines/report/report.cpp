@@ -8,8 +8,8 @@
 #include "nines/base/number_format.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/report/precision_report.hpp"
-#include "nines/report/summary_json.hpp"
 #include "nines/report/run_json.hpp"
+#include "nines/report/summary_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
 namespace nines {

@@ -9,8 +9,8 @@
 #include "nines/base/version.hpp"
 #include "nines/model/record_mode.hpp"
 #include "nines/report/precision_report.hpp"
-#include "nines/report/summary_json.hpp"
 #include "nines/report/run_json.hpp"
+#include "nines/report/summary_json.hpp"
 #include "nines/summary/summary_fields.hpp"
 
 namespace nines {
