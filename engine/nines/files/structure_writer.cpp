@@ -255,8 +255,8 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
     throw std::invalid_argument("store: the chunk does not have the layout's parts");
   // Every check before anything is written, so a refused chunk leaves no trace in the file.
   if (dense) w.dense_chunks.check_new(chunk.chunk, "store");
-  // Failure columns: request, kind, attempts, culprit, common_cause (failures mode only; empty
-  // parts in dense mode), common_causes, failed_set_size, then the concatenated sets.
+  // Failure columns: request, kind, attempts, culprit, common_cause (failures mode only),
+  // common_causes, failed_set_size (one element per failure each), then the concatenated sets.
   const std::array<std::size_t, 7> widths = {sizeof(std::uint64_t),    sizeof(KindIndex),
                                              sizeof(AttemptCount),     sizeof(ComponentIndex),
                                              sizeof(CommonCauseIndex), sizeof(CommonCauseSet),
@@ -266,15 +266,18 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
       chunk.parts[first + 7].size() % sizeof(ComponentIndex) != 0)
     throw std::invalid_argument("store: a failure column is not whole elements");
   const std::size_t failures = sizes.size() / sizeof(ComponentIndex);
-  // Each part is either whole or empty: empty where a dense file keeps the column in /requests
-  // or where the column is constant (its appender then only counts).
-  const std::array<ColumnAppender*, 5> shared = {
-      w.f_request ? &*w.f_request : nullptr, w.f_kind ? &*w.f_kind : nullptr,
-      w.f_attempts ? &*w.f_attempts : nullptr, w.f_culprit ? &*w.f_culprit : nullptr,
-      w.f_cause ? &*w.f_cause : nullptr};
-  for (std::size_t c = 0; c < widths.size(); ++c) {
-    ColumnAppender* to = c < shared.size() ? shared[c] : c == 5 ? &*w.f_causes : nullptr;
-    const bool empty = (c < shared.size() && dense) || (to != nullptr && to->constant());
+  // The appenders of those columns, absent where a dense file keeps the column only in
+  // /requests. A part is empty exactly where its column is absent or constant (the appender
+  // then only counts); every other part holds one element per failure.
+  const std::array<ColumnAppender*, 7> appenders = {w.f_request ? &*w.f_request : nullptr,
+                                                    w.f_kind ? &*w.f_kind : nullptr,
+                                                    w.f_attempts ? &*w.f_attempts : nullptr,
+                                                    w.f_culprit ? &*w.f_culprit : nullptr,
+                                                    w.f_cause ? &*w.f_cause : nullptr,
+                                                    &*w.f_causes,
+                                                    &*w.f_set_size};
+  for (std::size_t c = 0; c < appenders.size(); ++c) {
+    const bool empty = appenders[c] == nullptr || appenders[c]->constant();
     if (chunk.parts[first + c].size() != (empty ? 0 : failures * widths[c]))
       throw std::invalid_argument("store: failure columns of different lengths");
   }
@@ -287,21 +290,13 @@ void StructureRunWriter::store(const EncodedChunk& chunk) {
     w.dense_chunks.record(chunk.chunk);
   }
   if (failures == 0) return;
-  const auto append = [&](ColumnAppender& to, const std::vector<unsigned char>& part) {
-    if (to.constant())
-      to.append_constant(failures);
+  for (std::size_t c = 0; c < appenders.size(); ++c) {
+    if (appenders[c] == nullptr) continue;
+    if (appenders[c]->constant())
+      appenders[c]->append_constant(failures);
     else
-      to.append(part.data(), failures);
-  };
-  if (!dense) {
-    w.f_request->append(chunk.parts[first].data(), failures);
-    append(*w.f_kind, chunk.parts[first + 1]);
-    append(*w.f_attempts, chunk.parts[first + 2]);
-    w.f_culprit->append(chunk.parts[first + 3].data(), failures);
-    append(*w.f_cause, chunk.parts[first + 4]);
+      appenders[c]->append(chunk.parts[first + c].data(), failures);
   }
-  append(*w.f_causes, chunk.parts[first + 5]);
-  w.f_set_size->append(chunk.parts[first + 6].data(), failures);
   w.f_set->append(chunk.parts[first + 7].data(),
                   chunk.parts[first + 7].size() / sizeof(ComponentIndex));
   w.failures_seen += failures;
